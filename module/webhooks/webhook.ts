@@ -1,0 +1,115 @@
+/** A configured webhook, as every part of the module sees it. */
+import type { EventName, TicketPriority } from '../../sdk/events.js';
+
+export const platforms = ['discord', 'slack', 'mattermost', 'rocketchat', 'teams', 'telegram', 'json'] as const;
+export type Platform = (typeof platforms)[number];
+
+/** Templates are per family: one for the shop event, one for the three helpdesk events. */
+export type TemplateFamily = 'order' | 'ticket';
+export const familyOf = (event: EventName): TemplateFamily => (event === 'order.paid' ? 'order' : 'ticket');
+
+export interface WebhookOptions {
+  /** Discord: plain `content` (the reference document's style) or a rich embed. */
+  mode: 'plain' | 'embed';
+  /** Embed / attachment colour as 0xRRGGBB; null picks the event's default colour. */
+  color: number | null;
+  username: string | null;
+  avatarUrl: string | null;
+  /** Discord role ids pinged, only for tickets whose priority is listed (all tickets when empty). */
+  rolePing: { roleIds: string[]; priorities: TicketPriority[] } | null;
+  /** Discord forum or thread channel */
+  threadId: string | null;
+  threadName: string | null;
+  /** Pack a backlog into fewer requests (Discord, Slack). */
+  coalesce: boolean;
+  /** Slack/Mattermost/Rocket.Chat: add Block Kit blocks next to the text. */
+  slackBlocks: boolean;
+  /** Telegram */
+  telegramChatId: string | null;
+  telegramParseMode: 'HTML' | 'MarkdownV2';
+}
+
+export interface WebhookFilters {
+  /** Department ids or names; empty = all. */
+  departments: string[];
+  /** Empty = all. */
+  priorities: TicketPriority[];
+  /** Orders below this total are not sent; null = all. */
+  minOrderTotal: number | null;
+  /** Gateway names, case-insensitive; empty = all. */
+  paymentGateways: string[];
+  /** For ticket.reply: whose replies are sent. */
+  replyAuthors: 'staff' | 'customer' | 'both';
+}
+
+export interface Webhook {
+  id: number;
+  name: string;
+  /** Decrypted, in memory only. Never log, render or return it whole: use urlHint. */
+  url: string;
+  urlHint: string;
+  platform: Platform;
+  events: EventName[];
+  templates: Partial<Record<TemplateFamily, string>>;
+  options: WebhookOptions;
+  filters: WebhookFilters;
+  /** Standard Webhooks secret (`whsec_...`) for the generic JSON platform, decrypted in memory. */
+  signingSecret: string | null;
+  enabled: boolean;
+  disabledReason: string | null;
+  disabledAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const defaultOptions = (): WebhookOptions => ({
+  mode: 'plain',
+  color: null,
+  username: null,
+  avatarUrl: null,
+  rolePing: null,
+  threadId: null,
+  threadName: null,
+  coalesce: true,
+  slackBlocks: false,
+  telegramChatId: null,
+  telegramParseMode: 'HTML',
+});
+
+export const defaultFilters = (): WebhookFilters => ({
+  departments: [],
+  priorities: [],
+  minOrderTotal: null,
+  paymentGateways: [],
+  replyAuthors: 'both',
+});
+
+/**
+ * Masks a webhook URL for display: scheme, host and the first 4 characters of the path's
+ * first id-like segment survive; everything secret becomes ••••.
+ * `https://discord.com/api/webhooks/123456789/abcdef` -> `https://discord.com/api/webhooks/1234…/••••`
+ */
+export function maskUrl(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return '••••';
+  }
+  const segments = u.pathname.split('/').filter(Boolean);
+  const kept: string[] = [];
+  let masked = false;
+  for (const seg of segments) {
+    // Plain words ("api", "webhooks", "services", "v10") are routing, not secret.
+    if (/^[a-z_-]{1,12}$/i.test(seg) || /^v\d{1,2}$/i.test(seg)) {
+      kept.push(seg);
+      continue;
+    }
+    kept.push(seg.slice(0, 4) + '…', '••••');
+    masked = true;
+    break;
+  }
+  if (!masked) kept.splice(Math.max(0, kept.length - 1), 1, '••••');
+  // The query string is dropped whole: it may carry a signature (Teams' `sig=`).
+  return `${u.protocol}//${u.host}/${kept.join('/')}`;
+}

@@ -1,0 +1,114 @@
+/**
+ * The host's event map: the events a host emits for modules, their payload types and the
+ * runtime schema of each. Both sides import it: the host validates what it emits (the
+ * simulator answers 400 naming the bad field), the module validates what it receives.
+ * This is the one runtime part of the SDK, because a payload type without a schema cannot
+ * be checked at the boundary.
+ */
+import { z } from 'zod';
+
+const text = (max: number) => z.string().max(max);
+const url = z.string().max(2048).url();
+const money = z.number().finite().min(0).max(1e12);
+const isoDate = z.string().datetime({ offset: true });
+
+export const customerSchema = z.object({
+  id: z.union([z.string().max(64), z.number().int()]).optional(),
+  firstName: text(200),
+  lastName: text(200),
+  email: z.string().max(320).email(),
+});
+
+export const orderItemSchema = z.object({
+  name: text(500),
+  quantity: z.number().int().min(0).max(1e6),
+  price: money,
+});
+
+export const orderPaidSchema = z.object({
+  eventId: z.string().min(1).max(128),
+  occurredAt: isoDate,
+  order: z.object({
+    id: z.union([z.string().min(1).max(64), z.number().int().nonnegative()]),
+    total: money,
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
+    customer: customerSchema,
+    paymentGateway: text(100),
+    transactionId: text(200).nullable().optional(),
+    comment: text(100_000).nullable().optional(),
+    invoiceUrl: url,
+    items: z.array(orderItemSchema).max(1000),
+  }),
+});
+
+export const ticketPriorities = ['low', 'medium', 'high', 'urgent'] as const;
+
+export const ticketSchema = z.object({
+  id: z.union([z.string().min(1).max(64), z.number().int().nonnegative()]),
+  subject: text(1000),
+  department: z.object({ id: z.union([z.string().max(64), z.number().int()]), name: text(200) }),
+  customer: customerSchema,
+  priority: z.enum(ticketPriorities),
+  createdAt: isoDate,
+  url: url,
+  related: z.object({ name: text(500), url: url }).nullable().optional(),
+});
+
+export const ticketMessageSchema = z.object({
+  content: text(1_000_000),
+  author: z.object({ name: text(200), staff: z.boolean() }),
+});
+
+export const ticketSubmitSchema = z.object({
+  eventId: z.string().min(1).max(128),
+  occurredAt: isoDate,
+  ticket: ticketSchema,
+  message: ticketMessageSchema,
+});
+export const ticketReplySchema = ticketSubmitSchema;
+export const ticketCloseSchema = z.object({
+  eventId: z.string().min(1).max(128),
+  occurredAt: isoDate,
+  ticket: ticketSchema,
+  message: ticketMessageSchema.nullable().optional(),
+});
+
+export const eventSchemas = {
+  'order.paid': orderPaidSchema,
+  'ticket.submit': ticketSubmitSchema,
+  'ticket.reply': ticketReplySchema,
+  'ticket.close': ticketCloseSchema,
+} as const;
+
+export type EventName = keyof typeof eventSchemas;
+export const eventNames = Object.keys(eventSchemas) as EventName[];
+export type EventMap = { [K in EventName]: z.infer<(typeof eventSchemas)[K]> };
+export type OrderPaidPayload = EventMap['order.paid'];
+export type TicketEventPayload = EventMap['ticket.submit'] | EventMap['ticket.close'];
+export type TicketPriority = (typeof ticketPriorities)[number];
+export type AnyEventPayload = EventMap[EventName];
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(eventSchemas, name);
+}
+
+export type ValidationResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; issues: { path: string; message: string }[] };
+
+/** Validates a payload and names each bad field by its dotted path (`order.customer.email`). */
+export function validateEvent<K extends EventName>(event: K, payload: unknown): ValidationResult<EventMap[K]> {
+  const parsed = eventSchemas[event].safeParse(payload);
+  if (parsed.success) return { ok: true, value: parsed.data as EventMap[K] };
+  return {
+    ok: false,
+    issues: parsed.error.issues.map((issue) => ({
+      path: issue.path.length ? issue.path.map(String).join('.') : '(payload)',
+      message: issue.message,
+    })),
+  };
+}
+
+export function describeIssues(issues: { path: string; message: string }[]): string {
+  return issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+}

@@ -1,0 +1,155 @@
+/**
+ * What a host gives a module, and what a module's entry exports.
+ * Types only: a module depends on this file, never on the host's code.
+ */
+import type { DependencyContainer } from 'tsyringe';
+import type { EventEmitter2 } from 'eventemitter2';
+import type { Knex } from 'knex';
+import type { ModuleManifest } from './manifest.js';
+
+export type Locale = 'fr' | 'en';
+export type HostProfile = 'development' | 'production';
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** Module-scoped key/value settings persisted by the host (JSON values). */
+export interface ModuleSettings {
+  get<T = unknown>(key: string, fallback: T): Promise<T>;
+  set(key: string, value: unknown): Promise<void>;
+  all(): Promise<Record<string, unknown>>;
+}
+
+/** Symmetric encryption with the host's APP_KEY (authenticated; throws on tampered input). */
+export interface Secrets {
+  encrypt(plain: string): string;
+  decrypt(sealed: string): string;
+}
+
+export interface Translator {
+  /** The host's locale. */
+  readonly locale: Locale;
+  /** Looks `key` up in the module's `lang/<locale>.json`, replacing `{name}` with vars. Missing keys return the key. */
+  t(key: string, vars?: Record<string, string | number>, locale?: Locale): string;
+}
+
+export interface AdminUser {
+  name: string;
+  permissions: string[];
+}
+
+export interface AdminRequest {
+  method: string;
+  /** Path params, e.g. `{id: '3'}` for `/webhooks/:id`. */
+  params: Record<string, string>;
+  query: Record<string, string | string[] | undefined>;
+  /** Parsed JSON or form body (forms: repeated fields arrive as arrays). */
+  body: unknown;
+  user: AdminUser;
+  locale: Locale;
+  /** Token to put in a hidden `_csrf` field of every form the page renders. */
+  csrfToken: string;
+  /** True when the route was reached under the JSON API prefix (`/api/...`). */
+  isApi: boolean;
+}
+
+export type AdminResponse =
+  | { status?: number; json: unknown }
+  | { status?: number; html: string }
+  | { status?: number; redirect: string };
+
+export type AdminHandler = (req: AdminRequest) => Promise<AdminResponse> | AdminResponse;
+
+/**
+ * Routes a module mounts in the admin area. Page routes live under
+ * `/admin/modules/<uuid>/` and API routes under `/admin/modules/<uuid>/api/`; the host
+ * authenticates (session or bearer token), checks the module's permissions, and checks CSRF
+ * tokens on every non-GET form request before the handler runs.
+ */
+export interface AdminRouter {
+  /** Base URL of the module's pages, e.g. `/admin/modules/webhooks`. */
+  readonly basePath: string;
+  page(method: 'GET' | 'POST', path: string, handler: AdminHandler): void;
+  api(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, handler: AdminHandler): void;
+}
+
+export interface Views {
+  /**
+   * Renders `views/<name>` of the module (nunjucks, autoescaped) inside the host's layout.
+   * `data.t` is the translator; `data.csrfToken` and `data.basePath` are always available.
+   */
+  render(name: string, data: Record<string, unknown>, req: AdminRequest, opts?: { title?: string }): string;
+}
+
+export interface HostNotification {
+  level: 'info' | 'warning' | 'error';
+  title: string;
+  body: string;
+  /** A link into the admin area to act on it. */
+  href?: string;
+}
+
+export interface HostNotifications {
+  notify(notification: HostNotification): Promise<void>;
+}
+
+export interface NetworkPolicy {
+  /** True in the development profile: loopback targets (a local test sink) are allowed. */
+  allowLoopback: boolean;
+  /** True only when the host operator opts in: RFC 1918, link-local, etc. */
+  allowPrivate: boolean;
+}
+
+export interface ModuleContext {
+  manifest: ModuleManifest;
+  /** Folder the module was installed in (holds manifest.json, views/, lang/). */
+  moduleDir: string;
+  hostVersion: string;
+  profile: HostProfile;
+  /** A tsyringe child container: register the module's services here. */
+  container: DependencyContainer;
+  /** The host's event bus (eventemitter2, wildcards on, delimiter '.'). */
+  bus: EventEmitter2;
+  /** The host's database; the module's migrations have run before register(). */
+  db: Knex;
+  /** Time zone the host displays dates in (IANA, e.g. Europe/Paris). */
+  timeZone: string;
+  settings: ModuleSettings;
+  admin: AdminRouter;
+  views: Views;
+  i18n: Translator;
+  logger: Logger;
+  secrets: Secrets;
+  clock: Clock;
+  notifications: HostNotifications;
+  network: NetworkPolicy;
+}
+
+/** A module's running instance, returned by register(); the host calls shutdown() on disable and on exit. */
+export interface ModuleInstance {
+  shutdown?(): Promise<void>;
+}
+
+export interface ModuleMigration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** What the file named by `manifest.entry` exports. */
+export interface ModuleEntry {
+  /** Ordered; the host runs them on enable and rolls them back on uninstall. */
+  migrations: ModuleMigration[];
+  register(ctx: ModuleContext): Promise<ModuleInstance | void>;
+  /** Optional module-wide shutdown, called after each instance's own. */
+  shutdown?(): Promise<void>;
+}
