@@ -1,0 +1,37 @@
+/**
+ * The rendering contract the rest of the module codes against. Rendering is pure:
+ * (template, event data, platform, locale) -> request body. No IO, no clock.
+ */
+import type { AnyEventPayload, EventName } from '../../sdk/events.js';
+import type { Locale } from '../../sdk/module-context.js';
+import type { Platform, Webhook } from '../webhooks/webhook.js';
+
+/** JSON body sent to the platform. */
+export type MessageBody = Record<string, unknown>;
+
+export interface RenderInput {
+  webhook: Pick<Webhook, 'platform' | 'templates' | 'options'>;
+  event: EventName;
+  payload: AnyEventPayload;
+  locale: Locale;
+  /** IANA time zone dates are shown in. */
+  timeZone: string;
+}
+
+export interface RenderedMessage {
+  platform: Platform;
+  body: MessageBody;
+}
+
+/** One request built from several queued bodies (coalescing); `count` bodies, in order, from the front. */
+export interface CombinedBody {
+  body: MessageBody;
+  count: number;
+}
+
+/*
+ * Implemented in module/rendering/ (see render-message.ts):
+ *   renderMessage(input: RenderInput): RenderedMessage
+ *   combineBodies(platform: Platform, bodies: MessageBody[]): CombinedBody[]
+ *   detectPlatform(url: string): Platform | null
+ */
