@@ -33,6 +33,7 @@ export function subscribeAll({ bus, intake, logger, onRejected }: SubscriptionDe
         onRejected?.(event, reason);
         return;
       }
+      logger.debug(`webhooks: received ${event}`, { event, eventId: checked.value.eventId });
       try {
         await sub.handler(checked.value, intake);
       } catch (err) {
