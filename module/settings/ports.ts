@@ -1,0 +1,106 @@
+/**
+ * What the settings pages and API need from the rest of the module, as narrow interfaces.
+ * The composition root adapts the rendering and delivery slices to these, so the settings
+ * code is testable with fakes and does not depend on their internals.
+ */
+import type { EventName } from '../../sdk/events.js';
+import type { Locale } from '../../sdk/module-context.js';
+import type { MessageBody } from '../rendering/types.js';
+import type { Platform, TemplateFamily, Webhook, WebhookOptions } from '../webhooks/webhook.js';
+
+export interface VariableInfo {
+  name: string;
+  description: string;
+}
+
+export interface Rendering {
+  /** The exact body that would be sent for a sample `event`. Pure. */
+  preview(template: string, event: EventName, platform: Platform, locale: Locale, options?: Partial<WebhookOptions>): MessageBody;
+  /** Variables usable in templates of `event`, with a translated description. */
+  listVariables(event: EventName, locale: Locale): VariableInfo[];
+  /** Names in `template` that exist for none of `events` (without the % signs). */
+  findUnknownVariables(template: string, events: EventName[]): string[];
+  defaultTemplates(locale: Locale): Record<TemplateFamily, string>;
+  detectPlatform(url: string): Platform | null;
+}
+
+export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed' | 'dead';
+export const deliveryStatuses: DeliveryStatus[] = ['pending', 'sending', 'delivered', 'failed', 'dead'];
+
+export interface DeliveryFilter {
+  webhookId?: number;
+  event?: EventName;
+  status?: DeliveryStatus;
+  /** Epoch ms, inclusive. */
+  from?: number;
+  /** Epoch ms, exclusive. */
+  to?: number;
+  page: number;
+  perPage: number;
+}
+
+export interface DeliverySummary {
+  id: number;
+  webhookId: number;
+  event: string;
+  eventId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+  deliveredAt: number | null;
+  nextAttemptAt: number | null;
+}
+
+export interface AttemptView {
+  attemptedAt: number;
+  statusCode: number | null;
+  outcome: string;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface DeliveryDetail extends DeliverySummary {
+  /** The JSON text sent (never holds the URL). */
+  body: string;
+  attemptsList: AttemptView[];
+}
+
+export interface DailyCount {
+  /** YYYY-MM-DD in UTC. */
+  day: string;
+  webhookId: number;
+  status: DeliveryStatus;
+  count: number;
+}
+
+export interface DeliveryLog {
+  list(filter: DeliveryFilter): Promise<{ items: DeliverySummary[]; total: number }>;
+  get(id: number): Promise<DeliveryDetail | null>;
+  /** Queues the delivery again as a new attempt; false when the id is unknown. */
+  replay(id: number): Promise<boolean>;
+  /** Re-queues a webhook's failed and dead deliveries; returns how many. */
+  retryAllFailed(webhookId: number): Promise<number>;
+  /** Counts per UTC day, webhook and status since `since` (epoch ms). */
+  dailyCounts(since: number): Promise<DailyCount[]>;
+  /** Last delivery per webhook (for the list page). */
+  lastPerWebhook(): Promise<Map<number, DeliverySummary>>;
+}
+
+/** What a platform answered to one request, classified by the delivery slice. */
+export interface SendResult {
+  outcome: 'ok' | 'retry' | 'rate_limited' | 'dead';
+  statusCode: number | null;
+  /** The platform's own error message or code, e.g. "Unknown Webhook" / "no_service" / "timeout". */
+  error: string | null;
+  /** Discord's JSON error code (10015, 50027, 50035) when present. */
+  platformCode?: number | null;
+  durationMs: number;
+}
+
+export interface TestSender {
+  /** Sends `body` to the webhook now, outside the outbox, and classifies the answer. */
+  send(webhook: Webhook, body: MessageBody): Promise<SendResult>;
+}

@@ -1,0 +1,35 @@
+/** The shape of a webhook shown to the admin: no URL (only its hint), no secret. */
+import type { Webhook } from '../webhooks/webhook.js';
+
+export type WebhookState = 'active' | 'paused' | 'disabled';
+
+export interface PublicWebhook extends Omit<Webhook, 'url' | 'signingSecret'> {
+  state: WebhookState;
+  hasSigningSecret: boolean;
+}
+
+export function stateOf(w: Pick<Webhook, 'enabled' | 'disabledReason'>): WebhookState {
+  if (w.enabled) return 'active';
+  return w.disabledReason ? 'disabled' : 'paused';
+}
+
+export function toPublicWebhook(w: Webhook): PublicWebhook {
+  // Built field by field (not by spreading and deleting) so a new secret field is never leaked by default.
+  return {
+    id: w.id,
+    name: w.name,
+    urlHint: w.urlHint,
+    platform: w.platform,
+    events: w.events,
+    templates: w.templates,
+    options: w.options,
+    filters: w.filters,
+    enabled: w.enabled,
+    disabledReason: w.disabledReason,
+    disabledAt: w.disabledAt,
+    createdAt: w.createdAt,
+    updatedAt: w.updatedAt,
+    state: stateOf(w),
+    hasSigningSecret: Boolean(w.signingSecret),
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * Validation of what the admin sends to create or change a webhook, from the JSON API or a
+ * form. Every failure is `{field, reason}`: the field's dotted path and a reason key under
+ * `settings.errors.*` (translated by the caller) or zod's own message.
+ */
+import { z } from 'zod';
+import { eventNames, ticketPriorities, type EventName } from '../../sdk/events.js';
+import type { NetworkPolicy } from '../../sdk/module-context.js';
+import { platforms, type Platform, type WebhookFilters, type WebhookOptions } from '../webhooks/webhook.js';
+import { checkWebhookUrl } from './url-policy.js';
+
+export interface FieldError {
+  field: string;
+  /** A `settings.errors.*` key (without the prefix) or a plain message. */
+  reason: string;
+}
+
+const snowflake = z.string().regex(/^\d{17,20}$/, 'snowflake');
+const nullableText = (max: number) =>
+  z
+    .string()
+    .max(max, 'too_long')
+    .nullable()
+    .transform((s) => (s === null || s.trim() === '' ? null : s.trim()));
+
+const optionsSchema = z
+  .object({
+    mode: z.enum(['plain', 'embed'], 'choice'),
+    color: z.number('color').int('color').min(0, 'color').max(0xffffff, 'color').nullable(),
+    username: nullableText(80).refine((u) => u === null || !/discord|clyde/i.test(u), 'username_forbidden'),
+    avatarUrl: nullableText(2048).refine((u) => u === null || /^https:\/\/[^\s]+$/i.test(u), 'https_url'),
+    rolePing: z
+      .object({ roleIds: z.array(snowflake).max(10, 'too_many'), priorities: z.array(z.enum(ticketPriorities, 'choice')) })
+      .nullable(),
+    threadId: z.union([snowflake, z.literal(''), z.null()]).transform((s) => (s ? s : null)),
+    threadName: nullableText(100),
+    coalesce: z.boolean('boolean'),
+    slackBlocks: z.boolean('boolean'),
+    telegramChatId: nullableText(64).refine((c) => c === null || /^(-?\d+|@\w{5,})$/.test(c), 'telegram_chat'),
+    telegramParseMode: z.enum(['HTML', 'MarkdownV2'], 'choice'),
+  })
+  .partial()
+  .strict();
+
+const filtersSchema = z
+  .object({
+    departments: z.array(z.string().trim().min(1, 'required').max(200, 'too_long')).max(100, 'too_many'),
+    priorities: z.array(z.enum(ticketPriorities, 'choice')),
+    minOrderTotal: z.number('number').finite('number').min(0, 'not_negative').max(1e12, 'too_big').nullable(),
+    paymentGateways: z.array(z.string().trim().min(1, 'required').max(100, 'too_long')).max(50, 'too_many'),
+    replyAuthors: z.enum(['staff', 'customer', 'both'], 'choice'),
+  })
+  .partial()
+  .strict();
+
+const templateText = z.string().max(10_000, 'too_long');
+
+const baseSchema = z
+  .object({
+    name: z.string('required').trim().min(1, 'required').max(200, 'too_long'),
+    url: z.string('required').trim().max(2048, 'too_long'),
+    platform: z.enum([...platforms, 'auto'], 'platform'),
+    events: z
+      .array(z.enum(eventNames as [EventName, ...EventName[]], 'event'))
+      .min(1, 'events_required')
+      .transform((list) => [...new Set(list)]),
+    templates: z.object({ order: templateText, ticket: templateText }).partial().strict(),
+    options: optionsSchema,
+    filters: filtersSchema,
+    enabled: z.boolean('boolean'),
+    /** Update only: make a new signing secret (shown once). */
+    regenerateSecret: z.boolean('boolean'),
+  })
+  .strict();
+
+export interface WebhookInput {
+  name?: string;
+  /** Absent or empty on update: keep the stored URL. */
+  url?: string;
+  /** Resolved: detected from the URL when the admin chose "auto". */
+  platform?: Platform;
+  events?: EventName[];
+  templates?: { order?: string; ticket?: string };
+  options?: Partial<WebhookOptions>;
+  filters?: Partial<WebhookFilters>;
+  enabled?: boolean;
+  regenerateSecret?: boolean;
+}
+
+export type ParseResult = { ok: true; value: WebhookInput } | { ok: false; errors: FieldError[] };
+
+export interface ParseContext {
+  mode: 'create' | 'update';
+  network: NetworkPolicy;
+  detectPlatform(url: string): Platform | null;
+  /** The stored platform (update), used when the URL is kept and platform is "auto". */
+  currentPlatform?: Platform;
+}
+
+export function parseWebhookInput(raw: unknown, ctx: ParseContext): ParseResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, errors: [{ field: '(body)', reason: 'object' }] };
+  const schema = ctx.mode === 'create' ? baseSchema.partial().required({ name: true, url: true, events: true }) : baseSchema.partial();
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => ({
+        field: i.path.length ? i.path.map(String).join('.') : '(body)',
+        reason: i.code === 'unrecognized_keys' ? `unknown_field:${(i as { keys: string[] }).keys.join(',')}` : i.message,
+      })),
+    };
+  }
+  const v = parsed.data;
+  const errors: FieldError[] = [];
+  const url = v.url === undefined || v.url === '' ? undefined : v.url;
+  if (ctx.mode === 'create' && url === undefined) errors.push({ field: 'url', reason: 'required' });
+  if (url !== undefined) {
+    const refusal = checkWebhookUrl(url, ctx.network);
+    if (refusal) errors.push({ field: 'url', reason: refusal });
+  }
+  let platform: Platform | undefined;
+  if (v.platform === undefined || v.platform === 'auto') {
+    if (url !== undefined) platform = ctx.detectPlatform(url) ?? 'json';
+    else if (ctx.mode === 'create') platform = 'json';
+    else platform = v.platform === 'auto' ? ctx.currentPlatform : undefined;
+  } else {
+    platform = v.platform;
+  }
+  if (platform === 'telegram' && v.options?.telegramChatId === null) errors.push({ field: 'options.telegramChatId', reason: 'required' });
+  if (ctx.mode === 'create' && platform === 'telegram' && !v.options?.telegramChatId) {
+    errors.push({ field: 'options.telegramChatId', reason: 'required' });
+  }
+  if (errors.length) return { ok: false, errors };
+  const value: WebhookInput = { ...v, url, platform } as WebhookInput;
+  if (value.platform === undefined) delete value.platform;
+  if (value.url === undefined) delete value.url;
+  return { ok: true, value };
+}
+
+/** Form fields (strings, repeated fields as arrays) -> the JSON shape the schema reads. */
+export function formToInput(form: Record<string, unknown>): Record<string, unknown> {
+  const str = (k: string): string | undefined => {
+    const v = form[k];
+    if (Array.isArray(v)) return v.length ? String(v[v.length - 1]) : undefined;
+    return v === undefined || v === null ? undefined : String(v);
+  };
+  const list = (k: string): string[] => {
+    const v = form[k];
+    if (v === undefined || v === null || v === '') return [];
+    return (Array.isArray(v) ? v : [v]).map(String).filter((s) => s !== '');
+  };
+  const csv = (k: string): string[] =>
+    (str(k) ?? '')
+      .split(/[,\n]/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const orNull = (k: string): string | null => {
+    const s = str(k)?.trim();
+    return s ? s : null;
+  };
+  const checked = (k: string): boolean => ['on', 'true', '1'].includes(str(k) ?? '');
+  const colorText = orNull('color');
+  const color = colorText === null ? null : /^#?[0-9a-f]{6}$/i.test(colorText) ? parseInt(colorText.replace('#', ''), 16) : NaN;
+  const roleIds = csv('rolePingIds');
+  const minTotal = orNull('filterMinOrderTotal');
+  const out: Record<string, unknown> = {
+    name: str('name') ?? '',
+    url: str('url') ?? '',
+    platform: str('platform') ?? 'auto',
+    events: list('events'),
+    templates: { order: str('templateOrder') ?? '', ticket: str('templateTicket') ?? '' },
+    options: {
+      mode: str('mode') ?? 'plain',
+      color: Number.isNaN(color) ? colorText : color,
+      username: orNull('username'),
+      avatarUrl: orNull('avatarUrl'),
+      rolePing: roleIds.length ? { roleIds, priorities: list('rolePingPriorities') } : null,
+      threadId: orNull('threadId'),
+      threadName: orNull('threadName'),
+      coalesce: checked('coalesce'),
+      slackBlocks: checked('slackBlocks'),
+      telegramChatId: orNull('telegramChatId'),
+      telegramParseMode: str('telegramParseMode') ?? 'HTML',
+    },
+    filters: {
+      departments: csv('filterDepartments'),
+      priorities: list('filterPriorities'),
+      minOrderTotal: minTotal === null ? null : Number(minTotal.replace(',', '.')),
+      paymentGateways: csv('filterGateways'),
+      replyAuthors: str('filterReplyAuthors') ?? 'both',
+    },
+  };
+  if (str('enabled') !== undefined) out.enabled = checked('enabled');
+  if (checked('regenerateSecret')) out.regenerateSecret = true;
+  return out;
+}

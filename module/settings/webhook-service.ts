@@ -1,0 +1,153 @@
+/**
+ * Changes to webhooks made by an admin: validation, signing secrets, unknown-variable
+ * warnings and the audit trail, around the WebhookStore. Pages and API both go through here.
+ */
+import type { NetworkPolicy } from '../../sdk/module-context.js';
+import type { EventName } from '../../sdk/events.js';
+import { familyOf, type Webhook } from '../webhooks/webhook.js';
+import type { WebhookStore } from '../webhooks/webhook-store.js';
+import type { AuditStore } from './audit-store.js';
+import type { Rendering } from './ports.js';
+import { parseWebhookInput, type FieldError, type WebhookInput } from './webhook-input.js';
+import { generateSigningSecret, type RandomBytes } from './signing-secret.js';
+import { toPublicWebhook, type PublicWebhook } from './public-webhook.js';
+
+export interface UnknownVariableWarning {
+  family: 'order' | 'ticket';
+  names: string[];
+}
+
+export type SaveResult =
+  | {
+      ok: true;
+      webhook: PublicWebhook;
+      warnings: UnknownVariableWarning[];
+      /** Present only when a secret was just made: shown once, never again. */
+      signingSecret?: string;
+    }
+  | { ok: false; errors: FieldError[] }
+  | { ok: false; notFound: true };
+
+export class WebhookService {
+  constructor(
+    private readonly store: WebhookStore,
+    private readonly audit: AuditStore,
+    private readonly rendering: Pick<Rendering, 'findUnknownVariables' | 'detectPlatform' | 'defaultTemplates'>,
+    private readonly network: NetworkPolicy,
+    private readonly randomBytes?: RandomBytes,
+  ) {}
+
+  async list(): Promise<PublicWebhook[]> {
+    return (await this.store.list()).map(toPublicWebhook);
+  }
+
+  async get(id: number): Promise<Webhook | null> {
+    return this.store.get(id);
+  }
+
+  async create(actor: string, raw: unknown, locale: 'fr' | 'en'): Promise<SaveResult> {
+    const parsed = parseWebhookInput(raw, { mode: 'create', network: this.network, detectPlatform: (u) => this.rendering.detectPlatform(u) });
+    if (!parsed.ok) return parsed;
+    const input = parsed.value;
+    const defaults = this.rendering.defaultTemplates(locale);
+    const templates = { ...defaults };
+    for (const family of ['order', 'ticket'] as const) {
+      const given = input.templates?.[family];
+      if (given !== undefined && given.trim() !== '') templates[family] = given;
+    }
+    const signingSecret = input.platform === 'json' ? generateSigningSecret(this.randomBytes) : undefined;
+    const created = await this.store.create({
+      name: input.name!,
+      url: input.url!,
+      platform: input.platform!,
+      events: input.events!,
+      templates,
+      options: input.options,
+      filters: input.filters,
+      enabled: input.enabled ?? true,
+      signingSecret: signingSecret ?? null,
+    });
+    await this.audit.write(actor, 'webhook.create', created.id, {
+      name: created.name,
+      urlHint: created.urlHint,
+      platform: created.platform,
+      events: created.events,
+    });
+    return { ok: true, webhook: toPublicWebhook(created), warnings: this.warnings(created), ...(signingSecret ? { signingSecret } : {}) };
+  }
+
+  async update(actor: string, id: number, raw: unknown): Promise<SaveResult> {
+    const current = await this.store.get(id);
+    if (!current) return { ok: false, notFound: true };
+    const parsed = parseWebhookInput(raw, {
+      mode: 'update',
+      network: this.network,
+      detectPlatform: (u) => this.rendering.detectPlatform(u),
+      currentPlatform: current.platform,
+    });
+    if (!parsed.ok) return parsed;
+    const input: WebhookInput = parsed.value;
+    const platform = input.platform ?? current.platform;
+    const needsSecret = platform === 'json' && (!current.signingSecret || input.regenerateSecret === true);
+    const signingSecret = needsSecret ? generateSigningSecret(this.randomBytes) : undefined;
+    const updated = await this.store.update(id, {
+      name: input.name,
+      url: input.url,
+      platform: input.platform,
+      events: input.events,
+      templates: input.templates,
+      options: input.options,
+      filters: input.filters,
+      enabled: input.enabled,
+      ...(signingSecret ? { signingSecret } : {}),
+    });
+    if (!updated) return { ok: false, notFound: true };
+    const changed = changedFields(current, updated);
+    const details: Record<string, unknown> = { name: updated.name, changed };
+    if (input.url !== undefined) details.url = { from: current.urlHint, to: updated.urlHint };
+    if (changed.length || input.url !== undefined) await this.audit.write(actor, 'webhook.update', id, details);
+    if (signingSecret && current.signingSecret) await this.audit.write(actor, 'webhook.secret_rotated', id, { name: updated.name });
+    if (current.enabled !== updated.enabled) await this.audit.write(actor, updated.enabled ? 'webhook.enable' : 'webhook.disable', id, { name: updated.name });
+    return { ok: true, webhook: toPublicWebhook(updated), warnings: this.warnings(updated), ...(signingSecret ? { signingSecret } : {}) };
+  }
+
+  async setEnabled(actor: string, id: number, enabled: boolean): Promise<PublicWebhook | null> {
+    const current = await this.store.get(id);
+    if (!current) return null;
+    const updated = await this.store.update(id, { enabled });
+    if (!updated) return null;
+    if (current.enabled !== enabled || (enabled && current.disabledReason)) {
+      await this.audit.write(actor, enabled ? 'webhook.enable' : 'webhook.disable', id, {
+        name: updated.name,
+        ...(current.disabledReason ? { previousReason: current.disabledReason } : {}),
+      });
+    }
+    return toPublicWebhook(updated);
+  }
+
+  async remove(actor: string, id: number): Promise<boolean> {
+    const current = await this.store.get(id);
+    if (!current) return false;
+    await this.store.remove(id);
+    await this.audit.write(actor, 'webhook.delete', id, { name: current.name, urlHint: current.urlHint });
+    return true;
+  }
+
+  /** Unknown `%names%` per template family the webhook uses. */
+  warnings(webhook: Pick<Webhook, 'events' | 'templates'>): UnknownVariableWarning[] {
+    const out: UnknownVariableWarning[] = [];
+    for (const family of ['order', 'ticket'] as const) {
+      const events = webhook.events.filter((e: EventName) => familyOf(e) === family);
+      const template = webhook.templates[family];
+      if (!events.length || !template) continue;
+      const names = this.rendering.findUnknownVariables(template, events);
+      if (names.length) out.push({ family, names });
+    }
+    return out;
+  }
+}
+
+function changedFields(a: Webhook, b: Webhook): string[] {
+  const keys = ['name', 'urlHint', 'platform', 'events', 'templates', 'options', 'filters', 'enabled'] as const;
+  return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => (k === 'urlHint' ? 'url' : k));
+}
