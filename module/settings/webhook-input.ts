@@ -23,7 +23,7 @@ const nullableText = (max: number) =>
     .nullable()
     .transform((s) => (s === null || s.trim() === '' ? null : s.trim()));
 
-const optionsSchema = z
+export const optionsSchema = z
   .object({
     mode: z.enum(['plain', 'embed'], 'choice'),
     color: z.number('color').int('color').min(0, 'color').max(0xffffff, 'color').nullable(),

@@ -1,0 +1,158 @@
+/**
+ * Read side of the delivery log for the admin pages: filtered, paginated lists, one delivery
+ * with its attempts, daily counts for the chart. Writes (replay, retry all) are delegated to the
+ * delivery slice's outbox, which owns the row lifecycle and wakes the dispatcher.
+ */
+import type { Knex } from 'knex';
+import type { AttemptView, DailyCount, DeliveryDetail, DeliveryFilter, DeliveryLog, DeliveryStatus, DeliverySummary } from './ports.js';
+
+interface DeliveryRow {
+  id: number | string;
+  webhook_id: number | string;
+  event_name: string;
+  event_id: string;
+  status: string;
+  body?: string;
+  attempts: number | string;
+  next_attempt_at: number | string | null;
+  last_error: string | null;
+  last_status_code: number | string | null;
+  created_at: number | string;
+  updated_at: number | string;
+  delivered_at: number | string | null;
+}
+
+export interface DeliveryWrites {
+  replay(id: number): Promise<boolean>;
+  retryAllFailed(webhookId: number): Promise<number>;
+}
+
+const numOrNull = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
+const DAY = 86_400_000;
+
+function summary(r: DeliveryRow): DeliverySummary {
+  const status = r.status as DeliveryStatus;
+  return {
+    id: Number(r.id),
+    webhookId: Number(r.webhook_id),
+    event: r.event_name,
+    eventId: r.event_id,
+    status,
+    attempts: Number(r.attempts),
+    lastStatusCode: numOrNull(r.last_status_code),
+    lastError: r.last_error,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    deliveredAt: numOrNull(r.delivered_at),
+    // Only a row that will be tried again has a next retry worth showing.
+    nextAttemptAt: status === 'pending' || status === 'failed' ? numOrNull(r.next_attempt_at) : null,
+  };
+}
+
+const summaryColumns = [
+  'id',
+  'webhook_id',
+  'event_name',
+  'event_id',
+  'status',
+  'attempts',
+  'next_attempt_at',
+  'last_error',
+  'last_status_code',
+  'created_at',
+  'updated_at',
+  'delivered_at',
+];
+
+export class DeliveryLogQueries implements DeliveryLog {
+  constructor(
+    private readonly db: Knex,
+    private readonly writes: DeliveryWrites,
+  ) {}
+
+  async list(f: DeliveryFilter): Promise<{ items: DeliverySummary[]; total: number }> {
+    const q = this.db('wh_deliveries');
+    if (f.webhookId !== undefined) q.where('webhook_id', f.webhookId);
+    if (f.event !== undefined) q.where('event_name', f.event);
+    if (f.status !== undefined) q.where('status', f.status);
+    if (f.from !== undefined) q.where('created_at', '>=', f.from);
+    if (f.to !== undefined) q.where('created_at', '<', f.to);
+    const [{ n }] = (await q.clone().count({ n: '*' })) as { n: number | string }[];
+    const rows: DeliveryRow[] = await q
+      .clone()
+      .select(summaryColumns)
+      .orderBy('id', 'desc')
+      .limit(f.perPage)
+      .offset((f.page - 1) * f.perPage);
+    return { items: rows.map(summary), total: Number(n) };
+  }
+
+  async get(id: number): Promise<DeliveryDetail | null> {
+    const row: DeliveryRow | undefined = await this.db('wh_deliveries').where({ id }).first();
+    if (!row) return null;
+    const attempts: { attempted_at: number | string; status_code: number | string | null; outcome: string; error: string | null; duration_ms: number | string }[] =
+      await this.db('wh_attempts').where({ delivery_id: id }).orderBy('id', 'asc');
+    const attemptsList: AttemptView[] = attempts.map((a) => ({
+      attemptedAt: Number(a.attempted_at),
+      statusCode: numOrNull(a.status_code),
+      outcome: a.outcome,
+      error: a.error,
+      durationMs: Number(a.duration_ms),
+    }));
+    return { ...summary(row), body: row.body ?? '', attemptsList };
+  }
+
+  replay(id: number): Promise<boolean> {
+    return this.writes.replay(id);
+  }
+
+  retryAllFailed(webhookId: number): Promise<number> {
+    return this.writes.retryAllFailed(webhookId);
+  }
+
+  async dailyCounts(since: number): Promise<DailyCount[]> {
+    // Bucket in JS: date functions differ between SQLite, PostgreSQL and MariaDB.
+    const rows: { webhook_id: number | string; status: string; created_at: number | string }[] = await this.db('wh_deliveries')
+      .select('webhook_id', 'status', 'created_at')
+      .where('created_at', '>=', since);
+    const counts = new Map<string, DailyCount>();
+    for (const r of rows) {
+      const day = new Date(Math.floor(Number(r.created_at) / DAY) * DAY).toISOString().slice(0, 10);
+      const key = `${day}|${r.webhook_id}|${r.status}`;
+      const entry = counts.get(key) ?? { day, webhookId: Number(r.webhook_id), status: r.status as DeliveryStatus, count: 0 };
+      entry.count += 1;
+      counts.set(key, entry);
+    }
+    return [...counts.values()];
+  }
+
+  async lastPerWebhook(): Promise<Map<number, DeliverySummary>> {
+    const latest = this.db('wh_deliveries').max({ id: 'id' }).groupBy('webhook_id');
+    const rows: DeliveryRow[] = await this.db('wh_deliveries').select(summaryColumns).whereIn('id', latest);
+    return new Map(rows.map((r) => [Number(r.webhook_id), summary(r)]));
+  }
+}
+
+/**
+ * Writes used until (or unless) the delivery slice provides its own: put the row back to
+ * `pending`, due now, and wake the dispatcher.
+ */
+export function requeueWrites(db: Knex, now: () => number, wake: () => void): DeliveryWrites {
+  return {
+    async replay(id) {
+      const at = now();
+      const n = await db('wh_deliveries').where({ id }).update({ status: 'pending', next_attempt_at: at, locked_until: null, updated_at: at });
+      if (n > 0) wake();
+      return n > 0;
+    },
+    async retryAllFailed(webhookId) {
+      const at = now();
+      const n = await db('wh_deliveries')
+        .where({ webhook_id: webhookId })
+        .whereIn('status', ['failed', 'dead'])
+        .update({ status: 'pending', next_attempt_at: at, locked_until: null, updated_at: at });
+      if (n > 0) wake();
+      return n;
+    },
+  };
+}

@@ -1,0 +1,300 @@
+/**
+ * The settings pages (nunjucks views in `views/`, rendered by the host inside its layout).
+ * Forms post back here with the host-checked `_csrf`; every value is escaped by the engine.
+ */
+import { eventNames, isEventName, ticketPriorities, type EventName } from '../../sdk/events.js';
+import type { AdminHandler, AdminRequest, AdminResponse } from '../../sdk/module-context.js';
+import { platforms, type Webhook } from '../webhooks/webhook.js';
+import { startOfUtcDay } from './api-routes.js';
+import { deliveryStatuses } from './ports.js';
+import { toPublicWebhook } from './public-webhook.js';
+import { InputError, parseDeliveryFilter, parseId, translateErrors } from './request-parsing.js';
+import { platformLabels } from './send-result-words.js';
+import type { SettingsDeps } from './settings-deps.js';
+import { sendTest, type TestAnswer } from './test-send.js';
+import { formToInput, type FieldError } from './webhook-input.js';
+import type { UnknownVariableWarning } from './webhook-service.js';
+import { chartFor, dateFormatter, describeAudit, formFromPost, formFromWebhook, type FormValues } from './view-models.js';
+
+export interface PageRoute {
+  method: 'GET' | 'POST';
+  path: string;
+  handler: AdminHandler;
+}
+
+interface FormState {
+  webhook: Webhook | null;
+  values: FormValues;
+  errors?: FieldError[];
+  warnings?: UnknownVariableWarning[];
+  signingSecret?: string;
+  testAnswer?: TestAnswer;
+  saved?: boolean;
+  status?: number;
+}
+
+export function pageRoutes(deps: SettingsDeps): PageRoute[] {
+  const { service, views, basePath } = deps;
+  const t = deps.i18n.t.bind(deps.i18n);
+  const common = (req: AdminRequest, section: string) => {
+    const locale = req.locale;
+    return {
+      t: (key: string, vars?: Record<string, string | number>) => t(key, vars, locale),
+      locale,
+      basePath,
+      apiPath: `${basePath}/api`,
+      assetsPath: `${basePath}/assets`,
+      csrfToken: req.csrfToken,
+      section,
+      fmt: dateFormatter(locale, deps.timeZone),
+      platformLabels,
+      eventNames,
+      simulatorPath: deps.simulatorPath ?? null,
+      inboxUrl: deps.inboxUrl ?? null,
+    };
+  };
+  const render = (req: AdminRequest, view: string, section: string, title: string, data: Record<string, unknown>, status = 200): AdminResponse => ({
+    status,
+    html: views.render(view, { ...common(req, section), ...data }, req, { title }),
+  });
+  const notFoundPage = (req: AdminRequest) =>
+    render(req, 'not-found.njk', 'webhooks', t('settings.not_found', {}, req.locale), { backHref: basePath }, 404);
+  const body = (req: AdminRequest) => (typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {});
+
+  const renderForm = (req: AdminRequest, s: FormState): AdminResponse => {
+    const locale = req.locale;
+    const errors = s.errors ? translateErrors(s.errors, t, locale) : [];
+    const fieldErrors: Record<string, string> = {};
+    for (const e of errors) fieldErrors[e.field.startsWith('options.') || e.field.startsWith('filters.') ? e.field.split('.')[1] : e.field.split('.')[0]] ??= e.reason;
+    const variables = Object.fromEntries(eventNames.map((e) => [e, deps.rendering.listVariables(e, locale)]));
+    return render(
+      req,
+      'form.njk',
+      'webhooks',
+      s.webhook ? t('settings.form.edit_title', { name: s.webhook.name }, locale) : t('settings.form.new_title', {}, locale),
+      {
+        webhook: s.webhook ? toPublicWebhook(s.webhook) : null,
+        v: s.values,
+        errors,
+        fieldErrors,
+        warnings: (s.warnings ?? []).map((w) => ({ family: w.family, names: w.names.map((n) => `%${n}%`).join(', ') })),
+        signingSecret: s.signingSecret ?? null,
+        testAnswer: s.testAnswer ?? null,
+        saved: s.saved ?? false,
+        platforms,
+        priorities: ticketPriorities,
+        variables,
+        defaults: deps.rendering.defaultTemplates(locale),
+        formAction: s.webhook ? `${basePath}/webhooks/${s.webhook.id}` : `${basePath}/webhooks`,
+      },
+      s.status ?? 200,
+    );
+  };
+
+  const withWebhook = (fn: (req: AdminRequest, w: Webhook) => Promise<AdminResponse>): AdminHandler => async (req) => {
+    const id = parseId(req.params.id);
+    const w = id === null ? null : await service.get(id);
+    return w ? fn(req, w) : notFoundPage(req);
+  };
+
+  return [
+    {
+      method: 'GET',
+      path: '/',
+      handler: async (req) => {
+        const locale = req.locale;
+        const list = await service.list();
+        const last = await deps.deliveries.lastPerWebhook();
+        const since = startOfUtcDay(deps.clock.now()) - 13 * 86_400_000;
+        const counts = await deps.deliveries.dailyCounts(since);
+        const audit = await deps.audit.list({ limit: 8 });
+        const names = new Map(list.map((w) => [w.id, w.name]));
+        return render(req, 'index.njk', 'webhooks', t('settings.list.title', {}, locale), {
+          webhooks: list.map((w) => ({ ...w, last: last.get(w.id) ?? null, chart: chartFor(w.id, counts, since, t, locale) })),
+          disabled: list.filter((w) => w.state === 'disabled'),
+          audit: audit.items.map((e) => ({ ...e, webhookName: e.webhookId ? (names.get(e.webhookId) ?? null) : null, summary: describeAudit(e, t, locale) })),
+          flash: typeof req.query.done === 'string' ? req.query.done : null,
+        });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/webhooks/new',
+      handler: async (req) => {
+        const d = deps.rendering.defaultTemplates(req.locale);
+        const values = formFromWebhook({
+          name: '',
+          platform: 'auto' as never,
+          events: [],
+          templates: { order: d.order, ticket: d.ticket },
+          options: {} as never,
+          filters: {} as never,
+          enabled: true,
+        });
+        const preset = typeof req.query.flow === 'string' ? req.query.flow : '';
+        if (preset === 'shop') values.events = ['order.paid'];
+        if (preset === 'support') values.events = ['ticket.submit', 'ticket.reply', 'ticket.close'];
+        return renderForm(req, { webhook: null, values });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/webhooks',
+      handler: async (req) => {
+        const form = body(req);
+        const r = await service.create(req.user.name, formToInput(form), req.locale);
+        if (!r.ok) return renderForm(req, { webhook: null, values: formFromPost(form), errors: 'errors' in r ? r.errors : [], status: 400 });
+        const w = (await service.get(r.webhook.id))!;
+        if (r.signingSecret || r.warnings.length) {
+          return renderForm(req, { webhook: w, values: formFromWebhook(w), warnings: r.warnings, signingSecret: r.signingSecret, saved: true });
+        }
+        return { redirect: `${basePath}/?done=created` };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/webhooks/:id/edit',
+      handler: withWebhook(async (req, w) =>
+        renderForm(req, { webhook: w, values: formFromWebhook(w), warnings: service.warnings(w), saved: req.query.saved === '1' }),
+      ),
+    },
+    {
+      method: 'POST',
+      path: '/webhooks/:id',
+      handler: withWebhook(async (req, w) => {
+        const form = body(req);
+        const r = await service.update(req.user.name, w.id, formToInput(form));
+        if (!r.ok) {
+          if ('notFound' in r) return notFoundPage(req);
+          return renderForm(req, { webhook: w, values: formFromPost(form), errors: r.errors, status: 400 });
+        }
+        const fresh = (await service.get(w.id))!;
+        if (r.signingSecret || r.warnings.length) {
+          return renderForm(req, { webhook: fresh, values: formFromWebhook(fresh), warnings: r.warnings, signingSecret: r.signingSecret, saved: true });
+        }
+        return { redirect: `${basePath}/webhooks/${w.id}/edit?saved=1` };
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/webhooks/:id/toggle',
+      handler: withWebhook(async (req, w) => {
+        const want = body(req).enabled;
+        const enabled = want === undefined ? !w.enabled : ['on', 'true', '1'].includes(String(want));
+        await service.setEnabled(req.user.name, w.id, enabled);
+        return { redirect: `${basePath}/?done=${enabled ? 'enabled' : 'paused'}` };
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/webhooks/:id/delete',
+      handler: withWebhook(async (req, w) => {
+        await service.remove(req.user.name, w.id);
+        return { redirect: `${basePath}/?done=deleted` };
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/webhooks/:id/test',
+      handler: withWebhook(async (req, w) => {
+        const ev = body(req).event;
+        const event = typeof ev === 'string' && isEventName(ev) ? (ev as EventName) : undefined;
+        const answer = await sendTest(deps, w, event, req.user.name, req.locale);
+        return renderForm(req, { webhook: w, values: formFromWebhook(w), warnings: service.warnings(w), testAnswer: answer });
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/webhooks/:id/retry-failed',
+      handler: withWebhook(async (req, w) => {
+        const requeued = await deps.deliveries.retryAllFailed(w.id);
+        await deps.audit.write(req.user.name, 'webhook.retry_failed', w.id, { name: w.name, requeued });
+        return { redirect: `${basePath}/deliveries?webhook=${w.id}&requeued=${requeued}` };
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/deliveries',
+      handler: async (req) => {
+        const locale = req.locale;
+        let filter;
+        let filterError: string | null = null;
+        try {
+          filter = parseDeliveryFilter(req);
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          filterError = translateErrors([{ field: err.field, reason: err.reason }], t, locale)
+            .map((e) => `${e.field}: ${e.reason}`)
+            .join('');
+          filter = { page: 1, perPage: 25 };
+        }
+        const { items, total } = await deps.deliveries.list(filter);
+        const details = await Promise.all(items.map((d) => deps.deliveries.get(d.id)));
+        const list = await service.list();
+        const names = new Map(list.map((w) => [w.id, w.name]));
+        const q = (k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : '');
+        const pages = Math.max(1, Math.ceil(total / filter.perPage));
+        const qs = (page: number) =>
+          new URLSearchParams({ ...Object.fromEntries(['webhook', 'event', 'status', 'from', 'to'].map((k) => [k, q(k)]).filter(([, v]) => v)), page: String(page) }).toString();
+        return render(
+          req,
+          'deliveries.njk',
+          'deliveries',
+          t('settings.log.title', {}, locale),
+          {
+            rows: items.map((d, i) => ({ ...d, webhookName: names.get(d.webhookId) ?? `#${d.webhookId}`, detail: details[i], bodyPretty: prettyJson(details[i]?.body ?? '') })),
+            total,
+            page: filter.page,
+            pages,
+            prevQs: filter.page > 1 ? qs(filter.page - 1) : null,
+            nextQs: filter.page < pages ? qs(filter.page + 1) : null,
+            webhooks: list,
+            statuses: deliveryStatuses,
+            f: { webhook: q('webhook'), event: q('event'), status: q('status'), from: q('from'), to: q('to') },
+            filterError,
+            requeued: q('requeued') || null,
+            replayed: q('replayed') || null,
+            selectedWebhook: filter.webhookId ? (list.find((w) => w.id === filter.webhookId) ?? null) : null,
+          },
+          filterError ? 400 : 200,
+        );
+      },
+    },
+    {
+      method: 'POST',
+      path: '/deliveries/:id/replay',
+      handler: async (req) => {
+        const id = parseId(req.params.id);
+        const d = id === null ? null : await deps.deliveries.get(id);
+        if (!d || id === null) return notFoundPage(req);
+        await deps.deliveries.replay(id);
+        await deps.audit.write(req.user.name, 'delivery.replay', d.webhookId, { deliveryId: id, event: d.event });
+        return { redirect: `${basePath}/deliveries?replayed=${id}` };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/audit',
+      handler: async (req) => {
+        const locale = req.locale;
+        const pageRaw = typeof req.query.page === 'string' && /^\d{1,6}$/.test(req.query.page) ? Math.max(1, Number(req.query.page)) : 1;
+        const r = await deps.audit.list({ limit: 50, offset: (pageRaw - 1) * 50 });
+        const names = new Map((await service.list()).map((w) => [w.id, w.name]));
+        const pages = Math.max(1, Math.ceil(r.total / 50));
+        return render(req, 'audit.njk', 'audit', t('settings.audit.title', {}, locale), {
+          entries: r.items.map((e) => ({ ...e, webhookName: e.webhookId ? (names.get(e.webhookId) ?? null) : null, summary: describeAudit(e, t, locale) })),
+          page: pageRaw,
+          pages,
+        });
+      },
+    },
+  ];
+}
+
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}

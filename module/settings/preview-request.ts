@@ -1,0 +1,47 @@
+/** The preview API: renders a template for a sample event exactly as it would be sent. */
+import { z } from 'zod';
+import { eventNames, type EventName } from '../../sdk/events.js';
+import type { Locale } from '../../sdk/module-context.js';
+import { platforms } from '../webhooks/webhook.js';
+import { optionsSchema, type FieldError } from './webhook-input.js';
+import type { SettingsDeps } from './settings-deps.js';
+
+const previewSchema = z
+  .object({
+    template: z.string('required').max(10_000, 'too_long'),
+    event: z.enum(eventNames as [EventName, ...EventName[]], 'event'),
+    platform: z.enum(platforms, 'platform'),
+    options: optionsSchema.optional(),
+    /** Events the webhook listens to, for the unknown-variable check; defaults to `event`. */
+    events: z.array(z.enum(eventNames as [EventName, ...EventName[]], 'event')).optional(),
+  })
+  .strict();
+
+export interface PreviewAnswer {
+  body: Record<string, unknown>;
+  /** The body as sent, pretty-printed. */
+  json: string;
+  unknownVariables: string[];
+  variables: { name: string; description: string }[];
+}
+
+export function runPreview(deps: SettingsDeps, raw: unknown, locale: Locale): { ok: true; value: PreviewAnswer } | { ok: false; errors: FieldError[] } {
+  const parsed = previewSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : '(body)', reason: i.message })),
+    };
+  }
+  const { template, event, platform, options } = parsed.data;
+  const body = deps.rendering.preview(template, event, platform, locale, options ?? {});
+  return {
+    ok: true,
+    value: {
+      body,
+      json: JSON.stringify(body, null, 2),
+      unknownVariables: deps.rendering.findUnknownVariables(template, parsed.data.events?.length ? parsed.data.events : [event]),
+      variables: deps.rendering.listVariables(event, locale),
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/** Everything the settings routes use, injected by the composition root (fakes in tests). */
+import type { Clock, Locale, Logger, NetworkPolicy, Translator, Views } from '../../sdk/module-context.js';
+import type { EventMap, EventName } from '../../sdk/events.js';
+import type { AuditStore } from './audit-store.js';
+import type { DeliveryLog, Rendering, TestSender } from './ports.js';
+import type { WebhookService } from './webhook-service.js';
+
+export interface SettingsDeps {
+  service: WebhookService;
+  audit: AuditStore;
+  deliveries: DeliveryLog;
+  rendering: Rendering;
+  sender: TestSender;
+  views: Views;
+  i18n: Translator;
+  clock: Clock;
+  logger: Logger;
+  network: NetworkPolicy;
+  timeZone: string;
+  /** Pages base URL, e.g. `/admin/modules/webhooks`. */
+  basePath: string;
+  sampleEvent<K extends EventName>(event: K, opts: { now: number }): EventMap[K];
+  /** Optional link to the host's event simulator (shown on the list page in development). */
+  simulatorPath?: string | null;
+  /** Optional link to the local demo inbox (development). */
+  inboxUrl?: string | null;
+}
+
+export type { Locale };

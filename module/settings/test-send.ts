@@ -1,0 +1,41 @@
+/** "Send test": one sample event sent now to a webhook, outside the outbox, answered in plain words. */
+import { eventNames, type EventName } from '../../sdk/events.js';
+import type { Locale } from '../../sdk/module-context.js';
+import { familyOf, type Webhook } from '../webhooks/webhook.js';
+import { describeSendResult } from './send-result-words.js';
+import type { SettingsDeps } from './settings-deps.js';
+
+export interface TestAnswer {
+  ok: boolean;
+  message: string;
+  event: EventName;
+  outcome: string;
+  statusCode: number | null;
+  durationMs: number;
+}
+
+export async function sendTest(deps: SettingsDeps, webhook: Webhook, event: EventName | undefined, actor: string, locale: Locale): Promise<TestAnswer> {
+  const chosen = event ?? webhook.events[0] ?? eventNames[0];
+  const template = webhook.templates[familyOf(chosen)] ?? deps.rendering.defaultTemplates(locale)[familyOf(chosen)];
+  const body = deps.rendering.preview(template, chosen, webhook.platform, locale, webhook.options);
+  let answer: TestAnswer;
+  try {
+    const result = await deps.sender.send(webhook, body);
+    const plain = describeSendResult(webhook.platform, result, deps.i18n.t.bind(deps.i18n), locale);
+    answer = { ...plain, event: chosen, outcome: result.outcome, statusCode: result.statusCode, durationMs: result.durationMs };
+  } catch (err) {
+    // The sender classifies errors itself; this is the belt for a bug there. Message only: never the URL.
+    deps.logger.warn('webhooks: test send failed unexpectedly', { webhookId: webhook.id, urlHint: webhook.urlHint });
+    void err;
+    answer = {
+      ok: false,
+      message: deps.i18n.t('settings.test.unreachable', { platform: webhook.platform }, locale),
+      event: chosen,
+      outcome: 'retry',
+      statusCode: null,
+      durationMs: 0,
+    };
+  }
+  await deps.audit.write(actor, 'webhook.test', webhook.id, { name: webhook.name, event: chosen, ok: answer.ok, statusCode: answer.statusCode });
+  return answer;
+}

@@ -1,0 +1,175 @@
+/** Plain objects the nunjucks views read: formatted dates, labels, chart geometry, form values. */
+import { eventNames, type EventName } from '../../sdk/events.js';
+import type { Locale, Translator } from '../../sdk/module-context.js';
+import { defaultFilters, defaultOptions, type Webhook } from '../webhooks/webhook.js';
+import type { AuditEntry } from './audit-store.js';
+import type { DailyCount, DeliveryStatus } from './ports.js';
+
+const DAY = 86_400_000;
+
+export function dateFormatter(locale: Locale, timeZone: string): (ms: number | null | undefined) => string {
+  const f = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  return (ms) => (ms === null || ms === undefined ? '' : f.format(new Date(ms)));
+}
+
+export interface ChartBar {
+  x: number;
+  day: string;
+  title: string;
+  segments: { y: number; height: number; status: DeliveryStatus; count: number }[];
+}
+
+export interface ChartModel {
+  width: number;
+  height: number;
+  bars: ChartBar[];
+  total: number;
+  max: number;
+}
+
+const chartOrder: DeliveryStatus[] = ['delivered', 'failed', 'dead', 'pending', 'sending'];
+
+/** Last 14 UTC days of one webhook's deliveries, stacked by status, as SVG rectangle geometry. */
+export function chartFor(webhookId: number, counts: DailyCount[], since: number, t: Translator['t'], locale: Locale): ChartModel {
+  const barWidth = 12;
+  const gap = 4;
+  const height = 40;
+  const days = Array.from({ length: 14 }, (_, i) => new Date(since + i * DAY).toISOString().slice(0, 10));
+  const perDay = days.map((day) => {
+    const byStatus = new Map<DeliveryStatus, number>();
+    for (const c of counts) if (c.webhookId === webhookId && c.day === day) byStatus.set(c.status, (byStatus.get(c.status) ?? 0) + c.count);
+    return { day, byStatus, total: [...byStatus.values()].reduce((a, b) => a + b, 0) };
+  });
+  const max = Math.max(1, ...perDay.map((d) => d.total));
+  const bars = perDay.map((d, i): ChartBar => {
+    let y = height;
+    const segments = chartOrder
+      .filter((s) => (d.byStatus.get(s) ?? 0) > 0)
+      .map((status) => {
+        const count = d.byStatus.get(status)!;
+        const h = Math.max(2, Math.round((count / max) * height));
+        y -= h;
+        return { y, height: h, status, count };
+      });
+    const parts = chartOrder.filter((s) => d.byStatus.get(s)).map((s) => `${t(`settings.status.${s}`, {}, locale)}: ${d.byStatus.get(s)}`);
+    return { x: i * (barWidth + gap), day: d.day, title: `${d.day} — ${parts.length ? parts.join(', ') : t('settings.chart.none', {}, locale)}`, segments };
+  });
+  return { width: 14 * (barWidth + gap) - gap, height, bars, total: perDay.reduce((a, d) => a + d.total, 0), max };
+}
+
+/** One line describing an audit entry's details (never a URL: the service stores hints only). */
+export function describeAudit(e: AuditEntry, t: Translator['t'], locale: Locale): string {
+  const d = e.details;
+  const parts: string[] = [];
+  if (typeof d.name === 'string') parts.push(d.name);
+  if (Array.isArray(d.changed) && d.changed.length) {
+    parts.push(t('settings.audit.changed', { fields: d.changed.map((f) => t(`settings.audit.fields.${String(f)}`, {}, locale)).join(', ') }, locale));
+  }
+  const url = d.url as { from?: string; to?: string } | undefined;
+  if (url?.from && url.to) parts.push(`${url.from} → ${url.to}`);
+  else if (typeof d.urlHint === 'string') parts.push(d.urlHint);
+  if (typeof d.event === 'string') parts.push(t(`settings.events.${d.event}`, {}, locale));
+  if (typeof d.deliveryId === 'number') parts.push(`#${d.deliveryId}`);
+  if (typeof d.requeued === 'number') parts.push(t('settings.audit.requeued', { count: d.requeued }, locale));
+  if (typeof d.ok === 'boolean') parts.push(d.ok ? 'OK' : `${t('settings.audit.failed', {}, locale)}${d.statusCode ? ` (${d.statusCode})` : ''}`);
+  if (typeof d.previousReason === 'string') parts.push(d.previousReason);
+  return parts.join(' · ');
+}
+
+export interface FormValues {
+  name: string;
+  platform: string;
+  events: string[];
+  templateOrder: string;
+  templateTicket: string;
+  mode: string;
+  color: string;
+  username: string;
+  avatarUrl: string;
+  rolePingIds: string;
+  rolePingPriorities: string[];
+  threadId: string;
+  threadName: string;
+  coalesce: boolean;
+  slackBlocks: boolean;
+  telegramChatId: string;
+  telegramParseMode: string;
+  filterDepartments: string;
+  filterPriorities: string[];
+  filterMinOrderTotal: string;
+  filterGateways: string;
+  filterReplyAuthors: string;
+  enabled: boolean;
+}
+
+const hex = (n: number | null) => (n === null ? '' : '#' + n.toString(16).padStart(6, '0'));
+
+export function formFromWebhook(w: Pick<Webhook, 'name' | 'platform' | 'events' | 'templates' | 'options' | 'filters' | 'enabled'>): FormValues {
+  const o = { ...defaultOptions(), ...w.options };
+  const f = { ...defaultFilters(), ...w.filters };
+  return {
+    name: w.name,
+    platform: w.platform,
+    events: w.events,
+    templateOrder: w.templates.order ?? '',
+    templateTicket: w.templates.ticket ?? '',
+    mode: o.mode,
+    color: hex(o.color),
+    username: o.username ?? '',
+    avatarUrl: o.avatarUrl ?? '',
+    rolePingIds: o.rolePing?.roleIds.join(', ') ?? '',
+    rolePingPriorities: o.rolePing?.priorities ?? [],
+    threadId: o.threadId ?? '',
+    threadName: o.threadName ?? '',
+    coalesce: o.coalesce,
+    slackBlocks: o.slackBlocks,
+    telegramChatId: o.telegramChatId ?? '',
+    telegramParseMode: o.telegramParseMode,
+    filterDepartments: f.departments.join(', '),
+    filterPriorities: f.priorities,
+    filterMinOrderTotal: f.minOrderTotal === null ? '' : String(f.minOrderTotal),
+    filterGateways: f.paymentGateways.join(', '),
+    filterReplyAuthors: f.replyAuthors,
+    enabled: w.enabled,
+  };
+}
+
+/** Re-fills the form from what was posted (the URL is never echoed back: it is a credential). */
+export function formFromPost(body: Record<string, unknown>): FormValues {
+  const s = (k: string) => {
+    const v = body[k];
+    return Array.isArray(v) ? String(v[v.length - 1] ?? '') : v === undefined || v === null ? '' : String(v);
+  };
+  const l = (k: string) => {
+    const v = body[k];
+    return v === undefined || v === '' ? [] : (Array.isArray(v) ? v : [v]).map(String);
+  };
+  const on = (k: string) => ['on', 'true', '1'].includes(s(k));
+  return {
+    name: s('name'),
+    platform: s('platform') || 'auto',
+    events: l('events'),
+    templateOrder: s('templateOrder'),
+    templateTicket: s('templateTicket'),
+    mode: s('mode') || 'plain',
+    color: s('color'),
+    username: s('username'),
+    avatarUrl: s('avatarUrl'),
+    rolePingIds: s('rolePingIds'),
+    rolePingPriorities: l('rolePingPriorities'),
+    threadId: s('threadId'),
+    threadName: s('threadName'),
+    coalesce: on('coalesce'),
+    slackBlocks: on('slackBlocks'),
+    telegramChatId: s('telegramChatId'),
+    telegramParseMode: s('telegramParseMode') || 'HTML',
+    filterDepartments: s('filterDepartments'),
+    filterPriorities: l('filterPriorities'),
+    filterMinOrderTotal: s('filterMinOrderTotal'),
+    filterGateways: s('filterGateways'),
+    filterReplyAuthors: s('filterReplyAuthors') || 'both',
+    enabled: body.enabled === undefined ? true : on('enabled'),
+  };
+}
+
+export const allEvents: EventName[] = eventNames;
