@@ -86,6 +86,18 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         variables,
         defaults: deps.rendering.defaultTemplates(locale),
         formAction: s.webhook ? `${basePath}/webhooks/${s.webhook.id}` : `${basePath}/webhooks`,
+        jsonData: jsonForScript({
+          variables,
+          currentPlatform: s.webhook?.platform ?? null,
+          platformLabels,
+          text: {
+            bot: t('settings.preview.bot', {}, locale),
+            today: t('settings.preview.today', {}, locale),
+            error: t('settings.preview.error', {}, locale),
+            noEvents: t('settings.preview.no_events', {}, locale),
+            defaultName: t('settings.preview.default_name', {}, locale),
+          },
+        }),
       },
       s.status ?? 200,
     );
@@ -289,6 +301,11 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
       },
     },
   ];
+}
+
+/** JSON inside a <script> element: `<` escaped so no value can close the element. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 function prettyJson(text: string): string {

@@ -1,0 +1,259 @@
+/* Webhooks settings: progressive enhancement only (every action also works as a plain form).
+ * Untrusted text is only ever put in the page with textContent, never innerHTML. */
+(function () {
+  'use strict';
+  var root = document.querySelector('.wh');
+  if (!root) return;
+  var api = root.getAttribute('data-api');
+  var csrf = root.getAttribute('data-csrf');
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  function post(path, body) {
+    return fetch(api + path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, accept: 'application/json' },
+      body: JSON.stringify(body),
+    }).then(function (r) {
+      return r.json().then(function (j) { return { status: r.status, json: j }; });
+    });
+  }
+  function debounce(fn, ms) {
+    var t;
+    return function () { clearTimeout(t); t = setTimeout(fn, ms); };
+  }
+
+  // Delete and other destructive forms ask first.
+  document.querySelectorAll('form[data-confirm]').forEach(function (f) {
+    f.addEventListener('submit', function (ev) {
+      if (!window.confirm(f.getAttribute('data-confirm'))) ev.preventDefault();
+    });
+  });
+
+  // ---- Message rendering like the platforms show it (text nodes only) ----
+  var emoji = { pushpin: '📌', moneybag: '💰', credit_card: '💳', bust_in_silhouette: '👤', link: '🔗', envelope: '✉️',
+    department_store: '🏬', speech_balloon: '💬', vertical_traffic_light: '🚦', arrow_right: '➡️', ticket: '🎫',
+    white_check_mark: '✅', lock: '🔒', bell: '🔔', tada: '🎉', warning: '⚠️', calendar: '📅', label: '🏷️', memo: '📝' };
+  function inline(parent, text, boldMark) {
+    var re = boldMark === '*' ? /(\*[^*\n]+\*|:[a-z0-9_+-]+:|<[^>|\s]+\|[^>]+>)/g : /(\*\*[^*]+\*\*|:[a-z0-9_+-]+:|\[[^\]]+\]\([^)\s]+\))/g;
+    var last = 0, m;
+    while ((m = re.exec(text))) {
+      if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
+      var tok = m[0];
+      if (tok.charAt(0) === ':' && emoji[tok.slice(1, -1)]) parent.appendChild(document.createTextNode(emoji[tok.slice(1, -1)]));
+      else if (tok.charAt(0) === '*') parent.appendChild(el('strong', null, tok.replace(boldMark === '*' ? /^\*|\*$/g : /^\*\*|\*\*$/g, '')));
+      else if (tok.charAt(0) === '[' || tok.charAt(0) === '<') {
+        var a = el('a', null, tok.charAt(0) === '[' ? tok.slice(1, tok.indexOf('](')) : tok.slice(tok.indexOf('|') + 1, -1));
+        a.href = '#';
+        parent.appendChild(a);
+      } else parent.appendChild(document.createTextNode(tok));
+      last = m.index + tok.length;
+    }
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+    return parent;
+  }
+  function hexColor(n) { return typeof n === 'number' ? '#' + ('000000' + n.toString(16)).slice(-6) : null; }
+  function slackDecode(s) { return String(s).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'); }
+
+  function renderDiscord(body, text) {
+    var wrap = el('div', 'wh-dc');
+    var av = el('div', 'wh-dc-avatar', (body.username || text.defaultName || 'W').charAt(0).toUpperCase());
+    wrap.appendChild(av);
+    var main = el('div', 'wh-dc-main');
+    var head = el('div', 'wh-dc-head');
+    head.appendChild(el('span', 'wh-dc-name', body.username || text.defaultName));
+    head.appendChild(el('span', 'wh-dc-bot', text.bot));
+    head.appendChild(el('span', 'wh-dc-time', text.today));
+    main.appendChild(head);
+    if (body.content) main.appendChild(inline(el('div', 'wh-dc-content'), String(body.content)));
+    (body.embeds || []).forEach(function (e) {
+      var box = el('div', 'wh-dc-embed');
+      var c = hexColor(e.color);
+      if (c) box.style.borderLeftColor = c;
+      if (e.author && e.author.name) box.appendChild(el('div', 'wh-small', e.author.name));
+      if (e.title) box.appendChild(inline(el('div', 'wh-dc-embed-title'), String(e.title)));
+      if (e.description) box.appendChild(inline(el('div', 'wh-dc-embed-desc'), String(e.description)));
+      if (e.fields && e.fields.length) {
+        var grid = el('div', 'wh-dc-fields');
+        e.fields.forEach(function (f) {
+          var fe = el('div', 'wh-dc-field' + (f.inline ? '' : ' is-wide'));
+          fe.appendChild(inline(el('b'), String(f.name)));
+          fe.appendChild(inline(el('span'), String(f.value)));
+          grid.appendChild(fe);
+        });
+        box.appendChild(grid);
+      }
+      if (e.footer && e.footer.text) box.appendChild(el('div', 'wh-dc-footer', e.footer.text + (e.timestamp ? ' • ' + new Date(e.timestamp).toLocaleString() : '')));
+      main.appendChild(box);
+    });
+    wrap.appendChild(main);
+    return wrap;
+  }
+  function renderSlack(body, text) {
+    var wrap = el('div', 'wh-sl');
+    wrap.appendChild(el('div', 'wh-sl-avatar', (body.username || 'W').charAt(0).toUpperCase()));
+    var main = el('div', 'wh-dc-main');
+    var head = el('div');
+    head.appendChild(el('span', 'wh-sl-name', body.username || text.defaultName));
+    head.appendChild(el('span', 'wh-sl-app', 'APP'));
+    main.appendChild(head);
+    main.appendChild(inline(el('div', 'wh-sl-text'), slackDecode(body.text || ''), '*'));
+    wrap.appendChild(main);
+    return wrap;
+  }
+  function renderGeneric(body) {
+    var s = body.text || body.content || (body.attachments && JSON.stringify(body.attachments)) || JSON.stringify(body, null, 2);
+    return el('div', 'wh-generic', s);
+  }
+  window.whRender = function (platform, body, text) {
+    if (platform === 'discord') return renderDiscord(body, text);
+    if (platform === 'slack' || platform === 'mattermost' || platform === 'rocketchat') return renderSlack(body, text);
+    return renderGeneric(body);
+  };
+
+  // ---- Create / edit form ----
+  var form = document.getElementById('wh-form');
+  var dataEl = document.getElementById('wh-form-data');
+  if (form && dataEl) {
+    var data = JSON.parse(dataEl.textContent || '{}');
+    var urlInput = document.getElementById('wh-url');
+    var platformSel = document.getElementById('wh-platform');
+    var detectedEl = document.getElementById('wh-detected');
+    var previewEvent = document.getElementById('wh-preview-event');
+    var previewRender = document.getElementById('wh-preview-render');
+    var previewJson = document.getElementById('wh-preview-json');
+    var unknownEl = document.getElementById('wh-unknown');
+    var varsEl = document.getElementById('wh-vars');
+    var detected = null;
+    var lastTextarea = null;
+
+    function checkedEvents() {
+      return Array.prototype.map.call(form.querySelectorAll('input[name=events]:checked'), function (i) { return i.value; });
+    }
+    function familyOf(e) { return e === 'order.paid' ? 'order' : 'ticket'; }
+    function platform() {
+      var p = platformSel.value;
+      return p === 'auto' ? detected || data.currentPlatform || 'discord' : p;
+    }
+    function refreshEvents() {
+      var evs = checkedEvents();
+      var families = {};
+      evs.forEach(function (e) { families[familyOf(e)] = true; });
+      form.querySelectorAll('.wh-template').forEach(function (box) {
+        box.classList.toggle('wh-hidden', evs.length > 0 && !families[box.getAttribute('data-family')]);
+      });
+      var keep = previewEvent.value;
+      Array.prototype.forEach.call(previewEvent.options, function (o) { o.hidden = evs.length > 0 && evs.indexOf(o.value) < 0; });
+      if (evs.length && evs.indexOf(keep) < 0) previewEvent.value = evs[0];
+      // Variables of the chosen events (or of the previewed one when none is chosen).
+      varsEl.textContent = '';
+      var seen = {};
+      (evs.length ? evs : [previewEvent.value]).forEach(function (e) {
+        (data.variables[e] || []).forEach(function (v) {
+          if (seen[v.name]) return;
+          seen[v.name] = true;
+          var b = el('button', 'wh-var', '%' + v.name + '%');
+          b.type = 'button';
+          b.title = v.description;
+          b.setAttribute('data-insert', '%' + v.name + '%');
+          varsEl.appendChild(b);
+        });
+      });
+    }
+    function currentTemplate() {
+      var fam = familyOf(previewEvent.value);
+      var ta = form.querySelector('textarea[data-template=' + fam + ']');
+      return ta ? ta.value : '';
+    }
+    function options() {
+      var o = { mode: (form.querySelector('input[name=mode]:checked') || { value: 'plain' }).value };
+      var c = form.querySelector('input[name=color]').value.trim();
+      if (/^#?[0-9a-f]{6}$/i.test(c)) o.color = parseInt(c.replace('#', ''), 16);
+      var u = form.querySelector('input[name=username]').value.trim();
+      if (u && u.length <= 80 && !/discord|clyde/i.test(u)) o.username = u;
+      return o;
+    }
+    var refreshPreview = debounce(function () {
+      var evs = checkedEvents();
+      post('/preview', { template: currentTemplate(), event: previewEvent.value, platform: platform(), options: options(), events: evs.length ? evs : undefined })
+        .then(function (r) {
+          previewRender.textContent = '';
+          if (r.status !== 200) {
+            previewRender.appendChild(el('p', 'wh-field-error', (r.json && r.json.reason) || data.text.error));
+            return;
+          }
+          previewRender.appendChild(window.whRender(platform(), r.json.body, data.text));
+          previewJson.textContent = r.json.json;
+          if (r.json.unknownVariables && r.json.unknownVariables.length) {
+            unknownEl.textContent = unknownEl.getAttribute('data-text').replace('__NAMES__', r.json.unknownVariables.map(function (n) { return '%' + n + '%'; }).join(', '));
+            unknownEl.classList.remove('wh-hidden');
+          } else unknownEl.classList.add('wh-hidden');
+        })
+        .catch(function () { previewRender.textContent = data.text.error; });
+    }, 250);
+    var detect = debounce(function () {
+      var u = urlInput.value.trim();
+      if (!u) { detectedEl.textContent = ''; detected = null; refreshPreview(); return; }
+      post('/detect-platform', { url: u }).then(function (r) {
+        detected = r.json && r.json.platform;
+        detectedEl.textContent = detected ? detectedEl.getAttribute('data-label') + ' ' + (data.platformLabels[detected] || detected) : detectedEl.getAttribute('data-none');
+        refreshPreview();
+      });
+    }, 300);
+
+    form.addEventListener('focusin', function (ev) { if (ev.target.tagName === 'TEXTAREA') lastTextarea = ev.target; });
+    varsEl.addEventListener('click', function (ev) {
+      var b = ev.target.closest('[data-insert]');
+      if (!b) return;
+      var ta = lastTextarea && !lastTextarea.closest('.wh-hidden') ? lastTextarea : form.querySelector('.wh-template:not(.wh-hidden) textarea');
+      if (!ta) return;
+      var s = ta.selectionStart || 0, e = ta.selectionEnd || 0, ins = b.getAttribute('data-insert');
+      ta.value = ta.value.slice(0, s) + ins + ta.value.slice(e);
+      ta.focus();
+      ta.selectionStart = ta.selectionEnd = s + ins.length;
+      refreshPreview();
+    });
+    form.addEventListener('input', function (ev) {
+      if (ev.target === urlInput) detect();
+      else refreshPreview();
+    });
+    form.addEventListener('change', function (ev) {
+      if (ev.target.name === 'events') refreshEvents();
+      refreshPreview();
+    });
+    previewEvent.addEventListener('change', function () { refreshEvents(); refreshPreview(); });
+    var picker = document.getElementById('wh-color-picker');
+    var colorText = document.getElementById('wh-color');
+    if (picker && colorText) {
+      picker.addEventListener('input', function () { colorText.value = picker.value; refreshPreview(); });
+      colorText.addEventListener('input', function () { if (/^#[0-9a-f]{6}$/i.test(colorText.value)) picker.value = colorText.value; });
+    }
+    refreshEvents();
+    refreshPreview();
+  }
+
+  // ---- Send test: answer shown in place ----
+  var testForm = document.getElementById('wh-test-form');
+  if (testForm) {
+    testForm.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var out = document.getElementById('wh-test-answer');
+      var btn = testForm.querySelector('button');
+      btn.disabled = true;
+      out.className = 'wh-alert wh-alert-warn';
+      out.textContent = testForm.getAttribute('data-sending');
+      post('/webhooks/' + testForm.getAttribute('data-webhook-id') + '/test', { event: testForm.querySelector('select').value })
+        .then(function (r) {
+          out.className = 'wh-alert ' + (r.json.ok ? 'wh-alert-ok' : 'wh-alert-danger');
+          out.textContent = r.json.message || r.json.reason || '';
+        })
+        .catch(function () { out.className = 'wh-alert wh-alert-danger'; out.textContent = '—'; })
+        .finally(function () { btn.disabled = false; });
+    });
+  }
+})();
