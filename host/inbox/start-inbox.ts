@@ -1,0 +1,82 @@
+/**
+ * The local demo inbox: its own HTTP server (default 127.0.0.1, port PORT+1 or INBOX_PORT) with
+ * receivers that act like Discord and Slack incoming webhooks and a page showing what arrived.
+ * Nothing leaves the machine. Request logging is off: receiver paths hold webhook tokens.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { DiscordReceiver } from './discord-receiver.js';
+import { InboxStore, type InboxMessage } from './inbox-store.js';
+import { inboxPage } from './inbox-page.js';
+import { SlackReceiver } from './slack-receiver.js';
+
+export interface InboxOptions {
+  port: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  now?: () => number;
+}
+
+export interface RunningInbox {
+  /** Base URL, e.g. http://127.0.0.1:3001 */
+  url: string;
+  port: number;
+  /** A Discord-like execute-webhook URL on this inbox. */
+  discordWebhookUrl(id?: string, token?: string): string;
+  /** A Slack-like incoming-webhook URL on this inbox. */
+  slackWebhookUrl(): string;
+  messages(): InboxMessage[];
+  clear(): void;
+  close(): Promise<void>;
+}
+
+export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
+  const store = new InboxStore(200, opts.now);
+  const discord = new DiscordReceiver(store, opts.now);
+  const slack = new SlackReceiver(store);
+  const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const host = opts.host ?? '127.0.0.1';
+
+  const discordRoute = (wait: unknown, id: string, body: unknown) => discord.receive(id, wait === 'true' || wait === '1', body);
+  for (const path of ['/api/webhooks/:id/:token', '/api/v:version/webhooks/:id/:token']) {
+    app.post(path, async (req, reply) => {
+      const { id } = req.params as { id: string };
+      const a = discordRoute((req.query as { wait?: string }).wait, id, req.body);
+      reply.code(a.status).headers(a.headers);
+      return a.body === null ? reply.send() : reply.send(a.body);
+    });
+  }
+  app.post('/services/:team/:bot/:secret', async (req, reply) => {
+    const { team, secret } = req.params as { team: string; secret: string };
+    const a = slack.receive(team, secret, req.body);
+    return reply.code(a.status).headers(a.headers).send(a.body);
+  });
+
+  let base = '';
+  const discordWebhookUrl = (id = '1234567890123456789', token = 'demo-token-local-inbox') => `${base}/api/webhooks/${id}/${token}`;
+  const slackWebhookUrl = () => `${base}/services/T0DEMO000/B0DEMO000/demoSecretLocalInbox`;
+  app.get('/', async (_req, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:")
+      .send(inboxPage(store.list(), { discordExample: `${base}/api/webhooks/<id>/<token>`, slackExample: `${base}/services/T…/B…/…` })),
+  );
+  app.get('/messages.json', async () => ({ items: store.list() }));
+  app.post('/clear', async (_req, reply) => {
+    store.clear();
+    return reply.code(204).send();
+  });
+
+  await app.listen({ port: opts.port, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url: base,
+    port,
+    discordWebhookUrl,
+    slackWebhookUrl,
+    messages: () => store.list(),
+    clear: () => store.clear(),
+    close: () => app.close(),
+  };
+}
