@@ -102,7 +102,8 @@ export class WebhookService {
       ...(signingSecret ? { signingSecret } : {}),
     });
     if (!updated) return { ok: false, notFound: true };
-    const changed = changedFields(current, updated);
+    // Enabling/pausing has its own audit action below.
+    const changed = changedFields(current, updated).filter((f) => f !== 'enabled');
     const details: Record<string, unknown> = { name: updated.name, changed };
     if (input.url !== undefined) details.url = { from: current.urlHint, to: updated.urlHint };
     if (changed.length || input.url !== undefined) await this.audit.write(actor, 'webhook.update', id, details);
