@@ -1,0 +1,167 @@
+/** The settings pages through their handlers and the real nunjucks views: flows, escaping, both languages. */
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { makeHarness, migrate, type Harness } from './admin-harness.js';
+
+const DISCORD = 'https://discord.com/api/webhooks/123456789012345678/SECRETtokenABCDEFghijklmnop';
+const HOSTILE = '<img src=x onerror=alert(1)>';
+const html = (r: { html?: string }) => r.html ?? '';
+
+describe('admin pages', () => {
+  let db: TestDatabase;
+  let h: Harness;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    await migrate(db.knex);
+    h = makeHarness(db.knex);
+  });
+  afterAll(async () => db?.destroy());
+
+  const form = (over: Record<string, unknown> = {}) => ({
+    _csrf: 'csrf-test-token',
+    name: 'Boutique',
+    url: DISCORD,
+    platform: 'auto',
+    events: 'order.paid',
+    templateOrder: ':pushpin: Commande %id%',
+    templateTicket: '',
+    mode: 'plain',
+    color: '#5865f2',
+    coalesce: 'on',
+    enabled: ['0', '1'],
+    filterReplyAuthors: 'both',
+    telegramParseMode: 'HTML',
+    ...over,
+  });
+
+  it('shows an empty list with both flows offered, in French and in English', async () => {
+    const fr = html(await h.call('GET', '/'));
+    expect(fr).toContain('Nouveau webhook de commande');
+    expect(fr).toContain('Nouveau webhook de support');
+    expect(fr).toContain('Journal des envois');
+    const en = html(await h.call('GET', '/', { locale: 'en' }));
+    expect(en).toContain('New order webhook');
+    expect(en).toContain('Delivery log');
+    expect(en).not.toMatch(/settings\.[a-z_]+\.[a-z_]/);
+    expect(fr).not.toMatch(/settings\.[a-z_]+\.[a-z_]/);
+  });
+
+  it('creates a webhook from the form and lists it masked with its state', async () => {
+    const created = await h.call('POST', '/webhooks', { body: form() });
+    expect(created).toMatchObject({ redirect: '/admin/modules/webhooks/?done=created' });
+    const list = html(await h.call('GET', '/?done=created'));
+    expect(list).toContain('Webhook créé.');
+    expect(list).toContain('https://discord.com/api/webhooks/1234…/••••');
+    expect(list).toContain('Boutique');
+    expect(list).toContain('wh-state-active');
+    expect(list).toContain('name="_csrf" value="csrf-test-token"');
+    expect(list).not.toContain('SECRETtoken');
+    const w = (await h.deps.service.list())[0];
+    expect(w.options.color).toBe(0x5865f2);
+    expect(w.platform).toBe('discord');
+  });
+
+  it('re-renders the form with the field error and without echoing the URL', async () => {
+    const r = await h.call('POST', '/webhooks', { body: form({ url: 'ftp://discord.com/api/webhooks/1/SECRETtokenABCDEFghijklmnop', name: 'Bad' }) });
+    expect(r.status).toBe(400);
+    expect(html(r)).toContain('data-field-error="url"');
+    expect(html(r)).toContain('seules les URL http(s) sont acceptées');
+    expect(html(r)).toContain('value="Bad"');
+    expect(html(r)).not.toContain('SECRETtoken');
+  });
+
+  it('edits: keeps the URL when left empty, shows saved; toggles; deletes', async () => {
+    const w = (await h.deps.service.list())[0];
+    const edit = html(await h.call('GET', `/webhooks/${w.id}/edit`));
+    expect(edit).toContain('URL actuelle : https://discord.com/api/webhooks/1234…/••••');
+    expect(edit).toContain('value="Boutique"');
+    expect(edit).not.toContain('SECRETtoken');
+    const saved = await h.call('POST', `/webhooks/${w.id}`, { body: form({ url: '', name: 'Boutique FR' }) });
+    expect(saved).toMatchObject({ redirect: `/admin/modules/webhooks/webhooks/${w.id}/edit?saved=1` });
+    const after = (await h.deps.service.get(w.id))!;
+    expect(after.name).toBe('Boutique FR');
+    expect(after.url).toBe(DISCORD);
+
+    expect(await h.call('POST', `/webhooks/${w.id}/toggle`, { body: { enabled: '0' } })).toMatchObject({ redirect: '/admin/modules/webhooks/?done=paused' });
+    expect((await h.deps.service.get(w.id))!.enabled).toBe(false);
+    expect(html(await h.call('GET', '/'))).toContain('wh-state-paused');
+    await h.call('POST', `/webhooks/${w.id}/toggle`, { body: { enabled: '1' } });
+    expect((await h.deps.service.get(w.id))!.enabled).toBe(true);
+
+    const tested = html(await h.call('POST', `/webhooks/${w.id}/test`, { body: { event: 'order.paid' } }));
+    expect(tested).toContain('Discord a bien reçu le message (200).');
+
+    const audit = html(await h.call('GET', '/audit'));
+    for (const action of ['Création', 'Modification', 'Mise en pause', 'Activation', 'Test envoyé']) expect(audit).toContain(action);
+    expect(audit).toContain('alice');
+
+    expect(await h.call('POST', `/webhooks/${w.id}/delete`)).toMatchObject({ redirect: '/admin/modules/webhooks/?done=deleted' });
+    expect(await h.deps.service.get(w.id)).toBeNull();
+    expect((await h.call('GET', `/webhooks/${w.id}/edit`)).status).toBe(404);
+  });
+
+  it('shows a notice for a webhook disabled by failures, with the reason', async () => {
+    const r = await h.deps.service.create('alice', { name: 'Gone', url: DISCORD, events: ['order.paid'] }, 'fr');
+    if (!r.ok) throw new Error('create failed');
+    await db.knex('wh_webhooks').where({ id: r.webhook.id }).update({ enabled: false, disabled_reason: 'Discord: 404 Unknown Webhook', disabled_at: Date.UTC(2026, 10, 29) });
+    const page = html(await h.call('GET', '/'));
+    expect(page).toContain('data-testid="disabled-notice"');
+    expect(page).toContain('« Gone » a été désactivé après un échec');
+    expect(page).toContain('Discord: 404 Unknown Webhook');
+    expect(page).toContain('wh-state-disabled');
+  });
+
+  it('renders hostile ticket text as text in the log, the list and the audit (XSS)', async () => {
+    const r = await h.deps.service.create('<b>mallory</b>', { name: HOSTILE, url: DISCORD, events: ['ticket.submit'] }, 'fr');
+    if (!r.ok) throw new Error('create failed');
+    const id = await h.insertDelivery({
+      webhookId: r.webhook.id,
+      event: 'ticket.submit',
+      status: 'dead',
+      body: { content: `Sujet : ${HOSTILE}\n<script>alert(2)</script>`, embeds: [{ title: HOSTILE }] },
+      attempts: [{ statusCode: 400, outcome: 'dead', error: `bad ${HOSTILE}` }],
+    });
+    const pages = [html(await h.call('GET', '/deliveries')), html(await h.call('GET', `/deliveries?webhook=${r.webhook.id}&status=dead`)), html(await h.call('GET', '/')), html(await h.call('GET', '/audit'))];
+    for (const page of pages) {
+      expect(page).not.toContain('<img src=x');
+      expect(page).not.toContain('<script>alert');
+      expect(page).not.toContain('<b>mallory');
+    }
+    expect(pages[0]).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(pages[0]).toContain(`data-delivery-id="${id}"`);
+    expect(pages[3]).toContain('&lt;b&gt;mallory&lt;/b&gt;');
+  });
+
+  it('resends one delivery and retries all failed of a webhook from the log', async () => {
+    const r = await h.deps.service.create('alice', { name: 'Retry', url: DISCORD, events: ['order.paid'] }, 'fr');
+    if (!r.ok) throw new Error('create failed');
+    const a = await h.insertDelivery({ webhookId: r.webhook.id, status: 'dead', body: { content: 'a' } });
+    const b = await h.insertDelivery({ webhookId: r.webhook.id, status: 'failed', body: { content: 'b' } });
+    expect(await h.call('POST', `/deliveries/${a}/replay`)).toMatchObject({ redirect: `/admin/modules/webhooks/deliveries?replayed=${a}` });
+    expect(html(await h.call('GET', `/deliveries?replayed=${a}`))).toContain(`Envoi #${a} remis en file.`);
+    expect(await h.call('POST', `/webhooks/${r.webhook.id}/retry-failed`)).toMatchObject({ redirect: `/admin/modules/webhooks/deliveries?webhook=${r.webhook.id}&requeued=1` });
+    const statuses = await db.knex('wh_deliveries').whereIn('id', [a, b]).pluck('status');
+    expect(statuses).toEqual(['pending', 'pending']);
+    const log = html(await h.call('GET', `/deliveries?webhook=${r.webhook.id}`, { locale: 'en' }));
+    expect(log).toContain('Retry all failed for “Retry”');
+    expect((await h.call('POST', '/deliveries/999999/replay')).status).toBe(404);
+  });
+
+  it('answers 400 with the reason for a bad log filter', async () => {
+    const r = await h.call('GET', '/deliveries?status=lost&from=2026-13-45');
+    expect(r.status).toBe(400);
+    expect(html(r)).toContain('status: valeur non proposée');
+  });
+
+  it('draws the 14-day chart from the deliveries', async () => {
+    const r = await h.deps.service.create('alice', { name: 'Chart', url: DISCORD, events: ['order.paid'] }, 'fr');
+    if (!r.ok) throw new Error('create failed');
+    for (let i = 0; i < 3; i++) await h.insertDelivery({ webhookId: r.webhook.id, status: 'delivered', body: { content: 'x' } });
+    await h.insertDelivery({ webhookId: r.webhook.id, status: 'dead', body: { content: 'x' } });
+    const page = html(await h.call('GET', '/'));
+    const row = page.slice(page.indexOf(`data-webhook-id="${r.webhook.id}"`));
+    expect(row).toContain('4 envoi(s) en 14 jours');
+    expect(row).toContain('wh-bar wh-bar-delivered');
+    expect(row).toContain('wh-bar wh-bar-dead');
+  });
+});
