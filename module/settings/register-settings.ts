@@ -1,0 +1,45 @@
+/**
+ * Builds the settings services from the module context and mounts the pages and API.
+ * The rendering and delivery slices are passed in already adapted to the settings ports.
+ */
+import type { ModuleContext } from '../../sdk/module-context.js';
+import { sampleEvent } from '../../sdk/sample-events.js';
+import type { WebhookStore } from '../webhooks/webhook-store.js';
+import { AuditStore } from './audit-store.js';
+import { DeliveryLogQueries, type DeliveryWrites } from './delivery-log-queries.js';
+import { mountSettings } from './mount-settings.js';
+import type { Rendering, TestSender } from './ports.js';
+import type { SettingsDeps } from './settings-deps.js';
+import { WebhookService } from './webhook-service.js';
+
+export interface SettingsParts {
+  store: WebhookStore;
+  rendering: Rendering;
+  sender: TestSender;
+  deliveryWrites: DeliveryWrites;
+}
+
+export function registerSettings(ctx: ModuleContext, parts: SettingsParts): SettingsDeps {
+  const now = () => ctx.clock.now();
+  const audit = new AuditStore(ctx.db, now);
+  const deps: SettingsDeps = {
+    service: new WebhookService(parts.store, audit, parts.rendering, ctx.network),
+    audit,
+    deliveries: new DeliveryLogQueries(ctx.db, parts.deliveryWrites),
+    rendering: parts.rendering,
+    sender: parts.sender,
+    views: ctx.views,
+    i18n: ctx.i18n,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    network: ctx.network,
+    timeZone: ctx.timeZone,
+    basePath: ctx.admin.basePath,
+    sampleEvent: (event, opts) => sampleEvent(event, opts),
+    // The reference host's development conveniences; a real CMS sets neither.
+    simulatorPath: ctx.profile === 'development' ? '/admin/simulate' : null,
+    inboxUrl: ctx.profile === 'development' ? (process.env.WEBHOOKS_INBOX_URL ?? null) : null,
+  };
+  mountSettings(ctx.admin, deps);
+  return deps;
+}
