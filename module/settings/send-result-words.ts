@@ -30,7 +30,7 @@ export function describeSendResult(platform: Platform, r: SendResult, t: Transla
   if (r.outcome === 'rate_limited' || r.statusCode === 429) return { ok: false, message: say('rate_limited') };
   if (r.statusCode === null) {
     if (/timeout|timed out|etimedout/.test(err)) return { ok: false, message: say('timeout') };
-    if (/refus|private|loopback|not allowed|forbidden address/.test(err)) return { ok: false, message: say('blocked') };
+    if (/not allowed|private ip|loopback|forbidden address/.test(err)) return { ok: false, message: say('blocked') };
     return { ok: false, message: say('unreachable') };
   }
   if (platform === 'discord') {

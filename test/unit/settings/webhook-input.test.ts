@@ -1,0 +1,103 @@
+import { formToInput, parseWebhookInput } from '../../../module/settings/webhook-input.js';
+import { generateSigningSecret } from '../../../module/settings/signing-secret.js';
+import { describeSendResult } from '../../../module/settings/send-result-words.js';
+
+const ctx = {
+  mode: 'create' as const,
+  network: { allowLoopback: false, allowPrivate: false },
+  detectPlatform: (u: string) => (u.includes('discord.com') ? ('discord' as const) : u.includes('hooks.slack.com') ? ('slack' as const) : null),
+};
+
+describe('parseWebhookInput', () => {
+  it('detects the platform when "auto", falls back to signed JSON', () => {
+    const d = parseWebhookInput({ name: 'a', url: 'https://discord.com/api/webhooks/1/x', events: ['order.paid'] }, ctx);
+    expect(d).toMatchObject({ ok: true, value: { platform: 'discord' } });
+    const j = parseWebhookInput({ name: 'a', url: 'https://example.com/in', events: ['order.paid'], platform: 'auto' }, ctx);
+    expect(j).toMatchObject({ ok: true, value: { platform: 'json' } });
+    const chosen = parseWebhookInput({ name: 'a', url: 'https://chat.example.com/hooks/x', events: ['order.paid'], platform: 'mattermost' }, ctx);
+    expect(chosen).toMatchObject({ ok: true, value: { platform: 'mattermost' } });
+  });
+
+  it('dedupes events and trims the name', () => {
+    const r = parseWebhookInput({ name: '  Shop  ', url: 'https://discord.com/api/webhooks/1/x', events: ['order.paid', 'order.paid'] }, ctx);
+    expect(r).toMatchObject({ ok: true, value: { name: 'Shop', events: ['order.paid'] } });
+  });
+
+  it('requires a Telegram chat id for Telegram', () => {
+    const r = parseWebhookInput({ name: 'a', url: 'https://api.telegram.org/bot1:x/sendMessage', events: ['order.paid'], platform: 'telegram' }, ctx);
+    expect(r).toEqual({ ok: false, errors: [{ field: 'options.telegramChatId', reason: 'required' }] });
+  });
+
+  it('on update, an empty URL keeps the stored one and no field is required', () => {
+    const r = parseWebhookInput({ url: '', name: 'b' }, { ...ctx, mode: 'update', currentPlatform: 'slack' });
+    expect(r).toEqual({ ok: true, value: { name: 'b' } });
+  });
+
+  it('names every bad field', () => {
+    const r = parseWebhookInput({ name: '', url: 'ftp://x', events: [], options: { color: 'red' } }, ctx);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.field).sort()).toEqual(['events', 'name', 'options.color']);
+  });
+});
+
+describe('formToInput', () => {
+  it('turns form fields into the API shape', () => {
+    const input = formToInput({
+      name: 'Support',
+      url: 'https://discord.com/api/webhooks/1/x',
+      platform: 'auto',
+      events: ['ticket.submit', 'ticket.close'],
+      templateTicket: '%subject%',
+      mode: 'embed',
+      color: '#FF0000',
+      rolePingIds: '123456789012345678, 223456789012345678',
+      rolePingPriorities: ['high', 'urgent'],
+      coalesce: 'on',
+      filterDepartments: 'Support technique, Facturation',
+      filterPriorities: 'urgent',
+      filterMinOrderTotal: '12,50',
+      filterGateways: 'PayPal',
+      filterReplyAuthors: 'staff',
+      enabled: ['0', '1'],
+    });
+    expect(input).toMatchObject({
+      events: ['ticket.submit', 'ticket.close'],
+      templates: { order: '', ticket: '%subject%' },
+      options: { mode: 'embed', color: 0xff0000, rolePing: { roleIds: ['123456789012345678', '223456789012345678'], priorities: ['high', 'urgent'] }, coalesce: true, slackBlocks: false, threadId: null },
+      filters: { departments: ['Support technique', 'Facturation'], priorities: ['urgent'], minOrderTotal: 12.5, paymentGateways: ['PayPal'], replyAuthors: 'staff' },
+      enabled: true,
+    });
+    expect(parseWebhookInput(input, ctx).ok).toBe(true);
+    expect(formToInput({ enabled: '0' }).enabled).toBe(false);
+  });
+});
+
+describe('generateSigningSecret', () => {
+  it('is whsec_ and base64 of 24 random bytes', () => {
+    expect(generateSigningSecret(() => Buffer.alloc(24, 1))).toBe('whsec_' + Buffer.alloc(24, 1).toString('base64'));
+    expect(generateSigningSecret()).not.toBe(generateSigningSecret());
+  });
+});
+
+describe('describeSendResult', () => {
+  const t = (key: string, vars: Record<string, string | number> = {}) => `${key}|${Object.values(vars).join('|')}`;
+  it.each([
+    ['discord', { outcome: 'ok', statusCode: 204, error: null }, 'settings.test.ok'],
+    ['discord', { outcome: 'dead', statusCode: 404, error: 'Unknown Webhook', platformCode: 10015 }, 'settings.test.discord_unknown_webhook'],
+    ['discord', { outcome: 'dead', statusCode: 401, error: 'Invalid Webhook Token', platformCode: 50027 }, 'settings.test.discord_invalid_token'],
+    ['discord', { outcome: 'dead', statusCode: 400, error: 'Invalid Form Body', platformCode: 50035 }, 'settings.test.invalid_body'],
+    ['discord', { outcome: 'rate_limited', statusCode: 429, error: null }, 'settings.test.rate_limited'],
+    ['slack', { outcome: 'dead', statusCode: 404, error: 'no_service' }, 'settings.test.slack_no_service'],
+    ['slack', { outcome: 'dead', statusCode: 410, error: 'channel_is_archived' }, 'settings.test.slack_archived'],
+    ['slack', { outcome: 'dead', statusCode: 403, error: 'action_prohibited' }, 'settings.test.slack_prohibited'],
+    ['telegram', { outcome: 'dead', statusCode: 400, error: 'Bad Request: chat not found' }, 'settings.test.telegram_chat'],
+    ['json', { outcome: 'retry', statusCode: 503, error: 'Service Unavailable' }, 'settings.test.server_error'],
+    ['json', { outcome: 'retry', statusCode: null, error: 'ETIMEDOUT timeout' }, 'settings.test.timeout'],
+    ['json', { outcome: 'retry', statusCode: null, error: 'ECONNREFUSED' }, 'settings.test.unreachable'],
+    ['json', { outcome: 'dead', statusCode: 418, error: 'teapot' }, 'settings.test.other'],
+  ] as const)('%s %j -> %s', (platform, r, key) => {
+    const answer = describeSendResult(platform, { durationMs: 1, ...r }, t, 'fr');
+    expect(answer.message.split('|')[0]).toBe(key);
+    expect(answer.ok).toBe(r.outcome === 'ok');
+  });
+});
