@@ -237,6 +237,33 @@
     refreshPreview();
   }
 
+  // ---- "Simulate order" (development host): fire the sample event, stay on the page ----
+  var sim = document.getElementById('wh-simulate');
+  if (sim) {
+    sim.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var out = document.getElementById('wh-simulate-answer');
+      var btn = sim.querySelector('button');
+      btn.disabled = true;
+      fetch(sim.action, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, accept: 'application/json' },
+        body: '{}',
+      })
+        .then(function (r) {
+          out.className = 'wh-alert ' + (r.ok ? 'wh-alert-ok' : 'wh-alert-danger');
+          out.textContent = sim.getAttribute(r.ok ? 'data-ok' : 'data-fail') + (r.ok ? '' : ' (' + r.status + ')');
+          if (r.ok) {
+            var a = document.querySelector('.wh-tab-ext');
+            if (a) { out.appendChild(document.createTextNode(' ')); var l = el('a', null, a.textContent); l.href = a.href; l.target = '_blank'; out.appendChild(l); }
+          }
+        })
+        .catch(function () { out.className = 'wh-alert wh-alert-danger'; out.textContent = sim.getAttribute('data-fail'); })
+        .finally(function () { btn.disabled = false; });
+    });
+  }
+
   // ---- Send test: answer shown in place ----
   var testForm = document.getElementById('wh-test-form');
   if (testForm) {
