@@ -21,6 +21,10 @@ export interface RenderInput {
 export interface RenderedMessage {
   platform: Platform;
   body: MessageBody;
+  /** The message as plain text (previews, logs). */
+  text?: string;
+  /** Query parameters to add to the webhook URL when sending (Discord forum/thread: `thread_id`). */
+  query?: Record<string, string>;
 }
 
 /** One request built from several queued bodies (coalescing); `count` bodies, in order, from the front. */

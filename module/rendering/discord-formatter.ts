@@ -1,0 +1,160 @@
+/**
+ * Discord execute-webhook bodies: plain `content` (the reference document's style) or one rich
+ * embed. Always `allowed_mentions: {parse: []}`, plus only the admin's role ids when the role ping
+ * applies. `username`/`avatar_url` overrides are validated, never passed through broken.
+ */
+import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10';
+import type { EventName, TicketEventPayload } from '../../sdk/events.js';
+import type { WebhookOptions } from '../webhooks/webhook.js';
+import { shortenUntrusted, cutWholeText } from './fit-to-limit.js';
+import type { FormatContext, Formatted } from './format-context.js';
+import { DISCORD, discordProblems, embedTextLength } from './limits.js';
+import { plainDialect } from './plain-dialect.js';
+import { compileTemplate, renderLines, renderText, type Dialect, type RenderedLine } from './template.js';
+import { cutUnits, truncate } from './untrusted-text.js';
+
+export const discordDialect: Dialect = {
+  literal: (text) => text,
+  value: (v, cap) => (v.untrusted ? truncate(v.untrusted.markdown, cap) : v.text),
+  bold: (inner) => `**${inner}**`,
+};
+
+/** Default embed colour per event (0xRRGGBB). */
+export const eventColors: Record<EventName, number> = {
+  'order.paid': 0x2ecc71,
+  'ticket.submit': 0x3498db,
+  'ticket.reply': 0xf1c40f,
+  'ticket.close': 0x95a5a6,
+};
+
+const SNOWFLAKE = /^\d{17,20}$/;
+
+/**
+ * A usable webhook username or undefined: "discord" and "clyde" (any case) are removed, spaces
+ * collapsed, cut to 80; an empty result, "everyone" or "here" is dropped (Discord keeps its own).
+ */
+export function sanitizeUsername(name: string | null | undefined): string | undefined {
+  if (!name) return undefined;
+  let u = name;
+  for (let prev = ''; prev !== u; ) {
+    prev = u;
+    u = u.replace(/discord|clyde/gi, '');
+  }
+  u = cutUnits(u.replace(/\s+/g, ' ').trim(), DISCORD.username).trim();
+  if (!u || /^(everyone|here)$/i.test(u)) return undefined;
+  return u;
+}
+
+export function sanitizeAvatarUrl(url: string | null | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Role ids pinged for this event: tickets only, when the priority filter lets it through. */
+export function rolesToPing(event: EventName, payload: unknown, options: Pick<WebhookOptions, 'rolePing'>): string[] {
+  const ping = options.rolePing;
+  if (!ping || event === 'order.paid') return [];
+  const priority = (payload as TicketEventPayload).ticket.priority;
+  if (ping.priorities.length > 0 && !ping.priorities.includes(priority)) return [];
+  return [...new Set(ping.roleIds.filter((id) => SNOWFLAKE.test(id)))].slice(0, DISCORD.allowedRoles);
+}
+
+type DiscordBody = RESTPostAPIWebhookWithTokenJSONBody;
+
+function envelope(ctx: FormatContext, roles: string[]): DiscordBody {
+  const body: DiscordBody = { allowed_mentions: roles.length ? { parse: [], roles } : { parse: [] } };
+  const username = sanitizeUsername(ctx.options.username);
+  if (username) body.username = username;
+  const avatar = sanitizeAvatarUrl(ctx.options.avatarUrl);
+  if (avatar) body.avatar_url = avatar;
+  if (ctx.options.threadName) {
+    // The thread name is a small template too, so a forum post can be named after the ticket.
+    const name = truncate(renderText(compileTemplate(ctx.options.threadName), ctx.vars, plainDialect).replace(/\s+/g, ' ').trim(), DISCORD.threadName);
+    if (name) body.thread_name = name;
+  }
+  return body;
+}
+
+const fits = (body: DiscordBody): boolean => discordProblems(body as Record<string, unknown>).length === 0;
+
+function plainBody(ctx: FormatContext, roles: string[]): DiscordBody {
+  const base = envelope(ctx, roles);
+  const prefix = roles.length ? roles.map((id) => `<@&${id}>`).join(' ') + '\n' : '';
+  const build = (text: string): DiscordBody => ({ ...base, content: prefix + (text || ctx.fallbackText) });
+  const shortened = shortenUntrusted((cap) => build(renderText(ctx.template, ctx.vars, discordDialect, cap)), fits);
+  if (shortened) return shortened;
+  return cutWholeText(renderText(ctx.template, ctx.vars, discordDialect), build, fits);
+}
+
+const unbold = (s: string): string => s.replace(/\*\*/g, '').trim();
+
+function buildEmbed(ctx: FormatContext, lines: RenderedLine[]): APIEmbed {
+  const [first, ...rest] = lines;
+  const embed: APIEmbed = {};
+  const title = first ? unbold(first.text) : '';
+  embed.title = title || ctx.fallbackText;
+  const fields: { name: string; value: string; inline: boolean }[] = [];
+  const description: string[] = [];
+  for (const line of rest) {
+    if (line.field && fields.length < DISCORD.fields) fields.push({ name: unbold(line.field.name), value: line.field.value, inline: false });
+    else description.push(line.text);
+  }
+  const desc = description.join('\n').trim();
+  if (desc) embed.description = desc;
+  if (fields.length) embed.fields = fields;
+  const url = ctx.vars.url?.text;
+  if (url) embed.url = url;
+  embed.color = ctx.options.color ?? eventColors[ctx.event];
+  embed.timestamp = new Date(ctx.payload.occurredAt).toISOString();
+  embed.footer = { text: ctx.fallbackText };
+  return embed;
+}
+
+/** Last resort for embeds: every part cut to its own limit, then the description and fields until the total fits. */
+function clampEmbed(embed: APIEmbed): APIEmbed {
+  const e: APIEmbed = { ...embed };
+  if (e.title) e.title = truncate(e.title, DISCORD.title);
+  if (e.description) e.description = truncate(e.description, DISCORD.description);
+  if (e.fields) e.fields = e.fields.map((f) => ({ ...f, name: truncate(f.name, DISCORD.fieldName), value: truncate(f.value, DISCORD.fieldValue) }));
+  let over = embedTextLength(e) - DISCORD.embedTotal;
+  if (over > 0 && e.description) {
+    const keep = Math.max(0, e.description.length - over);
+    e.description = keep > 1 ? truncate(e.description, keep) : undefined;
+    over = embedTextLength(e) - DISCORD.embedTotal;
+  }
+  while (over > 0 && e.fields?.length) {
+    e.fields = e.fields.slice(0, -1);
+    over = embedTextLength(e) - DISCORD.embedTotal;
+  }
+  if (e.fields && !e.fields.length) delete e.fields;
+  return e;
+}
+
+function embedBody(ctx: FormatContext, roles: string[]): DiscordBody {
+  const base = envelope(ctx, roles);
+  if (roles.length) base.content = roles.map((id) => `<@&${id}>`).join(' ');
+  const build = (cap: number): DiscordBody => ({ ...base, embeds: [buildEmbed(ctx, renderLines(ctx.template, ctx.vars, discordDialect, cap))] });
+  return shortenUntrusted(build, fits) ?? { ...base, embeds: [clampEmbed(build(Infinity).embeds![0])] };
+}
+
+/** The execute-webhook JSON body, typed by discord-api-types. */
+export function discordBody(ctx: FormatContext): RESTPostAPIWebhookWithTokenJSONBody {
+  const roles = rolesToPing(ctx.event, ctx.payload, ctx.options);
+  return ctx.options.mode === 'embed' ? embedBody(ctx, roles) : plainBody(ctx, roles);
+}
+
+export function formatDiscord(ctx: FormatContext): Formatted {
+  const body = discordBody(ctx);
+  const query: Record<string, string> = {};
+  if (ctx.options.threadId && SNOWFLAKE.test(ctx.options.threadId)) query.thread_id = ctx.options.threadId;
+  return {
+    body: body as Record<string, unknown>,
+    text: renderText(ctx.template, ctx.vars, plainDialect) || ctx.fallbackText,
+    ...(Object.keys(query).length ? { query } : {}),
+  };
+}

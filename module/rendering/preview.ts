@@ -1,0 +1,39 @@
+/**
+ * The settings page's preview: the exact body a webhook would send for the realistic sample
+ * event (sdk/sample-events.ts), plus the same message as plain text for display.
+ */
+import type { EventName } from '../../sdk/events.js';
+import type { Locale } from '../../sdk/module-context.js';
+import { sampleEvent } from '../../sdk/sample-events.js';
+import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
+import { renderWithTemplate } from './render-message.js';
+import type { MessageBody } from './types.js';
+
+export interface PreviewResult {
+  body: MessageBody;
+  /** Plain-text rendering (emoji as Unicode, no markup). */
+  text: string;
+  query?: Record<string, string>;
+}
+
+export interface PreviewContext {
+  /** IANA zone for `%created_at%`; UTC by default. */
+  timeZone?: string;
+  /** Epoch ms the sample event is dated at; a fixed date by default (rendering has no clock). */
+  now?: number;
+  /** Picks among the sample customers, gateways and priorities. */
+  seq?: number;
+}
+
+export function preview(
+  template: string,
+  event: EventName,
+  platform: Platform,
+  locale: Locale,
+  options: Partial<WebhookOptions> = {},
+  context: PreviewContext = {},
+): PreviewResult {
+  const payload = sampleEvent(event, { seq: context.seq, now: context.now });
+  const rendered = renderWithTemplate({ template, event, payload, platform, locale, timeZone: context.timeZone ?? 'UTC', options });
+  return { body: rendered.body, text: rendered.text ?? '', ...(rendered.query ? { query: rendered.query } : {}) };
+}

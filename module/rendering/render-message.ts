@@ -1,0 +1,102 @@
+/**
+ * The entry point of rendering: one validated event, one webhook -> the exact request body.
+ * Pure and total: whatever the template and options, it returns a body within the platform's
+ * limits and never throws (a formatter failure falls back to the event's name alone).
+ */
+import type { AnyEventPayload, EventName } from '../../sdk/events.js';
+import type { Locale } from '../../sdk/module-context.js';
+import { defaultOptions, familyOf, type Platform, type WebhookOptions } from '../webhooks/webhook.js';
+import { defaultTemplates } from './default-templates.js';
+import { formatDiscord } from './discord-formatter.js';
+import type { FormatContext, Formatted } from './format-context.js';
+import { formatJson } from './json-formatter.js';
+import { label } from './labels.js';
+import { formatSlackLike } from './slack-formatter.js';
+import { formatTeams } from './teams-formatter.js';
+import { formatTelegram } from './telegram-formatter.js';
+import { compileTemplate } from './template.js';
+import type { RenderInput, RenderedMessage } from './types.js';
+import { computeVariables } from './variables.js';
+
+function format(platform: Platform, ctx: FormatContext): Formatted {
+  switch (platform) {
+    case 'discord':
+      return formatDiscord(ctx);
+    case 'slack':
+    case 'mattermost':
+    case 'rocketchat':
+      return formatSlackLike(platform, ctx);
+    case 'teams':
+      return formatTeams(ctx);
+    case 'telegram':
+      return formatTelegram(ctx);
+    case 'json':
+    default:
+      return formatJson(ctx);
+  }
+}
+
+export interface RenderArgs {
+  template: string;
+  event: EventName;
+  payload: AnyEventPayload;
+  platform: Platform;
+  locale: Locale;
+  timeZone: string;
+  options?: Partial<WebhookOptions>;
+}
+
+/** Everything a formatter needs, computed once (variables, compiled template, options with defaults). */
+export function buildFormatContext(args: RenderArgs): FormatContext {
+  const locale: Locale = args.locale === 'en' ? 'en' : 'fr';
+  return {
+    event: args.event,
+    payload: args.payload,
+    locale,
+    timeZone: args.timeZone,
+    options: { ...defaultOptions(), ...(args.options ?? {}) },
+    template: compileTemplate(args.template),
+    vars: computeVariables(args.event, args.payload as never, locale, args.timeZone),
+    fallbackText: label(locale, `rendering.event.${args.event}`),
+  };
+}
+
+/** Renders `template` (not the webhook's) for one platform; shared by renderMessage and preview. */
+export function renderWithTemplate(args: RenderArgs): RenderedMessage {
+  const locale: Locale = args.locale === 'en' ? 'en' : 'fr';
+  const fallbackText = label(locale, `rendering.event.${args.event}`);
+  let formatted: Formatted;
+  try {
+    formatted = format(args.platform, buildFormatContext(args));
+  } catch {
+    // Unreachable for payloads that passed validateEvent; kept so nothing can throw into delivery.
+    formatted = format(args.platform, {
+      event: args.event,
+      payload: args.payload,
+      locale,
+      timeZone: 'UTC',
+      options: defaultOptions(),
+      template: compileTemplate(''),
+      vars: {},
+      fallbackText,
+    });
+  }
+  const message: RenderedMessage = { platform: args.platform, body: formatted.body, text: formatted.text };
+  if (formatted.query) message.query = formatted.query;
+  return message;
+}
+
+/** The body to send for one event to one webhook; the family's default template when it has none. */
+export function renderMessage(input: RenderInput): RenderedMessage {
+  const family = familyOf(input.event);
+  const template = input.webhook.templates[family] ?? defaultTemplates(input.locale)[family];
+  return renderWithTemplate({
+    template,
+    event: input.event,
+    payload: input.payload,
+    platform: input.webhook.platform,
+    locale: input.locale,
+    timeZone: input.timeZone,
+    options: input.webhook.options,
+  });
+}

@@ -1,0 +1,22 @@
+/**
+ * The settings slice's `Rendering` port (module/settings/ports.ts), backed by this slice. Its
+ * `preview` returns the body only; the time zone is the host's, given by the composition root.
+ */
+import type { EventName } from '../../sdk/events.js';
+import type { Locale } from '../../sdk/module-context.js';
+import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
+import { defaultTemplates } from './default-templates.js';
+import { detectPlatform } from './detect-platform.js';
+import { preview } from './preview.js';
+import { findUnknownVariables, listVariables } from './variables.js';
+
+export function createRenderingPort(timeZone: string) {
+  return {
+    preview: (template: string, event: EventName, platform: Platform, locale: Locale, options?: Partial<WebhookOptions>) =>
+      preview(template, event, platform, locale, options ?? {}, { timeZone }).body,
+    listVariables,
+    findUnknownVariables,
+    defaultTemplates,
+    detectPlatform,
+  };
+}

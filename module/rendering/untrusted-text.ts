@@ -1,0 +1,96 @@
+/**
+ * Text written by customers (ticket subject and content, order comment, names): converted from
+ * HTML to Markdown, mentions neutralised, and cut to a length. Pure.
+ *
+ * Every untrusted value exists in two forms:
+ *  - `markdown`: for Markdown platforms (Discord, Mattermost, Rocket.Chat). HTML goes through
+ *    turndown; plain text has its Markdown characters backslash-escaped so a customer cannot
+ *    format the admin's message.
+ *  - `plain`: for platforms whose escaping is done by the formatter (Slack, Teams, Telegram, JSON).
+ */
+import TurndownService from 'turndown';
+
+/** Raw input is cut to this many UTF-16 units before conversion: no platform shows more (Slack 40 000). */
+export const RAW_INPUT_CAP = 40_000;
+export const ELLIPSIS = '…';
+const ZWSP = '\u200B';
+
+const turndown = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', br: '' });
+// Script and style bodies are code, not text: drop them with their content.
+turndown.remove(['script', 'style', 'iframe', 'object', 'embed', 'noscript', 'template', 'head', 'title']);
+
+/** True when the text holds an HTML tag or entity (ticket editors send HTML). */
+export function looksLikeHtml(text: string): boolean {
+  return /<\/?[a-z][a-z0-9-]*(\s[^<>]*)?\/?>/i.test(text) || /&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,10});/i.test(text);
+}
+
+/**
+ * Breaks every mention syntax with a zero-width space, so nothing in the text can ping:
+ * `@everyone`, `@here`, `@channel`, `@all` (Discord, Slack, Mattermost, Rocket.Chat) and
+ * `<@123>`, `<@!123>`, `<@&123>`, `<#123>`, `<!channel>`, `<!here>`, `<!everyone>`, `<at>`.
+ */
+export function neutralizeMentions(text: string): string {
+  return text
+    .replace(/@(everyone|here|channel|all)\b/gi, `@${ZWSP}$1`)
+    .replace(/<(?=[@#!]|at>|at\s)/gi, `<${ZWSP}`);
+}
+
+/** Backslash-escapes Discord/CommonMark formatting characters in plain text. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/([\\*_~`|[\]])/g, '\\$1')
+    .replace(/^(\s*)([>#-]|\d+\.)/gm, (_w, space: string, mark: string) => `${space}\\${mark}`);
+}
+
+/** Removes the backslash escapes turndown adds, for the plain form. */
+function unescapeMarkdown(text: string): string {
+  return text.replace(/\\([\\`*_{}[\]()#+\-.!>~|=])/g, '$1');
+}
+
+/** Cuts `text` to at most `max` UTF-16 units without splitting a surrogate pair. */
+export function cutUnits(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max);
+  const code = text.charCodeAt(end - 1);
+  if (end > 0 && code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return text.slice(0, end);
+}
+
+/**
+ * Shortens to at most `max` units, ending with an ellipsis when something was cut. Never leaves
+ * a dangling escape (`\`), a half HTML/Slack entity (`&am`) or an unclosed `<...` behind.
+ */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return '';
+  if (max === 1) return ELLIPSIS;
+  let cut = cutUnits(text, max - 1);
+  cut = cut.replace(/&[#a-z0-9]{0,10}$/i, '').replace(/<[^<>]{0,200}$/, '');
+  while (cut.endsWith('\\')) cut = cut.slice(0, -1);
+  return cut.trimEnd() + ELLIPSIS;
+}
+
+function htmlToMarkdown(html: string): string {
+  try {
+    return turndown.turndown(html);
+  } catch {
+    // Malformed input the parser refuses: keep the text, drop the tags.
+    return escapeMarkdown(html.replace(/<[^>]*>/g, ''));
+  }
+}
+
+export interface UntrustedForms {
+  markdown: string;
+  plain: string;
+}
+
+/** Both forms of an untrusted value, mentions neutralised, whitespace at the ends trimmed. */
+export function untrustedForms(raw: string): UntrustedForms {
+  const input = cutUnits(raw.replace(/\r\n?/g, '\n'), RAW_INPUT_CAP);
+  if (looksLikeHtml(input)) {
+    const md = htmlToMarkdown(input).trim();
+    return { markdown: neutralizeMentions(md), plain: neutralizeMentions(unescapeMarkdown(md)) };
+  }
+  const plain = input.trim();
+  return { markdown: neutralizeMentions(escapeMarkdown(plain)), plain: neutralizeMentions(plain) };
+}

@@ -1,0 +1,157 @@
+/**
+ * The `%variables%` of each event, computed from a validated payload. Pure: the locale and time
+ * zone come from the caller. Untrusted values (customer text) carry both rendering forms and are
+ * the first thing shortened when a message is too long.
+ */
+import type { EventMap, EventName, OrderPaidPayload, TicketEventPayload } from '../../sdk/events.js';
+import { eventNames } from '../../sdk/events.js';
+import type { Locale } from '../../sdk/module-context.js';
+import { label } from './labels.js';
+import { neutralizeMentions, untrustedForms, type UntrustedForms } from './untrusted-text.js';
+
+export interface VarValue {
+  /** The value as plain text (trusted values) or the plain form (untrusted ones). */
+  text: string;
+  /** Set for customer-written values: both forms, mentions already neutralised. */
+  untrusted: UntrustedForms | null;
+}
+
+export type Variables = Record<string, VarValue>;
+
+export interface VariableInfo {
+  name: string;
+  description: string;
+}
+
+const orderVariables = ['id', 'price', 'user', 'paymentType', 'transactionId', 'comment', 'url'] as const;
+const ticketVariables = ['id', 'subject', 'departmentName', 'user', 'priority', 'created_at', 'action', 'url', 'content', 'author', 'relatedUri', 'related'] as const;
+/** Names the older PHP implementation used, kept so pasted templates keep working. */
+const orderAliases: Record<string, string> = { username: 'user', email: 'email' };
+const ticketAliases: Record<string, string> = { username: 'user', email: 'email', relatedUrl: 'relatedUri' };
+
+/** Canonical names of `event`, in the order the settings page lists them. */
+export function variableNames(event: EventName): string[] {
+  return event === 'order.paid' ? [...orderVariables] : [...ticketVariables];
+}
+
+/** Aliases of `event` (alias -> the variable it stands for; `email` is its own variable). */
+export function aliasesOf(event: EventName): Record<string, string> {
+  return event === 'order.paid' ? orderAliases : ticketAliases;
+}
+
+/** Every name a template of `event` may use. */
+export function allNames(event: EventName): string[] {
+  return [...variableNames(event), ...Object.keys(aliasesOf(event))];
+}
+
+const trusted = (text: string): VarValue => ({ text: neutralizeMentions(text), untrusted: null });
+const untrusted = (raw: string | null | undefined): VarValue => {
+  if (!raw) return { text: '', untrusted: null };
+  const forms = untrustedForms(raw);
+  return forms.plain ? { text: forms.plain, untrusted: forms } : { text: '', untrusted: null };
+};
+
+/**
+ * `amount` in `currency`, formatted for `locale` by Intl. Exactly what Intl emits: in French the
+ * group separator is U+202F (narrow no-break space) and the space before the symbol is U+00A0
+ * (no-break space): `12,50\u00A0€`, `1\u202F234,50\u00A0€`; in English `€12.50`, `€1,234.50`.
+ */
+export function formatPrice(amount: number, currency: string, locale: Locale): string {
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
+  } catch {
+    return `${amount.toFixed(2)} ${currency}`;
+  }
+}
+
+/**
+ * An ISO date shown in `locale` and `timeZone`, with a 24-hour clock in both languages:
+ * fr `29 nov. 2026, 09:30`, en `Nov 29, 2026, 09:30`. An unknown time zone falls back to UTC.
+ */
+export function formatDate(iso: string, locale: Locale, timeZone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' };
+  try {
+    return new Intl.DateTimeFormat(locale, { ...opts, timeZone }).format(date);
+  } catch {
+    return new Intl.DateTimeFormat(locale, { ...opts, timeZone: 'UTC' }).format(date);
+  }
+}
+
+const fullName = (c: { firstName: string; lastName: string }): string => `${c.firstName} ${c.lastName}`.trim();
+
+function orderValues(p: OrderPaidPayload, locale: Locale): Variables {
+  const o = p.order;
+  const user = untrusted(fullName(o.customer));
+  return {
+    id: trusted(String(o.id)),
+    price: trusted(formatPrice(o.total, o.currency, locale)),
+    user,
+    paymentType: trusted(o.paymentGateway),
+    transactionId: untrusted(o.transactionId),
+    comment: untrusted(o.comment),
+    url: trusted(o.invoiceUrl),
+    username: user,
+    email: untrusted(o.customer.email),
+  };
+}
+
+function ticketValues(event: EventName, p: TicketEventPayload, locale: Locale, timeZone: string): Variables {
+  const t = p.ticket;
+  const user = untrusted(fullName(t.customer));
+  const relatedUri = trusted(t.related?.url ?? '');
+  const action = event.slice('ticket.'.length);
+  return {
+    id: trusted(String(t.id)),
+    subject: untrusted(t.subject),
+    departmentName: trusted(t.department.name),
+    user,
+    priority: trusted(label(locale, `rendering.priority.${t.priority}`)),
+    created_at: trusted(formatDate(t.createdAt, locale, timeZone)),
+    action: trusted(label(locale, `rendering.action.${action}`)),
+    url: trusted(t.url),
+    content: untrusted(p.message?.content),
+    author: untrusted(p.message?.author.name),
+    relatedUri,
+    related: untrusted(t.related?.name),
+    username: user,
+    email: untrusted(t.customer.email),
+    relatedUrl: relatedUri,
+  };
+}
+
+/** Every variable (and alias) of `event` for `payload`; optional data missing gives ''. */
+export function computeVariables<K extends EventName>(event: K, payload: EventMap[K], locale: Locale, timeZone: string): Variables {
+  return event === 'order.paid'
+    ? orderValues(payload as OrderPaidPayload, locale)
+    : ticketValues(event, payload as TicketEventPayload, locale, timeZone);
+}
+
+/** The settings page's click-to-insert list: name (with % signs) and a translated description. */
+export function listVariables(event: EventName, locale: Locale): VariableInfo[] {
+  const family = event === 'order.paid' ? 'order' : 'ticket';
+  const own = variableNames(event).map((name) => ({ name: `%${name}%`, description: label(locale, `rendering.var.${family}.${name}`) }));
+  const aliases = Object.entries(aliasesOf(event)).map(([alias, target]) =>
+    alias === target
+      ? { name: `%${alias}%`, description: label(locale, `rendering.var.${family}.${alias}`) }
+      : { name: `%${alias}%`, description: label(locale, 'rendering.alias', { target }) },
+  );
+  return [...own, ...aliases];
+}
+
+const variablePattern = /%([A-Za-z_][A-Za-z0-9_]*)%/g;
+
+/**
+ * Names (without % signs) written in `template` that exist for none of `events`, each once, in
+ * order of appearance; used for the save-time warning. No event given means every event.
+ */
+export function findUnknownVariables(template: string, events: EventName[]): string[] {
+  const known = new Set((events.length ? events : eventNames).flatMap((e) => allNames(e)));
+  const unknown: string[] = [];
+  for (const match of template.matchAll(variablePattern)) {
+    const name = match[1];
+    if (!known.has(name) && !unknown.includes(name)) unknown.push(name);
+  }
+  return unknown;
+}
