@@ -16,18 +16,32 @@ export type SlackLike = 'slack' | 'mattermost' | 'rocketchat';
 
 export const escapeSlack = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Escapes template text but keeps `<...>` Slack tokens the admin wrote on purpose. */
-function escapeSlackLiteral(text: string): string {
-  return text
-    .split(/(<(?:https?:\/\/|mailto:|@|#|!)[^<>\s|]*(?:\|[^<>]*)?>)/)
-    .map((part, i) => (i % 2 === 1 ? part : escapeSlack(part)))
-    .join('');
-}
+/*
+ * The admin's `<...>` Slack tokens (`<https://x|label>`, `<@U123>`, `<!here>`) may hold variables
+ * (`<%url%|Invoice>`), so template text is escaped in two steps: its `&`, `<`, `>` become private-use
+ * placeholders, values are escaped for real, then each line restores placeholder-delimited tokens
+ * that start like a Slack link or mention and escapes every other placeholder. Values are marked
+ * so a token may start with a variable only when it is a link (`<%url%|x>`): a customer value can
+ * never become `<!channel>` or `<@U123>` through an admin's `<%subject%>`.
+ */
+const LT = '\uE001';
+const GT = '\uE002';
+const AMP = '\uE003';
+const VALUE = '\uE004';
+const placeholders = /[\uE001-\uE004]/g;
+const adminToken = /\uE001((?:\uE004?(?:https?:\/\/|mailto:)|[@#!])[^\uE001\uE002<>]*)\uE002/g;
 
 export const slackDialect: Dialect = {
-  literal: escapeSlackLiteral,
-  value: (v, cap) => escapeSlack(v.untrusted ? truncate(v.untrusted.plain, cap) : v.text),
+  literal: (text) => text.replace(placeholders, '').replace(/&/g, AMP).replace(/</g, LT).replace(/>/g, GT),
+  value: (v, cap) => VALUE + escapeSlack((v.untrusted ? truncate(v.untrusted.plain, cap) : v.text).replace(placeholders, '')),
   bold: (inner) => boldAround(inner, '*'),
+  finish: (line) =>
+    line
+      .replace(adminToken, (_w, inner: string) => `<${inner.replace(/\uE003/g, '&amp;')}>`)
+      .replace(/\uE001/g, '&lt;')
+      .replace(/\uE002/g, '&gt;')
+      .replace(/\uE003/g, '&amp;')
+      .replace(/\uE004/g, ''),
 };
 
 const mattermostDialect: Dialect = {

@@ -33,6 +33,8 @@ export interface Dialect {
   value(value: VarValue, cap: number): string;
   /** Wraps a non-blank bold span. */
   bold(inner: string): string;
+  /** Post-processes a rendered line (Slack: restores the admin's `<link|label>` tokens that hold variables). */
+  finish?(line: string): string;
 }
 
 export interface RenderedLine {
@@ -147,12 +149,13 @@ export function renderLines(template: CompiledTemplate, vars: Variables, dialect
   const out: RenderedLine[] = [];
   for (const line of template.lines) {
     if (isDropped(line, vars)) continue;
-    const text = renderTokens(line.tokens, vars, dialect, cap);
+    const finish = dialect.finish ?? ((x: string) => x);
+    const text = finish(renderTokens(line.tokens, vars, dialect, cap));
     let field: RenderedLine['field'] = null;
     if (line.field) {
       const { open, close } = line.field;
-      const name = stripBoldEnds(renderTokens(line.tokens.slice(0, open), vars, dialect, cap) + renderTokens(line.tokens.slice(open + 1, close), vars, dialect, cap));
-      const value = renderTokens(line.tokens.slice(close + 1), vars, dialect, cap).trim().replace(/^:\s*/, '').trim();
+      const name = stripBoldEnds(finish(renderTokens(line.tokens.slice(0, open), vars, dialect, cap) + renderTokens(line.tokens.slice(open + 1, close), vars, dialect, cap)));
+      const value = finish(renderTokens(line.tokens.slice(close + 1), vars, dialect, cap)).trim().replace(/^:\s*/, '').trim();
       if (name && value) field = { name, value };
     }
     out.push({ text, field });
