@@ -1,0 +1,4 @@
+/** Every benchmark `npm run bench` runs, in this order. */
+import type { Benchmark } from './support/bench-types.js';
+
+export const benchmarks: Benchmark[] = [];
