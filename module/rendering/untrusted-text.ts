@@ -28,11 +28,14 @@ export function looksLikeHtml(text: string): boolean {
  * Breaks every mention syntax with a zero-width space, so nothing in the text can ping:
  * `@everyone`, `@here`, `@channel`, `@all` (Discord, Slack, Mattermost, Rocket.Chat) and
  * `<@123>`, `<@!123>`, `<@&123>`, `<#123>`, `<!channel>`, `<!here>`, `<!everyone>`, `<at>`.
+ * A value ending in `@` or `<` gets a zero-width space too, so it cannot form a mention with the
+ * value rendered right after it (`%user%%subject%` with "x@" and "here").
  */
 export function neutralizeMentions(text: string): string {
   return text
-    .replace(/@(everyone|here|channel|all)\b/gi, `@${ZWSP}$1`)
-    .replace(/<(?=[@#!]|at>|at\s)/gi, `<${ZWSP}`);
+    .replace(/@(everyone|here|channel|all)/gi, `@${ZWSP}$1`)
+    .replace(/<(?=[@#!]|at>|at\s)/gi, `<${ZWSP}`)
+    .replace(/[@<]$/, `$&${ZWSP}`);
 }
 
 /** Backslash-escapes Discord/CommonMark formatting characters in plain text. */

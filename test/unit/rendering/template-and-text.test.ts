@@ -63,6 +63,8 @@ describe('untrusted text', () => {
     ['<!everyone>', '<\u200B!everyone>'],
     ['mail me@here.com', 'mail me@\u200Bhere.com'],
     ['a <b> c', 'a <b> c'],
+    ['ends with @', 'ends with @\u200B'],
+    ['ends with <', 'ends with <\u200B'],
   ])('neutralizeMentions(%j)', (input, expected) => {
     expect(neutralizeMentions(input)).toBe(expected);
   });
