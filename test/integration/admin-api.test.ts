@@ -76,7 +76,7 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
 
   it('accepts loopback targets only in the development profile', async () => {
     const dev = makeHarness(db.knex, { allowLoopback: true });
-    const r = await dev.call('POST', '/api/webhooks', { body: { name: 'Local', url: 'http://127.0.0.1:3001/api/webhooks/1/tok', events: ['order.paid'] } });
+    const r = await dev.call('POST', '/api/webhooks', { body: { name: 'Local', url: 'http://127.0.0.1:3001/api/webhooks/1/tok', platform: 'discord', events: ['order.paid'] } });
     expect(r.status).toBe(201);
     expect(json(r).webhook.platform).toBe('discord');
     await dev.call('DELETE', `/api/webhooks/${json(r).webhook.id}`);
@@ -175,7 +175,7 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
     expect(json(r).body).toEqual({ content: '**1001** %nope%', allowed_mentions: { parse: [] } });
     expect(JSON.parse(json(r).json)).toEqual(json(r).body);
     expect(json(r).unknownVariables).toEqual(['nope']);
-    expect(json(r).variables.map((v: { name: string }) => v.name)).toContain('price');
+    expect(json(r).variables.map((v: { name: string }) => v.name)).toContain('%price%');
     for (const [body, field] of [
       [{ template: 'x', event: 'nope', platform: 'discord' }, 'event'],
       [{ template: 'x', event: 'order.paid', platform: 'myspace' }, 'platform'],

@@ -1,7 +1,8 @@
 /**
  * Test harness for the settings routes without the host: a real database (one per kind), the real
- * WebhookStore, audit and delivery-log queries, real nunjucks views and translations, and only the
- * IO edges (rendering until its slice is wired, the HTTP sender) replaced by small fakes.
+ * WebhookStore, audit and delivery-log queries, the real rendering slice, nunjucks views and
+ * translations; only the
+ * HTTP sender replaced by a fake that answers what the test sets.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,8 +20,8 @@ import { WebhookService } from '../../module/settings/webhook-service.js';
 import { apiRoutes } from '../../module/settings/api-routes.js';
 import { pageRoutes } from '../../module/settings/page-routes.js';
 import type { Rendering, SendResult, TestSender } from '../../module/settings/ports.js';
+import { createRenderingPort } from '../../module/rendering/rendering-port.js';
 import type { SettingsDeps } from '../../module/settings/settings-deps.js';
-import type { Platform } from '../../module/webhooks/webhook.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
@@ -49,40 +50,6 @@ export function testViews(): Views {
   };
 }
 
-/** Variables per event, as the rendering slice documents them (a subset is enough here). */
-const vars: Record<EventName, string[]> = {
-  'order.paid': ['id', 'price', 'user', 'paymentType', 'transactionId', 'comment', 'url'],
-  'ticket.submit': ['subject', 'departmentName', 'user', 'priority', 'created_at', 'action', 'url', 'content', 'relatedUri', 'related'],
-  'ticket.reply': ['subject', 'departmentName', 'user', 'priority', 'created_at', 'action', 'url', 'content', 'relatedUri', 'related'],
-  'ticket.close': ['subject', 'departmentName', 'user', 'priority', 'created_at', 'action', 'url', 'content', 'relatedUri', 'related'],
-};
-
-/** A stand-in for the rendering slice: %var% substitution into a Discord/Slack-shaped body. */
-export function fakeRendering(overrides: { subject?: string } = {}): Rendering {
-  return {
-    preview(template, event, platform) {
-      const p = sampleEvent(event, { now: Date.UTC(2026, 10, 29) }) as Record<string, any>;
-      const values: Record<string, string> = p.order
-        ? { id: String(p.order.id), price: `${p.order.total} €`, user: `${p.order.customer.firstName} ${p.order.customer.lastName}`, url: p.order.invoiceUrl }
-        : { subject: overrides.subject ?? p.ticket.subject, content: overrides.subject ?? p.message?.content ?? '', user: p.ticket.customer.firstName };
-      const text = template.replace(/%(\w+)%/g, (m, n: string) => values[n] ?? m);
-      return platform === 'slack' ? { text } : { content: text, allowed_mentions: { parse: [] } };
-    },
-    listVariables: (event) => vars[event].map((name) => ({ name, description: `desc ${name}` })),
-    findUnknownVariables: (template, events) => {
-      const known = new Set(events.flatMap((e) => vars[e]));
-      return [...new Set([...template.matchAll(/%(\w+)%/g)].map((m) => m[1]).filter((n) => !known.has(n)))];
-    },
-    defaultTemplates: () => ({ order: ':pushpin: Nouvelle commande n° %id%\n**Prix :** %price%', ticket: ':pushpin: Ticket %subject%' }),
-    detectPlatform: (url): Platform | null => {
-      const h = new URL(url).hostname;
-      if (/discord(app)?\.com$/.test(h) || /\/api\/webhooks\//.test(url)) return 'discord';
-      if (h === 'hooks.slack.com' || /\/services\//.test(url)) return 'slack';
-      return null;
-    },
-  };
-}
-
 export class FakeSender implements TestSender {
   next: SendResult = { outcome: 'ok', statusCode: 200, error: null, durationMs: 12 };
   sent: { webhookId: number; body: Record<string, unknown> }[] = [];
@@ -92,11 +59,19 @@ export class FakeSender implements TestSender {
   }
 }
 
+/** A handler's answer, flattened for assertions. */
+export interface CallResult {
+  status: number;
+  json?: unknown;
+  html?: string;
+  redirect?: string;
+}
+
 export interface Harness {
   deps: SettingsDeps;
   sender: FakeSender;
   woken: number;
-  call(method: string, urlPath: string, opts?: { body?: unknown; locale?: Locale; api?: boolean }): Promise<AdminResponse & { status: number }>;
+  call(method: string, urlPath: string, opts?: { body?: unknown; locale?: Locale; api?: boolean }): Promise<CallResult>;
   insertDelivery(row: { webhookId: number; event?: EventName; status?: string; body: unknown; createdAt?: number; attempts?: { statusCode: number | null; outcome: string; error?: string }[] }): Promise<number>;
 }
 
@@ -109,7 +84,7 @@ export function makeHarness(knex: Knex, opts: { allowLoopback?: boolean; now?: (
   const secrets = createSecrets('test-app-key');
   const store = new WebhookStore(knex, secrets, now);
   const audit = new AuditStore(knex, now);
-  const rendering = opts.rendering ?? fakeRendering();
+  const rendering = opts.rendering ?? createRenderingPort('Europe/Paris');
   const network = { allowLoopback: opts.allowLoopback ?? false, allowPrivate: false };
   const sender = new FakeSender();
   const state = { woken: 0 };
@@ -167,7 +142,7 @@ export function makeHarness(knex: Knex, opts: { allowLoopback?: boolean; now?: (
           isApi: urlPath.startsWith('/api/'),
         };
         const res = await r.handler(req);
-        return { ...res, status: res.status ?? 200 } as AdminResponse & { status: number };
+        return { ...(res as Omit<CallResult, 'status'>), status: res.status ?? 200 };
       }
       throw new Error(`no route ${method} ${urlPath}`);
     },

@@ -155,12 +155,13 @@
       var seen = {};
       (evs.length ? evs : [previewEvent.value]).forEach(function (e) {
         (data.variables[e] || []).forEach(function (v) {
-          if (seen[v.name]) return;
-          seen[v.name] = true;
-          var b = el('button', 'wh-var', '%' + v.name + '%');
+          var token = v.name.charAt(0) === '%' ? v.name : '%' + v.name + '%';
+          if (seen[token]) return;
+          seen[token] = true;
+          var b = el('button', 'wh-var', token);
           b.type = 'button';
           b.title = v.description;
-          b.setAttribute('data-insert', '%' + v.name + '%');
+          b.setAttribute('data-insert', token);
           varsEl.appendChild(b);
         });
       });
