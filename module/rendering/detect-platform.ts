@@ -4,7 +4,14 @@
  */
 import type { Platform } from '../webhooks/webhook.js';
 
-const discordHosts = new Set(['discord.com', 'discordapp.com', 'ptb.discord.com', 'canary.discord.com', 'ptb.discordapp.com', 'canary.discordapp.com']);
+const discordHosts = new Set([
+  'discord.com',
+  'discordapp.com',
+  'ptb.discord.com',
+  'canary.discord.com',
+  'ptb.discordapp.com',
+  'canary.discordapp.com',
+]);
 const endsWithDomain = (host: string, domain: string): boolean => host === domain || host.endsWith(`.${domain}`);
 
 export function detectPlatform(url: string): Platform | null {

@@ -36,7 +36,7 @@ const SNOWFLAKE = /^\d{17,20}$/;
 export function sanitizeUsername(name: string | null | undefined): string | undefined {
   if (!name) return undefined;
   let u = name;
-  for (let prev = ''; prev !== u; ) {
+  for (let prev = ''; prev !== u;) {
     prev = u;
     u = u.replace(/discord|clyde/gi, '');
   }
@@ -74,7 +74,10 @@ function envelope(ctx: FormatContext, roles: string[]): DiscordBody {
   if (avatar) body.avatar_url = avatar;
   if (ctx.options.threadName) {
     // The thread name is a small template too, so a forum post can be named after the ticket.
-    const name = truncate(renderText(compileTemplate(ctx.options.threadName), ctx.vars, plainDialect).replace(/\s+/g, ' ').trim(), DISCORD.threadName);
+    const name = truncate(
+      renderText(compileTemplate(ctx.options.threadName), ctx.vars, plainDialect).replace(/\s+/g, ' ').trim(),
+      DISCORD.threadName,
+    );
     if (name) body.thread_name = name;
   }
   return body;
@@ -101,7 +104,8 @@ function buildEmbed(ctx: FormatContext, lines: RenderedLine[]): APIEmbed {
   const fields: { name: string; value: string; inline: boolean }[] = [];
   const description: string[] = [];
   for (const line of rest) {
-    if (line.field && fields.length < DISCORD.fields) fields.push({ name: unbold(line.field.name), value: line.field.value, inline: false });
+    if (line.field && fields.length < DISCORD.fields)
+      fields.push({ name: unbold(line.field.name), value: line.field.value, inline: false });
     else description.push(line.text);
   }
   const desc = description.join('\n').trim();
@@ -120,7 +124,8 @@ function clampEmbed(embed: APIEmbed): APIEmbed {
   const e: APIEmbed = { ...embed };
   if (e.title) e.title = truncate(e.title, DISCORD.title);
   if (e.description) e.description = truncate(e.description, DISCORD.description);
-  if (e.fields) e.fields = e.fields.map((f) => ({ ...f, name: truncate(f.name, DISCORD.fieldName), value: truncate(f.value, DISCORD.fieldValue) }));
+  if (e.fields)
+    e.fields = e.fields.map((f) => ({ ...f, name: truncate(f.name, DISCORD.fieldName), value: truncate(f.value, DISCORD.fieldValue) }));
   let over = embedTextLength(e) - DISCORD.embedTotal;
   if (over > 0 && e.description) {
     const keep = Math.max(0, e.description.length - over);
@@ -138,7 +143,10 @@ function clampEmbed(embed: APIEmbed): APIEmbed {
 function embedBody(ctx: FormatContext, roles: string[]): DiscordBody {
   const base = envelope(ctx, roles);
   if (roles.length) base.content = roles.map((id) => `<@&${id}>`).join(' ');
-  const build = (cap: number): DiscordBody => ({ ...base, embeds: [buildEmbed(ctx, renderLines(ctx.template, ctx.vars, discordDialect, cap))] });
+  const build = (cap: number): DiscordBody => ({
+    ...base,
+    embeds: [buildEmbed(ctx, renderLines(ctx.template, ctx.vars, discordDialect, cap))],
+  });
   return shortenUntrusted(build, fits) ?? { ...base, embeds: [clampEmbed(build(Infinity).embeds![0])] };
 }
 

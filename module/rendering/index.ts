@@ -7,5 +7,16 @@ export { defaultTemplates } from './default-templates.js';
 export { listVariables, findUnknownVariables, computeVariables, formatPrice, formatDate, type VariableInfo } from './variables.js';
 export { preview, type PreviewResult, type PreviewContext } from './preview.js';
 export { signStandardWebhook, type StandardWebhookHeaders } from './sign-standard-webhook.js';
-export { DISCORD, SLACK, MATTERMOST, ROCKETCHAT, TELEGRAM, TEAMS, discordProblems, slackProblems, telegramProblems, teamsProblems } from './limits.js';
+export {
+  DISCORD,
+  SLACK,
+  MATTERMOST,
+  ROCKETCHAT,
+  TELEGRAM,
+  TEAMS,
+  discordProblems,
+  slackProblems,
+  telegramProblems,
+  teamsProblems,
+} from './limits.js';
 export { createRenderingPort } from './rendering-port.js';

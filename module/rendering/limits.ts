@@ -64,7 +64,8 @@ export function discordProblems(body: Record<string, unknown>): string[] {
     if (fields.length > DISCORD.fields) problems.push(`${at}: ${fields.length} fields > ${DISCORD.fields}`);
     fields.forEach((f, j) => {
       if (!f.name.trim() || f.name.length > DISCORD.fieldName) problems.push(`${at}.fields[${j}].name empty or > ${DISCORD.fieldName}`);
-      if (!f.value.trim() || f.value.length > DISCORD.fieldValue) problems.push(`${at}.fields[${j}].value empty or > ${DISCORD.fieldValue}`);
+      if (!f.value.trim() || f.value.length > DISCORD.fieldValue)
+        problems.push(`${at}.fields[${j}].value empty or > ${DISCORD.fieldValue}`);
     });
     total += embedTextLength(e);
   });
@@ -75,7 +76,8 @@ export function discordProblems(body: Record<string, unknown>): string[] {
       problems.push('invalid username');
     }
   }
-  if (typeof body.thread_name === 'string' && body.thread_name.length > DISCORD.threadName) problems.push(`thread_name > ${DISCORD.threadName}`);
+  if (typeof body.thread_name === 'string' && body.thread_name.length > DISCORD.threadName)
+    problems.push(`thread_name > ${DISCORD.threadName}`);
   return problems;
 }
 

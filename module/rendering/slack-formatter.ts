@@ -75,7 +75,10 @@ export function sectionBlocks(text: string): SectionBlock[] {
     } else current = joined;
   }
   if (current) chunks.push(current);
-  return chunks.filter((c) => c.trim()).slice(0, SLACK.blocks).map((c) => ({ type: 'section', text: { type: 'mrkdwn', text: c } }));
+  return chunks
+    .filter((c) => c.trim())
+    .slice(0, SLACK.blocks)
+    .map((c) => ({ type: 'section', text: { type: 'mrkdwn', text: c } }));
 }
 
 export interface SlackBody {

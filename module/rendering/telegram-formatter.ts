@@ -36,7 +36,11 @@ export function formatTelegram(ctx: FormatContext): Formatted {
   const fits = (b: Record<string, unknown>) => telegramProblems(b).length === 0;
   const plainText = renderText(ctx.template, ctx.vars, plainDialect) || ctx.fallbackText;
   const marked = shortenUntrusted(
-    (cap) => ({ ...chat, text: renderText(ctx.template, ctx.vars, dialect, cap) || escapeFallback(ctx.fallbackText), parse_mode: parseMode }),
+    (cap) => ({
+      ...chat,
+      text: renderText(ctx.template, ctx.vars, dialect, cap) || escapeFallback(ctx.fallbackText),
+      parse_mode: parseMode,
+    }),
     fits,
   );
   const body = marked ?? cutWholeText(plainText, (text) => ({ ...chat, text: text || ctx.fallbackText }), fits);

@@ -142,7 +142,11 @@ function isDropped(line: CompiledLine, vars: Variables): boolean {
   return known.length > 0 && known.length === line.varNames.length && known.every((n) => vars[n].text.trim() === '');
 }
 
-const stripBoldEnds = (s: string): string => s.trim().replace(/\s*:\s*$/, '').trim();
+const stripBoldEnds = (s: string): string =>
+  s
+    .trim()
+    .replace(/\s*:\s*$/, '')
+    .trim();
 
 /** Renders line by line (dropped lines omitted, blank lines at both ends trimmed). */
 export function renderLines(template: CompiledTemplate, vars: Variables, dialect: Dialect, cap = Infinity): RenderedLine[] {
@@ -154,8 +158,16 @@ export function renderLines(template: CompiledTemplate, vars: Variables, dialect
     let field: RenderedLine['field'] = null;
     if (line.field) {
       const { open, close } = line.field;
-      const name = stripBoldEnds(finish(renderTokens(line.tokens.slice(0, open), vars, dialect, cap) + renderTokens(line.tokens.slice(open + 1, close), vars, dialect, cap)));
-      const value = finish(renderTokens(line.tokens.slice(close + 1), vars, dialect, cap)).trim().replace(/^:\s*/, '').trim();
+      const name = stripBoldEnds(
+        finish(
+          renderTokens(line.tokens.slice(0, open), vars, dialect, cap) +
+            renderTokens(line.tokens.slice(open + 1, close), vars, dialect, cap),
+        ),
+      );
+      const value = finish(renderTokens(line.tokens.slice(close + 1), vars, dialect, cap))
+        .trim()
+        .replace(/^:\s*/, '')
+        .trim();
       if (name && value) field = { name, value };
     }
     out.push({ text, field });

@@ -40,9 +40,7 @@ export function neutralizeMentions(text: string): string {
 
 /** Backslash-escapes Discord/CommonMark formatting characters in plain text. */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/([\\*_~`|[\]])/g, '\\$1')
-    .replace(/^(\s*)([>#-]|\d+\.)/gm, (_w, space: string, mark: string) => `${space}\\${mark}`);
+  return text.replace(/([\\*_~`|[\]])/g, '\\$1').replace(/^(\s*)([>#-]|\d+\.)/gm, (_w, space: string, mark: string) => `${space}\\${mark}`);
 }
 
 /** Removes the backslash escapes turndown adds, for the plain form. */

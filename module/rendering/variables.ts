@@ -24,7 +24,20 @@ export interface VariableInfo {
 }
 
 const orderVariables = ['id', 'price', 'user', 'paymentType', 'transactionId', 'comment', 'url'] as const;
-const ticketVariables = ['id', 'subject', 'departmentName', 'user', 'priority', 'created_at', 'action', 'url', 'content', 'author', 'relatedUri', 'related'] as const;
+const ticketVariables = [
+  'id',
+  'subject',
+  'departmentName',
+  'user',
+  'priority',
+  'created_at',
+  'action',
+  'url',
+  'content',
+  'author',
+  'relatedUri',
+  'related',
+] as const;
 /** Names the older PHP implementation used, kept so pasted templates keep working. */
 const orderAliases: Record<string, string> = { username: 'user', email: 'email' };
 const ticketAliases: Record<string, string> = { username: 'user', email: 'email', relatedUrl: 'relatedUri' };

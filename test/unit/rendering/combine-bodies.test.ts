@@ -18,7 +18,9 @@ function body(platform: Platform, template: string, options: Partial<WebhookOpti
 describe('combineBodies', () => {
   it('Discord plain: contents joined with a blank line, in order, within 2000', () => {
     const bodies = [body('discord', 'one %id%'), body('discord', 'two %id%'), body('discord', 'three %id%')];
-    expect(combineBodies('discord', bodies)).toEqual([{ body: { allowed_mentions: { parse: [] }, content: 'one 501\n\ntwo 501\n\nthree 501' }, count: 3 }]);
+    expect(combineBodies('discord', bodies)).toEqual([
+      { body: { allowed_mentions: { parse: [] }, content: 'one 501\n\ntwo 501\n\nthree 501' }, count: 3 },
+    ]);
   });
 
   it('Discord plain: starts a new request when 2000 would be exceeded; every request fits', () => {

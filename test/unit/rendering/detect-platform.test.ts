@@ -11,7 +11,10 @@ describe('detectPlatform', () => {
     ['https://discord.com/api/webhooks/123456789012345678/AbC/slack', 'slack'],
     ['https://hooks.slack.com/services/T000/B000/XXXX', 'slack'],
     ['https://prod-12.westeurope.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?api-version=2016-06-01&sig=x', 'teams'],
-    ['https://default123.environment.api.powerplatform.com/powerautomate/automations/direct/workflows/abc/triggers/manual/paths/invoke', 'teams'],
+    [
+      'https://default123.environment.api.powerplatform.com/powerautomate/automations/direct/workflows/abc/triggers/manual/paths/invoke',
+      'teams',
+    ],
     ['https://contoso.webhook.office.com/webhookb2/abc@def/IncomingWebhook/123/456', 'teams'],
     ['https://api.telegram.org/bot123456:ABC-DEF/sendMessage', 'telegram'],
   ])('%s -> %s', (url, platform) => {

@@ -6,7 +6,20 @@ import { ctxFor, sample } from './helpers.js';
 const ROLE = '123456789012345678';
 const ROLE2 = '223456789012345678';
 /** Keys of the execute-webhook JSON body, per discord-api-types (runtime check next to the type check). */
-const allowedKeys = new Set(['content', 'username', 'avatar_url', 'tts', 'embeds', 'allowed_mentions', 'components', 'attachments', 'flags', 'thread_name', 'applied_tags', 'poll']);
+const allowedKeys = new Set([
+  'content',
+  'username',
+  'avatar_url',
+  'tts',
+  'embeds',
+  'allowed_mentions',
+  'components',
+  'attachments',
+  'flags',
+  'thread_name',
+  'applied_tags',
+  'poll',
+]);
 
 function check(body: RESTPostAPIWebhookWithTokenJSONBody): void {
   for (const key of Object.keys(body)) expect(allowedKeys.has(key)).toBe(true);
@@ -25,7 +38,13 @@ describe('Discord formatter', () => {
     check(body);
     const embed: APIEmbed = body.embeds![0];
     expect(embed.title).toBe(':pushpin: Nouvelle commande n° 1001');
-    expect(embed.fields?.map((f) => f.name)).toEqual([':moneybag: Prix', ':credit_card: Plateforme', ':bust_in_silhouette: Client', ':link: Lien', ':envelope: Commentaire']);
+    expect(embed.fields?.map((f) => f.name)).toEqual([
+      ':moneybag: Prix',
+      ':credit_card: Plateforme',
+      ':bust_in_silhouette: Client',
+      ':link: Lien',
+      ':envelope: Commentaire',
+    ]);
     expect(embed.fields?.[2].value).toBe('Jean Dupont');
     expect(embed.color).toBe(0x2ecc71);
     expect(embed.timestamp).toBe('2026-11-29T09:30:00.000Z');
@@ -36,7 +55,12 @@ describe('Discord formatter', () => {
 
   it('embed mode: a missing comment leaves no empty field; a configured colour wins', () => {
     const p = sample('order.paid');
-    const body = discordBody(ctxFor('order.paid', defaultTemplates('en').order, { payload: { ...p, order: { ...p.order, comment: null } }, options: { mode: 'embed', color: 0x123456 } }));
+    const body = discordBody(
+      ctxFor('order.paid', defaultTemplates('en').order, {
+        payload: { ...p, order: { ...p.order, comment: null } },
+        options: { mode: 'embed', color: 0x123456 },
+      }),
+    );
     check(body);
     expect(body.embeds![0].fields!.map((f) => f.name)).not.toContain(':envelope: Comment');
     for (const f of body.embeds![0].fields!) expect(f.value.trim()).not.toBe('');
@@ -45,7 +69,9 @@ describe('Discord formatter', () => {
 
   it('bold spans around an empty value lose their markers: no "** **"', () => {
     const p = sample('order.paid');
-    const body = discordBody(ctxFor('order.paid', 'Order %id% **%comment%** done', { payload: { ...p, order: { ...p.order, comment: '' } } }));
+    const body = discordBody(
+      ctxFor('order.paid', 'Order %id% **%comment%** done', { payload: { ...p, order: { ...p.order, comment: '' } } }),
+    );
     expect(body.content).toBe('Order 1001  done');
   });
 
@@ -60,7 +86,9 @@ describe('Discord formatter', () => {
     expect(high.allowed_mentions).toEqual({ parse: [] });
     expect(high.content).toBe('Ticket 502');
 
-    const anyPriority = discordBody(ctxFor('ticket.reply', 'x', { payload: sample('ticket.reply', 2), options: { rolePing: { roleIds: [ROLE], priorities: [] } } }));
+    const anyPriority = discordBody(
+      ctxFor('ticket.reply', 'x', { payload: sample('ticket.reply', 2), options: { rolePing: { roleIds: [ROLE], priorities: [] } } }),
+    );
     expect(anyPriority.allowed_mentions).toEqual({ parse: [], roles: [ROLE] });
 
     const order = discordBody(ctxFor('order.paid', 'x', { options: { rolePing: { roleIds: [ROLE], priorities: [] } } }));
@@ -68,7 +96,9 @@ describe('Discord formatter', () => {
   });
 
   it('role ping in embed mode goes in content, next to the embed', () => {
-    const body = discordBody(ctxFor('ticket.submit', 'Ticket %id%', { options: { mode: 'embed', rolePing: { roleIds: [ROLE], priorities: [] } } }));
+    const body = discordBody(
+      ctxFor('ticket.submit', 'Ticket %id%', { options: { mode: 'embed', rolePing: { roleIds: [ROLE], priorities: [] } } }),
+    );
     check(body);
     expect(body.content).toBe(`<@&${ROLE}>`);
     expect(body.allowed_mentions).toEqual({ parse: [], roles: [ROLE] });
@@ -89,7 +119,9 @@ describe('Discord formatter', () => {
   });
 
   it('username and avatar are passed when valid and dropped when not', () => {
-    const ok = discordBody(ctxFor('order.paid', 'x', { options: { username: 'Shop Discord', avatarUrl: 'https://cdn.example.com/a.png' } }));
+    const ok = discordBody(
+      ctxFor('order.paid', 'x', { options: { username: 'Shop Discord', avatarUrl: 'https://cdn.example.com/a.png' } }),
+    );
     expect(ok.username).toBe('Shop');
     expect(ok.avatar_url).toBe('https://cdn.example.com/a.png');
     const bad = discordBody(ctxFor('order.paid', 'x', { options: { username: 'Clyde', avatarUrl: 'javascript:alert(1)' } }));
@@ -98,7 +130,11 @@ describe('Discord formatter', () => {
   });
 
   it('forum thread: thread_name is a small template (cut to 100), thread_id goes in the query', () => {
-    const r = formatDiscord(ctxFor('ticket.submit', 'x', { options: { threadName: 'Ticket %id% — %subject% ' + 'y'.repeat(200), threadId: '323456789012345678' } }));
+    const r = formatDiscord(
+      ctxFor('ticket.submit', 'x', {
+        options: { threadName: 'Ticket %id% — %subject% ' + 'y'.repeat(200), threadId: '323456789012345678' },
+      }),
+    );
     const body = r.body as RESTPostAPIWebhookWithTokenJSONBody;
     expect(body.thread_name!.startsWith('Ticket 501 — Mon serveur ne démarre plus')).toBe(true);
     expect(body.thread_name!.length).toBeLessThanOrEqual(DISCORD.threadName);
@@ -113,11 +149,17 @@ describe('Discord formatter', () => {
 
   it('long content is shortened with an ellipsis, the rest of the template stays whole (plain 2000)', () => {
     const p = sample('ticket.submit');
-    const body = discordBody(ctxFor('ticket.submit', 'Sujet : %subject%\nMessage : %content%\nLien : %url%', { payload: { ...p, message: { ...p.message, content: 'a'.repeat(5000) } } }));
+    const body = discordBody(
+      ctxFor('ticket.submit', 'Sujet : %subject%\nMessage : %content%\nLien : %url%', {
+        payload: { ...p, message: { ...p.message, content: 'a'.repeat(5000) } },
+      }),
+    );
     check(body);
     const content = body.content!;
     expect(content.length).toBeLessThanOrEqual(2000);
-    expect(content).toMatch(/^Sujet : Mon serveur ne démarre plus\nMessage : a+…\nLien : https:\/\/billing\.example\.com\/admin\/helpdesk\/tickets\/501$/);
+    expect(content).toMatch(
+      /^Sujet : Mon serveur ne démarre plus\nMessage : a+…\nLien : https:\/\/billing\.example\.com\/admin\/helpdesk\/tickets\/501$/,
+    );
     expect(content.length).toBeGreaterThan(1950);
   });
 

@@ -2,7 +2,14 @@
  * A ticket whose content is HTML with <script>, @everyone, a Slack <!channel> and 5000+
  * characters (and mentions in the subject and the customer's name) renders safely everywhere.
  */
-import { defaultTemplates, discordProblems, renderMessage, slackProblems, teamsProblems, telegramProblems } from '../../../module/rendering/index.js';
+import {
+  defaultTemplates,
+  discordProblems,
+  renderMessage,
+  slackProblems,
+  teamsProblems,
+  telegramProblems,
+} from '../../../module/rendering/index.js';
 import { defaultOptions, platforms, type Platform, type WebhookOptions } from '../../../module/webhooks/webhook.js';
 import { hostileTicket } from './helpers.js';
 

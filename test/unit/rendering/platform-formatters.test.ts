@@ -4,7 +4,14 @@ import { slackBody, sectionBlocks } from '../../../module/rendering/slack-format
 import { formatTelegram } from '../../../module/rendering/telegram-formatter.js';
 import { formatTeams } from '../../../module/rendering/teams-formatter.js';
 import { formatJson } from '../../../module/rendering/json-formatter.js';
-import { defaultTemplates, signStandardWebhook, slackProblems, teamsProblems, telegramProblems, SLACK } from '../../../module/rendering/index.js';
+import {
+  defaultTemplates,
+  signStandardWebhook,
+  slackProblems,
+  teamsProblems,
+  telegramProblems,
+  SLACK,
+} from '../../../module/rendering/index.js';
 import { telegramVisibleText } from '../../../module/rendering/limits.js';
 import { ctxFor, sample } from './helpers.js';
 
@@ -22,17 +29,27 @@ describe('Slack', () => {
   it("keeps the admin's own Slack links and mentions in the template, escapes the rest", () => {
     const body = slackBody('slack', ctxFor('order.paid', '<!here> <https://x.example|Facture %id%> & co <not a link', {}));
     expect(body.text).toBe('<!here> <https://x.example|Facture 1001> &amp; co &lt;not a link');
-    expect(slackBody('slack', ctxFor('order.paid', '<%url%|Facture %id%>')).text).toBe('<https://billing.example.com/invoices/1001|Facture 1001>');
+    expect(slackBody('slack', ctxFor('order.paid', '<%url%|Facture %id%>')).text).toBe(
+      '<https://billing.example.com/invoices/1001|Facture 1001>',
+    );
   });
 
   it("a customer value can never complete an admin's <...> into a mention", () => {
     const p = sample('ticket.submit');
-    const body = slackBody('slack', ctxFor('ticket.submit', '<%subject%> <@%user%>', { payload: { ...p, ticket: { ...p.ticket, subject: '!channel', customer: { ...p.ticket.customer, firstName: 'U1', lastName: '' } } } }));
+    const body = slackBody(
+      'slack',
+      ctxFor('ticket.submit', '<%subject%> <@%user%>', {
+        payload: { ...p, ticket: { ...p.ticket, subject: '!channel', customer: { ...p.ticket.customer, firstName: 'U1', lastName: '' } } },
+      }),
+    );
     expect(body.text).toBe('&lt;!channel&gt; <@U1>');
   });
 
   it('Block Kit: section blocks typed by @slack/types, each within 3000, text kept as the fallback', () => {
-    const body = slackBody('slack', ctxFor('ticket.submit', '%subject%\n%content%', { payload: withContent('line\n'.repeat(2000)), options: { slackBlocks: true } }));
+    const body = slackBody(
+      'slack',
+      ctxFor('ticket.submit', '%subject%\n%content%', { payload: withContent('line\n'.repeat(2000)), options: { slackBlocks: true } }),
+    );
     const blocks: KnownBlock[] = body.blocks!;
     expect(blocks.length).toBeGreaterThan(3);
     for (const b of blocks as SectionBlock[]) {
@@ -50,7 +67,10 @@ describe('Slack', () => {
   });
 
   it('text over 40 000 is shortened in the untrusted variable first', () => {
-    const body = slackBody('slack', ctxFor('ticket.submit', 'Sujet : %subject%\n%content%\nfin', { payload: withContent('z'.repeat(39_990)) }));
+    const body = slackBody(
+      'slack',
+      ctxFor('ticket.submit', 'Sujet : %subject%\n%content%\nfin', { payload: withContent('z'.repeat(39_990)) }),
+    );
     expect(body.text.length).toBeLessThanOrEqual(SLACK.text);
     expect(body.text.startsWith('Sujet : Mon serveur ne démarre plus\nzzz')).toBe(true);
     expect(body.text.endsWith('z…\nfin')).toBe(true);
@@ -58,7 +78,10 @@ describe('Slack', () => {
 
   it('Mattermost keeps **bold** and gets Unicode emoji; Rocket.Chat gets *bold* within 5000', () => {
     expect(slackBody('mattermost', ctxFor('order.paid', ':moneybag: **Prix :** %price%')).text).toBe('💰 **Prix :** 39,98\u00A0€');
-    const rc = slackBody('rocketchat', ctxFor('ticket.submit', ':memo: **Message :** %content%', { payload: withContent('r'.repeat(9000)) }));
+    const rc = slackBody(
+      'rocketchat',
+      ctxFor('ticket.submit', ':memo: **Message :** %content%', { payload: withContent('r'.repeat(9000)) }),
+    );
     expect(rc.text.startsWith('📝 *Message :* rrr')).toBe(true);
     expect(rc.text.length).toBeLessThanOrEqual(5000);
   });
@@ -67,7 +90,10 @@ describe('Slack', () => {
 describe('Teams', () => {
   it('an Adaptive Card in the Workflows message envelope, heading, one TextBlock per line, Open button', () => {
     const { body } = formatTeams(ctxFor('order.paid', defaultTemplates('en').order, { locale: 'en' }));
-    const attachments = body.attachments as { contentType: string; content: { type: string; version: string; body: { text: string; weight?: string }[]; actions: unknown[] } }[];
+    const attachments = body.attachments as {
+      contentType: string;
+      content: { type: string; version: string; body: { text: string; weight?: string }[]; actions: unknown[] };
+    }[];
     expect(body.type).toBe('message');
     expect(attachments).toHaveLength(1);
     expect(attachments[0].contentType).toBe('application/vnd.microsoft.card.adaptive');
@@ -87,13 +113,20 @@ describe('Teams', () => {
 
 describe('Telegram', () => {
   it('HTML: escapes &, <, > in everything, bold is <b>', () => {
-    const { body } = formatTelegram(ctxFor('ticket.submit', '**Sujet <%id%> :** %content%', { payload: withContent('<b>x</b> & y'), options: { telegramChatId: '42' } }));
+    const { body } = formatTelegram(
+      ctxFor('ticket.submit', '**Sujet <%id%> :** %content%', { payload: withContent('<b>x</b> & y'), options: { telegramChatId: '42' } }),
+    );
     // The content was HTML: converted to Markdown first (**x**), then escaped for Telegram.
     expect(body).toEqual({ chat_id: '42', parse_mode: 'HTML', text: '<b>Sujet &lt;501&gt; :</b> **x** &amp; y' });
   });
 
   it('MarkdownV2: every special character escaped', () => {
-    const { body } = formatTelegram(ctxFor('ticket.submit', '**Ticket %id%.** %content%', { payload: withContent('a_b*c[d](e)~f`g>h#i+j-k=l|m{n}o.p!q\\r'), options: { telegramParseMode: 'MarkdownV2' } }));
+    const { body } = formatTelegram(
+      ctxFor('ticket.submit', '**Ticket %id%.** %content%', {
+        payload: withContent('a_b*c[d](e)~f`g>h#i+j-k=l|m{n}o.p!q\\r'),
+        options: { telegramParseMode: 'MarkdownV2' },
+      }),
+    );
     expect(body.text).toBe('*Ticket 501\\.* a\\_b\\*c\\[d\\]\\(e\\)\\~f\\`g\\>h\\#i\\+j\\-k\\=l\\|m\\{n\\}o\\.p\\!q\\\\r');
     expect(body.parse_mode).toBe('MarkdownV2');
   });
@@ -137,7 +170,9 @@ describe('generic JSON', () => {
   });
 
   it('Standard Webhooks signature matches the specification example', () => {
-    expect(signStandardWebhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}')).toEqual({
+    expect(
+      signStandardWebhook('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, '{"test": 2432232314}'),
+    ).toEqual({
       'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
       'webhook-timestamp': '1614265330',
       'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',

@@ -22,9 +22,44 @@ import { defaultOptions, platforms, type Platform, type WebhookOptions } from '.
 import { ticketPriorities } from '../../../sdk/events.js';
 
 const nasty = fc.constantFrom(
-  '@everyone', '@here', '@channel', '<@123456789012345678>', '<@&123456789012345678>', '<#123456789012345678>', '<!channel>', '<!here>',
-  '<!everyone>', '<script>alert(1)</script>', '<b>b</b>', '<p>', '**', '*', '_', '`', '```', '\\', '&amp;', '&', '<', '>', '\n', '\n\n', '😀', 'é',
-  '\u200B', ':pushpin:', '%id%', '||', '~', '#', '-', '.', '!', '[x](https://e.example)', '@', ' ',
+  '@everyone',
+  '@here',
+  '@channel',
+  '<@123456789012345678>',
+  '<@&123456789012345678>',
+  '<#123456789012345678>',
+  '<!channel>',
+  '<!here>',
+  '<!everyone>',
+  '<script>alert(1)</script>',
+  '<b>b</b>',
+  '<p>',
+  '**',
+  '*',
+  '_',
+  '`',
+  '```',
+  '\\',
+  '&amp;',
+  '&',
+  '<',
+  '>',
+  '\n',
+  '\n\n',
+  '😀',
+  'é',
+  '\u200B',
+  ':pushpin:',
+  '%id%',
+  '||',
+  '~',
+  '#',
+  '-',
+  '.',
+  '!',
+  '[x](https://e.example)',
+  '@',
+  ' ',
 );
 const piece = fc.oneof(fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 6 }), nasty);
 const text = (max: number) => fc.array(piece, { maxLength: 12 }).map((p) => p.join('').slice(0, max));
@@ -64,7 +99,12 @@ const ticket = fc.record({
 });
 const message = fc.record({ content: bigText(1_000_000), author: fc.record({ name: text(200), staff: fc.boolean() }) });
 const ticketPayload = fc.record({ eventId: fc.string({ minLength: 1, maxLength: 20 }), occurredAt: isoDate, ticket, message });
-const closePayload = fc.record({ eventId: fc.string({ minLength: 1, maxLength: 20 }), occurredAt: isoDate, ticket, message: fc.option(message) });
+const closePayload = fc.record({
+  eventId: fc.string({ minLength: 1, maxLength: 20 }),
+  occurredAt: isoDate,
+  ticket,
+  message: fc.option(message),
+});
 
 const event = fc.constantFrom<EventName>('order.paid', 'ticket.submit', 'ticket.reply', 'ticket.close');
 const payloadFor = (e: EventName) => (e === 'order.paid' ? orderPayload : e === 'ticket.close' ? closePayload : ticketPayload);
@@ -76,10 +116,14 @@ const validEvent = event.chain((e) =>
     .map((r) => ({ event: e, payload: (r as { ok: true; value: EventMap[EventName] }).value })),
 );
 
-const variableRefs = fc.constantFrom(...[...new Set(['order.paid', 'ticket.submit'].flatMap((e) => allNames(e as EventName)))].map((n) => `%${n}%`));
+const variableRefs = fc.constantFrom(
+  ...[...new Set(['order.paid', 'ticket.submit'].flatMap((e) => allNames(e as EventName)))].map((n) => `%${n}%`),
+);
 const template = fc.oneof(
   fc.array(fc.oneof(variableRefs, variableRefs, piece), { maxLength: 30 }).map((p) => p.join('')),
-  fc.tuple(fc.string({ maxLength: 5 }), fc.integer({ min: 2000, max: 9000 })).map(([s, n]) => (s + '**x** %subject% %content% %comment%\n').repeat(Math.ceil(n / 40))),
+  fc
+    .tuple(fc.string({ maxLength: 5 }), fc.integer({ min: 2000, max: 9000 }))
+    .map(([s, n]) => (s + '**x** %subject% %content% %comment%\n').repeat(Math.ceil(n / 40))),
 );
 const snowflake = fc.bigInt({ min: 10n ** 16n, max: 10n ** 19n }).map(String);
 const options: fc.Arbitrary<WebhookOptions> = fc.record({
@@ -87,7 +131,9 @@ const options: fc.Arbitrary<WebhookOptions> = fc.record({
   color: fc.option(fc.integer({ min: 0, max: 0xffffff })),
   username: fc.option(fc.oneof(text(100), fc.constantFrom('Discord', 'clyde bot', 'ok'))),
   avatarUrl: fc.option(fc.oneof(url, fc.string())),
-  rolePing: fc.option(fc.record({ roleIds: fc.array(fc.oneof(snowflake, fc.string()), { maxLength: 5 }), priorities: fc.subarray([...ticketPriorities]) })),
+  rolePing: fc.option(
+    fc.record({ roleIds: fc.array(fc.oneof(snowflake, fc.string()), { maxLength: 5 }), priorities: fc.subarray([...ticketPriorities]) }),
+  ),
   threadId: fc.option(fc.oneof(snowflake, fc.string())),
   threadName: fc.option(fc.oneof(text(200), variableRefs)),
   coalesce: fc.boolean(),
@@ -128,10 +174,23 @@ const RUNS = 120;
 describe('rendering properties', () => {
   it('every platform: never throws and every body is within its limits', () => {
     fc.assert(
-      fc.property(validEvent, template, options, fc.constantFrom(...platforms), fc.constantFrom('fr' as const, 'en' as const), ({ event: e, payload }, t, o, platform, locale) => {
-        const { body } = renderMessage({ webhook: { platform, templates: { order: t, ticket: t }, options: o }, event: e, payload, locale, timeZone: 'Europe/Paris' });
-        expect(limitProblems(platform, body)).toEqual([]);
-      }),
+      fc.property(
+        validEvent,
+        template,
+        options,
+        fc.constantFrom(...platforms),
+        fc.constantFrom('fr' as const, 'en' as const),
+        ({ event: e, payload }, t, o, platform, locale) => {
+          const { body } = renderMessage({
+            webhook: { platform, templates: { order: t, ticket: t }, options: o },
+            event: e,
+            payload,
+            locale,
+            timeZone: 'Europe/Paris',
+          });
+          expect(limitProblems(platform, body)).toEqual([]);
+        },
+      ),
       { numRuns: RUNS * 2 },
     );
   });
@@ -139,7 +198,13 @@ describe('rendering properties', () => {
   it('Discord: allowed_mentions never parses anything, and roles are only the configured ones when the ping applies', () => {
     fc.assert(
       fc.property(validEvent, template, options, ({ event: e, payload }, t, o) => {
-        const { body } = renderMessage({ webhook: { platform: 'discord', templates: { order: t, ticket: t }, options: o }, event: e, payload, locale: 'fr', timeZone: 'UTC' });
+        const { body } = renderMessage({
+          webhook: { platform: 'discord', templates: { order: t, ticket: t }, options: o },
+          event: e,
+          payload,
+          locale: 'fr',
+          timeZone: 'UTC',
+        });
         const roles = expectedRoles(e, payload, o);
         expect(body.allowed_mentions).toEqual(roles.length ? { parse: [], roles } : { parse: [] });
       }),
@@ -153,7 +218,13 @@ describe('rendering properties', () => {
     const cleanOptions = options.map((o) => ({ ...o, threadName: o.threadName && o.threadName.replace(/[<@]/g, '') }));
     fc.assert(
       fc.property(validEvent, cleanTemplate, cleanOptions, ({ event: e, payload }, t, o) => {
-        const { body } = renderMessage({ webhook: { platform: 'discord', templates: { order: t, ticket: t }, options: o }, event: e, payload, locale: 'en', timeZone: 'UTC' });
+        const { body } = renderMessage({
+          webhook: { platform: 'discord', templates: { order: t, ticket: t }, options: o },
+          event: e,
+          payload,
+          locale: 'en',
+          timeZone: 'UTC',
+        });
         const shown = JSON.stringify([body.content ?? '', body.embeds ?? [], body.thread_name ?? '']);
         expect(shown).not.toMatch(/@(everyone|here)/i);
         expect(shown).not.toMatch(/<(@!?|#)\d/);
@@ -168,7 +239,13 @@ describe('rendering properties', () => {
     const cleanTemplate = template.map((t) => t.replace(/[<>]/g, ''));
     fc.assert(
       fc.property(validEvent, cleanTemplate, options, ({ event: e, payload }, t, o) => {
-        const { body } = renderMessage({ webhook: { platform: 'slack', templates: { order: t, ticket: t }, options: o }, event: e, payload, locale: 'fr', timeZone: 'UTC' });
+        const { body } = renderMessage({
+          webhook: { platform: 'slack', templates: { order: t, ticket: t }, options: o },
+          event: e,
+          payload,
+          locale: 'fr',
+          timeZone: 'UTC',
+        });
         expect(body.text as string).not.toMatch(/[<>]/);
       }),
       { numRuns: RUNS },
@@ -182,8 +259,15 @@ describe('rendering properties', () => {
         options,
         fc.constantFrom<Platform>('discord', 'slack', 'rocketchat', 'mattermost', 'telegram'),
         (items, o, platform) => {
-          const bodies = items.map(([{ event: e, payload }, t]) =>
-            renderMessage({ webhook: { platform, templates: { order: t, ticket: t }, options: { ...defaultOptions(), ...o } }, event: e, payload, locale: 'fr', timeZone: 'UTC' }).body,
+          const bodies = items.map(
+            ([{ event: e, payload }, t]) =>
+              renderMessage({
+                webhook: { platform, templates: { order: t, ticket: t }, options: { ...defaultOptions(), ...o } },
+                event: e,
+                payload,
+                locale: 'fr',
+                timeZone: 'UTC',
+              }).body,
           );
           const combined = combineBodies(platform, bodies);
           expect(combined.reduce((n, c) => n + c.count, 0)).toBe(bodies.length);

@@ -163,7 +163,14 @@ describe('default templates', () => {
 
   it('a ticket without related resource loses the related line, and nothing else', () => {
     const payload = sample('ticket.submit');
-    const withRelated = renderWithTemplate({ template: defaultTemplates('fr').ticket, event: 'ticket.submit', payload, platform: 'discord', locale: 'fr', timeZone: 'UTC' });
+    const withRelated = renderWithTemplate({
+      template: defaultTemplates('fr').ticket,
+      event: 'ticket.submit',
+      payload,
+      platform: 'discord',
+      locale: 'fr',
+      timeZone: 'UTC',
+    });
     const without = renderWithTemplate({
       template: defaultTemplates('fr').ticket,
       event: 'ticket.submit',

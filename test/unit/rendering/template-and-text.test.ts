@@ -38,9 +38,9 @@ describe('templates', () => {
 
 describe('untrusted text', () => {
   it('HTML becomes Markdown, script and style bodies are dropped', () => {
-    expect(untrustedForms('<p>Bonjour <strong>vous</strong></p><script>alert(1)</script><style>x{}</style><ul><li>un</li></ul>').markdown).toBe(
-      'Bonjour **vous**\n\n-   un',
-    );
+    expect(
+      untrustedForms('<p>Bonjour <strong>vous</strong></p><script>alert(1)</script><style>x{}</style><ul><li>un</li></ul>').markdown,
+    ).toBe('Bonjour **vous**\n\n-   un');
   });
   it('the plain form has no Markdown escapes', () => {
     expect(untrustedForms('<p>a_b *c*</p>').plain).toBe('a_b *c*');

@@ -4,14 +4,22 @@
  */
 import type { EventName } from '../../../sdk/events.js';
 import type { Locale } from '../../../sdk/module-context.js';
-import { computeVariables, findUnknownVariables, formatDate, formatPrice, listVariables, renderWithTemplate } from '../../../module/rendering/index.js';
+import {
+  computeVariables,
+  findUnknownVariables,
+  formatDate,
+  formatPrice,
+  listVariables,
+  renderWithTemplate,
+} from '../../../module/rendering/index.js';
 import { sample } from './helpers.js';
 
 const NBSP = '\u00A0';
 const NNBSP = '\u202F';
 const render = (event: EventName, template: string, locale: Locale, payload: unknown = sample(event)) =>
   renderWithTemplate({ template, event, payload: payload as never, platform: 'json', locale, timeZone: 'Europe/Paris' });
-const message = (event: EventName, name: string, locale: Locale): string => (render(event, `%${name}%`, locale).body.data as { message: string }).message;
+const message = (event: EventName, name: string, locale: Locale): string =>
+  (render(event, `%${name}%`, locale).body.data as { message: string }).message;
 
 const order: Record<string, Record<Locale, string>> = {
   id: { fr: '1001', en: '1001' },
@@ -66,7 +74,8 @@ const tickets: Record<'ticket.submit' | 'ticket.reply' | 'ticket.close', Record<
 const cases: [EventName, string, Locale, string][] = [];
 for (const locale of ['fr', 'en'] as const) {
   for (const [name, v] of Object.entries(order)) cases.push(['order.paid', name, locale, v[locale]]);
-  for (const [event, table] of Object.entries(tickets)) for (const [name, v] of Object.entries(table)) cases.push([event as EventName, name, locale, v[locale]]);
+  for (const [event, table] of Object.entries(tickets))
+    for (const [name, v] of Object.entries(table)) cases.push([event as EventName, name, locale, v[locale]]);
 }
 
 describe('variables', () => {
@@ -123,7 +132,9 @@ describe('variables', () => {
   });
 
   it('a variable that does not exist for the event stays as written', () => {
-    expect((render('order.paid', 'n°%id% %subject% %nope% 50%', 'fr').body.data as { message: string }).message).toBe('n°1001 %subject% %nope% 50%');
+    expect((render('order.paid', 'n°%id% %subject% %nope% 50%', 'fr').body.data as { message: string }).message).toBe(
+      'n°1001 %subject% %nope% 50%',
+    );
   });
 });
 
