@@ -49,16 +49,34 @@ export class DiscordReceiver {
     }
     w.count += 1;
     const h = headers(LIMIT - w.count);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return { status: 400, headers: h, body: { message: 'Cannot send an empty message', code: 50006 } };
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return { status: 400, headers: h, body: { message: 'Cannot send an empty message', code: 50006 } };
     const b = body as { content?: unknown; embeds?: unknown[]; username?: unknown };
     const hasContent = typeof b.content === 'string' && b.content.trim() !== '';
     const embeds = Array.isArray(b.embeds) ? b.embeds : [];
-    if (!hasContent && embeds.length === 0) return { status: 400, headers: h, body: { message: 'Cannot send an empty message', code: 50006 } };
+    if (!hasContent && embeds.length === 0)
+      return { status: 400, headers: h, body: { message: 'Cannot send an empty message', code: 50006 } };
     if (typeof b.content === 'string' && b.content.length > 2000) {
-      return { status: 400, headers: h, body: { message: 'Invalid Form Body', code: 50035, errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } } };
+      return {
+        status: 400,
+        headers: h,
+        body: {
+          message: 'Invalid Form Body',
+          code: 50035,
+          errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } },
+        },
+      };
     }
     if (embeds.length > 10) {
-      return { status: 400, headers: h, body: { message: 'Invalid Form Body', code: 50035, errors: { embeds: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 10 or fewer in length.' }] } } } };
+      return {
+        status: 400,
+        headers: h,
+        body: {
+          message: 'Invalid Form Body',
+          code: 50035,
+          errors: { embeds: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 10 or fewer in length.' }] } },
+        },
+      };
     }
     const stored = this.store.add('discord', webhookId.slice(0, 4) + '…', body as Record<string, unknown>);
     if (!wait) return { status: 204, headers: h, body: null };

@@ -9,7 +9,11 @@ export class SlackReceiver {
   constructor(private readonly store: InboxStore) {}
 
   receive(team: string, secret: string, body: unknown): ReceiverAnswer {
-    const text = (status: number, s: string): ReceiverAnswer => ({ status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: s });
+    const text = (status: number, s: string): ReceiverAnswer => ({
+      status,
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+      body: s,
+    });
     if (secret === 'gone') return text(404, 'no_service');
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return text(400, 'invalid_payload');
     const b = body as { text?: unknown; blocks?: unknown };

@@ -47,7 +47,11 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
       return fn(req, id);
     });
 
-  const saveAnswer = async (req: AdminRequest, result: Awaited<ReturnType<typeof service.create>>, created: boolean): Promise<AdminResponse> => {
+  const saveAnswer = async (
+    req: AdminRequest,
+    result: Awaited<ReturnType<typeof service.create>>,
+    created: boolean,
+  ): Promise<AdminResponse> => {
     if (!result.ok) return 'notFound' in result ? notFound('webhook') : invalid(deps, req, result.errors);
     return {
       status: created ? 201 : 200,
@@ -57,7 +61,9 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
           ...w,
           message: t('settings.form.unknown_variables', { names: w.names.map((n) => `%${n}%`).join(', ') }, req.locale),
         })),
-        ...(result.signingSecret ? { signingSecret: result.signingSecret, signingSecretNotice: t('settings.form.secret_once', {}, req.locale) } : {}),
+        ...(result.signingSecret
+          ? { signingSecret: result.signingSecret, signingSecretNotice: t('settings.form.secret_once', {}, req.locale) }
+          : {}),
       },
     };
   };
@@ -77,17 +83,17 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
         return w ? { json: { webhook: toPublicWebhook(w), warnings: service.warnings(w) } } : notFound('webhook');
       }),
     },
-    ...(['PUT', 'PATCH'] as const).map(
-      (method): Route => ({
-        method,
-        path: '/webhooks/:id',
-        handler: withWebhook(async (req, id) => saveAnswer(req, await service.update(req.user.name, id, req.body), false)),
-      }),
-    ),
+    ...(['PUT', 'PATCH'] as const).map((method): Route => ({
+      method,
+      path: '/webhooks/:id',
+      handler: withWebhook(async (req, id) => saveAnswer(req, await service.update(req.user.name, id, req.body), false)),
+    })),
     {
       method: 'DELETE',
       path: '/webhooks/:id',
-      handler: withWebhook(async (req, id) => ((await service.remove(req.user.name, id)) ? { json: { deleted: true, id } } : notFound('webhook'))),
+      handler: withWebhook(async (req, id) =>
+        (await service.remove(req.user.name, id)) ? { json: { deleted: true, id } } : notFound('webhook'),
+      ),
     },
     {
       method: 'POST',

@@ -90,8 +90,13 @@ export class DeliveryLogQueries implements DeliveryLog {
   async get(id: number): Promise<DeliveryDetail | null> {
     const row: DeliveryRow | undefined = await this.db('wh_deliveries').where({ id }).first();
     if (!row) return null;
-    const attempts: { attempted_at: number | string; status_code: number | string | null; outcome: string; error: string | null; duration_ms: number | string }[] =
-      await this.db('wh_attempts').where({ delivery_id: id }).orderBy('id', 'asc');
+    const attempts: {
+      attempted_at: number | string;
+      status_code: number | string | null;
+      outcome: string;
+      error: string | null;
+      duration_ms: number | string;
+    }[] = await this.db('wh_attempts').where({ delivery_id: id }).orderBy('id', 'asc');
     const attemptsList: AttemptView[] = attempts.map((a) => ({
       attemptedAt: Number(a.attempted_at),
       statusCode: numOrNull(a.status_code),
@@ -141,7 +146,9 @@ export function requeueWrites(db: Knex, now: () => number, wake: () => void): De
   return {
     async replay(id) {
       const at = now();
-      const n = await db('wh_deliveries').where({ id }).update({ status: 'pending', next_attempt_at: at, locked_until: null, updated_at: at });
+      const n = await db('wh_deliveries')
+        .where({ id })
+        .update({ status: 'pending', next_attempt_at: at, locked_until: null, updated_at: at });
       if (n > 0) wake();
       return n > 0;
     },

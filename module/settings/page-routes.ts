@@ -53,7 +53,14 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
       inboxUrl: deps.inboxUrl ?? null,
     };
   };
-  const render = (req: AdminRequest, view: string, section: string, title: string, data: Record<string, unknown>, status = 200): AdminResponse => ({
+  const render = (
+    req: AdminRequest,
+    view: string,
+    section: string,
+    title: string,
+    data: Record<string, unknown>,
+    status = 200,
+  ): AdminResponse => ({
     status,
     html: views.render(view, { ...common(req, section), ...data }, req, { title }),
   });
@@ -65,7 +72,9 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
     const locale = req.locale;
     const errors = s.errors ? translateErrors(s.errors, t, locale) : [];
     const fieldErrors: Record<string, string> = {};
-    for (const e of errors) fieldErrors[e.field.startsWith('options.') || e.field.startsWith('filters.') ? e.field.split('.')[1] : e.field.split('.')[0]] ??= e.reason;
+    for (const e of errors)
+      fieldErrors[e.field.startsWith('options.') || e.field.startsWith('filters.') ? e.field.split('.')[1] : e.field.split('.')[0]] ??=
+        e.reason;
     const variables = Object.fromEntries(eventNames.map((e) => [e, deps.rendering.listVariables(e, locale)]));
     return render(
       req,
@@ -103,11 +112,13 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
     );
   };
 
-  const withWebhook = (fn: (req: AdminRequest, w: Webhook) => Promise<AdminResponse>): AdminHandler => async (req) => {
-    const id = parseId(req.params.id);
-    const w = id === null ? null : await service.get(id);
-    return w ? fn(req, w) : notFoundPage(req);
-  };
+  const withWebhook =
+    (fn: (req: AdminRequest, w: Webhook) => Promise<AdminResponse>): AdminHandler =>
+    async (req) => {
+      const id = parseId(req.params.id);
+      const w = id === null ? null : await service.get(id);
+      return w ? fn(req, w) : notFoundPage(req);
+    };
 
   return [
     {
@@ -124,7 +135,11 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         return render(req, 'index.njk', 'webhooks', t('settings.list.title', {}, locale), {
           webhooks: list.map((w) => ({ ...w, last: last.get(w.id) ?? null, chart: chartFor(w.id, counts, since, t, locale) })),
           disabled: list.filter((w) => w.state === 'disabled'),
-          audit: audit.items.map((e) => ({ ...e, webhookName: e.webhookId ? (names.get(e.webhookId) ?? null) : null, summary: describeAudit(e, t, locale) })),
+          audit: audit.items.map((e) => ({
+            ...e,
+            webhookName: e.webhookId ? (names.get(e.webhookId) ?? null) : null,
+            summary: describeAudit(e, t, locale),
+          })),
           flash: typeof req.query.done === 'string' ? req.query.done : null,
         });
       },
@@ -155,10 +170,17 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
       handler: async (req) => {
         const form = body(req);
         const r = await service.create(req.user.name, formToInput(form), req.locale);
-        if (!r.ok) return renderForm(req, { webhook: null, values: formFromPost(form), errors: 'errors' in r ? r.errors : [], status: 400 });
+        if (!r.ok)
+          return renderForm(req, { webhook: null, values: formFromPost(form), errors: 'errors' in r ? r.errors : [], status: 400 });
         const w = (await service.get(r.webhook.id))!;
         if (r.signingSecret || r.warnings.length) {
-          return renderForm(req, { webhook: w, values: formFromWebhook(w), warnings: r.warnings, signingSecret: r.signingSecret, saved: true });
+          return renderForm(req, {
+            webhook: w,
+            values: formFromWebhook(w),
+            warnings: r.warnings,
+            signingSecret: r.signingSecret,
+            saved: true,
+          });
         }
         return { redirect: `${basePath}/?done=created` };
       },
@@ -182,7 +204,13 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         }
         const fresh = (await service.get(w.id))!;
         if (r.signingSecret || r.warnings.length) {
-          return renderForm(req, { webhook: fresh, values: formFromWebhook(fresh), warnings: r.warnings, signingSecret: r.signingSecret, saved: true });
+          return renderForm(req, {
+            webhook: fresh,
+            values: formFromWebhook(fresh),
+            warnings: r.warnings,
+            signingSecret: r.signingSecret,
+            saved: true,
+          });
         }
         return { redirect: `${basePath}/webhooks/${w.id}/edit?saved=1` };
       }),
@@ -247,14 +275,22 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         const q = (k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : '');
         const pages = Math.max(1, Math.ceil(total / filter.perPage));
         const qs = (page: number) =>
-          new URLSearchParams({ ...Object.fromEntries(['webhook', 'event', 'status', 'from', 'to'].map((k) => [k, q(k)]).filter(([, v]) => v)), page: String(page) }).toString();
+          new URLSearchParams({
+            ...Object.fromEntries(['webhook', 'event', 'status', 'from', 'to'].map((k) => [k, q(k)]).filter(([, v]) => v)),
+            page: String(page),
+          }).toString();
         return render(
           req,
           'deliveries.njk',
           'deliveries',
           t('settings.log.title', {}, locale),
           {
-            rows: items.map((d, i) => ({ ...d, webhookName: names.get(d.webhookId) ?? `#${d.webhookId}`, detail: details[i], bodyPretty: prettyJson(details[i]?.body ?? '') })),
+            rows: items.map((d, i) => ({
+              ...d,
+              webhookName: names.get(d.webhookId) ?? `#${d.webhookId}`,
+              detail: details[i],
+              bodyPretty: prettyJson(details[i]?.body ?? ''),
+            })),
             total,
             page: filter.page,
             pages,
@@ -294,7 +330,11 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         const names = new Map((await service.list()).map((w) => [w.id, w.name]));
         const pages = Math.max(1, Math.ceil(r.total / 50));
         return render(req, 'audit.njk', 'audit', t('settings.audit.title', {}, locale), {
-          entries: r.items.map((e) => ({ ...e, webhookName: e.webhookId ? (names.get(e.webhookId) ?? null) : null, summary: describeAudit(e, t, locale) })),
+          entries: r.items.map((e) => ({
+            ...e,
+            webhookName: e.webhookId ? (names.get(e.webhookId) ?? null) : null,
+            summary: describeAudit(e, t, locale),
+          })),
           page: pageRaw,
           pages,
         });
@@ -305,7 +345,10 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
 
 /** JSON inside a <script> element: `<` escaped so no value can close the element. */
 function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function prettyJson(text: string): string {

@@ -25,7 +25,11 @@ export interface PreviewAnswer {
   variables: { name: string; description: string }[];
 }
 
-export function runPreview(deps: SettingsDeps, raw: unknown, locale: Locale): { ok: true; value: PreviewAnswer } | { ok: false; errors: FieldError[] } {
+export function runPreview(
+  deps: SettingsDeps,
+  raw: unknown,
+  locale: Locale,
+): { ok: true; value: PreviewAnswer } | { ok: false; errors: FieldError[] } {
   const parsed = previewSchema.safeParse(raw);
   if (!parsed.success) {
     return {

@@ -76,7 +76,8 @@ export function parseDeliveryFilter(req: AdminRequest): DeliveryFilter {
 
 /** A reason key under `settings.errors.*` in the admin's language; unknown keys pass through. */
 export function translateReason(reason: string, t: Translator['t'], locale: Locale): string {
-  if (reason.startsWith('unknown_field:')) return t('settings.errors.unknown_field', { fields: reason.slice('unknown_field:'.length) }, locale);
+  if (reason.startsWith('unknown_field:'))
+    return t('settings.errors.unknown_field', { fields: reason.slice('unknown_field:'.length) }, locale);
   const key = `settings.errors.${reason}`;
   const text = t(key, {}, locale);
   return text === key ? reason : text;

@@ -14,7 +14,13 @@ export interface TestAnswer {
   durationMs: number;
 }
 
-export async function sendTest(deps: SettingsDeps, webhook: Webhook, event: EventName | undefined, actor: string, locale: Locale): Promise<TestAnswer> {
+export async function sendTest(
+  deps: SettingsDeps,
+  webhook: Webhook,
+  event: EventName | undefined,
+  actor: string,
+  locale: Locale,
+): Promise<TestAnswer> {
   const chosen = event ?? webhook.events[0] ?? eventNames[0];
   const template = webhook.templates[familyOf(chosen)] ?? deps.rendering.defaultTemplates(locale)[familyOf(chosen)];
   const body = deps.rendering.preview(template, chosen, webhook.platform, locale, webhook.options);
@@ -36,6 +42,11 @@ export async function sendTest(deps: SettingsDeps, webhook: Webhook, event: Even
       durationMs: 0,
     };
   }
-  await deps.audit.write(actor, 'webhook.test', webhook.id, { name: webhook.name, event: chosen, ok: answer.ok, statusCode: answer.statusCode });
+  await deps.audit.write(actor, 'webhook.test', webhook.id, {
+    name: webhook.name,
+    event: chosen,
+    ok: answer.ok,
+    statusCode: answer.statusCode,
+  });
   return answer;
 }

@@ -52,7 +52,12 @@ export function chartFor(webhookId: number, counts: DailyCount[], since: number,
         return { y, height: h, status, count };
       });
     const parts = chartOrder.filter((s) => d.byStatus.get(s)).map((s) => `${t(`settings.status.${s}`, {}, locale)}: ${d.byStatus.get(s)}`);
-    return { x: i * (barWidth + gap), day: d.day, title: `${d.day} — ${parts.length ? parts.join(', ') : t('settings.chart.none', {}, locale)}`, segments };
+    return {
+      x: i * (barWidth + gap),
+      day: d.day,
+      title: `${d.day} — ${parts.length ? parts.join(', ') : t('settings.chart.none', {}, locale)}`,
+      segments,
+    };
   });
   return { width: 14 * (barWidth + gap) - gap, height, bars, total: perDay.reduce((a, d) => a + d.total, 0), max };
 }
@@ -63,7 +68,9 @@ export function describeAudit(e: AuditEntry, t: Translator['t'], locale: Locale)
   const parts: string[] = [];
   if (typeof d.name === 'string') parts.push(d.name);
   if (Array.isArray(d.changed) && d.changed.length) {
-    parts.push(t('settings.audit.changed', { fields: d.changed.map((f) => t(`settings.audit.fields.${String(f)}`, {}, locale)).join(', ') }, locale));
+    parts.push(
+      t('settings.audit.changed', { fields: d.changed.map((f) => t(`settings.audit.fields.${String(f)}`, {}, locale)).join(', ') }, locale),
+    );
   }
   const url = d.url as { from?: string; to?: string } | undefined;
   if (url?.from && url.to) parts.push(`${url.from} → ${url.to}`);
@@ -71,7 +78,8 @@ export function describeAudit(e: AuditEntry, t: Translator['t'], locale: Locale)
   if (typeof d.event === 'string') parts.push(t(`settings.events.${d.event}`, {}, locale));
   if (typeof d.deliveryId === 'number') parts.push(`#${d.deliveryId}`);
   if (typeof d.requeued === 'number') parts.push(t('settings.audit.requeued', { count: d.requeued }, locale));
-  if (typeof d.ok === 'boolean') parts.push(d.ok ? 'OK' : `${t('settings.audit.failed', {}, locale)}${d.statusCode ? ` (${d.statusCode})` : ''}`);
+  if (typeof d.ok === 'boolean')
+    parts.push(d.ok ? 'OK' : `${t('settings.audit.failed', {}, locale)}${d.statusCode ? ` (${d.statusCode})` : ''}`);
   if (typeof d.previousReason === 'string') parts.push(d.previousReason);
   return parts.join(' · ');
 }
@@ -104,7 +112,9 @@ export interface FormValues {
 
 const hex = (n: number | null) => (n === null ? '' : '#' + n.toString(16).padStart(6, '0'));
 
-export function formFromWebhook(w: Pick<Webhook, 'name' | 'platform' | 'events' | 'templates' | 'options' | 'filters' | 'enabled'>): FormValues {
+export function formFromWebhook(
+  w: Pick<Webhook, 'name' | 'platform' | 'events' | 'templates' | 'options' | 'filters' | 'enabled'>,
+): FormValues {
   const o = { ...defaultOptions(), ...w.options };
   const f = { ...defaultFilters(), ...w.filters };
   return {

@@ -46,7 +46,11 @@ export class WebhookService {
   }
 
   async create(actor: string, raw: unknown, locale: 'fr' | 'en'): Promise<SaveResult> {
-    const parsed = parseWebhookInput(raw, { mode: 'create', network: this.network, detectPlatform: (u) => this.rendering.detectPlatform(u) });
+    const parsed = parseWebhookInput(raw, {
+      mode: 'create',
+      network: this.network,
+      detectPlatform: (u) => this.rendering.detectPlatform(u),
+    });
     if (!parsed.ok) return parsed;
     const input = parsed.value;
     const defaults = this.rendering.defaultTemplates(locale);
@@ -108,7 +112,8 @@ export class WebhookService {
     if (input.url !== undefined) details.url = { from: current.urlHint, to: updated.urlHint };
     if (changed.length || input.url !== undefined) await this.audit.write(actor, 'webhook.update', id, details);
     if (signingSecret && current.signingSecret) await this.audit.write(actor, 'webhook.secret_rotated', id, { name: updated.name });
-    if (current.enabled !== updated.enabled) await this.audit.write(actor, updated.enabled ? 'webhook.enable' : 'webhook.disable', id, { name: updated.name });
+    if (current.enabled !== updated.enabled)
+      await this.audit.write(actor, updated.enabled ? 'webhook.enable' : 'webhook.disable', id, { name: updated.name });
     return { ok: true, webhook: toPublicWebhook(updated), warnings: this.warnings(updated), ...(signingSecret ? { signingSecret } : {}) };
   }
 

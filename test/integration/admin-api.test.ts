@@ -6,6 +6,7 @@ const DISCORD = 'https://discord.com/api/webhooks/123456789012345678/SECRETtoken
 const DISCORD2 = 'https://discord.com/api/webhooks/987654321098765432/OTHERsecretTOKENzyxwvu';
 const SECRET_PARTS = ['SECRETtokenABCDEFghijklmnop', 'OTHERsecretTOKENzyxwvu', '123456789012345678', '987654321098765432'];
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are free-form JSON read field by field
 const json = (r: { json?: unknown }) => r.json as any;
 const noSecrets = (value: unknown) => {
   const text = JSON.stringify(value);
@@ -29,7 +30,13 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
     const r = await create({ name: 'Orders', url: DISCORD, events: ['order.paid'], templates: { order: 'Order %id% by %user%' } });
     expect(r.status).toBe(201);
     const w = json(r).webhook;
-    expect(w).toMatchObject({ name: 'Orders', platform: 'discord', events: ['order.paid'], state: 'active', urlHint: 'https://discord.com/api/webhooks/1234…/••••' });
+    expect(w).toMatchObject({
+      name: 'Orders',
+      platform: 'discord',
+      events: ['order.paid'],
+      state: 'active',
+      urlHint: 'https://discord.com/api/webhooks/1234…/••••',
+    });
     expect(w.url).toBeUndefined();
     expect(w.signingSecret).toBeUndefined();
     expect(json(r).warnings).toEqual([]);
@@ -54,7 +61,10 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
     [{ name: 'x', url: DISCORD, events: ['order.paid'], platform: 'icq' }, 'platform'],
     [{ name: 'x', url: DISCORD, events: ['order.paid'], options: { username: 'My Discord bot' } }, 'options.username'],
     [{ name: 'x', url: DISCORD, events: ['order.paid'], options: { color: 0x1000000 } }, 'options.color'],
-    [{ name: 'x', url: DISCORD, events: ['order.paid'], options: { rolePing: { roleIds: ['everyone'], priorities: [] } } }, 'options.rolePing.roleIds.0'],
+    [
+      { name: 'x', url: DISCORD, events: ['order.paid'], options: { rolePing: { roleIds: ['everyone'], priorities: [] } } },
+      'options.rolePing.roleIds.0',
+    ],
     [{ name: 'x', url: DISCORD, events: ['order.paid'], filters: { minOrderTotal: -5 } }, 'filters.minOrderTotal'],
     [{ name: 'x', url: DISCORD, events: ['order.paid'], filters: { replyAuthors: 'bots' } }, 'filters.replyAuthors'],
     [{ name: 'x', url: DISCORD, events: ['order.paid'], surprise: 1 }, '(body)'],
@@ -69,14 +79,19 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
 
   it('explains the URL refusal in the admin language', async () => {
     const fr = await h.call('POST', '/api/webhooks', { body: { name: 'x', url: 'ftp://a.example/b', events: ['order.paid'] } });
-    const en = await h.call('POST', '/api/webhooks', { body: { name: 'x', url: 'ftp://a.example/b', events: ['order.paid'] }, locale: 'en' });
+    const en = await h.call('POST', '/api/webhooks', {
+      body: { name: 'x', url: 'ftp://a.example/b', events: ['order.paid'] },
+      locale: 'en',
+    });
     expect(json(fr).reason).toBe('seules les URL http(s) sont acceptées');
     expect(json(en).reason).toBe('only http(s) URLs are accepted');
   });
 
   it('accepts loopback targets only in the development profile', async () => {
     const dev = makeHarness(db.knex, { allowLoopback: true });
-    const r = await dev.call('POST', '/api/webhooks', { body: { name: 'Local', url: 'http://127.0.0.1:3001/api/webhooks/1/tok', platform: 'discord', events: ['order.paid'] } });
+    const r = await dev.call('POST', '/api/webhooks', {
+      body: { name: 'Local', url: 'http://127.0.0.1:3001/api/webhooks/1/tok', platform: 'discord', events: ['order.paid'] },
+    });
     expect(r.status).toBe(201);
     expect(json(r).webhook.platform).toBe('discord');
     await dev.call('DELETE', `/api/webhooks/${json(r).webhook.id}`);
@@ -96,7 +111,12 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
   });
 
   it('warns about unknown variables on save', async () => {
-    const r = await create({ name: 'Typos', url: DISCORD2, events: ['order.paid', 'ticket.submit'], templates: { order: '%id% %prix%', ticket: '%subject% %sujet%' } });
+    const r = await create({
+      name: 'Typos',
+      url: DISCORD2,
+      events: ['order.paid', 'ticket.submit'],
+      templates: { order: '%id% %prix%', ticket: '%subject% %sujet%' },
+    });
     expect(r.status).toBe(201);
     expect(json(r).warnings).toEqual([
       expect.objectContaining({ family: 'order', names: ['prix'] }),
@@ -128,7 +148,12 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
     expect(json(bad).field).toBe('url');
 
     const audit = json(await h.call('GET', `/api/audit?webhook=${created.id}`));
-    expect(audit.items.map((e: { action: string }) => e.action)).toEqual(['webhook.disable', 'webhook.update', 'webhook.update', 'webhook.create']);
+    expect(audit.items.map((e: { action: string }) => e.action)).toEqual([
+      'webhook.disable',
+      'webhook.update',
+      'webhook.update',
+      'webhook.create',
+    ]);
     expect(audit.items[1].details.url).toEqual({ from: created.urlHint, to: 'https://discord.com/api/webhooks/9876…/••••' });
     noSecrets(audit);
 
@@ -192,9 +217,30 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
     const day = 86_400_000;
     const t0 = Date.UTC(2026, 10, 20);
     const ids: number[] = [];
-    for (let i = 0; i < 5; i++) ids.push(await h.insertDelivery({ webhookId: w.id, body: { content: `m${i}` }, createdAt: t0 + i * day, attempts: [{ statusCode: 200, outcome: 'ok' }] }));
-    const failed = await h.insertDelivery({ webhookId: w.id, event: 'ticket.submit', status: 'failed', body: { content: 'f' }, createdAt: t0 + 5 * day, attempts: [{ statusCode: 502, outcome: 'retry', error: 'Bad Gateway' }] });
-    const dead = await h.insertDelivery({ webhookId: w.id, status: 'dead', body: { content: 'd' }, createdAt: t0 + 5 * day, attempts: [{ statusCode: 400, outcome: 'dead', error: '50035 Invalid Form Body' }] });
+    for (let i = 0; i < 5; i++)
+      ids.push(
+        await h.insertDelivery({
+          webhookId: w.id,
+          body: { content: `m${i}` },
+          createdAt: t0 + i * day,
+          attempts: [{ statusCode: 200, outcome: 'ok' }],
+        }),
+      );
+    const failed = await h.insertDelivery({
+      webhookId: w.id,
+      event: 'ticket.submit',
+      status: 'failed',
+      body: { content: 'f' },
+      createdAt: t0 + 5 * day,
+      attempts: [{ statusCode: 502, outcome: 'retry', error: 'Bad Gateway' }],
+    });
+    const dead = await h.insertDelivery({
+      webhookId: w.id,
+      status: 'dead',
+      body: { content: 'd' },
+      createdAt: t0 + 5 * day,
+      attempts: [{ statusCode: 400, outcome: 'dead', error: '50035 Invalid Form Body' }],
+    });
 
     const all = json(await h.call('GET', `/api/deliveries?webhook=${w.id}`));
     expect(all.total).toBe(7);
@@ -223,7 +269,9 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
 
     const one = json(await h.call('GET', `/api/deliveries/${failed}`)).delivery;
     expect(one).toMatchObject({ id: failed, status: 'failed', body: JSON.stringify({ content: 'f' }) });
-    expect(one.attemptsList).toEqual([expect.objectContaining({ statusCode: 502, outcome: 'retry', error: 'Bad Gateway', durationMs: 42 })]);
+    expect(one.attemptsList).toEqual([
+      expect.objectContaining({ statusCode: 502, outcome: 'retry', error: 'Bad Gateway', durationMs: 42 }),
+    ]);
     expect(one.nextAttemptAt).toEqual(expect.any(Number));
 
     const woken = h.woken;
@@ -246,7 +294,9 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
   });
 
   it('detects the platform from a URL sent in a POST body', async () => {
-    expect(json(await h.call('POST', '/api/detect-platform', { body: { url: 'https://hooks.slack.com/services/T1/B2/X3' } })).platform).toBe('slack');
+    expect(
+      json(await h.call('POST', '/api/detect-platform', { body: { url: 'https://hooks.slack.com/services/T1/B2/X3' } })).platform,
+    ).toBe('slack');
     expect((await h.call('POST', '/api/detect-platform', { body: {} })).status).toBe(400);
   });
 });

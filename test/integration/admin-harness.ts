@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import type { Knex } from 'knex';
-import type { AdminRequest, AdminResponse, Locale, Translator, Views } from '../../sdk/module-context.js';
+import type { AdminRequest, Locale, Translator, Views } from '../../sdk/module-context.js';
 import { eventNames, type EventName } from '../../sdk/events.js';
 import { sampleEvent } from '../../sdk/sample-events.js';
 import { migrations } from '../../migrations/index.js';
@@ -41,7 +41,10 @@ export function loadTranslator(locale: Locale = 'fr'): Translator {
 }
 
 export function testViews(): Views {
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(path.join(root, 'views')), { autoescape: true, throwOnUndefined: false });
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(path.join(root, 'views')), {
+    autoescape: true,
+    throwOnUndefined: false,
+  });
   return {
     render(name, data, req, opts) {
       const body = env.render(name, { csrfToken: req.csrfToken, ...data });
@@ -72,7 +75,14 @@ export interface Harness {
   sender: FakeSender;
   woken: number;
   call(method: string, urlPath: string, opts?: { body?: unknown; locale?: Locale; api?: boolean }): Promise<CallResult>;
-  insertDelivery(row: { webhookId: number; event?: EventName; status?: string; body: unknown; createdAt?: number; attempts?: { statusCode: number | null; outcome: string; error?: string }[] }): Promise<number>;
+  insertDelivery(row: {
+    webhookId: number;
+    event?: EventName;
+    status?: string;
+    body: unknown;
+    createdAt?: number;
+    attempts?: { statusCode: number | null; outcome: string; error?: string }[];
+  }): Promise<number>;
 }
 
 export async function migrate(knex: Knex): Promise<void> {
@@ -91,7 +101,10 @@ export function makeHarness(knex: Knex, opts: { allowLoopback?: boolean; now?: (
   const deps: SettingsDeps = {
     service: new WebhookService(store, audit, rendering, network),
     audit,
-    deliveries: new DeliveryLogQueries(knex, requeueWrites(knex, now, () => state.woken++)),
+    deliveries: new DeliveryLogQueries(
+      knex,
+      requeueWrites(knex, now, () => state.woken++),
+    ),
     rendering,
     sender,
     views: testViews(),
@@ -168,7 +181,14 @@ export function makeHarness(knex: Knex, opts: { allowLoopback?: boolean; now?: (
       );
       const id = typeof ins === 'object' ? Number((ins as { id: number }).id) : Number(ins);
       for (const a of row.attempts ?? []) {
-        await knex('wh_attempts').insert({ delivery_id: id, attempted_at: at, status_code: a.statusCode, outcome: a.outcome, error: a.error ?? null, duration_ms: 42 });
+        await knex('wh_attempts').insert({
+          delivery_id: id,
+          attempted_at: at,
+          status_code: a.statusCode,
+          outcome: a.outcome,
+          error: a.error ?? null,
+          duration_ms: 42,
+        });
       }
       return id;
     },

@@ -8,13 +8,18 @@ describe('local inbox', () => {
   });
   afterAll(async () => inbox?.close());
 
-  const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (url: string, body: unknown) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it('answers like Discord: 200 with the message on ?wait=true, 204 otherwise, rate-limit headers, then 429', async () => {
     const url = inbox.discordWebhookUrl('555555555555555555', 'tok');
     const waited = await post(`${url}?wait=true`, { content: 'Hello **there**', username: 'Shop' });
     expect(waited.status).toBe(200);
-    expect(await waited.json()).toMatchObject({ content: 'Hello **there**', webhook_id: '555555555555555555', author: { username: 'Shop', bot: true } });
+    expect(await waited.json()).toMatchObject({
+      content: 'Hello **there**',
+      webhook_id: '555555555555555555',
+      author: { username: 'Shop', bot: true },
+    });
     expect(waited.headers.get('x-ratelimit-limit')).toBe('5');
     expect(waited.headers.get('x-ratelimit-remaining')).toBe('4');
     expect(Number(waited.headers.get('x-ratelimit-reset-after'))).toBeGreaterThanOrEqual(0);
@@ -60,7 +65,10 @@ describe('local inbox', () => {
   });
 
   it('shows what arrived, rendered, with hostile text as text and no webhook token', async () => {
-    await post(inbox.discordWebhookUrl('888888888888888888', 'SECRETTOKEN'), { content: ':pushpin: **Sujet** : <img src=x onerror=alert(1)>', embeds: [{ title: '<script>alert(1)</script>', color: 0xff0000, fields: [{ name: 'Prix', value: '12 €', inline: true }] }] });
+    await post(inbox.discordWebhookUrl('888888888888888888', 'SECRETTOKEN'), {
+      content: ':pushpin: **Sujet** : <img src=x onerror=alert(1)>',
+      embeds: [{ title: '<script>alert(1)</script>', color: 0xff0000, fields: [{ name: 'Prix', value: '12 €', inline: true }] }],
+    });
     const page = await (await fetch(inbox.url + '/')).text();
     expect(page).toContain('📌 <strong>Sujet</strong> : &lt;img src=x onerror=alert(1)&gt;');
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -62,7 +62,9 @@ describe('admin pages', () => {
   });
 
   it('re-renders the form with the field error and without echoing the URL', async () => {
-    const r = await h.call('POST', '/webhooks', { body: form({ url: 'ftp://discord.com/api/webhooks/1/SECRETtokenABCDEFghijklmnop', name: 'Bad' }) });
+    const r = await h.call('POST', '/webhooks', {
+      body: form({ url: 'ftp://discord.com/api/webhooks/1/SECRETtokenABCDEFghijklmnop', name: 'Bad' }),
+    });
     expect(r.status).toBe(400);
     expect(html(r)).toContain('data-field-error="url"');
     expect(html(r)).toContain('seules les URL http(s) sont acceptées');
@@ -82,7 +84,9 @@ describe('admin pages', () => {
     expect(after.name).toBe('Boutique FR');
     expect(after.url).toBe(DISCORD);
 
-    expect(await h.call('POST', `/webhooks/${w.id}/toggle`, { body: { enabled: '0' } })).toMatchObject({ redirect: '/admin/modules/webhooks/?done=paused' });
+    expect(await h.call('POST', `/webhooks/${w.id}/toggle`, { body: { enabled: '0' } })).toMatchObject({
+      redirect: '/admin/modules/webhooks/?done=paused',
+    });
     expect((await h.deps.service.get(w.id))!.enabled).toBe(false);
     expect(html(await h.call('GET', '/'))).toContain('wh-state-paused');
     await h.call('POST', `/webhooks/${w.id}/toggle`, { body: { enabled: '1' } });
@@ -103,7 +107,10 @@ describe('admin pages', () => {
   it('shows a notice for a webhook disabled by failures, with the reason', async () => {
     const r = await h.deps.service.create('alice', { name: 'Gone', url: DISCORD, events: ['order.paid'] }, 'fr');
     if (!r.ok) throw new Error('create failed');
-    await db.knex('wh_webhooks').where({ id: r.webhook.id }).update({ enabled: false, disabled_reason: 'Discord: 404 Unknown Webhook', disabled_at: Date.UTC(2026, 10, 29) });
+    await db
+      .knex('wh_webhooks')
+      .where({ id: r.webhook.id })
+      .update({ enabled: false, disabled_reason: 'Discord: 404 Unknown Webhook', disabled_at: Date.UTC(2026, 10, 29) });
     const page = html(await h.call('GET', '/'));
     expect(page).toContain('data-testid="disabled-notice"');
     expect(page).toContain('« Gone » a été désactivé après un échec');
@@ -121,7 +128,12 @@ describe('admin pages', () => {
       body: { content: `Sujet : ${HOSTILE}\n<script>alert(2)</script>`, embeds: [{ title: HOSTILE }] },
       attempts: [{ statusCode: 400, outcome: 'dead', error: `bad ${HOSTILE}` }],
     });
-    const pages = [html(await h.call('GET', '/deliveries')), html(await h.call('GET', `/deliveries?webhook=${r.webhook.id}&status=dead`)), html(await h.call('GET', '/')), html(await h.call('GET', '/audit'))];
+    const pages = [
+      html(await h.call('GET', '/deliveries')),
+      html(await h.call('GET', `/deliveries?webhook=${r.webhook.id}&status=dead`)),
+      html(await h.call('GET', '/')),
+      html(await h.call('GET', '/audit')),
+    ];
     for (const page of pages) {
       expect(page).not.toContain('<img src=x');
       expect(page).not.toContain('<script>alert');
@@ -139,7 +151,9 @@ describe('admin pages', () => {
     const b = await h.insertDelivery({ webhookId: r.webhook.id, status: 'failed', body: { content: 'b' } });
     expect(await h.call('POST', `/deliveries/${a}/replay`)).toMatchObject({ redirect: `/admin/modules/webhooks/deliveries?replayed=${a}` });
     expect(html(await h.call('GET', `/deliveries?replayed=${a}`))).toContain(`Envoi #${a} remis en file.`);
-    expect(await h.call('POST', `/webhooks/${r.webhook.id}/retry-failed`)).toMatchObject({ redirect: `/admin/modules/webhooks/deliveries?webhook=${r.webhook.id}&requeued=1` });
+    expect(await h.call('POST', `/webhooks/${r.webhook.id}/retry-failed`)).toMatchObject({
+      redirect: `/admin/modules/webhooks/deliveries?webhook=${r.webhook.id}&requeued=1`,
+    });
     const statuses = await db.knex('wh_deliveries').whereIn('id', [a, b]).pluck('status');
     expect(statuses).toEqual(['pending', 'pending']);
     const log = html(await h.call('GET', `/deliveries?webhook=${r.webhook.id}`, { locale: 'en' }));

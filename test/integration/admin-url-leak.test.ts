@@ -24,7 +24,8 @@ describe('no full webhook URL leaves the settings code', () => {
     db = await createTestDatabase('sqlite');
     await migrate(db.knex);
     h = makeHarness(db.knex);
-    const capture = (level: string) => (msg: string, fields?: Record<string, unknown>) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
+    const capture = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+      logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`);
     h.deps.logger = { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
   });
   afterAll(async () => db?.destroy());
@@ -44,8 +45,17 @@ describe('no full webhook URL leaves the settings code', () => {
     record(await h.call('POST', '/api/webhooks', { body: { name: '', url: URLS[0].replace('https', 'gopher'), events: [] } }));
     // URL changes are audited by hint.
     record(await h.call('PATCH', `/api/webhooks/${ids[0]}`, { body: { url: URLS[0].replace('1122', '9988') } }));
-    record(await h.call('POST', `/webhooks/${ids[1]}`, { body: { name: 'W1b', url: URLS[1].replace('T0C', 'T1C'), events: 'order.paid', enabled: '1' } }));
-    const delivery = await h.insertDelivery({ webhookId: ids[0], status: 'dead', body: { content: 'x' }, attempts: [{ statusCode: 404, outcome: 'dead', error: 'Unknown Webhook' }] });
+    record(
+      await h.call('POST', `/webhooks/${ids[1]}`, {
+        body: { name: 'W1b', url: URLS[1].replace('T0C', 'T1C'), events: 'order.paid', enabled: '1' },
+      }),
+    );
+    const delivery = await h.insertDelivery({
+      webhookId: ids[0],
+      status: 'dead',
+      body: { content: 'x' },
+      attempts: [{ statusCode: 404, outcome: 'dead', error: 'Unknown Webhook' }],
+    });
 
     // A sender that blows up with the URL in its message (as HTTP client errors do).
     h.sender.send = async () => {
@@ -55,13 +65,20 @@ describe('no full webhook URL leaves the settings code', () => {
     record(await h.call('POST', `/webhooks/${ids[0]}/test`, { body: {} }));
 
     // Every route of both routers, with real ids and with unknown ids.
-    const paramsFor = (p: string, id: number) => p.replace(':id', String(p.startsWith('/deliveries') ? (id === -1 ? 999999 : delivery) : id === -1 ? 999999 : id));
+    const paramsFor = (p: string, id: number) =>
+      p.replace(':id', String(p.startsWith('/deliveries') ? (id === -1 ? 999999 : delivery) : id === -1 ? 999999 : id));
     for (const r of apiRoutes(h.deps)) {
-      for (const id of [ids[0], -1]) record(await h.call(r.method, '/api' + paramsFor(r.path, id), { body: { template: '%url%', event: 'order.paid', platform: 'discord', url: URLS[1] } }));
+      for (const id of [ids[0], -1])
+        record(
+          await h.call(r.method, '/api' + paramsFor(r.path, id), {
+            body: { template: '%url%', event: 'order.paid', platform: 'discord', url: URLS[1] },
+          }),
+        );
     }
     for (const r of pageRoutes(h.deps)) {
       if (r.path.endsWith('/delete') || r.path.endsWith('/toggle')) continue;
-      for (const id of [ids[0], -1]) for (const locale of ['fr', 'en'] as const) record(await h.call(r.method, paramsFor(r.path, id), { body: {}, locale, api: false }));
+      for (const id of [ids[0], -1])
+        for (const locale of ['fr', 'en'] as const) record(await h.call(r.method, paramsFor(r.path, id), { body: {}, locale, api: false }));
     }
     record(await h.call('POST', `/webhooks/${ids[2]}/toggle`, { body: {} }));
     record(await h.call('GET', '/audit'));

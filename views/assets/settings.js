@@ -1,3 +1,4 @@
+/* global document, window, fetch, setTimeout, clearTimeout */
 /* Webhooks settings: progressive enhancement only (every action also works as a plain form).
  * Untrusted text is only ever put in the page with textContent, never innerHTML. */
 (function () {
@@ -20,12 +21,17 @@
       headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, accept: 'application/json' },
       body: JSON.stringify(body),
     }).then(function (r) {
-      return r.json().then(function (j) { return { status: r.status, json: j }; });
+      return r.json().then(function (j) {
+        return { status: r.status, json: j };
+      });
     });
   }
   function debounce(fn, ms) {
     var t;
-    return function () { clearTimeout(t); t = setTimeout(fn, ms); };
+    return function () {
+      clearTimeout(t);
+      t = setTimeout(fn, ms);
+    };
   }
 
   // Delete and other destructive forms ask first.
@@ -36,17 +42,37 @@
   });
 
   // ---- Message rendering like the platforms show it (text nodes only) ----
-  var emoji = { pushpin: '📌', moneybag: '💰', credit_card: '💳', bust_in_silhouette: '👤', link: '🔗', envelope: '✉️',
-    department_store: '🏬', speech_balloon: '💬', vertical_traffic_light: '🚦', arrow_right: '➡️', ticket: '🎫',
-    white_check_mark: '✅', lock: '🔒', bell: '🔔', tada: '🎉', warning: '⚠️', calendar: '📅', label: '🏷️', memo: '📝' };
+  var emoji = {
+    pushpin: '📌',
+    moneybag: '💰',
+    credit_card: '💳',
+    bust_in_silhouette: '👤',
+    link: '🔗',
+    envelope: '✉️',
+    department_store: '🏬',
+    speech_balloon: '💬',
+    vertical_traffic_light: '🚦',
+    arrow_right: '➡️',
+    ticket: '🎫',
+    white_check_mark: '✅',
+    lock: '🔒',
+    bell: '🔔',
+    tada: '🎉',
+    warning: '⚠️',
+    calendar: '📅',
+    label: '🏷️',
+    memo: '📝',
+  };
   function inline(parent, text, boldMark) {
     var re = boldMark === '*' ? /(\*[^*\n]+\*|:[a-z0-9_+-]+:|<[^>|\s]+\|[^>]+>)/g : /(\*\*[^*]+\*\*|:[a-z0-9_+-]+:|\[[^\]]+\]\([^)\s]+\))/g;
-    var last = 0, m;
+    var last = 0,
+      m;
     while ((m = re.exec(text))) {
       if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
       var tok = m[0];
       if (tok.charAt(0) === ':' && emoji[tok.slice(1, -1)]) parent.appendChild(document.createTextNode(emoji[tok.slice(1, -1)]));
-      else if (tok.charAt(0) === '*') parent.appendChild(el('strong', null, tok.replace(boldMark === '*' ? /^\*|\*$/g : /^\*\*|\*\*$/g, '')));
+      else if (tok.charAt(0) === '*')
+        parent.appendChild(el('strong', null, tok.replace(boldMark === '*' ? /^\*|\*$/g : /^\*\*|\*\*$/g, '')));
       else if (tok.charAt(0) === '[' || tok.charAt(0) === '<') {
         var a = el('a', null, tok.charAt(0) === '[' ? tok.slice(1, tok.indexOf('](')) : tok.slice(tok.indexOf('|') + 1, -1));
         a.href = '#';
@@ -57,8 +83,12 @@
     if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
     return parent;
   }
-  function hexColor(n) { return typeof n === 'number' ? '#' + ('000000' + n.toString(16)).slice(-6) : null; }
-  function slackDecode(s) { return String(s).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'); }
+  function hexColor(n) {
+    return typeof n === 'number' ? '#' + ('000000' + n.toString(16)).slice(-6) : null;
+  }
+  function slackDecode(s) {
+    return String(s).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  }
 
   function renderDiscord(body, text) {
     var wrap = el('div', 'wh-dc');
@@ -88,7 +118,8 @@
         });
         box.appendChild(grid);
       }
-      if (e.footer && e.footer.text) box.appendChild(el('div', 'wh-dc-footer', e.footer.text + (e.timestamp ? ' • ' + new Date(e.timestamp).toLocaleString() : '')));
+      if (e.footer && e.footer.text)
+        box.appendChild(el('div', 'wh-dc-footer', e.footer.text + (e.timestamp ? ' • ' + new Date(e.timestamp).toLocaleString() : '')));
       main.appendChild(box);
     });
     wrap.appendChild(main);
@@ -133,9 +164,13 @@
     var lastTextarea = null;
 
     function checkedEvents() {
-      return Array.prototype.map.call(form.querySelectorAll('input[name=events]:checked'), function (i) { return i.value; });
+      return Array.prototype.map.call(form.querySelectorAll('input[name=events]:checked'), function (i) {
+        return i.value;
+      });
     }
-    function familyOf(e) { return e === 'order.paid' ? 'order' : 'ticket'; }
+    function familyOf(e) {
+      return e === 'order.paid' ? 'order' : 'ticket';
+    }
     function platform() {
       var p = platformSel.value;
       return p === 'auto' ? detected || data.currentPlatform || 'discord' : p;
@@ -143,12 +178,16 @@
     function refreshEvents() {
       var evs = checkedEvents();
       var families = {};
-      evs.forEach(function (e) { families[familyOf(e)] = true; });
+      evs.forEach(function (e) {
+        families[familyOf(e)] = true;
+      });
       form.querySelectorAll('.wh-template').forEach(function (box) {
         box.classList.toggle('wh-hidden', evs.length > 0 && !families[box.getAttribute('data-family')]);
       });
       var keep = previewEvent.value;
-      Array.prototype.forEach.call(previewEvent.options, function (o) { o.hidden = evs.length > 0 && evs.indexOf(o.value) < 0; });
+      Array.prototype.forEach.call(previewEvent.options, function (o) {
+        o.hidden = evs.length > 0 && evs.indexOf(o.value) < 0;
+      });
       if (evs.length && evs.indexOf(keep) < 0) previewEvent.value = evs[0];
       // Variables of the chosen events (or of the previewed one when none is chosen).
       varsEl.textContent = '';
@@ -181,7 +220,13 @@
     }
     var refreshPreview = debounce(function () {
       var evs = checkedEvents();
-      post('/preview', { template: currentTemplate(), event: previewEvent.value, platform: platform(), options: options(), events: evs.length ? evs : undefined })
+      post('/preview', {
+        template: currentTemplate(),
+        event: previewEvent.value,
+        platform: platform(),
+        options: options(),
+        events: evs.length ? evs : undefined,
+      })
         .then(function (r) {
           previewRender.textContent = '';
           if (r.status !== 200) {
@@ -191,29 +236,50 @@
           previewRender.appendChild(window.whRender(platform(), r.json.body, data.text));
           previewJson.textContent = r.json.json;
           if (r.json.unknownVariables && r.json.unknownVariables.length) {
-            unknownEl.textContent = unknownEl.getAttribute('data-text').replace('__NAMES__', r.json.unknownVariables.map(function (n) { return '%' + n + '%'; }).join(', '));
+            unknownEl.textContent = unknownEl.getAttribute('data-text').replace(
+              '__NAMES__',
+              r.json.unknownVariables
+                .map(function (n) {
+                  return '%' + n + '%';
+                })
+                .join(', '),
+            );
             unknownEl.classList.remove('wh-hidden');
           } else unknownEl.classList.add('wh-hidden');
         })
-        .catch(function () { previewRender.textContent = data.text.error; });
+        .catch(function () {
+          previewRender.textContent = data.text.error;
+        });
     }, 250);
     var detect = debounce(function () {
       var u = urlInput.value.trim();
-      if (!u) { detectedEl.textContent = ''; detected = null; refreshPreview(); return; }
+      if (!u) {
+        detectedEl.textContent = '';
+        detected = null;
+        refreshPreview();
+        return;
+      }
       post('/detect-platform', { url: u }).then(function (r) {
         detected = r.json && r.json.platform;
-        detectedEl.textContent = detected ? detectedEl.getAttribute('data-label') + ' ' + (data.platformLabels[detected] || detected) : detectedEl.getAttribute('data-none');
+        detectedEl.textContent = detected
+          ? detectedEl.getAttribute('data-label') + ' ' + (data.platformLabels[detected] || detected)
+          : detectedEl.getAttribute('data-none');
         refreshPreview();
       });
     }, 300);
 
-    form.addEventListener('focusin', function (ev) { if (ev.target.tagName === 'TEXTAREA') lastTextarea = ev.target; });
+    form.addEventListener('focusin', function (ev) {
+      if (ev.target.tagName === 'TEXTAREA') lastTextarea = ev.target;
+    });
     varsEl.addEventListener('click', function (ev) {
       var b = ev.target.closest('[data-insert]');
       if (!b) return;
-      var ta = lastTextarea && !lastTextarea.closest('.wh-hidden') ? lastTextarea : form.querySelector('.wh-template:not(.wh-hidden) textarea');
+      var ta =
+        lastTextarea && !lastTextarea.closest('.wh-hidden') ? lastTextarea : form.querySelector('.wh-template:not(.wh-hidden) textarea');
       if (!ta) return;
-      var s = ta.selectionStart || 0, e = ta.selectionEnd || 0, ins = b.getAttribute('data-insert');
+      var s = ta.selectionStart || 0,
+        e = ta.selectionEnd || 0,
+        ins = b.getAttribute('data-insert');
       ta.value = ta.value.slice(0, s) + ins + ta.value.slice(e);
       ta.focus();
       ta.selectionStart = ta.selectionEnd = s + ins.length;
@@ -227,12 +293,20 @@
       if (ev.target.name === 'events') refreshEvents();
       refreshPreview();
     });
-    previewEvent.addEventListener('change', function () { refreshEvents(); refreshPreview(); });
+    previewEvent.addEventListener('change', function () {
+      refreshEvents();
+      refreshPreview();
+    });
     var picker = document.getElementById('wh-color-picker');
     var colorText = document.getElementById('wh-color');
     if (picker && colorText) {
-      picker.addEventListener('input', function () { colorText.value = picker.value; refreshPreview(); });
-      colorText.addEventListener('input', function () { if (/^#[0-9a-f]{6}$/i.test(colorText.value)) picker.value = colorText.value; });
+      picker.addEventListener('input', function () {
+        colorText.value = picker.value;
+        refreshPreview();
+      });
+      colorText.addEventListener('input', function () {
+        if (/^#[0-9a-f]{6}$/i.test(colorText.value)) picker.value = colorText.value;
+      });
     }
     refreshEvents();
     refreshPreview();
@@ -257,11 +331,22 @@
           out.textContent = sim.getAttribute(r.ok ? 'data-ok' : 'data-fail') + (r.ok ? '' : ' (' + r.status + ')');
           if (r.ok) {
             var a = document.querySelector('.wh-tab-ext');
-            if (a) { out.appendChild(document.createTextNode(' ')); var l = el('a', null, a.textContent); l.href = a.href; l.target = '_blank'; out.appendChild(l); }
+            if (a) {
+              out.appendChild(document.createTextNode(' '));
+              var l = el('a', null, a.textContent);
+              l.href = a.href;
+              l.target = '_blank';
+              out.appendChild(l);
+            }
           }
         })
-        .catch(function () { out.className = 'wh-alert wh-alert-danger'; out.textContent = sim.getAttribute('data-fail'); })
-        .finally(function () { btn.disabled = false; });
+        .catch(function () {
+          out.className = 'wh-alert wh-alert-danger';
+          out.textContent = sim.getAttribute('data-fail');
+        })
+        .finally(function () {
+          btn.disabled = false;
+        });
     });
   }
 
@@ -280,8 +365,13 @@
           out.className = 'wh-alert ' + (r.json.ok ? 'wh-alert-ok' : 'wh-alert-danger');
           out.textContent = r.json.message || r.json.reason || '';
         })
-        .catch(function () { out.className = 'wh-alert wh-alert-danger'; out.textContent = '—'; })
-        .finally(function () { btn.disabled = false; });
+        .catch(function () {
+          out.className = 'wh-alert wh-alert-danger';
+          out.textContent = '—';
+        })
+        .finally(function () {
+          btn.disabled = false;
+        });
     });
   }
 })();

@@ -26,7 +26,8 @@ function usedKeys(): Map<string, string> {
   for (const f of files) {
     const text = fs.readFileSync(f, 'utf8');
     for (const m of text.matchAll(/\bt\(\s*['"]([a-z0-9_.]+)['"]/g)) if (!/[._]$/.test(m[1])) keys.set(m[1], path.relative(root, f));
-    for (const m of text.matchAll(/['"`](settings\.[a-z0-9_]+\.[a-z0-9_.]+)['"`]/g)) if (!/[._]$/.test(m[1])) keys.set(m[1], path.relative(root, f));
+    for (const m of text.matchAll(/['"`](settings\.[a-z0-9_]+\.[a-z0-9_.]+)['"`]/g))
+      if (!/[._]$/.test(m[1])) keys.set(m[1], path.relative(root, f));
   }
   return keys;
 }
@@ -41,13 +42,36 @@ const dynamicKeys = [
   ...['order', 'ticket'].map((f) => `settings.family.${f}`),
   ...ticketPriorities.map((p) => `settings.priority.${p}`),
   ...['both', 'staff', 'customer'].map((a) => `settings.form.authors_${a}`),
-  ...['webhook.create', 'webhook.update', 'webhook.delete', 'webhook.enable', 'webhook.disable', 'webhook.test', 'webhook.retry_failed', 'webhook.secret_rotated', 'delivery.replay'].map(
-    (a) => `settings.audit.actions.${a}`,
-  ),
+  ...[
+    'webhook.create',
+    'webhook.update',
+    'webhook.delete',
+    'webhook.enable',
+    'webhook.disable',
+    'webhook.test',
+    'webhook.retry_failed',
+    'webhook.secret_rotated',
+    'delivery.replay',
+  ].map((a) => `settings.audit.actions.${a}`),
   ...['name', 'url', 'platform', 'events', 'templates', 'options', 'filters'].map((f) => `settings.audit.fields.${f}`),
-  ...['ok', 'rate_limited', 'timeout', 'blocked', 'unreachable', 'discord_unknown_webhook', 'discord_invalid_token', 'invalid_body', 'slack_no_service', 'slack_archived', 'slack_prohibited', 'telegram_chat', 'server_error', 'not_found', 'unauthorized', 'other'].map(
-    (k) => `settings.test.${k}`,
-  ),
+  ...[
+    'ok',
+    'rate_limited',
+    'timeout',
+    'blocked',
+    'unreachable',
+    'discord_unknown_webhook',
+    'discord_invalid_token',
+    'invalid_body',
+    'slack_no_service',
+    'slack_archived',
+    'slack_prohibited',
+    'telegram_chat',
+    'server_error',
+    'not_found',
+    'unauthorized',
+    'other',
+  ].map((k) => `settings.test.${k}`),
 ];
 
 /** Reason codes the validators return, each with a translated message. */
@@ -57,7 +81,9 @@ function reasonKeys(): string[] {
     .join('\n');
   const codes = new Set<string>();
   // zod messages are the reason codes: `.min(1, 'required')`, `z.enum([...], 'choice')`.
-  const schemas = ['webhook-input.ts', 'preview-request.ts'].map((f) => fs.readFileSync(path.join(root, 'module/settings', f), 'utf8')).join('\n');
+  const schemas = ['webhook-input.ts', 'preview-request.ts']
+    .map((f) => fs.readFileSync(path.join(root, 'module/settings', f), 'utf8'))
+    .join('\n');
   for (const m of schemas.matchAll(/,\s*'([a-z_]+)'\)/g)) codes.add(m[1]);
   for (const m of text.matchAll(/InputError\('[a-zA-Z]+', '([a-z_]+)'\)/g)) codes.add(m[1]);
   for (const m of text.matchAll(/reason: '([a-z_]+)'/g)) codes.add(m[1]);

@@ -5,7 +5,8 @@ import { describeSendResult } from '../../../module/settings/send-result-words.j
 const ctx = {
   mode: 'create' as const,
   network: { allowLoopback: false, allowPrivate: false },
-  detectPlatform: (u: string) => (u.includes('discord.com') ? ('discord' as const) : u.includes('hooks.slack.com') ? ('slack' as const) : null),
+  detectPlatform: (u: string) =>
+    u.includes('discord.com') ? ('discord' as const) : u.includes('hooks.slack.com') ? ('slack' as const) : null,
 };
 
 describe('parseWebhookInput', () => {
@@ -14,17 +15,26 @@ describe('parseWebhookInput', () => {
     expect(d).toMatchObject({ ok: true, value: { platform: 'discord' } });
     const j = parseWebhookInput({ name: 'a', url: 'https://example.com/in', events: ['order.paid'], platform: 'auto' }, ctx);
     expect(j).toMatchObject({ ok: true, value: { platform: 'json' } });
-    const chosen = parseWebhookInput({ name: 'a', url: 'https://chat.example.com/hooks/x', events: ['order.paid'], platform: 'mattermost' }, ctx);
+    const chosen = parseWebhookInput(
+      { name: 'a', url: 'https://chat.example.com/hooks/x', events: ['order.paid'], platform: 'mattermost' },
+      ctx,
+    );
     expect(chosen).toMatchObject({ ok: true, value: { platform: 'mattermost' } });
   });
 
   it('dedupes events and trims the name', () => {
-    const r = parseWebhookInput({ name: '  Shop  ', url: 'https://discord.com/api/webhooks/1/x', events: ['order.paid', 'order.paid'] }, ctx);
+    const r = parseWebhookInput(
+      { name: '  Shop  ', url: 'https://discord.com/api/webhooks/1/x', events: ['order.paid', 'order.paid'] },
+      ctx,
+    );
     expect(r).toMatchObject({ ok: true, value: { name: 'Shop', events: ['order.paid'] } });
   });
 
   it('requires a Telegram chat id for Telegram', () => {
-    const r = parseWebhookInput({ name: 'a', url: 'https://api.telegram.org/bot1:x/sendMessage', events: ['order.paid'], platform: 'telegram' }, ctx);
+    const r = parseWebhookInput(
+      { name: 'a', url: 'https://api.telegram.org/bot1:x/sendMessage', events: ['order.paid'], platform: 'telegram' },
+      ctx,
+    );
     expect(r).toEqual({ ok: false, errors: [{ field: 'options.telegramChatId', reason: 'required' }] });
   });
 
@@ -63,8 +73,21 @@ describe('formToInput', () => {
     expect(input).toMatchObject({
       events: ['ticket.submit', 'ticket.close'],
       templates: { order: '', ticket: '%subject%' },
-      options: { mode: 'embed', color: 0xff0000, rolePing: { roleIds: ['123456789012345678', '223456789012345678'], priorities: ['high', 'urgent'] }, coalesce: true, slackBlocks: false, threadId: null },
-      filters: { departments: ['Support technique', 'Facturation'], priorities: ['urgent'], minOrderTotal: 12.5, paymentGateways: ['PayPal'], replyAuthors: 'staff' },
+      options: {
+        mode: 'embed',
+        color: 0xff0000,
+        rolePing: { roleIds: ['123456789012345678', '223456789012345678'], priorities: ['high', 'urgent'] },
+        coalesce: true,
+        slackBlocks: false,
+        threadId: null,
+      },
+      filters: {
+        departments: ['Support technique', 'Facturation'],
+        priorities: ['urgent'],
+        minOrderTotal: 12.5,
+        paymentGateways: ['PayPal'],
+        replyAuthors: 'staff',
+      },
       enabled: true,
     });
     expect(parseWebhookInput(input, ctx).ok).toBe(true);
@@ -83,8 +106,16 @@ describe('describeSendResult', () => {
   const t = (key: string, vars: Record<string, string | number> = {}) => `${key}|${Object.values(vars).join('|')}`;
   it.each([
     ['discord', { outcome: 'ok', statusCode: 204, error: null }, 'settings.test.ok'],
-    ['discord', { outcome: 'dead', statusCode: 404, error: 'Unknown Webhook', platformCode: 10015 }, 'settings.test.discord_unknown_webhook'],
-    ['discord', { outcome: 'dead', statusCode: 401, error: 'Invalid Webhook Token', platformCode: 50027 }, 'settings.test.discord_invalid_token'],
+    [
+      'discord',
+      { outcome: 'dead', statusCode: 404, error: 'Unknown Webhook', platformCode: 10015 },
+      'settings.test.discord_unknown_webhook',
+    ],
+    [
+      'discord',
+      { outcome: 'dead', statusCode: 401, error: 'Invalid Webhook Token', platformCode: 50027 },
+      'settings.test.discord_invalid_token',
+    ],
     ['discord', { outcome: 'dead', statusCode: 400, error: 'Invalid Form Body', platformCode: 50035 }, 'settings.test.invalid_body'],
     ['discord', { outcome: 'rate_limited', statusCode: 429, error: null }, 'settings.test.rate_limited'],
     ['slack', { outcome: 'dead', statusCode: 404, error: 'no_service' }, 'settings.test.slack_no_service'],
