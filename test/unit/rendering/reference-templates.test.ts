@@ -3,7 +3,8 @@
  * /work/shared/reference/webhooks-doc-fr.md) and our default templates, rendered for the sample
  * order and ticket and compared to the exact expected text.
  */
-import { defaultTemplates, preview, renderWithTemplate } from '../../../module/rendering/index.js';
+import { defaultTemplates, preview, renderMessage, renderWithTemplate } from '../../../module/rendering/index.js';
+import { defaultOptions } from '../../../module/webhooks/webhook.js';
 import { NOW, sample } from './helpers.js';
 
 const referenceOrder = [
@@ -182,5 +183,28 @@ describe('default templates', () => {
     const lines = (withRelated.body.content as string).split('\n');
     expect((without.body.content as string).split('\n')).toEqual(lines.filter((l) => !l.startsWith(':package:')));
     expect(lines.some((l) => l.startsWith(':package:'))).toBe(true);
+  });
+});
+
+describe('renderMessage', () => {
+  it("falls back to the locale's default template when the webhook has none for the family", () => {
+    const withDefault = renderMessage({
+      webhook: { platform: 'discord', templates: { order: 'custom %id%' }, options: defaultOptions() },
+      event: 'ticket.reply',
+      payload: sample('ticket.reply'),
+      locale: 'en',
+      timeZone: 'UTC',
+    });
+    expect(withDefault.body.content).toBe(
+      preview(defaultTemplates('en').ticket, 'ticket.reply', 'discord', 'en', {}, { timeZone: 'UTC', now: NOW }).body.content,
+    );
+    const custom = renderMessage({
+      webhook: { platform: 'discord', templates: { order: 'custom %id%' }, options: defaultOptions() },
+      event: 'order.paid',
+      payload: sample('order.paid'),
+      locale: 'en',
+      timeZone: 'UTC',
+    });
+    expect(custom).toEqual({ platform: 'discord', body: { allowed_mentions: { parse: [] }, content: 'custom 1001' }, text: 'custom 1001' });
   });
 });
