@@ -1,0 +1,109 @@
+/**
+ * `npm start`: runs the reference host from the environment (see config.ts), development profile
+ * unless HOST_PROFILE says otherwise. On first boot it installs this repository's own module
+ * (the repository root is the module folder) and enables it; afterwards the saved state rules,
+ * so a module the admin disabled or uninstalled stays so. In development it also starts the local
+ * demo inbox and seeds one example webhook pointing at it.
+ * `npm run package`: writes var/packages/<uuid>-<version>.tgz for installing elsewhere.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
+import { createHost } from './create-host.js';
+import { packModule } from './modules/module-archive.js';
+import { repoRoot } from './paths.js';
+
+const FIRST_BOOT_KEY = 'cli.first-boot-done';
+
+async function packageCommand(): Promise<void> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'manifest.json'), 'utf8')) as { uuid: string; version: string };
+  const out = path.join(repoRoot, 'var', 'packages', `${manifest.uuid}-${manifest.version}.tgz`);
+  const { entries } = await packModule(repoRoot, out);
+  console.log(`package: wrote ${path.relative(process.cwd(), out)} (${entries} entries, ${fs.statSync(out).size} bytes)`);
+}
+
+async function startCommand(): Promise<void> {
+  const config = loadConfig(process.env, { defaultProfile: 'development' });
+  const dev = config.profile === 'development';
+
+  // The demo inbox is the development profile's stand-in for Discord and Slack (127.0.0.1 only).
+  let inbox: { url: string; discordWebhookUrl(): string; close(): Promise<void> } | null = null;
+  if (dev && process.env.INBOX_DISABLED !== '1') {
+    const { startInbox } = await import('./inbox/start-inbox.js');
+    const inboxPort = process.env.INBOX_PORT ? Number(process.env.INBOX_PORT) : config.port === 0 ? 0 : config.port + 1;
+    try {
+      inbox = await startInbox({ port: inboxPort });
+      process.env.WEBHOOKS_INBOX_URL ??= inbox.url;
+    } catch (err) {
+      console.warn(`inbox: not started (${(err as Error).message})`);
+    }
+  }
+
+  const host = await createHost({
+    port: config.port,
+    bindAddress: config.bindAddress,
+    databaseUrl: config.databaseUrl,
+    adminToken: config.adminToken,
+    appKey: config.appKey,
+    locale: config.locale,
+    timeZone: config.timeZone,
+    profile: config.profile,
+    logLevel: config.logLevel,
+    varDir: config.varDir,
+    allowPrivateNetworks: config.allowPrivateNetworks,
+  });
+
+  if (!(await host.hostSettings.get(FIRST_BOOT_KEY, false))) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'manifest.json'), 'utf8')) as { uuid: string };
+    if (!(await host.modules.get(manifest.uuid))) {
+      try {
+        await host.modules.installFromFolder(repoRoot);
+        const rec = await host.modules.enable(manifest.uuid);
+        if (rec.error) console.error(`module ${manifest.uuid}: could not start: ${rec.error}`);
+      } catch (err) {
+        console.error(`module ${manifest.uuid}: not installed: ${(err as Error).message}`);
+      }
+    }
+    await host.hostSettings.set(FIRST_BOOT_KEY, true);
+  }
+
+  const lines = [
+    '',
+    `  Reference host ready (${config.profile}, ${config.locale}, database ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')})`,
+    `  Admin:       ${host.url}/admin`,
+    `  Admin token: ${config.adminTokenGenerated ? host.adminToken + '   (generated for this run; set ADMIN_TOKEN to choose one)' : '(from ADMIN_TOKEN)'}`,
+    `  Simulator:   ${host.url}/admin/simulate`,
+  ];
+  if (inbox) lines.push(`  Local inbox: ${inbox.url}`);
+  console.log(lines.join('\n') + '\n');
+
+  if (inbox && (await host.modules.get('webhooks'))?.running) {
+    const { seedDemoWebhook } = await import('./inbox/seed-demo-webhook.js');
+    const seeded = await seedDemoWebhook({ hostUrl: host.url, adminToken: host.adminToken, discordWebhookUrl: inbox.discordWebhookUrl(), dataDir: config.varDir, locale: config.locale }).catch((err: Error) => ({ outcome: 'failed', detail: err.message }));
+    if (seeded.outcome === 'created') console.log('  Example webhook created: it posts to the local inbox.\n');
+    else if (seeded.outcome === 'failed') console.warn(`  Example webhook not created (${seeded.detail ?? 'unknown reason'}).\n`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await host.close();
+    await inbox?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const command = process.argv[2] ?? 'start';
+const run = command === 'package' ? packageCommand : command === 'start' ? startCommand : null;
+if (!run) {
+  console.error(`unknown command "${command}" (use: start, package)`);
+  process.exit(2);
+}
+run().catch((err: unknown) => {
+  console.error(err instanceof ConfigError ? `configuration: ${err.message}` : `host: ${(err as Error)?.stack ?? String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,88 @@
+/**
+ * The host's configuration, read from the environment. Secrets that are not given are made:
+ * the admin token anew at each start (printed by the CLI), the APP_KEY once and kept in
+ * `<varDir>/app.key`, since data sealed with it must stay readable after a restart.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { HostProfile, Locale } from '../sdk/module-context.js';
+import { defaultVarDir } from './paths.js';
+
+export interface HostConfig {
+  port: number;
+  /** Address the HTTP server binds to (HOST_BIND, default 127.0.0.1). */
+  bindAddress: string;
+  databaseUrl: string;
+  adminToken: string;
+  /** True when ADMIN_TOKEN was unset and a token was generated for this run. */
+  adminTokenGenerated: boolean;
+  appKey: string;
+  locale: Locale;
+  timeZone: string;
+  profile: HostProfile;
+  logLevel: string;
+  varDir: string;
+  /** ALLOW_PRIVATE_NETWORKS=1: modules may call RFC 1918 / link-local addresses. */
+  allowPrivateNetworks: boolean;
+}
+
+export class ConfigError extends Error {}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function generateSecret(bytes = 32): string {
+  return crypto.randomBytes(bytes).toString('base64url');
+}
+
+/** Reads `<varDir>/app.key`, creating it (mode 0600) with a fresh key the first time. */
+export function loadOrCreateAppKey(varDir: string): string {
+  const file = path.join(varDir, 'app.key');
+  if (fs.existsSync(file)) {
+    const key = fs.readFileSync(file, 'utf8').trim();
+    if (key) return key;
+  }
+  fs.mkdirSync(varDir, { recursive: true });
+  const key = generateSecret();
+  fs.writeFileSync(file, key + '\n', { mode: 0o600 });
+  return key;
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value === '') return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(`${name}: must be one of ${allowed.join(', ')} (got "${value}")`);
+  return value as T;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { varDir?: string; defaultProfile?: HostProfile } = {}): HostConfig {
+  const varDir = path.resolve(opts.varDir ?? env.HOST_VAR_DIR ?? defaultVarDir);
+  const portText = env.PORT ?? '8080';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`PORT: must be a number from 0 to 65535 (got "${portText}")`);
+  const databaseUrl = env.DATABASE_URL || `sqlite:${path.join(varDir, 'host.db')}`;
+  if (!/^(sqlite:|postgres(ql)?:\/\/|mysql:\/\/|mariadb:\/\/)/i.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL: must start with sqlite:, postgres://, mysql:// or mariadb://');
+  }
+  const timeZone = env.HOST_TIMEZONE || 'Europe/Paris';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+  } catch {
+    throw new ConfigError(`HOST_TIMEZONE: unknown IANA time zone "${timeZone}"`);
+  }
+  const adminToken = env.ADMIN_TOKEN || '';
+  if (adminToken && adminToken.length < 12) throw new ConfigError('ADMIN_TOKEN: must be at least 12 characters');
+  return {
+    port,
+    bindAddress: env.HOST_BIND || '127.0.0.1',
+    databaseUrl,
+    adminToken: adminToken || generateSecret(24),
+    adminTokenGenerated: !adminToken,
+    appKey: env.APP_KEY || loadOrCreateAppKey(varDir),
+    locale: oneOf('HOST_LOCALE', env.HOST_LOCALE, ['fr', 'en'] as const, 'fr'),
+    timeZone,
+    profile: oneOf('HOST_PROFILE', env.HOST_PROFILE, ['development', 'production'] as const, opts.defaultProfile ?? 'production'),
+    logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, logLevels, 'info'),
+    varDir,
+    allowPrivateNetworks: env.ALLOW_PRIVATE_NETWORKS === '1' || env.ALLOW_PRIVATE_NETWORKS === 'true',
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * createHost(options): the reference host, programmatically. Opens the database, runs the
+ * host's migrations, starts the bus, the module registry (booting modules saved as enabled)
+ * and the HTTP server. Tests use `port: 0`, a `varDir` of their own and a log sink.
+ */
+import 'reflect-metadata';
+import path from 'node:path';
+import eventemitter2, { type EventEmitter2 as Bus } from 'eventemitter2';
+import type { Knex } from 'knex';
+import pino, { type DestinationStream, type Logger as Pino } from 'pino';
+import { container as rootContainer } from 'tsyringe';
+import type { Clock, HostProfile, Locale } from '../sdk/module-context.js';
+import { generateSecret, loadOrCreateAppKey } from './config.js';
+import { buildModuleContext } from './context/build-context.js';
+import { sdkLogger } from './context/logger.js';
+import { NotificationStore } from './context/notifications-store.js';
+import { createTranslator } from './context/translator.js';
+import { connectDatabase } from './db/connect-database.js';
+import { migrateHost } from './db/host-migrations.js';
+import { cookieSecret } from './http/auth.js';
+import { createServer } from './http/create-server.js';
+import { HostViews } from './http/host-views.js';
+import { Simulator } from './http/simulator.js';
+import { ModuleRegistry } from './modules/module-registry.js';
+import { defaultVarDir, hostLangDir } from './paths.js';
+import { createSecrets } from './security/secrets.js';
+import { HOST_VERSION } from './version.js';
+
+export interface HostOptions {
+  /** Default 8080; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  bindAddress?: string;
+  /** Default `sqlite:<varDir>/host.db`. */
+  databaseUrl?: string;
+  /** Default: generated (read it back from the returned host). */
+  adminToken?: string;
+  /** Default: read or created in `<varDir>/app.key`. */
+  appKey?: string;
+  locale?: Locale;
+  timeZone?: string;
+  /** Default production. development lets modules reach loopback addresses (a local test sink). */
+  profile?: HostProfile;
+  logLevel?: string;
+  /** Data folder (SQLite file, app.key, extracted modules). Keep it inside the repository for archives. */
+  varDir?: string;
+  /** A pino logger to use as is. */
+  logger?: Pino;
+  /** Where log lines go when `logger` is not given (default stdout). */
+  logDestination?: DestinationStream;
+  clock?: Clock;
+  /** Permissions of the admin (default ['*'], all). */
+  adminPermissions?: string[];
+  allowPrivateNetworks?: boolean;
+  /** Register the modules saved as enabled (default true). */
+  bootModules?: boolean;
+}
+
+export interface Host {
+  /** e.g. http://127.0.0.1:8080 */
+  url: string;
+  port: number;
+  adminToken: string;
+  bus: Bus;
+  db: Knex;
+  modules: ModuleRegistry;
+  logger: Pino;
+  varDir: string;
+  /** Host-scoped settings (first-boot marker and such). */
+  hostSettings: { get<T>(key: string, fallback: T): Promise<T>; set(key: string, value: unknown): Promise<void> };
+  close(): Promise<void>;
+}
+
+export async function createHost(options: HostOptions = {}): Promise<Host> {
+  const varDir = path.resolve(options.varDir ?? defaultVarDir);
+  const locale = options.locale ?? 'fr';
+  const profile = options.profile ?? 'production';
+  const clock = options.clock ?? { now: () => Date.now() };
+  const now = () => clock.now();
+  const logger = options.logger ?? pino({ level: options.logLevel ?? 'info', base: { app: 'host' } }, options.logDestination ?? pino.destination(1));
+  const adminToken = options.adminToken ?? generateSecret(24);
+  const appKey = options.appKey ?? loadOrCreateAppKey(varDir);
+  const db = connectDatabase(options.databaseUrl ?? `sqlite:${path.join(varDir, 'host.db')}`);
+  const log = sdkLogger(logger);
+
+  try {
+    await migrateHost(db);
+  } catch (err) {
+    await db.destroy();
+    throw new Error(`host: could not prepare the database: ${(err as Error).message}`);
+  }
+
+  // eventemitter2 is CommonJS: its class is on the default export under Node's ESM loader.
+  const bus: Bus = new eventemitter2.EventEmitter2({ wildcard: true, delimiter: '.', maxListeners: 100, ignoreErrors: true });
+  const translator = createTranslator(hostLangDir, locale);
+  const views = new HostViews(translator);
+  const notifications = new NotificationStore(db, now);
+  const secrets = createSecrets(appKey);
+  const services = {
+    db,
+    pino: logger,
+    secrets,
+    clock,
+    locale,
+    timeZone: options.timeZone ?? 'Europe/Paris',
+    profile,
+    hostVersion: HOST_VERSION,
+    allowPrivateNetworks: options.allowPrivateNetworks ?? false,
+    notifications,
+    views,
+  };
+  const modules = new ModuleRegistry({
+    db,
+    bus,
+    container: rootContainer,
+    hostVersion: HOST_VERSION,
+    varDir,
+    logger: log,
+    now,
+    buildContext: (parts) => buildModuleContext(services, parts),
+    onFailure: (uuid, name, error) =>
+      notifications.add('host', { level: 'error', title: translator.t('notifications.module_failed', { name }), body: error, href: '/admin/modules' }),
+  });
+  const simulator = new Simulator(bus, now);
+  const app = await createServer({
+    registry: modules,
+    views,
+    translator,
+    notifications,
+    simulator,
+    adminToken,
+    cookieSecret: cookieSecret(appKey, adminToken),
+    locale,
+    timeZone: services.timeZone,
+    profile,
+    adminPermissions: options.adminPermissions ?? ['*'],
+    pino: logger,
+    now,
+  });
+
+  if (options.bootModules !== false) await modules.bootEnabled();
+
+  const bind = options.bindAddress ?? '127.0.0.1';
+  try {
+    await app.listen({ port: options.port ?? 8080, host: bind });
+  } catch (err) {
+    await modules.stopAll();
+    await db.destroy();
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080);
+  const shownHost = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind.includes(':') ? `[${bind}]` : bind;
+  const { createSettings } = await import('./context/settings-store.js');
+
+  let closed: Promise<void> | null = null;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    adminToken,
+    bus,
+    db,
+    modules,
+    logger,
+    varDir,
+    hostSettings: createSettings(db, '_host', now),
+    close() {
+      closed ??= (async () => {
+        await app.close();
+        await modules.stopAll();
+        bus.removeAllListeners();
+        await db.destroy();
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The host's own tables, run through knex's migrator (table `host_migrations`) at every start.
+ * Times are epoch ms (BIGINT), like the module's tables.
+ */
+import type { Knex } from 'knex';
+
+interface NamedMigration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+const hostMigrations: NamedMigration[] = [
+  {
+    name: '001-host-modules-settings-notifications',
+    async up(knex) {
+      await knex.schema.createTable('host_modules', (t) => {
+        t.string('uuid', 64).primary();
+        t.string('name', 200).notNullable();
+        t.string('version', 64).notNullable();
+        t.text('manifest').notNullable();
+        /** `folder` (used where it is) or `archive` (extracted by the host into `dir`). */
+        t.string('source_kind', 16).notNullable();
+        t.text('source').notNullable();
+        t.text('dir').notNullable();
+        t.string('state', 16).notNullable();
+        t.text('error').nullable();
+        t.bigInteger('installed_at').notNullable();
+        t.bigInteger('updated_at').notNullable();
+      });
+      await knex.schema.createTable('host_settings', (t) => {
+        /** A module uuid, or `_host` for the host's own keys. */
+        t.string('scope', 64).notNullable();
+        t.string('key', 191).notNullable();
+        t.text('value').notNullable();
+        t.bigInteger('updated_at').notNullable();
+        t.primary(['scope', 'key']);
+      });
+      await knex.schema.createTable('host_notifications', (t) => {
+        t.increments('id').primary();
+        t.string('source', 64).notNullable();
+        t.string('level', 16).notNullable();
+        t.string('title', 500).notNullable();
+        t.text('body').notNullable();
+        t.string('href', 2048).nullable();
+        t.bigInteger('created_at').notNullable();
+        t.bigInteger('read_at').nullable();
+        t.index(['read_at']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('host_notifications');
+      await knex.schema.dropTableIfExists('host_settings');
+      await knex.schema.dropTableIfExists('host_modules');
+    },
+  },
+];
+
+/** A knex migrationSource over in-memory migrations (no files to find: works from src and dist alike). */
+export function listSource(migrations: NamedMigration[]): Knex.MigrationSource<NamedMigration> {
+  return {
+    getMigrations: async () => migrations,
+    getMigrationName: (m) => m.name,
+    getMigration: async (m) => ({ up: (k: Knex) => m.up(k), down: (k: Knex) => m.down(k) }),
+  };
+}
+
+export async function migrateHost(knex: Knex): Promise<void> {
+  await knex.migrate.latest({ migrationSource: listSource(hostMigrations), tableName: 'host_migrations' });
+}

@@ -1,0 +1,117 @@
+/**
+ * The host's HTTP server (fastify): cookies, forms, CSRF, the admin gate, the host's pages and
+ * the module mount point. Every /admin route but the login page needs the session cookie or the
+ * bearer token; a cookie-authenticated request that changes something needs a CSRF token
+ * (`_csrf` field or `x-csrf-token` header), a bearer request does not (no ambient credential).
+ */
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger as Pino } from 'pino';
+import type { Locale, Translator } from '../../sdk/module-context.js';
+import type { NotificationStore } from '../context/notifications-store.js';
+import type { ModuleRegistry } from '../modules/module-registry.js';
+import { authenticate } from './auth.js';
+import { mountHostPages, moduleTranslator } from './host-pages.js';
+import type { HostViews, LayoutData } from './host-views.js';
+import { mountModuleDispatch } from './module-dispatch.js';
+import { wantsJson } from './request-context.js';
+import type { Simulator } from './simulator.js';
+import { sdkLogger } from '../context/logger.js';
+
+export interface ServerDeps {
+  registry: ModuleRegistry;
+  views: HostViews;
+  translator: Translator;
+  notifications: NotificationStore;
+  simulator: Simulator;
+  adminToken: string;
+  cookieSecret: string;
+  locale: Locale;
+  timeZone: string;
+  profile: string;
+  adminPermissions: string[];
+  pino: Pino;
+  now: () => number;
+}
+
+const csp = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.pino.child({ part: 'http' }), logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024, trustProxy: false }) as unknown as FastifyInstance;
+  await app.register(fastifyCookie, { secret: deps.cookieSecret });
+  await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
+  await app.register(fastifyCsrf, { sessionPlugin: '@fastify/cookie', cookieKey: 'host_csrf', cookieOpts: { path: '/admin', sameSite: 'strict', httpOnly: true, signed: true } });
+
+  // JSON bodies: an empty body is "no payload" (the simulator then fires a sample), not an error.
+  const defaultJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, undefined);
+    return defaultJson(req, body as string, done);
+  });
+
+  app.decorateRequest('auth', null);
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('content-security-policy', csp).header('x-frame-options', 'DENY').header('referrer-policy', 'same-origin').header('x-content-type-options', 'nosniff');
+  });
+
+  app.addHook('preHandler', (req, reply, done) => {
+    if (!req.url.startsWith('/admin') || req.routeOptions.config?.public) {
+      // The login form checks CSRF too (login CSRF), with the token its GET handed out.
+      if (req.method === 'POST' && req.routeOptions.url === '/admin/login') return app.csrfProtection(req, reply, done);
+      return done();
+    }
+    req.auth = authenticate(req, deps.adminToken, deps.now());
+    if (!req.auth) {
+      if (req.method === 'GET' && !wantsJson(req)) return void reply.redirect(`/admin/login?next=${encodeURIComponent(req.url)}`);
+      return void reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized: sign in or send Authorization: Bearer <admin token>' });
+    }
+    if (req.auth === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return app.csrfProtection(req, reply, done);
+    done();
+  });
+
+  const log = sdkLogger(deps.pino);
+  app.setErrorHandler((err: { statusCode?: number; code?: string; message?: string }, req, reply) => {
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+    if (status >= 500) log.error(`http: ${req.method} ${req.routeOptions.url ?? '?'} failed`, { error: err.message });
+    const message =
+      status >= 500
+        ? 'internal error'
+        : err.code?.startsWith('FST_CSRF')
+          ? 'forbidden: missing or invalid CSRF token (reload the page and try again)'
+          : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+            ? 'unsupported content type: send application/json'
+            : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+              ? 'body too large'
+              : String(err.message ?? 'bad request').slice(0, 300);
+    return reply.code(status).send({ error: message });
+  });
+  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `not found: ${req.method} ${req.url.split('?')[0].slice(0, 200)}` }));
+
+  const t = (key: string) => deps.translator.t(key, {}, deps.locale);
+  const layout = async (req: FastifyRequest, _reply: FastifyReply, csrfToken: string): Promise<LayoutData> => {
+    const unread = await deps.notifications.unreadCount();
+    const moduleNav = deps.registry
+      .runningModulesList()
+      .filter((m) => m.manifest.settings)
+      .map((m) => ({ href: `/admin/modules/${encodeURIComponent(m.manifest.uuid)}/`, label: moduleTranslator(m.dir, deps.locale).t(m.manifest.settings!.label) }));
+    return {
+      locale: deps.locale,
+      csrfToken,
+      path: req.url.split('?')[0],
+      nav: [
+        { href: '/admin/modules', label: t('nav.modules') },
+        { href: '/admin/simulate', label: t('nav.simulate') },
+        { href: '/admin/notifications', label: t('nav.notifications'), badge: unread },
+      ],
+      moduleNav,
+      profile: deps.profile,
+    };
+  };
+
+  mountHostPages(app, { ...deps, layout });
+  mountModuleDispatch(app, { registry: deps.registry, views: deps.views, locale: deps.locale, logger: log, adminPermissions: deps.adminPermissions, layout });
+  return app;
+}

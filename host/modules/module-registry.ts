@@ -1,0 +1,347 @@
+/**
+ * The module lifecycle, like a marketplace host: install (a folder, or a packed .tgz extracted
+ * under `<varDir>/modules/`), enable (migrations, then register(ctx)), disable (shutdown, its
+ * listeners and routes gone, data kept), uninstall (only when disabled; migrations rolled back,
+ * extracted files removed). State lives in `host_modules`, so it survives restarts. A module
+ * that fails to import or throws in register() is left disabled with its error; the host goes on.
+ * Operations run one at a time.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Knex } from 'knex';
+import semver from 'semver';
+import type { DependencyContainer } from 'tsyringe';
+import type { EventEmitter2 } from 'eventemitter2';
+import type { ModuleManifest } from '../../sdk/manifest.js';
+import type { Logger, ModuleContext, ModuleEntry, ModuleInstance } from '../../sdk/module-context.js';
+import { ModuleRouteTable } from '../http/module-routes.js';
+import { parseManifestText } from './manifest-schema.js';
+import { extractArchive } from './module-archive.js';
+import { checkMigrations, migrateModuleDown, migrateModuleUp } from './module-migrator.js';
+import { createScopedBus, type ScopedBus } from './scoped-bus.js';
+
+export type ModuleState = 'enabled' | 'disabled';
+
+export interface ModuleRecord {
+  uuid: string;
+  name: string;
+  version: string;
+  description: string;
+  manifest: ModuleManifest;
+  sourceKind: 'folder' | 'archive';
+  source: string;
+  dir: string;
+  state: ModuleState;
+  /** Why the module is disabled when it failed (import, migrations or register()). */
+  error: string | null;
+  installedAt: number;
+  updatedAt: number;
+  /** Loaded and registered in this process. */
+  running: boolean;
+}
+
+export interface RunningModule {
+  manifest: ModuleManifest;
+  dir: string;
+  routes: ModuleRouteTable;
+  entry: ModuleEntry;
+  instance: ModuleInstance | void;
+  scoped: ScopedBus;
+  container: DependencyContainer;
+}
+
+export interface ContextParts {
+  manifest: ModuleManifest;
+  dir: string;
+  routes: ModuleRouteTable;
+  bus: EventEmitter2;
+  container: DependencyContainer;
+}
+
+export interface RegistryDeps {
+  db: Knex;
+  bus: EventEmitter2;
+  container: DependencyContainer;
+  hostVersion: string;
+  varDir: string;
+  logger: Logger;
+  now: () => number;
+  buildContext(parts: ContextParts): ModuleContext;
+  /** Told when a module failed and was disabled (the host raises a notification). */
+  onFailure?(uuid: string, name: string, error: string): Promise<void>;
+}
+
+export class ModuleError extends Error {
+  constructor(
+    message: string,
+    readonly status: number = 400,
+  ) {
+    super(message);
+    this.name = 'ModuleError';
+  }
+}
+
+function toRecord(row: Record<string, unknown>, running: boolean): ModuleRecord {
+  const manifest = JSON.parse(String(row.manifest)) as ModuleManifest;
+  return {
+    uuid: String(row.uuid),
+    name: String(row.name),
+    version: String(row.version),
+    description: manifest.description,
+    manifest,
+    sourceKind: row.source_kind as 'folder' | 'archive',
+    source: String(row.source),
+    dir: String(row.dir),
+    state: row.state as ModuleState,
+    error: (row.error as string | null) ?? null,
+    installedAt: Number(row.installed_at),
+    updatedAt: Number(row.updated_at),
+    running,
+  };
+}
+
+function message(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.length > 2000 ? text.slice(0, 2000) + '…' : text;
+}
+
+export class ModuleRegistry {
+  private readonly runningModules = new Map<string, RunningModule>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: RegistryDeps) {}
+
+  private serial<T>(job: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(job, job);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  get extractRoot(): string {
+    return path.join(this.deps.varDir, 'modules');
+  }
+
+  async list(): Promise<ModuleRecord[]> {
+    const rows = await this.deps.db('host_modules').orderBy('name');
+    return rows.map((r: Record<string, unknown>) => toRecord(r, this.runningModules.has(String(r.uuid))));
+  }
+
+  async get(uuid: string): Promise<ModuleRecord | null> {
+    const row = await this.deps.db('host_modules').where({ uuid }).first();
+    return row ? toRecord(row, this.runningModules.has(uuid)) : null;
+  }
+
+  /** The loaded module, if enabled and registered in this process (used to dispatch its routes). */
+  running(uuid: string): RunningModule | undefined {
+    return this.runningModules.get(uuid);
+  }
+
+  runningModulesList(): RunningModule[] {
+    return [...this.runningModules.values()];
+  }
+
+  /** Installs a module folder where it is (the folder must stay). Leaves it disabled. */
+  installFromFolder(dir: string): Promise<ModuleRecord> {
+    return this.serial(async () => {
+      const abs = path.resolve(dir);
+      const manifest = this.readManifest(abs);
+      return this.insert(manifest, 'folder', abs, abs);
+    });
+  }
+
+  /** Extracts a packed module (.tgz) to `<varDir>/modules/<random>/` and installs it. Leaves it disabled. */
+  installFromArchive(file: string): Promise<ModuleRecord> {
+    return this.serial(async () => {
+      const target = path.join(this.extractRoot, crypto.randomUUID());
+      try {
+        await extractArchive(path.resolve(file), target);
+        const root = fs.existsSync(path.join(target, 'manifest.json')) ? target : path.join(target, 'package');
+        const manifest = this.readManifest(root);
+        return await this.insert(manifest, 'archive', path.basename(file), root);
+      } catch (err) {
+        fs.rmSync(target, { recursive: true, force: true });
+        throw err;
+      }
+    });
+  }
+
+  private readManifest(dir: string): ModuleManifest {
+    const file = path.join(dir, 'manifest.json');
+    if (!fs.existsSync(file)) throw new ModuleError(`install: no manifest.json in ${dir}`);
+    const manifest = parseManifestText(fs.readFileSync(file, 'utf8'), this.deps.hostVersion);
+    const entry = path.join(dir, manifest.entry);
+    if (!fs.existsSync(entry)) throw new ModuleError(`manifest.json: entry: ${manifest.entry} does not exist in the module folder (was it built?)`);
+    return manifest;
+  }
+
+  private async insert(manifest: ModuleManifest, kind: 'folder' | 'archive', source: string, dir: string): Promise<ModuleRecord> {
+    if (await this.get(manifest.uuid)) throw new ModuleError(`install: a module with uuid "${manifest.uuid}" is already installed`, 409);
+    const now = this.deps.now();
+    await this.deps.db('host_modules').insert({
+      uuid: manifest.uuid,
+      name: manifest.name,
+      version: manifest.version,
+      manifest: JSON.stringify(manifest),
+      source_kind: kind,
+      source,
+      dir,
+      state: 'disabled',
+      error: null,
+      installed_at: now,
+      updated_at: now,
+    });
+    this.deps.logger.info(`module ${manifest.uuid}: installed ${manifest.version} from ${kind}`, { module: manifest.uuid });
+    return (await this.get(manifest.uuid))!;
+  }
+
+  private async setState(uuid: string, state: ModuleState, error: string | null): Promise<void> {
+    await this.deps.db('host_modules').where({ uuid }).update({ state, error, updated_at: this.deps.now() });
+  }
+
+  private async mustGet(uuid: string): Promise<ModuleRecord> {
+    const rec = await this.get(uuid);
+    if (!rec) throw new ModuleError(`module "${uuid}" is not installed`, 404);
+    return rec;
+  }
+
+  private async loadEntry(rec: ModuleRecord): Promise<ModuleEntry> {
+    const file = path.join(rec.dir, rec.manifest.entry);
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    } catch (err) {
+      throw new Error(`could not load ${rec.manifest.entry}: ${message(err)}`);
+    }
+    if (typeof mod.register !== 'function') throw new Error(`entry ${rec.manifest.entry}: does not export register(ctx)`);
+    if (mod.shutdown !== undefined && typeof mod.shutdown !== 'function') throw new Error(`entry ${rec.manifest.entry}: shutdown must be a function`);
+    return { register: mod.register as ModuleEntry['register'], shutdown: mod.shutdown as ModuleEntry['shutdown'], migrations: checkMigrations(mod.migrations) };
+  }
+
+  private async checkDependencies(manifest: ModuleManifest): Promise<void> {
+    for (const [dep, range] of Object.entries(manifest.prerequisites.modules ?? {})) {
+      const other = this.runningModules.get(dep);
+      if (!other) throw new Error(`prerequisites.modules: needs module "${dep}" ${range} enabled`);
+      if (!semver.satisfies(other.manifest.version, range)) throw new Error(`prerequisites.modules: needs "${dep}" ${range}, ${other.manifest.version} is installed`);
+    }
+  }
+
+  /**
+   * Enables a module: migrations, then register(ctx). Resolves with the record in every case
+   * the module itself caused: a failure leaves it `disabled` with `error` set (and throws only
+   * when the module is not installed).
+   */
+  enable(uuid: string): Promise<ModuleRecord> {
+    return this.serial(() => this.start(uuid, true));
+  }
+
+  private async start(uuid: string, persist: boolean): Promise<ModuleRecord> {
+    const rec = await this.mustGet(uuid);
+    if (this.runningModules.has(uuid)) return rec;
+    const routes = new ModuleRouteTable(`/admin/modules/${uuid}`);
+    const scoped = createScopedBus(this.deps.bus, this.deps.logger, uuid);
+    const container = this.deps.container.createChildContainer();
+    let entry: ModuleEntry | null = null;
+    try {
+      entry = await this.loadEntry(rec);
+      await this.checkDependencies(rec.manifest);
+      await migrateModuleUp(this.deps.db, uuid, entry.migrations).catch((err) => {
+        throw new Error(`migrations failed: ${message(err)}`);
+      });
+      const ctx = this.deps.buildContext({ manifest: rec.manifest, dir: rec.dir, routes, bus: scoped.bus, container });
+      const instance = await entry.register(ctx);
+      this.runningModules.set(uuid, { manifest: rec.manifest, dir: rec.dir, routes, entry, instance, scoped, container });
+      if (persist || rec.error) await this.setState(uuid, 'enabled', null);
+      this.deps.logger.info(`module ${uuid}: enabled`, { module: uuid });
+    } catch (err) {
+      const error = message(err);
+      scoped.dispose();
+      if (entry?.shutdown) await entry.shutdown().catch(() => undefined);
+      await this.setState(uuid, 'disabled', error);
+      this.deps.logger.error(`module ${uuid}: disabled, it failed to start: ${error}`, { module: uuid });
+      await this.deps.onFailure?.(uuid, rec.name, error).catch(() => undefined);
+    }
+    return (await this.get(uuid))!;
+  }
+
+  /** Disables a module: its instance's and entry's shutdown(), listeners removed, routes gone. Data kept. */
+  disable(uuid: string): Promise<ModuleRecord> {
+    return this.serial(async () => {
+      await this.mustGet(uuid);
+      await this.stop(uuid);
+      await this.setState(uuid, 'disabled', null);
+      this.deps.logger.info(`module ${uuid}: disabled`, { module: uuid });
+      return (await this.get(uuid))!;
+    });
+  }
+
+  private async stop(uuid: string): Promise<void> {
+    const run = this.runningModules.get(uuid);
+    if (!run) return;
+    // Gone from dispatch first, so no request reaches a module that is shutting down.
+    this.runningModules.delete(uuid);
+    const attempt = async (what: string, job: () => unknown) => {
+      try {
+        await job();
+      } catch (err) {
+        this.deps.logger.error(`module ${uuid}: ${what} failed: ${message(err)}`, { module: uuid });
+      }
+    };
+    if (run.instance && typeof run.instance.shutdown === 'function') await attempt('shutdown()', () => (run.instance as ModuleInstance).shutdown!());
+    if (run.entry.shutdown) await attempt('entry shutdown()', () => run.entry.shutdown!());
+    run.scoped.dispose();
+    await attempt('container dispose', () => run.container.dispose());
+  }
+
+  /** Removes a disabled module: migrations rolled back, settings and extracted files removed. */
+  uninstall(uuid: string): Promise<void> {
+    return this.serial(async () => {
+      const rec = await this.mustGet(uuid);
+      if (rec.state === 'enabled' || this.runningModules.has(uuid)) throw new ModuleError(`uninstall: disable "${uuid}" first`, 409);
+      let entry: ModuleEntry | null = null;
+      try {
+        entry = await this.loadEntry(rec);
+      } catch (err) {
+        this.deps.logger.warn(`module ${uuid}: its entry cannot be loaded, its tables are left in place: ${message(err)}`, { module: uuid });
+      }
+      if (entry) await migrateModuleDown(this.deps.db, uuid, entry.migrations);
+      await this.deps.db('host_settings').where({ scope: uuid }).delete();
+      await this.deps.db('host_modules').where({ uuid }).delete();
+      if (rec.sourceKind === 'archive') this.removeExtracted(rec.dir);
+      this.deps.logger.info(`module ${uuid}: uninstalled`, { module: uuid });
+    });
+  }
+
+  private removeExtracted(dir: string): void {
+    const rel = path.relative(this.extractRoot, dir);
+    const top = rel.split(path.sep)[0];
+    // Only ever a folder the host made under <varDir>/modules/.
+    if (!top || top === '..' || path.isAbsolute(rel)) return;
+    fs.rmSync(path.join(this.extractRoot, top), { recursive: true, force: true });
+  }
+
+  /** At start: registers every module whose saved state is enabled, in name order. */
+  bootEnabled(): Promise<void> {
+    return this.serial(async () => {
+      const all = await this.list();
+      // Dependencies first: a module naming another in prerequisites.modules waits for it.
+      const pending = all.filter((r) => r.state === 'enabled');
+      for (let pass = 0; pending.length && pass < 10; pass++) {
+        for (const rec of [...pending]) {
+          const deps = Object.keys(rec.manifest.prerequisites.modules ?? {});
+          if (pass < 9 && deps.some((d) => pending.some((p) => p.uuid === d))) continue;
+          pending.splice(pending.indexOf(rec), 1);
+          await this.start(rec.uuid, false);
+        }
+      }
+    });
+  }
+
+  /** At exit: shuts every running module down, keeping their saved state. */
+  stopAll(): Promise<void> {
+    return this.serial(async () => {
+      for (const uuid of [...this.runningModules.keys()].reverse()) await this.stop(uuid);
+    });
+  }
+}

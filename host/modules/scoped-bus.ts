@@ -1,0 +1,114 @@
+/**
+ * The bus a module sees: the host's eventemitter2, through a proxy that remembers every listener
+ * the module adds, so that disabling the module removes them even if its shutdown() forgets one,
+ * and that catches what a listener throws or rejects, so nothing a module does throws into the
+ * host's emit (an `emitAsync` of the simulator resolves even when a listener fails).
+ */
+import type { EventEmitter2, ListenerFn, eventNS } from 'eventemitter2';
+import type { Logger } from '../../sdk/module-context.js';
+
+type Event = string | symbol | eventNS;
+interface Tracked {
+  any: boolean;
+  event?: Event;
+  original: ListenerFn;
+  wrapped: ListenerFn;
+}
+
+export interface ScopedBus {
+  bus: EventEmitter2;
+  /** Removes every listener the module still has on the host bus. */
+  dispose(): void;
+  listenerCount(): number;
+}
+
+export function createScopedBus(target: EventEmitter2, logger: Logger, moduleUuid: string): ScopedBus {
+  const tracked: Tracked[] = [];
+
+  const wrap = (original: ListenerFn, label: () => string): ListenerFn =>
+    function (this: unknown, ...args: unknown[]) {
+      const fail = (err: unknown) => {
+        logger.error(`module ${moduleUuid}: a listener for ${label()} failed`, { error: err instanceof Error ? err.message : String(err) });
+        return undefined;
+      };
+      try {
+        const result = original.apply(this, args) as unknown;
+        return result && typeof (result as Promise<unknown>).then === 'function' ? (result as Promise<unknown>).catch(fail) : result;
+      } catch (err) {
+        return fail(err);
+      }
+    };
+
+  const take = (any: boolean, event: Event | undefined, fn: ListenerFn): Tracked[] => {
+    const found = tracked.filter((t) => t.any === any && t.original === fn && (any || String(t.event) === String(event)));
+    for (const t of found) tracked.splice(tracked.indexOf(t), 1);
+    return found;
+  };
+
+  const adders = ['on', 'addListener', 'prependListener', 'once', 'prependOnceListener'] as const;
+  let proxy: EventEmitter2;
+  const overrides: Record<string, (...args: never[]) => unknown> = {};
+  for (const name of adders) {
+    overrides[name] = (event: Event, fn: ListenerFn, ...rest: unknown[]) => {
+      const wrapped = wrap(fn, () => String(event));
+      tracked.push({ any: false, event, original: fn, wrapped });
+      (target[name] as (...a: unknown[]) => unknown).call(target, event, wrapped, ...rest);
+      return proxy;
+    };
+  }
+  overrides.many = (event: Event, times: number, fn: ListenerFn, ...rest: unknown[]) => {
+    const wrapped = wrap(fn, () => String(event));
+    tracked.push({ any: false, event, original: fn, wrapped });
+    target.many(event, times, wrapped, ...(rest as []));
+    return proxy;
+  };
+  overrides.onAny = (fn: ListenerFn) => {
+    const wrapped = wrap(fn, () => 'any event');
+    tracked.push({ any: true, original: fn, wrapped });
+    target.onAny(wrapped);
+    return proxy;
+  };
+  overrides.prependAny = overrides.onAny;
+  for (const name of ['off', 'removeListener'] as const) {
+    overrides[name] = (event: Event, fn: ListenerFn) => {
+      for (const t of take(false, event, fn)) target.off(event, t.wrapped);
+      return proxy;
+    };
+  }
+  overrides.offAny = (fn?: ListenerFn) => {
+    const all = fn ? take(true, undefined, fn) : tracked.filter((t) => t.any);
+    for (const t of all) {
+      if (tracked.includes(t)) tracked.splice(tracked.indexOf(t), 1);
+      target.offAny(t.wrapped);
+    }
+    return proxy;
+  };
+  // A module may only remove its own listeners, never the host's or another module's.
+  overrides.removeAllListeners = (event?: Event) => {
+    for (const t of [...tracked]) {
+      if (t.any || (event !== undefined && String(t.event) !== String(event))) continue;
+      tracked.splice(tracked.indexOf(t), 1);
+      target.off(t.event as Event, t.wrapped);
+    }
+    return proxy;
+  };
+
+  proxy = new Proxy(target, {
+    get(obj, prop, receiver) {
+      if (typeof prop === 'string' && Object.prototype.hasOwnProperty.call(overrides, prop)) return overrides[prop];
+      const value = Reflect.get(obj, prop, receiver);
+      return typeof value === 'function' ? value.bind(obj) : value;
+    },
+  });
+
+  return {
+    bus: proxy,
+    dispose() {
+      for (const t of tracked.splice(0)) {
+        if (t.any) target.offAny(t.wrapped);
+        else target.off(t.event as Event, t.wrapped);
+      }
+    },
+    listenerCount: () => tracked.length,
+  };
+}
