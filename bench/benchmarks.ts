@@ -1,4 +1,5 @@
 /** Every benchmark `npm run bench` runs, in this order. */
 import type { Benchmark } from './support/bench-types.js';
+import { hostOverhead } from './host-overhead.js';
 
-export const benchmarks: Benchmark[] = [];
+export const benchmarks: Benchmark[] = [hostOverhead];

@@ -23,7 +23,9 @@ export function ms(value: number): string {
 export function ratio(a: number, b: number): string {
   if (!Number.isFinite(a) || !Number.isFinite(b) || b === 0) return 'n/a';
   const r = a / b;
-  return r >= 10 ? `${r.toFixed(1)}x` : `${r.toFixed(2)}x`;
+  if (r >= 10) return `${r.toFixed(1)}x`;
+  // Small ratios keep two significant digits (0.0031x) rather than rounding to 0.00x.
+  return r >= 0.1 ? `${r.toFixed(2)}x` : `${r.toPrecision(2)}x`;
 }
 
 export const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
