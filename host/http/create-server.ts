@@ -3,6 +3,7 @@
  * the module mount point. Every /admin route but the login page needs the session cookie or the
  * bearer token; a cookie-authenticated request that changes something needs a CSRF token
  * (`_csrf` field or `x-csrf-token` header), a bearer request does not (no ambient credential).
+ * close() cuts open connections: a client holding an unread body must not keep the host alive.
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
@@ -39,7 +40,7 @@ export interface ServerDeps {
 const csp = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.pino.child({ part: 'http' }), logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024, trustProxy: false }) as unknown as FastifyInstance;
+  const app = Fastify({ loggerInstance: deps.pino.child({ part: 'http' }), logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024, trustProxy: false, forceCloseConnections: true }) as unknown as FastifyInstance;
   await app.register(fastifyCookie, { secret: deps.cookieSecret });
   await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
   await app.register(fastifyCsrf, { sessionPlugin: '@fastify/cookie', cookieKey: 'host_csrf', cookieOpts: { path: '/admin', sameSite: 'strict', httpOnly: true, signed: true } });
