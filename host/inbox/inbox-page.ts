@@ -15,9 +15,14 @@ export function escapeHtml(s: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
+/** Shortcodes Discord and Slack know that node-emoji spells differently. */
+const aliases: Record<string, string> = { envelope: 'email' };
+const toEmoji = (s: string) =>
+  emojify(s.replace(/:([a-z0-9_+-]+):/gi, (whole, name: string) => (aliases[name] ? `:${aliases[name]}:` : whole)));
+
 /** Discord markdown subset on already-escaped text. */
 function discordText(raw: unknown): string {
-  return escapeHtml(emojify(String(raw ?? '')))
+  return escapeHtml(toEmoji(String(raw ?? '')))
     .replace(/\*\*([^*]+?)\*\*/g, '<strong>$1</strong>')
     .replace(/__([^_]+?)__/g, '<u>$1</u>')
     .replace(/`([^`]+?)`/g, '<code>$1</code>')
@@ -30,7 +35,7 @@ function slackText(raw: unknown): string {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
-  return escapeHtml(emojify(decoded))
+  return escapeHtml(toEmoji(decoded))
     .replace(/&lt;(https?:\/\/[^|&]+?)\|([^&]+?)&gt;/g, '<a href="$1" rel="noopener noreferrer">$2</a>')
     .replace(/\*([^*\n]+?)\*/g, '<strong>$1</strong>')
     .replace(/_([^_\n]+?)_/g, '<em>$1</em>');

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { eventNames, type EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { platforms } from '../webhooks/webhook.js';
+import { rendersShortcodes, shortcodesToUnicode } from '../rendering/emoji.js';
 import { optionsSchema, type FieldError } from './webhook-input.js';
 import type { SettingsDeps } from './settings-deps.js';
 
@@ -21,6 +22,8 @@ export interface PreviewAnswer {
   body: Record<string, unknown>;
   /** The body as sent, pretty-printed. */
   json: string;
+  /** The body as the platform's client shows it: shortcodes it renders become emoji (for the drawing only). */
+  display: Record<string, unknown>;
   unknownVariables: string[];
   variables: { name: string; description: string }[];
 }
@@ -44,8 +47,17 @@ export function runPreview(
     value: {
       body,
       json: JSON.stringify(body, null, 2),
+      display: rendersShortcodes(platform) ? (emojifyStrings(body) as Record<string, unknown>) : body,
       unknownVariables: deps.rendering.findUnknownVariables(template, parsed.data.events?.length ? parsed.data.events : [event]),
       variables: deps.rendering.listVariables(event, locale),
     },
   };
+}
+
+/** Every string inside a JSON value, with its emoji shortcodes turned into Unicode. */
+function emojifyStrings(value: unknown): unknown {
+  if (typeof value === 'string') return shortcodesToUnicode(value);
+  if (Array.isArray(value)) return value.map(emojifyStrings);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, emojifyStrings(v)]));
+  return value;
 }

@@ -42,37 +42,14 @@
   });
 
   // ---- Message rendering like the platforms show it (text nodes only) ----
-  var emoji = {
-    pushpin: '📌',
-    moneybag: '💰',
-    credit_card: '💳',
-    bust_in_silhouette: '👤',
-    link: '🔗',
-    envelope: '✉️',
-    department_store: '🏬',
-    speech_balloon: '💬',
-    vertical_traffic_light: '🚦',
-    arrow_right: '➡️',
-    ticket: '🎫',
-    white_check_mark: '✅',
-    lock: '🔒',
-    bell: '🔔',
-    tada: '🎉',
-    warning: '⚠️',
-    calendar: '📅',
-    label: '🏷️',
-    memo: '📝',
-  };
   function inline(parent, text, boldMark) {
-    var re = boldMark === '*' ? /(\*[^*\n]+\*|:[a-z0-9_+-]+:|<[^>|\s]+\|[^>]+>)/g : /(\*\*[^*]+\*\*|:[a-z0-9_+-]+:|\[[^\]]+\]\([^)\s]+\))/g;
+    var re = boldMark === '*' ? /(\*[^*\n]+\*|<[^>|\s]+\|[^>]+>)/g : /(\*\*[^*]+\*\*|\[[^\]]+\]\([^)\s]+\))/g;
     var last = 0,
       m;
     while ((m = re.exec(text))) {
       if (m.index > last) parent.appendChild(document.createTextNode(text.slice(last, m.index)));
       var tok = m[0];
-      if (tok.charAt(0) === ':' && emoji[tok.slice(1, -1)]) parent.appendChild(document.createTextNode(emoji[tok.slice(1, -1)]));
-      else if (tok.charAt(0) === '*')
-        parent.appendChild(el('strong', null, tok.replace(boldMark === '*' ? /^\*|\*$/g : /^\*\*|\*\*$/g, '')));
+      if (tok.charAt(0) === '*') parent.appendChild(el('strong', null, tok.replace(boldMark === '*' ? /^\*|\*$/g : /^\*\*|\*\*$/g, '')));
       else if (tok.charAt(0) === '[' || tok.charAt(0) === '<') {
         var a = el('a', null, tok.charAt(0) === '[' ? tok.slice(1, tok.indexOf('](')) : tok.slice(tok.indexOf('|') + 1, -1));
         a.href = '#';
@@ -233,7 +210,7 @@
             previewRender.appendChild(el('p', 'wh-field-error', (r.json && r.json.reason) || data.text.error));
             return;
           }
-          previewRender.appendChild(window.whRender(platform(), r.json.body, data.text));
+          previewRender.appendChild(window.whRender(platform(), r.json.display || r.json.body, data.text));
           previewJson.textContent = r.json.json;
           if (r.json.unknownVariables && r.json.unknownVariables.length) {
             unknownEl.textContent = unknownEl.getAttribute('data-text').replace(
