@@ -7,8 +7,22 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as tar from 'tar';
 
-/** What a packed module holds, relative to the module folder. */
+/** What a packed module must hold, relative to the module folder. */
 export const packedPaths = ['manifest.json', 'package.json', 'dist/module', 'dist/sdk', 'dist/migrations', 'lang', 'views'];
+/** Built folders that are not the module's (the host, benchmarks, tests). */
+const notModule = new Set(['host', 'bench', 'test']);
+
+/** The required paths plus any other built folder the module's code imports (e.g. dist/lang, emitted for JSON imports). */
+export function pathsToPack(moduleDir: string): string[] {
+  const dist = path.join(moduleDir, 'dist');
+  const extra = fs.existsSync(dist)
+    ? fs
+        .readdirSync(dist, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && !notModule.has(d.name) && !packedPaths.includes(`dist/${d.name}`))
+        .map((d) => `dist/${d.name}`)
+    : [];
+  return [...packedPaths, ...extra.sort()];
+}
 
 export async function packModule(moduleDir: string, outFile: string): Promise<{ file: string; entries: number }> {
   for (const p of packedPaths) {
@@ -29,7 +43,7 @@ export async function packModule(moduleDir: string, outFile: string): Promise<{ 
         return keep;
       },
     },
-    packedPaths,
+    pathsToPack(moduleDir),
   );
   return { file: outFile, entries };
 }
