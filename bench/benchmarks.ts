@@ -1,5 +1,6 @@
 /** Every benchmark `npm run bench` runs, in this order. */
 import type { Benchmark } from './support/bench-types.js';
 import { hostOverhead } from './host-overhead.js';
+import { throughput } from './throughput.js';
 
-export const benchmarks: Benchmark[] = [hostOverhead];
+export const benchmarks: Benchmark[] = [hostOverhead, throughput];

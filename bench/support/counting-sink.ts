@@ -15,16 +15,22 @@ export interface CountingSink {
   distinct(): number;
   /** Receptions beyond the first of a (path, eventId) pair. */
   duplicates(): number;
+  /** The last body received for (path, eventId), kept only when started with `keepBodies`. */
+  body(path: string, eventId: string): Buffer | undefined;
+  /** How many times (path, eventId) arrived. */
+  count(path: string, eventId: string): number;
   /** Resolves once `distinct()` reaches `n`, or rejects after `timeoutMs` (a bound, not a measurement). */
   waitForDistinct(n: number, timeoutMs: number): Promise<void>;
   reset(): void;
   close(): Promise<void>;
 }
 
-export async function startCountingSink(): Promise<CountingSink> {
+export async function startCountingSink(opts: { keepBodies?: boolean } = {}): Promise<CountingSink> {
   let requests = 0;
   let dupes = 0;
   const seen = new Set<string>();
+  const counts = new Map<string, number>();
+  const bodies = new Map<string, Buffer>();
   let waiters: { n: number; resolve: () => void }[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -32,8 +38,9 @@ export async function startCountingSink(): Promise<CountingSink> {
     req.on('end', () => {
       requests += 1;
       let eventId = '?';
+      const raw = Buffer.concat(chunks);
       try {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: { payload?: { eventId?: string } } };
+        const body = JSON.parse(raw.toString('utf8')) as { data?: { payload?: { eventId?: string } } };
         eventId = String(body.data?.payload?.eventId ?? '?');
       } catch {
         // Counted as '?': the benchmark reports it through distinct() not reaching its target.
@@ -41,6 +48,10 @@ export async function startCountingSink(): Promise<CountingSink> {
       const key = `${(req.url ?? '').split('?')[0]} ${eventId}`;
       if (seen.has(key)) dupes += 1;
       else seen.add(key);
+      if (opts.keepBodies) {
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+        bodies.set(key, raw);
+      }
       res.writeHead(204).end();
       if (waiters.length) {
         const ready = waiters.filter((w) => seen.size >= w.n);
@@ -57,6 +68,8 @@ export async function startCountingSink(): Promise<CountingSink> {
     requests: () => requests,
     distinct: () => seen.size,
     duplicates: () => dupes,
+    body: (path, eventId) => bodies.get(`${path} ${eventId}`),
+    count: (path, eventId) => counts.get(`${path} ${eventId}`) ?? (seen.has(`${path} ${eventId}`) ? 1 : 0),
     waitForDistinct(n, timeoutMs) {
       if (seen.size >= n) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
@@ -75,6 +88,8 @@ export async function startCountingSink(): Promise<CountingSink> {
       requests = 0;
       dupes = 0;
       seen.clear();
+      counts.clear();
+      bodies.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -26,8 +26,9 @@ export interface PayloadCase {
 }
 
 let seq = 9000;
-const order = () => sampleEvent('order.paid', { seq: ++seq }) as any;
-const ticket = () => sampleEvent('ticket.submit', { seq: ++seq }) as any;
+// Deep copies: the samples share their customer objects, and the cases mutate what they get.
+const order = () => structuredClone(sampleEvent('order.paid', { seq: ++seq })) as any;
+const ticket = () => structuredClone(sampleEvent('ticket.submit', { seq: ++seq })) as any;
 const json = (v: unknown) => Buffer.from(JSON.stringify(v), 'utf8');
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
