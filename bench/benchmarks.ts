@@ -2,5 +2,7 @@
 import type { Benchmark } from './support/bench-types.js';
 import { hostOverhead } from './host-overhead.js';
 import { throughput } from './throughput.js';
+import { burst } from './burst.js';
+import { scaleOut } from './scale-out.js';
 
-export const benchmarks: Benchmark[] = [hostOverhead, throughput];
+export const benchmarks: Benchmark[] = [hostOverhead, throughput, burst, scaleOut];

@@ -1,0 +1,56 @@
+/**
+ * A host process for the benchmarks that need several (scale-out) or a clean RSS (memory):
+ * `fork(dist/bench/workers/host-worker.js)` with DATABASE_URL set. It starts the reference host
+ * with the module enabled, samples its own RSS, and obeys the parent over IPC:
+ *   parent -> {type:'emit', count, prefix}  emits `count` order.paid events, answers {type:'emitted'}
+ *   parent -> {type:'stop'}                 closes the host, answers {type:'stopped', peakRss, hwm}, exits
+ * and says {type:'ready'} once the module runs.
+ */
+import fs from 'node:fs';
+import { sampleEvent } from '../../sdk/sample-events.js';
+import { startBenchHost } from '../support/bench-host.js';
+
+type Command = { type: 'emit'; count: number; prefix: string } | { type: 'stop' };
+
+/** Peak resident set of this process so far, from the kernel (VmHWM), in bytes. */
+function highWaterMark(): number {
+  const status = fs.readFileSync('/proc/self/status', 'utf8');
+  const kb = /VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1];
+  return kb ? Number(kb) * 1024 : process.resourceUsage().maxRSS * 1024;
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl || !process.send) throw new Error('host-worker: run me with fork() and DATABASE_URL');
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const bh = await startBenchHost({ databaseUrl, varDir: process.env.BENCH_VAR_DIR });
+  const send = (msg: unknown) => process.send!(msg);
+  process.on('message', (cmd: Command) => {
+    void (async () => {
+      if (cmd.type === 'emit') {
+        for (let i = 0; i < cmd.count; i++) {
+          const p = sampleEvent('order.paid', { seq: i + 1, now: Date.now() });
+          await bh.host.bus.emitAsync('order.paid', { ...p, eventId: `${cmd.prefix}_${i}` });
+        }
+        send({ type: 'emitted' });
+      } else if (cmd.type === 'stop') {
+        clearInterval(sampler);
+        peakRss = Math.max(peakRss, process.memoryUsage().rss);
+        const hwm = highWaterMark();
+        await bh.close();
+        send({ type: 'stopped', peakRss, hwm });
+        process.disconnect();
+      }
+    })().catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+  });
+  send({ type: 'ready' });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
