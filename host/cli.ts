@@ -79,7 +79,13 @@ async function startCommand(): Promise<void> {
 
   if (inbox && (await host.modules.get('webhooks'))?.running) {
     const { seedDemoWebhook } = await import('./inbox/seed-demo-webhook.js');
-    const seeded = await seedDemoWebhook({ hostUrl: host.url, adminToken: host.adminToken, discordWebhookUrl: inbox.discordWebhookUrl(), dataDir: config.varDir, locale: config.locale }).catch((err: Error) => ({ outcome: 'failed', detail: err.message }));
+    const seeded = await seedDemoWebhook({
+      hostUrl: host.url,
+      adminToken: host.adminToken,
+      discordWebhookUrl: inbox.discordWebhookUrl(),
+      dataDir: config.varDir,
+      locale: config.locale,
+    }).catch((err: Error) => ({ outcome: 'failed', detail: err.message }));
     if (seeded.outcome === 'created') console.log('  Example webhook created: it posts to the local inbox.\n');
     else if (seeded.outcome === 'failed') console.warn(`  Example webhook not created (${seeded.detail ?? 'unknown reason'}).\n`);
   }

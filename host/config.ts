@@ -50,7 +50,8 @@ export function loadOrCreateAppKey(varDir: string): string {
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined || value === '') return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new ConfigError(`${name}: must be one of ${allowed.join(', ')} (got "${value}")`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new ConfigError(`${name}: must be one of ${allowed.join(', ')} (got "${value}")`);
   return value as T;
 }
 

@@ -77,7 +77,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const profile = options.profile ?? 'production';
   const clock = options.clock ?? { now: () => Date.now() };
   const now = () => clock.now();
-  const logger = options.logger ?? pino({ level: options.logLevel ?? 'info', base: { app: 'host' } }, options.logDestination ?? pino.destination(1));
+  const logger =
+    options.logger ?? pino({ level: options.logLevel ?? 'info', base: { app: 'host' } }, options.logDestination ?? pino.destination(1));
   const adminToken = options.adminToken ?? generateSecret(24);
   const appKey = options.appKey ?? loadOrCreateAppKey(varDir);
   const db = connectDatabase(options.databaseUrl ?? `sqlite:${path.join(varDir, 'host.db')}`);
@@ -87,7 +88,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     await migrateHost(db);
   } catch (err) {
     await db.destroy();
-    throw new Error(`host: could not prepare the database: ${(err as Error).message}`);
+    throw new Error(`host: could not prepare the database: ${(err as Error).message}`, { cause: err });
   }
 
   // eventemitter2 is CommonJS: its class is on the default export under Node's ESM loader.
@@ -119,7 +120,12 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     now,
     buildContext: (parts) => buildModuleContext(services, parts),
     onFailure: (uuid, name, error) =>
-      notifications.add('host', { level: 'error', title: translator.t('notifications.module_failed', { name }), body: error, href: '/admin/modules' }),
+      notifications.add('host', {
+        level: 'error',
+        title: translator.t('notifications.module_failed', { name }),
+        body: error,
+        href: '/admin/modules',
+      }),
   });
   const simulator = new Simulator(bus, now);
   const app = await createServer({

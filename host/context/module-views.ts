@@ -5,7 +5,10 @@ import type { Translator, Views } from '../../sdk/module-context.js';
 import type { HostViews } from '../http/host-views.js';
 
 export function createModuleViews(moduleDir: string, translator: Translator, basePath: string, host: HostViews): Views {
-  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(path.join(moduleDir, 'views')), { autoescape: true, throwOnUndefined: false });
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader(path.join(moduleDir, 'views')), {
+    autoescape: true,
+    throwOnUndefined: false,
+  });
   return {
     render(name, data, req, opts) {
       const t = (key: string, vars?: Record<string, string | number>) => translator.t(key, vars, req.locale);

@@ -40,7 +40,14 @@ export function authenticate(req: FastifyRequest, adminToken: string, now: numbe
 }
 
 export function startSession(reply: FastifyReply, now: number, secure: boolean): void {
-  reply.setCookie(SESSION_COOKIE, `v1.${now}`, { signed: true, httpOnly: true, sameSite: 'lax', path: '/admin', maxAge: SESSION_MAX_AGE_S, secure });
+  reply.setCookie(SESSION_COOKIE, `v1.${now}`, {
+    signed: true,
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/admin',
+    maxAge: SESSION_MAX_AGE_S,
+    secure,
+  });
 }
 
 export function endSession(reply: FastifyReply): void {

@@ -37,13 +37,24 @@ export interface ServerDeps {
   now: () => number;
 }
 
-const csp = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const csp =
+  "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: deps.pino.child({ part: 'http' }), logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024, trustProxy: false, forceCloseConnections: true }) as unknown as FastifyInstance;
+  const app = Fastify({
+    loggerInstance: deps.pino.child({ part: 'http' }),
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    forceCloseConnections: true,
+  }) as unknown as FastifyInstance;
   await app.register(fastifyCookie, { secret: deps.cookieSecret });
   await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
-  await app.register(fastifyCsrf, { sessionPlugin: '@fastify/cookie', cookieKey: 'host_csrf', cookieOpts: { path: '/admin', sameSite: 'strict', httpOnly: true, signed: true } });
+  await app.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'host_csrf',
+    cookieOpts: { path: '/admin', sameSite: 'strict', httpOnly: true, signed: true },
+  });
 
   // JSON bodies: an empty body is "no payload" (the simulator then fires a sample), not an error.
   const defaultJson = app.getDefaultJsonParser('error', 'error');
@@ -55,7 +66,11 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.decorateRequest('auth', null);
   app.addHook('onSend', async (_req, reply) => {
-    reply.header('content-security-policy', csp).header('x-frame-options', 'DENY').header('referrer-policy', 'same-origin').header('x-content-type-options', 'nosniff');
+    reply
+      .header('content-security-policy', csp)
+      .header('x-frame-options', 'DENY')
+      .header('referrer-policy', 'same-origin')
+      .header('x-content-type-options', 'nosniff');
   });
 
   app.addHook('preHandler', (req, reply, done) => {
@@ -67,7 +82,10 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     req.auth = authenticate(req, deps.adminToken, deps.now());
     if (!req.auth) {
       if (req.method === 'GET' && !wantsJson(req)) return void reply.redirect(`/admin/login?next=${encodeURIComponent(req.url)}`);
-      return void reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized: sign in or send Authorization: Bearer <admin token>' });
+      return void reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'unauthorized: sign in or send Authorization: Bearer <admin token>' });
     }
     if (req.auth === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return app.csrfProtection(req, reply, done);
     done();
@@ -89,7 +107,9 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
               : String(err.message ?? 'bad request').slice(0, 300);
     return reply.code(status).send({ error: message });
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `not found: ${req.method} ${req.url.split('?')[0].slice(0, 200)}` }));
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: `not found: ${req.method} ${req.url.split('?')[0].slice(0, 200)}` }),
+  );
 
   const t = (key: string) => deps.translator.t(key, {}, deps.locale);
   const layout = async (req: FastifyRequest, _reply: FastifyReply, csrfToken: string): Promise<LayoutData> => {
@@ -97,7 +117,10 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     const moduleNav = deps.registry
       .runningModulesList()
       .filter((m) => m.manifest.settings)
-      .map((m) => ({ href: `/admin/modules/${encodeURIComponent(m.manifest.uuid)}/`, label: moduleTranslator(m.dir, deps.locale).t(m.manifest.settings!.label) }));
+      .map((m) => ({
+        href: `/admin/modules/${encodeURIComponent(m.manifest.uuid)}/`,
+        label: moduleTranslator(m.dir, deps.locale).t(m.manifest.settings!.label),
+      }));
     return {
       locale: deps.locale,
       csrfToken,
@@ -113,6 +136,13 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   };
 
   mountHostPages(app, { ...deps, layout });
-  mountModuleDispatch(app, { registry: deps.registry, views: deps.views, locale: deps.locale, logger: log, adminPermissions: deps.adminPermissions, layout });
+  mountModuleDispatch(app, {
+    registry: deps.registry,
+    views: deps.views,
+    locale: deps.locale,
+    logger: log,
+    adminPermissions: deps.adminPermissions,
+    layout,
+  });
   return app;
 }

@@ -43,7 +43,18 @@ export function moduleTranslator(dir: string, locale: Locale): Translator {
 }
 
 function publicRecord(r: ModuleRecord) {
-  return { uuid: r.uuid, name: r.name, version: r.version, description: r.description, state: r.state, error: r.error, running: r.running, source: r.sourceKind, installedAt: r.installedAt, updatedAt: r.updatedAt };
+  return {
+    uuid: r.uuid,
+    name: r.name,
+    version: r.version,
+    description: r.description,
+    state: r.state,
+    error: r.error,
+    running: r.running,
+    source: r.sourceKind,
+    installedAt: r.installedAt,
+    updatedAt: r.updatedAt,
+  };
 }
 
 function errorStatus(err: unknown): number {
@@ -69,11 +80,20 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
 
   // ---- login ----
   const loginPage = (req: FastifyRequest, reply: FastifyReply, error: string | null, status = 200) =>
-    html(reply, views.fragment('login.njk', { csrfToken: reply.generateCsrf(), error, next: safeNext((req.query as { next?: string }).next) }, deps.locale), status);
+    html(
+      reply,
+      views.fragment(
+        'login.njk',
+        { csrfToken: reply.generateCsrf(), error, next: safeNext((req.query as { next?: string }).next) },
+        deps.locale,
+      ),
+      status,
+    );
   app.get('/admin/login', { config: { public: true } }, async (req, reply) => loginPage(req, reply, null));
   app.post('/admin/login', { config: { public: true } }, async (req, reply) => {
     const body = (req.body ?? {}) as { token?: unknown; next?: unknown };
-    if (typeof body.token !== 'string' || !sameToken(body.token.trim(), deps.adminToken)) return loginPage(req, reply, t('login.wrong_token'), 401);
+    if (typeof body.token !== 'string' || !sameToken(body.token.trim(), deps.adminToken))
+      return loginPage(req, reply, t('login.wrong_token'), 401);
     startSession(reply, deps.now(), req.protocol === 'https');
     return reply.redirect(safeNext(body.next), 303);
   });
@@ -88,14 +108,23 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
     const modules = records.map((r) => {
       const tr = moduleTranslator(r.dir, deps.locale);
       const s = r.manifest.settings;
-      const thumb = r.manifest.thumbnail && !/^https:/.test(r.manifest.thumbnail) ? `/admin/module-thumbnails/${encodeURIComponent(r.uuid)}` : null;
+      const thumb =
+        r.manifest.thumbnail && !/^https:/.test(r.manifest.thumbnail) ? `/admin/module-thumbnails/${encodeURIComponent(r.uuid)}` : null;
       return {
         ...publicRecord(r),
         author: r.manifest.author,
         permissions: r.manifest.permissions,
         events: r.manifest.events,
         thumbnail: thumb,
-        card: r.running && s ? { href: `/admin/modules/${encodeURIComponent(r.uuid)}/`, label: tr.t(s.label), description: s.description ? tr.t(s.description) : '', section: s.section } : null,
+        card:
+          r.running && s
+            ? {
+                href: `/admin/modules/${encodeURIComponent(r.uuid)}/`,
+                label: tr.t(s.label),
+                description: s.description ? tr.t(s.description) : '',
+                section: s.section,
+              }
+            : null,
       };
     });
     return page(req, reply, 'modules.njk', t('modules.title'), { modules });
@@ -104,7 +133,9 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
   const act = async (uuid: string, action: string): Promise<{ record: ModuleRecord | null; text: string; ok: boolean }> => {
     if (action === 'enable') {
       const rec = await registry.enable(uuid);
-      return rec.state === 'enabled' ? { record: rec, ok: true, text: t('modules.enabled_ok', { name: rec.name }) } : { record: rec, ok: false, text: t('modules.enable_failed', { name: rec.name, error: rec.error ?? '' }) };
+      return rec.state === 'enabled'
+        ? { record: rec, ok: true, text: t('modules.enabled_ok', { name: rec.name }) }
+        : { record: rec, ok: false, text: t('modules.enable_failed', { name: rec.name, error: rec.error ?? '' }) };
     }
     if (action === 'disable') {
       const rec = await registry.disable(uuid);
@@ -151,9 +182,12 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
   app.get('/admin/api/modules', async () => ({ items: (await registry.list()).map(publicRecord) }));
   app.post('/admin/api/modules', async (req, reply) => {
     const source = ((req.body ?? {}) as { source?: unknown }).source;
-    if (typeof source !== 'string' || !source.trim()) return reply.code(400).send({ error: 'source: required (a module folder or a .tgz path on the host)' });
+    if (typeof source !== 'string' || !source.trim())
+      return reply.code(400).send({ error: 'source: required (a module folder or a .tgz path on the host)' });
     try {
-      const rec = /\.(tgz|tar\.gz)$/i.test(source) ? await registry.installFromArchive(source.trim()) : await registry.installFromFolder(source.trim());
+      const rec = /\.(tgz|tar\.gz)$/i.test(source)
+        ? await registry.installFromArchive(source.trim())
+        : await registry.installFromFolder(source.trim());
       return reply.code(201).send(publicRecord(rec));
     } catch (err) {
       return reply.code(errorStatus(err)).send({ error: (err as Error).message });
@@ -180,14 +214,18 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
 
   // ---- simulator ----
   app.get('/admin/simulate', async (req, reply) =>
-    page(req, reply, 'simulate.njk', t('simulate.title'), { events: deps.simulator.events, samples: Object.fromEntries(deps.simulator.events.map((e) => [e, JSON.stringify(deps.simulator.sample(e), null, 2)])) }),
+    page(req, reply, 'simulate.njk', t('simulate.title'), {
+      events: deps.simulator.events,
+      samples: Object.fromEntries(deps.simulator.events.map((e) => [e, JSON.stringify(deps.simulator.sample(e), null, 2)])),
+    }),
   );
   app.post('/admin/simulate/:event', { bodyLimit: 2 * 1024 * 1024 }, async (req, reply) => {
     const { event } = req.params as { event: string };
     const type = String(req.headers['content-type'] ?? '');
     // No body, or `{}` (what a bare fetch sends), means "a sample": `{}` is never a valid payload.
     const raw = req.body;
-    let payload: unknown = raw === null || (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw as object).length === 0) ? undefined : raw;
+    let payload: unknown =
+      raw === null || (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw as object).length === 0) ? undefined : raw;
     const fromForm = type.startsWith('application/x-www-form-urlencoded');
     if (fromForm) {
       // A browser without JavaScript posts the textarea: empty means "a sample".
@@ -204,7 +242,12 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
     }
     const answer = await deps.simulator.fire(event, payload);
     if (fromForm && !wantsJson(req)) {
-      setFlash(reply, answer.status === 202 ? { kind: 'ok', text: t('simulate.sent', { event: answer.body.event, eventId: answer.body.eventId }) } : { kind: 'error', text: answer.body.error });
+      setFlash(
+        reply,
+        answer.status === 202
+          ? { kind: 'ok', text: t('simulate.sent', { event: answer.body.event, eventId: answer.body.eventId }) }
+          : { kind: 'error', text: answer.body.error },
+      );
       return reply.redirect('/admin/simulate', 303);
     }
     return reply.code(answer.status).send(answer.body);
@@ -212,8 +255,15 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
 
   // ---- notifications ----
   app.get('/admin/notifications', async (req, reply) => {
-    const dtf = new Intl.DateTimeFormat(deps.locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: deps.timeZone });
-    return page(req, reply, 'notifications.njk', t('notifications.title'), { items: await deps.notifications.list(), fmt: (ms: number) => dtf.format(ms) });
+    const dtf = new Intl.DateTimeFormat(deps.locale === 'fr' ? 'fr-FR' : 'en-GB', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone: deps.timeZone,
+    });
+    return page(req, reply, 'notifications.njk', t('notifications.title'), {
+      items: await deps.notifications.list(),
+      fmt: (ms: number) => dtf.format(ms),
+    });
   });
   app.post('/admin/notifications/read', async (_req, reply) => {
     await deps.notifications.markAllRead();

@@ -31,7 +31,10 @@ export class HostViews {
   private readonly layouts = new WeakMap<object, LayoutData>();
 
   constructor(private readonly translator: Translator) {
-    this.env = new nunjucks.Environment(new nunjucks.FileSystemLoader(hostViewsDir, { noCache: false }), { autoescape: true, throwOnUndefined: false });
+    this.env = new nunjucks.Environment(new nunjucks.FileSystemLoader(hostViewsDir, { noCache: false }), {
+      autoescape: true,
+      throwOnUndefined: false,
+    });
   }
 
   /** Remembers the layout data of a request so a module's synchronous render() can use it. */

@@ -52,7 +52,11 @@ export function safeFile(root: string, rel: string): string | null {
 export function sendFile(reply: FastifyReply, file: string): FastifyReply {
   const type = contentTypes[path.extname(file).toLowerCase()];
   if (!type) return reply.code(404).send({ error: 'not found' });
-  return reply.header('content-type', type).header('cache-control', 'private, max-age=300').header('x-content-type-options', 'nosniff').send(fs.createReadStream(file));
+  return reply
+    .header('content-type', type)
+    .header('cache-control', 'private, max-age=300')
+    .header('x-content-type-options', 'nosniff')
+    .send(fs.createReadStream(file));
 }
 
 export interface DispatchDeps {
@@ -70,7 +74,12 @@ function holds(granted: string[], needed: string[]): boolean {
 
 export function mountModuleDispatch(app: FastifyInstance, deps: DispatchDeps): void {
   const notFound = (reply: FastifyReply, api: boolean) =>
-    api ? reply.code(404).send({ error: 'not found' }) : reply.code(404).type('text/html; charset=utf-8').send(deps.views.fragment('not-found.njk', {}, deps.locale));
+    api
+      ? reply.code(404).send({ error: 'not found' })
+      : reply
+          .code(404)
+          .type('text/html; charset=utf-8')
+          .send(deps.views.fragment('not-found.njk', {}, deps.locale));
 
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const { uuid } = req.params as { uuid: string };
@@ -108,8 +117,13 @@ export function mountModuleDispatch(app: FastifyInstance, deps: DispatchDeps): v
     try {
       res = await found.handler(adminReq);
     } catch (err) {
-      deps.logger.error(`module ${uuid}: ${req.method} ${isApi ? 'api' : 'page'} ${sub} failed`, { module: uuid, error: (err as Error)?.message });
-      return isApi ? reply.code(500).send({ error: 'the module failed to answer; see the host log' }) : reply.code(500).type('text/plain; charset=utf-8').send('The module failed to answer; see the host log.');
+      deps.logger.error(`module ${uuid}: ${req.method} ${isApi ? 'api' : 'page'} ${sub} failed`, {
+        module: uuid,
+        error: (err as Error)?.message,
+      });
+      return isApi
+        ? reply.code(500).send({ error: 'the module failed to answer; see the host log' })
+        : reply.code(500).type('text/plain; charset=utf-8').send('The module failed to answer; see the host log.');
     }
     if (!res || typeof res !== 'object') return reply.code(500).send({ error: 'the module answered nothing' });
     if ('redirect' in res) {
@@ -118,11 +132,19 @@ export function mountModuleDispatch(app: FastifyInstance, deps: DispatchDeps): v
       const safe = to.startsWith('/') && !to.startsWith('//') ? to : run.routes.basePath;
       return reply.code(res.status ?? (req.method === 'GET' ? 302 : 303)).redirect(safe);
     }
-    if ('html' in res) return reply.code(res.status ?? 200).type('text/html; charset=utf-8').send(res.html);
+    if ('html' in res)
+      return reply
+        .code(res.status ?? 200)
+        .type('text/html; charset=utf-8')
+        .send(res.html);
     return reply.code(res.status ?? 200).send(res.json);
   };
 
   const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-  app.route({ method: [...methods], url: '/admin/modules/:uuid', handler: (req, reply) => reply.redirect(`/admin/modules/${encodeURIComponent((req.params as { uuid: string }).uuid)}/`) });
+  app.route({
+    method: [...methods],
+    url: '/admin/modules/:uuid',
+    handler: (req, reply) => reply.redirect(`/admin/modules/${encodeURIComponent((req.params as { uuid: string }).uuid)}/`),
+  });
   app.route({ method: [...methods], url: '/admin/modules/:uuid/*', handler: handle });
 }

@@ -26,7 +26,13 @@ export function csrfTokenFor(req: FastifyRequest, reply: FastifyReply): string {
 
 /** A message shown once on the next page (signed cookie, one minute). */
 export function setFlash(reply: FastifyReply, flash: Flash): void {
-  reply.setCookie(FLASH_COOKIE, JSON.stringify({ kind: flash.kind, text: flash.text.slice(0, 1500) }), { signed: true, httpOnly: true, sameSite: 'lax', path: '/admin', maxAge: 60 });
+  reply.setCookie(FLASH_COOKIE, JSON.stringify({ kind: flash.kind, text: flash.text.slice(0, 1500) }), {
+    signed: true,
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/admin',
+    maxAge: 60,
+  });
 }
 
 export function takeFlash(req: FastifyRequest, reply: FastifyReply): Flash | null {
@@ -46,7 +52,11 @@ export function takeFlash(req: FastifyRequest, reply: FastifyReply): Flash | nul
 export function wantsJson(req: FastifyRequest): boolean {
   const accept = String(req.headers.accept ?? '');
   const type = String(req.headers['content-type'] ?? '');
-  return req.url.includes('/api/') || (accept.includes('application/json') && !accept.includes('text/html')) || (type.startsWith('application/json') && !accept.includes('text/html'));
+  return (
+    req.url.includes('/api/') ||
+    (accept.includes('application/json') && !accept.includes('text/html')) ||
+    (type.startsWith('application/json') && !accept.includes('text/html'))
+  );
 }
 
 /** Query values as the SDK types them: strings, or arrays of strings for repeated keys. */

@@ -32,7 +32,8 @@ export class Simulator {
 
   /** `payload` undefined (empty body) means: fire a sample. */
   async fire(event: string, payload: unknown): Promise<SimulateAnswer> {
-    if (!isEventName(event)) return { status: 404, body: { error: `unknown event "${event.slice(0, 100)}"; known: ${eventNames.join(', ')}` } };
+    if (!isEventName(event))
+      return { status: 404, body: { error: `unknown event "${event.slice(0, 100)}"; known: ${eventNames.join(', ')}` } };
     const value = payload === undefined ? this.sample(event) : payload;
     const checked = validateEvent(event, value);
     if (!checked.ok) {

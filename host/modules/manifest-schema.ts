@@ -11,7 +11,10 @@ const relativePath = z
   .string()
   .min(1)
   .max(500)
-  .refine((p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'), 'must be a relative path inside the module folder');
+  .refine(
+    (p) => !p.startsWith('/') && !p.includes('\\') && !p.split('/').includes('..'),
+    'must be a relative path inside the module folder',
+  );
 
 const manifestSchema = z.object({
   uuid: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,47}$/, 'must be 1-48 characters: lowercase letters, digits, "-" or "_"'),
@@ -23,12 +26,22 @@ const manifestSchema = z.object({
   entry: relativePath.refine((p) => /\.(m?js)$/.test(p), 'must name a built .js file'),
   prerequisites: z.object({
     host: z.string().refine((r) => semver.validRange(r) !== null, 'must be a semver range (e.g. ">=1.0.0 <2.0.0")'),
-    modules: z.record(z.string(), z.string().refine((r) => semver.validRange(r) !== null, 'must be a semver range')).optional(),
+    modules: z
+      .record(
+        z.string(),
+        z.string().refine((r) => semver.validRange(r) !== null, 'must be a semver range'),
+      )
+      .optional(),
   }),
   events: z.array(z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/, 'must be an event name such as order.paid')).max(100),
   permissions: z.array(z.string().regex(/^[a-z][a-z0-9_.-]{0,99}$/, 'must be a permission name such as webhooks.manage')).max(100),
   settings: z
-    .object({ section: z.string().min(1).max(100), icon: z.string().max(100).optional(), label: z.string().min(1).max(200), description: z.string().max(500).optional() })
+    .object({
+      section: z.string().min(1).max(100),
+      icon: z.string().max(100).optional(),
+      label: z.string().min(1).max(200),
+      description: z.string().max(500).optional(),
+    })
     .optional(),
 });
 
@@ -58,7 +71,10 @@ export function validateManifest(raw: unknown, hostVersion: string): ModuleManif
   }
   const m = parsed.data;
   if (!semver.satisfies(hostVersion, m.prerequisites.host, { includePrerelease: true })) {
-    throw new ManifestError(`manifest.json: prerequisites.host: the module needs host ${m.prerequisites.host}, this host is ${hostVersion}`, 'prerequisites.host');
+    throw new ManifestError(
+      `manifest.json: prerequisites.host: the module needs host ${m.prerequisites.host}, this host is ${hostVersion}`,
+      'prerequisites.host',
+    );
   }
   return m as ModuleManifest;
 }

@@ -172,7 +172,8 @@ export class ModuleRegistry {
     if (!fs.existsSync(file)) throw new ModuleError(`install: no manifest.json in ${dir}`);
     const manifest = parseManifestText(fs.readFileSync(file, 'utf8'), this.deps.hostVersion);
     const entry = path.join(dir, manifest.entry);
-    if (!fs.existsSync(entry)) throw new ModuleError(`manifest.json: entry: ${manifest.entry} does not exist in the module folder (was it built?)`);
+    if (!fs.existsSync(entry))
+      throw new ModuleError(`manifest.json: entry: ${manifest.entry} does not exist in the module folder (was it built?)`);
     return manifest;
   }
 
@@ -212,18 +213,24 @@ export class ModuleRegistry {
     try {
       mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     } catch (err) {
-      throw new Error(`could not load ${rec.manifest.entry}: ${message(err)}`);
+      throw new Error(`could not load ${rec.manifest.entry}: ${message(err)}`, { cause: err });
     }
     if (typeof mod.register !== 'function') throw new Error(`entry ${rec.manifest.entry}: does not export register(ctx)`);
-    if (mod.shutdown !== undefined && typeof mod.shutdown !== 'function') throw new Error(`entry ${rec.manifest.entry}: shutdown must be a function`);
-    return { register: mod.register as ModuleEntry['register'], shutdown: mod.shutdown as ModuleEntry['shutdown'], migrations: checkMigrations(mod.migrations) };
+    if (mod.shutdown !== undefined && typeof mod.shutdown !== 'function')
+      throw new Error(`entry ${rec.manifest.entry}: shutdown must be a function`);
+    return {
+      register: mod.register as ModuleEntry['register'],
+      shutdown: mod.shutdown as ModuleEntry['shutdown'],
+      migrations: checkMigrations(mod.migrations),
+    };
   }
 
   private async checkDependencies(manifest: ModuleManifest): Promise<void> {
     for (const [dep, range] of Object.entries(manifest.prerequisites.modules ?? {})) {
       const other = this.runningModules.get(dep);
       if (!other) throw new Error(`prerequisites.modules: needs module "${dep}" ${range} enabled`);
-      if (!semver.satisfies(other.manifest.version, range)) throw new Error(`prerequisites.modules: needs "${dep}" ${range}, ${other.manifest.version} is installed`);
+      if (!semver.satisfies(other.manifest.version, range))
+        throw new Error(`prerequisites.modules: needs "${dep}" ${range}, ${other.manifest.version} is installed`);
     }
   }
 
@@ -246,8 +253,8 @@ export class ModuleRegistry {
     try {
       entry = await this.loadEntry(rec);
       await this.checkDependencies(rec.manifest);
-      await migrateModuleUp(this.deps.db, uuid, entry.migrations).catch((err) => {
-        throw new Error(`migrations failed: ${message(err)}`);
+      await migrateModuleUp(this.deps.db, uuid, entry.migrations).catch((err: unknown) => {
+        throw new Error(`migrations failed: ${message(err)}`, { cause: err });
       });
       const ctx = this.deps.buildContext({ manifest: rec.manifest, dir: rec.dir, routes, bus: scoped.bus, container });
       const instance = await entry.register(ctx);
@@ -288,7 +295,8 @@ export class ModuleRegistry {
         this.deps.logger.error(`module ${uuid}: ${what} failed: ${message(err)}`, { module: uuid });
       }
     };
-    if (run.instance && typeof run.instance.shutdown === 'function') await attempt('shutdown()', () => (run.instance as ModuleInstance).shutdown!());
+    if (run.instance && typeof run.instance.shutdown === 'function')
+      await attempt('shutdown()', () => (run.instance as ModuleInstance).shutdown!());
     if (run.entry.shutdown) await attempt('entry shutdown()', () => run.entry.shutdown!());
     run.scoped.dispose();
     await attempt('container dispose', () => run.container.dispose());
@@ -303,7 +311,9 @@ export class ModuleRegistry {
       try {
         entry = await this.loadEntry(rec);
       } catch (err) {
-        this.deps.logger.warn(`module ${uuid}: its entry cannot be loaded, its tables are left in place: ${message(err)}`, { module: uuid });
+        this.deps.logger.warn(`module ${uuid}: its entry cannot be loaded, its tables are left in place: ${message(err)}`, {
+          module: uuid,
+        });
       }
       if (entry) await migrateModuleDown(this.deps.db, uuid, entry.migrations);
       await this.deps.db('host_settings').where({ scope: uuid }).delete();

@@ -46,33 +46,34 @@ export function createScopedBus(target: EventEmitter2, logger: Logger, moduleUui
   };
 
   const adders = ['on', 'addListener', 'prependListener', 'once', 'prependOnceListener'] as const;
-  let proxy: EventEmitter2;
+  // Assigned once below; the overrides return it so chained calls stay scoped.
+  const ref: { proxy?: EventEmitter2 } = {};
   const overrides: Record<string, (...args: never[]) => unknown> = {};
   for (const name of adders) {
     overrides[name] = (event: Event, fn: ListenerFn, ...rest: unknown[]) => {
       const wrapped = wrap(fn, () => String(event));
       tracked.push({ any: false, event, original: fn, wrapped });
       (target[name] as (...a: unknown[]) => unknown).call(target, event, wrapped, ...rest);
-      return proxy;
+      return ref.proxy;
     };
   }
   overrides.many = (event: Event, times: number, fn: ListenerFn, ...rest: unknown[]) => {
     const wrapped = wrap(fn, () => String(event));
     tracked.push({ any: false, event, original: fn, wrapped });
     target.many(event, times, wrapped, ...(rest as []));
-    return proxy;
+    return ref.proxy;
   };
   overrides.onAny = (fn: ListenerFn) => {
     const wrapped = wrap(fn, () => 'any event');
     tracked.push({ any: true, original: fn, wrapped });
     target.onAny(wrapped);
-    return proxy;
+    return ref.proxy;
   };
   overrides.prependAny = overrides.onAny;
   for (const name of ['off', 'removeListener'] as const) {
     overrides[name] = (event: Event, fn: ListenerFn) => {
       for (const t of take(false, event, fn)) target.off(event, t.wrapped);
-      return proxy;
+      return ref.proxy;
     };
   }
   overrides.offAny = (fn?: ListenerFn) => {
@@ -81,7 +82,7 @@ export function createScopedBus(target: EventEmitter2, logger: Logger, moduleUui
       if (tracked.includes(t)) tracked.splice(tracked.indexOf(t), 1);
       target.offAny(t.wrapped);
     }
-    return proxy;
+    return ref.proxy;
   };
   // A module may only remove its own listeners, never the host's or another module's.
   overrides.removeAllListeners = (event?: Event) => {
@@ -90,10 +91,10 @@ export function createScopedBus(target: EventEmitter2, logger: Logger, moduleUui
       tracked.splice(tracked.indexOf(t), 1);
       target.off(t.event as Event, t.wrapped);
     }
-    return proxy;
+    return ref.proxy;
   };
 
-  proxy = new Proxy(target, {
+  const proxy = new Proxy(target, {
     get(obj, prop, receiver) {
       if (typeof prop === 'string' && Object.prototype.hasOwnProperty.call(overrides, prop)) return overrides[prop];
       const value = Reflect.get(obj, prop, receiver);
@@ -101,6 +102,7 @@ export function createScopedBus(target: EventEmitter2, logger: Logger, moduleUui
     },
   });
 
+  ref.proxy = proxy;
   return {
     bus: proxy,
     dispose() {

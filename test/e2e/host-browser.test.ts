@@ -33,7 +33,10 @@ maybe.each(['fr', 'en'] as const)('host pages in a browser (%s)', (locale) => {
     await host.modules.enable('webhooks');
     await host.modules.installFromFolder(fixtureModule('throws-at-boot'));
     await host.modules.enable('throws-at-boot');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -55,7 +58,9 @@ maybe.each(['fr', 'en'] as const)('host pages in a browser (%s)', (locale) => {
 
     const card = page.locator('[data-module="webhooks"]');
     await expect(card.locator('[data-testid=state]').textContent()).resolves.toBe(w.enabled);
-    await expect(page.locator('[data-module="throws-at-boot"] [data-testid=module-error]').textContent()).resolves.toContain('the payment provider key is missing');
+    await expect(page.locator('[data-module="throws-at-boot"] [data-testid=module-error]').textContent()).resolves.toContain(
+      'the payment provider key is missing',
+    );
     await page.screenshot({ path: path.join(shots, `host-modules-${locale}.png`), fullPage: true });
 
     await Promise.all([page.waitForURL(/\/admin\/modules$/), card.locator('[data-testid=toggle]').click()]);

@@ -58,7 +58,10 @@ describe('host CLI', () => {
       const items = ((await modules.json()) as { items: { uuid: string; state: string; source: string }[] }).items;
       expect(items).toEqual([expect.objectContaining({ uuid: 'webhooks', state: 'enabled', source: 'folder' })]);
       expect(fs.readFileSync(path.join(varDir, 'app.key'), 'utf8').trim().length).toBeGreaterThanOrEqual(32);
-      const off = await fetch(`${first.admin}/api/modules/webhooks/disable`, { method: 'POST', headers: { authorization: `Bearer ${first.token}` } });
+      const off = await fetch(`${first.admin}/api/modules/webhooks/disable`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${first.token}` },
+      });
       expect(off.status).toBe(200);
     } finally {
       expect(await stop(first)).toBe(0);
@@ -67,7 +70,11 @@ describe('host CLI', () => {
     const second = await start(varDir);
     try {
       expect(second.token).not.toBe(first.token);
-      const items = ((await (await fetch(`${second.admin}/api/modules`, { headers: { authorization: `Bearer ${second.token}` } })).json()) as { items: { uuid: string; state: string }[] }).items;
+      const items = (
+        (await (await fetch(`${second.admin}/api/modules`, { headers: { authorization: `Bearer ${second.token}` } })).json()) as {
+          items: { uuid: string; state: string }[];
+        }
+      ).items;
       expect(items).toEqual([expect.objectContaining({ uuid: 'webhooks', state: 'disabled' })]);
       // The old token is no longer valid.
       expect((await fetch(`${second.admin}/api/modules`, { headers: { authorization: `Bearer ${first.token}` } })).status).toBe(401);
@@ -94,7 +101,17 @@ describe('host CLI', () => {
     expect(run.stdout).toContain(`package: wrote var/packages/webhooks-${version}.tgz`);
     const entries: string[] = [];
     await tar.t({ file, onReadEntry: (e) => void entries.push(e.path) });
-    for (const p of ['manifest.json', 'package.json', 'dist/module/index.js', 'dist/sdk/events.js', 'dist/migrations/index.js', 'lang/fr.json', 'lang/en.json', 'views/index.njk', 'views/assets/thumbnail.svg']) {
+    for (const p of [
+      'manifest.json',
+      'package.json',
+      'dist/module/index.js',
+      'dist/sdk/events.js',
+      'dist/migrations/index.js',
+      'lang/fr.json',
+      'lang/en.json',
+      'views/index.njk',
+      'views/assets/thumbnail.svg',
+    ]) {
       expect([p, entries.includes(p)]).toEqual([p, true]);
     }
     expect(entries.filter((p) => p.endsWith('.map') || p.startsWith('dist/host') || p.startsWith('dist/bench'))).toEqual([]);

@@ -28,7 +28,13 @@ describe.each(testDatabaseKinds())('module context on %s', (kind) => {
 
   beforeAll(async () => {
     db = await createDatabaseUrl(kind);
-    ({ host, logs, varDir } = await startTestHost({ label: `context-${kind}`, databaseUrl: db.url, locale: 'en', profile: 'development', timeZone: 'America/Montreal' }));
+    ({ host, logs, varDir } = await startTestHost({
+      label: `context-${kind}`,
+      databaseUrl: db.url,
+      locale: 'en',
+      profile: 'development',
+      timeZone: 'America/Montreal',
+    }));
     await host.modules.installFromFolder(fixtureModule('probe'));
     expect((await host.modules.enable('probe')).error).toBeNull();
   });
@@ -79,14 +85,23 @@ describe.each(testDatabaseKinds())('module context on %s', (kind) => {
 
   it('keeps a failing listener from throwing into the host’s emitAsync', async () => {
     const { sampleEvent } = await import('../../sdk/sample-events.js');
-    const res = await fetch(`${host.url}/admin/simulate/order.paid`, { method: 'POST', headers: { ...bearer(), 'content-type': 'application/json' }, body: JSON.stringify({ ...sampleEvent('order.paid'), eventId: 'evt_probe_1' }) });
+    const res = await fetch(`${host.url}/admin/simulate/order.paid`, {
+      method: 'POST',
+      headers: { ...bearer(), 'content-type': 'application/json' },
+      body: JSON.stringify({ ...sampleEvent('order.paid'), eventId: 'evt_probe_1' }),
+    });
     expect(res.status).toBe(202);
     expect(probe().heard).toContain('evt_probe_1');
     expect(logs.having('module probe: a listener for order.paid failed', { error: 'probe listener failure' })).toHaveLength(1);
   });
 
   it('renders the module view inside the host layout, translated, with nav and notification count', async () => {
-    await probe().ctx.notifications.notify({ level: 'warning', title: 'Probe needs attention', body: 'Check <b>this</b>', href: '/admin/modules/probe/' });
+    await probe().ctx.notifications.notify({
+      level: 'warning',
+      title: 'Probe needs attention',
+      body: 'Check <b>this</b>',
+      href: '/admin/modules/probe/',
+    });
     const b = new Browser(host.url);
     await b.login(host.adminToken);
     const page = await b.fetch('/admin/modules/probe/?who=%3Cscript%3Ealert(1)%3C%2Fscript%3E');

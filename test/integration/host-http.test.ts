@@ -14,7 +14,11 @@ describe('host admin over HTTP', () => {
   let varDir: string;
   const bearer = () => ({ authorization: `Bearer ${host.adminToken}` });
   const simulate = (event: string, body: string, headers: Record<string, string> = {}) =>
-    fetch(`${host.url}/admin/simulate/${event}`, { method: 'POST', headers: { ...bearer(), 'content-type': 'application/json', ...headers }, body });
+    fetch(`${host.url}/admin/simulate/${event}`, {
+      method: 'POST',
+      headers: { ...bearer(), 'content-type': 'application/json', ...headers },
+      body,
+    });
 
   beforeAll(async () => {
     ({ host, logs, varDir } = await startTestHost({ label: 'http', locale: 'fr' }));
@@ -61,7 +65,12 @@ describe('host admin over HTTP', () => {
     });
 
     it('refuses a login post without the CSRF token of the login page', async () => {
-      const res = await fetch(`${host.url}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${host.adminToken}`, redirect: 'manual' });
+      const res = await fetch(`${host.url}/admin/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `token=${host.adminToken}`,
+        redirect: 'manual',
+      });
       expect(res.status).toBe(403);
     });
   });
@@ -126,7 +135,22 @@ describe('host admin over HTTP', () => {
 
   describe('simulator', () => {
     it('answers 400 naming the bad field of a malformed payload', async () => {
-      const res = await simulate('order.paid', JSON.stringify({ eventId: 'evt_x', occurredAt: '2026-11-29T09:30:00Z', order: { id: 1, total: -5, currency: 'EUR', customer: { firstName: 'A', lastName: 'B', email: 'not-an-email' }, paymentGateway: 'Stripe', invoiceUrl: 'https://x.example/i/1', items: [] } }));
+      const res = await simulate(
+        'order.paid',
+        JSON.stringify({
+          eventId: 'evt_x',
+          occurredAt: '2026-11-29T09:30:00Z',
+          order: {
+            id: 1,
+            total: -5,
+            currency: 'EUR',
+            customer: { firstName: 'A', lastName: 'B', email: 'not-an-email' },
+            paymentGateway: 'Stripe',
+            invoiceUrl: 'https://x.example/i/1',
+            items: [],
+          },
+        }),
+      );
       expect(res.status).toBe(400);
       const body = (await res.json()) as { error: string; issues: { path: string; message: string }[] };
       expect(body.issues.map((i) => i.path).sort()).toEqual(['order.customer.email', 'order.total']);
@@ -170,10 +194,16 @@ describe('host admin over HTTP', () => {
       const big = await simulate('order.paid', JSON.stringify({ ...base, order: { ...base.order, comment: 'x'.repeat(1024 * 1024) } }));
       expect(big.status).toBe(400);
       expect(((await big.json()) as { issues: { path: string }[] }).issues[0].path).toBe('order.comment');
-      const huge = await simulate('order.paid', `{"eventId":"e","occurredAt":"2026-11-29T09:30:00Z","order":${JSON.stringify(base.order).replace(/"total":[0-9.]+/, '"total":1e400')}}`);
+      const huge = await simulate(
+        'order.paid',
+        `{"eventId":"e","occurredAt":"2026-11-29T09:30:00Z","order":${JSON.stringify(base.order).replace(/"total":[0-9.]+/, '"total":1e400')}}`,
+      );
       expect(huge.status).toBe(400);
       expect(((await huge.json()) as { issues: { path: string }[] }).issues.map((i) => i.path)).toContain('order.total');
-      const nul = await simulate('order.paid', JSON.stringify({ ...base, eventId: 'evt_nul\u0000', order: { ...base.order, comment: 'a\u0000b' } }));
+      const nul = await simulate(
+        'order.paid',
+        JSON.stringify({ ...base, eventId: 'evt_nul\u0000', order: { ...base.order, comment: 'a\u0000b' } }),
+      );
       expect([202, 400]).toContain(nul.status);
       expect((await simulate('order.paid', '[1,2,3]')).status).toBe(400);
       expect((await simulate('order.paid', '"just a string"')).status).toBe(400);
@@ -195,9 +225,17 @@ describe('host admin over HTTP', () => {
       await b.login(host.adminToken);
       const html = await (await b.fetch('/admin/simulate')).text();
       for (const e of ['order.paid', 'ticket.submit', 'ticket.reply', 'ticket.close']) expect(html).toContain(`data-simulate="${e}"`);
-      const without = await b.fetch('/admin/simulate/order.paid', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '' });
+      const without = await b.fetch('/admin/simulate/order.paid', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '',
+      });
       expect(without.status).toBe(403);
-      const withToken = await b.fetch('/admin/simulate/order.paid', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfIn(html) }, body: '' });
+      const withToken = await b.fetch('/admin/simulate/order.paid', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrfIn(html) },
+        body: '',
+      });
       expect(withToken.status).toBe(202);
     });
   });
@@ -211,7 +249,9 @@ describe('host admin over HTTP', () => {
         const res = await fetch(`${host.url}/admin/modules/webhooks/assets/${p}`, { headers: bearer() });
         expect([p, res.status]).toEqual([p, 404]);
       }
-      expect((await fetch(`${host.url}/admin/modules/webhooks/assets/settings.css`, { method: 'POST', headers: bearer() })).status).toBe(404);
+      expect((await fetch(`${host.url}/admin/modules/webhooks/assets/settings.css`, { method: 'POST', headers: bearer() })).status).toBe(
+        404,
+      );
     });
 
     it('answers 404 for an unknown module and an unknown module route', async () => {

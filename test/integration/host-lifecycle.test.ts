@@ -17,9 +17,14 @@ describe.each(testDatabaseKinds())('module lifecycle on %s', (kind) => {
   let host: Host;
   let logs: LogSink;
   const bearer = () => ({ authorization: `Bearer ${host.adminToken}` });
-  const api = (p: string, init: RequestInit = {}) => fetch(`${host.url}/admin/modules/webhooks/api${p}`, { ...init, headers: { ...bearer(), ...(init.headers as object) } });
+  const api = (p: string, init: RequestInit = {}) =>
+    fetch(`${host.url}/admin/modules/webhooks/api${p}`, { ...init, headers: { ...bearer(), ...(init.headers as object) } });
   const simulate = async (body = '') => {
-    const res = await fetch(`${host.url}/admin/simulate/order.paid`, { method: 'POST', headers: { ...bearer(), 'content-type': 'application/json' }, body });
+    const res = await fetch(`${host.url}/admin/simulate/order.paid`, {
+      method: 'POST',
+      headers: { ...bearer(), 'content-type': 'application/json' },
+      body,
+    });
     expect(res.status).toBe(202);
     return ((await res.json()) as { eventId: string }).eventId;
   };
@@ -62,7 +67,11 @@ describe.each(testDatabaseKinds())('module lifecycle on %s', (kind) => {
     const created = await api('/webhooks', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Kept across disable', url: 'https://discord.com/api/webhooks/123456789/lifecycle-token', events: ['ticket.close'] }),
+      body: JSON.stringify({
+        name: 'Kept across disable',
+        url: 'https://discord.com/api/webhooks/123456789/lifecycle-token',
+        events: ['ticket.close'],
+      }),
     });
     expect(created.status).toBe(201);
     const rec = await host.modules.disable('webhooks');
@@ -125,7 +134,10 @@ describe.each(testDatabaseKinds())('module lifecycle on %s', (kind) => {
     // After a restart it is still disabled with its error, and the host still starts.
     await host.close();
     ({ host, logs } = await startTestHost({ databaseUrl: db.url, varDir }));
-    expect(await host.modules.get('throws-at-boot')).toMatchObject({ state: 'disabled', error: 'throws-at-boot: the payment provider key is missing' });
+    expect(await host.modules.get('throws-at-boot')).toMatchObject({
+      state: 'disabled',
+      error: 'throws-at-boot: the payment provider key is missing',
+    });
     expect((await fetch(`${host.url}/admin/api/modules`, { headers: bearer() })).status).toBe(200);
   });
 });

@@ -34,7 +34,9 @@ describe('manifest validation', () => {
   it('refuses a module folder with a bad manifest at install, without importing its code', async () => {
     const { host, varDir } = await startTestHost({ label: 'manifest' });
     try {
-      await expect(host.modules.installFromFolder(fixtureModule('bad-manifest'))).rejects.toThrow('manifest.json: version: must be semver (e.g. 1.2.3)');
+      await expect(host.modules.installFromFolder(fixtureModule('bad-manifest'))).rejects.toThrow(
+        'manifest.json: version: must be semver (e.g. 1.2.3)',
+      );
       expect(await host.modules.list()).toEqual([]);
       expect((globalThis as { __badManifestImported?: boolean }).__badManifestImported).toBeUndefined();
       // Over HTTP too, for scripts.
