@@ -31,6 +31,22 @@ describe('manifest validation', () => {
     expect(() => validateManifest(manifest, '1.0.0')).toThrow(message);
   });
 
+  it('leaves a module whose entry cannot be imported disabled, with the reason, and uninstallable', async () => {
+    const { host, varDir } = await startTestHost({ label: 'broken-import' });
+    try {
+      await host.modules.installFromFolder(fixtureModule('broken-import'));
+      const rec = await host.modules.enable('broken-import');
+      expect(rec.state).toBe('disabled');
+      expect(rec.error).toMatch(/^could not load index\.js: .*no-such-package-for-host-tests/);
+      expect((await fetch(`${host.url}/admin/api/modules`, { headers: { authorization: `Bearer ${host.adminToken}` } })).status).toBe(200);
+      await host.modules.uninstall('broken-import');
+      expect(await host.modules.list()).toEqual([]);
+    } finally {
+      await host.close();
+      fs.rmSync(varDir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a module folder with a bad manifest at install, without importing its code', async () => {
     const { host, varDir } = await startTestHost({ label: 'manifest' });
     try {
