@@ -93,7 +93,7 @@ export function mountModuleDispatch(app: FastifyInstance, deps: DispatchDeps): v
       return isApi ? reply.code(403).send({ error }) : reply.code(403).type('text/plain; charset=utf-8').send(error);
     }
     if (segments[0] === 'assets') {
-      if (req.method !== 'GET') return notFound(reply, false);
+      if (req.method !== 'GET' && req.method !== 'HEAD') return notFound(reply, false);
       const file = safeFile(path.join(run.dir, 'views', 'assets'), segments.slice(1).join('/'));
       return file ? sendFile(reply, file) : notFound(reply, false);
     }

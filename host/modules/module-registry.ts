@@ -17,7 +17,7 @@ import type { EventEmitter2 } from 'eventemitter2';
 import type { ModuleManifest } from '../../sdk/manifest.js';
 import type { Logger, ModuleContext, ModuleEntry, ModuleInstance } from '../../sdk/module-context.js';
 import { ModuleRouteTable } from '../http/module-routes.js';
-import { parseManifestText } from './manifest-schema.js';
+import { parseManifestText, validateManifest } from './manifest-schema.js';
 import { extractArchive } from './module-archive.js';
 import { checkMigrations, migrateModuleDown, migrateModuleUp } from './module-migrator.js';
 import { createScopedBus, type ScopedBus } from './scoped-bus.js';
@@ -251,6 +251,8 @@ export class ModuleRegistry {
     const container = this.deps.container.createChildContainer();
     let entry: ModuleEntry | null = null;
     try {
+      // Checked again: the host may have been upgraded past the module's prerequisites.host.
+      validateManifest(rec.manifest, this.deps.hostVersion);
       entry = await this.loadEntry(rec);
       await this.checkDependencies(rec.manifest);
       await migrateModuleUp(this.deps.db, uuid, entry.migrations).catch((err: unknown) => {
