@@ -4,5 +4,6 @@ import { hostOverhead } from './host-overhead.js';
 import { throughput } from './throughput.js';
 import { burst } from './burst.js';
 import { scaleOut } from './scale-out.js';
+import { memory } from './memory.js';
 
-export const benchmarks: Benchmark[] = [hostOverhead, throughput, burst, scaleOut];
+export const benchmarks: Benchmark[] = [hostOverhead, throughput, burst, memory, scaleOut];

@@ -39,7 +39,7 @@ async function main(): Promise<number> {
       for (const n of result.notes ?? []) log(`  note: ${n}`);
       results.push({ bench, result, seconds: (Date.now() - t0) / 1000 });
     } catch (err) {
-      const message = (err as Error).stack ?? String(err);
+      const message = ((err as Error).stack ?? String(err)).slice(0, 1500);
       log(`  FAILED: ${message}`);
       results.push({ bench, result: null, error: (err as Error).message, seconds: (Date.now() - t0) / 1000 });
     }

@@ -18,7 +18,7 @@ import { startWorker, type WorkerProcess } from './support/worker-process.js';
 const WEBHOOKS = 8;
 const EVENTS_PER_ROUND = 240;
 const PLAN = [1, 2, 2, 1, 1, 2];
-const DRAIN_LIMIT_MS = 120_000;
+const DRAIN_LIMIT_MS = 60_000;
 
 export const scaleOut: Benchmark = {
   id: 'scale-out',
