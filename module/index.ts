@@ -10,7 +10,7 @@ import { WebhookStore } from './webhooks/webhook-store.js';
 import { TOKENS } from './tokens.js';
 import { createRenderingPort } from './rendering/rendering-port.js';
 import { registerSettings } from './settings/register-settings.js';
-import { requeueWrites } from './settings/delivery-log-queries.js';
+import { createDelivery, readDeliverySettings } from './delivery/index.js';
 
 export { migrations };
 
@@ -20,27 +20,27 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
   const webhookStore = new WebhookStore(ctx.db, ctx.secrets, () => ctx.clock.now());
   container.register(TOKENS.webhookStore, { useValue: webhookStore });
 
-  const unsubscribe = subscribeAll({
-    bus: ctx.bus,
-    logger: ctx.logger,
-    intake: {
-      // Seam: replaced by the outbox intake (render + enqueue) in the delivery slice.
-      accept: async (event, payload) => ctx.logger.info(`webhooks: received ${event}`, { eventId: payload.eventId }),
-    },
-  });
+  // Delivery (module/delivery/): outbox intake, dispatcher, sender.
+  const delivery = createDelivery(ctx, webhookStore, await readDeliverySettings(ctx.settings, ctx.logger));
+  container.register(TOKENS.outboxStore, { useValue: delivery.outbox });
+  container.register(TOKENS.dispatcher, { useValue: delivery.dispatcher });
+  container.register(TOKENS.httpClient, { useValue: delivery.sender });
+
+  const unsubscribe = subscribeAll({ bus: ctx.bus, logger: ctx.logger, intake: delivery.intake });
 
   // Settings pages and JSON API (module/settings/).
   registerSettings(ctx, {
     store: webhookStore,
     rendering: createRenderingPort(ctx.timeZone),
-    // Seams until the delivery slice lands: its Sender answers "Send test", its outbox replays and wakes.
-    sender: { send: async () => ({ outcome: 'retry', statusCode: null, error: 'sender not wired yet', durationMs: 0 }) },
-    deliveryWrites: requeueWrites(ctx.db, () => ctx.clock.now(), () => undefined),
+    sender: delivery.sender,
+    deliveryWrites: delivery.writes,
   });
+  delivery.start();
 
   return {
     async shutdown() {
       unsubscribe();
+      await delivery.stop();
     },
   };
 }

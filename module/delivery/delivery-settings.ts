@@ -1,0 +1,39 @@
+/**
+ * Delivery tuning read from the module's settings (host_settings, scope of the module), so an
+ * operator (or a test) can shorten leases or change the retry schedule without code. Bad values
+ * are reported by key and replaced by the default: a typo must not stop deliveries.
+ */
+import type { Logger, ModuleSettings } from '../../sdk/module-context.js';
+
+export interface DeliverySettings {
+  leaseMs?: number;
+  pollMs?: number;
+  concurrency?: number;
+  timeoutMs?: number;
+  /** Retry schedule in milliseconds (the setting is in seconds). */
+  schedule?: number[];
+  retentionDays?: number;
+}
+
+const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+
+export async function readDeliverySettings(settings: ModuleSettings, logger: Logger): Promise<DeliverySettings> {
+  const out: DeliverySettings = {};
+  const num = async (key: string, set: (v: number) => void, integer = false) => {
+    const v = await settings.get<unknown>(key, undefined);
+    if (v === undefined || v === null) return;
+    if (positive(v) && (!integer || Number.isInteger(v))) set(v as number);
+    else logger.warn(`webhooks: setting ${key} ignored: expected a positive ${integer ? 'integer' : 'number'}`, { key, value: String(v) });
+  };
+  await num('delivery.leaseMs', (v) => (out.leaseMs = v));
+  await num('delivery.pollMs', (v) => (out.pollMs = v));
+  await num('delivery.concurrency', (v) => (out.concurrency = v), true);
+  await num('delivery.timeoutMs', (v) => (out.timeoutMs = v));
+  await num('delivery.retentionDays', (v) => (out.retentionDays = v));
+  const schedule = await settings.get<unknown>('delivery.retryScheduleSeconds', undefined);
+  if (schedule !== undefined && schedule !== null) {
+    if (Array.isArray(schedule) && schedule.length > 0 && schedule.every((s) => typeof s === 'number' && Number.isFinite(s) && s >= 0)) out.schedule = schedule.map((s: number) => Math.round(s * 1000));
+    else logger.warn('webhooks: setting delivery.retryScheduleSeconds ignored: expected a list of seconds such as [0, 5, 300]', { value: JSON.stringify(schedule).slice(0, 200) });
+  }
+  return out;
+}

@@ -1,0 +1,314 @@
+/**
+ * In-process workers. A pass leases free lanes (one per webhook, across every host process) and
+ * runs each: take the lane's due rows in order, pack them (coalescing) into one request, send,
+ * record the answer, and go on until the lane is empty, must wait (rate limit, retry backoff,
+ * pacing) or has had its turn. Woken at once by the intake; polls otherwise for retries and for
+ * work other processes enqueued.
+ */
+import crypto from 'node:crypto';
+import type { Clock, Logger } from '../../sdk/module-context.js';
+import { combineBodies } from '../rendering/combine-bodies.js';
+import type { Platform, Webhook } from '../webhooks/webhook.js';
+import type { LaneStore } from './lane-store.js';
+import type { AttemptRecord, OutboxStore, QueuedDelivery } from './outbox-store.js';
+import { DEFAULT_SCHEDULE_MS, nextAttemptDelay } from './retry-schedule.js';
+import type { SendOutcome, SendRequest } from './sender.js';
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface DispatcherOptions {
+  /** Lanes sent to at the same time by this process (default 4). */
+  concurrency?: number;
+  /** How often to look for due work when not woken (default 1000 ms). */
+  pollMs?: number;
+  /** Lane lease; must exceed the request timeout (default 60 s). */
+  leaseMs?: number;
+  /** Requests per lane turn before letting other lanes go first (default 20). */
+  turnRequests?: number;
+  /** Rows read per request when coalescing (default 50). */
+  packWindow?: number;
+  schedule?: readonly number[];
+  random?: () => number;
+  /** Slack-likes accept about one message per second per webhook. */
+  slackPaceMs?: number;
+  /** How long shutdown waits for requests in flight (default 5 s). */
+  shutdownGraceMs?: number;
+}
+
+export interface DispatcherDeps {
+  outbox: OutboxStore;
+  lanes: LaneStore;
+  webhooks: { get(id: number): Promise<Webhook | null>; disable(id: number, reason: string): Promise<void> };
+  send(req: SendRequest): Promise<SendOutcome>;
+  clock: Clock;
+  logger: Logger;
+  /** Told when a webhook is disabled because its target says it is gone. */
+  onWebhookDead?(webhook: Webhook, reason: string): Promise<void> | void;
+  timers?: Timers;
+  /** Identifies this worker's leases (default: random). */
+  workerId?: string;
+}
+
+const COALESCING: ReadonlySet<Platform> = new Set(['discord', 'slack', 'mattermost', 'rocketchat']);
+const SLACK_LIKE: ReadonlySet<Platform> = new Set(['slack', 'mattermost', 'rocketchat']);
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+export interface DispatcherStats {
+  requests: number;
+  delivered: number;
+  rateLimited: number;
+}
+
+export class Dispatcher {
+  readonly workerId: string;
+  readonly stats: DispatcherStats = { requests: 0, delivered: 0, rateLimited: 0 };
+  private readonly o: Required<DispatcherOptions>;
+  private readonly timers: Timers;
+  private readonly active = new Map<number, Promise<void>>();
+  private timer: unknown = null;
+  private timerAt = Infinity;
+  private passing: Promise<void> | null = null;
+  private again = false;
+  private started = false;
+  private stopping = false;
+  /** Earliest time this process knows a lane it closed opens again. */
+  private nextHint = Infinity;
+
+  constructor(
+    private readonly deps: DispatcherDeps,
+    options: DispatcherOptions = {},
+  ) {
+    this.workerId = deps.workerId ?? `w-${crypto.randomBytes(6).toString('hex')}`;
+    this.timers = deps.timers ?? realTimers;
+    this.o = {
+      concurrency: options.concurrency ?? 4,
+      pollMs: options.pollMs ?? 1000,
+      leaseMs: options.leaseMs ?? 60_000,
+      turnRequests: options.turnRequests ?? 20,
+      packWindow: options.packWindow ?? 50,
+      schedule: options.schedule ?? DEFAULT_SCHEDULE_MS,
+      random: options.random ?? Math.random,
+      slackPaceMs: options.slackPaceMs ?? 1000,
+      shutdownGraceMs: options.shutdownGraceMs ?? 5000,
+    };
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.wake();
+  }
+
+  /** Runs a pass now (or right after the current one). */
+  wake(): void {
+    if (!this.started || this.stopping) return;
+    if (this.passing) {
+      this.again = true;
+      return;
+    }
+    this.passing = this.pass()
+      .catch((err: Error) => this.deps.logger.error('webhooks: dispatcher pass failed', { error: err.message }))
+      .finally(() => {
+        this.passing = null;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        } else this.arm();
+      });
+  }
+
+  /** Tests and benchmarks: passes until nothing is due now and no lane is running. */
+  async drain(maxPasses = 10_000): Promise<void> {
+    for (let i = 0; i < maxPasses; i++) {
+      await this.pass();
+      if (this.active.size) {
+        await Promise.all(this.active.values());
+        continue;
+      }
+      const due = await this.deps.lanes.candidates(this.deps.clock.now(), 1);
+      if (due.length === 0) return;
+    }
+    throw new Error(`dispatcher.drain: still work after ${maxPasses} passes`);
+  }
+
+  /** Stop claiming, wait for requests in flight up to the grace period, give back what is left. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = null;
+    const inFlight = Promise.all([this.passing, ...this.active.values()]).then(() => true);
+    let graceTimer: unknown = null;
+    const finished = await Promise.race([
+      inFlight,
+      new Promise<boolean>((resolve) => {
+        graceTimer = realTimers.setTimeout(() => resolve(false), this.o.shutdownGraceMs);
+      }),
+    ]);
+    realTimers.clearTimeout(graceTimer);
+    try {
+      const released = await this.deps.outbox.releaseWorker(this.workerId);
+      await this.deps.lanes.releaseAll(this.workerId, this.deps.clock.now());
+      if (!finished || released) this.deps.logger.warn('webhooks: stopped with requests in flight; their deliveries are queued again', { released });
+    } catch (err) {
+      this.deps.logger.error('webhooks: could not release leases at shutdown (they expire by themselves)', { error: (err as Error).message });
+    }
+  }
+
+  private arm(): void {
+    if (this.stopping || !this.started) return;
+    const now = this.deps.clock.now();
+    const hintIn = this.nextHint === Infinity ? Infinity : Math.max(0, this.nextHint - now);
+    const ms = Math.min(this.o.pollMs, hintIn);
+    const at = now + ms;
+    if (this.timer !== null) {
+      if (at >= this.timerAt) return;
+      this.timers.clearTimeout(this.timer);
+    }
+    this.timerAt = at;
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.wake();
+    }, ms);
+  }
+
+  private async pass(): Promise<void> {
+    const free = this.o.concurrency - this.active.size;
+    if (free <= 0 || this.stopping) return;
+    const now = this.deps.clock.now();
+    if (this.nextHint <= now) this.nextHint = Infinity;
+    const candidates = await this.deps.lanes.candidates(now, free, [...this.active.keys()]);
+    const leased = await this.deps.lanes.lease(candidates, this.workerId, now, this.o.leaseMs);
+    for (const webhookId of leased) {
+      const run = this.runLane(webhookId)
+        .catch((err: Error) => this.deps.logger.error('webhooks: lane failed; its lease will expire and it will be tried again', { webhookId, error: err.message }))
+        .finally(() => {
+          this.active.delete(webhookId);
+          // A lane finished: free slot, and maybe more work.
+          if (!this.stopping && this.started) this.wake();
+        });
+      this.active.set(webhookId, run);
+    }
+  }
+
+  private hint(at: number): void {
+    if (at < this.nextHint) this.nextHint = at;
+  }
+
+  private async runLane(webhookId: number): Promise<void> {
+    const { outbox, lanes, clock } = this.deps;
+    let block: { until: number; reason: string } | undefined;
+    try {
+      const webhook = await this.deps.webhooks.get(webhookId);
+      if (!webhook || !webhook.enabled) return;
+      const coalesce = webhook.options.coalesce !== false && COALESCING.has(webhook.platform);
+      // Rows up to this id are sent one per request (a packed request was refused).
+      let singleUntil = 0;
+      for (let turn = 0; turn < this.o.turnRequests && !this.stopping; turn++) {
+        const now = clock.now();
+        const rows = await outbox.due(webhookId, now, coalesce ? this.o.packWindow : 1);
+        if (rows.length === 0) return;
+        const { packed, body } = this.pack(webhook.platform, rows, coalesce && rows[0].id > singleUntil);
+        const leaseUntil = now + this.o.leaseMs;
+        if (!(await lanes.renew(webhookId, this.workerId, leaseUntil))) {
+          this.deps.logger.warn('webhooks: lane lease lost; leaving it to its new holder', { webhookId });
+          return;
+        }
+        const ids = packed.map((r) => r.id);
+        await outbox.markSending(ids, this.workerId, leaseUntil);
+        const result = await this.deps.send({
+          webhook,
+          body,
+          query: packed[0].query,
+          // Same id on every retry of a delivery (Standard Webhooks consumers dedupe on it).
+          messageId: `msg_${webhook.id}_${packed[0].eventId}`,
+        });
+        this.stats.requests++;
+        const after = clock.now();
+        const attempt: AttemptRecord = {
+          statusCode: result.statusCode,
+          outcome: result.outcome,
+          error: result.error,
+          responseBody: result.responseBody,
+          durationMs: result.durationMs,
+        };
+        const v = result.verdict;
+        const rl = result.rateLimit;
+        if (v.kind === 'ok') {
+          await outbox.delivered(packed, packed.length > 1 ? `b_${crypto.randomBytes(8).toString('hex')}` : null, attempt);
+          this.stats.delivered += packed.length;
+          // Honour the window before hitting the limit: no request while Remaining is 0.
+          if (rl.remaining === 0 && rl.resetAfterMs !== null) block = { until: after + rl.resetAfterMs, reason: 'rate_limit_window' };
+          else if (SLACK_LIKE.has(webhook.platform) && this.o.slackPaceMs > 0) block = { until: after + this.o.slackPaceMs, reason: 'pacing' };
+          if (block) return;
+          continue;
+        }
+        if (v.kind === 'rate_limited') {
+          this.stats.rateLimited++;
+          // A wait, not a failed attempt: the rows keep their place and their attempt count.
+          await outbox.requeue(packed, attempt, { counted: false });
+          block = { until: after + v.waitMs, reason: 'rate_limited' };
+          if (v.global) await lanes.blockPlatform(webhook.platform, block.until, 'rate_limited_global');
+          this.deps.logger.info('webhooks: rate limited', { webhookId, waitMs: v.waitMs, global: v.global });
+          return;
+        }
+        if (v.kind === 'retry') {
+          const updates = packed.map((row) => {
+            const delay = nextAttemptDelay({ attempt: row.attempts + 1, schedule: this.o.schedule, random: this.o.random, retryAfterMs: rl.retryAfterMs });
+            return { row, nextAt: delay === null ? null : after + delay };
+          });
+          await outbox.failed(updates, attempt, `gave up after ${packed[0].attempts + 1} attempts: ${v.reason}`);
+          const waits = updates.map((u) => u.nextAt).filter((x): x is number => x !== null);
+          // Keep the order: later rows wait behind the failed one instead of overtaking it.
+          if (waits.length) {
+            block = { until: Math.min(...waits), reason: 'retry_backoff' };
+            return;
+          }
+          continue;
+        }
+        if (v.kind === 'dead_request') {
+          if (packed.length > 1) {
+            // One of the packed messages may be the bad one: send them one by one.
+            singleUntil = packed[packed.length - 1].id;
+            await outbox.requeue(packed, null, { counted: false });
+            continue;
+          }
+          await outbox.dead(packed, attempt);
+          this.deps.logger.warn('webhooks: delivery refused by the platform', { webhookId, deliveryId: packed[0].id, status: result.statusCode, error: v.reason });
+          continue;
+        }
+        // dead_webhook: stop sending, keep the queue paused, tell the admin.
+        await outbox.requeue(packed, attempt, { counted: true });
+        await this.deps.webhooks.disable(webhookId, v.reason);
+        this.deps.logger.warn('webhooks: webhook disabled: its target says it is gone', { webhookId, urlHint: webhook.urlHint, reason: v.reason });
+        try {
+          await this.deps.onWebhookDead?.(webhook, v.reason);
+        } catch (err) {
+          this.deps.logger.error('webhooks: could not notify about a disabled webhook', { webhookId, error: (err as Error).message });
+        }
+        return;
+      }
+    } finally {
+      if (block) this.hint(block.until);
+      await lanes.release(webhookId, this.workerId, clock.now(), block);
+    }
+  }
+
+  private pack(platform: Platform, rows: QueuedDelivery[], coalesce: boolean): { packed: QueuedDelivery[]; body: QueuedDelivery['body'] } {
+    if (!coalesce || rows.length === 1) return { packed: [rows[0]], body: rows[0].body };
+    // Only rows going to the same URL (same thread) can share a request.
+    const q = JSON.stringify(rows[0].query ?? null);
+    let same = 1;
+    while (same < rows.length && JSON.stringify(rows[same].query ?? null) === q) same++;
+    const [first] = combineBodies(platform, rows.slice(0, same).map((r) => r.body));
+    return { packed: rows.slice(0, first.count), body: first.body };
+  }
+}

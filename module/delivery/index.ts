@@ -1,0 +1,124 @@
+/**
+ * Public API of the delivery slice, and `createDelivery`, which builds it for a module context:
+ * the intake (subscriber -> outbox), the dispatcher (outbox -> HTTP), the sender (also "Send
+ * test"), and the admin's writes (replay, retry all).
+ */
+import type { ModuleContext } from '../../sdk/module-context.js';
+import type { DeliveryWrites } from '../settings/delivery-log-queries.js';
+import type { WebhookStore } from '../webhooks/webhook-store.js';
+import { Dispatcher, type DispatcherOptions, type Timers } from './dispatcher.js';
+import { LaneStore } from './lane-store.js';
+import { OutboxIntake } from './outbox-intake.js';
+import { OutboxStore } from './outbox-store.js';
+import { Sender } from './sender.js';
+
+export { matchesFilters } from './webhook-filter.js';
+export { nextAttemptDelay, DEFAULT_SCHEDULE_MS, parseSchedule } from './retry-schedule.js';
+export { classifyResponse, classifyNetworkError, readRateLimit, type Verdict, type RateLimitInfo } from './classify-response.js';
+export { Sender, targetUrl, type SendOutcome, type SendRequest } from './sender.js';
+export { OutboxStore, idempotencyKey, type NewDelivery, type QueuedDelivery } from './outbox-store.js';
+export { LaneStore } from './lane-store.js';
+export { OutboxIntake } from './outbox-intake.js';
+export { Dispatcher, type DispatcherOptions } from './dispatcher.js';
+
+export { readDeliverySettings, type DeliverySettings } from './delivery-settings.js';
+
+export interface DeliveryOptions extends DispatcherOptions {
+  /** Request timeout (default 10 s). */
+  timeoutMs?: number;
+  /** Delivered and dead rows older than this are pruned (default 30 days). */
+  retentionDays?: number;
+  /** How often retention runs (default every 6 h). */
+  pruneEveryMs?: number;
+  timers?: Timers;
+  workerId?: string;
+}
+
+export interface Delivery {
+  intake: OutboxIntake;
+  dispatcher: Dispatcher;
+  sender: Sender;
+  outbox: OutboxStore;
+  lanes: LaneStore;
+  writes: DeliveryWrites;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, options: DeliveryOptions = {}): Delivery {
+  const now = () => ctx.clock.now();
+  const outbox = new OutboxStore(ctx.db, now);
+  const lanes = new LaneStore(ctx.db);
+  const sender = new Sender({ network: ctx.network, timeoutMs: options.timeoutMs, now });
+  const dispatcher = new Dispatcher(
+    {
+      outbox,
+      lanes,
+      webhooks,
+      send: (req) => sender.deliver(req),
+      clock: ctx.clock,
+      logger: ctx.logger,
+      timers: options.timers,
+      workerId: options.workerId,
+      onWebhookDead: (webhook, reason) =>
+        ctx.notifications.notify({
+          level: 'error',
+          title: ctx.i18n.t('delivery.disabled.title', { name: webhook.name }),
+          body: ctx.i18n.t('delivery.disabled.body', { name: webhook.name, reason }),
+          href: `${ctx.admin.basePath}/webhooks/${webhook.id}/edit`,
+        }),
+    },
+    options,
+  );
+  const intake = new OutboxIntake({
+    listeningTo: (event) => webhooks.listeningTo(event),
+    enqueue: (items) => outbox.enqueue(items),
+    wake: () => dispatcher.wake(),
+    logger: ctx.logger,
+    locale: () => ctx.i18n.locale,
+    timeZone: ctx.timeZone,
+    timers: options.timers,
+  });
+  const writes: DeliveryWrites = {
+    async replay(id) {
+      const ok = (await outbox.replay(id)) !== null;
+      if (ok) dispatcher.wake();
+      return ok;
+    },
+    async retryAllFailed(webhookId) {
+      const n = await outbox.retryAllFailed(webhookId);
+      if (n > 0) dispatcher.wake();
+      return n;
+    },
+  };
+  const timers = options.timers ?? { setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+  let pruneTimer: unknown = null;
+  const retentionDays = options.retentionDays ?? 30;
+  const prune = () => {
+    outbox
+      .prune(retentionDays)
+      .then((n) => n > 0 && ctx.logger.info('webhooks: old deliveries pruned', { count: n, retentionDays }))
+      .catch((err: Error) => ctx.logger.warn('webhooks: pruning old deliveries failed', { error: err.message }))
+      .finally(() => {
+        if (pruneTimer !== null) pruneTimer = timers.setTimeout(prune, options.pruneEveryMs ?? 6 * 3_600_000);
+      });
+  };
+  return {
+    intake,
+    dispatcher,
+    sender,
+    outbox,
+    lanes,
+    writes,
+    start() {
+      dispatcher.start();
+      pruneTimer = timers.setTimeout(prune, 60_000);
+    },
+    async stop() {
+      if (pruneTimer !== null) timers.clearTimeout(pruneTimer);
+      pruneTimer = null;
+      await intake.stop();
+      await dispatcher.stop();
+    },
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * wh_deliveries and wh_attempts: the outbox's rows through their life (pending -> sending ->
+ * delivered | failed | dead). The row is the truth: a crash leaves a row `sending` with an
+ * expired lease, and the next lane holder sends it again. Times are epoch ms; PostgreSQL
+ * returns BIGINT as strings, hence Number() everywhere.
+ */
+import type { Knex } from 'knex';
+import type { EventName } from '../../sdk/events.js';
+import type { MessageBody } from '../rendering/types.js';
+import { dueCondition, LaneStore } from './lane-store.js';
+
+const DELIVERIES = 'wh_deliveries';
+const ATTEMPTS = 'wh_attempts';
+
+export interface NewDelivery {
+  webhookId: number;
+  event: EventName;
+  eventId: string;
+  body: MessageBody;
+  query?: Record<string, string> | null;
+}
+
+export interface QueuedDelivery {
+  id: number;
+  webhookId: number;
+  eventId: string;
+  body: MessageBody;
+  query: Record<string, string> | null;
+  attempts: number;
+}
+
+export interface AttemptRecord {
+  statusCode: number | null;
+  outcome: 'ok' | 'retry' | 'rate_limited' | 'dead';
+  error: string | null;
+  responseBody: string | null;
+  durationMs: number;
+}
+
+export const idempotencyKey = (webhookId: number, eventId: string) => `${webhookId}:${eventId}`;
+
+export class OutboxStore {
+  private readonly lanes: LaneStore;
+  constructor(
+    private readonly db: Knex,
+    private readonly now: () => number,
+  ) {
+    this.lanes = new LaneStore(db);
+  }
+
+  /** One transaction: every row of the event, and the lanes they go through. Duplicates are ignored. */
+  async enqueue(items: NewDelivery[]): Promise<void> {
+    if (items.length === 0) return;
+    const at = this.now();
+    await this.db.transaction(async (trx) => {
+      await this.lanes.ensure(trx, items.map((i) => i.webhookId), at);
+      const rows = items.map((i) => ({
+        webhook_id: i.webhookId,
+        event_name: i.event,
+        event_id: i.eventId,
+        idempotency_key: idempotencyKey(i.webhookId, i.eventId),
+        status: 'pending',
+        body: JSON.stringify(i.body),
+        query: i.query && Object.keys(i.query).length ? JSON.stringify(i.query) : null,
+        attempts: 0,
+        next_attempt_at: at,
+        created_at: at,
+        updated_at: at,
+      }));
+      await trx(DELIVERIES).insert(rows).onConflict('idempotency_key').ignore();
+    });
+  }
+
+  /** The lane's due rows, oldest first. Call only while holding the lane. */
+  async due(webhookId: number, now: number, limit: number): Promise<QueuedDelivery[]> {
+    const rows: { id: number | string; webhook_id: number | string; event_id: string; body: string; query: string | null; attempts: number | string }[] =
+      await dueCondition(this.db(DELIVERIES).select('id', 'webhook_id', 'event_id', 'body', 'query', 'attempts').where('webhook_id', webhookId), now)
+        .orderBy('id', 'asc')
+        .limit(limit);
+    return rows.map((r) => ({
+      id: Number(r.id),
+      webhookId: Number(r.webhook_id),
+      eventId: r.event_id,
+      body: JSON.parse(r.body) as MessageBody,
+      query: r.query ? (JSON.parse(r.query) as Record<string, string>) : null,
+      attempts: Number(r.attempts),
+    }));
+  }
+
+  async markSending(ids: number[], worker: string, lockedUntil: number): Promise<void> {
+    await this.db(DELIVERIES).whereIn('id', ids).update({ status: 'sending', locked_by: worker, locked_until: lockedUntil, updated_at: this.now() });
+  }
+
+  /** Success: every packed row delivered, sharing the batch id; one attempt row each. */
+  async delivered(rows: QueuedDelivery[], batchId: string | null, attempt: AttemptRecord): Promise<void> {
+    const at = this.now();
+    await this.db.transaction(async (trx) => {
+      await trx(DELIVERIES)
+        .whereIn('id', rows.map((r) => r.id))
+        .update({
+          status: 'delivered',
+          batch_id: batchId,
+          attempts: trx.raw('attempts + 1'),
+          delivered_at: at,
+          locked_by: null,
+          locked_until: null,
+          last_error: null,
+          last_status_code: attempt.statusCode,
+          updated_at: at,
+        });
+      await this.insertAttempts(trx, rows, attempt, at);
+    });
+  }
+
+  /** A try that failed: each row gets its own next time (or dies when `nextAt` is null). */
+  async failed(updates: { row: QueuedDelivery; nextAt: number | null }[], attempt: AttemptRecord, deadReason: string): Promise<void> {
+    const at = this.now();
+    await this.db.transaction(async (trx) => {
+      for (const { row, nextAt } of updates) {
+        await trx(DELIVERIES)
+          .where('id', row.id)
+          .update({
+            status: nextAt === null ? 'dead' : 'failed',
+            attempts: row.attempts + 1,
+            next_attempt_at: nextAt ?? at,
+            locked_by: null,
+            locked_until: null,
+            last_error: nextAt === null ? deadReason : attempt.error,
+            last_status_code: attempt.statusCode,
+            updated_at: at,
+          });
+      }
+      await this.insertAttempts(trx, updates.map((u) => u.row), attempt, at);
+    });
+  }
+
+  /** This body will never be accepted: dead at once, with the platform's message. */
+  async dead(rows: QueuedDelivery[], attempt: AttemptRecord): Promise<void> {
+    await this.failed(rows.map((row) => ({ row, nextAt: null })), attempt, attempt.error ?? 'rejected');
+  }
+
+  /**
+   * Back to `pending` without losing anything: a 429 (not a counted attempt), a dead webhook
+   * (the row waits for re-enable; the try is counted), a batch to resend one by one, shutdown.
+   */
+  async requeue(rows: QueuedDelivery[], attempt: AttemptRecord | null, opts: { counted: boolean; nextAt?: number }): Promise<void> {
+    const at = this.now();
+    await this.db.transaction(async (trx) => {
+      const changes: Record<string, unknown> = { status: 'pending', locked_by: null, locked_until: null, next_attempt_at: opts.nextAt ?? at, updated_at: at };
+      if (opts.counted) changes.attempts = trx.raw('attempts + 1');
+      if (attempt && attempt.outcome !== 'rate_limited') {
+        changes.last_error = attempt.error;
+        changes.last_status_code = attempt.statusCode;
+      }
+      await trx(DELIVERIES).whereIn('id', rows.map((r) => r.id)).update(changes);
+      if (attempt) await this.insertAttempts(trx, rows, attempt, at);
+    });
+  }
+
+  /** Shutdown: rows this worker marked `sending` go back to the queue at once. */
+  async releaseWorker(worker: string): Promise<number> {
+    return this.db(DELIVERIES)
+      .where({ status: 'sending', locked_by: worker })
+      .update({ status: 'pending', locked_by: null, locked_until: null, updated_at: this.now() });
+  }
+
+  /** Admin: queue one delivery again now (any status but `sending`). */
+  async replay(id: number): Promise<{ webhookId: number } | null> {
+    const row = await this.db(DELIVERIES).select('webhook_id').where({ id }).first();
+    if (!row) return null;
+    const at = this.now();
+    const n = await this.db(DELIVERIES)
+      .where({ id })
+      .whereNot('status', 'sending')
+      .update({ status: 'pending', next_attempt_at: at, locked_by: null, locked_until: null, updated_at: at });
+    if (n === 0) return null;
+    await this.lanes.unblock(Number(row.webhook_id));
+    return { webhookId: Number(row.webhook_id) };
+  }
+
+  /** Admin: a webhook's failed and dead deliveries, queued again now; returns how many. */
+  async retryAllFailed(webhookId: number): Promise<number> {
+    const at = this.now();
+    const n = await this.db(DELIVERIES)
+      .where({ webhook_id: webhookId })
+      .whereIn('status', ['failed', 'dead'])
+      .update({ status: 'pending', next_attempt_at: at, locked_by: null, locked_until: null, updated_at: at });
+    if (n > 0) await this.lanes.unblock(webhookId);
+    return n;
+  }
+
+  /** Retention: delivered and dead rows (and their attempts) older than `days` are deleted. */
+  async prune(olderThanDays: number): Promise<number> {
+    if (!(olderThanDays > 0)) throw new RangeError(`prune: olderThanDays must be > 0, got ${olderThanDays}`);
+    const before = this.now() - olderThanDays * 86_400_000;
+    const old = this.db(DELIVERIES).select('id').whereIn('status', ['delivered', 'dead']).where('updated_at', '<', before);
+    // MySQL cannot delete from a table it selects from in a subquery: read the ids first, in chunks.
+    let total = 0;
+    for (;;) {
+      const ids = (await old.clone().limit(500)).map((r: { id: number | string }) => Number(r.id));
+      if (ids.length === 0) return total;
+      await this.db(ATTEMPTS).whereIn('delivery_id', ids).delete();
+      total += await this.db(DELIVERIES).whereIn('id', ids).delete();
+    }
+  }
+
+  private async insertAttempts(trx: Knex.Transaction, rows: QueuedDelivery[], a: AttemptRecord, at: number): Promise<void> {
+    if (rows.length === 0) return;
+    await trx(ATTEMPTS).insert(
+      rows.map((r) => ({
+        delivery_id: r.id,
+        attempted_at: at,
+        status_code: a.statusCode,
+        outcome: a.outcome,
+        error: a.error,
+        response_body: a.responseBody,
+        duration_ms: Math.max(0, Math.round(a.durationMs)),
+      })),
+    );
+  }
+}

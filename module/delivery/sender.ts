@@ -1,0 +1,162 @@
+/**
+ * The one place that makes HTTP requests to webhook targets. got with its own retries off (the
+ * outbox owns retries), redirects not followed, a request timeout, an agent that refuses private,
+ * loopback and link-local addresses unless the host allows them, and the response body read up
+ * to 4 KB at most. Never throws: every answer or failure comes back classified. Never puts the
+ * URL in an error: targets are credentials.
+ */
+import { got, type Got } from 'got';
+import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent, type RequestFilteringAgentOptions } from 'request-filtering-agent';
+import type { NetworkPolicy } from '../../sdk/module-context.js';
+import { signStandardWebhook } from '../rendering/sign-standard-webhook.js';
+import type { MessageBody } from '../rendering/types.js';
+import type { SendResult, TestSender } from '../settings/ports.js';
+import type { Webhook } from '../webhooks/webhook.js';
+import { classifyNetworkError, classifyResponse, type Classified, type RateLimitInfo, type Verdict } from './classify-response.js';
+
+export const RESPONSE_BODY_CAP = 4096;
+
+export interface SendRequest {
+  webhook: Pick<Webhook, 'platform' | 'url' | 'signingSecret'>;
+  body: MessageBody;
+  /** Extra query parameters (Discord thread_id). */
+  query?: Record<string, string> | null;
+  /** Standard Webhooks message id: the same on every retry of one delivery. */
+  messageId: string;
+}
+
+export interface SendOutcome extends SendResult {
+  verdict: Verdict;
+  rateLimit: RateLimitInfo;
+  /** At most RESPONSE_BODY_CAP bytes of the answer. */
+  responseBody: string | null;
+}
+
+export interface SenderOptions {
+  network: NetworkPolicy;
+  /** Whole-request timeout (default 10 s). */
+  timeoutMs?: number;
+  now?: () => number;
+  userAgent?: string;
+}
+
+/** Loopback only (127/8, ::1) when allowed; private and link-local need allowPrivate. */
+export function agentOptions(network: NetworkPolicy): RequestFilteringAgentOptions {
+  return {
+    allowPrivateIPAddress: network.allowPrivate,
+    allowMetaIPAddress: false,
+    allowIPAddressList: network.allowLoopback ? ['127.0.0.0/8', '::1/128'] : [],
+  };
+}
+
+/** The URL a request goes to: Discord waits for the message (so errors come back), plus the renderer's query. */
+export function targetUrl(webhook: Pick<Webhook, 'platform' | 'url'>, query?: Record<string, string> | null): URL {
+  const url = new URL(webhook.url);
+  if (webhook.platform === 'discord') url.searchParams.set('wait', 'true');
+  for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
+  return url;
+}
+
+export class Sender implements TestSender {
+  private readonly http: Got;
+  private readonly now: () => number;
+
+  constructor(opts: SenderOptions) {
+    this.now = opts.now ?? (() => Date.now());
+    const filter = agentOptions(opts.network);
+    this.http = got.extend({
+      timeout: { request: opts.timeoutMs ?? 10_000 },
+      retry: { limit: 0 },
+      followRedirect: false,
+      throwHttpErrors: false,
+      agent: { http: new RequestFilteringHttpAgent({ keepAlive: true, ...filter }), https: new RequestFilteringHttpsAgent({ keepAlive: true, ...filter }) },
+      headers: { 'user-agent': opts.userAgent ?? 'clientx-webhooks/1.0', 'content-type': 'application/json' },
+    });
+  }
+
+  /** "Send test" on the settings page: one request now, classified. */
+  async send(webhook: Webhook, body: MessageBody): Promise<SendResult> {
+    const { verdict, rateLimit, responseBody, ...result } = await this.deliver({ webhook, body, messageId: `msg_test_${this.now().toString(36)}` });
+    void verdict;
+    void rateLimit;
+    void responseBody;
+    return result;
+  }
+
+  async deliver(req: SendRequest): Promise<SendOutcome> {
+    const started = performance.now();
+    let url: URL;
+    try {
+      url = targetUrl(req.webhook, req.query);
+    } catch {
+      return this.outcome(classifyNetworkError({ code: 'EINVALIDURL', message: 'the webhook URL is not a valid URL' }), null, null, started);
+    }
+    const text = JSON.stringify(req.body);
+    const headers: Record<string, string> = {};
+    if (req.webhook.platform === 'json' && req.webhook.signingSecret) {
+      Object.assign(headers, signStandardWebhook(req.webhook.signingSecret, req.messageId, Math.floor(this.now() / 1000), text));
+    }
+    try {
+      const answer = await this.post(url, text, headers);
+      return this.outcome(classifyResponse(req.webhook.platform, answer, this.now()), answer.status, answer.body, started);
+    } catch (err) {
+      return this.outcome(classifyNetworkError(err as Error & { code?: string }), null, null, started);
+    }
+  }
+
+  /** Streams the answer so a huge body is cut at the cap instead of being buffered whole. */
+  private post(url: URL, body: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+    return new Promise((resolve, reject) => {
+      const stream = this.http.stream.post(url, { body, headers });
+      let status = 0;
+      let resHeaders: Record<string, string | string[] | undefined> = {};
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        resolve({ status, headers: resHeaders, body: Buffer.concat(chunks).toString('utf8').slice(0, RESPONSE_BODY_CAP) });
+      };
+      stream.on('response', (res: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
+        status = res.statusCode;
+        resHeaders = res.headers;
+      });
+      stream.on('data', (chunk: Buffer) => {
+        if (done) return;
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size >= RESPONSE_BODY_CAP) {
+          finish();
+          stream.destroy();
+        }
+      });
+      stream.on('end', finish);
+      stream.on('error', (err: Error) => {
+        if (done) return;
+        // An answer whose status arrived but whose body broke off is still an answer.
+        if (status > 0 && chunks.length > 0) return finish();
+        done = true;
+        reject(err);
+      });
+      // A stream must be read for 'response' to fire; data handler above consumes it.
+    });
+  }
+
+  private outcome(c: Classified, status: number | null, body: string | null, started: number): SendOutcome {
+    const v = c.verdict;
+    const outcome: SendResult['outcome'] = v.kind === 'ok' ? 'ok' : v.kind === 'rate_limited' ? 'rate_limited' : v.kind === 'retry' ? 'retry' : 'dead';
+    const error = v.kind === 'ok' ? null : v.kind === 'rate_limited' ? `rate limited (${v.waitMs} ms)` : v.reason;
+    const platformCode = v.kind === 'dead_request' || v.kind === 'dead_webhook' ? v.platformCode : null;
+    return {
+      outcome,
+      statusCode: status,
+      error,
+      platformCode,
+      durationMs: Math.round(performance.now() - started),
+      verdict: v,
+      rateLimit: c.rateLimit,
+      responseBody: body,
+    };
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Delivery without the host: a throw-away database with the module's migrations, the real
+ * WebhookStore, outbox, lanes, sender and dispatcher, a context with a settable clock, fake
+ * timers (tests drive passes with dispatcher.drain()) and recorded notifications.
+ */
+import type { Knex } from 'knex';
+import { migrations } from '../../migrations/index.js';
+import { createSecrets } from '../../host/security/secrets.js';
+import type { Logger, ModuleContext, HostNotification } from '../../sdk/module-context.js';
+import type { EventName } from '../../sdk/events.js';
+import { sampleEvent } from '../../sdk/sample-events.js';
+import { WebhookStore, type NewWebhook } from '../../module/webhooks/webhook-store.js';
+import { createDelivery, type Delivery, type DeliveryOptions } from '../../module/delivery/index.js';
+import type { TestDatabase } from '../support/databases.js';
+
+export class TestClock {
+  constructor(public t = Date.UTC(2026, 10, 29, 9, 0, 0)) {}
+  now = () => this.t;
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+export interface LogEntry {
+  level: string;
+  msg: string;
+  fields?: Record<string, unknown>;
+}
+
+export function recordingLogger(): Logger & { entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
+  const log = (level: string) => (msg: string, fields?: Record<string, unknown>) => void entries.push({ level, msg, fields });
+  return { entries, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}
+
+/** Timers that never fire by themselves: the test calls drain(). */
+export const manualTimers = { setTimeout: () => ({}), clearTimeout: () => undefined };
+
+export async function migrate(knex: Knex): Promise<void> {
+  for (const m of migrations) await m.up(knex);
+}
+
+export interface Kit {
+  db: Knex;
+  clock: { now(): number };
+  logger: ReturnType<typeof recordingLogger>;
+  notifications: HostNotification[];
+  store: WebhookStore;
+  delivery: Delivery;
+  ctx: ModuleContext;
+  addWebhook(input: Partial<NewWebhook> & { url: string }): Promise<number>;
+  emit<K extends EventName>(event: K, seq: number, patch?: (p: ReturnType<typeof sampleEvent<K>>) => void): Promise<void>;
+  rows(webhookId?: number): Promise<{ id: number; status: string; attempts: number; last_error: string | null; batch_id: string | null; event_id: string; next_attempt_at: number }[]>;
+}
+
+export async function makeKit(db: TestDatabase, opts: { clock?: { now(): number }; delivery?: DeliveryOptions; allowLoopback?: boolean } = {}): Promise<Kit> {
+  const clock = opts.clock ?? { now: () => Date.now() };
+  const logger = recordingLogger();
+  const notifications: HostNotification[] = [];
+  const secrets = createSecrets('delivery-test-key-'.padEnd(40, 'x'));
+  const store = new WebhookStore(db.knex, secrets, () => clock.now());
+  const ctx = {
+    db: db.knex,
+    clock,
+    logger,
+    timeZone: 'Europe/Paris',
+    i18n: { locale: 'fr', t: (key: string, vars?: Record<string, string | number>) => `${key} ${JSON.stringify(vars ?? {})}` },
+    network: { allowLoopback: opts.allowLoopback ?? true, allowPrivate: false },
+    notifications: { notify: async (n: HostNotification) => void notifications.push(n) },
+    admin: { basePath: '/admin/modules/webhooks' },
+  } as unknown as ModuleContext;
+  const delivery = createDelivery(ctx, store, { timers: manualTimers, random: () => 0.5, timeoutMs: 2000, ...opts.delivery });
+  return {
+    db: db.knex,
+    clock,
+    logger,
+    notifications,
+    store,
+    delivery,
+    ctx,
+    async addWebhook(input) {
+      const w = await store.create({ name: 'Test', platform: 'discord', events: ['order.paid', 'ticket.submit', 'ticket.reply', 'ticket.close'], templates: {}, ...input });
+      return w.id;
+    },
+    async emit(event, seq, patch) {
+      const payload = sampleEvent(event, { seq });
+      (payload as { eventId: string }).eventId = `evt_${seq}`;
+      patch?.(payload);
+      await delivery.intake.accept(event, payload);
+    },
+    async rows(webhookId) {
+      const q = db.knex('wh_deliveries').select('id', 'status', 'attempts', 'last_error', 'batch_id', 'event_id', 'next_attempt_at').orderBy('id');
+      if (webhookId !== undefined) q.where('webhook_id', webhookId);
+      const rows = await q;
+      return rows.map((r: Record<string, unknown>) => ({ ...r, id: Number(r.id), attempts: Number(r.attempts), next_attempt_at: Number(r.next_attempt_at) })) as never;
+    },
+  };
+}
