@@ -25,7 +25,7 @@ const APP_KEY = 'e2e-app-key-'.padEnd(40, 'x');
 async function until<T>(
   what: string,
   probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
-  limitMs = 20_000,
+  limitMs = 60_000,
 ): Promise<T> {
   const deadline = Date.now() + limitMs;
   for (;;) {
