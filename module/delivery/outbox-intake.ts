@@ -40,7 +40,7 @@ export class OutboxIntake implements EventIntake {
 
   /** Events waiting in memory for the database (for the settings page and tests). */
   get buffered(): number {
-    return this.buffer.length;
+    return this.buffer.length + this.pendingEvents.length;
   }
 
   async accept<K extends EventName>(event: K, payload: EventMap[K]): Promise<void> {

@@ -1,0 +1,116 @@
+/**
+ * The intake never loses an event and never throws into the host: when the database refuses
+ * the write, the rendered deliveries wait in memory and are written later, in order.
+ */
+import { EventEmitter2 } from 'eventemitter2';
+import { sampleEvent } from '../../../sdk/sample-events.js';
+import { OutboxIntake, type IntakeDeps } from '../../../module/delivery/outbox-intake.js';
+import type { NewDelivery } from '../../../module/delivery/outbox-store.js';
+import { subscribeAll } from '../../../module/subscribers/index.js';
+import { defaultFilters, defaultOptions, type Webhook } from '../../../module/webhooks/webhook.js';
+
+const webhook = (id: number, patch: Partial<Webhook> = {}): Webhook => ({
+  id,
+  name: `W${id}`,
+  url: `https://discord.com/api/webhooks/${id}/secret`,
+  urlHint: 'hint',
+  platform: 'discord',
+  events: ['order.paid', 'ticket.submit'],
+  templates: {},
+  options: defaultOptions(),
+  filters: defaultFilters(),
+  signingSecret: null,
+  enabled: true,
+  disabledReason: null,
+  disabledAt: null,
+  createdAt: 0,
+  updatedAt: 0,
+  ...patch,
+});
+
+function setup(hooks: Webhook[]) {
+  const written: NewDelivery[][] = [];
+  let failures = 0;
+  let wakes = 0;
+  const timers: { fn: () => void; ms: number }[] = [];
+  const logs: { level: string; msg: string }[] = [];
+  const log = (level: string) => (msg: string) => void logs.push({ level, msg });
+  const deps: IntakeDeps = {
+    listeningTo: async (event) => hooks.filter((h) => h.events.includes(event)),
+    enqueue: async (items) => {
+      if (failures > 0) {
+        failures--;
+        throw new Error('SQLITE_BUSY: database is locked');
+      }
+      written.push(items);
+    },
+    wake: () => void wakes++,
+    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
+    locale: () => 'en',
+    timeZone: 'UTC',
+    timers: { setTimeout: (fn, ms) => timers.push({ fn, ms }), clearTimeout: () => undefined },
+  };
+  return { deps, intake: new OutboxIntake(deps), written, timers, logs, fail: (n: number) => (failures = n), wakes: () => wakes };
+}
+
+describe('OutboxIntake', () => {
+  it('renders one delivery per matching webhook, in one write, and wakes the dispatcher', async () => {
+    const t = setup([webhook(1), webhook(2, { filters: { ...defaultFilters(), minOrderTotal: 1e9 } }), webhook(3, { platform: 'slack' })]);
+    await t.intake.accept('order.paid', sampleEvent('order.paid', { seq: 5 }));
+    expect(t.written).toHaveLength(1);
+    expect(t.written[0].map((d) => d.webhookId)).toEqual([1, 3]);
+    expect(typeof t.written[0][0].body.content).toBe('string');
+    expect(typeof t.written[0][1].body.text).toBe('string');
+    expect(t.wakes()).toBe(1);
+  });
+
+  it('writes nothing for an event no webhook wants', async () => {
+    const t = setup([webhook(1, { events: ['ticket.close'] })]);
+    await t.intake.accept('order.paid', sampleEvent('order.paid'));
+    expect(t.written).toHaveLength(0);
+  });
+
+  it('keeps deliveries in memory while the database refuses them, then writes them with backoff', async () => {
+    const t = setup([webhook(1)]);
+    t.fail(3);
+    await expect(t.intake.accept('order.paid', sampleEvent('order.paid', { seq: 1 }))).resolves.toBeUndefined();
+    await t.intake.accept('ticket.submit', sampleEvent('ticket.submit', { seq: 2 }));
+    expect(t.intake.buffered).toBe(2);
+    expect(t.logs.filter((l) => l.level === 'error')).toHaveLength(2);
+    expect(t.timers).toHaveLength(1);
+    t.timers.shift()!.fn();
+    await new Promise((r) => setImmediate(r));
+    expect(t.intake.buffered).toBe(2);
+    // Backed off: the next wait is longer.
+    expect(t.timers[0].ms).toBe(1000);
+    t.timers.shift()!.fn();
+    await new Promise((r) => setImmediate(r));
+    expect(t.intake.buffered).toBe(0);
+    expect(t.written.map((w) => w[0].event)).toEqual(['order.paid', 'ticket.submit']);
+  });
+
+  it('drops past the buffer bound, and says so', async () => {
+    const t = setup([webhook(1)]);
+    const intake = new OutboxIntake({ ...t.deps, bufferLimit: 1 });
+    t.fail(10);
+    await intake.accept('order.paid', sampleEvent('order.paid', { seq: 1 }));
+    await intake.accept('order.paid', sampleEvent('order.paid', { seq: 2 }));
+    expect(intake.buffered).toBe(1);
+    expect(t.logs.some((l) => l.msg === 'webhooks: memory buffer full; event dropped')).toBe(true);
+  });
+
+  it('never throws into the host bus, even when reading webhooks fails', async () => {
+    const t = setup([]);
+    const intake = new OutboxIntake({
+      ...t.deps,
+      listeningTo: async () => {
+        throw new Error('connection refused');
+      },
+    });
+    const bus = new EventEmitter2({ wildcard: true, delimiter: '.' });
+    const unsubscribe = subscribeAll({ bus, intake, logger: { debug() {}, info() {}, warn() {}, error() {} } });
+    await expect(bus.emitAsync('order.paid', sampleEvent('order.paid'))).resolves.toBeDefined();
+    expect(intake.buffered).toBe(1);
+    unsubscribe();
+  });
+});
