@@ -78,6 +78,8 @@ export class Dispatcher {
   private again = false;
   private started = false;
   private stopping = false;
+  /** Set once shutdown gave this worker's rows back: late answers must not overwrite them. */
+  private released = false;
   /** Earliest time this process knows a lane it closed opens again. */
   private nextHint = Infinity;
 
@@ -154,6 +156,7 @@ export class Dispatcher {
     ]);
     realTimers.clearTimeout(graceTimer);
     try {
+      this.released = true;
       const released = await this.deps.outbox.releaseWorker(this.workerId);
       await this.deps.lanes.releaseAll(this.workerId, this.deps.clock.now());
       if (!finished || released) this.deps.logger.warn('webhooks: stopped with requests in flight; their deliveries are queued again', { released });
@@ -242,6 +245,8 @@ export class Dispatcher {
         };
         const v = result.verdict;
         const rl = result.rateLimit;
+        // After shutdown released the rows, only a success is worth writing (it saves a resend).
+        if (this.released && v.kind !== 'ok') return;
         if (v.kind === 'ok') {
           await outbox.delivered(packed, packed.length > 1 ? `b_${crypto.randomBytes(8).toString('hex')}` : null, attempt);
           this.stats.delivered += packed.length;

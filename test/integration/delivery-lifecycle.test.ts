@@ -1,0 +1,132 @@
+/**
+ * The outbox's lifecycle on every database: graceful shutdown with a target that hangs, a dead
+ * worker's lease taken over, admin replay and retry-all, a refused packed request resent one by
+ * one, and retention.
+ */
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/databases.js';
+import { DiscordSink } from '../support/discord-sink.js';
+import { waitUntil } from '../faults/wait-until.js';
+import { makeKit, migrate, TestClock } from './delivery-harness.js';
+
+const invalidBody = {
+  kind: 'status' as const,
+  status: 400,
+  body: { code: 50035, message: 'Invalid Form Body', errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } },
+};
+
+describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
+  let db: TestDatabase;
+  let sink: DiscordSink;
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    await migrate(db.knex);
+    sink = await new DiscordSink({ limit: 1000, windowMs: 1000 }).start();
+  });
+  afterAll(async () => {
+    await sink?.close();
+    await new Promise((r) => setTimeout(r, 50));
+    await db?.destroy();
+  });
+
+  it('shutdown stops claiming, waits a bounded time for a hanging target, and queues its row again', async () => {
+    const kit = await makeKit(db, { delivery: { shutdownGraceMs: 200, timeoutMs: 30_000 } });
+    const id = await kit.addWebhook({ url: sink.url(4001) });
+    sink.inject('4001', { kind: 'hang' });
+    await kit.emit('order.paid', 1);
+    kit.delivery.start();
+    await waitUntil(() => sink.requestsFor('4001').length === 1, () => 'the request never reached the sink');
+    expect((await kit.rows(id))[0].status).toBe('sending');
+    await kit.delivery.stop();
+    const [row] = await kit.rows(id);
+    expect(row.status).toBe('pending');
+    expect(row.attempts).toBe(0);
+    const lane = await kit.delivery.lanes.get(id);
+    expect(lane?.lockedBy).toBeNull();
+    expect(kit.logger.entries.some((e) => e.msg === 'webhooks: stopped with requests in flight; their deliveries are queued again')).toBe(true);
+    // Stopped: a new event is written but not sent by this instance.
+    await kit.emit('order.paid', 2);
+    expect(sink.requestsFor('4001')).toHaveLength(1);
+
+    // The next instance sends both.
+    const next = await makeKit(db);
+    await next.delivery.dispatcher.drain();
+    expect((await next.rows(id)).map((r) => r.status)).toEqual(['delivered', 'delivered']);
+  });
+
+  it("a dead worker's lane and rows come back when its lease expires", async () => {
+    const clock = new TestClock();
+    const kit = await makeKit(db, { clock, delivery: { leaseMs: 30_000 } });
+    const id = await kit.addWebhook({ url: sink.url(4002) });
+    await kit.emit('order.paid', 3);
+    // A worker that took the lane and the row, then died without a word.
+    expect(await kit.delivery.lanes.lease([id], 'crashed-worker', clock.t, 30_000)).toEqual([id]);
+    const [queued] = await kit.delivery.outbox.due(id, clock.t, 10);
+    await kit.delivery.outbox.markSending([queued.id], 'crashed-worker', clock.t + 30_000);
+
+    await kit.delivery.dispatcher.drain();
+    expect(sink.requestsFor('4002')).toHaveLength(0);
+    clock.advance(30_001);
+    await kit.delivery.dispatcher.drain();
+    expect(sink.messages(4002)).toHaveLength(1);
+    expect((await kit.rows(id))[0].status).toBe('delivered');
+  });
+
+  it('a refused packed request is resent one by one, so only the bad message dies', async () => {
+    const kit = await makeKit(db);
+    const id = await kit.addWebhook({ url: sink.url(4003) });
+    for (let seq = 10; seq < 13; seq++) await kit.emit('order.paid', seq);
+    sink.inject('4003', invalidBody, invalidBody);
+    await kit.delivery.dispatcher.drain();
+    const rows = await kit.rows(id);
+    expect(rows.map((r) => r.status)).toEqual(['dead', 'delivered', 'delivered']);
+    expect(rows[0].last_error).toBe('Invalid Form Body (50035): content: Must be 2000 or fewer in length.');
+    // packed(3) refused, then #1 alone refused, then #2 and #3 alone.
+    expect(sink.requestsFor('4003').map((r) => r.status)).toEqual([400, 400, 200, 200]);
+  });
+
+  it('replay and retry-all queue dead deliveries again and send them', async () => {
+    const kit = await makeKit(db);
+    const id = await kit.addWebhook({ url: sink.url(4004), options: { coalesce: false } });
+    await kit.emit('order.paid', 20);
+    await kit.emit('order.paid', 21);
+    sink.inject('4004', invalidBody, invalidBody);
+    await kit.delivery.dispatcher.drain();
+    const [a, b] = await kit.rows(id);
+    expect([a.status, b.status]).toEqual(['dead', 'dead']);
+
+    expect(await kit.delivery.writes.replay(a.id)).toBe(true);
+    expect(await kit.delivery.writes.replay(999_999)).toBe(false);
+    await kit.delivery.dispatcher.drain();
+    expect((await kit.rows(id)).map((r) => r.status)).toEqual(['delivered', 'dead']);
+
+    expect(await kit.delivery.writes.retryAllFailed(id)).toBe(1);
+    await kit.delivery.dispatcher.drain();
+    const after = await kit.rows(id);
+    expect(after.map((r) => r.status)).toEqual(['delivered', 'delivered']);
+    expect(after.map((r) => r.attempts)).toEqual([2, 2]);
+  });
+
+  it('prunes delivered and dead rows (and their attempts) past the retention, keeping the queue', async () => {
+    const clock = new TestClock();
+    const kit = await makeKit(db, { clock });
+    const id = await kit.addWebhook({ url: sink.url(4005) });
+    await kit.emit('order.paid', 30);
+    await kit.delivery.dispatcher.drain();
+    clock.advance(31 * 86_400_000);
+    await kit.store.update(id, { enabled: false });
+    await kit.emit('order.paid', 31); // disabled: not enqueued
+    await kit.store.update(id, { enabled: true });
+    await kit.emit('order.paid', 32);
+    const before = await kit.rows(id);
+    expect(before.map((r) => r.status)).toEqual(['delivered', 'pending']);
+    // Earlier tests of this file left delivered and dead rows too: all of them are past 30 days here.
+    const finished = async () => Number((await db.knex('wh_deliveries').whereIn('status', ['delivered', 'dead']).count({ n: '*' }))[0].n);
+    const old = await finished();
+    expect(old).toBeGreaterThan(1);
+    expect(await kit.delivery.outbox.prune(30)).toBe(old);
+    expect(await finished()).toBe(0);
+    expect((await kit.rows(id)).map((r) => r.event_id)).toEqual(['evt_32']);
+    expect(await db.knex('wh_attempts').where('delivery_id', before[0].id)).toHaveLength(0);
+    await expect(kit.delivery.outbox.prune(0)).rejects.toThrow('prune: olderThanDays must be > 0, got 0');
+  });
+});
