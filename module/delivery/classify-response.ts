@@ -81,7 +81,8 @@ function retryAfterHeader(value: string | null, nowMs: number): number | null {
 export function readRateLimit(answer: HttpAnswer, nowMs = 0): RateLimitInfo {
   const { headers } = answer;
   const json = answer.status === 429 ? parseJson(answer.body) : null;
-  const params = json && typeof json.parameters === 'object' && json.parameters !== null ? (json.parameters as Record<string, unknown>) : null;
+  const params =
+    json && typeof json.parameters === 'object' && json.parameters !== null ? (json.parameters as Record<string, unknown>) : null;
   // Body first: Discord's retry_after is a float in seconds and more precise than the header.
   const bodySecs = finite(json?.retry_after) ?? finite(params?.retry_after);
   const resetAfter = finite(header(headers, 'x-ratelimit-reset-after'));
@@ -106,7 +107,10 @@ export function discordErrorText(json: Record<string, unknown>): string {
     const errs = (node as { _errors?: unknown })._errors;
     if (Array.isArray(errs)) {
       for (const e of errs) {
-        const msg = typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : String(e);
+        const msg =
+          typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string'
+            ? (e as { message: string }).message
+            : String(e);
         fields.push(`${path.join('.') || '(body)'}: ${msg}`);
       }
     }
@@ -127,39 +131,74 @@ export function classifyResponse(platform: Platform, answer: HttpAnswer, nowMs =
   const text = answer.body ?? '';
   const json = parseJson(text);
   const verdict = ((): Verdict => {
-    if (status === 429) return { kind: 'rate_limited', waitMs: rateLimit.retryAfterMs ?? rateLimit.resetAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS, global: rateLimit.global };
+    if (status === 429)
+      return {
+        kind: 'rate_limited',
+        waitMs: rateLimit.retryAfterMs ?? rateLimit.resetAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
+        global: rateLimit.global,
+      };
     if (platform === 'discord') {
       const code = typeof json?.code === 'number' ? json.code : null;
       if (status >= 200 && status < 300) return { kind: 'ok' };
-      if (status === 404 || code === 10015) return { kind: 'dead_webhook', reason: json ? discordErrorText(json) : 'Unknown Webhook (404)', platformCode: code ?? 10015 };
-      if (status === 401 || code === 50027) return { kind: 'dead_webhook', reason: json ? discordErrorText(json) : 'Invalid Webhook Token (401)', platformCode: code ?? 50027 };
-      if (status >= 400 && status < 500 && status !== 408) return { kind: 'dead_request', reason: json ? discordErrorText(json) : `HTTP ${status}: ${short(text)}`, platformCode: code };
+      if (status === 404 || code === 10015)
+        return { kind: 'dead_webhook', reason: json ? discordErrorText(json) : 'Unknown Webhook (404)', platformCode: code ?? 10015 };
+      if (status === 401 || code === 50027)
+        return { kind: 'dead_webhook', reason: json ? discordErrorText(json) : 'Invalid Webhook Token (401)', platformCode: code ?? 50027 };
+      if (status >= 400 && status < 500 && status !== 408)
+        return { kind: 'dead_request', reason: json ? discordErrorText(json) : `HTTP ${status}: ${short(text)}`, platformCode: code };
     }
     if (slackLike.has(platform)) {
       const word = text.trim();
       if (status >= 200 && status < 300) {
         // Slack answers 200 "ok"; Mattermost/Rocket.Chat may answer JSON. An error word in a 2xx is still an error.
-        if (/^(no_service|channel_is_archived|action_prohibited|invalid_token|no_team|team_disabled)$/.test(word)) return { kind: 'dead_webhook', reason: word, platformCode: null };
-        if (/^(invalid_payload|no_text|too_many_attachments|invalid_blocks)$/.test(word)) return { kind: 'dead_request', reason: word, platformCode: null };
+        if (/^(no_service|channel_is_archived|action_prohibited|invalid_token|no_team|team_disabled)$/.test(word))
+          return { kind: 'dead_webhook', reason: word, platformCode: null };
+        if (/^(invalid_payload|no_text|too_many_attachments|invalid_blocks)$/.test(word))
+          return { kind: 'dead_request', reason: word, platformCode: null };
         return { kind: 'ok' };
       }
-      if (/no_service|channel_is_archived|channel_not_found|action_prohibited|invalid_token|no_team|team_disabled|posting_to_general_channel_denied/.test(word) || status === 404 || status === 410)
+      if (
+        /no_service|channel_is_archived|channel_not_found|action_prohibited|invalid_token|no_team|team_disabled|posting_to_general_channel_denied/.test(
+          word,
+        ) ||
+        status === 404 ||
+        status === 410
+      )
         return { kind: 'dead_webhook', reason: short(word) || `HTTP ${status}`, platformCode: null };
       if (status === 403) return { kind: 'dead_webhook', reason: short(word) || 'HTTP 403', platformCode: null };
-      if (status >= 400 && status < 500 && status !== 408) return { kind: 'dead_request', reason: short(word) || `HTTP ${status}`, platformCode: null };
+      if (status >= 400 && status < 500 && status !== 408)
+        return { kind: 'dead_request', reason: short(word) || `HTTP ${status}`, platformCode: null };
     }
     if (platform === 'telegram') {
       const description = typeof json?.description === 'string' ? json.description : short(text);
       const ok = json ? json.ok !== false : true;
       if (status >= 200 && status < 300 && ok) return { kind: 'ok' };
-      if (/chat not found|bot was blocked|bot was kicked|user is deactivated|not enough rights|have no rights|chat_write_forbidden/i.test(description) || status === 401 || status === 403 || status === 404)
-        return { kind: 'dead_webhook', reason: description || `HTTP ${status}`, platformCode: typeof json?.error_code === 'number' ? json.error_code : null };
-      if (status >= 400 && status < 500 && status !== 408) return { kind: 'dead_request', reason: description || `HTTP ${status}`, platformCode: typeof json?.error_code === 'number' ? json.error_code : null };
+      if (
+        /chat not found|bot was blocked|bot was kicked|user is deactivated|not enough rights|have no rights|chat_write_forbidden/i.test(
+          description,
+        ) ||
+        status === 401 ||
+        status === 403 ||
+        status === 404
+      )
+        return {
+          kind: 'dead_webhook',
+          reason: description || `HTTP ${status}`,
+          platformCode: typeof json?.error_code === 'number' ? json.error_code : null,
+        };
+      if (status >= 400 && status < 500 && status !== 408)
+        return {
+          kind: 'dead_request',
+          reason: description || `HTTP ${status}`,
+          platformCode: typeof json?.error_code === 'number' ? json.error_code : null,
+        };
     }
     if (status >= 200 && status < 300) return { kind: 'ok' };
     if (status === 408 || status >= 500) return { kind: 'retry', reason: `HTTP ${status}${text ? ': ' + short(text, 200) : ''}` };
-    if (status === 404 || status === 410) return { kind: 'dead_webhook', reason: `HTTP ${status}${text ? ': ' + short(text, 200) : ''}`, platformCode: null };
-    if (status >= 300 && status < 400) return { kind: 'dead_request', reason: `HTTP ${status}: redirects are not followed`, platformCode: null };
+    if (status === 404 || status === 410)
+      return { kind: 'dead_webhook', reason: `HTTP ${status}${text ? ': ' + short(text, 200) : ''}`, platformCode: null };
+    if (status >= 300 && status < 400)
+      return { kind: 'dead_request', reason: `HTTP ${status}: redirects are not followed`, platformCode: null };
     return { kind: 'dead_request', reason: `HTTP ${status}${text ? ': ' + short(text, 200) : ''}`, platformCode: null };
   })();
   return { verdict, rateLimit };
@@ -170,7 +209,12 @@ export function classifyNetworkError(err: { code?: string; message?: string; nam
   const code = err.code ?? err.name ?? 'ERROR';
   const message = (err.message ?? '').replace(/https?:\/\/\S+/g, '(url)');
   const blocked = /is not allowed/.test(message);
-  const reason = code === 'ETIMEDOUT' || err.name === 'TimeoutError' ? 'timeout' : blocked ? `address not allowed: ${short(message, 200)}` : `${code}: ${short(message, 200)}`;
+  const reason =
+    code === 'ETIMEDOUT' || err.name === 'TimeoutError'
+      ? 'timeout'
+      : blocked
+        ? `address not allowed: ${short(message, 200)}`
+        : `${code}: ${short(message, 200)}`;
   return {
     // A refused address stays refused: no point retrying it for 30 hours.
     verdict: blocked ? { kind: 'dead_request', reason, platformCode: null } : { kind: 'retry', reason },

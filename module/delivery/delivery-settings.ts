@@ -32,8 +32,12 @@ export async function readDeliverySettings(settings: ModuleSettings, logger: Log
   await num('delivery.retentionDays', (v) => (out.retentionDays = v));
   const schedule = await settings.get<unknown>('delivery.retryScheduleSeconds', undefined);
   if (schedule !== undefined && schedule !== null) {
-    if (Array.isArray(schedule) && schedule.length > 0 && schedule.every((s) => typeof s === 'number' && Number.isFinite(s) && s >= 0)) out.schedule = schedule.map((s: number) => Math.round(s * 1000));
-    else logger.warn('webhooks: setting delivery.retryScheduleSeconds ignored: expected a list of seconds such as [0, 5, 300]', { value: JSON.stringify(schedule).slice(0, 200) });
+    if (Array.isArray(schedule) && schedule.length > 0 && schedule.every((s) => typeof s === 'number' && Number.isFinite(s) && s >= 0))
+      out.schedule = schedule.map((s: number) => Math.round(s * 1000));
+    else
+      logger.warn('webhooks: setting delivery.retryScheduleSeconds ignored: expected a list of seconds such as [0, 5, 300]', {
+        value: JSON.stringify(schedule).slice(0, 200),
+      });
   }
   return out;
 }

@@ -159,9 +159,12 @@ export class Dispatcher {
       this.released = true;
       const released = await this.deps.outbox.releaseWorker(this.workerId);
       await this.deps.lanes.releaseAll(this.workerId, this.deps.clock.now());
-      if (!finished || released) this.deps.logger.warn('webhooks: stopped with requests in flight; their deliveries are queued again', { released });
+      if (!finished || released)
+        this.deps.logger.warn('webhooks: stopped with requests in flight; their deliveries are queued again', { released });
     } catch (err) {
-      this.deps.logger.error('webhooks: could not release leases at shutdown (they expire by themselves)', { error: (err as Error).message });
+      this.deps.logger.error('webhooks: could not release leases at shutdown (they expire by themselves)', {
+        error: (err as Error).message,
+      });
     }
   }
 
@@ -192,7 +195,12 @@ export class Dispatcher {
     const leased = await this.deps.lanes.lease(candidates, this.workerId, now, this.o.leaseMs);
     for (const webhookId of leased) {
       const run = this.runLane(webhookId)
-        .catch((err: Error) => this.deps.logger.error('webhooks: lane failed; its lease will expire and it will be tried again', { webhookId, error: err.message }))
+        .catch((err: Error) =>
+          this.deps.logger.error('webhooks: lane failed; its lease will expire and it will be tried again', {
+            webhookId,
+            error: err.message,
+          }),
+        )
         .finally(() => {
           this.active.delete(webhookId);
           // A lane finished: free slot, and maybe more work.
@@ -252,7 +260,8 @@ export class Dispatcher {
           this.stats.delivered += packed.length;
           // Honour the window before hitting the limit: no request while Remaining is 0.
           if (rl.remaining === 0 && rl.resetAfterMs !== null) block = { until: after + rl.resetAfterMs, reason: 'rate_limit_window' };
-          else if (SLACK_LIKE.has(webhook.platform) && this.o.slackPaceMs > 0) block = { until: after + this.o.slackPaceMs, reason: 'pacing' };
+          else if (SLACK_LIKE.has(webhook.platform) && this.o.slackPaceMs > 0)
+            block = { until: after + this.o.slackPaceMs, reason: 'pacing' };
           if (block) return;
           continue;
         }
@@ -267,7 +276,12 @@ export class Dispatcher {
         }
         if (v.kind === 'retry') {
           const updates = packed.map((row) => {
-            const delay = nextAttemptDelay({ attempt: row.attempts + 1, schedule: this.o.schedule, random: this.o.random, retryAfterMs: rl.retryAfterMs });
+            const delay = nextAttemptDelay({
+              attempt: row.attempts + 1,
+              schedule: this.o.schedule,
+              random: this.o.random,
+              retryAfterMs: rl.retryAfterMs,
+            });
             return { row, nextAt: delay === null ? null : after + delay };
           });
           await outbox.failed(updates, attempt, `gave up after ${packed[0].attempts + 1} attempts: ${v.reason}`);
@@ -287,13 +301,22 @@ export class Dispatcher {
             continue;
           }
           await outbox.dead(packed, attempt);
-          this.deps.logger.warn('webhooks: delivery refused by the platform', { webhookId, deliveryId: packed[0].id, status: result.statusCode, error: v.reason });
+          this.deps.logger.warn('webhooks: delivery refused by the platform', {
+            webhookId,
+            deliveryId: packed[0].id,
+            status: result.statusCode,
+            error: v.reason,
+          });
           continue;
         }
         // dead_webhook: stop sending, keep the queue paused, tell the admin.
         await outbox.requeue(packed, attempt, { counted: true });
         await this.deps.webhooks.disable(webhookId, v.reason);
-        this.deps.logger.warn('webhooks: webhook disabled: its target says it is gone', { webhookId, urlHint: webhook.urlHint, reason: v.reason });
+        this.deps.logger.warn('webhooks: webhook disabled: its target says it is gone', {
+          webhookId,
+          urlHint: webhook.urlHint,
+          reason: v.reason,
+        });
         try {
           await this.deps.onWebhookDead?.(webhook, v.reason);
         } catch (err) {
@@ -313,7 +336,10 @@ export class Dispatcher {
     const q = JSON.stringify(rows[0].query ?? null);
     let same = 1;
     while (same < rows.length && JSON.stringify(rows[same].query ?? null) === q) same++;
-    const [first] = combineBodies(platform, rows.slice(0, same).map((r) => r.body));
+    const [first] = combineBodies(
+      platform,
+      rows.slice(0, same).map((r) => r.body),
+    );
     return { packed: rows.slice(0, first.count), body: first.body };
   }
 }

@@ -91,7 +91,10 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
       return n;
     },
   };
-  const timers = options.timers ?? { setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+  const timers = options.timers ?? {
+    setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(),
+    clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+  };
   let pruneTimer: unknown = null;
   const retentionDays = options.retentionDays ?? 30;
   const prune = () => {

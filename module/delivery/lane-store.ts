@@ -52,7 +52,9 @@ export class LaneStore {
       .where('l.blocked_until', '<=', now)
       .where((q) => q.whereNull('l.locked_until').orWhere('l.locked_until', '<', now))
       .whereNotIn('l.webhook_id', exclude.length ? exclude : [-1])
-      .whereExists((q) => dueCondition(q.select(this.db.raw('1')).from(`${DELIVERIES} as d`).whereRaw('d.webhook_id = l.webhook_id'), now, 'd'))
+      .whereExists((q) =>
+        dueCondition(q.select(this.db.raw('1')).from(`${DELIVERIES} as d`).whereRaw('d.webhook_id = l.webhook_id'), now, 'd'),
+      )
       .orderBy('l.updated_at', 'asc')
       .limit(limit);
     return rows.map((r) => Number(r.webhook_id));
@@ -73,7 +75,9 @@ export class LaneStore {
       return got;
     }
     return this.db.transaction(async (trx) => {
-      const rows: { webhook_id: number | string }[] = await free(trx(LANES).select('webhook_id').whereIn('webhook_id', ids)).forUpdate().skipLocked();
+      const rows: { webhook_id: number | string }[] = await free(trx(LANES).select('webhook_id').whereIn('webhook_id', ids))
+        .forUpdate()
+        .skipLocked();
       const picked = rows.map((r) => Number(r.webhook_id));
       if (picked.length) await trx(LANES).whereIn('webhook_id', picked).update(claim);
       return picked;

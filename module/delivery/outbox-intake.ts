@@ -49,7 +49,11 @@ export class OutboxIntake implements EventIntake {
       items = await this.render(event, payload);
     } catch (err) {
       // Reading the webhooks failed: without them nothing can be rendered. Keep the event itself.
-      this.deps.logger.error('webhooks: could not read webhooks for an event; will retry', { event, eventId: payload.eventId, error: (err as Error).message });
+      this.deps.logger.error('webhooks: could not read webhooks for an event; will retry', {
+        event,
+        eventId: payload.eventId,
+        error: (err as Error).message,
+      });
       this.keepEvent(event, payload);
       return;
     }
@@ -103,7 +107,10 @@ export class OutboxIntake implements EventIntake {
 
   private scheduleRetry(): void {
     if (this.retryTimer !== null || this.stopped) return;
-    const timers = this.deps.timers ?? { setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+    const timers = this.deps.timers ?? {
+      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(),
+      clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+    };
     this.retryTimer = timers.setTimeout(() => {
       this.retryTimer = null;
       void this.flush();
@@ -129,7 +136,11 @@ export class OutboxIntake implements EventIntake {
       return true;
     } catch (err) {
       this.retryDelay = Math.min(this.retryDelay * 2, this.deps.retryMaxMs ?? 30_000);
-      this.deps.logger.warn('webhooks: database still refuses deliveries; retrying', { waiting: this.buffer.length + this.pendingEvents.length, inMs: this.retryDelay, error: (err as Error).message });
+      this.deps.logger.warn('webhooks: database still refuses deliveries; retrying', {
+        waiting: this.buffer.length + this.pendingEvents.length,
+        inMs: this.retryDelay,
+        error: (err as Error).message,
+      });
       this.scheduleRetry();
       return false;
     }
@@ -138,7 +149,8 @@ export class OutboxIntake implements EventIntake {
   /** Shutdown: one last write attempt; what still cannot be written is reported, by event id. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.retryTimer !== null) (this.deps.timers ?? { clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) }).clearTimeout(this.retryTimer);
+    if (this.retryTimer !== null)
+      (this.deps.timers ?? { clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) }).clearTimeout(this.retryTimer);
     this.retryTimer = null;
     if (this.buffer.length || this.pendingEvents.length) {
       const ok = await this.flush().catch(() => false);

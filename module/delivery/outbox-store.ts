@@ -53,7 +53,11 @@ export class OutboxStore {
     if (items.length === 0) return;
     const at = this.now();
     await this.db.transaction(async (trx) => {
-      await this.lanes.ensure(trx, items.map((i) => i.webhookId), at);
+      await this.lanes.ensure(
+        trx,
+        items.map((i) => i.webhookId),
+        at,
+      );
       const rows = items.map((i) => ({
         webhook_id: i.webhookId,
         event_name: i.event,
@@ -73,10 +77,19 @@ export class OutboxStore {
 
   /** The lane's due rows, oldest first. Call only while holding the lane. */
   async due(webhookId: number, now: number, limit: number): Promise<QueuedDelivery[]> {
-    const rows: { id: number | string; webhook_id: number | string; event_id: string; body: string; query: string | null; attempts: number | string }[] =
-      await dueCondition(this.db(DELIVERIES).select('id', 'webhook_id', 'event_id', 'body', 'query', 'attempts').where('webhook_id', webhookId), now)
-        .orderBy('id', 'asc')
-        .limit(limit);
+    const rows: {
+      id: number | string;
+      webhook_id: number | string;
+      event_id: string;
+      body: string;
+      query: string | null;
+      attempts: number | string;
+    }[] = await dueCondition(
+      this.db(DELIVERIES).select('id', 'webhook_id', 'event_id', 'body', 'query', 'attempts').where('webhook_id', webhookId),
+      now,
+    )
+      .orderBy('id', 'asc')
+      .limit(limit);
     return rows.map((r) => ({
       id: Number(r.id),
       webhookId: Number(r.webhook_id),
@@ -88,7 +101,9 @@ export class OutboxStore {
   }
 
   async markSending(ids: number[], worker: string, lockedUntil: number): Promise<void> {
-    await this.db(DELIVERIES).whereIn('id', ids).update({ status: 'sending', locked_by: worker, locked_until: lockedUntil, updated_at: this.now() });
+    await this.db(DELIVERIES)
+      .whereIn('id', ids)
+      .update({ status: 'sending', locked_by: worker, locked_until: lockedUntil, updated_at: this.now() });
   }
 
   /** Success: every packed row delivered, sharing the batch id; one attempt row each. */
@@ -96,7 +111,10 @@ export class OutboxStore {
     const at = this.now();
     await this.db.transaction(async (trx) => {
       await trx(DELIVERIES)
-        .whereIn('id', rows.map((r) => r.id))
+        .whereIn(
+          'id',
+          rows.map((r) => r.id),
+        )
         .update({
           status: 'delivered',
           batch_id: batchId,
@@ -130,13 +148,22 @@ export class OutboxStore {
             updated_at: at,
           });
       }
-      await this.insertAttempts(trx, updates.map((u) => u.row), attempt, at);
+      await this.insertAttempts(
+        trx,
+        updates.map((u) => u.row),
+        attempt,
+        at,
+      );
     });
   }
 
   /** This body will never be accepted: dead at once, with the platform's message. */
   async dead(rows: QueuedDelivery[], attempt: AttemptRecord): Promise<void> {
-    await this.failed(rows.map((row) => ({ row, nextAt: null })), attempt, attempt.error ?? 'rejected');
+    await this.failed(
+      rows.map((row) => ({ row, nextAt: null })),
+      attempt,
+      attempt.error ?? 'rejected',
+    );
   }
 
   /**
@@ -146,13 +173,24 @@ export class OutboxStore {
   async requeue(rows: QueuedDelivery[], attempt: AttemptRecord | null, opts: { counted: boolean; nextAt?: number }): Promise<void> {
     const at = this.now();
     await this.db.transaction(async (trx) => {
-      const changes: Record<string, unknown> = { status: 'pending', locked_by: null, locked_until: null, next_attempt_at: opts.nextAt ?? at, updated_at: at };
+      const changes: Record<string, unknown> = {
+        status: 'pending',
+        locked_by: null,
+        locked_until: null,
+        next_attempt_at: opts.nextAt ?? at,
+        updated_at: at,
+      };
       if (opts.counted) changes.attempts = trx.raw('attempts + 1');
       if (attempt && attempt.outcome !== 'rate_limited') {
         changes.last_error = attempt.error;
         changes.last_status_code = attempt.statusCode;
       }
-      await trx(DELIVERIES).whereIn('id', rows.map((r) => r.id)).update(changes);
+      await trx(DELIVERIES)
+        .whereIn(
+          'id',
+          rows.map((r) => r.id),
+        )
+        .update(changes);
       if (attempt) await this.insertAttempts(trx, rows, attempt, at);
     });
   }

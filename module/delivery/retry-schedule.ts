@@ -21,7 +21,13 @@ export interface NextAttemptArgs {
  * Milliseconds to wait before attempt number `attempt + 1`, or null when the schedule is used up
  * (the delivery is then dead). The first failure uses schedule[1]: schedule[0] is the first try.
  */
-export function nextAttemptDelay({ attempt, schedule = DEFAULT_SCHEDULE_MS, random = Math.random, jitter = DEFAULT_JITTER, retryAfterMs = null }: NextAttemptArgs): number | null {
+export function nextAttemptDelay({
+  attempt,
+  schedule = DEFAULT_SCHEDULE_MS,
+  random = Math.random,
+  jitter = DEFAULT_JITTER,
+  retryAfterMs = null,
+}: NextAttemptArgs): number | null {
   if (!Number.isInteger(attempt) || attempt < 1) throw new RangeError(`nextAttemptDelay: attempt must be an integer >= 1, got ${attempt}`);
   if (attempt >= schedule.length) return null;
   const base = schedule[attempt];

@@ -69,14 +69,21 @@ export class Sender implements TestSender {
       retry: { limit: 0 },
       followRedirect: false,
       throwHttpErrors: false,
-      agent: { http: new RequestFilteringHttpAgent({ keepAlive: true, ...filter }), https: new RequestFilteringHttpsAgent({ keepAlive: true, ...filter }) },
+      agent: {
+        http: new RequestFilteringHttpAgent({ keepAlive: true, ...filter }),
+        https: new RequestFilteringHttpsAgent({ keepAlive: true, ...filter }),
+      },
       headers: { 'user-agent': opts.userAgent ?? 'clientx-webhooks/1.0', 'content-type': 'application/json' },
     });
   }
 
   /** "Send test" on the settings page: one request now, classified. */
   async send(webhook: Webhook, body: MessageBody): Promise<SendResult> {
-    const { verdict, rateLimit, responseBody, ...result } = await this.deliver({ webhook, body, messageId: `msg_test_${this.now().toString(36)}` });
+    const { verdict, rateLimit, responseBody, ...result } = await this.deliver({
+      webhook,
+      body,
+      messageId: `msg_test_${this.now().toString(36)}`,
+    });
     void verdict;
     void rateLimit;
     void responseBody;
@@ -89,7 +96,12 @@ export class Sender implements TestSender {
     try {
       url = targetUrl(req.webhook, req.query);
     } catch {
-      return this.outcome(classifyNetworkError({ code: 'EINVALIDURL', message: 'the webhook URL is not a valid URL' }), null, null, started);
+      return this.outcome(
+        classifyNetworkError({ code: 'EINVALIDURL', message: 'the webhook URL is not a valid URL' }),
+        null,
+        null,
+        started,
+      );
     }
     const text = JSON.stringify(req.body);
     const headers: Record<string, string> = {};
@@ -105,7 +117,11 @@ export class Sender implements TestSender {
   }
 
   /** Streams the answer so a huge body is cut at the cap instead of being buffered whole. */
-  private post(url: URL, body: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  private post(
+    url: URL,
+    body: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
     return new Promise((resolve, reject) => {
       const stream = this.http.stream.post(url, { body, headers });
       let status = 0;
@@ -145,7 +161,8 @@ export class Sender implements TestSender {
 
   private outcome(c: Classified, status: number | null, body: string | null, started: number): SendOutcome {
     const v = c.verdict;
-    const outcome: SendResult['outcome'] = v.kind === 'ok' ? 'ok' : v.kind === 'rate_limited' ? 'rate_limited' : v.kind === 'retry' ? 'retry' : 'dead';
+    const outcome: SendResult['outcome'] =
+      v.kind === 'ok' ? 'ok' : v.kind === 'rate_limited' ? 'rate_limited' : v.kind === 'retry' ? 'retry' : 'dead';
     const error = v.kind === 'ok' ? null : v.kind === 'rate_limited' ? `rate limited (${v.waitMs} ms)` : v.reason;
     const platformCode = v.kind === 'dead_request' || v.kind === 'dead_webhook' ? v.platformCode : null;
     return {

@@ -50,10 +50,25 @@ export interface Kit {
   ctx: ModuleContext;
   addWebhook(input: Partial<NewWebhook> & { url: string }): Promise<number>;
   emit<K extends EventName>(event: K, seq: number, patch?: (p: ReturnType<typeof sampleEvent<K>>) => void): Promise<void>;
-  rows(webhookId?: number): Promise<{ id: number; status: string; attempts: number; last_error: string | null; batch_id: string | null; event_id: string; next_attempt_at: number }[]>;
+  rows(
+    webhookId?: number,
+  ): Promise<
+    {
+      id: number;
+      status: string;
+      attempts: number;
+      last_error: string | null;
+      batch_id: string | null;
+      event_id: string;
+      next_attempt_at: number;
+    }[]
+  >;
 }
 
-export async function makeKit(db: TestDatabase, opts: { clock?: { now(): number }; delivery?: DeliveryOptions; allowLoopback?: boolean } = {}): Promise<Kit> {
+export async function makeKit(
+  db: TestDatabase,
+  opts: { clock?: { now(): number }; delivery?: DeliveryOptions; allowLoopback?: boolean } = {},
+): Promise<Kit> {
   const clock = opts.clock ?? { now: () => Date.now() };
   const logger = recordingLogger();
   const notifications: HostNotification[] = [];
@@ -79,7 +94,13 @@ export async function makeKit(db: TestDatabase, opts: { clock?: { now(): number 
     delivery,
     ctx,
     async addWebhook(input) {
-      const w = await store.create({ name: 'Test', platform: 'discord', events: ['order.paid', 'ticket.submit', 'ticket.reply', 'ticket.close'], templates: {}, ...input });
+      const w = await store.create({
+        name: 'Test',
+        platform: 'discord',
+        events: ['order.paid', 'ticket.submit', 'ticket.reply', 'ticket.close'],
+        templates: {},
+        ...input,
+      });
       return w.id;
     },
     async emit(event, seq, patch) {
@@ -89,10 +110,18 @@ export async function makeKit(db: TestDatabase, opts: { clock?: { now(): number 
       await delivery.intake.accept(event, payload);
     },
     async rows(webhookId) {
-      const q = db.knex('wh_deliveries').select('id', 'status', 'attempts', 'last_error', 'batch_id', 'event_id', 'next_attempt_at').orderBy('id');
+      const q = db
+        .knex('wh_deliveries')
+        .select('id', 'status', 'attempts', 'last_error', 'batch_id', 'event_id', 'next_attempt_at')
+        .orderBy('id');
       if (webhookId !== undefined) q.where('webhook_id', webhookId);
       const rows = await q;
-      return rows.map((r: Record<string, unknown>) => ({ ...r, id: Number(r.id), attempts: Number(r.attempts), next_attempt_at: Number(r.next_attempt_at) })) as never;
+      return rows.map((r: Record<string, unknown>) => ({
+        ...r,
+        id: Number(r.id),
+        attempts: Number(r.attempts),
+        next_attempt_at: Number(r.next_attempt_at),
+      })) as never;
     },
   };
 }

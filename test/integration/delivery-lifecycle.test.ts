@@ -11,7 +11,11 @@ import { makeKit, migrate, TestClock } from './delivery-harness.js';
 const invalidBody = {
   kind: 'status' as const,
   status: 400,
-  body: { code: 50035, message: 'Invalid Form Body', errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } },
+  body: {
+    code: 50035,
+    message: 'Invalid Form Body',
+    errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } },
+  },
 };
 
 describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
@@ -34,7 +38,10 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     sink.inject('4001', { kind: 'hang' });
     await kit.emit('order.paid', 1);
     kit.delivery.start();
-    await waitUntil(() => sink.requestsFor('4001').length === 1, () => 'the request never reached the sink');
+    await waitUntil(
+      () => sink.requestsFor('4001').length === 1,
+      () => 'the request never reached the sink',
+    );
     expect((await kit.rows(id))[0].status).toBe('sending');
     await kit.delivery.stop();
     const [row] = await kit.rows(id);
@@ -42,7 +49,9 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     expect(row.attempts).toBe(0);
     const lane = await kit.delivery.lanes.get(id);
     expect(lane?.lockedBy).toBeNull();
-    expect(kit.logger.entries.some((e) => e.msg === 'webhooks: stopped with requests in flight; their deliveries are queued again')).toBe(true);
+    expect(kit.logger.entries.some((e) => e.msg === 'webhooks: stopped with requests in flight; their deliveries are queued again')).toBe(
+      true,
+    );
     // Stopped: a new event is written but not sent by this instance.
     await kit.emit('order.paid', 2);
     expect(sink.requestsFor('4001')).toHaveLength(1);

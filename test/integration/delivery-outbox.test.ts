@@ -88,7 +88,11 @@ describe.each(testDatabaseKinds())('delivery outbox on %s', (kind) => {
     sink.inject('1004', {
       kind: 'status',
       status: 400,
-      body: { code: 50035, message: 'Invalid Form Body', errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } },
+      body: {
+        code: 50035,
+        message: 'Invalid Form Body',
+        errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } },
+      },
     });
     await kit.emit('order.paid', 4);
     await kit.delivery.dispatcher.drain();

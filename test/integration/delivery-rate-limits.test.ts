@@ -35,9 +35,14 @@ describe.each(testDatabaseKinds())('delivery rate limits on %s', (kind) => {
     kit.delivery.start();
     for (let seq = 1; seq <= 100; seq++) await kit.emit('order.paid', seq, (p) => void (p.order.id = `ORD-${seq}`));
     const delivered = async () => (await kit.rows(id)).filter((r) => r.status === 'delivered').length;
-    await waitUntil(async () => (await delivered()) === 100, async () => `${await delivered()} of 100 delivered, ${discord.requestsFor('2001').length} requests`);
+    await waitUntil(
+      async () => (await delivered()) === 100,
+      async () => `${await delivered()} of 100 delivered, ${discord.requestsFor('2001').length} requests`,
+    );
 
-    const seen = discord.messages(2001).flatMap((m) => (m.embeds as unknown[]).map((e) => Number(/ORD-(\d+)/.exec(JSON.stringify(e))?.[1])));
+    const seen = discord
+      .messages(2001)
+      .flatMap((m) => (m.embeds as unknown[]).map((e) => Number(/ORD-(\d+)/.exec(JSON.stringify(e))?.[1])));
     expect(seen).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     // Coalesced: the first messages go as they come (no backlog yet); once the window is used up
     // the backlog leaves 10 embeds per message. How many go alone depends on the emit speed.
@@ -66,7 +71,10 @@ describe.each(testDatabaseKinds())('delivery rate limits on %s', (kind) => {
     expect(lanes.map((l) => l!.blockedReason).sort()).toEqual(['rate_limited', 'rate_limited_global'].sort());
     kit.delivery.start();
     const both = async () => [...(await kit.rows(a)), ...(await kit.rows(b))];
-    await waitUntil(async () => (await both()).every((r) => r.status === 'delivered'), async () => JSON.stringify(await both()));
+    await waitUntil(
+      async () => (await both()).every((r) => r.status === 'delivered'),
+      async () => JSON.stringify(await both()),
+    );
     // One 429 then one successful try each: the wait did not use up an attempt.
     expect((await both()).map((r) => r.attempts)).toEqual([1, 1]);
     const outcomes = (await db.knex('wh_attempts').select('outcome').orderBy('id')).map((x: { outcome: string }) => x.outcome);
@@ -79,7 +87,10 @@ describe.each(testDatabaseKinds())('delivery rate limits on %s', (kind) => {
     const id = await kit.addWebhook({ url: slack.url('B3001'), platform: 'slack', events: ['ticket.reply'], options: { coalesce: false } });
     kit.delivery.start();
     for (let seq = 1; seq <= 3; seq++) await kit.emit('ticket.reply', 100 + seq);
-    await waitUntil(async () => (await kit.rows(id)).every((r) => r.status === 'delivered'), async () => JSON.stringify(await kit.rows(id)));
+    await waitUntil(
+      async () => (await kit.rows(id)).every((r) => r.status === 'delivered'),
+      async () => JSON.stringify(await kit.rows(id)),
+    );
     expect(slack.messages('B3001')).toHaveLength(3);
     expect(slack.tooSoon.get('B3001') ?? 0).toBe(0);
   });

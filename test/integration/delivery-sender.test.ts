@@ -46,7 +46,11 @@ const allowLoopback = { allowLoopback: true, allowPrivate: false };
 describe('Sender', () => {
   it('refuses loopback when the host does not allow it, and says so without the URL', async () => {
     const sender = new Sender({ network: { allowLoopback: false, allowPrivate: false }, timeoutMs: 2000 });
-    const out = await sender.deliver({ webhook: { platform: 'slack', url: `${base}/services/T1/B1/topsecret`, signingSecret: null }, body: { text: 'x' }, messageId: 'm1' });
+    const out = await sender.deliver({
+      webhook: { platform: 'slack', url: `${base}/services/T1/B1/topsecret`, signingSecret: null },
+      body: { text: 'x' },
+      messageId: 'm1',
+    });
     expect(seen).toHaveLength(0);
     expect(out.outcome).toBe('dead');
     expect(out.statusCode).toBeNull();
@@ -55,7 +59,11 @@ describe('Sender', () => {
   });
 
   it('allows loopback only, not private ranges, in the development policy', () => {
-    expect(agentOptions(allowLoopback)).toEqual({ allowPrivateIPAddress: false, allowMetaIPAddress: false, allowIPAddressList: ['127.0.0.0/8', '::1/128'] });
+    expect(agentOptions(allowLoopback)).toEqual({
+      allowPrivateIPAddress: false,
+      allowMetaIPAddress: false,
+      allowIPAddressList: ['127.0.0.0/8', '::1/128'],
+    });
   });
 
   it('adds wait=true and the thread to Discord URLs and sends the exact JSON', async () => {
@@ -64,7 +72,12 @@ describe('Sender', () => {
       res.end('{"id":"1"}');
     };
     const sender = new Sender({ network: allowLoopback });
-    const out = await sender.deliver({ webhook: { platform: 'discord', url: `${base}/api/webhooks/1/tok`, signingSecret: null }, body: { content: 'Hé' }, query: { thread_id: '99' }, messageId: 'm' });
+    const out = await sender.deliver({
+      webhook: { platform: 'discord', url: `${base}/api/webhooks/1/tok`, signingSecret: null },
+      body: { content: 'Hé' },
+      query: { thread_id: '99' },
+      messageId: 'm',
+    });
     expect(out).toMatchObject({ outcome: 'ok', statusCode: 200, error: null, rateLimit: { remaining: 4, resetAfterMs: 1500 } });
     expect(seen[0].url).toBe('/api/webhooks/1/tok?wait=true&thread_id=99');
     expect(seen[0].headers['content-type']).toBe('application/json');
@@ -74,7 +87,11 @@ describe('Sender', () => {
   it('signs JSON deliveries with Standard Webhooks headers a receiver can verify', async () => {
     const secret = 'whsec_' + Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
     const sender = new Sender({ network: allowLoopback, now: () => Date.now() });
-    await sender.deliver({ webhook: { platform: 'json', url: `${base}/hook`, signingSecret: secret }, body: { type: 'order.paid', data: { id: 1 } }, messageId: 'msg_7_evt_1' });
+    await sender.deliver({
+      webhook: { platform: 'json', url: `${base}/hook`, signingSecret: secret },
+      body: { type: 'order.paid', data: { id: 1 } },
+      messageId: 'msg_7_evt_1',
+    });
     const h = seen[0].headers as Record<string, string>;
     expect(h['webhook-id']).toBe('msg_7_evt_1');
     expect(() => new StandardWebhook(secret).verify(seen[0].body, h)).not.toThrow();
@@ -86,7 +103,11 @@ describe('Sender', () => {
       res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('x'.repeat(200_000));
     };
-    const out = await new Sender({ network: allowLoopback }).deliver({ webhook: { platform: 'teams', url: `${base}/t`, signingSecret: null }, body: {}, messageId: 'm' });
+    const out = await new Sender({ network: allowLoopback }).deliver({
+      webhook: { platform: 'teams', url: `${base}/t`, signingSecret: null },
+      body: {},
+      messageId: 'm',
+    });
     expect(out.outcome).toBe('retry');
     expect(out.statusCode).toBe(500);
     expect(out.responseBody!.length).toBe(4096);
@@ -94,7 +115,11 @@ describe('Sender', () => {
 
   it('gives up on a target that does not answer, as a retry', async () => {
     handler = () => undefined; // never answers
-    const out = await new Sender({ network: allowLoopback, timeoutMs: 200 }).deliver({ webhook: { platform: 'discord', url: `${base}/api/webhooks/2/t`, signingSecret: null }, body: { content: 'x' }, messageId: 'm' });
+    const out = await new Sender({ network: allowLoopback, timeoutMs: 200 }).deliver({
+      webhook: { platform: 'discord', url: `${base}/api/webhooks/2/t`, signingSecret: null },
+      body: { content: 'x' },
+      messageId: 'm',
+    });
     expect(out).toMatchObject({ outcome: 'retry', statusCode: null, error: 'timeout' });
   });
 
@@ -103,7 +128,11 @@ describe('Sender', () => {
       res.writeHead(302, { location: `${base}/elsewhere` });
       res.end();
     };
-    const out = await new Sender({ network: allowLoopback }).deliver({ webhook: { platform: 'json', url: `${base}/r`, signingSecret: null }, body: {}, messageId: 'm' });
+    const out = await new Sender({ network: allowLoopback }).deliver({
+      webhook: { platform: 'json', url: `${base}/r`, signingSecret: null },
+      body: {},
+      messageId: 'm',
+    });
     expect(seen.map((s) => s.url)).toEqual(['/r']);
     expect(out).toMatchObject({ outcome: 'dead', statusCode: 302, error: 'HTTP 302: redirects are not followed' });
   });
