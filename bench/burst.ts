@@ -21,7 +21,7 @@ const DRAIN_LIMIT_MS = 90_000;
 
 /** Order numbers in the text of a Discord body (content and embeds), in reading order. */
 function orderNumbers(body: unknown): number[] {
-  return [...JSON.stringify(body).matchAll(/bench order #(\d+)/g)].map((m) => Number(m[1]));
+  return [...JSON.stringify(body).matchAll(/Nouvelle commande n° (\d+)/g)].map((m) => Number(m[1]));
 }
 
 export const burst: Benchmark = {
@@ -41,8 +41,8 @@ export const burst: Benchmark = {
       let seq = 0;
       for (let round = 1; round <= ROUNDS; round++) {
         const hookId = `12345678901234${String(round).padStart(4, '0')}`;
-        // A one-line template makes the order numbers easy to read back from packed messages.
-        await bh.createWebhook({ name: `burst ${round}`, url: target.webhookUrl(hookId), platform: 'discord', events: ['order.paid'], templates: { order: 'bench order #%id%' } });
+        // The default (French) template, as a new webhook gets it: "Nouvelle commande n° <id>" and 5 more lines.
+        await bh.createWebhook({ name: `burst ${round}`, url: target.webhookUrl(hookId), platform: 'discord', events: ['order.paid'] });
         const ids: number[] = [];
         const t0 = performance.now();
         for (let e = 0; e < EVENTS; e++) {

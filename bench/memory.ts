@@ -40,6 +40,8 @@ async function fillBacklog(databaseUrl: string, webhookId: number, from: number,
         updated_at: now,
       });
     }
+    // The module writes the webhook's lane row in the same transaction as its deliveries.
+    await db('wh_lanes').insert({ webhook_id: webhookId, blocked_until: 0, updated_at: now }).onConflict('webhook_id').ignore();
     // SQLite caps a compound SELECT at 500 terms, which is how knex inserts many rows there.
     await db.batchInsert('wh_deliveries', rows, 400);
   } finally {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import got from 'got';
 import type { DestinationStream } from 'pino';
 import { createHost, type Host } from '../../host/create-host.js';
+import { createSettings } from '../../host/context/settings-store.js';
 import type { EventName } from '../../sdk/events.js';
 import type { Platform, WebhookFilters, WebhookOptions } from '../../module/webhooks/webhook.js';
 
@@ -32,6 +33,8 @@ export interface BenchHostOptions {
   appKey?: string;
   logDestination?: DestinationStream;
   logLevel?: string;
+  /** Module settings written before the module starts (e.g. `delivery.retryScheduleSeconds`). */
+  moduleSettings?: Record<string, unknown>;
 }
 
 export interface WebhookSpec {
@@ -68,6 +71,10 @@ export async function startBenchHost(opts: BenchHostOptions): Promise<BenchHost>
   });
   try {
     if (!(await host.modules.get('webhooks'))) await host.modules.installFromFolder(repoRoot());
+    if (opts.moduleSettings) {
+      const settings = createSettings(host.db, 'webhooks', () => Date.now());
+      for (const [key, value] of Object.entries(opts.moduleSettings)) await settings.set(key, value);
+    }
     const rec = await host.modules.enable('webhooks');
     if (rec.error) throw new Error(`webhooks module did not start: ${rec.error}`);
   } catch (err) {

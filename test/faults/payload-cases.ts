@@ -96,9 +96,6 @@ export function payloadCases(): PayloadCase[] {
   p.message.content = 'avant\u0000après\u0000';
   p.ticket.customer.firstName = 'Ca\u0000mille';
   cases.push(caseOf('NUL bytes in message.content and customer.firstName', 'ticket.submit', p, { kind: 'either', field: 'message.content' }));
-  p = order();
-  p.eventId = `evt_nul\u0000_${seq}`;
-  cases.push(caseOf('NUL byte in eventId', 'order.paid', p, { kind: 'either', field: 'eventId' }));
 
   // Huge numbers
   p = order();
@@ -143,5 +140,10 @@ export function payloadCases(): PayloadCase[] {
     expect: { kind: 'either', field: 'extra' },
     eventId: p.eventId,
   });
+  // Last on purpose: a delivery that keeps failing holds its webhook's ordered lane, so a case
+  // after it would wait behind it.
+  p = order();
+  p.eventId = `evt_nul\u0000_${seq}`;
+  cases.push(caseOf('NUL byte in eventId', 'order.paid', p, { kind: 'either', field: 'eventId' }));
   return cases;
 }
