@@ -194,6 +194,7 @@ describe('admin pages in a browser', () => {
       expect(await firstRow().locator('[data-testid=state]').textContent()).toContain('En pause');
       await Promise.all([page.waitForURL(/done=enabled/), firstRow().locator('[data-testid=toggle]').click()]);
       expect(await firstRow().locator('[data-testid=state]').textContent()).toContain('Actif');
+      await shot('fr-list');
 
       // Resend one delivery from the log.
       const count = inbox.messages().length;
