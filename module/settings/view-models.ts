@@ -21,6 +21,7 @@ export interface ChartBar {
 
 export interface ChartModel {
   width: number;
+  barWidth: number;
   height: number;
   bars: ChartBar[];
   total: number;
@@ -31,8 +32,8 @@ const chartOrder: DeliveryStatus[] = ['delivered', 'failed', 'dead', 'pending', 
 
 /** Last 14 UTC days of one webhook's deliveries, stacked by status, as SVG rectangle geometry. */
 export function chartFor(webhookId: number, counts: DailyCount[], since: number, t: Translator['t'], locale: Locale): ChartModel {
-  const barWidth = 12;
-  const gap = 4;
+  const barWidth = 9;
+  const gap = 3;
   const height = 40;
   const days = Array.from({ length: 14 }, (_, i) => new Date(since + i * DAY).toISOString().slice(0, 10));
   const perDay = days.map((day) => {
@@ -59,7 +60,7 @@ export function chartFor(webhookId: number, counts: DailyCount[], since: number,
       segments,
     };
   });
-  return { width: 14 * (barWidth + gap) - gap, height, bars, total: perDay.reduce((a, d) => a + d.total, 0), max };
+  return { width: 14 * (barWidth + gap) - gap, barWidth, height, bars, total: perDay.reduce((a, d) => a + d.total, 0), max };
 }
 
 /** One line describing an audit entry's details (never a URL: the service stores hints only). */

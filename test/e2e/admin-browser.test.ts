@@ -260,6 +260,44 @@ describe('admin pages in a browser', () => {
   );
 
   it(
+    'explains a deleted Discord webhook in plain words and shows it disabled by failures',
+    async () => {
+      const auth = { authorization: `Bearer ${host.adminToken}`, 'content-type': 'application/json' };
+      // The inbox answers 404 Unknown Webhook (10015) for webhook id 0, like Discord for a deleted webhook.
+      const created = await fetch(`${base}/api/webhooks`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({
+          name: 'Salon supprimé',
+          url: inbox.discordWebhookUrl('0', 'goneToken'),
+          platform: 'discord',
+          events: ['order.paid'],
+        }),
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()).webhook as { id: number };
+      await page.goto(`${base}/webhooks/${id}/edit`);
+      await page.click('[data-testid=send-test]');
+      const answer = await until('the test answer', async () => {
+        const text = (await page.textContent('[data-testid=test-answer]')) ?? '';
+        return text.includes('Discord') && !text.includes('…') ? text : null;
+      });
+      expect(answer.trim()).toBe('Discord indique que ce webhook n’existe plus (404 Unknown Webhook).');
+
+      // A real delivery to it disables the webhook at once, with the reason, and the list says so.
+      await fetch(`${host.url}/admin/simulate/order.paid`, { method: 'POST', headers: auth, body: '{}' });
+      await until('the disabled notice', async () => {
+        await page.goto(`${base}/`);
+        return (await page.locator('[data-testid=disabled-notice]').count()) > 0;
+      });
+      expect(await page.textContent('[data-testid=disabled-notice]')).toContain('« Salon supprimé » a été désactivé après un échec');
+      expect(await page.locator(`tr[data-webhook-id="${id}"] [data-testid=state]`).textContent()).toContain('Désactivé');
+      await shot('fr-list-disabled');
+    },
+    T,
+  );
+
+  it(
     'deletes with confirmation',
     async () => {
       await page.goto(`${base}/`);
