@@ -288,6 +288,8 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
             rows: items.map((d, i) => ({
               ...d,
               webhookName: names.get(d.webhookId) ?? `#${d.webhookId}`,
+              // A disabled or paused webhook's queue waits: its "next retry" is not a time.
+              webhookPaused: list.find((w) => w.id === d.webhookId)?.enabled === false,
               detail: details[i],
               bodyPretty: prettyJson(details[i]?.body ?? ''),
             })),

@@ -161,6 +161,18 @@ describe('admin pages', () => {
     expect((await h.call('POST', '/deliveries/999999/replay')).status).toBe(404);
   });
 
+  it("says a paused webhook's queued delivery waits for it, instead of a retry time", async () => {
+    const r = await h.deps.service.create('alice', { name: 'Paused', url: DISCORD, events: ['order.paid'] }, 'fr');
+    if (!r.ok) throw new Error('create failed');
+    await h.insertDelivery({ webhookId: r.webhook.id, status: 'pending', body: { content: 'p' } });
+    const before = html(await h.call('GET', `/deliveries?webhook=${r.webhook.id}`));
+    expect(before).toContain('Prochain essai :');
+    await h.deps.service.setEnabled('alice', r.webhook.id, false);
+    const after = html(await h.call('GET', `/deliveries?webhook=${r.webhook.id}`));
+    expect(after).toContain('En attente : le webhook est en pause ou désactivé');
+    expect(after).not.toContain('Prochain essai :');
+  });
+
   it('answers 400 with the reason for a bad log filter', async () => {
     const r = await h.call('GET', '/deliveries?status=lost&from=2026-13-45');
     expect(r.status).toBe(400);
