@@ -5,6 +5,7 @@
  * (the sink answers 429 and counts it), and each webhook's messages arrive in queue order.
  * Needs the built dist/ (`npm test` builds it first).
  */
+import type { Webhook } from '../../module/webhooks/webhook.js';
 import { DiscordSink } from '../support/discord-sink.js';
 import { testDatabaseKinds } from '../support/databases.js';
 import { HostChild, eventNumbers, prepareSharedDatabase, requireBuild, waitFor, type SharedDatabase } from '../support/host-child.js';
@@ -37,7 +38,7 @@ describe.each(kinds)('two host processes on one %s database', (kind) => {
     children.push(a);
     const store = db.webhooks();
     // One webhook per payment gateway, one request per event (no coalescing): 100 requests each.
-    const hooks = [];
+    const hooks: Webhook[] = [];
     for (let g = 0; g < WEBHOOKS; g++) {
       hooks.push(
         await store.create({
