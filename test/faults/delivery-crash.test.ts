@@ -20,8 +20,8 @@ describe.each(testDatabaseKinds())('SIGKILL mid-burst on %s', (kind) => {
 
   beforeAll(async () => {
     requireBuild();
-    // 20 requests/s per webhook and 30 ms per answer: the burst takes seconds, so the kill lands mid-way.
-    sink = await new DiscordSink({ limit: 20, windowMs: 1000 }).start();
+    // 10 requests/s per webhook and 30 ms per answer: delivering the burst takes over 12 s, so the kill lands mid-way.
+    sink = await new DiscordSink({ limit: 10, windowMs: 1000 }).start();
     sink.latencyMs = 30;
     db = await prepareSharedDatabase(kind, { 'delivery.leaseMs': LEASE_MS, 'delivery.pollMs': 200, 'delivery.timeoutMs': 2000 });
   });

@@ -61,7 +61,7 @@ describe.each(kinds)('two host processes on one %s database', (kind) => {
     await waitFor(
       `${EVENTS} events at the sink (got ${received().length})\n${a.tail(10)}\n${b.tail(10)}`,
       () => received().length >= EVENTS,
-      50_000,
+      90_000,
       100,
     );
     // Let any duplicate that was about to be sent arrive before counting.
@@ -94,5 +94,5 @@ describe.each(kinds)('two host processes on one %s database', (kind) => {
     expect(statuses.map((s) => [s.status, Number(s.n)])).toEqual([['delivered', EVENTS]]);
 
     await Promise.all([a.close(), b.close()]);
-  }, 120_000);
+  }, 150_000);
 });
