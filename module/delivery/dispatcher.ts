@@ -55,6 +55,9 @@ export interface DispatcherDeps {
 const COALESCING: ReadonlySet<Platform> = new Set(['discord', 'slack', 'mattermost', 'rocketchat']);
 const SLACK_LIKE: ReadonlySet<Platform> = new Set(['slack', 'mattermost', 'rocketchat']);
 
+/** How long a lane waits after an unexpected error in its turn. */
+export const LANE_ERROR_PAUSE_MS = 30_000;
+
 const realTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
@@ -324,6 +327,11 @@ export class Dispatcher {
         }
         return;
       }
+    } catch (err) {
+      // A failure around the send (database, decryption): close the lane for a while instead of
+      // picking it again at once; its rows keep their state and their lease expires if unreleased.
+      block = { until: clock.now() + LANE_ERROR_PAUSE_MS, reason: 'error' };
+      throw err;
     } finally {
       if (block) this.hint(block.until);
       await lanes.release(webhookId, this.workerId, clock.now(), block);

@@ -6,7 +6,8 @@
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/databases.js';
 import { DiscordSink } from '../support/discord-sink.js';
 import { waitUntil } from '../faults/wait-until.js';
-import { makeKit, migrate, TestClock } from './delivery-harness.js';
+import { Dispatcher, LANE_ERROR_PAUSE_MS } from '../../module/delivery/dispatcher.js';
+import { makeKit, manualTimers, migrate, TestClock } from './delivery-harness.js';
 
 const invalidBody = {
   kind: 'status' as const,
@@ -137,5 +138,43 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     expect((await kit.rows(id)).map((r) => r.event_id)).toEqual(['evt_32']);
     expect(await db.knex('wh_attempts').where('delivery_id', before[0].id)).toHaveLength(0);
     await expect(kit.delivery.outbox.prune(0)).rejects.toThrow('prune: olderThanDays must be > 0, got 0');
+  });
+
+  it('a lane whose turn fails (here: the webhook cannot be read) is paused, not picked again in a loop', async () => {
+    const clock = new TestClock();
+    const kit = await makeKit(db, { clock });
+    const id = await kit.addWebhook({ url: sink.url(4006) });
+    await kit.emit('order.paid', 40);
+    let reads = 0;
+    const dispatcher = new Dispatcher({
+      outbox: kit.delivery.outbox,
+      lanes: kit.delivery.lanes,
+      webhooks: {
+        // Other lanes of this file's database fail the same way; only this webhook's reads are counted.
+        get: async (wid: number) => {
+          if (wid === id) reads++;
+          throw new Error('unable to authenticate data');
+        },
+        disable: async () => undefined,
+      },
+      send: async () => {
+        throw new Error('not reached');
+      },
+      clock,
+      logger: kit.logger,
+      timers: manualTimers,
+    });
+    await dispatcher.drain(50);
+    expect(reads).toBe(1);
+    expect(await kit.delivery.lanes.get(id)).toMatchObject({
+      blockedUntil: clock.t + LANE_ERROR_PAUSE_MS,
+      blockedReason: 'error',
+      lockedBy: null,
+    });
+    expect(kit.logger.entries.some((e) => e.level === 'error' && e.fields?.error === 'unable to authenticate data')).toBe(true);
+    // After the pause the normal dispatcher delivers it.
+    clock.advance(LANE_ERROR_PAUSE_MS);
+    await kit.delivery.dispatcher.drain();
+    expect((await kit.rows(id)).map((r) => r.status)).toEqual(['delivered']);
   });
 });
