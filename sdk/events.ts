@@ -11,6 +11,15 @@ const text = (max: number) => z.string().max(max);
 const url = z.string().max(2048).url();
 const money = z.number().finite().min(0).max(1e12);
 const isoDate = z.string().datetime({ offset: true });
+/**
+ * Event ids travel in HTTP headers (`webhook-id`) and idempotency keys: visible ASCII only, so a
+ * control character or a space is refused here, with the field named, rather than failing at send time.
+ */
+const eventId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7E]+$/, 'must be visible ASCII characters (letters, digits, punctuation; no spaces or control characters)');
 
 export const customerSchema = z.object({
   id: z.union([z.string().max(64), z.number().int()]).optional(),
@@ -26,7 +35,7 @@ export const orderItemSchema = z.object({
 });
 
 export const orderPaidSchema = z.object({
-  eventId: z.string().min(1).max(128),
+  eventId,
   occurredAt: isoDate,
   order: z.object({
     id: z.union([z.string().min(1).max(64), z.number().int().nonnegative()]),
@@ -60,14 +69,14 @@ export const ticketMessageSchema = z.object({
 });
 
 export const ticketSubmitSchema = z.object({
-  eventId: z.string().min(1).max(128),
+  eventId,
   occurredAt: isoDate,
   ticket: ticketSchema,
   message: ticketMessageSchema,
 });
 export const ticketReplySchema = ticketSubmitSchema;
 export const ticketCloseSchema = z.object({
-  eventId: z.string().min(1).max(128),
+  eventId,
   occurredAt: isoDate,
   ticket: ticketSchema,
   message: ticketMessageSchema.nullable().optional(),
