@@ -37,6 +37,24 @@ describe.each(testDatabaseKinds())('delivery outbox on %s', (kind) => {
     expect(Number(attempts[0].status_code)).toBe(200);
   });
 
+  it(`claims lanes with ${kind === 'sqlite' ? 'a conditional UPDATE' : 'SELECT … FOR UPDATE SKIP LOCKED'}`, async () => {
+    const kit = await makeKit(db);
+    await kit.addWebhook({ url: sink.url(1006) });
+    await kit.emit('ticket.submit', 6);
+    const sqls: string[] = [];
+    const listen = (q: { sql: string }) => void sqls.push(q.sql.toLowerCase());
+    db.knex.on('query', listen);
+    try {
+      await kit.delivery.dispatcher.drain();
+    } finally {
+      db.knex.off('query', listen);
+    }
+    expect(sink.messages(1006)).toHaveLength(1);
+    const skipLocked = sqls.filter((q) => q.includes('for update skip locked') && q.includes('wh_lanes'));
+    if (kind === 'sqlite') expect(skipLocked).toHaveLength(0);
+    else expect(skipLocked.length).toBeGreaterThan(0);
+  });
+
   it('retries a 500 and a connection reset on the schedule, then delivers', async () => {
     const clock = new TestClock();
     const kit = await makeKit(db, { clock, delivery: { schedule: [0, 5_000, 300_000] } });
