@@ -122,6 +122,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
       pruneTimer = null;
       await intake.stop();
       await dispatcher.stop();
+      sender.close();
     },
   };
 }

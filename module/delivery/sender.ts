@@ -60,21 +60,28 @@ export function targetUrl(webhook: Pick<Webhook, 'platform' | 'url'>, query?: Re
 export class Sender implements TestSender {
   private readonly http: Got;
   private readonly now: () => number;
+  private readonly agents: [RequestFilteringHttpAgent, RequestFilteringHttpsAgent];
 
   constructor(opts: SenderOptions) {
     this.now = opts.now ?? (() => Date.now());
     const filter = agentOptions(opts.network);
+    this.agents = [
+      new RequestFilteringHttpAgent({ keepAlive: true, ...filter }),
+      new RequestFilteringHttpsAgent({ keepAlive: true, ...filter }),
+    ];
     this.http = got.extend({
       timeout: { request: opts.timeoutMs ?? 10_000 },
       retry: { limit: 0 },
       followRedirect: false,
       throwHttpErrors: false,
-      agent: {
-        http: new RequestFilteringHttpAgent({ keepAlive: true, ...filter }),
-        https: new RequestFilteringHttpsAgent({ keepAlive: true, ...filter }),
-      },
+      agent: { http: this.agents[0], https: this.agents[1] },
       headers: { 'user-agent': opts.userAgent ?? 'clientx-webhooks/1.0', 'content-type': 'application/json' },
     });
+  }
+
+  /** Closes kept-alive connections (module shutdown). */
+  close(): void {
+    for (const agent of this.agents) agent.destroy();
   }
 
   /** "Send test" on the settings page: one request now, classified. */
