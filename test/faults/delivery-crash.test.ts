@@ -51,14 +51,16 @@ describe.each(testDatabaseKinds())('SIGKILL mid-burst on %s', (kind) => {
 
     // The host has accepted (enqueued) the whole burst: each emitAsync waited for its outbox write.
     await first.emit(0, EVENTS, WEBHOOKS);
-    await waitFor('the first deliveries', () => received().length >= 60, 30_000);
+    // Kill while a request is being answered, so the dead process leaves a row in flight.
+    await waitFor('the first deliveries and a request in flight', () => received().length >= 60 && sink.inFlightNow() > 0, 30_000, 1);
     await first.kill();
 
     const atKill = new Set(received()).size;
     const inFlight: { n: number | string }[] = await db.knex('wh_deliveries').where({ status: 'sending' }).count({ n: '*' });
     const sendingAtKill = Number(inFlight[0].n);
-    // The kill really was mid-burst.
+    // The kill really was mid-burst, with at least the request being answered in flight.
     expect(atKill).toBeLessThan(EVENTS);
+    expect(sendingAtKill).toBeGreaterThanOrEqual(1);
 
     const second = await HostChild.start(db.childEnv('crash-b', false));
     children.push(second);

@@ -19,6 +19,8 @@ const { createHost } = await import(path.join(repoRoot, 'dist/host/create-host.j
 const { sampleEvent } = await import(path.join(repoRoot, 'dist/sdk/sample-events.js'));
 
 const send = (msg) => process.send?.(msg);
+// A test runner that dies (or is killed) must not leave host processes behind.
+process.on('disconnect', () => process.exit(1));
 
 function orderEvent(i, gateways) {
   const base = sampleEvent('order.paid', { seq: i, now: Date.UTC(2026, 10, 29, 9, 30, 0) });

@@ -66,6 +66,13 @@ export abstract class SinkServer {
     this.faults.set(webhook, [...(this.faults.get(webhook) ?? []), ...faults]);
   }
 
+  /** Requests being handled right now (arrived, not yet answered), all webhooks together. */
+  inFlightNow(): number {
+    let n = 0;
+    for (const v of this.inFlight.values()) n += v;
+    return n;
+  }
+
   requestsFor(webhook: string): ReceivedRequest[] {
     return this.requests.filter((r) => r.webhook === webhook);
   }
