@@ -26,13 +26,31 @@ export interface IntakeDeps {
   /** First and longest wait between write retries (default 500 ms, 30 s). */
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /**
+   * An entry refused this many times while other writes succeeded (so the database is up) is a
+   * poison entry (e.g. a value the database cannot store): it is dropped and logged (default 5).
+   */
+  maxRefusals?: number;
 }
 
+/** What waits in memory: rendered rows, or an event whose webhooks could not be read. */
+type Waiting = ({ kind: 'rows'; items: NewDelivery[] } | { kind: 'event'; event: EventName; payload: AnyEventPayload }) & {
+  eventId: string;
+  refusals: number;
+  lastError: string;
+};
+
+/** Consecutive failed writes (with no success) after which a flush round stops: the database looks down. */
+const DOWN_AFTER = 3;
+
 export class OutboxIntake implements EventIntake {
-  private readonly buffer: NewDelivery[][] = [];
+  private readonly waiting: Waiting[] = [];
   private retryTimer: unknown = null;
   private retryDelay: number;
   private stopped = false;
+  private flushing: Promise<boolean> | null = null;
+  /** Direct writes that succeeded since the last retry round: the database is up. */
+  private acceptedSinceRound = 0;
 
   constructor(private readonly deps: IntakeDeps) {
     this.retryDelay = deps.retryBaseMs ?? 500;
@@ -40,7 +58,7 @@ export class OutboxIntake implements EventIntake {
 
   /** Events waiting in memory for the database (for the settings page and tests). */
   get buffered(): number {
-    return this.buffer.length + this.pendingEvents.length;
+    return this.waiting.length;
   }
 
   async accept<K extends EventName>(event: K, payload: EventMap[K]): Promise<void> {
@@ -49,26 +67,25 @@ export class OutboxIntake implements EventIntake {
       items = await this.render(event, payload);
     } catch (err) {
       // Reading the webhooks failed: without them nothing can be rendered. Keep the event itself.
-      this.deps.logger.error('webhooks: could not read webhooks for an event; will retry', {
-        event,
-        eventId: payload.eventId,
-        error: (err as Error).message,
-      });
-      this.keepEvent(event, payload);
+      const error = (err as Error).message;
+      this.deps.logger.error('webhooks: could not read webhooks for an event; will retry', { event, eventId: payload.eventId, error });
+      this.keep({ kind: 'event', event, payload, eventId: payload.eventId, refusals: 0, lastError: error });
       return;
     }
     if (items.length === 0) return;
     try {
       await this.deps.enqueue(items);
+      this.acceptedSinceRound++;
       this.deps.wake();
     } catch (err) {
+      const error = (err as Error).message;
       this.deps.logger.error('webhooks: could not write deliveries; kept in memory, will retry', {
         event,
         eventId: payload.eventId,
         deliveries: items.length,
-        error: (err as Error).message,
+        error,
       });
-      this.keep(items);
+      this.keep({ kind: 'rows', items, eventId: payload.eventId, refusals: 0, lastError: error });
     }
   }
 
@@ -84,78 +101,101 @@ export class OutboxIntake implements EventIntake {
     return out;
   }
 
-  /** Events whose webhooks could not be read are re-rendered at retry time. */
-  private readonly pendingEvents: { event: EventName; payload: AnyEventPayload }[] = [];
-
-  private keepEvent(event: EventName, payload: AnyEventPayload): void {
-    if (this.pendingEvents.length + this.buffer.length >= (this.deps.bufferLimit ?? 10_000)) {
-      this.deps.logger.error('webhooks: memory buffer full; event dropped', { event, eventId: payload.eventId });
+  private keep(entry: Waiting): void {
+    if (this.waiting.length >= (this.deps.bufferLimit ?? 10_000)) {
+      this.deps.logger.error('webhooks: memory buffer full; event dropped', { eventId: entry.eventId });
       return;
     }
-    this.pendingEvents.push({ event, payload });
+    this.waiting.push(entry);
     this.scheduleRetry();
   }
 
-  private keep(items: NewDelivery[]): void {
-    if (this.pendingEvents.length + this.buffer.length >= (this.deps.bufferLimit ?? 10_000)) {
-      this.deps.logger.error('webhooks: memory buffer full; event dropped', { eventId: items[0]?.eventId, deliveries: items.length });
-      return;
-    }
-    this.buffer.push(items);
-    this.scheduleRetry();
+  private timers() {
+    return (
+      this.deps.timers ?? {
+        setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(),
+        clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+      }
+    );
   }
 
   private scheduleRetry(): void {
     if (this.retryTimer !== null || this.stopped) return;
-    const timers = this.deps.timers ?? {
-      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(),
-      clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
-    };
-    this.retryTimer = timers.setTimeout(() => {
+    this.retryTimer = this.timers().setTimeout(() => {
       this.retryTimer = null;
       void this.flush();
     }, this.retryDelay);
   }
 
-  /** Writes what waits in memory, oldest first; stops at the first failure and backs off. */
-  async flush(): Promise<boolean> {
-    try {
-      while (this.pendingEvents.length) {
-        const { event, payload } = this.pendingEvents[0];
-        const items = await this.render(event, payload);
-        if (items.length) await this.deps.enqueue(items);
-        this.pendingEvents.shift();
+  private async write(entry: Waiting): Promise<void> {
+    const items = entry.kind === 'rows' ? entry.items : await this.render(entry.event, entry.payload);
+    if (items.length) await this.deps.enqueue(items);
+  }
+
+  /**
+   * Writes what waits in memory, oldest first. A round stops after a few failures in a row with
+   * no success (the database is down: back off). An entry refused while others were written is
+   * counted, and dropped with an error naming its event after `maxRefusals` rounds.
+   */
+  flush(): Promise<boolean> {
+    this.flushing ??= this.flushRound().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  private async flushRound(): Promise<boolean> {
+    let written = 0;
+    let failedInRow = 0;
+    const upMeanwhile = this.acceptedSinceRound > 0;
+    this.acceptedSinceRound = 0;
+    const refused: Waiting[] = [];
+    for (const entry of [...this.waiting]) {
+      try {
+        await this.write(entry);
+        this.waiting.splice(this.waiting.indexOf(entry), 1);
+        written++;
+        failedInRow = 0;
+      } catch (err) {
+        entry.lastError = (err as Error).message;
+        refused.push(entry);
+        if (++failedInRow >= DOWN_AFTER && written === 0) break;
       }
-      while (this.buffer.length) {
-        await this.deps.enqueue(this.buffer[0]);
-        this.buffer.shift();
-      }
-      this.retryDelay = this.deps.retryBaseMs ?? 500;
-      this.deps.logger.info('webhooks: buffered deliveries written');
-      this.deps.wake();
-      return true;
-    } catch (err) {
-      this.retryDelay = Math.min(this.retryDelay * 2, this.deps.retryMaxMs ?? 30_000);
-      this.deps.logger.warn('webhooks: database still refuses deliveries; retrying', {
-        waiting: this.buffer.length + this.pendingEvents.length,
-        inMs: this.retryDelay,
-        error: (err as Error).message,
-      });
-      this.scheduleRetry();
-      return false;
     }
+    if (written > 0 || upMeanwhile) {
+      // The database took other writes: what it refused is refused for its content.
+      for (const entry of refused) {
+        if (++entry.refusals < (this.deps.maxRefusals ?? 5)) continue;
+        this.waiting.splice(this.waiting.indexOf(entry), 1);
+        this.deps.logger.error('webhooks: the database keeps refusing one event; dropped', {
+          eventId: entry.eventId,
+          error: entry.lastError,
+        });
+      }
+      this.deps.wake();
+    }
+    if (this.waiting.length === 0) {
+      this.retryDelay = this.deps.retryBaseMs ?? 500;
+      if (written > 0) this.deps.logger.info('webhooks: buffered deliveries written', { count: written });
+      return true;
+    }
+    this.retryDelay = Math.min(this.retryDelay * 2, this.deps.retryMaxMs ?? 30_000);
+    this.deps.logger.warn('webhooks: database still refuses deliveries; retrying', {
+      waiting: this.waiting.length,
+      inMs: this.retryDelay,
+      error: refused[refused.length - 1]?.lastError,
+    });
+    this.scheduleRetry();
+    return false;
   }
 
   /** Shutdown: one last write attempt; what still cannot be written is reported, by event id. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.retryTimer !== null)
-      (this.deps.timers ?? { clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) }).clearTimeout(this.retryTimer);
+    if (this.retryTimer !== null) this.timers().clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    if (this.buffer.length || this.pendingEvents.length) {
+    if (this.waiting.length) {
       const ok = await this.flush().catch(() => false);
       if (!ok) {
-        const ids = [...this.pendingEvents.map((p) => p.payload.eventId), ...this.buffer.map((b) => b[0]?.eventId)];
+        const ids = this.waiting.map((w) => w.eventId);
         this.deps.logger.error('webhooks: stopped with deliveries not written', { eventIds: ids.slice(0, 50), count: ids.length });
       }
     }

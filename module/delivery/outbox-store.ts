@@ -37,7 +37,12 @@ export interface AttemptRecord {
   durationMs: number;
 }
 
-export const idempotencyKey = (webhookId: number, eventId: string) => `${webhookId}:${eventId}`;
+/**
+ * An event id as stored: PostgreSQL text cannot hold NUL, so NUL becomes U+FFFD (the body keeps
+ * the id exactly, JSON-escaped). Applied to the key too, so duplicates still collide.
+ */
+export const storedEventId = (eventId: string) => eventId.replace(/\u0000/g, '\uFFFD');
+export const idempotencyKey = (webhookId: number, eventId: string) => `${webhookId}:${storedEventId(eventId)}`;
 
 export class OutboxStore {
   private readonly lanes: LaneStore;
@@ -61,7 +66,7 @@ export class OutboxStore {
       const rows = items.map((i) => ({
         webhook_id: i.webhookId,
         event_name: i.event,
-        event_id: i.eventId,
+        event_id: storedEventId(i.eventId),
         idempotency_key: idempotencyKey(i.webhookId, i.eventId),
         status: 'pending',
         body: JSON.stringify(i.body),

@@ -55,6 +55,18 @@ describe.each(testDatabaseKinds())('delivery outbox on %s', (kind) => {
     else expect(skipLocked.length).toBeGreaterThan(0);
   });
 
+  it('stores an event id holding a NUL byte (PostgreSQL text cannot) and still delivers it once', async () => {
+    const kit = await makeKit(db);
+    const id = await kit.addWebhook({ url: sink.url(1007) });
+    const nul = (p: { eventId: string }) => void (p.eventId = 'evt_nul\u0000_1');
+    await kit.emit('order.paid', 7, nul);
+    await kit.emit('order.paid', 7, nul);
+    expect(kit.delivery.intake.buffered).toBe(0);
+    await kit.delivery.dispatcher.drain();
+    expect(sink.messages(1007)).toHaveLength(1);
+    expect((await kit.rows(id)).map((r) => [r.event_id, r.status])).toEqual([['evt_nul\uFFFD_1', 'delivered']]);
+  });
+
   it('retries a 500 and a connection reset on the schedule, then delivers', async () => {
     const clock = new TestClock();
     const kit = await makeKit(db, { clock, delivery: { schedule: [0, 5_000, 300_000] } });

@@ -72,7 +72,7 @@ describe('OutboxIntake', () => {
 
   it('keeps deliveries in memory while the database refuses them, then writes them with backoff', async () => {
     const t = setup([webhook(1)]);
-    t.fail(3);
+    t.fail(4); // both accepts, then the first retry round for both
     await expect(t.intake.accept('order.paid', sampleEvent('order.paid', { seq: 1 }))).resolves.toBeUndefined();
     await t.intake.accept('ticket.submit', sampleEvent('ticket.submit', { seq: 2 }));
     expect(t.intake.buffered).toBe(2);
@@ -112,5 +112,45 @@ describe('OutboxIntake', () => {
     await expect(bus.emitAsync('order.paid', sampleEvent('order.paid'))).resolves.toBeDefined();
     expect(intake.buffered).toBe(1);
     unsubscribe();
+  });
+
+  it('drops an entry the database keeps refusing while it takes the others, naming its event', async () => {
+    const t = setup([webhook(1)]);
+    const poison = 'evt_poison';
+    const written: string[] = [];
+    let down = true;
+    const intake = new OutboxIntake({
+      ...t.deps,
+      maxRefusals: 2,
+      enqueue: async (items) => {
+        if (down || items[0].eventId === poison) throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
+        written.push(items[0].eventId);
+      },
+    });
+    for (const id of ['evt_a', poison, 'evt_b']) {
+      const p = sampleEvent('order.paid');
+      p.eventId = id;
+      await intake.accept('order.paid', p);
+    }
+    expect(intake.buffered).toBe(3);
+    // Database down: rounds fail without counting against any entry.
+    for (let i = 0; i < 5; i++) await intake.flush();
+    expect(intake.buffered).toBe(3);
+    down = false;
+    await intake.flush();
+    expect(written).toEqual(['evt_a', 'evt_b']);
+    expect(intake.buffered).toBe(1);
+    // Alone, it is not counted (nothing shows the database is up)...
+    await intake.flush();
+    await intake.flush();
+    expect(intake.buffered).toBe(1);
+    // ...until another event is written meanwhile.
+    const next = sampleEvent('order.paid');
+    next.eventId = 'evt_c';
+    await intake.accept('order.paid', next);
+    await intake.flush();
+    expect(intake.buffered).toBe(0);
+    expect(written).toEqual(['evt_a', 'evt_b', 'evt_c']);
+    expect(t.logs.some((l) => l.level === 'error' && l.msg === 'webhooks: the database keeps refusing one event; dropped')).toBe(true);
   });
 });
