@@ -41,7 +41,7 @@ export interface AttemptRecord {
  * An event id as stored: PostgreSQL text cannot hold NUL, so NUL becomes U+FFFD (the body keeps
  * the id exactly, JSON-escaped). Applied to the key too, so duplicates still collide.
  */
-export const storedEventId = (eventId: string) => eventId.replace(/\u0000/g, '\uFFFD');
+export const storedEventId = (eventId: string) => eventId.replaceAll(String.fromCharCode(0), '\uFFFD');
 export const idempotencyKey = (webhookId: number, eventId: string) => `${webhookId}:${storedEventId(eventId)}`;
 
 export class OutboxStore {

@@ -50,9 +50,7 @@ export interface Kit {
   ctx: ModuleContext;
   addWebhook(input: Partial<NewWebhook> & { url: string }): Promise<number>;
   emit<K extends EventName>(event: K, seq: number, patch?: (p: ReturnType<typeof sampleEvent<K>>) => void): Promise<void>;
-  rows(
-    webhookId?: number,
-  ): Promise<
+  rows(webhookId?: number): Promise<
     {
       id: number;
       status: string;
