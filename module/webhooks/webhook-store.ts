@@ -89,7 +89,9 @@ export class WebhookStore {
       updated_at: at,
     };
     const withSecret = input.signingSecret ? { ...row, options: this.sealSecretInto(row.options, input.signingSecret) } : row;
-    const [inserted] = await this.db(TABLE).insert(withSecret, ['id']);
+    // MySQL/MariaDB have no RETURNING (knex warns); they answer the insert id instead.
+    const insert = this.db(TABLE).insert(withSecret);
+    const [inserted] = await (this.db.client.config.client === 'mysql2' ? insert : insert.returning('id'));
     const id = typeof inserted === 'object' ? Number((inserted as { id: number }).id) : Number(inserted);
     return (await this.get(id))!;
   }
