@@ -34,7 +34,8 @@ export const throughput: Benchmark = {
     try {
       for (const kind of ['sqlite', 'postgres'] as const) {
         const database = await throwAwayDatabase(kind);
-        const bh = await startBenchHost({ databaseUrl: database.url });
+        // The dispatcher sends to as many lanes at once as the plain loop has requests in flight.
+        const bh = await startBenchHost({ databaseUrl: database.url, moduleSettings: { 'delivery.concurrency': THROUGHPUT_CONCURRENCY } });
         try {
           for (let i = 1; i <= THROUGHPUT_CONCURRENCY; i++) await bh.createWebhook({ name: `sink ${i}`, url: `${sink.url}/${kind}/${i}`, platform: 'json' });
           let seq = Math.floor(Date.now() / 1000) * 1000;
