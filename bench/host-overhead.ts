@@ -38,7 +38,10 @@ async function countRows(db: Knex, ids: number[]): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-async function measure(kind: 'sqlite' | 'postgres', log: (l: string) => void): Promise<{ samples: Record<Variant, number[]>; rowsUp: number; rowsDown: number; emitsUp: number; emitsDown: number }> {
+async function measure(
+  kind: 'sqlite' | 'postgres',
+  log: (l: string) => void,
+): Promise<{ samples: Record<Variant, number[]>; rowsUp: number; rowsDown: number; emitsUp: number; emitsDown: number }> {
   const target = await startSlowTarget(TARGET_DELAY_MS);
   const down = await refusedUrl();
   const database = await throwAwayDatabase(kind);
@@ -47,13 +50,33 @@ async function measure(kind: 'sqlite' | 'postgres', log: (l: string) => void): P
     const upIds: number[] = [];
     const downIds: number[] = [];
     for (let i = 1; i <= 3; i++) {
-      upIds.push(await bh.createWebhook({ name: `up ${i}`, url: `${target.url}/${i}`, platform: 'discord', filters: { paymentGateways: ['BenchUp'] } }));
-      downIds.push(await bh.createWebhook({ name: `down ${i}`, url: `${down}/${i}`, platform: 'discord', filters: { paymentGateways: ['BenchDown'] } }));
+      upIds.push(
+        await bh.createWebhook({
+          name: `up ${i}`,
+          url: `${target.url}/${i}`,
+          platform: 'discord',
+          filters: { paymentGateways: ['BenchUp'] },
+        }),
+      );
+      downIds.push(
+        await bh.createWebhook({
+          name: `down ${i}`,
+          url: `${down}/${i}`,
+          platform: 'discord',
+          filters: { paymentGateways: ['BenchDown'] },
+        }),
+      );
     }
     const phpUp = new eventemitter2.EventEmitter2({ wildcard: true, delimiter: '.' });
-    attachPhpStyleListener(phpUp, [1, 2, 3].map((i) => `${target.url}/${i}`));
+    attachPhpStyleListener(
+      phpUp,
+      [1, 2, 3].map((i) => `${target.url}/${i}`),
+    );
     const phpDown = new eventemitter2.EventEmitter2({ wildcard: true, delimiter: '.' });
-    attachPhpStyleListener(phpDown, [1, 2, 3].map((i) => `${down}/${i}`));
+    attachPhpStyleListener(
+      phpDown,
+      [1, 2, 3].map((i) => `${down}/${i}`),
+    );
 
     let seq = Math.floor(Date.now() / 1000) * 1000;
     let emitsUp = 0;
@@ -72,7 +95,8 @@ async function measure(kind: 'sqlite' | 'postgres', log: (l: string) => void): P
     const samples: Record<Variant, number[]> = { 'module-up': [], 'module-down': [], 'php-up': [], 'php-down': [] };
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate the order of the variants between rounds so none always runs first.
-      const order: Variant[] = round % 2 ? ['php-down', 'module-down', 'php-up', 'module-up'] : ['module-up', 'php-up', 'module-down', 'php-down'];
+      const order: Variant[] =
+        round % 2 ? ['php-down', 'module-down', 'php-up', 'module-up'] : ['module-up', 'php-up', 'module-down', 'php-down'];
       for (const v of order) {
         const n = v.startsWith('module') ? MODULE_EMITS_PER_ROUND : PHP_EMITS_PER_ROUND;
         for (let i = 0; i < n; i++) samples[v].push(await run[v]());
@@ -100,7 +124,10 @@ export const hostOverhead: Benchmark = {
       for (const v of Object.keys(samples) as Variant[]) {
         result.figures.push({ name: `${kind} ${v} (n=${samples[v].length})`, value: `p50 ${ms(p(v, 50))}, p95 ${ms(p(v, 95))}` });
       }
-      result.figures.push({ name: `${kind} rows queued`, value: `${rowsUp} for ${emitsUp} "up" emits x 3 webhooks, ${rowsDown} for ${emitsDown} "down" emits x 3 webhooks` });
+      result.figures.push({
+        name: `${kind} rows queued`,
+        value: `${rowsUp} for ${emitsUp} "up" emits x 3 webhooks, ${rowsDown} for ${emitsDown} "down" emits x 3 webhooks`,
+      });
       const upRatio = p('module-up', 50) / p('php-up', 50);
       result.goals.push({
         goal: `${kind}: enqueue p50 <= 1/10 of the synchronous send (target up, 50 ms)`,
@@ -117,7 +144,9 @@ export const hostOverhead: Benchmark = {
       });
     }
     result.notes!.push('PHP-style = for each of the 3 webhooks in turn, await a POST (no timeout, errors swallowed), inside the event.');
-    result.notes!.push('Module = validate, render for 3 webhooks, write 3 outbox rows in one transaction; the dispatcher sends in the background in the same process.');
+    result.notes!.push(
+      'Module = validate, render for 3 webhooks, write 3 outbox rows in one transaction; the dispatcher sends in the background in the same process.',
+    );
     return result;
   },
 };

@@ -33,7 +33,10 @@ async function fillBacklog(databaseUrl: string, webhookId: number, from: number,
         event_id: `mem_${i}`,
         idempotency_key: `${webhookId}:mem_${i}`,
         status: 'pending',
-        body: JSON.stringify({ content: `:pushpin: Nouvelle commande n° ${i}\n:moneybag: **Prix :** 25,00 €\n:bust_in_silhouette: **Client :** Camille Martin`, allowed_mentions: { parse: [] } }),
+        body: JSON.stringify({
+          content: `:pushpin: Nouvelle commande n° ${i}\n:moneybag: **Prix :** 25,00 €\n:bust_in_silhouette: **Client :** Camille Martin`,
+          allowed_mentions: { parse: [] },
+        }),
         attempts: 0,
         next_attempt_at: now,
         created_at: now,
@@ -52,7 +55,10 @@ async function fillBacklog(databaseUrl: string, webhookId: number, from: number,
 async function pending(databaseUrl: string): Promise<number> {
   const db = connectDatabase(databaseUrl);
   try {
-    const row = await db('wh_deliveries').whereIn('status', ['pending', 'failed', 'sending']).count<{ n: number | string }[]>({ n: '*' }).first();
+    const row = await db('wh_deliveries')
+      .whereIn('status', ['pending', 'failed', 'sending'])
+      .count<{ n: number | string }[]>({ n: '*' })
+      .first();
     return Number(row?.n ?? 0);
   } finally {
     await db.destroy();
@@ -89,7 +95,10 @@ export const memory: Benchmark = {
               const peak = Math.max(stopped.peakRss, stopped.hwm);
               peaks.push(peak);
               const after = await pending(database.url);
-              result.figures.push({ name: `${kind}, ${size.toLocaleString('en')} queued`, value: `peak RSS ${mb(peak)} (${before} pending at start, ${after} after ${HOLD_MS / 1000} s)` });
+              result.figures.push({
+                name: `${kind}, ${size.toLocaleString('en')} queued`,
+                value: `peak RSS ${mb(peak)} (${before} pending at start, ${after} after ${HOLD_MS / 1000} s)`,
+              });
               log(`${kind} ${size}: peak ${mb(peak)}`);
               // A host whose dispatcher never touched the backlog proves nothing about it.
               const worked = target.received() > requestsBefore || after < before;
@@ -104,7 +113,11 @@ export const memory: Benchmark = {
           }
           const [small, big] = peaks.slice(-2);
           const measuredBoth = result.goals.slice(-2).every((g) => g.met !== null);
-          result.goals.push({ goal: `${kind}: flat in the backlog size (100k peak within 20% of 10k peak)`, measured: `${mb(big)} vs ${mb(small)}`, met: measuredBoth ? big <= small * 1.2 : null });
+          result.goals.push({
+            goal: `${kind}: flat in the backlog size (100k peak within 20% of 10k peak)`,
+            measured: `${mb(big)} vs ${mb(small)}`,
+            met: measuredBoth ? big <= small * 1.2 : null,
+          });
         } finally {
           await database.drop();
           fs.rmSync(varDir, { recursive: true, force: true });
@@ -113,7 +126,9 @@ export const memory: Benchmark = {
     } finally {
       await target.close();
     }
-    result.notes!.push('Peak RSS = the larger of the kernel high-water mark (VmHWM) and RSS sampled every 50 ms, of the host child process from start to stop.');
+    result.notes!.push(
+      'Peak RSS = the larger of the kernel high-water mark (VmHWM) and RSS sampled every 50 ms, of the host child process from start to stop.',
+    );
     return result;
   },
 };

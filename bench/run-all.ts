@@ -54,7 +54,8 @@ async function main(): Promise<number> {
       log(`| ${bench.id} | (did not run) | error: ${error} | no |`);
       continue;
     }
-    for (const g of result.goals) log(`| ${bench.id} | ${g.goal} | ${g.measured} | ${g.met === null ? 'not measured' : g.met ? 'yes' : 'no'} |`);
+    for (const g of result.goals)
+      log(`| ${bench.id} | ${g.goal} | ${g.measured} | ${g.met === null ? 'not measured' : g.met ? 'yes' : 'no'} |`);
   }
   log(`total time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   // Only a full run replaces the published figures; a partial run is for development.

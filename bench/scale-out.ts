@@ -65,12 +65,20 @@ export const scaleOut: Benchmark = {
     }
     const one = median(rates[1]);
     const two = median(rates[2]);
-    result.figures.push({ name: '1 process', value: `${one.toFixed(0)} deliveries/s (rounds: ${rates[1].map((x) => x.toFixed(0)).join(', ')})` });
-    result.figures.push({ name: '2 processes', value: `${two.toFixed(0)} deliveries/s (rounds: ${rates[2].map((x) => x.toFixed(0)).join(', ')})` });
+    result.figures.push({
+      name: '1 process',
+      value: `${one.toFixed(0)} deliveries/s (rounds: ${rates[1].map((x) => x.toFixed(0)).join(', ')})`,
+    });
+    result.figures.push({
+      name: '2 processes',
+      value: `${two.toFixed(0)} deliveries/s (rounds: ${rates[2].map((x) => x.toFixed(0)).join(', ')})`,
+    });
     result.figures.push({ name: 'duplicates (all rounds)', value: String(sink.duplicates()) });
     result.goals.push({ goal: '2 processes >= 1.6x one process', measured: ratio(two, one), met: two / one >= 1.6 });
     result.goals.push({ goal: 'zero duplicates', measured: String(sink.duplicates()), met: sink.duplicates() === 0 });
-    result.notes!.push(`this machine has ${os.availableParallelism?.() ?? os.cpus().length} cores shared by both hosts, PostgreSQL, the sink and this runner.`);
+    result.notes!.push(
+      `this machine has ${os.availableParallelism?.() ?? os.cpus().length} cores shared by both hosts, PostgreSQL, the sink and this runner.`,
+    );
     return result;
   },
 };

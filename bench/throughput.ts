@@ -30,14 +30,19 @@ export const throughput: Benchmark = {
     const sink = await startCountingSink();
     // The plain loop gets a sink of its own, so its identical bodies never count as duplicates.
     const plainSink = await startCountingSink();
-    const sampleBody = { type: 'order.paid', timestamp: new Date().toISOString(), data: { message: 'x'.repeat(80), payload: sampleEvent('order.paid') } };
+    const sampleBody = {
+      type: 'order.paid',
+      timestamp: new Date().toISOString(),
+      data: { message: 'x'.repeat(80), payload: sampleEvent('order.paid') },
+    };
     try {
       for (const kind of ['sqlite', 'postgres'] as const) {
         const database = await throwAwayDatabase(kind);
         // The dispatcher sends to as many lanes at once as the plain loop has requests in flight.
         const bh = await startBenchHost({ databaseUrl: database.url, moduleSettings: { 'delivery.concurrency': THROUGHPUT_CONCURRENCY } });
         try {
-          for (let i = 1; i <= THROUGHPUT_CONCURRENCY; i++) await bh.createWebhook({ name: `sink ${i}`, url: `${sink.url}/${kind}/${i}`, platform: 'json' });
+          for (let i = 1; i <= THROUGHPUT_CONCURRENCY; i++)
+            await bh.createWebhook({ name: `sink ${i}`, url: `${sink.url}/${kind}/${i}`, platform: 'json' });
           let seq = Math.floor(Date.now() / 1000) * 1000;
           const moduleRates: number[] = [];
           const plainRates: number[] = [];
@@ -52,7 +57,8 @@ export const throughput: Benchmark = {
             await sink.waitForDistinct(goal, DRAIN_LIMIT_MS);
             return perRound / ((performance.now() - t0) / 1000);
           };
-          const plainRound = async (): Promise<number> => (await plainGotLoop(`${plainSink.url}/plain`, perRound, THROUGHPUT_CONCURRENCY, sampleBody)).perSecond;
+          const plainRound = async (): Promise<number> =>
+            (await plainGotLoop(`${plainSink.url}/plain`, perRound, THROUGHPUT_CONCURRENCY, sampleBody)).perSecond;
           // Warm-up: JIT, connection pools, keep-alive sockets on both sides.
           await moduleRound();
           await plainRound();
@@ -68,9 +74,16 @@ export const throughput: Benchmark = {
           }
           const m = median(moduleRates);
           const p = median(plainRates);
-          result.figures.push({ name: `${kind} module`, value: `${m.toFixed(0)} deliveries/s (median of ${ROUNDS} rounds of ${perRound})` });
+          result.figures.push({
+            name: `${kind} module`,
+            value: `${m.toFixed(0)} deliveries/s (median of ${ROUNDS} rounds of ${perRound})`,
+          });
           result.figures.push({ name: `${kind} plain got loop`, value: `${p.toFixed(0)} requests/s` });
-          result.goals.push({ goal: `${kind}: >= 60% of the plain got loop`, measured: `${m.toFixed(0)} vs ${p.toFixed(0)}/s = ${ratio(m, p)}`, met: m / p >= 0.6 });
+          result.goals.push({
+            goal: `${kind}: >= 60% of the plain got loop`,
+            measured: `${m.toFixed(0)} vs ${p.toFixed(0)}/s = ${ratio(m, p)}`,
+            met: m / p >= 0.6,
+          });
         } finally {
           await bh.close();
           await database.drop();

@@ -60,7 +60,10 @@ export const ticketSchema = z.object({
   priority: z.enum(ticketPriorities),
   createdAt: isoDate,
   url: url,
-  related: z.object({ name: text(500), url: url }).nullable().optional(),
+  related: z
+    .object({ name: text(500), url: url })
+    .nullable()
+    .optional(),
 });
 
 export const ticketMessageSchema = z.object({
@@ -101,9 +104,7 @@ export function isEventName(name: string): name is EventName {
   return Object.prototype.hasOwnProperty.call(eventSchemas, name);
 }
 
-export type ValidationResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; issues: { path: string; message: string }[] };
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: { path: string; message: string }[] };
 
 /** Validates a payload and names each bad field by its dotted path (`order.customer.email`). */
 export function validateEvent<K extends EventName>(event: K, payload: unknown): ValidationResult<EventMap[K]> {

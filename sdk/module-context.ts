@@ -62,10 +62,7 @@ export interface AdminRequest {
   isApi: boolean;
 }
 
-export type AdminResponse =
-  | { status?: number; json: unknown }
-  | { status?: number; html: string }
-  | { status?: number; redirect: string };
+export type AdminResponse = { status?: number; json: unknown } | { status?: number; html: string } | { status?: number; redirect: string };
 
 export type AdminHandler = (req: AdminRequest) => Promise<AdminResponse> | AdminResponse;
 

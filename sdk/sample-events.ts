@@ -70,7 +70,10 @@ export function sampleEvent<K extends EventName>(event: K, opts: SampleOptions =
   const message =
     action === 'reply'
       ? { content: 'Bonjour, avez-vous essayé de redémarrer depuis le panel ?', author: { name: 'Support', staff: true } }
-      : { content: 'Bonjour, mon VPS ne répond plus depuis ce matin. Pouvez-vous vérifier ?', author: { name: `${customer.firstName} ${customer.lastName}`, staff: false } };
+      : {
+          content: 'Bonjour, mon VPS ne répond plus depuis ce matin. Pouvez-vous vérifier ?',
+          author: { name: `${customer.firstName} ${customer.lastName}`, staff: false },
+        };
   const payload = {
     eventId: `evt_ticket_${action}_${seq}`,
     occurredAt: iso,

@@ -87,7 +87,15 @@ export async function startBenchHost(opts: BenchHostOptions): Promise<BenchHost>
     async createWebhook(spec) {
       const res = await got.post(`${host.url}/admin/modules/webhooks/api/webhooks`, {
         headers: auth,
-        json: { name: spec.name ?? 'bench', url: spec.url, platform: spec.platform ?? 'discord', events: spec.events ?? ['order.paid'], options: spec.options ?? {}, filters: spec.filters ?? {}, ...(spec.templates ? { templates: spec.templates } : {}) },
+        json: {
+          name: spec.name ?? 'bench',
+          url: spec.url,
+          platform: spec.platform ?? 'discord',
+          events: spec.events ?? ['order.paid'],
+          options: spec.options ?? {},
+          filters: spec.filters ?? {},
+          ...(spec.templates ? { templates: spec.templates } : {}),
+        },
         throwHttpErrors: false,
         retry: { limit: 0 },
       });

@@ -33,7 +33,7 @@ export async function startDiscordLikeTarget(): Promise<DiscordLikeTarget> {
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
       const id = /\/webhooks\/(\d+)\//.exec(url.pathname)?.[1] ?? '?';
-      let body: unknown = null;
+      let body: unknown;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch {

@@ -37,7 +37,11 @@ export function subscribeAll({ bus, intake, logger, onRejected }: SubscriptionDe
       try {
         await sub.handler(checked.value, intake);
       } catch (err) {
-        logger.error(`webhooks: could not enqueue ${event} event`, { event, eventId: checked.value.eventId, error: (err as Error).message });
+        logger.error(`webhooks: could not enqueue ${event} event`, {
+          event,
+          eventId: checked.value.eventId,
+          error: (err as Error).message,
+        });
       }
     };
     bus.on(event, listener);

@@ -11,9 +11,7 @@ import { sampleEvent } from '../../sdk/sample-events.js';
 import type { EventName } from '../../sdk/events.js';
 
 export type Expectation =
-  | { kind: 'rejected'; field: string; statuses?: number[] }
-  | { kind: 'accepted' }
-  | { kind: 'either'; field: string };
+  { kind: 'rejected'; field: string; statuses?: number[] } | { kind: 'accepted' } | { kind: 'either'; field: string };
 
 export interface PayloadCase {
   name: string;
@@ -71,8 +69,18 @@ export function payloadCases(): PayloadCase[] {
   p = ticket();
   p.message.author.staff = 'yes';
   cases.push(caseOf('message.author.staff as a string', 'ticket.submit', p, { kind: 'rejected', field: 'message.author.staff' }));
-  cases.push({ name: 'a JSON array instead of an object', event: 'order.paid', body: Buffer.from('[1,2,3]'), expect: { kind: 'rejected', field: '(payload)' } });
-  cases.push({ name: 'a JSON string instead of an object', event: 'order.paid', body: Buffer.from('"order"'), expect: { kind: 'rejected', field: '(payload)' } });
+  cases.push({
+    name: 'a JSON array instead of an object',
+    event: 'order.paid',
+    body: Buffer.from('[1,2,3]'),
+    expect: { kind: 'rejected', field: '(payload)' },
+  });
+  cases.push({
+    name: 'a JSON string instead of an object',
+    event: 'order.paid',
+    body: Buffer.from('"order"'),
+    expect: { kind: 'rejected', field: '(payload)' },
+  });
 
   // Sizes: 1 MB of message content is the schema's limit; one more character is not.
   p = ticket();
@@ -80,7 +88,13 @@ export function payloadCases(): PayloadCase[] {
   cases.push(caseOf('1 MB message.content (at the limit)', 'ticket.submit', p, { kind: 'accepted' }));
   p = ticket();
   p.message.content = 'é'.repeat(1_000_001);
-  cases.push(caseOf('message.content over 1 000 000 characters (2 MB of UTF-8)', 'ticket.submit', p, { kind: 'rejected', field: 'message.content', statuses: [400, 413] }));
+  cases.push(
+    caseOf('message.content over 1 000 000 characters (2 MB of UTF-8)', 'ticket.submit', p, {
+      kind: 'rejected',
+      field: 'message.content',
+      statuses: [400, 413],
+    }),
+  );
 
   // Invalid UTF-8 and NUL bytes
   p = ticket();
@@ -95,7 +109,9 @@ export function payloadCases(): PayloadCase[] {
   p = ticket();
   p.message.content = 'avant\u0000après\u0000';
   p.ticket.customer.firstName = 'Ca\u0000mille';
-  cases.push(caseOf('NUL bytes in message.content and customer.firstName', 'ticket.submit', p, { kind: 'either', field: 'message.content' }));
+  cases.push(
+    caseOf('NUL bytes in message.content and customer.firstName', 'ticket.submit', p, { kind: 'either', field: 'message.content' }),
+  );
 
   // Huge numbers
   p = order();
@@ -121,8 +137,18 @@ export function payloadCases(): PayloadCase[] {
   });
 
   // Invalid and deeply nested JSON
-  cases.push({ name: 'truncated JSON', event: 'order.paid', body: Buffer.from('{"eventId":"evt_1","order":{"id":'), expect: { kind: 'rejected', field: 'JSON', statuses: [400] } });
-  cases.push({ name: 'JSON with a trailing comma', event: 'order.paid', body: Buffer.from('{"eventId":"evt_1",}'), expect: { kind: 'rejected', field: 'JSON', statuses: [400] } });
+  cases.push({
+    name: 'truncated JSON',
+    event: 'order.paid',
+    body: Buffer.from('{"eventId":"evt_1","order":{"id":'),
+    expect: { kind: 'rejected', field: 'JSON', statuses: [400] },
+  });
+  cases.push({
+    name: 'JSON with a trailing comma',
+    event: 'order.paid',
+    body: Buffer.from('{"eventId":"evt_1",}'),
+    expect: { kind: 'rejected', field: 'JSON', statuses: [400] },
+  });
   p = order();
   p.order.comment = '@@DEEP@@';
   cases.push({
