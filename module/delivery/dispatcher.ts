@@ -171,6 +171,22 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Resolves once every lane turn still running after stop() has ended, or after `limitMs`.
+   * Called once the sender's sockets are closed, so a hanging request ends at once and its lane
+   * is released while the database is still open: nothing outlives the module's shutdown.
+   */
+  async settled(limitMs = 2000): Promise<void> {
+    let timer: unknown = null;
+    await Promise.race([
+      Promise.allSettled([this.passing, ...this.active.values()]),
+      new Promise((resolve) => {
+        timer = realTimers.setTimeout(() => resolve(undefined), limitMs);
+      }),
+    ]);
+    realTimers.clearTimeout(timer);
+  }
+
   private arm(): void {
     if (this.stopping || !this.started) return;
     const now = this.deps.clock.now();

@@ -122,7 +122,10 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
       pruneTimer = null;
       await intake.stop();
       await dispatcher.stop();
+      // Closing the sockets ends requests still hanging past the grace period; then wait for
+      // their lanes to be released, before the host closes the database.
       sender.close();
+      await dispatcher.settled();
     },
   };
 }

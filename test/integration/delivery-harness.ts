@@ -63,6 +63,13 @@ export interface Kit {
   >;
 }
 
+const liveKits: Kit[] = [];
+
+/** Stops every kit's delivery: call before dropping the database, so no pass outlives its test file. */
+export async function stopKits(): Promise<void> {
+  await Promise.all(liveKits.splice(0).map((k) => k.delivery.stop()));
+}
+
 export async function makeKit(
   db: TestDatabase,
   opts: { clock?: { now(): number }; delivery?: DeliveryOptions; allowLoopback?: boolean } = {},
@@ -83,7 +90,7 @@ export async function makeKit(
     admin: { basePath: '/admin/modules/webhooks' },
   } as unknown as ModuleContext;
   const delivery = createDelivery(ctx, store, { timers: manualTimers, random: () => 0.5, timeoutMs: 2000, ...opts.delivery });
-  return {
+  const kit: Kit = {
     db: db.knex,
     clock,
     logger,
@@ -122,4 +129,6 @@ export async function makeKit(
       })) as never;
     },
   };
+  liveKits.push(kit);
+  return kit;
 }

@@ -7,7 +7,7 @@ import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../sup
 import { DiscordSink } from '../support/discord-sink.js';
 import { waitUntil } from '../faults/wait-until.js';
 import { Dispatcher, LANE_ERROR_PAUSE_MS } from '../../module/delivery/dispatcher.js';
-import { makeKit, manualTimers, migrate, TestClock } from './delivery-harness.js';
+import { makeKit, stopKits, manualTimers, migrate, TestClock } from './delivery-harness.js';
 
 const invalidBody = {
   kind: 'status' as const,
@@ -28,6 +28,7 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     sink = await new DiscordSink({ limit: 1000, windowMs: 1000 }).start();
   });
   afterAll(async () => {
+    await stopKits();
     await sink?.close();
     await new Promise((r) => setTimeout(r, 50));
     await db?.destroy();

@@ -5,7 +5,7 @@
  */
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/databases.js';
 import { DiscordSink } from '../support/discord-sink.js';
-import { makeKit, migrate, TestClock } from './delivery-harness.js';
+import { makeKit, stopKits, migrate, TestClock } from './delivery-harness.js';
 
 describe.each(testDatabaseKinds())('delivery outbox on %s', (kind) => {
   let db: TestDatabase;
@@ -16,6 +16,7 @@ describe.each(testDatabaseKinds())('delivery outbox on %s', (kind) => {
     sink = await new DiscordSink({ limit: 1000, windowMs: 1000 }).start();
   });
   afterAll(async () => {
+    await stopKits();
     await sink?.close();
     await db?.destroy();
   });

@@ -6,7 +6,7 @@ import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../sup
 import { DiscordSink } from '../support/discord-sink.js';
 import { SlackSink } from '../support/slack-sink.js';
 import { waitUntil } from '../faults/wait-until.js';
-import { makeKit, migrate, type Kit } from './delivery-harness.js';
+import { makeKit, stopKits, migrate, type Kit } from './delivery-harness.js';
 
 const realTime = { timers: undefined, pollMs: 200 };
 
@@ -22,6 +22,7 @@ describe.each(testDatabaseKinds())('delivery rate limits on %s', (kind) => {
     slack = await new SlackSink({ minGapMs: 1000 }).start();
   });
   afterAll(async () => {
+    await stopKits();
     for (const k of kits) await k.delivery.stop();
     await discord?.close();
     await slack?.close();
