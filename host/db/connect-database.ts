@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { chooseSqliteDriver, nodeSqliteClient } from './sqlite-driver.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres' | 'mysql';
 
@@ -36,20 +37,24 @@ export function connectDatabase(url: string, opts: { poolMax?: number } = {}): K
   }
   const file = url.replace(/^sqlite:(\/\/)?/i, '');
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const driver = chooseSqliteDriver();
   return knexFactory({
-    client: 'better-sqlite3',
+    // knex accepts a client class; node:sqlite has no built-in knex client.
+    client: (driver === 'node' ? nodeSqliteClient() : 'better-sqlite3') as Knex.Config['client'],
     connection: { filename: file },
     useNullAsDefault: true,
     // One connection: SQLite has a single writer; knex queues queries on it.
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
-        conn.pragma('journal_mode = WAL');
-        conn.pragma('busy_timeout = 5000');
-        conn.pragma('foreign_keys = ON');
-        conn.pragma('synchronous = NORMAL');
-        done(null, conn);
+      // exec() is common to both drivers (better-sqlite3's pragma() is not).
+      afterCreate(conn: { exec(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+        try {
+          conn.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
       },
     },
   });

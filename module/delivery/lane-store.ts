@@ -9,10 +9,11 @@ import type { Knex } from 'knex';
 
 export type DbKind = 'sqlite' | 'postgres' | 'mysql';
 
+/** The dialect knex's client declares, so a client given as a class (node:sqlite) is named too. */
 export function dbKindOf(db: Knex): DbKind {
-  const client = String((db.client as { config?: { client?: unknown } }).config?.client ?? '');
-  if (/pg|postgres/.test(client)) return 'postgres';
-  if (/mysql|maria/.test(client)) return 'mysql';
+  const dialect = String((db.client as { dialect?: unknown }).dialect ?? '');
+  if (/postgres/.test(dialect)) return 'postgres';
+  if (/mysql|maria/.test(dialect)) return 'mysql';
   return 'sqlite';
 }
 
