@@ -1,19 +1,20 @@
 /**
- * Browser test (playwright-core + Debian's chromium) against the running reference host with the
- * local inbox: create a Discord webhook for order.paid with the reference template, fire the
- * simulator, see the message in the inbox and a delivered row in the log; edit, toggle, send a
- * test, resend, delete; hostile text stays text; screenshots of each page in French and English
- * under test-results/screenshots/ (and, with UPDATE_WALKTHROUGH=1, the README's walkthrough picture
- * under docs/screenshots/).
+ * Browser test (playwright-core + the Chromium of test/support/browser.ts) against the running
+ * reference host with the local inbox: create a Discord webhook for order.paid with the reference
+ * template, fire the simulator, see the message in the inbox and a delivered row in the log; edit,
+ * toggle, send a test, resend, delete; hostile text stays text; screenshots of each page in French
+ * and English under test-results/screenshots/ (and, with UPDATE_WALKTHROUGH=1, the README's
+ * walkthrough picture under docs/screenshots/).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createHost, type Host } from '../../host/create-host.js';
 import { startInbox, type RunningInbox } from '../../host/inbox/start-inbox.js';
 import { sampleEvent } from '../../sdk/sample-events.js';
+import { launchBrowser } from '../support/browser.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const shots = path.join(root, 'test-results', 'screenshots');
@@ -89,10 +90,7 @@ describe('admin pages in a browser', () => {
     inbox = await startInbox({ port: 0 });
     process.env.WEBHOOKS_INBOX_URL = inbox.url;
     webhookUrl = inbox.discordWebhookUrl('1300000000000000042', 'e2eSecretTokenValue');
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchBrowser();
     await start('fr');
   }, T);
   afterAll(async () => {

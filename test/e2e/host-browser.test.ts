@@ -1,25 +1,23 @@
 /**
- * The host's pages in a real browser (playwright-core + Debian's chromium), in French and English:
- * sign in, toggle the module off and on from the modules page, fire an event from the simulator
- * page, and save screenshots under test-results/screenshots/host-*.png. Skipped when
- * /usr/bin/chromium is not installed.
+ * The host's pages in a real browser (playwright-core + the Chromium of test/support/browser.ts),
+ * in French and English: sign in, toggle the module off and on from the modules page, fire an
+ * event from the simulator page, and save screenshots under test-results/screenshots/host-*.png.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Host } from '../../host/create-host.js';
 import { fixtureModule, repoRoot, startTestHost, type LogSink } from '../fixtures/host-kit.js';
+import { launchBrowser } from '../support/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const shots = path.join(repoRoot, 'test-results', 'screenshots');
-const maybe = fs.existsSync(CHROMIUM) ? describe : describe.skip;
 
 const words = {
   fr: { signIn: 'Se connecter', enabled: 'Activé', disabled: 'Désactivé', failed: 'En erreur', sent: 'Événement order.paid émis' },
   en: { signIn: 'Sign in', enabled: 'Enabled', disabled: 'Disabled', failed: 'Failed', sent: 'Event order.paid emitted' },
 } as const;
 
-maybe.each(['fr', 'en'] as const)('host pages in a browser (%s)', (locale) => {
+describe.each(['fr', 'en'] as const)('host pages in a browser (%s)', (locale) => {
   let browser: Browser;
   let host: Host;
   let logs: LogSink;
@@ -33,10 +31,7 @@ maybe.each(['fr', 'en'] as const)('host pages in a browser (%s)', (locale) => {
     await host.modules.enable('webhooks');
     await host.modules.installFromFolder(fixtureModule('throws-at-boot'));
     await host.modules.enable('throws-at-boot');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
