@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import type { Secrets } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
+import { dbKindOf } from '../delivery/lane-store.js';
 import {
   defaultFilters,
   defaultOptions,
@@ -89,9 +90,10 @@ export class WebhookStore {
       updated_at: at,
     };
     const withSecret = input.signingSecret ? { ...row, options: this.sealSecretInto(row.options, input.signingSecret) } : row;
-    // MySQL/MariaDB have no RETURNING (knex warns); they answer the insert id instead.
+    // knex's mysql client ignores .returning() (and says so); on MariaDB the driver answers the
+    // insert id, [id], which for this one-row insert is the new row's id.
     const insert = this.db(TABLE).insert(withSecret);
-    const [inserted] = await (this.db.client.config.client === 'mysql2' ? insert : insert.returning('id'));
+    const [inserted] = await (dbKindOf(this.db) === 'mysql' ? insert : insert.returning('id'));
     const id = typeof inserted === 'object' ? Number((inserted as { id: number }).id) : Number(inserted);
     return (await this.get(id))!;
   }

@@ -14,6 +14,7 @@ import { sampleEvent } from '../../sdk/sample-events.js';
 import { migrations } from '../../migrations/index.js';
 import { createSecrets } from '../../host/security/secrets.js';
 import { WebhookStore } from '../../module/webhooks/webhook-store.js';
+import { dbKindOf } from '../../module/delivery/lane-store.js';
 import { AuditStore } from '../../module/settings/audit-store.js';
 import { DeliveryLogQueries, requeueWrites } from '../../module/settings/delivery-log-queries.js';
 import { WebhookService } from '../../module/settings/webhook-service.js';
@@ -161,24 +162,24 @@ export function makeHarness(knex: Knex, opts: { allowLoopback?: boolean; now?: (
     },
     async insertDelivery(row) {
       const at = row.createdAt ?? now();
-      const [ins] = await knex('wh_deliveries').insert(
-        {
-          webhook_id: row.webhookId,
-          event_name: row.event ?? eventNames[0],
-          event_id: `evt_${Math.random().toString(36).slice(2)}`,
-          idempotency_key: `k_${Math.random().toString(36).slice(2)}`,
-          status: row.status ?? 'delivered',
-          body: JSON.stringify(row.body),
-          attempts: row.attempts?.length ?? 0,
-          next_attempt_at: at + 60_000,
-          created_at: at,
-          updated_at: at,
-          delivered_at: row.status === 'delivered' ? at : null,
-          last_status_code: row.attempts?.at(-1)?.statusCode ?? null,
-          last_error: row.attempts?.at(-1)?.error ?? null,
-        },
-        ['id'],
-      );
+      // As WebhookStore.create: no .returning() on MariaDB (knex's mysql client ignores it), whose
+      // driver answers [insertId] instead of [{ id }].
+      const insert = knex('wh_deliveries').insert({
+        webhook_id: row.webhookId,
+        event_name: row.event ?? eventNames[0],
+        event_id: `evt_${Math.random().toString(36).slice(2)}`,
+        idempotency_key: `k_${Math.random().toString(36).slice(2)}`,
+        status: row.status ?? 'delivered',
+        body: JSON.stringify(row.body),
+        attempts: row.attempts?.length ?? 0,
+        next_attempt_at: at + 60_000,
+        created_at: at,
+        updated_at: at,
+        delivered_at: row.status === 'delivered' ? at : null,
+        last_status_code: row.attempts?.at(-1)?.statusCode ?? null,
+        last_error: row.attempts?.at(-1)?.error ?? null,
+      });
+      const [ins] = await (dbKindOf(knex) === 'mysql' ? insert : insert.returning('id'));
       const id = typeof ins === 'object' ? Number((ins as { id: number }).id) : Number(ins);
       for (const a of row.attempts ?? []) {
         await knex('wh_attempts').insert({
