@@ -12,8 +12,8 @@ import { findUnknownVariables, listVariables } from './variables.js';
 
 export function createRenderingPort(timeZone: string) {
   return {
-    preview: (template: string, event: EventName, platform: Platform, locale: Locale, options?: Partial<WebhookOptions>) =>
-      preview(template, event, platform, locale, options ?? {}, { timeZone }).body,
+    preview: (template: string, event: EventName, platform: Platform, locale: Locale, options?: Partial<WebhookOptions>, at?: number) =>
+      preview(template, event, platform, locale, options ?? {}, { timeZone, now: at }).body,
     listVariables,
     findUnknownVariables,
     defaultTemplates,

@@ -14,8 +14,18 @@ export interface VariableInfo {
 }
 
 export interface Rendering {
-  /** The exact body that would be sent for a sample `event`. Pure. */
-  preview(template: string, event: EventName, platform: Platform, locale: Locale, options?: Partial<WebhookOptions>): MessageBody;
+  /**
+   * The exact body that would be sent for a sample `event`. Pure. `at` (epoch ms) dates the sample
+   * event: "Send test" passes the clock's now; the live preview leaves it to a fixed sample date.
+   */
+  preview(
+    template: string,
+    event: EventName,
+    platform: Platform,
+    locale: Locale,
+    options?: Partial<WebhookOptions>,
+    at?: number,
+  ): MessageBody;
   /** Variables usable in templates of `event`, with a translated description. */
   listVariables(event: EventName, locale: Locale): VariableInfo[];
   /** Names in `template` that exist for none of `events` (without the % signs). */

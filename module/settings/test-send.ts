@@ -23,7 +23,9 @@ export async function sendTest(
 ): Promise<TestAnswer> {
   const chosen = event ?? webhook.events[0] ?? eventNames[0];
   const template = webhook.templates[familyOf(chosen)] ?? deps.rendering.defaultTemplates(locale)[familyOf(chosen)];
-  const body = deps.rendering.preview(template, chosen, webhook.platform, locale, webhook.options);
+  // Dated now by the host's clock: the message is sent now, and Discord shows the embed's
+  // timestamp (a signed JSON body carries it next to its webhook-timestamp header).
+  const body = deps.rendering.preview(template, chosen, webhook.platform, locale, webhook.options, deps.clock.now());
   let answer: TestAnswer;
   try {
     const result = await deps.sender.send(webhook, body);

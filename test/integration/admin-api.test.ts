@@ -1,5 +1,6 @@
 /** The settings JSON API, handler level, on every database kind: every route, 400 naming the field, 404. */
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/databases.js';
+import { DAY_MS, startOfUtcDay, utcDate } from '../support/clock.js';
 import { makeHarness, migrate, type Harness } from './admin-harness.js';
 
 const DISCORD = 'https://discord.com/api/webhooks/123456789012345678/SECRETtokenABCDEFghijklmnop';
@@ -183,6 +184,18 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
     const ok = await h.call('POST', `/api/webhooks/${w.id}/test`, { body: {} });
     expect(json(ok)).toMatchObject({ ok: true, event: 'order.paid', message: 'Discord a bien reçu le message (200).' });
     expect(h.sender.sent.at(-1)!.body).toMatchObject({ content: 'Commande 1001' });
+    // The test message is dated now, by the module's clock (here the harness's), not a sample date.
+    const embed = json(
+      await create({
+        name: 'Embed',
+        url: DISCORD,
+        events: ['order.paid'],
+        templates: { order: 'Commande %id%' },
+        options: { mode: 'embed' },
+      }),
+    ).webhook;
+    expect(json(await h.call('POST', `/api/webhooks/${embed.id}/test`, { body: {} })).ok).toBe(true);
+    expect(h.sender.sent.at(-1)!.body).toMatchObject({ embeds: [{ timestamp: new Date(h.deps.clock.now()).toISOString() }] });
 
     h.sender.next = { outcome: 'dead', statusCode: 404, error: 'Unknown Webhook', platformCode: 10015, durationMs: 30 };
     const gone = await h.call('POST', `/api/webhooks/${w.id}/test`, { body: {}, locale: 'en' });
@@ -213,8 +226,10 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
 
   it('lists deliveries with filters and pages, shows one with its attempts, replays and retries failed', async () => {
     const w = json(await create({ name: 'Log', url: DISCORD, events: ['order.paid', 'ticket.submit'] })).webhook;
-    const day = 86_400_000;
-    const t0 = Date.UTC(2026, 10, 20);
+    // Dated on the harness's clock (the one every writer of this database uses): nine days ago,
+    // so all of them are inside the 14-day chart and the date filters name days of that clock.
+    const day = DAY_MS;
+    const t0 = startOfUtcDay(h.deps.clock.now()) - 9 * day;
     const ids: number[] = [];
     for (let i = 0; i < 5; i++)
       ids.push(
@@ -247,7 +262,7 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
     expect(byStatus.items.map((d: { id: number }) => d.id)).toEqual([failed]);
     const byEvent = json(await h.call('GET', `/api/deliveries?webhook=${w.id}&event=ticket.submit`));
     expect(byEvent.items.map((d: { id: number }) => d.id)).toEqual([failed]);
-    const range = json(await h.call('GET', `/api/deliveries?webhook=${w.id}&from=2026-11-21&to=2026-11-22`));
+    const range = json(await h.call('GET', `/api/deliveries?webhook=${w.id}&from=${utcDate(t0 + day)}&to=${utcDate(t0 + 2 * day)}`));
     expect(range.items.map((d: { id: number }) => d.id).sort()).toEqual([ids[1], ids[2]].sort());
     const page2 = json(await h.call('GET', `/api/deliveries?webhook=${w.id}&perPage=3&page=2`));
     expect(page2).toMatchObject({ total: 7, page: 2, perPage: 3 });
@@ -257,7 +272,7 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
       ['status=lost', 'status'],
       ['event=order.lost', 'event'],
       ['from=yesterday', 'from'],
-      ['from=2026-11-22&to=2026-11-21', 'to'],
+      [`from=${utcDate(t0 + 2 * day)}&to=${utcDate(t0 + day)}`, 'to'],
       ['perPage=1000', 'perPage'],
       ['page=0', 'page'],
       ['webhook=x', 'webhook'],

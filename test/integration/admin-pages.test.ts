@@ -110,7 +110,7 @@ describe('admin pages', () => {
     await db
       .knex('wh_webhooks')
       .where({ id: r.webhook.id })
-      .update({ enabled: false, disabled_reason: 'Discord: 404 Unknown Webhook', disabled_at: Date.UTC(2026, 10, 29) });
+      .update({ enabled: false, disabled_reason: 'Discord: 404 Unknown Webhook', disabled_at: h.deps.clock.now() });
     const page = html(await h.call('GET', '/'));
     expect(page).toContain('data-testid="disabled-notice"');
     expect(page).toContain('« Gone » a été désactivé après un échec');
