@@ -1,7 +1,10 @@
 /**
  * Delivery without the host: a throw-away database with the module's migrations, the real
- * WebhookStore, outbox, lanes, sender and dispatcher, a context with a settable clock, fake
+ * WebhookStore, outbox, lanes, sender and dispatcher, a context with the test world's clock, fake
  * timers (tests drive passes with dispatcher.drain()) and recorded notifications.
+ * The clock is required: every kit on one database must share the world's clock (a TestClock
+ * made once per database, or realClock for a file that runs on real time), and the events a kit
+ * emits are dated by it too.
  */
 import type { Knex } from 'knex';
 import { migrations } from '../../migrations/index.js';
@@ -12,14 +15,9 @@ import { sampleEvent } from '../../sdk/sample-events.js';
 import { WebhookStore, type NewWebhook } from '../../module/webhooks/webhook-store.js';
 import { createDelivery, type Delivery, type DeliveryOptions } from '../../module/delivery/index.js';
 import type { TestDatabase } from '../support/databases.js';
+import type { Clock } from '../../sdk/module-context.js';
 
-export class TestClock {
-  constructor(public t = Date.UTC(2026, 10, 29, 9, 0, 0)) {}
-  now = () => this.t;
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
+export { TestClock, realClock } from '../support/clock.js';
 
 export interface LogEntry {
   level: string;
@@ -42,7 +40,7 @@ export async function migrate(knex: Knex): Promise<void> {
 
 export interface Kit {
   db: Knex;
-  clock: { now(): number };
+  clock: Clock;
   logger: ReturnType<typeof recordingLogger>;
   notifications: HostNotification[];
   store: WebhookStore;
@@ -70,11 +68,8 @@ export async function stopKits(): Promise<void> {
   await Promise.all(liveKits.splice(0).map((k) => k.delivery.stop()));
 }
 
-export async function makeKit(
-  db: TestDatabase,
-  opts: { clock?: { now(): number }; delivery?: DeliveryOptions; allowLoopback?: boolean } = {},
-): Promise<Kit> {
-  const clock = opts.clock ?? { now: () => Date.now() };
+export async function makeKit(db: TestDatabase, opts: { clock: Clock; delivery?: DeliveryOptions; allowLoopback?: boolean }): Promise<Kit> {
+  const { clock } = opts;
   const logger = recordingLogger();
   const notifications: HostNotification[] = [];
   const secrets = createSecrets('delivery-test-key-'.padEnd(40, 'x'));
@@ -109,7 +104,7 @@ export async function makeKit(
       return w.id;
     },
     async emit(event, seq, patch) {
-      const payload = sampleEvent(event, { seq });
+      const payload = sampleEvent(event, { seq, now: clock.now() });
       (payload as { eventId: string }).eventId = `evt_${seq}`;
       patch?.(payload);
       await delivery.intake.accept(event, payload);

@@ -22,6 +22,8 @@ const invalidBody = {
 describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
   let db: TestDatabase;
   let sink: DiscordSink;
+  // This database's only clock: it never goes back, so earlier tests' rows stay in its past.
+  const clock = new TestClock();
   beforeAll(async () => {
     db = await createTestDatabase(kind);
     await migrate(db.knex);
@@ -35,7 +37,7 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
   });
 
   it('shutdown stops claiming, waits a bounded time for a hanging target, and queues its row again', async () => {
-    const kit = await makeKit(db, { delivery: { shutdownGraceMs: 200, timeoutMs: 30_000 } });
+    const kit = await makeKit(db, { clock, delivery: { shutdownGraceMs: 200, timeoutMs: 30_000 } });
     const id = await kit.addWebhook({ url: sink.url(4001) });
     sink.inject('4001', { kind: 'hang' });
     await kit.emit('order.paid', 1);
@@ -59,13 +61,12 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     expect(sink.requestsFor('4001')).toHaveLength(1);
 
     // The next instance sends both.
-    const next = await makeKit(db);
+    const next = await makeKit(db, { clock });
     await next.delivery.dispatcher.drain();
     expect((await next.rows(id)).map((r) => r.status)).toEqual(['delivered', 'delivered']);
   });
 
   it("a dead worker's lane and rows come back when its lease expires", async () => {
-    const clock = new TestClock();
     const kit = await makeKit(db, { clock, delivery: { leaseMs: 30_000 } });
     const id = await kit.addWebhook({ url: sink.url(4002) });
     await kit.emit('order.paid', 3);
@@ -83,7 +84,7 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
   });
 
   it('a refused packed request is resent one by one, so only the bad message dies', async () => {
-    const kit = await makeKit(db);
+    const kit = await makeKit(db, { clock });
     const id = await kit.addWebhook({ url: sink.url(4003) });
     for (let seq = 10; seq < 13; seq++) await kit.emit('order.paid', seq);
     sink.inject('4003', invalidBody, invalidBody);
@@ -96,7 +97,7 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
   });
 
   it('replay and retry-all queue dead deliveries again and send them', async () => {
-    const kit = await makeKit(db);
+    const kit = await makeKit(db, { clock });
     const id = await kit.addWebhook({ url: sink.url(4004), options: { coalesce: false } });
     await kit.emit('order.paid', 20);
     await kit.emit('order.paid', 21);
@@ -118,7 +119,6 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
   });
 
   it('prunes delivered and dead rows (and their attempts) past the retention, keeping the queue', async () => {
-    const clock = new TestClock();
     const kit = await makeKit(db, { clock });
     const id = await kit.addWebhook({ url: sink.url(4005) });
     await kit.emit('order.paid', 30);
@@ -130,7 +130,8 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     await kit.emit('order.paid', 32);
     const before = await kit.rows(id);
     expect(before.map((r) => r.status)).toEqual(['delivered', 'pending']);
-    // Earlier tests of this file left delivered and dead rows too: all of them are past 30 days here.
+    // Earlier tests of this file left delivered and dead rows too, stamped by the same clock: all
+    // of them are past 30 days here, whatever today's date is.
     const finished = async () => Number((await db.knex('wh_deliveries').whereIn('status', ['delivered', 'dead']).count({ n: '*' }))[0].n);
     const old = await finished();
     expect(old).toBeGreaterThan(1);
@@ -142,7 +143,6 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
   });
 
   it('a lane whose turn fails (here: the webhook cannot be read) is paused, not picked again in a loop', async () => {
-    const clock = new TestClock();
     const kit = await makeKit(db, { clock });
     const id = await kit.addWebhook({ url: sink.url(4006) });
     await kit.emit('order.paid', 40);

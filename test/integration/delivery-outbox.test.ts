@@ -2,6 +2,7 @@
  * The outbox end to end on every database: event -> rows -> dispatcher -> a Discord-like sink
  * on 127.0.0.1. Exactly once, retries, dead rows with the platform's message, dead webhooks
  * paused and resumed, and the retry schedule run in milliseconds with a test clock.
+ * One clock per database: every kit shares `clock`, which only moves forward.
  */
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/databases.js';
 import { DiscordSink } from '../support/discord-sink.js';
@@ -10,6 +11,7 @@ import { makeKit, stopKits, migrate, TestClock } from './delivery-harness.js';
 describe.each(testDatabaseKinds())('delivery outbox on %s', (kind) => {
   let db: TestDatabase;
   let sink: DiscordSink;
+  const clock = new TestClock();
   beforeAll(async () => {
     db = await createTestDatabase(kind);
     await migrate(db.knex);
@@ -22,7 +24,7 @@ describe.each(testDatabaseKinds())('delivery outbox on %s', (kind) => {
   });
 
   it('delivers an event once even when it is emitted twice', async () => {
-    const kit = await makeKit(db);
+    const kit = await makeKit(db, { clock });
     const id = await kit.addWebhook({ url: sink.url(1001) });
     await kit.emit('order.paid', 1);
     await kit.emit('order.paid', 1);
@@ -39,7 +41,7 @@ describe.each(testDatabaseKinds())('delivery outbox on %s', (kind) => {
   });
 
   it(`claims lanes with ${kind === 'sqlite' ? 'a conditional UPDATE' : 'SELECT … FOR UPDATE SKIP LOCKED'}`, async () => {
-    const kit = await makeKit(db);
+    const kit = await makeKit(db, { clock });
     await kit.addWebhook({ url: sink.url(1006) });
     await kit.emit('ticket.submit', 6);
     const sqls: string[] = [];
@@ -57,7 +59,7 @@ describe.each(testDatabaseKinds())('delivery outbox on %s', (kind) => {
   });
 
   it('stores an event id holding a NUL byte (PostgreSQL text cannot) and still delivers it once', async () => {
-    const kit = await makeKit(db);
+    const kit = await makeKit(db, { clock });
     const id = await kit.addWebhook({ url: sink.url(1007) });
     const nul = (p: { eventId: string }) => void (p.eventId = 'evt_nul\u0000_1');
     await kit.emit('order.paid', 7, nul);
@@ -69,7 +71,6 @@ describe.each(testDatabaseKinds())('delivery outbox on %s', (kind) => {
   });
 
   it('retries a 500 and a connection reset on the schedule, then delivers', async () => {
-    const clock = new TestClock();
     const kit = await makeKit(db, { clock, delivery: { schedule: [0, 5_000, 300_000] } });
     const id = await kit.addWebhook({ url: sink.url(1002) });
     sink.inject('1002', { kind: 'status', status: 500 }, { kind: 'reset' });
@@ -97,7 +98,6 @@ describe.each(testDatabaseKinds())('delivery outbox on %s', (kind) => {
   });
 
   it('gives up when the schedule is used up (10 h steps in milliseconds)', async () => {
-    const clock = new TestClock();
     const kit = await makeKit(db, { clock });
     const id = await kit.addWebhook({ url: sink.url(1003) });
     sink.inject('1003', ...Array.from({ length: 8 }, () => ({ kind: 'status' as const, status: 503 })));
@@ -114,7 +114,7 @@ describe.each(testDatabaseKinds())('delivery outbox on %s', (kind) => {
   });
 
   it('marks a refused body dead at once with Discord field errors', async () => {
-    const kit = await makeKit(db);
+    const kit = await makeKit(db, { clock });
     const id = await kit.addWebhook({ url: sink.url(1004) });
     sink.inject('1004', {
       kind: 'status',
@@ -134,7 +134,7 @@ describe.each(testDatabaseKinds())('delivery outbox on %s', (kind) => {
   });
 
   it('disables a deleted webhook after one attempt, keeps its queue, and resumes on re-enable', async () => {
-    const kit = await makeKit(db);
+    const kit = await makeKit(db, { clock });
     const id = await kit.addWebhook({ url: sink.url(1005), name: 'Shop' });
     sink.deleteWebhook(1005);
     for (let i = 10; i < 13; i++) await kit.emit('order.paid', i);

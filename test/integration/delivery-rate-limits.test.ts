@@ -1,14 +1,17 @@
 /**
  * Rate limits against the Discord-like and Slack-like sinks, with the real clock and timers
  * (the sinks count real time). No timed assertion: what arrived, in what order, how many 429s.
+ * The whole file runs on the real clock (every kit gets `realClock`): a test clock here would
+ * never let a rate-limit wait end under real timers.
  */
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/databases.js';
 import { DiscordSink } from '../support/discord-sink.js';
 import { SlackSink } from '../support/slack-sink.js';
 import { waitUntil } from '../faults/wait-until.js';
-import { makeKit, stopKits, migrate, type Kit } from './delivery-harness.js';
+import { makeKit, stopKits, migrate, realClock, type Kit } from './delivery-harness.js';
 
 const realTime = { timers: undefined, pollMs: 200 };
+const clock = realClock;
 
 describe.each(testDatabaseKinds())('delivery rate limits on %s', (kind) => {
   let db: TestDatabase;
@@ -30,7 +33,7 @@ describe.each(testDatabaseKinds())('delivery rate limits on %s', (kind) => {
   });
 
   it('a burst of 100 orders to a 5-per-2s webhook arrives whole, in order, coalesced, with at most one 429', async () => {
-    const kit = await makeKit(db, { delivery: realTime });
+    const kit = await makeKit(db, { clock, delivery: realTime });
     kits.push(kit);
     const id = await kit.addWebhook({ url: discord.url(2001), events: ['order.paid'], options: { mode: 'embed' } });
     kit.delivery.start();
@@ -60,7 +63,7 @@ describe.each(testDatabaseKinds())('delivery rate limits on %s', (kind) => {
   });
 
   it('a global 429 makes every Discord lane wait and is not counted as an attempt', async () => {
-    const kit = await makeKit(db, { delivery: realTime });
+    const kit = await makeKit(db, { clock, delivery: realTime });
     kits.push(kit);
     const a = await kit.addWebhook({ url: discord.url(2002), events: ['ticket.submit'] });
     const b = await kit.addWebhook({ url: discord.url(2003), events: ['ticket.submit'] });
@@ -68,7 +71,7 @@ describe.each(testDatabaseKinds())('delivery rate limits on %s', (kind) => {
     await kit.emit('ticket.submit', 1);
     await kit.delivery.dispatcher.drain();
     const lanes = await Promise.all([a, b].map((w) => kit.delivery.lanes.get(w)));
-    expect(lanes.every((l) => l!.blockedUntil > Date.now())).toBe(true);
+    expect(lanes.every((l) => l!.blockedUntil > clock.now())).toBe(true);
     expect(lanes.map((l) => l!.blockedReason).sort()).toEqual(['rate_limited', 'rate_limited_global'].sort());
     kit.delivery.start();
     const both = async () => [...(await kit.rows(a)), ...(await kit.rows(b))];
@@ -83,7 +86,7 @@ describe.each(testDatabaseKinds())('delivery rate limits on %s', (kind) => {
   });
 
   it('paces Slack at about one message a second without a 429', async () => {
-    const kit = await makeKit(db, { delivery: realTime });
+    const kit = await makeKit(db, { clock, delivery: realTime });
     kits.push(kit);
     const id = await kit.addWebhook({ url: slack.url('B3001'), platform: 'slack', events: ['ticket.reply'], options: { coalesce: false } });
     kit.delivery.start();
@@ -97,7 +100,7 @@ describe.each(testDatabaseKinds())('delivery rate limits on %s', (kind) => {
   });
 
   it('disables a Slack webhook answering no_service and keeps its message', async () => {
-    const kit = await makeKit(db);
+    const kit = await makeKit(db, { clock });
     const id = await kit.addWebhook({ url: slack.url('B3002'), platform: 'slack', events: ['ticket.close'] });
     slack.breakWebhook('B3002', 'no_service');
     await kit.emit('ticket.close', 7);

@@ -23,7 +23,8 @@ const send = (msg) => process.send?.(msg);
 process.on('disconnect', () => process.exit(1));
 
 function orderEvent(i, gateways) {
-  const base = sampleEvent('order.paid', { seq: i, now: Date.UTC(2026, 10, 29, 9, 30, 0) });
+  // Dated by the clock every host process of the test runs on (the real one).
+  const base = sampleEvent('order.paid', { seq: i, now: Date.now() });
   return { ...base, eventId: `evt-${i}`, order: { ...base.order, id: i, paymentGateway: `gw${i % gateways}` } };
 }
 
