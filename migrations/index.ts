@@ -2,6 +2,7 @@ import type { ModuleMigration } from '../sdk/module-context.js';
 import { createWebhooksAndDeliveries } from './001-create-webhooks-and-deliveries.js';
 import { attemptsLanesAudit } from './002-attempts-lanes-audit.js';
 import { deliveryLeases } from './003-delivery-leases.js';
+import { rateLimitRuns } from './004-rate-limit-runs.js';
 
 /** In order. Append new migrations; never edit a released one. */
-export const migrations: ModuleMigration[] = [createWebhooksAndDeliveries, attemptsLanesAudit, deliveryLeases];
+export const migrations: ModuleMigration[] = [createWebhooksAndDeliveries, attemptsLanesAudit, deliveryLeases, rateLimitRuns];

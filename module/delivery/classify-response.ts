@@ -9,25 +9,40 @@
  *  - dead_request: any other 4xx: this body will never be accepted; the platform's message is kept.
  */
 import type { Platform } from '../webhooks/webhook.js';
+import { boundedMs, parseRetryAfter, parseSeconds, serverWait, type ServerWait, type WaitSource } from './retry-after.js';
 
 export type Headers = Record<string, string | string[] | undefined>;
 
 export interface RateLimitInfo {
   /** Requests left in the current window (X-RateLimit-Remaining), when given. */
   remaining: number | null;
-  /** Milliseconds until the window resets (X-RateLimit-Reset-After), when given. */
+  /** Milliseconds until the window resets (X-RateLimit-Reset-After), when positive; at most 1 h. */
   resetAfterMs: number | null;
   /** Discord's bucket id, when given. */
   bucket: string | null;
   /** X-RateLimit-Global: the wait applies to every webhook of the platform. */
   global: boolean;
-  /** A 429's wait: body retry_after (float seconds), Telegram parameters.retry_after, or Retry-After. */
+  /**
+   * The server's wait when positive (at most 1 h): body retry_after (float seconds), Telegram
+   * parameters.retry_after, or Retry-After. Null when missing, zero, negative, past or garbage.
+   */
   retryAfterMs: number | null;
 }
 
 export type Verdict =
   | { kind: 'ok' }
-  | { kind: 'rate_limited'; waitMs: number; global: boolean }
+  | {
+      kind: 'rate_limited';
+      /** Bounded (retry-after.ts): the server's positive wait, else Reset-After, else 1 s; at most 1 h. */
+      waitMs: number;
+      global: boolean;
+      source: WaitSource;
+      /** The server asked for more than the cap (`askedMs`). */
+      capped: boolean;
+      askedMs: number;
+      /** Server values not used, and why. */
+      ignored: string[];
+    }
   | { kind: 'retry'; reason: string }
   | { kind: 'dead_request'; reason: string; platformCode: number | null }
   | { kind: 'dead_webhook'; reason: string; platformCode: number | null };
@@ -43,8 +58,6 @@ export interface HttpAnswer {
   body: string;
 }
 
-/** A 429 without any wait hint: wait this long. */
-export const DEFAULT_RATE_LIMIT_WAIT_MS = 1000;
 const slackLike = new Set<Platform>(['slack', 'mattermost', 'rocketchat']);
 
 function header(headers: Headers, name: string): string | null {
@@ -69,31 +82,41 @@ function parseJson(text: string): Record<string, unknown> | null {
   }
 }
 
-/** Retry-After is seconds or an HTTP date. */
-function retryAfterHeader(value: string | null, nowMs: number): number | null {
-  if (value === null) return null;
-  const secs = finite(value);
-  if (secs !== null) return Math.ceil(secs * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - nowMs);
+function retryAfterOf(json: Record<string, unknown> | null): unknown {
+  const params =
+    json && typeof json.parameters === 'object' && json.parameters !== null ? (json.parameters as Record<string, unknown>) : null;
+  // Discord's retry_after (float seconds) is more precise than the header; Telegram nests it.
+  return json?.retry_after ?? params?.retry_after;
+}
+
+/** A 429's wait, bounded: see retry-after.ts. */
+export function rateLimitWait(answer: HttpAnswer, nowMs = 0): ServerWait {
+  const json = parseJson(answer.body);
+  return serverWait(
+    {
+      bodyRetryAfter: retryAfterOf(json),
+      retryAfter: header(answer.headers, 'retry-after'),
+      resetAfter: header(answer.headers, 'x-ratelimit-reset-after'),
+    },
+    nowMs,
+  );
 }
 
 export function readRateLimit(answer: HttpAnswer, nowMs = 0): RateLimitInfo {
   const { headers } = answer;
   const json = answer.status === 429 ? parseJson(answer.body) : null;
-  const params =
-    json && typeof json.parameters === 'object' && json.parameters !== null ? (json.parameters as Record<string, unknown>) : null;
-  // Body first: Discord's retry_after is a float in seconds and more precise than the header.
-  const bodySecs = finite(json?.retry_after) ?? finite(params?.retry_after);
-  const resetAfter = finite(header(headers, 'x-ratelimit-reset-after'));
-  const remaining = finite(header(headers, 'x-ratelimit-remaining'));
+  const bodyWait = retryAfterOf(json);
+  const retryAfter = header(headers, 'retry-after');
+  const resetAfter = header(headers, 'x-ratelimit-reset-after');
   const globalHeader = (header(headers, 'x-ratelimit-global') ?? '').toLowerCase() === 'true';
   return {
-    remaining,
-    resetAfterMs: resetAfter === null ? null : Math.ceil(resetAfter * 1000),
+    remaining: finite(header(headers, 'x-ratelimit-remaining')),
+    resetAfterMs: resetAfter === null ? null : boundedMs(parseSeconds(resetAfter, 'X-RateLimit-Reset-After')),
     bucket: header(headers, 'x-ratelimit-bucket'),
     global: globalHeader || json?.global === true,
-    retryAfterMs: bodySecs !== null ? Math.ceil(bodySecs * 1000) : retryAfterHeader(header(headers, 'retry-after'), nowMs),
+    retryAfterMs:
+      (bodyWait === undefined ? null : boundedMs(parseSeconds(bodyWait, 'retry_after'))) ??
+      (retryAfter === null ? null : boundedMs(parseRetryAfter(retryAfter, nowMs))),
   };
 }
 
@@ -131,12 +154,18 @@ export function classifyResponse(platform: Platform, answer: HttpAnswer, nowMs =
   const text = answer.body ?? '';
   const json = parseJson(text);
   const verdict = ((): Verdict => {
-    if (status === 429)
+    if (status === 429) {
+      const wait = rateLimitWait(answer, nowMs);
       return {
         kind: 'rate_limited',
-        waitMs: rateLimit.retryAfterMs ?? rateLimit.resetAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS,
+        waitMs: wait.waitMs,
         global: rateLimit.global,
+        source: wait.source,
+        capped: wait.capped,
+        askedMs: wait.askedMs,
+        ignored: wait.ignored,
       };
+    }
     if (platform === 'discord') {
       const code = typeof json?.code === 'number' ? json.code : null;
       if (status >= 200 && status < 300) return { kind: 'ok' };

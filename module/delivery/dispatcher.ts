@@ -9,8 +9,16 @@ import crypto from 'node:crypto';
 import type { Clock, Logger } from '../../sdk/module-context.js';
 import { combineBodies } from '../rendering/combine-bodies.js';
 import type { Platform, Webhook } from '../webhooks/webhook.js';
+import type { Verdict } from './classify-response.js';
+import {
+  DISCORD_INVALID_REQUEST_LIMIT,
+  InvalidRequestGuard,
+  isInvalidRequestStatus,
+  type InvalidRequestLimit,
+} from './invalid-request-guard.js';
 import type { LaneStore } from './lane-store.js';
 import type { AttemptRecord, OutboxStore, QueuedDelivery } from './outbox-store.js';
+import { DEFAULT_RATE_LIMIT_BUDGET, formatDuration, rateLimitDecision, type RateLimitBudget } from './rate-limit-budget.js';
 import { DEFAULT_SCHEDULE_MS, nextAttemptDelay } from './retry-schedule.js';
 import type { SendOutcome, SendRequest } from './sender.js';
 
@@ -36,6 +44,10 @@ export interface DispatcherOptions {
   slackPaceMs?: number;
   /** How long shutdown waits for requests in flight (default 5 s). */
   shutdownGraceMs?: number;
+  /** Backoff and pause bound for a webhook answering 429 again and again (rate-limit-budget.ts). */
+  rateLimitBudget?: Partial<RateLimitBudget>;
+  /** This process's guard against Discord's invalid-request ban (invalid-request-guard.ts). */
+  invalidRequestLimit?: Partial<InvalidRequestLimit>;
 }
 
 export interface DispatcherDeps {
@@ -45,8 +57,11 @@ export interface DispatcherDeps {
   send(req: SendRequest): Promise<SendOutcome>;
   clock: Clock;
   logger: Logger;
-  /** Told when a webhook is disabled because its target says it is gone. */
-  onWebhookDead?(webhook: Webhook, reason: string): Promise<void> | void;
+  /**
+   * Told when a webhook is disabled: its target says it is gone (`gone`), or it kept answering
+   * 429 past the rate-limit budget (`rate_limited`).
+   */
+  onWebhookDead?(webhook: Webhook, reason: string, cause: 'gone' | 'rate_limited'): Promise<void> | void;
   timers?: Timers;
   /** Identifies this worker's leases (default: random). */
   workerId?: string;
@@ -67,12 +82,21 @@ export interface DispatcherStats {
   requests: number;
   delivered: number;
   rateLimited: number;
+  /** Webhooks paused because they kept answering 429. */
+  rateLimitPauses: number;
 }
+
+type RequiredOptions = Required<Omit<DispatcherOptions, 'rateLimitBudget' | 'invalidRequestLimit'>>;
 
 export class Dispatcher {
   readonly workerId: string;
-  readonly stats: DispatcherStats = { requests: 0, delivered: 0, rateLimited: 0 };
-  private readonly o: Required<DispatcherOptions>;
+  readonly stats: DispatcherStats = { requests: 0, delivered: 0, rateLimited: 0, rateLimitPauses: 0 };
+  /** 401/403/429 answers of this process in the last 10 minutes. */
+  readonly invalidRequests: InvalidRequestGuard;
+  private readonly o: RequiredOptions;
+  private readonly budget: RateLimitBudget;
+  /** While the invalid-request guard holds sending: until when (0 = not holding). */
+  private guardHeldUntil = 0;
   private readonly timers: Timers;
   private readonly active = new Map<number, Promise<void>>();
   private timer: unknown = null;
@@ -103,6 +127,8 @@ export class Dispatcher {
       slackPaceMs: options.slackPaceMs ?? 1000,
       shutdownGraceMs: options.shutdownGraceMs ?? 5000,
     };
+    this.budget = { ...DEFAULT_RATE_LIMIT_BUDGET, ...options.rateLimitBudget };
+    this.invalidRequests = new InvalidRequestGuard({ ...DISCORD_INVALID_REQUEST_LIMIT, ...options.invalidRequestLimit });
   }
 
   start(): void {
@@ -137,6 +163,8 @@ export class Dispatcher {
         await Promise.all(this.active.values());
         continue;
       }
+      // The invalid-request guard holds every send: nothing more can go now.
+      if (this.guardHolds(this.deps.clock.now())) return;
       const due = await this.deps.lanes.candidates(this.deps.clock.now(), 1);
       if (due.length === 0) return;
     }
@@ -210,6 +238,7 @@ export class Dispatcher {
     if (free <= 0 || this.stopping) return;
     const now = this.deps.clock.now();
     if (this.nextHint <= now) this.nextHint = Infinity;
+    if (this.guardHolds(now)) return;
     const candidates = await this.deps.lanes.candidates(now, free, [...this.active.keys()]);
     const leased = await this.deps.lanes.lease(candidates, this.workerId, now, this.o.leaseMs);
     for (const webhookId of leased) {
@@ -233,9 +262,40 @@ export class Dispatcher {
     if (at < this.nextHint) this.nextHint = at;
   }
 
+  /**
+   * True while this process has had so many 401/403/429 answers in the window that one more
+   * could get the host's IP banned; logs when the hold starts and ends, and wakes up when it ends.
+   */
+  private guardHolds(now: number): boolean {
+    const until = this.invalidRequests.pausedUntil(now);
+    if (until === 0) {
+      if (this.guardHeldUntil !== 0) {
+        this.guardHeldUntil = 0;
+        this.deps.logger.info('webhooks: sending resumes: invalid-request window has room again', {
+          invalidRequests: this.invalidRequests.count(now),
+        });
+      }
+      return false;
+    }
+    if (this.guardHeldUntil !== until) {
+      const { limit, windowMs } = this.invalidRequests.config;
+      if (this.guardHeldUntil === 0)
+        this.deps.logger.warn(
+          `webhooks: sending paused for ${formatDuration(until - now)}: ${this.invalidRequests.count(now)} answers 401/403/429 ` +
+            `in the last ${formatDuration(windowMs)} (this process), near the ${limit} that get an IP banned`,
+          { waitMs: until - now, invalidRequests: this.invalidRequests.count(now), limit, windowMs, perProcess: true },
+        );
+      this.guardHeldUntil = until;
+    }
+    this.hint(until);
+    return true;
+  }
+
   private async runLane(webhookId: number): Promise<void> {
     const { outbox, lanes, clock } = this.deps;
     let block: { until: number; reason: string } | undefined;
+    // A success in this turn ends the lane's run of 429s (written with the release).
+    let endRun = false;
     try {
       const webhook = await this.deps.webhooks.get(webhookId);
       if (!webhook || !webhook.enabled) return;
@@ -246,6 +306,8 @@ export class Dispatcher {
         const now = clock.now();
         const rows = await outbox.due(webhookId, now, coalesce ? this.o.packWindow : 1);
         if (rows.length === 0) return;
+        // Other lanes' answers may have filled the invalid-request window meanwhile.
+        if (this.guardHolds(now)) return;
         const { packed, body } = this.pack(webhook.platform, rows, coalesce && rows[0].id > singleUntil);
         const leaseUntil = now + this.o.leaseMs;
         if (!(await lanes.renew(webhookId, this.workerId, leaseUntil))) {
@@ -263,6 +325,7 @@ export class Dispatcher {
         });
         this.stats.requests++;
         const after = clock.now();
+        if (isInvalidRequestStatus(result.statusCode)) this.invalidRequests.record(after);
         const attempt: AttemptRecord = {
           statusCode: result.statusCode,
           outcome: result.outcome,
@@ -275,22 +338,26 @@ export class Dispatcher {
         // After shutdown released the rows, only a success is worth writing (it saves a resend).
         if (this.released && v.kind !== 'ok') return;
         if (v.kind === 'ok') {
+          endRun = true;
           await outbox.delivered(packed, packed.length > 1 ? `b_${crypto.randomBytes(8).toString('hex')}` : null, attempt);
           this.stats.delivered += packed.length;
           // Honour the window before hitting the limit: no request while Remaining is 0.
-          if (rl.remaining === 0 && rl.resetAfterMs !== null) block = { until: after + rl.resetAfterMs, reason: 'rate_limit_window' };
-          else if (SLACK_LIKE.has(webhook.platform) && this.o.slackPaceMs > 0)
+          if (rl.remaining === 0 && rl.resetAfterMs !== null) {
+            block = { until: after + rl.resetAfterMs, reason: 'rate_limit_window' };
+            this.deps.logger.debug('webhooks: rate-limit window used up; waiting for X-RateLimit-Reset-After', {
+              webhookId,
+              urlHint: webhook.urlHint,
+              waitMs: rl.resetAfterMs,
+            });
+          } else if (SLACK_LIKE.has(webhook.platform) && this.o.slackPaceMs > 0)
             block = { until: after + this.o.slackPaceMs, reason: 'pacing' };
           if (block) return;
           continue;
         }
         if (v.kind === 'rate_limited') {
-          this.stats.rateLimited++;
-          // A wait, not a failed attempt: the rows keep their place and their attempt count.
-          await outbox.requeue(packed, attempt, { counted: false });
-          block = { until: after + v.waitMs, reason: 'rate_limited' };
-          if (v.global) await lanes.blockPlatform(webhook.platform, block.until, 'rate_limited_global');
-          this.deps.logger.info('webhooks: rate limited', { webhookId, waitMs: v.waitMs, global: v.global });
+          const next = await this.handleRateLimited(webhook, packed, attempt, v, after, endRun);
+          if (next.kind === 'paused') endRun = true;
+          else block = next.block;
           return;
         }
         if (v.kind === 'retry') {
@@ -330,17 +397,7 @@ export class Dispatcher {
         }
         // dead_webhook: stop sending, keep the queue paused, tell the admin.
         await outbox.requeue(packed, attempt, { counted: true });
-        await this.deps.webhooks.disable(webhookId, v.reason);
-        this.deps.logger.warn('webhooks: webhook disabled: its target says it is gone', {
-          webhookId,
-          urlHint: webhook.urlHint,
-          reason: v.reason,
-        });
-        try {
-          await this.deps.onWebhookDead?.(webhook, v.reason);
-        } catch (err) {
-          this.deps.logger.error('webhooks: could not notify about a disabled webhook', { webhookId, error: (err as Error).message });
-        }
+        await this.disableWebhook(webhook, v.reason, 'gone');
         return;
       }
     } catch (err) {
@@ -350,7 +407,80 @@ export class Dispatcher {
       throw err;
     } finally {
       if (block) this.hint(block.until);
-      await lanes.release(webhookId, this.workerId, clock.now(), block);
+      await lanes.release(webhookId, this.workerId, clock.now(), block, { endRun });
+    }
+  }
+
+  /**
+   * A 429: a wait, not a failed attempt (the rows keep their place and their attempt count). The
+   * wait is the server's, bounded (retry-after.ts), and grows with the lane's run of 429s; past
+   * the budget the webhook is paused like a dead one, its queue kept.
+   */
+  private async handleRateLimited(
+    webhook: Webhook,
+    packed: QueuedDelivery[],
+    attempt: AttemptRecord,
+    v: Extract<Verdict, { kind: 'rate_limited' }>,
+    after: number,
+    hadSuccess: boolean,
+  ): Promise<{ kind: 'wait'; block: { until: number; reason: string } } | { kind: 'paused' }> {
+    const webhookId = webhook.id;
+    this.stats.rateLimited++;
+    await this.deps.outbox.requeue(packed, attempt, { counted: false });
+    const run = await this.deps.lanes.noteRateLimited(webhookId, this.workerId, after, hadSuccess);
+    const decision = rateLimitDecision(v.waitMs, run, after, this.budget);
+    const fields = {
+      webhookId,
+      urlHint: webhook.urlHint,
+      inARow: run.count,
+      source: v.source,
+      ...(v.ignored.length ? { ignored: v.ignored } : {}),
+    };
+    if (v.capped)
+      this.deps.logger.warn(`webhooks: the target asked to wait ${formatDuration(v.askedMs)}; capped to ${formatDuration(v.waitMs)}`, {
+        ...fields,
+        askedMs: v.askedMs,
+        waitMs: v.waitMs,
+      });
+    // A global limit holds every lane of the platform for the server's own (bounded) wait.
+    if (v.global) await this.deps.lanes.blockPlatform(webhook.platform, after + v.waitMs, 'rate_limited_global');
+    if (decision.kind === 'pause') {
+      this.stats.rateLimitPauses++;
+      await this.disableWebhook(webhook, decision.reason, 'rate_limited', fields);
+      return { kind: 'paused' };
+    }
+    const block = { until: after + decision.waitMs, reason: 'rate_limited' };
+    this.deps.logger.info(`webhooks: rate limited (429); waiting ${formatDuration(decision.waitMs)}`, {
+      ...fields,
+      waitMs: decision.waitMs,
+      serverWaitMs: v.waitMs,
+      ...(decision.backoffMs > v.waitMs ? { backoffMs: decision.backoffMs } : {}),
+      global: v.global,
+    });
+    return { kind: 'wait', block };
+  }
+
+  /** One path for every webhook the dispatcher turns off: disabled with the reason, logged, the admin told. */
+  private async disableWebhook(
+    webhook: Webhook,
+    reason: string,
+    cause: 'gone' | 'rate_limited',
+    fields: Record<string, unknown> = {},
+  ): Promise<void> {
+    await this.deps.webhooks.disable(webhook.id, reason);
+    this.deps.logger.warn(
+      cause === 'gone'
+        ? 'webhooks: webhook disabled: its target says it is gone'
+        : 'webhooks: webhook paused: it kept answering 429 (rate limited); its queue is kept',
+      { webhookId: webhook.id, urlHint: webhook.urlHint, ...fields, reason },
+    );
+    try {
+      await this.deps.onWebhookDead?.(webhook, reason, cause);
+    } catch (err) {
+      this.deps.logger.error('webhooks: could not notify about a disabled webhook', {
+        webhookId: webhook.id,
+        error: (err as Error).message,
+      });
     }
   }
 

@@ -15,6 +15,9 @@ import { Sender } from './sender.js';
 export { matchesFilters } from './webhook-filter.js';
 export { nextAttemptDelay, DEFAULT_SCHEDULE_MS, parseSchedule } from './retry-schedule.js';
 export { classifyResponse, classifyNetworkError, readRateLimit, type Verdict, type RateLimitInfo } from './classify-response.js';
+export { parseRetryAfter, serverWait, RATE_LIMIT_CAP_MS, RATE_LIMIT_FLOOR_MS } from './retry-after.js';
+export { rateLimitDecision, DEFAULT_RATE_LIMIT_BUDGET, type RateLimitBudget } from './rate-limit-budget.js';
+export { InvalidRequestGuard, DISCORD_INVALID_REQUEST_LIMIT, type InvalidRequestLimit } from './invalid-request-guard.js';
 export { Sender, targetUrl, type SendOutcome, type SendRequest } from './sender.js';
 export { OutboxStore, idempotencyKey, type NewDelivery, type QueuedDelivery } from './outbox-store.js';
 export { LaneStore } from './lane-store.js';
@@ -60,11 +63,16 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
       logger: ctx.logger,
       timers: options.timers,
       workerId: options.workerId,
-      onWebhookDead: (webhook, reason) =>
+      onWebhookDead: (webhook, reason, cause) =>
         ctx.notifications.notify({
           level: 'error',
-          title: ctx.i18n.t('delivery.disabled.title', { name: webhook.name }),
-          body: ctx.i18n.t('delivery.disabled.body', { name: webhook.name, reason }),
+          title: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.title' : 'delivery.disabled.title', {
+            name: webhook.name,
+          }),
+          body: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.body' : 'delivery.disabled.body', {
+            name: webhook.name,
+            reason,
+          }),
           href: `${ctx.admin.basePath}/webhooks/${webhook.id}/edit`,
         }),
     },

@@ -91,14 +91,46 @@ export class LaneStore {
     return n > 0;
   }
 
-  /** Gives the lane back, optionally closed until `blockedUntil` (never shortens an existing wait). */
-  async release(webhookId: number, worker: string, now: number, block?: { until: number; reason: string }): Promise<void> {
+  /**
+   * Gives the lane back, optionally closed until `blockedUntil` (never shortens an existing wait).
+   * `endRun`: the turn had a success (or the webhook was paused): the run of 429s is over.
+   */
+  async release(
+    webhookId: number,
+    worker: string,
+    now: number,
+    block?: { until: number; reason: string },
+    opts: { endRun?: boolean } = {},
+  ): Promise<void> {
     const changes: Record<string, unknown> = { locked_by: null, locked_until: null, updated_at: now };
+    if (opts.endRun) {
+      changes.limited_count = 0;
+      changes.limited_since = null;
+    }
     if (block) {
       changes.blocked_until = this.db.raw(this.kind === 'sqlite' ? 'max(blocked_until, ?)' : 'greatest(blocked_until, ?)', [block.until]);
       changes.blocked_reason = block.reason;
     }
     await this.db(LANES).where({ webhook_id: webhookId, locked_by: worker }).update(changes);
+  }
+
+  /**
+   * Counts a 429 in the lane's run (held lane only) and returns the run: how many in a row and
+   * since when. `fresh`: a success came before it in this turn, so it starts a new run.
+   */
+  async noteRateLimited(webhookId: number, worker: string, now: number, fresh: boolean): Promise<{ count: number; since: number }> {
+    await this.db(LANES)
+      .where({ webhook_id: webhookId, locked_by: worker })
+      .update(
+        fresh
+          ? { limited_count: 1, limited_since: now }
+          : { limited_count: this.db.raw('limited_count + 1'), limited_since: this.db.raw('coalesce(limited_since, ?)', [now]) },
+      );
+    const r: { limited_count: number | string; limited_since: number | string | null } | undefined = await this.db(LANES)
+      .select('limited_count', 'limited_since')
+      .where({ webhook_id: webhookId })
+      .first();
+    return { count: Math.max(1, Number(r?.limited_count ?? 1)), since: r?.limited_since == null ? now : Number(r.limited_since) };
   }
 
   /** A global rate limit (X-RateLimit-Global): every lane of the platform waits. */
@@ -119,8 +151,23 @@ export class LaneStore {
     await this.db(LANES).where({ locked_by: worker }).update({ locked_by: null, locked_until: null, updated_at: now });
   }
 
-  async get(webhookId: number): Promise<{ blockedUntil: number; blockedReason: string | null; lockedBy: string | null } | null> {
+  async get(webhookId: number): Promise<{
+    blockedUntil: number;
+    blockedReason: string | null;
+    lockedBy: string | null;
+    /** 429s in a row, and since when. */
+    limitedCount: number;
+    limitedSince: number | null;
+  } | null> {
     const r = await this.db(LANES).where({ webhook_id: webhookId }).first();
-    return r ? { blockedUntil: Number(r.blocked_until), blockedReason: r.blocked_reason ?? null, lockedBy: r.locked_by ?? null } : null;
+    return r
+      ? {
+          blockedUntil: Number(r.blocked_until),
+          blockedReason: r.blocked_reason ?? null,
+          lockedBy: r.locked_by ?? null,
+          limitedCount: Number(r.limited_count ?? 0),
+          limitedSince: r.limited_since == null ? null : Number(r.limited_since),
+        }
+      : null;
   }
 }

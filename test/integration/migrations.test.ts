@@ -51,8 +51,10 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     expect(delivery.locked_by).toBeNull();
     expect(delivery.query).toBeNull();
     expect(await knex.schema.hasColumn('wh_lanes', 'blocked_reason')).toBe(true);
+    expect(await knex.schema.hasColumn('wh_lanes', 'limited_count')).toBe(true);
     await knex('wh_attempts').insert({ delivery_id: delivery.id, attempted_at: 2, status_code: 204, outcome: 'ok', duration_ms: 12 });
     await knex('wh_lanes').insert({ webhook_id: webhook.id, blocked_until: 5, updated_at: 5 });
+    expect(Number((await knex('wh_lanes').first()).limited_count)).toBe(0);
     await knex('wh_audit').insert({ at: 3, actor: 'admin', action: 'webhook.create', webhook_id: webhook.id });
 
     // A second delivery with the same idempotency key is refused by the database itself.

@@ -23,11 +23,19 @@ describe('classifyResponse: Discord', () => {
       'discord',
       json(429, { message: 'You are being rate limited.', retry_after: 0.65, global: false }, { 'retry-after': '1' }),
     );
-    expect(c.verdict).toEqual({ kind: 'rate_limited', waitMs: 650, global: false });
+    expect(c.verdict).toEqual({
+      kind: 'rate_limited',
+      waitMs: 650,
+      global: false,
+      source: 'body retry_after',
+      capped: false,
+      askedMs: 650,
+      ignored: [],
+    });
   });
 
   it('429 global from the header or the body', () => {
-    expect(classifyResponse('discord', json(429, { retry_after: 2 }, { 'x-ratelimit-global': 'true' })).verdict).toEqual({
+    expect(classifyResponse('discord', json(429, { retry_after: 2 }, { 'x-ratelimit-global': 'true' })).verdict).toMatchObject({
       kind: 'rate_limited',
       waitMs: 2000,
       global: true,
@@ -36,14 +44,14 @@ describe('classifyResponse: Discord', () => {
   });
 
   it('429 with only Retry-After (seconds or date), or nothing', () => {
-    expect(classifyResponse('slack', text(429, 'rate_limited', { 'Retry-After': '3' })).verdict).toEqual({
+    expect(classifyResponse('slack', text(429, 'rate_limited', { 'Retry-After': '3' })).verdict).toMatchObject({
       kind: 'rate_limited',
       waitMs: 3000,
       global: false,
     });
     const now = Date.UTC(2026, 0, 1, 0, 0, 0);
     expect(readRateLimit(text(429, '', { 'retry-after': new Date(now + 7000).toUTCString() }), now).retryAfterMs).toBe(7000);
-    expect(classifyResponse('teams', text(429, '')).verdict).toEqual({ kind: 'rate_limited', waitMs: 1000, global: false });
+    expect(classifyResponse('teams', text(429, '')).verdict).toMatchObject({ kind: 'rate_limited', waitMs: 1000, source: 'floor' });
   });
 
   it('404 10015 and 401 50027 are dead webhooks', () => {
@@ -119,7 +127,7 @@ describe('classifyResponse: Telegram, Teams, JSON', () => {
         'telegram',
         json(429, { ok: false, error_code: 429, description: 'Too Many Requests: retry after 7', parameters: { retry_after: 7 } }),
       ).verdict,
-    ).toEqual({
+    ).toMatchObject({
       kind: 'rate_limited',
       waitMs: 7000,
       global: false,
