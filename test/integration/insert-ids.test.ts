@@ -7,6 +7,7 @@
  */
 import { createSecrets } from '../../host/security/secrets.js';
 import { WebhookStore } from '../../module/webhooks/webhook-store.js';
+import { TestClock } from '../support/clock.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/databases.js';
 import { makeHarness, migrate } from './admin-harness.js';
 
@@ -35,11 +36,13 @@ async function consoleLines(run: () => Promise<void>): Promise<string[]> {
 describe.each(testDatabaseKinds())('insert ids on %s', (kind) => {
   let db: TestDatabase;
   let store: WebhookStore;
+  // The database's one clock: the store and the admin harness below both write with it.
+  const clock = new TestClock();
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
     await migrate(db.knex);
-    store = new WebhookStore(db.knex, createSecrets('test-app-key'), () => Date.UTC(2026, 10, 29, 12));
+    store = new WebhookStore(db.knex, createSecrets('test-app-key'), clock.now);
   });
   afterAll(async () => db?.destroy());
 
@@ -68,7 +71,7 @@ describe.each(testDatabaseKinds())('insert ids on %s', (kind) => {
   });
 
   it("the admin harness's insertDelivery answers the delivery it inserted; its attempts point at it", async () => {
-    const h = makeHarness(db.knex);
+    const h = makeHarness(db.knex, { now: clock.now });
     const w = await newWebhook('Log');
     const lines = await consoleLines(async () => {
       const gone = await h.insertDelivery({ webhookId: w.id, body: { content: 'gone' } });
