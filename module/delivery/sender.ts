@@ -1,17 +1,18 @@
 /**
  * The one place that makes HTTP requests to webhook targets. got with its own retries off (the
- * outbox owns retries), redirects not followed, a request timeout, an agent that refuses private,
- * loopback and link-local addresses unless the host allows them, and the response body read up
+ * outbox owns retries), redirects not followed, a request timeout, agents that refuse private,
+ * loopback, link-local and internal targets unless the host allows them (guarded-agent.ts: the
+ * URL form's classification, applied again at connect time), and the response body read up
  * to 4 KB at most. Never throws: every answer or failure comes back classified. Never puts the
  * URL in an error: targets are credentials.
  */
 import { got, type Got } from 'got';
-import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent, type RequestFilteringAgentOptions } from 'request-filtering-agent';
 import type { NetworkPolicy } from '../../sdk/module-context.js';
 import { signStandardWebhook } from '../rendering/sign-standard-webhook.js';
 import type { MessageBody } from '../rendering/types.js';
 import type { SendResult, TestSender } from '../settings/ports.js';
 import type { Webhook } from '../webhooks/webhook.js';
+import { GuardedHttpAgent, GuardedHttpsAgent } from './guarded-agent.js';
 import { classifyNetworkError, classifyResponse, type Classified, type RateLimitInfo, type Verdict } from './classify-response.js';
 
 export const RESPONSE_BODY_CAP = 4096;
@@ -40,15 +41,6 @@ export interface SenderOptions {
   userAgent?: string;
 }
 
-/** Loopback only (127/8, ::1) when allowed; private and link-local need allowPrivate. */
-export function agentOptions(network: NetworkPolicy): RequestFilteringAgentOptions {
-  return {
-    allowPrivateIPAddress: network.allowPrivate,
-    allowMetaIPAddress: false,
-    allowIPAddressList: network.allowLoopback ? ['127.0.0.0/8', '::1/128'] : [],
-  };
-}
-
 /** The URL a request goes to: Discord waits for the message (so errors come back), plus the renderer's query. */
 export function targetUrl(webhook: Pick<Webhook, 'platform' | 'url'>, query?: Record<string, string> | null): URL {
   const url = new URL(webhook.url);
@@ -60,15 +52,11 @@ export function targetUrl(webhook: Pick<Webhook, 'platform' | 'url'>, query?: Re
 export class Sender implements TestSender {
   private readonly http: Got;
   private readonly now: () => number;
-  private readonly agents: [RequestFilteringHttpAgent, RequestFilteringHttpsAgent];
+  private readonly agents: [GuardedHttpAgent, GuardedHttpsAgent];
 
   constructor(opts: SenderOptions) {
     this.now = opts.now ?? (() => Date.now());
-    const filter = agentOptions(opts.network);
-    this.agents = [
-      new RequestFilteringHttpAgent({ keepAlive: true, ...filter }),
-      new RequestFilteringHttpsAgent({ keepAlive: true, ...filter }),
-    ];
+    this.agents = [new GuardedHttpAgent(opts.network, { keepAlive: true }), new GuardedHttpsAgent(opts.network, { keepAlive: true })];
     this.http = got.extend({
       timeout: { request: opts.timeoutMs ?? 10_000 },
       retry: { limit: 0 },

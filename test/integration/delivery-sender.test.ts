@@ -6,7 +6,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
-import { Sender, agentOptions } from '../../module/delivery/sender.js';
+import { targetRefusal } from '../../module/delivery/guarded-agent.js';
+import { Sender } from '../../module/delivery/sender.js';
 
 interface Seen {
   url: string;
@@ -59,11 +60,10 @@ describe('Sender', () => {
   });
 
   it('allows loopback only, not private ranges, in the development policy', () => {
-    expect(agentOptions(allowLoopback)).toEqual({
-      allowPrivateIPAddress: false,
-      allowMetaIPAddress: false,
-      allowIPAddressList: ['127.0.0.0/8', '::1/128'],
-    });
+    expect(targetRefusal('127.0.0.1', allowLoopback)).toBeNull();
+    expect(targetRefusal('::1', allowLoopback)).toBeNull();
+    expect(targetRefusal('10.0.0.5', allowLoopback)?.message).toMatch(/is not allowed: a private target/);
+    expect(targetRefusal('169.254.169.254', allowLoopback)?.message).toMatch(/is not allowed: a private target/);
   });
 
   it('adds wait=true and the thread to Discord URLs and sends the exact JSON', async () => {

@@ -30,6 +30,30 @@ describe('checkWebhookUrl', () => {
     ['http://[fd00::1]/hook', 'url_private'],
     ['http://[fe80::1]/hook', 'url_private'],
     ['http://[::ffff:10.0.0.1]/hook', 'url_private'],
+    // Names and forms that mean this machine or an internal network (one case each).
+    ['http://localhost./hook', 'url_loopback'],
+    ['http://LOCALHOST.LOCALDOMAIN/hook', 'url_loopback'],
+    ['http://ip6-localhost/hook', 'url_loopback'],
+    ['http://ip6-loopback/hook', 'url_loopback'],
+    ['http://app.localhost./hook', 'url_loopback'],
+    ['http://[::127.0.0.1]/hook', 'url_loopback'],
+    ['http://[::ffff:7f00:1]/hook', 'url_loopback'],
+    ['http://0x7f.1/hook', 'url_loopback'],
+    ['http://2130706433/hook', 'url_loopback'],
+    ['http://[::a9fe:a9fe]/hook', 'url_private'],
+    ['http://[64:ff9b::a9fe:a9fe]/hook', 'url_private'],
+    ['http://[64:ff9b::127.0.0.1]/hook', 'url_loopback'],
+    ['http://[2002:a9fe:a9fe::]/hook', 'url_private'],
+    ['http://[2002:7f00:1::]/hook', 'url_loopback'],
+    ['http://[::ffff:0:a9fe:a9fe]/hook', 'url_private'],
+    ['http://[fec0::1]/hook', 'url_private'],
+    ['http://metadata.google.internal/computeMetadata/v1/', 'url_private'],
+    ['http://metadata.google.internal./computeMetadata/v1/', 'url_private'],
+    ['http://printer.local/hook', 'url_private'],
+    ['http://nas.home.arpa/hook', 'url_private'],
+    ['http://intranet/hook', 'url_private'],
+    ['http://internal.example.com/hook', null],
+    ['http://localhost.example.com/hook', null],
   ])('production: %s -> %s', (url, expected) => {
     expect(checkWebhookUrl(url, prod)).toBe(expected);
   });
@@ -39,6 +63,14 @@ describe('checkWebhookUrl', () => {
     expect(checkWebhookUrl('http://localhost:3001/x', dev)).toBeNull();
     expect(checkWebhookUrl('http://192.168.0.2/x', dev)).toBe('url_private');
     expect(checkWebhookUrl('gopher://127.0.0.1/x', dev)).toBe('url_scheme');
+  });
+
+  it('the development profile allows loopback in every form, still not internal names', () => {
+    for (const url of ['http://localhost./x', 'http://ip6-localhost/x', 'http://[::127.0.0.1]/x', 'http://[::ffff:127.0.0.1]/x']) {
+      expect(checkWebhookUrl(url, dev)).toBeNull();
+    }
+    expect(checkWebhookUrl('http://metadata.google.internal/', dev)).toBe('url_private');
+    expect(checkWebhookUrl('http://[64:ff9b::a9fe:a9fe]/', dev)).toBe('url_private');
   });
 
   it('an operator who allows private ranges gets them', () => {
