@@ -8,7 +8,26 @@
 import { z } from 'zod';
 
 const text = (max: number) => z.string().max(max);
-const url = z.string().max(2048).url();
+/**
+ * Links in events become clickable in chat clients (Discord embed `url`, Teams `OpenUrl`, the JSON
+ * body): only `http://` and `https://`, written out, with no whitespace or control character a URL
+ * parser would strip (`" javascript:"`, `"java\tscript:"`), so `javascript:`, `data:` or
+ * `vbscript:` never reaches a client.
+ */
+const url = z
+  .string()
+  .max(2048)
+  .refine((s) => !/[\s\p{Cc}]/u.test(s), { message: 'must be an http(s) URL without spaces or control characters', abort: true })
+  .refine(isHttpUrl, 'must be an http(s) URL');
+
+function isHttpUrl(s: string): boolean {
+  if (!/^https?:\/\//i.test(s)) return false;
+  try {
+    return new URL(s).hostname !== '';
+  } catch {
+    return false;
+  }
+}
 const money = z.number().finite().min(0).max(1e12);
 const isoDate = z.string().datetime({ offset: true });
 /**

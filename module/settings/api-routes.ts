@@ -7,7 +7,7 @@ import { isEventName, type EventName } from '../../sdk/events.js';
 import type { AdminHandler, AdminRequest, AdminResponse } from '../../sdk/module-context.js';
 import { toPublicWebhook } from './public-webhook.js';
 import { runPreview } from './preview-request.js';
-import { InputError, parseDeliveryFilter, parseId, translateErrors } from './request-parsing.js';
+import { InputError, parseDeliveryFilter, parseId, parseWebhookListQuery, translateErrors } from './request-parsing.js';
 import type { SettingsDeps } from './settings-deps.js';
 import { sendTest } from './test-send.js';
 import type { FieldError } from './webhook-input.js';
@@ -69,7 +69,15 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
   };
 
   const routes: Route[] = [
-    { method: 'GET', path: '/webhooks', handler: async () => ({ json: { items: await service.list() } }) },
+    {
+      method: 'GET',
+      path: '/webhooks',
+      handler: guarded(deps, async (req) => {
+        const query = parseWebhookListQuery(req);
+        const { items, total } = await service.page(query);
+        return { json: { items, total, page: query.page, perPage: query.perPage } };
+      }),
+    },
     {
       method: 'POST',
       path: '/webhooks',

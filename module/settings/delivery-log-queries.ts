@@ -115,11 +115,11 @@ export class DeliveryLogQueries implements DeliveryLog {
     return this.writes.retryAllFailed(webhookId);
   }
 
-  async dailyCounts(since: number): Promise<DailyCount[]> {
+  async dailyCounts(since: number, webhookIds?: number[]): Promise<DailyCount[]> {
     // Bucket in JS: date functions differ between SQLite, PostgreSQL and MariaDB.
-    const rows: { webhook_id: number | string; status: string; created_at: number | string }[] = await this.db('wh_deliveries')
-      .select('webhook_id', 'status', 'created_at')
-      .where('created_at', '>=', since);
+    const q = this.db('wh_deliveries').select('webhook_id', 'status', 'created_at').where('created_at', '>=', since);
+    if (webhookIds) q.whereIn('webhook_id', webhookIds);
+    const rows: { webhook_id: number | string; status: string; created_at: number | string }[] = await q;
     const counts = new Map<string, DailyCount>();
     for (const r of rows) {
       const day = new Date(Math.floor(Number(r.created_at) / DAY) * DAY).toISOString().slice(0, 10);
@@ -131,8 +131,9 @@ export class DeliveryLogQueries implements DeliveryLog {
     return [...counts.values()];
   }
 
-  async lastPerWebhook(): Promise<Map<number, DeliverySummary>> {
-    const latest = this.db('wh_deliveries').max({ id: 'id' }).groupBy('webhook_id');
+  async lastPerWebhook(webhookIds: number[]): Promise<Map<number, DeliverySummary>> {
+    if (!webhookIds.length) return new Map();
+    const latest = this.db('wh_deliveries').max({ id: 'id' }).whereIn('webhook_id', webhookIds).groupBy('webhook_id');
     const rows: DeliveryRow[] = await this.db('wh_deliveries').select(summaryColumns).whereIn('id', latest);
     return new Map(rows.map((r) => [Number(r.webhook_id), summary(r)]));
   }

@@ -8,13 +8,29 @@ import { platforms, type Webhook } from '../webhooks/webhook.js';
 import { startOfUtcDay } from './api-routes.js';
 import { deliveryStatuses } from './ports.js';
 import { toPublicWebhook } from './public-webhook.js';
-import { InputError, parseDeliveryFilter, parseId, translateErrors } from './request-parsing.js';
+import { InputError, parseDeliveryFilter, parseId, translateErrors, webhookListPageQuery } from './request-parsing.js';
 import { platformLabels } from './send-result-words.js';
 import type { SettingsDeps } from './settings-deps.js';
 import { sendTest, type TestAnswer } from './test-send.js';
 import { formToInput, type FieldError } from './webhook-input.js';
 import type { UnknownVariableWarning } from './webhook-service.js';
-import { chartFor, dateFormatter, describeAudit, formFromPost, formFromWebhook, type FormValues } from './view-models.js';
+import {
+  chartFor,
+  dateFormatter,
+  describeAudit,
+  formFromPost,
+  formFromWebhook,
+  pageCount,
+  pagerFor,
+  type FormValues,
+} from './view-models.js';
+
+/** Rows per page of the webhook list (each row draws a chart). */
+const LIST_PAGE_SIZE = 25;
+/** Failure notices drawn at the top of the list; the rest are counted. */
+const DISABLED_NOTICES = 5;
+/** Up to this many webhooks, the delivery log filters by a select of names; beyond, by number. */
+const WEBHOOK_SELECT_LIMIT = 50;
 
 export interface PageRoute {
   method: 'GET' | 'POST';
@@ -126,18 +142,31 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
       path: '/',
       handler: async (req) => {
         const locale = req.locale;
-        const list = await service.list();
-        const last = await deps.deliveries.lastPerWebhook();
+        const query = webhookListPageQuery(req, LIST_PAGE_SIZE);
+        let found = await service.page(query);
+        const pages = pageCount(found.total, LIST_PAGE_SIZE);
+        // A page past the end (a link kept after deletions) shows the last one rather than nothing.
+        if (query.page > pages) found = await service.page({ ...query, page: pages });
+        const page = Math.min(query.page, pages);
+        const ids = found.items.map((w) => w.id);
+        const last = await deps.deliveries.lastPerWebhook(ids);
         const since = startOfUtcDay(deps.clock.now()) - 13 * 86_400_000;
-        const counts = await deps.deliveries.dailyCounts(since);
+        const counts = await deps.deliveries.dailyCounts(since, ids);
+        const disabled = await service.page({ page: 1, perPage: DISABLED_NOTICES, disabledOnly: true });
         const audit = await deps.audit.list({ limit: 8 });
-        const names = new Map(list.map((w) => [w.id, w.name]));
+        const names = await service.labels(audit.items.flatMap((e) => (e.webhookId ? [e.webhookId] : [])));
+        const href = (p: number) =>
+          `${basePath}/?${new URLSearchParams({ ...(query.search ? { q: query.search } : {}), page: String(p) }).toString()}`;
         return render(req, 'index.njk', 'webhooks', t('settings.list.title', {}, locale), {
-          webhooks: list.map((w) => ({ ...w, last: last.get(w.id) ?? null, chart: chartFor(w.id, counts, since, t, locale) })),
-          disabled: list.filter((w) => w.state === 'disabled'),
+          webhooks: found.items.map((w) => ({ ...w, last: last.get(w.id) ?? null, chart: chartFor(w.id, counts, since, t, locale) })),
+          total: found.total,
+          search: query.search ?? '',
+          pager: pagerFor(page, pages, href),
+          disabled: disabled.items,
+          disabledMore: disabled.total - disabled.items.length,
           audit: audit.items.map((e) => ({
             ...e,
-            webhookName: e.webhookId ? (names.get(e.webhookId) ?? null) : null,
+            webhookName: e.webhookId ? (names.get(e.webhookId)?.name ?? null) : null,
             summary: describeAudit(e, t, locale),
           })),
           flash: typeof req.query.done === 'string' ? req.query.done : null,
@@ -270,8 +299,9 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         }
         const { items, total } = await deps.deliveries.list(filter);
         const details = await Promise.all(items.map((d) => deps.deliveries.get(d.id)));
-        const list = await service.list();
-        const names = new Map(list.map((w) => [w.id, w.name]));
+        const labels = await service.labels([...items.map((d) => d.webhookId), ...(filter.webhookId ? [filter.webhookId] : [])]);
+        // The webhook filter is a select while the list is short, a webhook number beyond that.
+        const choices = await service.page({ page: 1, perPage: WEBHOOK_SELECT_LIMIT });
         const q = (k: string) => (typeof req.query[k] === 'string' ? (req.query[k] as string) : '');
         const pages = Math.max(1, Math.ceil(total / filter.perPage));
         const qs = (page: number) =>
@@ -287,9 +317,9 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
           {
             rows: items.map((d, i) => ({
               ...d,
-              webhookName: names.get(d.webhookId) ?? `#${d.webhookId}`,
+              webhookName: labels.get(d.webhookId)?.name ?? `#${d.webhookId}`,
               // A disabled or paused webhook's queue waits: its "next retry" is not a time.
-              webhookPaused: list.find((w) => w.id === d.webhookId)?.enabled === false,
+              webhookPaused: labels.get(d.webhookId)?.enabled === false,
               detail: details[i],
               bodyPretty: prettyJson(details[i]?.body ?? ''),
             })),
@@ -298,13 +328,13 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
             pages,
             prevQs: filter.page > 1 ? qs(filter.page - 1) : null,
             nextQs: filter.page < pages ? qs(filter.page + 1) : null,
-            webhooks: list,
+            webhookChoices: choices.total <= WEBHOOK_SELECT_LIMIT ? choices.items.map((w) => ({ id: w.id, name: w.name })) : null,
             statuses: deliveryStatuses,
             f: { webhook: q('webhook'), event: q('event'), status: q('status'), from: q('from'), to: q('to') },
             filterError,
             requeued: q('requeued') || null,
             replayed: q('replayed') || null,
-            selectedWebhook: filter.webhookId ? (list.find((w) => w.id === filter.webhookId) ?? null) : null,
+            selectedWebhook: filter.webhookId ? (labels.get(filter.webhookId) ?? null) : null,
           },
           filterError ? 400 : 200,
         );
@@ -329,12 +359,12 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         const locale = req.locale;
         const pageRaw = typeof req.query.page === 'string' && /^\d{1,6}$/.test(req.query.page) ? Math.max(1, Number(req.query.page)) : 1;
         const r = await deps.audit.list({ limit: 50, offset: (pageRaw - 1) * 50 });
-        const names = new Map((await service.list()).map((w) => [w.id, w.name]));
+        const names = await service.labels(r.items.flatMap((e) => (e.webhookId ? [e.webhookId] : [])));
         const pages = Math.max(1, Math.ceil(r.total / 50));
         return render(req, 'audit.njk', 'audit', t('settings.audit.title', {}, locale), {
           entries: r.items.map((e) => ({
             ...e,
-            webhookName: e.webhookId ? (names.get(e.webhookId) ?? null) : null,
+            webhookName: e.webhookId ? (names.get(e.webhookId)?.name ?? null) : null,
             summary: describeAudit(e, t, locale),
           })),
           page: pageRaw,

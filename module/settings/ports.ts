@@ -93,10 +93,10 @@ export interface DeliveryLog {
   replay(id: number): Promise<boolean>;
   /** Re-queues a webhook's failed and dead deliveries; returns how many. */
   retryAllFailed(webhookId: number): Promise<number>;
-  /** Counts per UTC day, webhook and status since `since` (epoch ms). */
-  dailyCounts(since: number): Promise<DailyCount[]>;
-  /** Last delivery per webhook (for the list page). */
-  lastPerWebhook(): Promise<Map<number, DeliverySummary>>;
+  /** Counts per UTC day, webhook and status since `since` (epoch ms); only `webhookIds` when given. */
+  dailyCounts(since: number, webhookIds?: number[]): Promise<DailyCount[]>;
+  /** Last delivery of each of `webhookIds` (the list page's rows). */
+  lastPerWebhook(webhookIds: number[]): Promise<Map<number, DeliverySummary>>;
 }
 
 /** What a platform answered to one request, classified by the delivery slice. */

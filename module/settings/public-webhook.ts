@@ -1,5 +1,6 @@
 /** The shape of a webhook shown to the admin: no URL (only its hint), no secret. */
 import type { Webhook } from '../webhooks/webhook.js';
+import type { WebhookListing } from '../webhooks/webhook-store.js';
 
 export type WebhookState = 'active' | 'paused' | 'disabled';
 
@@ -13,7 +14,8 @@ export function stateOf(w: Pick<Webhook, 'enabled' | 'disabledReason'>): Webhook
   return w.disabledReason ? 'disabled' : 'paused';
 }
 
-export function toPublicWebhook(w: Webhook): PublicWebhook {
+/** From a full webhook (after a save) or a list row (never decrypted). */
+export function toPublicWebhook(w: Webhook | WebhookListing): PublicWebhook {
   // Built field by field (not by spreading and deleting) so a new secret field is never leaked by default.
   return {
     id: w.id,
@@ -30,6 +32,6 @@ export function toPublicWebhook(w: Webhook): PublicWebhook {
     createdAt: w.createdAt,
     updatedAt: w.updatedAt,
     state: stateOf(w),
-    hasSigningSecret: Boolean(w.signingSecret),
+    hasSigningSecret: 'hasSigningSecret' in w ? w.hasSigningSecret : Boolean(w.signingSecret),
   };
 }

@@ -2,6 +2,7 @@
 import { isEventName, type EventName } from '../../sdk/events.js';
 import type { AdminRequest, Locale, Translator } from '../../sdk/module-context.js';
 import { deliveryStatuses, type DeliveryFilter, type DeliveryStatus } from './ports.js';
+import type { WebhookPageQuery } from '../webhooks/webhook-store.js';
 import type { FieldError } from './webhook-input.js';
 
 export class InputError extends Error {
@@ -61,17 +62,44 @@ export function parseDeliveryFilter(req: AdminRequest): DeliveryFilter {
   const to = one(req, 'to');
   if (to !== undefined) f.to = parseDate('to', to, true);
   if (f.from !== undefined && f.to !== undefined && f.to <= f.from) throw new InputError('to', 'date_order');
+  return { ...f, ...parsePaging(req, f.perPage) };
+}
+
+/** `page` (from 1) and `perPage` (1 to 100); a bad value throws naming it. */
+export function parsePaging(req: AdminRequest, defaultPerPage: number): { page: number; perPage: number } {
+  const paging = { page: 1, perPage: defaultPerPage };
   const page = one(req, 'page');
   if (page !== undefined) {
     if (!/^\d{1,6}$/.test(page) || Number(page) < 1) throw new InputError('page', 'page');
-    f.page = Number(page);
+    paging.page = Number(page);
   }
   const perPage = one(req, 'perPage');
   if (perPage !== undefined) {
     if (!/^\d{1,3}$/.test(perPage) || Number(perPage) < 1 || Number(perPage) > 100) throw new InputError('perPage', 'per_page');
-    f.perPage = Number(perPage);
+    paging.perPage = Number(perPage);
   }
-  return f;
+  return paging;
+}
+
+/** Longest name search accepted: a name is at most 200 characters (webhook-input.ts). */
+export const MAX_SEARCH_LENGTH = 200;
+
+/** `GET /webhooks`: paging plus `q`, part of the name (trimmed; blank = all). */
+export function parseWebhookListQuery(req: AdminRequest): WebhookPageQuery {
+  const q = one(req, 'q')?.trim();
+  if (q !== undefined && q.length > MAX_SEARCH_LENGTH) throw new InputError('q', 'too_long');
+  return { ...parsePaging(req, 50), ...(q ? { search: q } : {}) };
+}
+
+/**
+ * The list page's query, forgiving: a page typed by hand that is not a number opens page 1 (the
+ * caller moves a page past the end to the last one) and a long search is cut, never an error page.
+ */
+export function webhookListPageQuery(req: AdminRequest, perPage: number): WebhookPageQuery {
+  const raw = one(req, 'page');
+  const page = raw !== undefined && /^\d{1,6}$/.test(raw) ? Math.max(1, Number(raw)) : 1;
+  const q = one(req, 'q')?.trim().slice(0, MAX_SEARCH_LENGTH);
+  return { page, perPage, ...(q ? { search: q } : {}) };
 }
 
 /** A reason key under `settings.errors.*` in the admin's language; unknown keys pass through. */

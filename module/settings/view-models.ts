@@ -85,6 +85,40 @@ export function describeAudit(e: AuditEntry, t: Translator['t'], locale: Locale)
   return parts.join(' · ');
 }
 
+export interface PagerLink {
+  page: number;
+  href: string;
+}
+
+/** Page links for a list: first, previous, a few numbers around the current page, next, last. */
+export interface PagerModel {
+  page: number;
+  pages: number;
+  first: PagerLink | null;
+  prev: PagerLink | null;
+  next: PagerLink | null;
+  last: PagerLink | null;
+  numbers: (PagerLink & { current: boolean })[];
+}
+
+export const pageCount = (total: number, perPage: number): number => Math.max(1, Math.ceil(total / perPage));
+
+/** `page` is already within 1..pages; `around` numbers are shown on each side of it. */
+export function pagerFor(page: number, pages: number, href: (page: number) => string, around = 2): PagerModel {
+  const link = (p: number): PagerLink => ({ page: p, href: href(p) });
+  const from = Math.max(1, page - around);
+  const to = Math.min(pages, page + around);
+  return {
+    page,
+    pages,
+    first: page > 1 ? link(1) : null,
+    prev: page > 1 ? link(page - 1) : null,
+    next: page < pages ? link(page + 1) : null,
+    last: page < pages ? link(pages) : null,
+    numbers: Array.from({ length: to - from + 1 }, (_, i) => ({ ...link(from + i), current: from + i === page })),
+  };
+}
+
 export interface FormValues {
   name: string;
   platform: string;

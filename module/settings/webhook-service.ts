@@ -5,7 +5,7 @@
 import type { NetworkPolicy } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
 import { familyOf, type Webhook } from '../webhooks/webhook.js';
-import type { WebhookStore } from '../webhooks/webhook-store.js';
+import type { WebhookLabel, WebhookPageQuery, WebhookStore } from '../webhooks/webhook-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { Rendering } from './ports.js';
 import { parseWebhookInput, type FieldError, type WebhookInput } from './webhook-input.js';
@@ -37,9 +37,17 @@ export class WebhookService {
     private readonly randomBytes?: RandomBytes,
   ) {}
 
-  async list(): Promise<PublicWebhook[]> {
-    return (await this.store.list()).map(toPublicWebhook);
+  /** One page of the list (there is no "all": a host may hold tens of thousands of webhooks). */
+  async page(query: WebhookPageQuery): Promise<{ items: PublicWebhook[]; total: number }> {
+    const { items, total } = await this.store.page(query);
+    return { items: items.map(toPublicWebhook), total };
   }
+
+  /** Names for the webhook ids another list shows. */
+  labels(ids: number[]): Promise<Map<number, WebhookLabel>> {
+    return this.store.labels(ids);
+  }
+
 
   async get(id: number): Promise<Webhook | null> {
     return this.store.get(id);

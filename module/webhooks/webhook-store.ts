@@ -48,8 +48,46 @@ interface WebhookRow {
   updated_at: string | number;
 }
 
+/** A webhook as lists show it: read without decrypting anything (only whether a secret exists). */
+export type WebhookListing = Omit<Webhook, 'url' | 'signingSecret'> & { hasSigningSecret: boolean };
+
+export interface WebhookPageQuery {
+  /** 1-based. */
+  page: number;
+  perPage: number;
+  /** Part of the name, case-insensitive; `%` and `_` match themselves. */
+  search?: string;
+  /** Only webhooks turned off by a failure (disabled with a reason). */
+  disabledOnly?: boolean;
+}
+
+/** What a row of another list (delivery log, audit) needs to name its webhook. */
+export interface WebhookLabel {
+  id: number;
+  name: string;
+  enabled: boolean;
+}
+
 const TABLE = 'wh_webhooks';
 const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
+/** Lists never read the sealed URL: a page of 100 costs no decryption and no credential in memory. */
+const listingColumns = [
+  'id',
+  'name',
+  'url_hint',
+  'platform',
+  'events',
+  'templates',
+  'options',
+  'filters',
+  'enabled',
+  'disabled_reason',
+  'disabled_at',
+  'created_at',
+  'updated_at',
+];
+/** `!` rather than a backslash escapes LIKE wildcards: MariaDB string literals treat backslashes specially. */
+const likeContaining = (text: string): string => `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
 export class WebhookStore {
   constructor(
@@ -58,9 +96,34 @@ export class WebhookStore {
     private readonly now: () => number,
   ) {}
 
-  async list(): Promise<Webhook[]> {
-    const rows: WebhookRow[] = await this.db(TABLE).select('*').orderBy('id');
-    return rows.map((r) => this.fromRow(r));
+  /** One page in id order, with the count of all matches; filtering, counting and paging run in SQL. */
+  async page(q: WebhookPageQuery): Promise<{ items: WebhookListing[]; total: number }> {
+    const base = this.db(TABLE);
+    if (q.search) {
+      // PostgreSQL's LIKE is case-sensitive and MariaDB's follows the column's collation: LOWER on both
+      // sides (Unicode-aware on both). SQLite's LOWER folds ASCII only, and so does its LIKE already:
+      // there the needle stays as typed, so `Équipe` still finds `Équipe` (but `équipe` does not).
+      const sqlite = dbKindOf(this.db) === 'sqlite';
+      const needle = likeContaining(sqlite ? q.search : q.search.toLowerCase());
+      base.whereRaw(sqlite ? `?? LIKE ? ESCAPE '!'` : `LOWER(??) LIKE ? ESCAPE '!'`, ['name', needle]);
+    }
+    if (q.disabledOnly) base.where({ enabled: false }).whereNotNull('disabled_reason');
+    const [{ n }] = (await base.clone().count({ n: '*' })) as { n: number | string }[];
+    const rows: Omit<WebhookRow, 'url_sealed'>[] = await base
+      .clone()
+      .select(listingColumns)
+      .orderBy('id')
+      .limit(q.perPage)
+      .offset((q.page - 1) * q.perPage);
+    return { items: rows.map((r) => listingFromRow(r)), total: Number(n) };
+  }
+
+  /** Names of the given webhooks only (the ids a page shows); unknown ids are absent from the map. */
+  async labels(ids: number[]): Promise<Map<number, WebhookLabel>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const rows: Pick<WebhookRow, 'id' | 'name' | 'enabled'>[] = await this.db(TABLE).select('id', 'name', 'enabled').whereIn('id', unique);
+    return new Map(rows.map((r) => [Number(r.id), { id: Number(r.id), name: r.name, enabled: Boolean(r.enabled) }]));
   }
 
   async get(id: number): Promise<Webhook | null> {
@@ -142,23 +205,32 @@ export class WebhookStore {
   }
 
   private fromRow(r: WebhookRow): Webhook {
-    const { signingSecretSealed, ...options } = JSON.parse(r.options) as WebhookOptions & { signingSecretSealed?: string };
+    const { hasSigningSecret, ...listing } = listingFromRow(r);
+    const sealedSecret = hasSigningSecret ? (JSON.parse(r.options) as { signingSecretSealed: string }).signingSecretSealed : null;
     return {
-      id: Number(r.id),
-      name: r.name,
+      ...listing,
       url: this.secrets.decrypt(r.url_sealed),
-      urlHint: r.url_hint,
-      platform: r.platform as Platform,
-      events: JSON.parse(r.events) as EventName[],
-      templates: JSON.parse(r.templates) as Webhook['templates'],
-      options: { ...defaultOptions(), ...options },
-      filters: { ...defaultFilters(), ...(JSON.parse(r.filters) as Partial<WebhookFilters>) },
-      signingSecret: signingSecretSealed ? this.secrets.decrypt(signingSecretSealed) : null,
-      enabled: Boolean(r.enabled),
-      disabledReason: r.disabled_reason,
-      disabledAt: num(r.disabled_at),
-      createdAt: Number(r.created_at),
-      updatedAt: Number(r.updated_at),
+      signingSecret: sealedSecret ? this.secrets.decrypt(sealedSecret) : null,
     };
   }
+}
+
+function listingFromRow(r: Omit<WebhookRow, 'url_sealed'>): WebhookListing {
+  const { signingSecretSealed, ...options } = JSON.parse(r.options) as WebhookOptions & { signingSecretSealed?: string };
+  return {
+    id: Number(r.id),
+    name: r.name,
+    urlHint: r.url_hint,
+    platform: r.platform as Platform,
+    events: JSON.parse(r.events) as EventName[],
+    templates: JSON.parse(r.templates) as Webhook['templates'],
+    options: { ...defaultOptions(), ...options },
+    filters: { ...defaultFilters(), ...(JSON.parse(r.filters) as Partial<WebhookFilters>) },
+    hasSigningSecret: Boolean(signingSecretSealed),
+    enabled: Boolean(r.enabled),
+    disabledReason: r.disabled_reason,
+    disabledAt: num(r.disabled_at),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
 }

@@ -56,7 +56,7 @@ describe('admin pages', () => {
     expect(list).toContain('wh-state-active');
     expect(list).toContain('name="_csrf" value="csrf-test-token"');
     expect(list).not.toContain('SECRETtoken');
-    const w = (await h.deps.service.list())[0];
+    const [w] = (await h.deps.service.page({ page: 1, perPage: 1 })).items;
     expect(w.options.color).toBe(0x5865f2);
     expect(w.platform).toBe('discord');
   });
@@ -73,7 +73,7 @@ describe('admin pages', () => {
   });
 
   it('edits: keeps the URL when left empty, shows saved; toggles; deletes', async () => {
-    const w = (await h.deps.service.list())[0];
+    const [w] = (await h.deps.service.page({ page: 1, perPage: 1 })).items;
     const edit = html(await h.call('GET', `/webhooks/${w.id}/edit`));
     expect(edit).toContain('URL actuelle : https://discord.com/api/webhooks/1234…/••••');
     expect(edit).toContain('value="Boutique"');

@@ -158,6 +158,20 @@ describe('host admin over HTTP', () => {
       expect(body.error).toContain('order.total');
     });
 
+    it('answers 400 naming the field of a javascript: or data: link, and nothing reaches the module', async () => {
+      const { sampleEvent } = await import('../../sdk/sample-events.js');
+      const base = sampleEvent('ticket.submit', { seq: 9 });
+      for (const [i, url] of ['javascript:alert(1)', 'data:text/html,<b>x</b>'].entries()) {
+        const eventId = `evt_http_link_${i}`;
+        const res = await simulate('ticket.submit', JSON.stringify({ ...base, eventId, ticket: { ...base.ticket, url } }));
+        expect(res.status).toBe(400);
+        const body = (await res.json()) as { error: string; issues: { path: string }[] };
+        expect(body.issues.map((issue) => issue.path)).toEqual(['ticket.url']);
+        expect(body.error).toContain('ticket.url: must be an http(s) URL');
+        expect(logs.having('webhooks: received ticket.submit', { eventId })).toHaveLength(0);
+      }
+    });
+
     it('fires a good payload: 202 with its eventId, and the real subscriber receives it', async () => {
       const { sampleEvent } = await import('../../sdk/sample-events.js');
       const payload = { ...sampleEvent('order.paid', { seq: 7 }), eventId: 'evt_http_good_1' };

@@ -1,4 +1,4 @@
-import { validateEvent } from '../../sdk/events.js';
+import { describeIssues, validateEvent } from '../../sdk/events.js';
 import { sampleEvent } from '../../sdk/sample-events.js';
 
 describe('event schemas', () => {
@@ -16,5 +16,56 @@ describe('event schemas', () => {
     const bad = sampleEvent('order.paid');
     const result = validateEvent('order.paid', { ...bad, order: { ...bad.order, customer: { ...bad.order.customer, email: 'nope' } } });
     expect(result).toEqual({ ok: false, issues: [{ path: 'order.customer.email', message: expect.stringMatching(/email/i) }] });
+  });
+
+  describe('event URLs are http(s) only (they become links in Discord, Teams and JSON)', () => {
+    const hostile = [
+      'javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'vbscript:msgbox(1)',
+      'JaVaScRiPt:alert(1)',
+      ' javascript:alert(1)',
+      '\tjavascript:alert(1)',
+      'java\tscript:alert(1)',
+      '\u0000javascript:alert(1)',
+      ' https://billing.example.com/t/1',
+      'https:billing.example.com/t/1',
+      'ftp://billing.example.com/t/1',
+      '//billing.example.com/t/1',
+    ];
+    const order = sampleEvent('order.paid');
+    const ticket = sampleEvent('ticket.submit');
+    const cases: [string, string, () => unknown][] = [];
+    for (const bad of hostile) {
+      cases.push(['order.paid', 'order.invoiceUrl', () => ({ ...order, order: { ...order.order, invoiceUrl: bad } })]);
+      cases.push(['ticket.submit', 'ticket.url', () => ({ ...ticket, ticket: { ...ticket.ticket, url: bad } })]);
+      cases.push([
+        'ticket.submit',
+        'ticket.related.url',
+        () => ({ ...ticket, ticket: { ...ticket.ticket, related: { name: 'VPS #12', url: bad } } }),
+      ]);
+    }
+
+    it.each(cases.map(([event, field, make], i) => [field, JSON.stringify(hostile[Math.floor(i / 3)]), event, make] as const))(
+      'refuses %s = %s, the field named',
+      (field, _shown, event, make) => {
+        const result = validateEvent(event as 'order.paid' | 'ticket.submit', make());
+        expect(result.ok).toBe(false);
+        if (!result.ok) {
+          expect(result.issues).toHaveLength(1);
+          expect(result.issues[0]).toEqual({ path: field, message: expect.stringMatching(/^must be an http\(s\) URL/) });
+          expect(describeIssues(result.issues)).toMatch(new RegExp(`^${field.replace(/\./g, '\\.')}: must be an http\\(s\\) URL`));
+        }
+      },
+    );
+
+    it.each([
+      'https://billing.example.com/t/1?tab=messages#last',
+      'HTTP://Billing.Example.com/invoice/42',
+      'http://[2606:4700::1111]:8443/i',
+    ])('accepts %s', (good) => {
+      expect(validateEvent('ticket.submit', { ...ticket, ticket: { ...ticket.ticket, url: good } }).ok).toBe(true);
+      expect(validateEvent('order.paid', { ...order, order: { ...order.order, invoiceUrl: good } }).ok).toBe(true);
+    });
   });
 });
