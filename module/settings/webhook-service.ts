@@ -48,7 +48,6 @@ export class WebhookService {
     return this.store.labels(ids);
   }
 
-
   async get(id: number): Promise<Webhook | null> {
     return this.store.get(id);
   }
