@@ -45,6 +45,7 @@ async function startCommand(): Promise<void> {
     databaseUrl: config.databaseUrl,
     adminToken: config.adminToken,
     appKey: config.appKey,
+    previousAppKeys: config.previousAppKeys,
     locale: config.locale,
     timeZone: config.timeZone,
     profile: config.profile,

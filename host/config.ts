@@ -18,6 +18,8 @@ export interface HostConfig {
   /** True when ADMIN_TOKEN was unset and a token was generated for this run. */
   adminTokenGenerated: boolean;
   appKey: string;
+  /** APP_PREVIOUS_KEYS: keys values may still be sealed with, tried after appKey (key rotation). */
+  previousAppKeys: string[];
   locale: Locale;
   timeZone: string;
   profile: HostProfile;
@@ -46,6 +48,14 @@ export function loadOrCreateAppKey(varDir: string): string {
   const key = generateSecret();
   fs.writeFileSync(file, key + '\n', { mode: 0o600 });
   return key;
+}
+
+/** APP_PREVIOUS_KEYS is comma-separated (Laravel's format); blanks around and between are ignored. */
+export function parsePreviousKeys(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
 }
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -79,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { varDir?
     adminToken: adminToken || generateSecret(24),
     adminTokenGenerated: !adminToken,
     appKey: env.APP_KEY || loadOrCreateAppKey(varDir),
+    previousAppKeys: parsePreviousKeys(env.APP_PREVIOUS_KEYS),
     locale: oneOf('HOST_LOCALE', env.HOST_LOCALE, ['fr', 'en'] as const, 'fr'),
     timeZone,
     profile: oneOf('HOST_PROFILE', env.HOST_PROFILE, ['development', 'production'] as const, opts.defaultProfile ?? 'production'),

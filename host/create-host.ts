@@ -37,6 +37,8 @@ export interface HostOptions {
   adminToken?: string;
   /** Default: read or created in `<varDir>/app.key`. */
   appKey?: string;
+  /** Keys sealed values may still be under after a rotation (APP_PREVIOUS_KEYS), tried after appKey. */
+  previousAppKeys?: string[];
   locale?: Locale;
   timeZone?: string;
   /** Default production. development lets modules reach loopback addresses (a local test sink). */
@@ -96,7 +98,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const translator = createTranslator(hostLangDir, locale);
   const views = new HostViews(translator);
   const notifications = new NotificationStore(db, now);
-  const secrets = createSecrets(appKey);
+  const secrets = createSecrets(appKey, options.previousAppKeys ?? []);
   const services = {
     db,
     pino: logger,

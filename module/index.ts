@@ -7,6 +7,7 @@ import type { ModuleContext, ModuleInstance } from '../sdk/module-context.js';
 import { migrations } from '../migrations/index.js';
 import { subscribeAll } from './subscribers/index.js';
 import { WebhookStore } from './webhooks/webhook-store.js';
+import { checkWebhookSeals } from './webhooks/seal-check.js';
 import { TOKENS } from './tokens.js';
 import { createRenderingPort } from './rendering/rendering-port.js';
 import { registerSettings } from './settings/register-settings.js';
@@ -19,6 +20,7 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
   container.register(TOKENS.ctx, { useValue: ctx });
   const webhookStore = new WebhookStore(ctx.db, ctx.secrets, () => ctx.clock.now());
   container.register(TOKENS.webhookStore, { useValue: webhookStore });
+  await checkWebhookSeals(webhookStore, ctx.logger);
 
   // Delivery (module/delivery/): outbox intake, dispatcher, sender.
   const delivery = createDelivery(ctx, webhookStore, await readDeliverySettings(ctx.settings, ctx.logger));

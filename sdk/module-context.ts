@@ -29,10 +29,21 @@ export interface ModuleSettings {
   all(): Promise<Record<string, unknown>>;
 }
 
-/** Symmetric encryption with the host's APP_KEY (authenticated; throws on tampered input). */
+/**
+ * Symmetric encryption with the host's APP_KEY (authenticated; throws on tampered input). After a
+ * key rotation the host may still open values sealed with its previous keys (APP_PREVIOUS_KEYS).
+ */
 export interface Secrets {
+  /** Seals with the current key. */
   encrypt(plain: string): string;
+  /** Opens a value sealed with the current key or a previous one; throws when no key opens it. */
   decrypt(sealed: string): string;
+  /**
+   * Which key opens `sealed`, without handing out the plain text: the current one, only a previous
+   * one (store `encrypt(decrypt(sealed))` in its place), or none. Optional: a host without key
+   * rotation leaves it out.
+   */
+  whichKey?(sealed: string): 'current' | 'previous' | 'none';
 }
 
 export interface Translator {

@@ -109,6 +109,8 @@ export class Dispatcher {
   private released = false;
   /** Earliest time this process knows a lane it closed opens again. */
   private nextHint = Infinity;
+  /** Unreadable webhooks already reported by this process (one log line each, not one per lane turn). */
+  private readonly unreadableSaid = new Set<number>();
 
   constructor(
     private readonly deps: DispatcherDeps,
@@ -299,6 +301,14 @@ export class Dispatcher {
     try {
       const webhook = await this.deps.webhooks.get(webhookId);
       if (!webhook || !webhook.enabled) return;
+      if (webhook.unreadable?.length) {
+        // No key opens its URL or secret: its rows wait, untouched, until it is re-entered or the
+        // old key is given back; the lane is looked at again after a pause.
+        block = { until: clock.now() + LANE_ERROR_PAUSE_MS, reason: 'unreadable' };
+        this.sayUnreadable(webhook);
+        return;
+      }
+      this.unreadableSaid.delete(webhookId);
       const coalesce = webhook.options.coalesce !== false && COALESCING.has(webhook.platform);
       // Rows up to this id are sent one per request (a packed request was refused).
       let singleUntil = 0;
@@ -409,6 +419,17 @@ export class Dispatcher {
       if (block) this.hint(block.until);
       await lanes.release(webhookId, this.workerId, clock.now(), block, { endRun });
     }
+  }
+
+  private sayUnreadable(webhook: Webhook): void {
+    if (this.unreadableSaid.has(webhook.id)) return;
+    this.unreadableSaid.add(webhook.id);
+    // Named by id and name: the URL is what cannot be read, and is never logged anyway.
+    this.deps.logger.warn(
+      `webhooks: webhook #${webhook.id} "${webhook.name}" cannot be read with the current APP_KEY (was APP_KEY changed?); ` +
+        'its deliveries stay queued until its URL is typed again or APP_PREVIOUS_KEYS holds the old key',
+      { webhookId: webhook.id, name: webhook.name, unreadable: webhook.unreadable },
+    );
   }
 
   /**

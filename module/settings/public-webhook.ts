@@ -1,5 +1,5 @@
 /** The shape of a webhook shown to the admin: no URL (only its hint), no secret. */
-import type { Webhook } from '../webhooks/webhook.js';
+import type { UnreadableField, Webhook } from '../webhooks/webhook.js';
 import type { WebhookListing } from '../webhooks/webhook-store.js';
 
 export type WebhookState = 'active' | 'paused' | 'disabled';
@@ -7,6 +7,8 @@ export type WebhookState = 'active' | 'paused' | 'disabled';
 export interface PublicWebhook extends Omit<Webhook, 'url' | 'signingSecret'> {
   state: WebhookState;
   hasSigningSecret: boolean;
+  /** Sealed fields no key of the host opens: `["url"]` after APP_KEY changed (empty normally). */
+  unreadable: UnreadableField[];
 }
 
 export function stateOf(w: Pick<Webhook, 'enabled' | 'disabledReason'>): WebhookState {
@@ -32,6 +34,7 @@ export function toPublicWebhook(w: Webhook | WebhookListing): PublicWebhook {
     createdAt: w.createdAt,
     updatedAt: w.updatedAt,
     state: stateOf(w),
+    unreadable: w.unreadable ?? [],
     hasSigningSecret: 'hasSigningSecret' in w ? w.hasSigningSecret : Boolean(w.signingSecret),
   };
 }

@@ -1,6 +1,7 @@
 /** "Send test": one sample event sent now to a webhook, outside the outbox, answered in plain words. */
 import { eventNames, type EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
+import type { MessageBody } from '../rendering/types.js';
 import { familyOf, type Webhook } from '../webhooks/webhook.js';
 import { describeSendResult } from './send-result-words.js';
 import type { SettingsDeps } from './settings-deps.js';
@@ -26,24 +27,10 @@ export async function sendTest(
   // Dated now by the host's clock: the message is sent now, and Discord shows the embed's
   // timestamp (a signed JSON body carries it next to its webhook-timestamp header).
   const body = deps.rendering.preview(template, chosen, webhook.platform, locale, webhook.options, deps.clock.now());
-  let answer: TestAnswer;
-  try {
-    const result = await deps.sender.send(webhook, body);
-    const plain = describeSendResult(webhook.platform, result, deps.i18n.t.bind(deps.i18n), locale);
-    answer = { ...plain, event: chosen, outcome: result.outcome, statusCode: result.statusCode, durationMs: result.durationMs };
-  } catch (err) {
-    // The sender classifies errors itself; this is the belt for a bug there. Message only: never the URL.
-    deps.logger.warn('webhooks: test send failed unexpectedly', { webhookId: webhook.id, urlHint: webhook.urlHint });
-    void err;
-    answer = {
-      ok: false,
-      message: deps.i18n.t('settings.test.unreachable', { platform: webhook.platform }, locale),
-      event: chosen,
-      outcome: 'retry',
-      statusCode: null,
-      durationMs: 0,
-    };
-  }
+  // Nothing to send to when the URL (or the secret that signs it) opens with no key of the host.
+  const answer = webhook.unreadable?.length
+    ? failed(deps.i18n.t('settings.test.unreadable', {}, locale), chosen, 'dead')
+    : await sendNow(deps, webhook, body, chosen, locale);
   await deps.audit.write(actor, 'webhook.test', webhook.id, {
     name: webhook.name,
     event: chosen,
@@ -52,3 +39,25 @@ export async function sendTest(
   });
   return answer;
 }
+
+async function sendNow(deps: SettingsDeps, webhook: Webhook, body: MessageBody, chosen: EventName, locale: Locale): Promise<TestAnswer> {
+  try {
+    const result = await deps.sender.send(webhook, body);
+    const plain = describeSendResult(webhook.platform, result, deps.i18n.t.bind(deps.i18n), locale);
+    return { ...plain, event: chosen, outcome: result.outcome, statusCode: result.statusCode, durationMs: result.durationMs };
+  } catch (err) {
+    // The sender classifies errors itself; this is the belt for a bug there. Message only: never the URL.
+    deps.logger.warn('webhooks: test send failed unexpectedly', { webhookId: webhook.id, urlHint: webhook.urlHint });
+    void err;
+    return failed(deps.i18n.t('settings.test.unreachable', { platform: webhook.platform }, locale), chosen, 'retry');
+  }
+}
+
+const failed = (message: string, event: EventName, outcome: string): TestAnswer => ({
+  ok: false,
+  message,
+  event,
+  outcome,
+  statusCode: null,
+  durationMs: 0,
+});

@@ -98,6 +98,11 @@ export class WebhookService {
     });
     if (!parsed.ok) return parsed;
     const input: WebhookInput = parsed.value;
+    // A URL no key opens (APP_KEY changed) must be typed again before anything else is saved, or
+    // the save would look done while the webhook still sends nothing. Pausing needs no URL.
+    const onlyEnabled = Object.entries(input).every(([k, v]) => k === 'enabled' || v === undefined);
+    if (current.unreadable?.includes('url') && input.url === undefined && !onlyEnabled)
+      return { ok: false, errors: [{ field: 'url', reason: 'url_unreadable' }] };
     const platform = input.platform ?? current.platform;
     const needsSecret = platform === 'json' && (!current.signingSecret || input.regenerateSecret === true);
     const signingSecret = needsSecret ? generateSigningSecret(this.randomBytes) : undefined;

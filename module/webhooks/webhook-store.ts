@@ -9,10 +9,12 @@ import {
   maskUrl,
   type Platform,
   type TemplateFamily,
+  type UnreadableField,
   type Webhook,
   type WebhookFilters,
   type WebhookOptions,
 } from './webhook.js';
+import { sealedSecretIn, WebhookSeals } from './webhook-seals.js';
 
 export interface NewWebhook {
   name: string;
@@ -70,11 +72,15 @@ export interface WebhookLabel {
 
 const TABLE = 'wh_webhooks';
 const num = (v: string | number | null): number | null => (v === null ? null : Number(v));
-/** Lists never read the sealed URL: a page of 100 costs no decryption and no credential in memory. */
+/**
+ * Lists hold no credential: the sealed URL is read only for the host to say whether a key opens it
+ * (an unreadable row is flagged, APP_KEY changed); it is not decrypted into the module.
+ */
 const listingColumns = [
   'id',
   'name',
   'url_hint',
+  'url_sealed',
   'platform',
   'events',
   'templates',
@@ -89,12 +95,26 @@ const listingColumns = [
 /** `!` rather than a backslash escapes LIKE wildcards: MariaDB string literals treat backslashes specially. */
 const likeContaining = (text: string): string => `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
+/** What a sweep of every row found (startup check after a key change). */
+export interface SealReport {
+  total: number;
+  /** Rows whose sealed values all open with the current key (before this sweep re-sealed any). */
+  current: number;
+  /** Rows only a previous key opened, now sealed again with the current one. */
+  resealed: number;
+  unreadable: { id: number; name: string }[];
+}
+
 export class WebhookStore {
+  private readonly seals: WebhookSeals;
+
   constructor(
     private readonly db: Knex,
     private readonly secrets: Secrets,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.seals = new WebhookSeals(secrets);
+  }
 
   /** One page in id order, with the count of all matches; filtering, counting and paging run in SQL. */
   async page(q: WebhookPageQuery): Promise<{ items: WebhookListing[]; total: number }> {
@@ -109,13 +129,13 @@ export class WebhookStore {
     }
     if (q.disabledOnly) base.where({ enabled: false }).whereNotNull('disabled_reason');
     const [{ n }] = (await base.clone().count({ n: '*' })) as { n: number | string }[];
-    const rows: Omit<WebhookRow, 'url_sealed'>[] = await base
+    const rows: WebhookRow[] = await base
       .clone()
       .select(listingColumns)
       .orderBy('id')
       .limit(q.perPage)
       .offset((q.page - 1) * q.perPage);
-    return { items: rows.map((r) => listingFromRow(r)), total: Number(n) };
+    return { items: rows.map((r) => listingFromRow(r, this.seals.unreadable(r.url_sealed, r.options))), total: Number(n) };
   }
 
   /** Names of the given webhooks only (the ids a page shows); unknown ids are absent from the map. */
@@ -126,9 +146,43 @@ export class WebhookStore {
     return new Map(rows.map((r) => [Number(r.id), { id: Number(r.id), name: r.name, enabled: Boolean(r.enabled) }]));
   }
 
+  /** One webhook, decrypted; a row only a previous key opens is sealed again with the current one first. */
   async get(id: number): Promise<Webhook | null> {
     const row: WebhookRow | undefined = await this.db(TABLE).where({ id }).first();
-    return row ? this.fromRow(row) : null;
+    return row ? this.fromRow(await this.reseal(row)) : null;
+  }
+
+  /**
+   * Reads every row once, in batches: counts which key opens them, re-seals those only a previous
+   * key opens, and names the ones no key opens.
+   */
+  async sweepSeals(batch = 500): Promise<SealReport> {
+    const report: SealReport = { total: 0, current: 0, resealed: 0, unreadable: [] };
+    for (let after = 0; ;) {
+      const rows: WebhookRow[] = await this.db(TABLE).where('id', '>', after).orderBy('id').limit(batch);
+      if (!rows.length) return report;
+      after = Number(rows[rows.length - 1].id);
+      for (const row of rows) {
+        report.total++;
+        const fresh = await this.reseal(row);
+        if (this.seals.unreadable(fresh.url_sealed, fresh.options).length) report.unreadable.push({ id: Number(row.id), name: row.name });
+        else if (fresh === row) report.current++;
+        else report.resealed++;
+      }
+    }
+  }
+
+  /**
+   * The row with its values sealed under the current key (written back), or the row itself when
+   * nothing needed it. Compare-and-set on the old values: a save or another process's re-seal in
+   * between wins, and the row is read again.
+   */
+  private async reseal(row: WebhookRow): Promise<WebhookRow> {
+    const changes = this.seals.resealed(row.url_sealed, row.options);
+    if (!changes) return row;
+    const n = await this.db(TABLE).where({ id: row.id, url_sealed: row.url_sealed, options: row.options }).update(changes);
+    if (n > 0) return { ...row, ...changes };
+    return ((await this.db(TABLE).where({ id: row.id }).first()) as WebhookRow | undefined) ?? row;
   }
 
   /** Enabled webhooks listening to `event` (filters are applied by the caller). */
@@ -204,18 +258,20 @@ export class WebhookStore {
     return JSON.stringify({ ...JSON.parse(optionsJson), signingSecretSealed: this.secrets.encrypt(secret) });
   }
 
+  /** Never throws for a value no key opens: the webhook comes back marked unreadable instead. */
   private fromRow(r: WebhookRow): Webhook {
-    const { hasSigningSecret, ...listing } = listingFromRow(r);
-    const sealedSecret = hasSigningSecret ? (JSON.parse(r.options) as { signingSecretSealed: string }).signingSecretSealed : null;
-    return {
-      ...listing,
-      url: this.secrets.decrypt(r.url_sealed),
-      signingSecret: sealedSecret ? this.secrets.decrypt(sealedSecret) : null,
-    };
+    const url = this.seals.open(r.url_sealed);
+    const sealedSecret = sealedSecretIn(r.options);
+    const signingSecret = sealedSecret === null ? null : this.seals.open(sealedSecret);
+    const unreadable: UnreadableField[] = [];
+    if (url === null) unreadable.push('url');
+    if (sealedSecret !== null && signingSecret === null) unreadable.push('signingSecret');
+    const { hasSigningSecret: _sealed, ...listing } = listingFromRow(r, unreadable);
+    return { ...listing, url: url ?? '', signingSecret };
   }
 }
 
-function listingFromRow(r: Omit<WebhookRow, 'url_sealed'>): WebhookListing {
+function listingFromRow(r: Omit<WebhookRow, 'url_sealed'>, unreadable: UnreadableField[]): WebhookListing {
   const { signingSecretSealed, ...options } = JSON.parse(r.options) as WebhookOptions & { signingSecretSealed?: string };
   return {
     id: Number(r.id),
@@ -227,6 +283,7 @@ function listingFromRow(r: Omit<WebhookRow, 'url_sealed'>): WebhookListing {
     options: { ...defaultOptions(), ...options },
     filters: { ...defaultFilters(), ...(JSON.parse(r.filters) as Partial<WebhookFilters>) },
     hasSigningSecret: Boolean(signingSecretSealed),
+    unreadable,
     enabled: Boolean(r.enabled),
     disabledReason: r.disabled_reason,
     disabledAt: num(r.disabled_at),
