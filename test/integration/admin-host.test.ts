@@ -86,7 +86,7 @@ describe('settings through the reference host', () => {
     expect(created.status).toBe(201);
     const body = await created.text();
     expect(body).not.toContain(TOKEN_PART);
-    expect(JSON.parse(body).webhook.urlHint).toBe('https://discord.com/api/webhooks/4455…/••••');
+    expect(JSON.parse(body).webhook.urlHint).toBe('https://discord.com/api/webhooks/••••/••••');
 
     const loopback = await fetch(`${api}/webhooks`, {
       method: 'POST',

@@ -51,7 +51,7 @@ describe('admin pages', () => {
     expect(created).toMatchObject({ redirect: '/admin/modules/webhooks/?done=created' });
     const list = html(await h.call('GET', '/?done=created'));
     expect(list).toContain('Webhook créé.');
-    expect(list).toContain('https://discord.com/api/webhooks/1234…/••••');
+    expect(list).toContain('https://discord.com/api/webhooks/••••/••••');
     expect(list).toContain('Boutique');
     expect(list).toContain('wh-state-active');
     expect(list).toContain('name="_csrf" value="csrf-test-token"');
@@ -75,7 +75,7 @@ describe('admin pages', () => {
   it('edits: keeps the URL when left empty, shows saved; toggles; deletes', async () => {
     const [w] = (await h.deps.service.page({ page: 1, perPage: 1 })).items;
     const edit = html(await h.call('GET', `/webhooks/${w.id}/edit`));
-    expect(edit).toContain('URL actuelle : https://discord.com/api/webhooks/1234…/••••');
+    expect(edit).toContain('URL actuelle : https://discord.com/api/webhooks/••••/••••');
     expect(edit).toContain('value="Boutique"');
     expect(edit).not.toContain('SECRETtoken');
     const saved = await h.call('POST', `/webhooks/${w.id}`, { body: form({ url: '', name: 'Boutique FR' }) });

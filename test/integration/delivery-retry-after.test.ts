@@ -138,7 +138,7 @@ describe.each(testDatabaseKinds())('429 with a bad Retry-After on %s', (kind) =>
       const waits = logs.filter((e) => /rate limited \(429\); waiting/.test(e.msg));
       expect(waits).toHaveLength(times.length - 1);
       for (const [i, e] of waits.entries()) {
-        expect(e.fields).toMatchObject({ urlHint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/webhooks\/4\d{3}…\/••••$/) });
+        expect(e.fields).toMatchObject({ urlHint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/webhooks\/••••\/••••$/) });
         expect(e.fields!.waitMs).toBe(times[i + 1] - times[i]);
       }
       expect(logs.filter((e) => e.level === 'warn' && /webhook paused: it kept answering 429/.test(e.msg))).toHaveLength(1);
