@@ -28,7 +28,7 @@ import {
 /** Rows per page of the webhook list (each row draws a chart). */
 const LIST_PAGE_SIZE = 25;
 /** Failure notices drawn at the top of the list; the rest are counted. */
-const DISABLED_NOTICES = 5;
+const DISABLED_NOTICES = 3;
 /** Up to this many webhooks, the delivery log filters by a select of names; beyond, by number. */
 const WEBHOOK_SELECT_LIMIT = 50;
 

@@ -98,7 +98,8 @@ export interface PagerModel {
   prev: PagerLink | null;
   next: PagerLink | null;
   last: PagerLink | null;
-  numbers: (PagerLink & { current: boolean })[];
+  /** `far`: more than one page away (a phone shows only the nearest). */
+  numbers: (PagerLink & { current: boolean; far: boolean })[];
 }
 
 export const pageCount = (total: number, perPage: number): number => Math.max(1, Math.ceil(total / perPage));
@@ -115,7 +116,11 @@ export function pagerFor(page: number, pages: number, href: (page: number) => st
     prev: page > 1 ? link(page - 1) : null,
     next: page < pages ? link(page + 1) : null,
     last: page < pages ? link(pages) : null,
-    numbers: Array.from({ length: to - from + 1 }, (_, i) => ({ ...link(from + i), current: from + i === page })),
+    numbers: Array.from({ length: to - from + 1 }, (_, i) => ({
+      ...link(from + i),
+      current: from + i === page,
+      far: Math.abs(from + i - page) > 1,
+    })),
   };
 }
 

@@ -137,7 +137,7 @@ describe('webhook list with 10,000 webhooks', () => {
     expect(page).toContain('data-testid="webhook-id-filter"');
     const one = html(await h.call('GET', `/deliveries?webhook=${ids[300]}`));
     expect(one).toMatch(new RegExp(`value="${ids[300]}"[^>]*data-testid="webhook-id-filter"`));
-    expect(one).toContain('Webhook 00300</span>');
+    expect(one).toContain('Réessayer tous les échecs de « Webhook 00300 »');
     expect(one).toContain('→ Webhook 00300');
     const api = await get('api deliveries', '/api/deliveries');
     expect(json(api).total).toBe(30);
