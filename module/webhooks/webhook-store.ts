@@ -162,13 +162,16 @@ export class WebhookStore {
       const rows: WebhookRow[] = await this.db(TABLE).where('id', '>', after).orderBy('id').limit(batch);
       if (!rows.length) return report;
       after = Number(rows[rows.length - 1].id);
-      for (const row of rows) {
-        report.total++;
-        const fresh = await this.reseal(row);
-        if (this.seals.unreadable(fresh.url_sealed, fresh.options).length) report.unreadable.push({ id: Number(row.id), name: row.name });
-        else if (fresh === row) report.current++;
-        else report.resealed++;
-      }
+      // One transaction per batch: a rotation re-seals thousands of rows in a few commits.
+      await this.db.transaction(async (trx) => {
+        for (const row of rows) {
+          report.total++;
+          const fresh = await this.reseal(row, trx);
+          if (this.seals.unreadable(fresh.url_sealed, fresh.options).length) report.unreadable.push({ id: Number(row.id), name: row.name });
+          else if (fresh === row) report.current++;
+          else report.resealed++;
+        }
+      });
     }
   }
 
@@ -177,12 +180,12 @@ export class WebhookStore {
    * nothing needed it. Compare-and-set on the old values: a save or another process's re-seal in
    * between wins, and the row is read again.
    */
-  private async reseal(row: WebhookRow): Promise<WebhookRow> {
+  private async reseal(row: WebhookRow, db: Knex = this.db): Promise<WebhookRow> {
     const changes = this.seals.resealed(row.url_sealed, row.options);
     if (!changes) return row;
-    const n = await this.db(TABLE).where({ id: row.id, url_sealed: row.url_sealed, options: row.options }).update(changes);
+    const n = await db(TABLE).where({ id: row.id, url_sealed: row.url_sealed, options: row.options }).update(changes);
     if (n > 0) return { ...row, ...changes };
-    return ((await this.db(TABLE).where({ id: row.id }).first()) as WebhookRow | undefined) ?? row;
+    return ((await db(TABLE).where({ id: row.id }).first()) as WebhookRow | undefined) ?? row;
   }
 
   /** Enabled webhooks listening to `event` (filters are applied by the caller). */
