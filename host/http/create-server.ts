@@ -47,6 +47,14 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     trustProxy: false,
     forceCloseConnections: true,
+    // A path fastify cannot decode (`/webhooks/%ZZ`) is answered before any route or hook runs:
+    // a 400 in the host's `{error}` shape instead of fastify's own body, the path not echoed.
+    frameworkErrors: (err: { code?: string }, _req: FastifyRequest, reply: FastifyReply) =>
+      void reply
+        .code(400)
+        .header('content-security-policy', csp)
+        .header('x-content-type-options', 'nosniff')
+        .send({ error: err.code === 'FST_ERR_BAD_URL' ? 'bad request: the address is not valid (a malformed %-escape)' : 'bad request' }),
   }) as unknown as FastifyInstance;
   await app.register(fastifyCookie, { secret: deps.cookieSecret });
   await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });

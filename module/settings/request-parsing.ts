@@ -1,4 +1,5 @@
 /** Small, strict parsers of path params and query strings; errors name the field. */
+import { z } from 'zod';
 import { isEventName, type EventName } from '../../sdk/events.js';
 import type { AdminRequest, Locale, Translator } from '../../sdk/module-context.js';
 import { deliveryStatuses, type DeliveryFilter, type DeliveryStatus } from './ports.js';
@@ -26,17 +27,21 @@ function one(req: AdminRequest, key: string): string | undefined {
   return s === undefined || s === '' ? undefined : s;
 }
 
-/** `2026-11-29`, an ISO date-time, or epoch ms. `endOfDay` makes a bare date inclusive. */
+/**
+ * `2026-11-29`, an ISO date-time with its offset, or epoch ms. `endOfDay` makes a bare date
+ * inclusive. Dates are checked against the calendar (zod's ISO formats): `2026-02-30` is refused,
+ * not rolled over to March 2 as `Date.parse` would.
+ */
+const isoDay = z.iso.date();
+const isoDateTime = z.iso.datetime({ offset: true });
 function parseDate(field: string, raw: string, endOfDay: boolean): number {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) {
+  if (isoDay.safeParse(raw).success) {
     const t = Date.parse(raw + 'T00:00:00Z');
-    if (Number.isNaN(t)) throw new InputError(field, 'date');
     return endOfDay ? t + 86_400_000 : t;
   }
   if (/^\d{10,15}$/.test(raw)) return Number(raw);
-  const t = Date.parse(raw);
-  if (Number.isNaN(t)) throw new InputError(field, 'date');
-  return t;
+  if (isoDateTime.safeParse(raw).success) return Date.parse(raw);
+  throw new InputError(field, 'date');
 }
 
 export function parseDeliveryFilter(req: AdminRequest): DeliveryFilter {

@@ -16,10 +16,21 @@ export interface FieldError {
 }
 
 const snowflake = z.string().regex(/^\d{17,20}$/, 'snowflake');
+/**
+ * Text is stored and shown as typed, so what is not text is dealt with here: a control character
+ * (NUL is refused by PostgreSQL, breaks a page or a log line) is refused with the field named; a
+ * lone UTF-16 surrogate (a JSON `"\ud800"`) becomes U+FFFD, as a UTF-8 decoder would make it.
+ */
+const anyControl = /\p{Cc}/u;
+const controlButLineBreaks = /(?![\t\n\r])\p{Cc}/u;
+const wellFormed = (s: string) => s.replace(/\p{Cs}/gu, '\uFFFD');
+const oneLine = (schema: z.ZodString) => schema.refine((s) => !anyControl.test(s), 'control_chars').transform(wellFormed);
 const nullableText = (max: number) =>
   z
     .string()
     .max(max, 'too_long')
+    .refine((s) => !anyControl.test(s), 'control_chars')
+    .transform(wellFormed)
     .nullable()
     .transform((s) => (s === null || s.trim() === '' ? null : s.trim()));
 
@@ -44,20 +55,24 @@ export const optionsSchema = z
 
 const filtersSchema = z
   .object({
-    departments: z.array(z.string().trim().min(1, 'required').max(200, 'too_long')).max(100, 'too_many'),
+    departments: z.array(oneLine(z.string().trim().min(1, 'required').max(200, 'too_long'))).max(100, 'too_many'),
     priorities: z.array(z.enum(ticketPriorities, 'choice')),
     minOrderTotal: z.number('number').finite('number').min(0, 'not_negative').max(1e12, 'too_big').nullable(),
-    paymentGateways: z.array(z.string().trim().min(1, 'required').max(100, 'too_long')).max(50, 'too_many'),
+    paymentGateways: z.array(oneLine(z.string().trim().min(1, 'required').max(100, 'too_long'))).max(50, 'too_many'),
     replyAuthors: z.enum(['staff', 'customer', 'both'], 'choice'),
   })
   .partial()
   .strict();
 
-const templateText = z.string().max(10_000, 'too_long');
+const templateText = z
+  .string()
+  .max(10_000, 'too_long')
+  .refine((s) => !controlButLineBreaks.test(s), 'control_chars')
+  .transform(wellFormed);
 
 const baseSchema = z
   .object({
-    name: z.string('required').trim().min(1, 'required').max(200, 'too_long'),
+    name: oneLine(z.string('required').trim().min(1, 'required').max(200, 'too_long')),
     url: z.string('required').trim().max(2048, 'too_long'),
     platform: z.enum([...platforms, 'auto'], 'platform'),
     events: z
@@ -95,6 +110,8 @@ export interface ParseContext {
   detectPlatform(url: string): Platform | null;
   /** The stored platform (update), used when the URL is kept and platform is "auto". */
   currentPlatform?: Platform;
+  /** The stored options (update): the saved result is checked as a whole, like a create. */
+  currentOptions?: Partial<WebhookOptions>;
 }
 
 export function parseWebhookInput(raw: unknown, ctx: ParseContext): ParseResult {
@@ -126,10 +143,11 @@ export function parseWebhookInput(raw: unknown, ctx: ParseContext): ParseResult 
   } else {
     platform = v.platform;
   }
-  if (platform === 'telegram' && v.options?.telegramChatId === null) errors.push({ field: 'options.telegramChatId', reason: 'required' });
-  if (ctx.mode === 'create' && platform === 'telegram' && !v.options?.telegramChatId) {
-    errors.push({ field: 'options.telegramChatId', reason: 'required' });
-  }
+  // What the save would leave, not only what this request sends: a PATCH that turns a webhook into
+  // Telegram (or clears the chat id) without one would store a webhook that can never send.
+  const savedPlatform = platform ?? ctx.currentPlatform;
+  const savedChatId = v.options?.telegramChatId !== undefined ? v.options.telegramChatId : ctx.currentOptions?.telegramChatId;
+  if (savedPlatform === 'telegram' && !savedChatId) errors.push({ field: 'options.telegramChatId', reason: 'required' });
   if (errors.length) return { ok: false, errors };
   const value: WebhookInput = { ...v, url, platform } as WebhookInput;
   if (value.platform === undefined) delete value.platform;

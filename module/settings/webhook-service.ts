@@ -95,6 +95,7 @@ export class WebhookService {
       network: this.network,
       detectPlatform: (u) => this.rendering.detectPlatform(u),
       currentPlatform: current.platform,
+      currentOptions: current.options,
     });
     if (!parsed.ok) return parsed;
     const input: WebhookInput = parsed.value;

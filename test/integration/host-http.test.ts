@@ -255,6 +255,21 @@ describe('host admin over HTTP', () => {
   });
 
   describe('module routes', () => {
+    it('answers a malformed %-escape in the path with a clean 400 in the host’s shape', async () => {
+      for (const p of ['/admin/modules/webhooks/api/webhooks/%ZZ', '/admin/modules/webhooks/webhooks/%E0%A4%A', '/admin/simulate/%ZZ']) {
+        for (const headers of [bearer(), { ...bearer(), accept: 'text/html' }]) {
+          const res = await fetch(`${host.url}${p}`, { headers });
+          const text = await res.text();
+          expect([p, res.status, res.headers.get('content-type')]).toEqual([p, 400, 'application/json; charset=utf-8']);
+          expect(JSON.parse(text)).toEqual({ error: 'bad request: the address is not valid (a malformed %-escape)' });
+          expect(text).not.toMatch(/FST_|%ZZ|statusCode/);
+          expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+        }
+      }
+      // The host keeps answering.
+      expect((await fetch(`${host.url}/admin/modules/webhooks/api/webhooks`, { headers: bearer() })).status).toBe(200);
+    });
+
     it('serves the module’s assets read-only and nothing outside views/assets', async () => {
       const css = await fetch(`${host.url}/admin/modules/webhooks/assets/settings.css`, { headers: bearer() });
       expect(css.status).toBe(200);
