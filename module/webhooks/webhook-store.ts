@@ -279,7 +279,9 @@ function listingFromRow(r: Omit<WebhookRow, 'url_sealed'>, unreadable: Unreadabl
   return {
     id: Number(r.id),
     name: r.name,
-    urlHint: r.url_hint,
+    // Masked again on read: a hint stored by the older rule (which kept all-letter segments and an
+    // id's first characters) is shown with today's rule; a current hint is unchanged.
+    urlHint: maskUrl(r.url_hint),
     platform: r.platform as Platform,
     events: JSON.parse(r.events) as EventName[],
     templates: JSON.parse(r.templates) as Webhook['templates'],

@@ -94,9 +94,36 @@ export const defaultFilters = (): WebhookFilters => ({
 });
 
 /**
- * Masks a webhook URL for display: scheme, host and the first 4 characters of the path's
- * first id-like segment survive; everything secret becomes ••••.
- * `https://discord.com/api/webhooks/123456789/abcdef` -> `https://discord.com/api/webhooks/1234…/••••`
+ * Path words that route a request on the platforms we know (Discord, Slack, Teams incoming
+ * webhooks and workflows, Mattermost, Rocket.Chat, Telegram): fixed words, never a credential.
+ */
+const routingWords = new Set(
+  [
+    'api',
+    'webhooks',
+    'webhook',
+    'hooks',
+    'hook',
+    'services',
+    'webhookb2',
+    'incomingwebhook',
+    'workflows',
+    'triggers',
+    'manual',
+    'paths',
+    'invoke',
+    'sendmessage',
+    'slack',
+    'github',
+  ].map((w) => w.toLowerCase()),
+);
+
+/**
+ * Masks a webhook URL for display: scheme, host and the platform's routing words survive; every
+ * other path segment becomes ••••, whatever it looks like (a token can be all letters, a custom
+ * endpoint's `/in/Secrettoken` too), and a query becomes `?••••` (Teams' `sig=`).
+ * `https://discord.com/api/webhooks/123456789/abcdef` -> `https://discord.com/api/webhooks/••••/••••`
+ * Masking a mask gives the same mask, so a hint stored by an older, leakier rule can be re-masked.
  */
 export function maskUrl(raw: string): string {
   let u: URL;
@@ -106,19 +133,6 @@ export function maskUrl(raw: string): string {
     return '••••';
   }
   const segments = u.pathname.split('/').filter(Boolean);
-  const kept: string[] = [];
-  let masked = false;
-  for (const seg of segments) {
-    // Plain words ("api", "webhooks", "services", "v10") are routing, not secret.
-    if (/^[a-z_-]{1,12}$/i.test(seg) || /^v\d{1,2}$/i.test(seg)) {
-      kept.push(seg);
-      continue;
-    }
-    kept.push(seg.slice(0, 4) + '…', '••••');
-    masked = true;
-    break;
-  }
-  if (!masked) kept.splice(Math.max(0, kept.length - 1), 1, '••••');
-  // The query string is dropped whole: it may carry a signature (Teams' `sig=`).
-  return `${u.protocol}//${u.host}/${kept.join('/')}`;
+  const shape = segments.map((seg) => (routingWords.has(seg.toLowerCase()) || /^v\d{1,2}$/i.test(seg) ? seg : '••••'));
+  return `${u.protocol}//${u.host}/${shape.join('/')}${u.search ? '?••••' : ''}`;
 }
