@@ -78,6 +78,18 @@ describe.each(testDatabaseKinds())('admin API input edges on %s', (kind) => {
     );
   });
 
+  it('shows a hint stored under the older mask rule with today’s rule (list and one)', async () => {
+    const w = json(await create({ name: 'Old hint', url: 'https://hooks.example.com/in/Secrettoken', events: ['order.paid'] })).webhook;
+    expect(w.urlHint).toBe('https://hooks.example.com/••••/••••');
+    // What the older rule stored for such a URL: the all-letter segments kept.
+    await db.knex('wh_webhooks').where({ id: w.id }).update({ url_hint: 'https://hooks.example.com/in/Secrettoken/••••' });
+    const one = json(await h.call('GET', `/api/webhooks/${w.id}`)).webhook;
+    expect(one.urlHint).toBe('https://hooks.example.com/••••/••••/••••');
+    const list = JSON.stringify(json(await h.call('GET', '/api/webhooks?perPage=100')));
+    expect(list).toContain('https://hooks.example.com/••••/••••/••••');
+    expect(list).not.toContain('Secrettoken');
+  });
+
   describe('webhook names and templates hold text only', () => {
     it.each([
       ['a NUL', 'Shop\u0000orders'],
