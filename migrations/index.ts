@@ -3,6 +3,7 @@ import { createWebhooksAndDeliveries } from './001-create-webhooks-and-deliverie
 import { attemptsLanesAudit } from './002-attempts-lanes-audit.js';
 import { deliveryLeases } from './003-delivery-leases.js';
 import { rateLimitRuns } from './004-rate-limit-runs.js';
+import { eventIntake } from './005-event-intake.js';
 
 /** In order. Append new migrations; never edit a released one. */
-export const migrations: ModuleMigration[] = [createWebhooksAndDeliveries, attemptsLanesAudit, deliveryLeases, rateLimitRuns];
+export const migrations: ModuleMigration[] = [createWebhooksAndDeliveries, attemptsLanesAudit, deliveryLeases, rateLimitRuns, eventIntake];

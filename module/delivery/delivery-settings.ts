@@ -13,6 +13,8 @@ export interface DeliverySettings {
   /** Retry schedule in milliseconds (the setting is in seconds). */
   schedule?: number[];
   retentionDays?: number;
+  /** Time budget of one customer-HTML conversion (worker threads). */
+  renderBudgetMs?: number;
 }
 
 const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
@@ -30,6 +32,7 @@ export async function readDeliverySettings(settings: ModuleSettings, logger: Log
   await num('delivery.concurrency', (v) => (out.concurrency = v), true);
   await num('delivery.timeoutMs', (v) => (out.timeoutMs = v));
   await num('delivery.retentionDays', (v) => (out.retentionDays = v));
+  await num('delivery.renderBudgetMs', (v) => (out.renderBudgetMs = v));
   const schedule = await settings.get<unknown>('delivery.retryScheduleSeconds', undefined);
   if (schedule !== undefined && schedule !== null) {
     if (Array.isArray(schedule) && schedule.length > 0 && schedule.every((s) => typeof s === 'number' && Number.isFinite(s) && s >= 0))

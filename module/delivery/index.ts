@@ -1,12 +1,16 @@
 /**
  * Public API of the delivery slice, and `createDelivery`, which builds it for a module context:
- * the intake (subscriber -> outbox), the dispatcher (outbox -> HTTP), the sender (also "Send
- * test"), and the admin's writes (replay, retry all).
+ * the intake (subscriber -> one event row), the fan-out (event -> rendered rows per webhook, in
+ * the background), the dispatcher (outbox -> HTTP), the sender (also "Send test"), and the
+ * admin's writes (replay, retry all).
  */
 import type { ModuleContext } from '../../sdk/module-context.js';
 import type { DeliveryWrites } from '../settings/delivery-log-queries.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
+import { MarkdownWorkers, type MarkdownConverter } from '../rendering/markdown-workers.js';
 import { Dispatcher, type DispatcherOptions, type Timers } from './dispatcher.js';
+import { EventStore } from './event-store.js';
+import { FanOut } from './fan-out.js';
 import { LaneStore } from './lane-store.js';
 import { OutboxIntake } from './outbox-intake.js';
 import { OutboxStore } from './outbox-store.js';
@@ -22,6 +26,8 @@ export { Sender, targetUrl, type SendOutcome, type SendRequest } from './sender.
 export { OutboxStore, idempotencyKey, type NewDelivery, type QueuedDelivery } from './outbox-store.js';
 export { LaneStore } from './lane-store.js';
 export { OutboxIntake } from './outbox-intake.js';
+export { EventStore } from './event-store.js';
+export { FanOut, type FanOutOptions } from './fan-out.js';
 export { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 
 export { readDeliverySettings, type DeliverySettings } from './delivery-settings.js';
@@ -35,10 +41,17 @@ export interface DeliveryOptions extends DispatcherOptions {
   pruneEveryMs?: number;
   timers?: Timers;
   workerId?: string;
+  /** Converts customer HTML (default: worker threads, `renderBudgetMs` each). */
+  markdown?: MarkdownConverter;
+  /** Time budget of one HTML conversion on the worker threads (default 2000 ms). */
+  renderBudgetMs?: number;
 }
 
 export interface Delivery {
   intake: OutboxIntake;
+  fanOut: FanOut;
+  events: EventStore;
+  markdown: MarkdownConverter;
   dispatcher: Dispatcher;
   sender: Sender;
   outbox: OutboxStore;
@@ -51,6 +64,7 @@ export interface Delivery {
 export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, options: DeliveryOptions = {}): Delivery {
   const now = () => ctx.clock.now();
   const outbox = new OutboxStore(ctx.db, now);
+  const events = new EventStore(ctx.db, outbox, now);
   const lanes = new LaneStore(ctx.db);
   const sender = new Sender({ network: ctx.network, timeoutMs: options.timeoutMs, now });
   const dispatcher = new Dispatcher(
@@ -78,13 +92,26 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     },
     options,
   );
+  const markdown = options.markdown ?? new MarkdownWorkers({ budgetMs: options.renderBudgetMs, logger: ctx.logger });
+  const fanOut = new FanOut(
+    {
+      events,
+      listeningTo: (event) => webhooks.listeningTo(event),
+      converter: markdown,
+      wake: () => dispatcher.wake(),
+      clock: ctx.clock,
+      logger: ctx.logger,
+      locale: () => ctx.i18n.locale,
+      timeZone: ctx.timeZone,
+      timers: options.timers,
+      workerId: options.workerId,
+    },
+    { pollMs: options.pollMs, leaseMs: options.leaseMs, shutdownGraceMs: options.shutdownGraceMs },
+  );
   const intake = new OutboxIntake({
-    listeningTo: (event) => webhooks.listeningTo(event),
-    enqueue: (items) => outbox.enqueue(items),
-    wake: () => dispatcher.wake(),
+    persist: (event, payload) => events.add(event, payload),
+    wake: () => fanOut.wake(),
     logger: ctx.logger,
-    locale: () => ctx.i18n.locale,
-    timeZone: ctx.timeZone,
     timers: options.timers,
   });
   const writes: DeliveryWrites = {
@@ -116,12 +143,16 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
   };
   return {
     intake,
+    fanOut,
+    events,
+    markdown,
     dispatcher,
     sender,
     outbox,
     lanes,
     writes,
     start() {
+      fanOut.start();
       dispatcher.start();
       pruneTimer = timers.setTimeout(prune, 60_000);
     },
@@ -129,7 +160,9 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
       if (pruneTimer !== null) timers.clearTimeout(pruneTimer);
       pruneTimer = null;
       await intake.stop();
+      await fanOut.stop();
       await dispatcher.stop();
+      await markdown.close();
       // Closing the sockets ends requests still hanging past the grace period; then wait for
       // their lanes to be released, before the host closes the database.
       sender.close();

@@ -1,27 +1,22 @@
 /**
- * The subscriber's next step: for one validated event, render a message for every enabled
- * webhook listening to it whose filters match, and write them to the outbox in one transaction.
- * The host's emitAsync waits only for this write. A database error never loses the event and
- * never reaches the host: the rendered rows wait in a bounded memory buffer and are written
- * again with backoff.
+ * The subscriber's next step: one validated event is persisted once (one wh_events row) and the
+ * fan-out is woken; rendering and the per-webhook rows happen after, in the background
+ * (fan-out.ts). The host's emitAsync waits only for this one insert, whatever the event holds and
+ * however many webhooks listen. A database error never loses the event and never reaches the
+ * host: the event waits in a bounded memory buffer and is written again with backoff.
  */
 import type { AnyEventPayload, EventMap, EventName } from '../../sdk/events.js';
-import type { Locale, Logger } from '../../sdk/module-context.js';
-import { renderMessage } from '../rendering/render-message.js';
+import type { Logger } from '../../sdk/module-context.js';
 import type { EventIntake } from '../subscribers/subscriber.js';
-import type { Webhook } from '../webhooks/webhook.js';
-import type { NewDelivery } from './outbox-store.js';
-import { matchesFilters } from './webhook-filter.js';
 
 export interface IntakeDeps {
-  listeningTo(event: EventName): Promise<Webhook[]>;
-  enqueue(items: NewDelivery[]): Promise<void>;
+  /** Persists one event (EventStore.add). */
+  persist(event: EventName, payload: AnyEventPayload): Promise<void>;
+  /** Wakes the fan-out. */
   wake(): void;
   logger: Logger;
-  locale: () => Locale;
-  timeZone: string;
   timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
-  /** Rows kept in memory while the database refuses writes (default 10 000). */
+  /** Events kept in memory while the database refuses writes (default 10 000). */
   bufferLimit?: number;
   /** First and longest wait between write retries (default 500 ms, 30 s). */
   retryBaseMs?: number;
@@ -33,12 +28,14 @@ export interface IntakeDeps {
   maxRefusals?: number;
 }
 
-/** What waits in memory: rendered rows, or an event whose webhooks could not be read. */
-type Waiting = ({ kind: 'rows'; items: NewDelivery[] } | { kind: 'event'; event: EventName; payload: AnyEventPayload }) & {
+/** An event waiting in memory for the database. */
+interface Waiting {
+  event: EventName;
+  payload: AnyEventPayload;
   eventId: string;
   refusals: number;
   lastError: string;
-};
+}
 
 /** Consecutive failed writes (with no success) after which a flush round stops: the database looks down. */
 const DOWN_AFTER = 3;
@@ -62,43 +59,15 @@ export class OutboxIntake implements EventIntake {
   }
 
   async accept<K extends EventName>(event: K, payload: EventMap[K]): Promise<void> {
-    let items: NewDelivery[];
     try {
-      items = await this.render(event, payload);
-    } catch (err) {
-      // Reading the webhooks failed: without them nothing can be rendered. Keep the event itself.
-      const error = (err as Error).message;
-      this.deps.logger.error('webhooks: could not read webhooks for an event; will retry', { event, eventId: payload.eventId, error });
-      this.keep({ kind: 'event', event, payload, eventId: payload.eventId, refusals: 0, lastError: error });
-      return;
-    }
-    if (items.length === 0) return;
-    try {
-      await this.deps.enqueue(items);
+      await this.deps.persist(event, payload);
       this.acceptedSinceRound++;
       this.deps.wake();
     } catch (err) {
       const error = (err as Error).message;
-      this.deps.logger.error('webhooks: could not write deliveries; kept in memory, will retry', {
-        event,
-        eventId: payload.eventId,
-        deliveries: items.length,
-        error,
-      });
-      this.keep({ kind: 'rows', items, eventId: payload.eventId, refusals: 0, lastError: error });
+      this.deps.logger.error('webhooks: could not write an event; kept in memory, will retry', { event, eventId: payload.eventId, error });
+      this.keep({ event, payload, eventId: payload.eventId, refusals: 0, lastError: error });
     }
-  }
-
-  private async render(event: EventName, payload: AnyEventPayload): Promise<NewDelivery[]> {
-    const webhooks = await this.deps.listeningTo(event);
-    const locale = this.deps.locale();
-    const out: NewDelivery[] = [];
-    for (const webhook of webhooks) {
-      if (!matchesFilters(webhook, event, payload)) continue;
-      const msg = renderMessage({ webhook, event, payload, locale, timeZone: this.deps.timeZone });
-      out.push({ webhookId: webhook.id, event, eventId: payload.eventId, body: msg.body, query: msg.query ?? null });
-    }
-    return out;
   }
 
   private keep(entry: Waiting): void {
@@ -128,8 +97,7 @@ export class OutboxIntake implements EventIntake {
   }
 
   private async write(entry: Waiting): Promise<void> {
-    const items = entry.kind === 'rows' ? entry.items : await this.render(entry.event, entry.payload);
-    if (items.length) await this.deps.enqueue(items);
+    await this.deps.persist(entry.event, entry.payload);
   }
 
   /**
@@ -174,11 +142,11 @@ export class OutboxIntake implements EventIntake {
     }
     if (this.waiting.length === 0) {
       this.retryDelay = this.deps.retryBaseMs ?? 500;
-      if (written > 0) this.deps.logger.info('webhooks: buffered deliveries written', { count: written });
+      if (written > 0) this.deps.logger.info('webhooks: buffered events written', { count: written });
       return true;
     }
     this.retryDelay = Math.min(this.retryDelay * 2, this.deps.retryMaxMs ?? 30_000);
-    this.deps.logger.warn('webhooks: database still refuses deliveries; retrying', {
+    this.deps.logger.warn('webhooks: database still refuses events; retrying', {
       waiting: this.waiting.length,
       inMs: this.retryDelay,
       error: refused[refused.length - 1]?.lastError,
@@ -196,7 +164,7 @@ export class OutboxIntake implements EventIntake {
       const ok = await this.flush().catch(() => false);
       if (!ok) {
         const ids = this.waiting.map((w) => w.eventId);
-        this.deps.logger.error('webhooks: stopped with deliveries not written', { eventIds: ids.slice(0, 50), count: ids.length });
+        this.deps.logger.error('webhooks: stopped with events not written', { eventIds: ids.slice(0, 50), count: ids.length });
       }
     }
   }

@@ -53,11 +53,14 @@ export class OutboxStore {
     this.lanes = new LaneStore(db);
   }
 
-  /** One transaction: every row of the event, and the lanes they go through. Duplicates are ignored. */
-  async enqueue(items: NewDelivery[]): Promise<void> {
+  /**
+   * One transaction (`within`'s, when given): every row, and the lanes they go through.
+   * Duplicates are ignored.
+   */
+  async enqueue(items: NewDelivery[], within?: Knex.Transaction): Promise<void> {
     if (items.length === 0) return;
     const at = this.now();
-    await this.db.transaction(async (trx) => {
+    const write = async (trx: Knex.Transaction) => {
       await this.lanes.ensure(
         trx,
         items.map((i) => i.webhookId),
@@ -76,8 +79,15 @@ export class OutboxStore {
         created_at: at,
         updated_at: at,
       }));
-      await trx(DELIVERIES).insert(rows).onConflict('idempotency_key').ignore();
-    });
+      // In chunks: a fan-out batch can hold many events times many webhooks (SQLite caps bound values).
+      for (let i = 0; i < rows.length; i += 200)
+        await trx(DELIVERIES)
+          .insert(rows.slice(i, i + 200))
+          .onConflict('idempotency_key')
+          .ignore();
+    };
+    if (within) await write(within);
+    else await this.db.transaction(write);
   }
 
   /** The lane's due rows, oldest first. Call only while holding the lane. */

@@ -16,7 +16,7 @@ import { formatTeams } from './teams-formatter.js';
 import { formatTelegram } from './telegram-formatter.js';
 import { compileTemplate } from './template.js';
 import type { RenderInput, RenderedMessage } from './types.js';
-import { computeVariables } from './variables.js';
+import { computeVariables, type Variables } from './variables.js';
 
 function format(platform: Platform, ctx: FormatContext): Formatted {
   switch (platform) {
@@ -44,6 +44,8 @@ export interface RenderArgs {
   locale: Locale;
   timeZone: string;
   options?: Partial<WebhookOptions>;
+  /** The event's variables when already computed (once per event for all its webhooks). */
+  vars?: Variables;
 }
 
 /** Everything a formatter needs, computed once (variables, compiled template, options with defaults). */
@@ -56,7 +58,7 @@ export function buildFormatContext(args: RenderArgs): FormatContext {
     timeZone: args.timeZone,
     options: { ...defaultOptions(), ...(args.options ?? {}) },
     template: compileTemplate(args.template),
-    vars: computeVariables(args.event, args.payload as never, locale, args.timeZone),
+    vars: args.vars ?? computeVariables(args.event, args.payload as never, locale, args.timeZone),
     fallbackText: label(locale, `rendering.event.${args.event}`),
   };
 }
@@ -98,5 +100,6 @@ export function renderMessage(input: RenderInput): RenderedMessage {
     locale: input.locale,
     timeZone: input.timeZone,
     options: input.webhook.options,
+    vars: input.vars,
   });
 }

@@ -5,6 +5,7 @@
 import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import type { Platform, Webhook } from '../webhooks/webhook.js';
+import type { Variables } from './variables.js';
 
 /** JSON body sent to the platform. */
 export type MessageBody = Record<string, unknown>;
@@ -16,6 +17,8 @@ export interface RenderInput {
   locale: Locale;
   /** IANA time zone dates are shown in. */
   timeZone: string;
+  /** The event's variables, computed once for all its webhooks (event-variables.ts); else computed here. */
+  vars?: Variables;
 }
 
 export interface RenderedMessage {

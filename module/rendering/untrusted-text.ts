@@ -1,23 +1,19 @@
 /**
  * Text written by customers (ticket subject and content, order comment, names): converted from
- * HTML to Markdown, mentions neutralised, and cut to a length. Pure.
+ * HTML to Markdown, mentions neutralised, and cut to a length. Pure, and linear in the input.
  *
  * Every untrusted value exists in two forms:
  *  - `markdown`: for Markdown platforms (Discord, Mattermost, Rocket.Chat). HTML goes through
- *    turndown; plain text has its Markdown characters backslash-escaped so a customer cannot
- *    format the admin's message.
+ *    the bounded converter (html-to-markdown.ts); plain text has its Markdown characters
+ *    backslash-escaped so a customer cannot format the admin's message.
  *  - `plain`: for platforms whose escaping is done by the formatter (Slack, Teams, Telegram, JSON).
  */
-import TurndownService from 'turndown';
+import { htmlToMarkdown, htmlToPlainText } from './html-to-markdown.js';
 
 /** Raw input is cut to this many UTF-16 units before conversion: no platform shows more (Slack 40 000). */
 export const RAW_INPUT_CAP = 40_000;
 export const ELLIPSIS = '…';
 const ZWSP = '\u200B';
-
-const turndown = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', br: '' });
-// Script and style bodies are code, not text: drop them with their content.
-turndown.remove(['script', 'style', 'iframe', 'object', 'embed', 'noscript', 'template', 'head', 'title']);
 
 /** True when the text holds an HTML tag or entity (ticket editors send HTML). */
 export function looksLikeHtml(text: string): boolean {
@@ -38,9 +34,15 @@ export function neutralizeMentions(text: string): string {
     .replace(/[@<]$/, `$&${ZWSP}`);
 }
 
-/** Backslash-escapes Discord/CommonMark formatting characters in plain text. */
+/**
+ * Backslash-escapes Discord/CommonMark formatting characters in plain text. A line's leading
+ * space is matched within the line (`[^\S\n]*`): `\s*` there spanned line breaks and made 40 000
+ * newlines cost over a second.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/([\\*_~`|[\]])/g, '\\$1').replace(/^(\s*)([>#-]|\d+\.)/gm, (_w, space: string, mark: string) => `${space}\\${mark}`);
+  return text
+    .replace(/([\\*_~`|[\]])/g, '\\$1')
+    .replace(/^([^\S\n]*)([>#-]|\d+\.)/gm, (_w, space: string, mark: string) => `${space}\\${mark}`);
 }
 
 /** Removes the backslash escapes turndown adds, for the plain form. */
@@ -71,26 +73,38 @@ export function truncate(text: string, max: number): string {
   return cut.trimEnd() + ELLIPSIS;
 }
 
-function htmlToMarkdown(html: string): string {
-  try {
-    return turndown.turndown(html);
-  } catch {
-    // Malformed input the parser refuses: keep the text, drop the tags.
-    return escapeMarkdown(html.replace(/<[^>]*>/g, ''));
-  }
-}
-
 export interface UntrustedForms {
   markdown: string;
   plain: string;
 }
 
+/**
+ * Converts one HTML value to Markdown, or returns null when it could not (refused, or not within
+ * its time budget): the value is then sent as escaped plain text, never dropped.
+ */
+export type HtmlConversion = (html: string) => string | null;
+
+/** Converts on the calling thread (bounded: see html-to-markdown.ts). Previews and tests. */
+export const convertHere: HtmlConversion = (html) => {
+  try {
+    return htmlToMarkdown(html);
+  } catch {
+    return null;
+  }
+};
+
 /** Both forms of an untrusted value, mentions neutralised, whitespace at the ends trimmed. */
-export function untrustedForms(raw: string): UntrustedForms {
+export function untrustedForms(raw: string, convert: HtmlConversion = convertHere): UntrustedForms {
   const input = cutUnits(raw.replace(/\r\n?/g, '\n'), RAW_INPUT_CAP);
   if (looksLikeHtml(input)) {
-    const md = htmlToMarkdown(input).trim();
-    return { markdown: neutralizeMentions(md), plain: neutralizeMentions(unescapeMarkdown(md)) };
+    const converted = convert(input);
+    if (converted !== null) {
+      const md = converted.trim();
+      return { markdown: neutralizeMentions(md), plain: neutralizeMentions(unescapeMarkdown(md)) };
+    }
+    // No Markdown in time: the visible text, escaped like any plain text.
+    const text = htmlToPlainText(input);
+    return { markdown: neutralizeMentions(escapeMarkdown(text)), plain: neutralizeMentions(text) };
   }
   const plain = input.trim();
   return { markdown: neutralizeMentions(escapeMarkdown(plain)), plain: neutralizeMentions(plain) };

@@ -7,7 +7,7 @@ import type { EventMap, EventName, OrderPaidPayload, TicketEventPayload } from '
 import { eventNames } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { label } from './labels.js';
-import { neutralizeMentions, untrustedForms, type UntrustedForms } from './untrusted-text.js';
+import { convertHere, neutralizeMentions, untrustedForms, type HtmlConversion, type UntrustedForms } from './untrusted-text.js';
 
 export interface VarValue {
   /** The value as plain text (trusted values) or the plain form (untrusted ones). */
@@ -58,11 +58,13 @@ export function allNames(event: EventName): string[] {
 }
 
 const trusted = (text: string): VarValue => ({ text: neutralizeMentions(text), untrusted: null });
-const untrusted = (raw: string | null | undefined): VarValue => {
-  if (!raw) return { text: '', untrusted: null };
-  const forms = untrustedForms(raw);
-  return forms.plain ? { text: forms.plain, untrusted: forms } : { text: '', untrusted: null };
-};
+const untrustedWith =
+  (convert: HtmlConversion) =>
+  (raw: string | null | undefined): VarValue => {
+    if (!raw) return { text: '', untrusted: null };
+    const forms = untrustedForms(raw, convert);
+    return forms.plain ? { text: forms.plain, untrusted: forms } : { text: '', untrusted: null };
+  };
 
 /**
  * `amount` in `currency`, formatted for `locale` by Intl. Exactly what Intl emits: in French the
@@ -94,7 +96,8 @@ export function formatDate(iso: string, locale: Locale, timeZone: string): strin
 
 const fullName = (c: { firstName: string; lastName: string }): string => `${c.firstName} ${c.lastName}`.trim();
 
-function orderValues(p: OrderPaidPayload, locale: Locale): Variables {
+function orderValues(p: OrderPaidPayload, locale: Locale, convert: HtmlConversion): Variables {
+  const untrusted = untrustedWith(convert);
   const o = p.order;
   const user = untrusted(fullName(o.customer));
   return {
@@ -110,7 +113,8 @@ function orderValues(p: OrderPaidPayload, locale: Locale): Variables {
   };
 }
 
-function ticketValues(event: EventName, p: TicketEventPayload, locale: Locale, timeZone: string): Variables {
+function ticketValues(event: EventName, p: TicketEventPayload, locale: Locale, timeZone: string, convert: HtmlConversion): Variables {
+  const untrusted = untrustedWith(convert);
   const t = p.ticket;
   const user = untrusted(fullName(t.customer));
   const relatedUri = trusted(t.related?.url ?? '');
@@ -134,11 +138,21 @@ function ticketValues(event: EventName, p: TicketEventPayload, locale: Locale, t
   };
 }
 
-/** Every variable (and alias) of `event` for `payload`; optional data missing gives ''. */
-export function computeVariables<K extends EventName>(event: K, payload: EventMap[K], locale: Locale, timeZone: string): Variables {
+/**
+ * Every variable (and alias) of `event` for `payload`; optional data missing gives ''. Customer
+ * HTML goes through `convert` (by default converted here, bounded; delivery converts it once per
+ * event on worker threads and passes the results in: see event-variables.ts).
+ */
+export function computeVariables<K extends EventName>(
+  event: K,
+  payload: EventMap[K],
+  locale: Locale,
+  timeZone: string,
+  convert: HtmlConversion = convertHere,
+): Variables {
   return event === 'order.paid'
-    ? orderValues(payload as OrderPaidPayload, locale)
-    : ticketValues(event, payload as TicketEventPayload, locale, timeZone);
+    ? orderValues(payload as OrderPaidPayload, locale, convert)
+    : ticketValues(event, payload as TicketEventPayload, locale, timeZone, convert);
 }
 
 /** The settings page's click-to-insert list: name (with % signs) and a translated description. */

@@ -14,6 +14,7 @@ import type { EventName } from '../../sdk/events.js';
 import { sampleEvent } from '../../sdk/sample-events.js';
 import { WebhookStore, type NewWebhook } from '../../module/webhooks/webhook-store.js';
 import { createDelivery, type Delivery, type DeliveryOptions } from '../../module/delivery/index.js';
+import { markdownHere } from '../../module/rendering/markdown-workers.js';
 import type { TestDatabase } from '../support/databases.js';
 import type { Clock } from '../../sdk/module-context.js';
 
@@ -47,6 +48,7 @@ export interface Kit {
   delivery: Delivery;
   ctx: ModuleContext;
   addWebhook(input: Partial<NewWebhook> & { url: string }): Promise<number>;
+  /** Accepts the event (the host's emit), then fans it out (as the background fan-out would). */
   emit<K extends EventName>(event: K, seq: number, patch?: (p: ReturnType<typeof sampleEvent<K>>) => void): Promise<void>;
   rows(webhookId?: number): Promise<
     {
@@ -84,7 +86,14 @@ export async function makeKit(db: TestDatabase, opts: { clock: Clock; delivery?:
     notifications: { notify: async (n: HostNotification) => void notifications.push(n) },
     admin: { basePath: '/admin/modules/webhooks' },
   } as unknown as ModuleContext;
-  const delivery = createDelivery(ctx, store, { timers: manualTimers, random: () => 0.5, timeoutMs: 2000, ...opts.delivery });
+  // HTML is converted on the test's own thread unless a test passes `markdown` (worker threads).
+  const delivery = createDelivery(ctx, store, {
+    timers: manualTimers,
+    random: () => 0.5,
+    timeoutMs: 2000,
+    markdown: markdownHere,
+    ...opts.delivery,
+  });
   const kit: Kit = {
     db: db.knex,
     clock,
@@ -108,6 +117,7 @@ export async function makeKit(db: TestDatabase, opts: { clock: Clock; delivery?:
       (payload as { eventId: string }).eventId = `evt_${seq}`;
       patch?.(payload);
       await delivery.intake.accept(event, payload);
+      await delivery.fanOut.drain();
     },
     async rows(webhookId) {
       const q = db

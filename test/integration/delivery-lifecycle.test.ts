@@ -56,12 +56,14 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     expect(kit.logger.entries.some((e) => e.msg === 'webhooks: stopped with requests in flight; their deliveries are queued again')).toBe(
       true,
     );
-    // Stopped: a new event is written but not sent by this instance.
+    // Stopped: a new event is persisted but neither fanned out nor sent by this instance.
     await kit.emit('order.paid', 2);
     expect(sink.requestsFor('4001')).toHaveLength(1);
+    expect(await kit.delivery.events.pending()).toBe(1);
 
-    // The next instance sends both.
+    // The next instance fans it out and sends both.
     const next = await makeKit(db, { clock });
+    await next.delivery.fanOut.drain();
     await next.delivery.dispatcher.drain();
     expect((await next.rows(id)).map((r) => r.status)).toEqual(['delivered', 'delivered']);
   });

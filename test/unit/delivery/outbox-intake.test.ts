@@ -1,77 +1,47 @@
 /**
- * The intake never loses an event and never throws into the host: when the database refuses
- * the write, the rendered deliveries wait in memory and are written later, in order.
+ * The intake never loses an event and never throws into the host: it persists each event once
+ * (one row, whatever the webhooks) and wakes the fan-out; when the database refuses the write,
+ * the event waits in memory and is written later, in order.
  */
 import { EventEmitter2 } from 'eventemitter2';
+import type { AnyEventPayload, EventName } from '../../../sdk/events.js';
 import { sampleEvent } from '../../../sdk/sample-events.js';
 import { OutboxIntake, type IntakeDeps } from '../../../module/delivery/outbox-intake.js';
-import type { NewDelivery } from '../../../module/delivery/outbox-store.js';
 import { subscribeAll } from '../../../module/subscribers/index.js';
-import { defaultFilters, defaultOptions, type Webhook } from '../../../module/webhooks/webhook.js';
 
-const webhook = (id: number, patch: Partial<Webhook> = {}): Webhook => ({
-  id,
-  name: `W${id}`,
-  url: `https://discord.com/api/webhooks/${id}/secret`,
-  urlHint: 'hint',
-  platform: 'discord',
-  events: ['order.paid', 'ticket.submit'],
-  templates: {},
-  options: defaultOptions(),
-  filters: defaultFilters(),
-  signingSecret: null,
-  enabled: true,
-  disabledReason: null,
-  disabledAt: null,
-  createdAt: 0,
-  updatedAt: 0,
-  ...patch,
-});
-
-function setup(hooks: Webhook[]) {
-  const written: NewDelivery[][] = [];
+function setup() {
+  const written: { event: EventName; payload: AnyEventPayload }[] = [];
   let failures = 0;
   let wakes = 0;
   const timers: { fn: () => void; ms: number }[] = [];
   const logs: { level: string; msg: string }[] = [];
   const log = (level: string) => (msg: string) => void logs.push({ level, msg });
   const deps: IntakeDeps = {
-    listeningTo: async (event) => hooks.filter((h) => h.events.includes(event)),
-    enqueue: async (items) => {
+    persist: async (event, payload) => {
       if (failures > 0) {
         failures--;
         throw new Error('SQLITE_BUSY: database is locked');
       }
-      written.push(items);
+      written.push({ event, payload });
     },
     wake: () => void wakes++,
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-    locale: () => 'en',
-    timeZone: 'UTC',
     timers: { setTimeout: (fn, ms) => timers.push({ fn, ms }), clearTimeout: () => undefined },
   };
   return { deps, intake: new OutboxIntake(deps), written, timers, logs, fail: (n: number) => (failures = n), wakes: () => wakes };
 }
 
 describe('OutboxIntake', () => {
-  it('renders one delivery per matching webhook, in one write, and wakes the dispatcher', async () => {
-    const t = setup([webhook(1), webhook(2, { filters: { ...defaultFilters(), minOrderTotal: 1e9 } }), webhook(3, { platform: 'slack' })]);
-    await t.intake.accept('order.paid', sampleEvent('order.paid', { seq: 5 }));
-    expect(t.written).toHaveLength(1);
-    expect(t.written[0].map((d) => d.webhookId)).toEqual([1, 3]);
-    expect(typeof t.written[0][0].body.content).toBe('string');
-    expect(typeof t.written[0][1].body.text).toBe('string');
+  it('persists the event once, as validated, and wakes the fan-out (rendering is not its job)', async () => {
+    const t = setup();
+    const p = sampleEvent('order.paid', { seq: 5 });
+    await t.intake.accept('order.paid', p);
+    expect(t.written).toEqual([{ event: 'order.paid', payload: p }]);
     expect(t.wakes()).toBe(1);
   });
 
-  it('writes nothing for an event no webhook wants', async () => {
-    const t = setup([webhook(1, { events: ['ticket.close'] })]);
-    await t.intake.accept('order.paid', sampleEvent('order.paid'));
-    expect(t.written).toHaveLength(0);
-  });
-
-  it('keeps deliveries in memory while the database refuses them, then writes them with backoff', async () => {
-    const t = setup([webhook(1)]);
+  it('keeps events in memory while the database refuses them, then writes them with backoff', async () => {
+    const t = setup();
     t.fail(4); // both accepts, then the first retry round for both
     await expect(t.intake.accept('order.paid', sampleEvent('order.paid', { seq: 1 }))).resolves.toBeUndefined();
     await t.intake.accept('ticket.submit', sampleEvent('ticket.submit', { seq: 2 }));
@@ -86,11 +56,11 @@ describe('OutboxIntake', () => {
     t.timers.shift()!.fn();
     await new Promise((r) => setImmediate(r));
     expect(t.intake.buffered).toBe(0);
-    expect(t.written.map((w) => w[0].event)).toEqual(['order.paid', 'ticket.submit']);
+    expect(t.written.map((w) => w.event)).toEqual(['order.paid', 'ticket.submit']);
   });
 
   it('drops past the buffer bound, and says so', async () => {
-    const t = setup([webhook(1)]);
+    const t = setup();
     const intake = new OutboxIntake({ ...t.deps, bufferLimit: 1 });
     t.fail(10);
     await intake.accept('order.paid', sampleEvent('order.paid', { seq: 1 }));
@@ -99,11 +69,11 @@ describe('OutboxIntake', () => {
     expect(t.logs.some((l) => l.msg === 'webhooks: memory buffer full; event dropped')).toBe(true);
   });
 
-  it('never throws into the host bus, even when reading webhooks fails', async () => {
-    const t = setup([]);
+  it('never throws into the host bus, even when the database is unreachable', async () => {
+    const t = setup();
     const intake = new OutboxIntake({
       ...t.deps,
-      listeningTo: async () => {
+      persist: async () => {
         throw new Error('connection refused');
       },
     });
@@ -115,16 +85,16 @@ describe('OutboxIntake', () => {
   });
 
   it('drops an entry the database keeps refusing while it takes the others, naming its event', async () => {
-    const t = setup([webhook(1)]);
+    const t = setup();
     const poison = 'evt_poison';
     const written: string[] = [];
     let down = true;
     const intake = new OutboxIntake({
       ...t.deps,
       maxRefusals: 2,
-      enqueue: async (items) => {
-        if (down || items[0].eventId === poison) throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
-        written.push(items[0].eventId);
+      persist: async (_event, payload) => {
+        if (down || payload.eventId === poison) throw new Error('invalid byte sequence for encoding "UTF8": 0x00');
+        written.push(payload.eventId);
       },
     });
     for (const id of ['evt_a', poison, 'evt_b']) {

@@ -1,0 +1,282 @@
+/**
+ * Fan-out, in the background: takes the persisted events (wh_events) oldest first and, for each,
+ * renders one delivery per enabled webhook listening to it whose filters match, then writes those
+ * rows and removes the event in one transaction, and wakes the dispatcher. The host's emit never
+ * waits for any of this (Svix: persist the message, then create the attempts per endpoint).
+ *
+ * - Order: one worker across every host process holds the fan-out lease (wh_worker_leases) and
+ *   goes through the events in id order, so each webhook's rows follow the events' order.
+ * - Durability: an event leaves wh_events only in the transaction that writes its rows; a crash
+ *   before it leaves the event for the next lease holder (after `leaseMs`, or at once when the
+ *   process stopped cleanly and gave the lease back).
+ * - Rendering cost: each event's customer HTML is converted once for all its webhooks, on worker
+ *   threads within a time budget (event-variables.ts, markdown-workers.ts); the loop yields to
+ *   the host between webhooks.
+ * - A database error ends the pass; it is tried again after `pollMs`. An event whose rows the
+ *   database keeps refusing while it takes other writes is dropped after `maxRefusals`, logged.
+ */
+import crypto from 'node:crypto';
+import type { Clock, Locale, Logger } from '../../sdk/module-context.js';
+import type { EventName } from '../../sdk/events.js';
+import { eventVariables } from '../rendering/event-variables.js';
+import type { MarkdownConverter } from '../rendering/markdown-workers.js';
+import { renderMessage } from '../rendering/render-message.js';
+import type { Webhook } from '../webhooks/webhook.js';
+import type { Timers } from './dispatcher.js';
+import type { EventStore, StoredEvent } from './event-store.js';
+import type { NewDelivery } from './outbox-store.js';
+import { matchesFilters } from './webhook-filter.js';
+
+export interface FanOutDeps {
+  events: EventStore;
+  listeningTo(event: EventName): Promise<Webhook[]>;
+  converter: MarkdownConverter;
+  /** Wakes the dispatcher once rows are written. */
+  wake(): void;
+  clock: Clock;
+  logger: Logger;
+  locale: () => Locale;
+  timeZone: string;
+  timers?: Timers;
+  workerId?: string;
+}
+
+export interface FanOutOptions {
+  /** How often to look for events other processes (or a crash) left (default 1000 ms). */
+  pollMs?: number;
+  /** The fan-out lease; a crashed holder's lease expires after this (default 60 s). */
+  leaseMs?: number;
+  /** Events read and written per transaction (default 20). */
+  batchSize?: number;
+  /** Refusals after which one event is dropped, logged (default 5). */
+  maxRefusals?: number;
+  /** How long stop() waits for the pass in progress (default 5 s). */
+  shutdownGraceMs?: number;
+}
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** How soon to try again when another process held the fan-out lease. */
+const LEASE_BUSY_RETRY_MS = 200;
+
+/** Lets the host's own work (requests, other events' emits) run between two renders. */
+const yieldToHost = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class FanOut {
+  readonly workerId: string;
+  /** Events fanned out by this process, and events dropped as poison. */
+  readonly stats = { events: 0, deliveries: 0, dropped: 0 };
+  private readonly o: Required<FanOutOptions>;
+  private readonly timers: Timers;
+  private passing: Promise<void> | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private again = false;
+  private timer: unknown = null;
+  private started = false;
+  private stopping = false;
+
+  constructor(
+    private readonly deps: FanOutDeps,
+    options: FanOutOptions = {},
+  ) {
+    this.workerId = deps.workerId ?? `f-${crypto.randomBytes(6).toString('hex')}`;
+    this.timers = deps.timers ?? realTimers;
+    this.o = {
+      pollMs: options.pollMs ?? 1000,
+      leaseMs: options.leaseMs ?? 60_000,
+      batchSize: options.batchSize ?? 20,
+      maxRefusals: options.maxRefusals ?? 5,
+      shutdownGraceMs: options.shutdownGraceMs ?? 5000,
+    };
+  }
+
+  /** Starts, and fans out at once what earlier processes left (a crash, a stop mid-way). */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.wake();
+  }
+
+  /** Runs a pass now (or right after the current one). The intake calls it after each event. */
+  wake(): void {
+    if (!this.started || this.stopping) return;
+    if (this.passing) {
+      this.again = true;
+      return;
+    }
+    let leaseBusy = false;
+    this.passing = this.exclusive(() => this.pass())
+      .then((done) => void (leaseBusy = !done))
+      .catch((err: Error) => {
+        this.deps.logger.error('webhooks: fan-out pass failed; will try again', { error: err.message });
+      })
+      .finally(() => {
+        this.passing = null;
+        if (this.again && !this.stopping) {
+          this.again = false;
+          this.wake();
+          // Another worker holds the lease: it may have read the events before ours was written.
+        } else this.arm(leaseBusy ? Math.min(LEASE_BUSY_RETRY_MS, this.o.pollMs) : this.o.pollMs);
+      });
+  }
+
+  /** Tests and benchmarks: fans out until no event is left (or the lease is someone else's). */
+  async drain(maxPasses = 1000): Promise<void> {
+    for (let i = 0; i < maxPasses && !this.stopping; i++) {
+      if (!(await this.exclusive(() => this.pass()))) return;
+      if ((await this.deps.events.pending()) === 0) return;
+    }
+    if (!this.stopping) throw new Error(`fanOut.drain: still events after ${maxPasses} passes`);
+  }
+
+  /** Stops taking events, waits for the pass in progress (bounded), gives the lease back. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = null;
+    let grace: unknown = null;
+    await Promise.race([
+      this.chain,
+      new Promise((resolve) => {
+        grace = realTimers.setTimeout(() => resolve(undefined), this.o.shutdownGraceMs);
+      }),
+    ]);
+    realTimers.clearTimeout(grace);
+    try {
+      await this.deps.events.release(this.workerId);
+    } catch (err) {
+      this.deps.logger.warn('webhooks: could not give back the fan-out lease (it expires by itself)', { error: (err as Error).message });
+    }
+  }
+
+  /** One pass at a time in this process (wake and drain share the queue). */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(fn);
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private arm(ms: number): void {
+    if (!this.started || this.stopping || this.timer !== null) return;
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = null;
+      this.wake();
+    }, ms);
+  }
+
+  /**
+   * Holds the lease and fans out batch after batch until no event is left. Returns false when the
+   * lease is another worker's.
+   */
+  private async pass(): Promise<boolean> {
+    const { events } = this.deps;
+    // The poll's usual answer costs one small read, no write.
+    if (!(await events.anyPending())) return true;
+    if (!(await events.lease(this.workerId, this.deps.clock.now(), this.o.leaseMs))) return false;
+    try {
+      while (!this.stopping) {
+        const batch = await events.oldest(this.o.batchSize);
+        if (batch.length === 0) return true;
+        await events.lease(this.workerId, this.deps.clock.now(), this.o.leaseMs);
+        const webhooks = new Map<EventName, Webhook[]>();
+        const rendered: { event: StoredEvent; rows: NewDelivery[] }[] = [];
+        for (const event of batch) rendered.push({ event, rows: await this.render(event, webhooks) });
+        const readable = rendered.filter((r) => r.event.payload !== null);
+        for (const r of rendered) if (r.event.payload === null) await this.dropUnreadable(r.event);
+        try {
+          await events.complete(
+            readable.map((r) => r.event.rowId),
+            readable.flatMap((r) => r.rows),
+          );
+          this.counted(readable);
+        } catch {
+          // Written one by one, to find the event the database refuses (if the database is up).
+          if (!(await this.oneByOne(readable))) return true;
+        }
+        this.deps.wake();
+      }
+      return true;
+    } finally {
+      // Given back after each pass, so another process can take over at once.
+      await events.release(this.workerId).catch(() => undefined);
+    }
+  }
+
+  private counted(done: { rows: NewDelivery[] }[]): void {
+    this.stats.events += done.length;
+    for (const d of done) this.stats.deliveries += d.rows.length;
+  }
+
+  /** False when the database looks down (nothing could be written): the pass ends. */
+  private async oneByOne(rendered: { event: StoredEvent; rows: NewDelivery[] }[]): Promise<boolean> {
+    for (const r of rendered) {
+      let lastError: Error;
+      try {
+        await this.deps.events.complete([r.event.rowId], r.rows);
+        this.counted([r]);
+        continue;
+      } catch (err) {
+        lastError = err as Error;
+      }
+      // Counting the refusal is a write too: if it fails, the database is down, not this event.
+      let refusals: number;
+      try {
+        refusals = await this.deps.events.refused(r.event.rowId, lastError.message);
+      } catch {
+        this.deps.logger.warn('webhooks: database refuses the fan-out; will try again', { error: lastError.message, inMs: this.o.pollMs });
+        return false;
+      }
+      if (refusals < this.o.maxRefusals) {
+        this.deps.logger.warn('webhooks: the database refused the deliveries of an event; will try again', {
+          eventId: r.event.eventId,
+          refusals,
+          error: lastError.message,
+        });
+        // Later events wait behind it (order per webhook).
+        return false;
+      }
+      await this.deps.events.drop(r.event.rowId);
+      this.stats.dropped++;
+      this.deps.logger.error('webhooks: the database keeps refusing the deliveries of one event; dropped', {
+        eventId: r.event.eventId,
+        event: r.event.event,
+        refusals,
+        error: lastError.message,
+      });
+    }
+    return true;
+  }
+
+  private async dropUnreadable(event: StoredEvent): Promise<void> {
+    await this.deps.events.drop(event.rowId);
+    this.stats.dropped++;
+    this.deps.logger.error('webhooks: a stored event cannot be read back; dropped', { eventId: event.eventId, event: event.event });
+  }
+
+  /** The event's rows: variables computed (HTML converted) once, then one render per webhook. */
+  private async render(stored: StoredEvent, cache: Map<EventName, Webhook[]>): Promise<NewDelivery[]> {
+    const { event, payload } = stored;
+    if (payload === null) return [];
+    let all = cache.get(event);
+    if (!all) {
+      all = await this.deps.listeningTo(event);
+      cache.set(event, all);
+    }
+    const matching = all.filter((w) => matchesFilters(w, event, payload));
+    if (matching.length === 0) return [];
+    const locale = this.deps.locale();
+    const { timeZone } = this.deps;
+    const vars = await eventVariables(event, payload as never, locale, timeZone, this.deps.converter);
+    const out: NewDelivery[] = [];
+    for (const webhook of matching) {
+      await yieldToHost();
+      const msg = renderMessage({ webhook, event, payload, locale, timeZone, vars });
+      out.push({ webhookId: webhook.id, event, eventId: payload.eventId, body: msg.body, query: msg.query ?? null });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The host's emit persists one event row and returns; fan-out renders per webhook in the
+ * background. On every database: the emit returns before rendering (a conversion held open does
+ * not hold the emit), one conversion serves every webhook, an event persisted and left behind by
+ * a stopped or crashed process is fanned out and delivered by the next one, in order.
+ * Worker threads (built module): a hostile HTML ticket converts off the event loop; one over its
+ * time budget is delivered as escaped plain text.
+ */
+import path from 'node:path';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/databases.js';
+import { DiscordSink } from '../support/discord-sink.js';
+import { repoRoot, requireBuild } from '../support/host-child.js';
+import { waitUntil } from '../faults/wait-until.js';
+import { MarkdownWorkers, markdownHere, type MarkdownConverter } from '../../module/rendering/markdown-workers.js';
+import { untrustedForms } from '../../module/rendering/untrusted-text.js';
+import { makeKit, stopKits, migrate, TestClock, type Kit } from './delivery-harness.js';
+
+/** A converter that holds every conversion until the test lets it go. */
+function gatedConverter() {
+  const waiting: (() => void)[] = [];
+  const calls: string[] = [];
+  const converter: MarkdownConverter = {
+    async toMarkdown(html) {
+      calls.push(html);
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      return markdownHere.toMarkdown(html);
+    },
+    close: async () => undefined,
+  };
+  return { converter, calls, held: () => waiting.length, release: () => waiting.splice(0).forEach((go) => go()) };
+}
+
+const HOSTILE = '<b>'.repeat(6000) + 'Le serveur ne répond plus';
+
+const count = async (kit: Kit, table: string): Promise<number> =>
+  Number((await kit.db(table).count<{ n: number | string }[]>({ n: '*' }).first())?.n ?? 0);
+
+describe.each(testDatabaseKinds())('fan-out on %s', (kind) => {
+  let db: TestDatabase;
+  let sink: DiscordSink;
+  const clock = new TestClock();
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    await migrate(db.knex);
+    sink = await new DiscordSink({ limit: 1000, windowMs: 1000 }).start();
+  });
+  afterAll(async () => {
+    await stopKits();
+    await sink?.close();
+    await db?.destroy();
+  });
+  afterEach(async () => {
+    // Each test starts with no event and no delivery left by the one before.
+    await db.knex('wh_events').delete();
+    await db.knex('wh_attempts').delete();
+    await db.knex('wh_deliveries').delete();
+    await db.knex('wh_webhooks').update({ enabled: false });
+  });
+
+  it('the emit returns once the event row is written, before any rendering; one conversion serves 8 webhooks', async () => {
+    const gate = gatedConverter();
+    const kit = await makeKit(db, { clock, delivery: { markdown: gate.converter } });
+    const ids: number[] = [];
+    for (let i = 0; i < 8; i++)
+      ids.push(await kit.addWebhook({ url: sink.url(5100 + i), events: ['ticket.submit'], options: { mode: i % 2 ? 'embed' : 'plain' } }));
+    kit.delivery.fanOut.start();
+
+    const payload = (await import('../../sdk/sample-events.js')).sampleEvent('ticket.submit', { seq: 1, now: clock.now() });
+    payload.eventId = 'evt_fanout_1';
+    payload.message = { ...payload.message!, content: HOSTILE };
+    await kit.delivery.intake.accept('ticket.submit', payload);
+
+    // Returned: the event is persisted once; its conversion has started and is held; no delivery row yet.
+    expect(await count(kit, 'wh_events')).toBe(1);
+    await waitUntil(
+      () => gate.held() > 0,
+      () => 'the fan-out never asked for a conversion',
+    );
+    expect(await count(kit, 'wh_deliveries')).toBe(0);
+
+    gate.release();
+    await kit.delivery.fanOut.drain();
+    expect(await count(kit, 'wh_events')).toBe(0);
+    expect(await count(kit, 'wh_deliveries')).toBe(8);
+    // The content was converted once for the 8 webhooks.
+    expect(gate.calls.filter((html) => html.includes('Le serveur'))).toHaveLength(1);
+
+    await kit.delivery.dispatcher.drain();
+    for (let i = 0; i < 8; i++) {
+      const [message] = sink.messages(5100 + i);
+      expect(JSON.stringify(message)).toContain('**Le serveur ne répond plus**');
+    }
+    expect((await kit.rows()).map((r) => r.status)).toEqual(Array(8).fill('delivered'));
+  });
+
+  it('an event persisted by a process stopped before its fan-out is fanned out and delivered after the restart, in order', async () => {
+    const first = await makeKit(db, { clock });
+    const id = await first.addWebhook({ url: sink.url(5201), templates: { order: 'order #%id%' }, options: { coalesce: false } });
+    // The first process accepts 30 events (more than one fan-out batch) and stops before fanning any out.
+    for (let seq = 1; seq <= 30; seq++) {
+      const payload = (await import('../../sdk/sample-events.js')).sampleEvent('order.paid', { seq, now: clock.now() });
+      await first.delivery.intake.accept('order.paid', { ...payload, eventId: `evt_restart_${seq}`, order: { ...payload.order, id: seq } });
+    }
+    await first.delivery.stop();
+    expect(await count(first, 'wh_events')).toBe(30);
+    expect(await count(first, 'wh_deliveries')).toBe(0);
+
+    // The restarted process's fan-out takes what it finds when it starts; its dispatcher then sends.
+    const second = await makeKit(db, { clock });
+    second.delivery.fanOut.start();
+    await waitUntil(
+      async () => (await count(second, 'wh_events')) === 0,
+      () => 'the restarted process did not fan out the stored events',
+    );
+    await second.delivery.dispatcher.drain();
+    const rows = await second.rows(id);
+    expect(rows.map((r) => [r.event_id, r.status])).toEqual(Array.from({ length: 30 }, (_, i) => [`evt_restart_${i + 1}`, 'delivered']));
+    expect(sink.messages(5201).map((m) => m.content)).toEqual(Array.from({ length: 30 }, (_, i) => `order #${i + 1}`));
+  });
+
+  it("a crashed process's fan-out lease expires; the events it left are then fanned out once", async () => {
+    const kit = await makeKit(db, { clock, delivery: { leaseMs: 30_000 } });
+    const id = await kit.addWebhook({ url: sink.url(5301), templates: { order: 'order #%id%' } });
+    const payload = (await import('../../sdk/sample-events.js')).sampleEvent('order.paid', { seq: 7, now: clock.now() });
+    await kit.delivery.intake.accept('order.paid', { ...payload, eventId: 'evt_crash_7' });
+    // A process took the fan-out lease, then died without a word.
+    expect(await kit.delivery.events.lease('crashed-fan-out', clock.now(), 30_000)).toBe(true);
+
+    await kit.delivery.fanOut.drain();
+    expect(await count(kit, 'wh_events')).toBe(1);
+    clock.advance(30_001);
+    await kit.delivery.fanOut.drain();
+    await kit.delivery.fanOut.drain();
+    expect(await count(kit, 'wh_events')).toBe(0);
+    await kit.delivery.dispatcher.drain();
+    expect((await kit.rows(id)).map((r) => [r.event_id, r.status])).toEqual([['evt_crash_7', 'delivered']]);
+    expect(sink.messages(5301)).toHaveLength(1);
+  });
+});
+
+describe('Markdown on worker threads (built module)', () => {
+  const workerFile = path.join(repoRoot, 'dist', 'module', 'rendering', 'markdown-worker.js');
+  let workers: MarkdownWorkers | null = null;
+  beforeAll(() => requireBuild());
+  afterEach(async () => {
+    await workers?.close();
+    workers = null;
+  });
+
+  it('converts hostile HTML off the event loop, bounded, as the calling thread would', async () => {
+    workers = new MarkdownWorkers({ workerFile, budgetMs: 30_000 });
+    const html = '<div>'.repeat(10) + '<b>'.repeat(6000) + 'texte';
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    const md = await workers.toMarkdown(html);
+    clearInterval(ticker);
+    expect(md).toBe('**texte**');
+    expect(md).toBe(await markdownHere.toMarkdown(html));
+    // The event loop kept turning while the worker converted.
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  it('a conversion over its time budget resolves to null; the value is sent as escaped plain text', async () => {
+    const logs: { msg: string; fields?: Record<string, unknown> }[] = [];
+    const log = (msg: string, fields?: Record<string, unknown>) => void logs.push({ msg, fields });
+    // 1 ms: less than a worker thread takes to start, so the budget always runs out.
+    workers = new MarkdownWorkers({ workerFile, budgetMs: 1, logger: { debug: log, info: log, warn: log, error: log } });
+    const html = '<p>**pas en gras** et <b>gras</b> @everyone</p>';
+    const md = await workers.toMarkdown(html);
+    expect(md).toBeNull();
+    expect(workers.fallbacks).toBe(1);
+    expect(logs[0].msg).toBe('webhooks: customer HTML not converted to Markdown; sent as plain text');
+    expect(logs[0].fields?.reason).toBe('over the 1 ms budget');
+    const forms = untrustedForms(html, () => md);
+    expect(forms.markdown).toBe('\\*\\*pas en gras\\*\\* et gras @\u200Beveryone');
+  });
+});
