@@ -183,6 +183,15 @@ describe.each(testDatabaseKinds())('APP_KEY rotation through the reference host 
       r.statuses.push({ what: 'POST test page', status: testPage.status });
       expect(testPage.status).toBe(200);
       expect(await testPage.text()).toContain('Not sent: this webhook cannot be read (was APP_KEY changed?)');
+      for (const [p, fields] of [
+        [`/webhooks/${ids.orders}/toggle`, { enabled: '0' }],
+        [`/webhooks/${ids.orders}/toggle`, { enabled: '1' }],
+        [`/webhooks/${ids.orders}/retry-failed`, {}],
+      ] as const) {
+        const res = await b.form(`${PAGES}${p}`, { _csrf: csrfIn(edit.html), ...fields });
+        r.statuses.push({ what: `POST ${p}`, status: res.status });
+        expect({ p, redirected: [302, 303].includes(res.status) }).toEqual({ p, redirected: true });
+      }
 
       const all = await api(r, 'GET', '/webhooks');
       expect(all.status).toBe(200);
@@ -311,6 +320,14 @@ describe.each(testDatabaseKinds())('APP_KEY rotation through the reference host 
         ['rotation-evt-2', 'pending', 0],
       ]);
       expect(discord.requestsFor('701')).toHaveLength(0);
+      // The delivery log shows and replays its rows like any other.
+      const log = await api(r, 'GET', `/deliveries?webhook=${ids.orders}`);
+      expect([log.status, log.json.total]).toEqual([200, 2]);
+      const first = log.json.items.find((d: { eventId: string }) => d.eventId === 'rotation-evt-1').id as number;
+      expect((await api(r, 'GET', `/deliveries/${first}`)).status).toBe(200);
+      expect((await api(r, 'POST', `/deliveries/${first}/replay`)).status).toBe(202);
+      expect((await page(r, await signedIn(r), `/deliveries?webhook=${ids.orders}`)).status).toBe(200);
+      expect(fiveHundreds(r)).toEqual([]);
 
       await stop();
       // Queued in the database, not in memory: nothing left unwritten or dropped at shutdown.
