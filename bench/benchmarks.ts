@@ -5,5 +5,6 @@ import { throughput } from './throughput.js';
 import { burst } from './burst.js';
 import { scaleOut } from './scale-out.js';
 import { memory } from './memory.js';
+import { hostile } from './hostile.js';
 
-export const benchmarks: Benchmark[] = [hostOverhead, throughput, burst, memory, scaleOut];
+export const benchmarks: Benchmark[] = [hostOverhead, throughput, burst, memory, scaleOut, hostile];

@@ -21,7 +21,19 @@ export interface StoredEvent {
   attempts: number;
 }
 
+/** Payloads this process persisted and has not fanned out yet, kept so fan-out need not parse them again. */
+const HANDOFF_MAX_EVENTS = 1000;
+const HANDOFF_MAX_UNITS = 64_000_000;
+
 export class EventStore {
+  /**
+   * The validated payloads this process wrote, by event name and stored id, until fanned out:
+   * reading a 1 MB payload back means parsing it on the event loop (60 ms for one full of escaped
+   * characters). Bounded; after a restart, or for another process's events, the row is parsed.
+   */
+  private readonly handoff = new Map<string, { payload: AnyEventPayload; units: number }>();
+  private handoffUnits = 0;
+
   constructor(
     private readonly db: Knex,
     private readonly outbox: OutboxStore,
@@ -30,29 +42,52 @@ export class EventStore {
 
   /** The host's emit waits for this one insert. */
   async add(event: EventName, payload: AnyEventPayload): Promise<void> {
-    await this.db(EVENTS).insert({
-      event_name: event,
-      event_id: storedEventId(payload.eventId),
-      payload: JSON.stringify(payload),
-      attempts: 0,
-      created_at: this.now(),
-    });
+    const json = JSON.stringify(payload);
+    const eventId = storedEventId(payload.eventId);
+    await this.db(EVENTS).insert({ event_name: event, event_id: eventId, payload: json, attempts: 0, created_at: this.now() });
+    this.keep(`${event}\n${eventId}`, payload, json.length);
+  }
+
+  private keep(key: string, payload: AnyEventPayload, units: number): void {
+    this.forget(key);
+    this.handoff.set(key, { payload, units });
+    this.handoffUnits += units;
+    // Oldest first out: they belong to events another process may have fanned out meanwhile.
+    for (const [old, entry] of this.handoff) {
+      if (this.handoff.size <= HANDOFF_MAX_EVENTS && this.handoffUnits <= HANDOFF_MAX_UNITS) break;
+      this.handoff.delete(old);
+      this.handoffUnits -= entry.units;
+    }
+  }
+
+  private forget(key: string): void {
+    const entry = this.handoff.get(key);
+    if (!entry) return;
+    this.handoff.delete(key);
+    this.handoffUnits -= entry.units;
   }
 
   /** The oldest events not yet fanned out, in the order they were persisted. */
   async oldest(limit: number): Promise<StoredEvent[]> {
-    const rows: { id: number | string; event_name: string; event_id: string; payload: string; attempts: number | string }[] = await this.db(
-      EVENTS,
-    )
-      .select('id', 'event_name', 'event_id', 'payload', 'attempts')
+    const rows: { id: number | string; event_name: string; event_id: string; attempts: number | string }[] = await this.db(EVENTS)
+      .select('id', 'event_name', 'event_id', 'attempts')
       .orderBy('id', 'asc')
       .limit(limit);
+    const known = (r: { event_name: string; event_id: string }) => this.handoff.get(`${r.event_name}\n${r.event_id}`)?.payload;
+    const missing = rows.filter((r) => !known(r)).map((r) => Number(r.id));
+    const stored = new Map<number, string>();
+    if (missing.length) {
+      const texts: { id: number | string; payload: string }[] = await this.db(EVENTS).select('id', 'payload').whereIn('id', missing);
+      for (const t of texts) stored.set(Number(t.id), t.payload);
+    }
     return rows.map((r) => {
-      let payload: AnyEventPayload | null;
-      try {
-        payload = JSON.parse(r.payload) as AnyEventPayload;
-      } catch {
-        payload = null;
+      let payload: AnyEventPayload | null = known(r) ?? null;
+      if (!payload) {
+        try {
+          payload = JSON.parse(stored.get(Number(r.id)) ?? '') as AnyEventPayload;
+        } catch {
+          payload = null;
+        }
       }
       return { rowId: Number(r.id), event: r.event_name as EventName, eventId: r.event_id, payload, attempts: Number(r.attempts) };
     });
@@ -68,12 +103,18 @@ export class EventStore {
   }
 
   /** One transaction: the events' delivery rows written (duplicates ignored), the events removed. */
-  async complete(rowIds: number[], deliveries: NewDelivery[]): Promise<void> {
-    if (rowIds.length === 0) return;
+  async complete(events: StoredEvent[], deliveries: NewDelivery[]): Promise<void> {
+    if (events.length === 0) return;
     await this.db.transaction(async (trx) => {
       await this.outbox.enqueue(deliveries, trx);
-      await trx(EVENTS).whereIn('id', rowIds).delete();
+      await trx(EVENTS)
+        .whereIn(
+          'id',
+          events.map((e) => e.rowId),
+        )
+        .delete();
     });
+    for (const e of events) this.forget(`${e.event}\n${e.eventId}`);
   }
 
   /** Counts a refused fan-out of one event; returns its refusals so far. */
@@ -85,8 +126,9 @@ export class EventStore {
     return Number(row?.attempts ?? 0);
   }
 
-  async drop(rowId: number): Promise<void> {
-    await this.db(EVENTS).where('id', rowId).delete();
+  async drop(event: StoredEvent): Promise<void> {
+    await this.db(EVENTS).where('id', event.rowId).delete();
+    this.forget(`${event.event}\n${event.eventId}`);
   }
 
   /** Takes (or renews) the fan-out lease; false while another worker holds it. */

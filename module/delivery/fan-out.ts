@@ -189,7 +189,7 @@ export class FanOut {
         for (const r of rendered) if (r.event.payload === null) await this.dropUnreadable(r.event);
         try {
           await events.complete(
-            readable.map((r) => r.event.rowId),
+            readable.map((r) => r.event),
             readable.flatMap((r) => r.rows),
           );
           this.counted(readable);
@@ -216,7 +216,7 @@ export class FanOut {
     for (const r of rendered) {
       let lastError: Error;
       try {
-        await this.deps.events.complete([r.event.rowId], r.rows);
+        await this.deps.events.complete([r.event], r.rows);
         this.counted([r]);
         continue;
       } catch (err) {
@@ -239,7 +239,7 @@ export class FanOut {
         // Later events wait behind it (order per webhook).
         return false;
       }
-      await this.deps.events.drop(r.event.rowId);
+      await this.deps.events.drop(r.event);
       this.stats.dropped++;
       this.deps.logger.error('webhooks: the database keeps refusing the deliveries of one event; dropped', {
         eventId: r.event.eventId,
@@ -252,7 +252,7 @@ export class FanOut {
   }
 
   private async dropUnreadable(event: StoredEvent): Promise<void> {
-    await this.deps.events.drop(event.rowId);
+    await this.deps.events.drop(event);
     this.stats.dropped++;
     this.deps.logger.error('webhooks: a stored event cannot be read back; dropped', { eventId: event.eventId, event: event.event });
   }

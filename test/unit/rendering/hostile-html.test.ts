@@ -16,23 +16,13 @@ import {
 import { discordProblems, renderMessage, slackProblems, telegramProblems, teamsProblems } from '../../../module/rendering/index.js';
 import { escapeMarkdown, untrustedForms } from '../../../module/rendering/untrusted-text.js';
 import { defaultOptions, type Platform } from '../../../module/webhooks/webhook.js';
+import { hostileCorpus } from '../../../bench/support/hostile-corpus.js';
 import { sample } from './helpers.js';
 
 const fill = (unit: string, n: number) => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
-const MB = 1_000_000;
 
-/** The worst cases of the hostile benchmark (bench/hostile.ts reads the same list). */
-export const hostileHtml: Record<string, string> = {
-  'nested <b> x6000': '<b>'.repeat(6000) + 'deep text',
-  'nested <div> x4000': '<div>'.repeat(4000) + 'deep text',
-  'nested mixed tags': fill('<div><b><i><span><a href="https://example.com/x"><ul><li><blockquote>', 200_000) + 'deep text',
-  '1 MB of paragraphs': fill('<p>Hello <b>world</b> &amp; more</p>', MB),
-  'many entities': fill('&amp;&lt;&#x41;&eacute;&#128512;', MB),
-  'long attributes': fill(`<a href="https://example.com/${'a'.repeat(100_000)}" title="${'t'.repeat(50_000)}">link</a> `, MB),
-  'huge table': '<table>' + fill('<tr><td>cell a</td><td>cell b</td><th>head</th></tr>', MB) + '</table>',
-  'table, cells never closed': '<table>' + fill('<tr><td>a<td>b<td>c', MB),
-  'tags never closed': fill('<a b', MB),
-};
+/** The hostile benchmark's corpus (bench/support/hostile-corpus.ts), by name. */
+const hostileHtml: Record<string, string> = Object.fromEntries(hostileCorpus.map((c) => [c.name, c.content]));
 
 /** Deepest element nesting of well-formed HTML (as prepareHtml writes it). */
 function depthOf(html: string): number {
