@@ -52,6 +52,8 @@ async function startCommand(): Promise<void> {
     logLevel: config.logLevel,
     varDir: config.varDir,
     allowPrivateNetworks: config.allowPrivateNetworks,
+    moduleArchiveLimits: config.moduleArchiveLimits,
+    signInLimits: config.signInLimits,
   });
 
   if (!(await host.hostSettings.get(FIRST_BOOT_KEY, false))) {

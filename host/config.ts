@@ -27,6 +27,10 @@ export interface HostConfig {
   varDir: string;
   /** ALLOW_PRIVATE_NETWORKS=1: modules may call RFC 1918 / link-local addresses. */
   allowPrivateNetworks: boolean;
+  /** MODULE_ARCHIVE_MAX_MB (default 50) and MODULE_ARCHIVE_MAX_FILES (default 5000): what an installed .tgz may expand to. */
+  moduleArchiveLimits: { maxBytes: number; maxEntries: number };
+  /** SIGNIN_MAX_FAILURES (default 10) per SIGNIN_WINDOW_MIN (default 15) minutes, per address, before 429. */
+  signInLimits: { max: number; windowMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -56,6 +60,13 @@ export function parsePreviousKeys(raw: string | undefined): string[] {
     .split(',')
     .map((k) => k.trim())
     .filter(Boolean);
+}
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value)))
+    throw new ConfigError(`${name}: must be a whole number of at least 1 (got "${value}")`);
+  return Number(value);
 }
 
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -96,5 +107,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { varDir?
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, logLevels, 'info'),
     varDir,
     allowPrivateNetworks: env.ALLOW_PRIVATE_NETWORKS === '1' || env.ALLOW_PRIVATE_NETWORKS === 'true',
+    moduleArchiveLimits: {
+      maxBytes: positiveInt('MODULE_ARCHIVE_MAX_MB', env.MODULE_ARCHIVE_MAX_MB, 50) * 1024 * 1024,
+      maxEntries: positiveInt('MODULE_ARCHIVE_MAX_FILES', env.MODULE_ARCHIVE_MAX_FILES, 5000),
+    },
+    signInLimits: {
+      max: positiveInt('SIGNIN_MAX_FAILURES', env.SIGNIN_MAX_FAILURES, 10),
+      windowMs: positiveInt('SIGNIN_WINDOW_MIN', env.SIGNIN_WINDOW_MIN, 15) * 60_000,
+    },
   };
 }

@@ -17,10 +17,13 @@ import { NotificationStore } from './context/notifications-store.js';
 import { createTranslator } from './context/translator.js';
 import { connectDatabase } from './db/connect-database.js';
 import { migrateHost } from './db/host-migrations.js';
-import { cookieSecret } from './http/auth.js';
+import { cookieSecret, SESSION_MAX_AGE_S } from './http/auth.js';
 import { createServer } from './http/create-server.js';
 import { HostViews } from './http/host-views.js';
+import { SessionStore } from './http/session-store.js';
+import { defaultSignInLimits, type SignInLimits } from './http/sign-in-limiter.js';
 import { Simulator } from './http/simulator.js';
+import { defaultArchiveLimits, type ArchiveLimits } from './modules/module-archive.js';
 import { ModuleRegistry } from './modules/module-registry.js';
 import { defaultVarDir, hostLangDir } from './paths.js';
 import { createSecrets } from './security/secrets.js';
@@ -56,6 +59,10 @@ export interface HostOptions {
   allowPrivateNetworks?: boolean;
   /** Register the modules saved as enabled (default true). */
   bootModules?: boolean;
+  /** What an installed .tgz may expand to (default 50 MB in 5,000 files and folders). */
+  moduleArchiveLimits?: Partial<ArchiveLimits>;
+  /** Failed sign-ins (login form, bearer token) per address before 429 (default 10 per 15 minutes). */
+  signInLimits?: Partial<SignInLimits>;
 }
 
 export interface Host {
@@ -118,6 +125,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     container: rootContainer,
     hostVersion: HOST_VERSION,
     varDir,
+    archiveLimits: { ...defaultArchiveLimits, ...options.moduleArchiveLimits },
     logger: log,
     now,
     buildContext: (parts) => buildModuleContext(services, parts),
@@ -138,6 +146,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     simulator,
     adminToken,
     cookieSecret: cookieSecret(appKey, adminToken),
+    sessions: new SessionStore(db, now, SESSION_MAX_AGE_S * 1000),
+    signInLimits: { ...defaultSignInLimits, ...options.signInLimits },
     locale,
     timeZone: services.timeZone,
     profile,

@@ -54,6 +54,21 @@ const hostMigrations: NamedMigration[] = [
       await knex.schema.dropTableIfExists('host_modules');
     },
   },
+  {
+    name: '002-host-sessions',
+    async up(knex) {
+      // Admin sessions (http/session-store.ts): the SHA-256 of the cookie's session id, never the id.
+      await knex.schema.createTable('host_sessions', (t) => {
+        t.string('id_hash', 64).primary();
+        t.bigInteger('created_at').notNullable();
+        t.bigInteger('expires_at').notNullable();
+        t.index(['expires_at']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('host_sessions');
+    },
+  },
 ];
 
 /** A knex migrationSource over in-memory migrations (no files to find: works from src and dist alike). */

@@ -1,15 +1,21 @@
 /**
- * Who may reach /admin: a person with the session cookie the login form sets (signed,
- * httpOnly, 12 hours), or a script sending `Authorization: Bearer <ADMIN_TOKEN>`.
- * Tokens are compared in constant time.
+ * Who may reach /admin: a person with the session cookie the login form sets (signed, httpOnly,
+ * naming a server-side session of 12 hours on the host's clock that signing out deletes), or a
+ * script sending `Authorization: Bearer <ADMIN_TOKEN>`. Tokens are compared in constant time.
  */
 import crypto from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SessionStore } from './session-store.js';
 
 export const SESSION_COOKIE = 'host_session';
 export const SESSION_MAX_AGE_S = 12 * 3600;
+/** Where @fastify/csrf-protection keeps the CSRF secret (a signed cookie). */
+export const CSRF_COOKIE = 'host_csrf';
 
 export type AuthKind = 'session' | 'bearer';
+
+/** What a request proved: who it is, or that it sent a wrong bearer token (a failed sign-in). */
+export type AuthResult = { kind: AuthKind } | { kind: 'wrong-token' } | { kind: 'none' };
 
 function digest(s: string): Buffer {
   return crypto.createHash('sha256').update(s).digest();
@@ -24,23 +30,31 @@ export function cookieSecret(appKey: string, adminToken: string): string {
   return crypto.createHash('sha256').update(`host-session\0${appKey}\0${adminToken}`).digest('base64url');
 }
 
-export function authenticate(req: FastifyRequest, adminToken: string, now: number): AuthKind | null {
-  const header = req.headers.authorization;
-  if (typeof header === 'string' && /^Bearer\s+/i.test(header)) {
-    return sameToken(header.replace(/^Bearer\s+/i, '').trim(), adminToken) ? 'bearer' : null;
-  }
+/** The session id in the request's cookie, if the cookie is there and its signature holds. */
+export function sessionIdOf(req: FastifyRequest): string | null {
   const raw = req.cookies[SESSION_COOKIE];
   if (!raw) return null;
   const unsigned = req.unsignCookie(raw);
-  if (!unsigned.valid || !unsigned.value) return null;
-  const m = /^v1\.(\d+)$/.exec(unsigned.value);
-  if (!m) return null;
-  const issued = Number(m[1]);
-  return now - issued >= 0 && now - issued < SESSION_MAX_AGE_S * 1000 ? 'session' : null;
+  const m = unsigned.valid && unsigned.value ? /^s1\.([A-Za-z0-9_-]{43})$/.exec(unsigned.value) : null;
+  return m ? m[1] : null;
 }
 
-export function startSession(reply: FastifyReply, now: number, secure: boolean): void {
-  reply.setCookie(SESSION_COOKIE, `v1.${now}`, {
+export async function authenticate(req: FastifyRequest, adminToken: string, sessions: SessionStore): Promise<AuthResult> {
+  const header = req.headers.authorization;
+  if (typeof header === 'string' && /^Bearer(\s|$)/i.test(header)) {
+    return sameToken(header.replace(/^Bearer\s*/i, '').trim(), adminToken) ? { kind: 'bearer' } : { kind: 'wrong-token' };
+  }
+  const id = sessionIdOf(req);
+  return id && (await sessions.isLive(id)) ? { kind: 'session' } : { kind: 'none' };
+}
+
+/**
+ * Signs in: a new session, and a new CSRF secret (the one the login page used is dropped, so a
+ * token handed out before signing in, or planted by someone else, is worthless after it).
+ */
+export async function startSession(reply: FastifyReply, sessions: SessionStore, secure: boolean): Promise<void> {
+  const id = await sessions.create();
+  reply.setCookie(SESSION_COOKIE, `s1.${id}`, {
     signed: true,
     httpOnly: true,
     sameSite: 'lax',
@@ -48,8 +62,13 @@ export function startSession(reply: FastifyReply, now: number, secure: boolean):
     maxAge: SESSION_MAX_AGE_S,
     secure,
   });
+  reply.clearCookie(CSRF_COOKIE, { path: '/admin' });
 }
 
-export function endSession(reply: FastifyReply): void {
+/** Signs out: the session is deleted server-side, so its cookie is dead even if kept. */
+export async function endSession(req: FastifyRequest, reply: FastifyReply, sessions: SessionStore): Promise<void> {
+  const id = sessionIdOf(req);
+  if (id) await sessions.revoke(id);
   reply.clearCookie(SESSION_COOKIE, { path: '/admin' });
+  reply.clearCookie(CSRF_COOKIE, { path: '/admin' });
 }

@@ -13,11 +13,13 @@ import type { Logger as Pino } from 'pino';
 import type { Locale, Translator } from '../../sdk/module-context.js';
 import type { NotificationStore } from '../context/notifications-store.js';
 import type { ModuleRegistry } from '../modules/module-registry.js';
-import { authenticate } from './auth.js';
+import { authenticate, CSRF_COOKIE } from './auth.js';
 import { mountHostPages, moduleTranslator } from './host-pages.js';
 import type { HostViews, LayoutData } from './host-views.js';
 import { mountModuleDispatch } from './module-dispatch.js';
 import { wantsJson } from './request-context.js';
+import type { SessionStore } from './session-store.js';
+import { registerSignInLimiter, tooManyFailures, type SignInLimits } from './sign-in-limiter.js';
 import type { Simulator } from './simulator.js';
 import { sdkLogger } from '../context/logger.js';
 
@@ -29,6 +31,8 @@ export interface ServerDeps {
   simulator: Simulator;
   adminToken: string;
   cookieSecret: string;
+  sessions: SessionStore;
+  signInLimits: SignInLimits;
   locale: Locale;
   timeZone: string;
   profile: string;
@@ -60,7 +64,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieKey: 'host_csrf',
+    cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/admin', sameSite: 'strict', httpOnly: true, signed: true },
   });
 
@@ -72,6 +76,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     return defaultJson(req, body as string, done);
   });
 
+  const signIn = await registerSignInLimiter(app, deps.signInLimits);
+
   app.decorateRequest('auth', null);
   app.addHook('onSend', async (_req, reply) => {
     reply
@@ -81,22 +87,31 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
       .header('x-content-type-options', 'nosniff');
   });
 
+  // Callback style: csrfProtection answers a bad token itself and never calls back.
   app.addHook('preHandler', (req, reply, done) => {
     if (!req.url.startsWith('/admin') || req.routeOptions.config?.public) {
       // The login form checks CSRF too (login CSRF), with the token its GET handed out.
       if (req.method === 'POST' && req.routeOptions.url === '/admin/login') return app.csrfProtection(req, reply, done);
       return done();
     }
-    req.auth = authenticate(req, deps.adminToken, deps.now());
-    if (!req.auth) {
-      if (req.method === 'GET' && !wantsJson(req)) return void reply.redirect(`/admin/login?next=${encodeURIComponent(req.url)}`);
-      return void reply
-        .code(401)
-        .header('www-authenticate', 'Bearer')
-        .send({ error: 'unauthorized: sign in or send Authorization: Bearer <admin token>' });
-    }
-    if (req.auth === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return app.csrfProtection(req, reply, done);
-    done();
+    void authenticate(req, deps.adminToken, deps.sessions)
+      .then(async (result) => {
+        if (result.kind === 'session' || result.kind === 'bearer') {
+          req.auth = result.kind;
+          if (req.auth === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return app.csrfProtection(req, reply, done);
+          return done();
+        }
+        // A wrong bearer token is a failed sign-in; no credentials at all (or an ended session) is not.
+        const waitS = result.kind === 'wrong-token' ? await signIn.failed(req) : null;
+        if (waitS !== null) return void tooManyFailures(reply, waitS);
+        if (req.method === 'GET' && !wantsJson(req) && result.kind === 'none')
+          return void reply.redirect(`/admin/login?next=${encodeURIComponent(req.url)}`);
+        return void reply
+          .code(401)
+          .header('www-authenticate', 'Bearer')
+          .send({ error: 'unauthorized: sign in or send Authorization: Bearer <admin token>' });
+      })
+      .catch((err: Error) => done(err));
   });
 
   const log = sdkLogger(deps.pino);
@@ -143,7 +158,7 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     };
   };
 
-  mountHostPages(app, { ...deps, layout });
+  mountHostPages(app, { ...deps, signIn, layout });
   mountModuleDispatch(app, {
     registry: deps.registry,
     views: deps.views,

@@ -15,6 +15,8 @@ import { endSession, sameToken, startSession } from './auth.js';
 import type { HostViews, LayoutData } from './host-views.js';
 import { safeFile, sendFile } from './module-dispatch.js';
 import { csrfTokenFor, setFlash, takeFlash, wantsJson } from './request-context.js';
+import type { SessionStore } from './session-store.js';
+import type { SignInLimiter } from './sign-in-limiter.js';
 import type { Simulator } from './simulator.js';
 
 export interface PageDeps {
@@ -24,6 +26,8 @@ export interface PageDeps {
   notifications: NotificationStore;
   simulator: Simulator;
   adminToken: string;
+  sessions: SessionStore;
+  signIn: SignInLimiter;
   locale: Locale;
   timeZone: string;
   now: () => number;
@@ -68,10 +72,17 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
   const t = (key: string, vars?: Record<string, string | number>) => deps.translator.t(key, vars, deps.locale);
   const html = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body);
 
-  const page = async (req: FastifyRequest, reply: FastifyReply, name: string, title: string, data: Record<string, unknown> = {}) => {
+  const page = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    name: string,
+    title: string,
+    data: Record<string, unknown> = {},
+    status = 200,
+  ) => {
     const csrfToken = csrfTokenFor(req, reply);
     const layout = await deps.layout(req, reply, csrfToken);
-    return html(reply, views.page(name, { flash: takeFlash(req, reply), ...data }, layout, title));
+    return html(reply, views.page(name, { flash: takeFlash(req, reply), ...data }, layout, title), status);
   };
 
   app.get('/', async (_req, reply) => reply.redirect('/admin/'));
@@ -92,18 +103,23 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
   app.get('/admin/login', { config: { public: true } }, async (req, reply) => loginPage(req, reply, null));
   app.post('/admin/login', { config: { public: true } }, async (req, reply) => {
     const body = (req.body ?? {}) as { token?: unknown; next?: unknown };
-    if (typeof body.token !== 'string' || !sameToken(body.token.trim(), deps.adminToken))
-      return loginPage(req, reply, t('login.wrong_token'), 401);
-    startSession(reply, deps.now(), req.protocol === 'https');
+    if (typeof body.token !== 'string' || !sameToken(body.token.trim(), deps.adminToken)) {
+      const waitS = await deps.signIn.failed(req);
+      if (waitS === null) return loginPage(req, reply, t('login.wrong_token'), 401);
+      reply.header('retry-after', String(waitS));
+      return loginPage(req, reply, t('login.too_many_failures', { minutes: Math.ceil(waitS / 60) }), 429);
+    }
+    await startSession(reply, deps.sessions, req.protocol === 'https');
     return reply.redirect(safeNext(body.next), 303);
   });
-  app.post('/admin/logout', async (_req, reply) => {
-    endSession(reply);
+  app.post('/admin/logout', async (req, reply) => {
+    await endSession(req, reply, deps.sessions);
     return reply.redirect('/admin/login', 303);
   });
 
   // ---- modules ----
-  app.get('/admin/modules', async (req, reply) => {
+  /** The modules page; a refused install is shown on it at once with its status (no redirect). */
+  const modulesPage = async (req: FastifyRequest, reply: FastifyReply, refused?: { status: number; text: string }) => {
     const records = await registry.list();
     const modules = records.map((r) => {
       const tr = moduleTranslator(r.dir, deps.locale);
@@ -127,8 +143,10 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
             : null,
       };
     });
-    return page(req, reply, 'modules.njk', t('modules.title'), { modules });
-  });
+    const extra = refused ? { flash: { kind: 'error', text: refused.text } } : {};
+    return page(req, reply, 'modules.njk', t('modules.title'), { modules, ...extra }, refused?.status);
+  };
+  app.get('/admin/modules', async (req, reply) => modulesPage(req, reply));
 
   const act = async (uuid: string, action: string): Promise<{ record: ModuleRecord | null; text: string; ok: boolean }> => {
     if (action === 'enable') {
@@ -167,7 +185,7 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
       const rec = /\.(tgz|tar\.gz)$/i.test(source) ? await registry.installFromArchive(source) : await registry.installFromFolder(source);
       setFlash(reply, { kind: 'ok', text: t('modules.installed_ok', { name: rec.name }) });
     } catch (err) {
-      setFlash(reply, { kind: 'error', text: (err as Error).message });
+      return modulesPage(req, reply, { status: errorStatus(err), text: (err as Error).message });
     }
     return reply.redirect('/admin/modules', 303);
   });

@@ -18,7 +18,7 @@ import type { ModuleManifest } from '../../sdk/manifest.js';
 import type { Logger, ModuleContext, ModuleEntry, ModuleInstance } from '../../sdk/module-context.js';
 import { ModuleRouteTable } from '../http/module-routes.js';
 import { parseManifestText, validateManifest } from './manifest-schema.js';
-import { extractArchive } from './module-archive.js';
+import { ArchiveRefusedError, defaultArchiveLimits, extractArchive, type ArchiveLimits } from './module-archive.js';
 import { checkMigrations, migrateModuleDown, migrateModuleUp } from './module-migrator.js';
 import { createScopedBus, type ScopedBus } from './scoped-bus.js';
 
@@ -66,6 +66,8 @@ export interface RegistryDeps {
   container: DependencyContainer;
   hostVersion: string;
   varDir: string;
+  /** What a packed module may expand to (default defaultArchiveLimits: 50 MB, 5,000 files and folders). */
+  archiveLimits?: ArchiveLimits;
   logger: Logger;
   now: () => number;
   buildContext(parts: ContextParts): ModuleContext;
@@ -151,17 +153,22 @@ export class ModuleRegistry {
     });
   }
 
-  /** Extracts a packed module (.tgz) to `<varDir>/modules/<random>/` and installs it. Leaves it disabled. */
+  /**
+   * Extracts a packed module (.tgz) to `<varDir>/modules/<random>/` and installs it. Leaves it
+   * disabled. A refused archive (links, devices, over the limits, damaged) is a 400 and leaves
+   * nothing on disk.
+   */
   installFromArchive(file: string): Promise<ModuleRecord> {
     return this.serial(async () => {
       const target = path.join(this.extractRoot, crypto.randomUUID());
       try {
-        await extractArchive(path.resolve(file), target);
+        await extractArchive(path.resolve(file), target, this.deps.archiveLimits ?? defaultArchiveLimits);
         const root = fs.existsSync(path.join(target, 'manifest.json')) ? target : path.join(target, 'package');
         const manifest = this.readManifest(root);
         return await this.insert(manifest, 'archive', path.basename(file), root);
       } catch (err) {
         fs.rmSync(target, { recursive: true, force: true });
+        if (err instanceof ArchiveRefusedError) throw new ModuleError(err.message, 400);
         throw err;
       }
     });
