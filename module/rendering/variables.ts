@@ -86,12 +86,25 @@ export function formatPrice(amount: number, currency: string, locale: Locale): s
 export function formatDate(iso: string, locale: Locale, timeZone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  const opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' };
-  try {
-    return new Intl.DateTimeFormat(locale, { ...opts, timeZone }).format(date);
-  } catch {
-    return new Intl.DateTimeFormat(locale, { ...opts, timeZone: 'UTC' }).format(date);
+  return dateFormat(locale, timeZone).format(date);
+}
+
+/** Building an Intl.DateTimeFormat costs about a millisecond: one per (locale, zone), kept. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: Locale, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale}\n${timeZone}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    const opts: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' };
+    try {
+      format = new Intl.DateTimeFormat(locale, { ...opts, timeZone });
+    } catch {
+      format = new Intl.DateTimeFormat(locale, { ...opts, timeZone: 'UTC' });
+    }
+    if (dateFormats.size >= 100) dateFormats.clear();
+    dateFormats.set(key, format);
   }
+  return format;
 }
 
 const fullName = (c: { firstName: string; lastName: string }): string => `${c.firstName} ${c.lastName}`.trim();
