@@ -24,6 +24,9 @@ describe.each(testDatabaseKinds())('delivery rate limits on %s', (kind) => {
     discord = await new DiscordSink({ limit: 5, windowMs: 2000 }).start();
     slack = await new SlackSink({ minGapMs: 1000 }).start();
   });
+  // A kit left running would fan out and send the next test's events in the background (one
+  // fan-out lease per database), racing that test's own drain: each test stops its kits.
+  afterEach(stopKits);
   afterAll(async () => {
     await stopKits();
     for (const k of kits) await k.delivery.stop();
