@@ -2,8 +2,8 @@
  * Customer HTML to Markdown, in time linear in the input. turndown (and the HTML parser under
  * it) is super-linear on deep nesting: 6000 nested `<b>` took 3 s, 4000 `<div>` 4 s. So the HTML
  * is first rewritten by one linear scan (`prepareHtml`) into a small, well-formed subset:
- *  - at most `HTML_CONVERT_CAP` units are kept (no platform shows more than Slack's 40 000; Discord
- *    4096), closing tags added, nothing left open;
+ *  - at most `HTML_CONVERT_CAP` units are kept (Discord shows 4096 at most), closing tags added,
+ *    nothing left open;
  *  - at most `MAX_NESTING` elements deep: deeper tags are dropped, their text kept;
  *  - only the tags turndown has a rule for are kept (headings, paragraphs, lists, quotes, code,
  *    links, images, bold, italic, breaks); other blocks (div, section, table rows, …) become
@@ -18,8 +18,11 @@
  */
 import TurndownService from 'turndown';
 
-/** Units of (rewritten) HTML given to turndown. */
-export const HTML_CONVERT_CAP = 20_000;
+/**
+ * Units of (rewritten) HTML given to turndown: twice Discord's longest text (4096) plus room for
+ * the markup, more than Rocket.Chat (5000) and Telegram (4096) show.
+ */
+export const HTML_CONVERT_CAP = 10_000;
 /** Elements open at once; deeper tags are dropped, their text kept. */
 export const MAX_NESTING = 20;
 /** Longest attribute value kept (a longer `href` is dropped, the link text kept). */

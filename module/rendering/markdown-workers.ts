@@ -62,6 +62,8 @@ export class MarkdownWorkers implements MarkdownConverter {
       idleTimeout: this.o.idleMs ?? 30_000,
       // A conversion is bounded in size; this bounds its memory as well.
       resourceLimits: { maxOldGenerationSizeMb: 256 },
+      // Below the host's own thread: a conversion never takes a core the host needs (Linux, via @napi-rs/nice).
+      niceIncrement: 10,
     });
   }
 
