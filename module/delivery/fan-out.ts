@@ -59,6 +59,9 @@ const realTimers: Timers = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
+/** A batch is written once its renders took this long, so its first events are not held by its last. */
+const BATCH_RENDER_MS = 250;
+
 /** How soon to try again when another process held the fan-out lease. */
 const LEASE_BUSY_RETRY_MS = 200;
 
@@ -184,7 +187,12 @@ export class FanOut {
         await events.lease(this.workerId, this.deps.clock.now(), this.o.leaseMs);
         const webhooks = new Map<EventName, Webhook[]>();
         const rendered: { event: StoredEvent; rows: NewDelivery[] }[] = [];
-        for (const event of batch) rendered.push({ event, rows: await this.render(event, webhooks) });
+        const began = performance.now();
+        for (const event of batch) {
+          rendered.push({ event, rows: await this.render(event, webhooks) });
+          // Slow conversions: what is rendered is written now, the rest in the next round (same order).
+          if (performance.now() - began > BATCH_RENDER_MS) break;
+        }
         const readable = rendered.filter((r) => r.event.payload !== null);
         for (const r of rendered) if (r.event.payload === null) await this.dropUnreadable(r.event);
         try {
