@@ -176,11 +176,15 @@ export class ModuleRegistry {
 
   private readManifest(dir: string): ModuleManifest {
     const file = path.join(dir, 'manifest.json');
-    if (!fs.existsSync(file)) throw new ModuleError(`install: no manifest.json in ${dir}`);
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat) throw new ModuleError(`install: no manifest.json in ${dir}`);
+    // An archive can hold a folder named manifest.json: reading it would be an EISDIR, a 500.
+    if (!stat.isFile()) throw new ModuleError('install: manifest.json is not a file');
     const manifest = parseManifestText(fs.readFileSync(file, 'utf8'), this.deps.hostVersion);
     const entry = path.join(dir, manifest.entry);
     if (!fs.existsSync(entry))
       throw new ModuleError(`manifest.json: entry: ${manifest.entry} does not exist in the module folder (was it built?)`);
+    if (!fs.statSync(entry).isFile()) throw new ModuleError(`manifest.json: entry: ${manifest.entry} is not a file`);
     return manifest;
   }
 

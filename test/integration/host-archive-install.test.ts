@@ -143,6 +143,21 @@ describe('installing a crafted module archive', () => {
     expect(missing.body.error).toMatch(/archive not found: .*missing\.tgz/);
   });
 
+  it('refuses a manifest.json or an entry that is a folder with 400, nothing left on disk', async () => {
+    const [manifest, pkg, entry] = minimalModule('folder-manifest');
+    for (const [entries, reason] of [
+      [[{ path: 'manifest.json', type: 'Directory' }, pkg, entry], /manifest\.json is not a file/],
+      [[manifest, pkg, { path: 'index.js', type: 'Directory' }], /entry: index\.js is not a file/],
+    ] as [CraftedEntry[], RegExp][]) {
+      const before = extracted();
+      const { file } = await craft(entries);
+      const { status, body } = await installByApi(file);
+      expect({ status, error: body.error }).toEqual({ status: 400, error: expect.stringMatching(reason) });
+      expect(extracted()).toEqual(before);
+      expect(await host.modules.get('folder-manifest')).toBeNull();
+    }
+  });
+
   it('shows a refusal on the modules page with status 400 and the reason', async () => {
     const { file } = await craft([...minimalModule('ui-bomb'), { path: 'dist/blob.bin', body: { zeros: 51 * MB } }]);
     const b = new Browser(host.url);

@@ -1,6 +1,6 @@
 /**
  * One clock per host, on every database: a host given a clock passes it to every writer (its own
- * tables, module settings, and the module's webhooks, deliveries, attempts, lanes, audit and
+ * tables (sessions included), module settings, and the module's webhooks, deliveries, attempts, lanes, audit and
  * notifications), to the session cookie's age and to the Standard Webhooks timestamp. The clock
  * here is a TestClock ten years before the test epoch, so a writer still reading the real clock
  * (Date.now()) shows up as a time years away from it, whatever today's date is.
@@ -26,6 +26,7 @@ const TABLES = [
   'host_modules',
   'host_settings',
   'host_notifications',
+  'host_sessions',
   'wh_webhooks',
   'wh_deliveries',
   'wh_attempts',
@@ -89,6 +90,8 @@ describe.each(testDatabaseKinds())('the host clock on %s', (kind) => {
       clock.advance(3_600_000);
       const test = await fetch(api(`/webhooks/${shop.id}/test`), { method: 'POST', headers: auth(), body: '{}' });
       expect(test.status).toBe(200);
+      // A signed-in admin: the server-side session row.
+      expect((await new Browser(host.url).login(host.adminToken)).status).toBe(303);
 
       const wrong: string[] = [];
       let checked = 0;
