@@ -1,9 +1,9 @@
-/** Starts and talks to bench/workers/host-worker.js child processes (see that file). */
+/** Starts and talks to the bench/workers/*.js child processes (host-worker, traffic-worker: see those files). */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'workers', 'host-worker.js');
+const workersDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'workers');
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -14,8 +14,11 @@ export interface WorkerProcess {
   kill(): void;
 }
 
-export function startWorker(env: Record<string, string>): WorkerProcess {
-  const child = fork(workerFile, [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+export function startWorker(env: Record<string, string>, worker: 'host-worker' | 'traffic-worker' = 'host-worker'): WorkerProcess {
+  const child = fork(path.join(workersDir, `${worker}.js`), [], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const inbox: Record<string, unknown>[] = [];
   const waiting: { type: string; resolve: (m: any) => void }[] = [];
   let exited: string | null = null;

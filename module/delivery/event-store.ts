@@ -4,6 +4,8 @@
  * between the two: a row left by a crash is fanned out by the next process. wh_worker_leases:
  * the fan-out lease, held by one worker across every host process at a time.
  */
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import type { Knex } from 'knex';
 import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import { OutboxStore, storedEventId, type NewDelivery } from './outbox-store.js';
@@ -19,6 +21,30 @@ export interface StoredEvent {
   /** null when the stored text cannot be read back (never written so by this module). */
   payload: AnyEventPayload | null;
   attempts: number;
+}
+
+/**
+ * A payload past this many UTF-16 units is stored gzipped: writing 2 MB of JSON text is a
+ * synchronous 15-35 ms on SQLite (better-sqlite3 and node:sqlite run on the host's thread), and
+ * the compression runs on libuv's thread pool, so the host's loop never does the heavy part.
+ */
+const COMPRESS_ABOVE_UNITS = 64 * 1024;
+/** Marks a gzipped payload in the text column: `gz:` + base64. A JSON text never starts with `g`. */
+const GZIP_MARK = 'gz:';
+const gzip = promisify(zlib.gzip);
+const gunzip = promisify(zlib.gunzip);
+
+/** The stored text of a payload's JSON: as is, or compressed off the event loop when large. */
+export async function encodePayload(json: string): Promise<string> {
+  if (json.length <= COMPRESS_ABOVE_UNITS) return json;
+  const packed = await gzip(json, { level: zlib.constants.Z_BEST_SPEED });
+  return GZIP_MARK + packed.toString('base64');
+}
+
+/** The payload's JSON text back from what encodePayload stored. */
+export async function decodePayload(stored: string): Promise<string> {
+  if (!stored.startsWith(GZIP_MARK)) return stored;
+  return (await gunzip(Buffer.from(stored.slice(GZIP_MARK.length), 'base64'))).toString('utf8');
 }
 
 /** Payloads this process persisted and has not fanned out yet, kept so fan-out need not parse them again. */
@@ -44,7 +70,8 @@ export class EventStore {
   async add(event: EventName, payload: AnyEventPayload): Promise<void> {
     const json = JSON.stringify(payload);
     const eventId = storedEventId(payload.eventId);
-    await this.db(EVENTS).insert({ event_name: event, event_id: eventId, payload: json, attempts: 0, created_at: this.now() });
+    const stored = await encodePayload(json);
+    await this.db(EVENTS).insert({ event_name: event, event_id: eventId, payload: stored, attempts: 0, created_at: this.now() });
     this.keep(`${event}\n${eventId}`, payload, json.length);
   }
 
@@ -80,17 +107,19 @@ export class EventStore {
       const texts: { id: number | string; payload: string }[] = await this.db(EVENTS).select('id', 'payload').whereIn('id', missing);
       for (const t of texts) stored.set(Number(t.id), t.payload);
     }
-    return rows.map((r) => {
+    const out: StoredEvent[] = [];
+    for (const r of rows) {
       let payload: AnyEventPayload | null = known(r) ?? null;
       if (!payload) {
         try {
-          payload = JSON.parse(stored.get(Number(r.id)) ?? '') as AnyEventPayload;
+          payload = JSON.parse(await decodePayload(stored.get(Number(r.id)) ?? '')) as AnyEventPayload;
         } catch {
           payload = null;
         }
       }
-      return { rowId: Number(r.id), event: r.event_name as EventName, eventId: r.event_id, payload, attempts: Number(r.attempts) };
-    });
+      out.push({ rowId: Number(r.id), event: r.event_name as EventName, eventId: r.event_id, payload, attempts: Number(r.attempts) });
+    }
+    return out;
   }
 
   async anyPending(): Promise<boolean> {

@@ -95,7 +95,8 @@ export const convertHere: HtmlConversion = (html) => {
 
 /** Both forms of an untrusted value, mentions neutralised, whitespace at the ends trimmed. */
 export function untrustedForms(raw: string, convert: HtmlConversion = convertHere): UntrustedForms {
-  const input = cutUnits(raw.replace(/\r\n?/g, '\n'), RAW_INPUT_CAP);
+  // Cut before normalising line breaks: the replace then runs on 80 000 units, not on 1 MB.
+  const input = cutUnits(cutUnits(raw, 2 * RAW_INPUT_CAP).replace(/\r\n?/g, '\n'), RAW_INPUT_CAP);
   if (looksLikeHtml(input)) {
     const converted = convert(input);
     if (converted !== null) {

@@ -118,6 +118,31 @@ describe.each(testDatabaseKinds())('fan-out on %s', (kind) => {
     expect(sink.messages(5201).map((m) => m.content)).toEqual(Array.from({ length: 30 }, (_, i) => `order #${i + 1}`));
   });
 
+  it('a 1 MB ticket is stored gzipped (written off the event loop) and read back whole by another process', async () => {
+    const first = await makeKit(db, { clock });
+    const id = await first.addWebhook({ url: sink.url(5251), events: ['ticket.submit'], templates: { ticket: '%content%' } });
+    const words = ['serveur', 'panne', 'facture', 'DNS', 'é', '😀', '\n', '"', '\\', '<b>'];
+    let state = 7;
+    const content = Array.from({ length: 200_000 }, () => words[(state = (state * 48271) % 2147483647) % words.length])
+      .join(' ')
+      .slice(0, 1_000_000);
+    const payload = (await import('../../sdk/sample-events.js')).sampleEvent('ticket.submit', { seq: 1, now: clock.now() });
+    const sent = { ...payload, eventId: 'evt_big_1', message: { ...payload.message!, content } };
+    await first.delivery.intake.accept('ticket.submit', sent);
+    await first.delivery.stop();
+    const row = await db.knex('wh_events').where('event_id', 'evt_big_1').first('payload');
+    expect(row.payload.startsWith('gz:')).toBe(true);
+    expect(row.payload.length).toBeLessThan(JSON.stringify(sent).length / 2);
+    // Another process (no copy in memory) reads it back as it was sent, and delivers it.
+    const second = await makeKit(db, { clock });
+    const [stored] = await second.delivery.events.oldest(1);
+    expect(stored.payload).toEqual(JSON.parse(JSON.stringify(sent)));
+    await second.delivery.fanOut.drain();
+    await second.delivery.dispatcher.drain();
+    expect((await second.rows(id)).map((r) => r.status)).toEqual(['delivered']);
+    expect(sink.messages(5251)[0].content).toContain('serveur');
+  });
+
   it("a crashed process's fan-out lease expires; the events it left are then fanned out once", async () => {
     const kit = await makeKit(db, { clock, delivery: { leaseMs: 30_000 } });
     const id = await kit.addWebhook({ url: sink.url(5301), templates: { order: 'order #%id%' } });
