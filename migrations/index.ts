@@ -4,6 +4,14 @@ import { attemptsLanesAudit } from './002-attempts-lanes-audit.js';
 import { deliveryLeases } from './003-delivery-leases.js';
 import { rateLimitRuns } from './004-rate-limit-runs.js';
 import { eventIntake } from './005-event-intake.js';
+import { openDeliveriesIndex } from './006-open-deliveries-index.js';
 
 /** In order. Append new migrations; never edit a released one. */
-export const migrations: ModuleMigration[] = [createWebhooksAndDeliveries, attemptsLanesAudit, deliveryLeases, rateLimitRuns, eventIntake];
+export const migrations: ModuleMigration[] = [
+  createWebhooksAndDeliveries,
+  attemptsLanesAudit,
+  deliveryLeases,
+  rateLimitRuns,
+  eventIntake,
+  openDeliveriesIndex,
+];

@@ -70,6 +70,26 @@ export interface DispatcherDeps {
 const COALESCING: ReadonlySet<Platform> = new Set(['discord', 'slack', 'mattermost', 'rocketchat']);
 const SLACK_LIKE: ReadonlySet<Platform> = new Set(['slack', 'mattermost', 'rocketchat']);
 
+/**
+ * A turn writes its successes together, at the latest once the first of them is this old: a crash
+ * resends what was sent and not written, so this bounds the duplicates a crash can cause.
+ */
+const SUCCESS_FLUSH_MS = 100;
+
+/** What one lane turn holds between its requests. */
+interface LaneTurn {
+  webhookId: number;
+  /** Rows claimed (marked `sending`) and not sent yet, in id order. */
+  claimed: QueuedDelivery[];
+  /** Successes not written yet. */
+  successes: { rows: QueuedDelivery[]; batchId: string | null; attempt: AttemptRecord; at: number }[];
+  leaseUntil: number;
+  /** The turn had a success (or the webhook was paused): the lane's run of 429s is over. */
+  endRun: boolean;
+  /** The lane closes until then when released. */
+  block?: { until: number; reason: string };
+}
+
 /** How long a lane waits after an unexpected error in its turn. */
 export const LANE_ERROR_PAUSE_MS = 30_000;
 
@@ -293,18 +313,22 @@ export class Dispatcher {
     return true;
   }
 
+  /**
+   * One lane turn: claim the lane's due rows once (marked `sending`), send them in order, one
+   * request at a time (packed when the platform coalesces), and write the successes together;
+   * any other answer is written at once and, but for a refused pack or a dead row, ends the turn.
+   * The unsent claims go back and the lane is released, closed for as long as it must wait.
+   */
   private async runLane(webhookId: number): Promise<void> {
-    const { outbox, lanes, clock } = this.deps;
-    let block: { until: number; reason: string } | undefined;
-    // A success in this turn ends the lane's run of 429s (written with the release).
-    let endRun = false;
+    const { lanes, clock } = this.deps;
+    const turn: LaneTurn = { webhookId, claimed: [], successes: [], leaseUntil: clock.now() + this.o.leaseMs, endRun: false };
     try {
       const webhook = await this.deps.webhooks.get(webhookId);
       if (!webhook || !webhook.enabled) return;
       if (webhook.unreadable?.length) {
         // No key opens its URL or secret: its rows wait, untouched, until it is re-entered or the
         // old key is given back; the lane is looked at again after a pause.
-        block = { until: clock.now() + LANE_ERROR_PAUSE_MS, reason: 'unreadable' };
+        turn.block = { until: clock.now() + LANE_ERROR_PAUSE_MS, reason: 'unreadable' };
         this.sayUnreadable(webhook);
         return;
       }
@@ -312,20 +336,18 @@ export class Dispatcher {
       const coalesce = webhook.options.coalesce !== false && COALESCING.has(webhook.platform);
       // Rows up to this id are sent one per request (a packed request was refused).
       let singleUntil = 0;
-      for (let turn = 0; turn < this.o.turnRequests && !this.stopping; turn++) {
+      for (let requests = 0; requests < this.o.turnRequests && !this.stopping; requests++) {
         const now = clock.now();
-        const rows = await outbox.due(webhookId, now, coalesce ? this.o.packWindow : 1);
-        if (rows.length === 0) return;
+        if (!(await this.keepLease(turn, now))) return;
+        if (turn.claimed.length === 0) {
+          const limit = coalesce ? this.o.packWindow : this.o.turnRequests - requests;
+          turn.claimed = await this.deps.outbox.claim(webhookId, now, limit, this.workerId, turn.leaseUntil);
+          if (turn.claimed.length === 0) return;
+        }
         // Other lanes' answers may have filled the invalid-request window meanwhile.
         if (this.guardHolds(now)) return;
-        const { packed, body } = this.pack(webhook.platform, rows, coalesce && rows[0].id > singleUntil);
-        const leaseUntil = now + this.o.leaseMs;
-        if (!(await lanes.renew(webhookId, this.workerId, leaseUntil))) {
-          this.deps.logger.warn('webhooks: lane lease lost; leaving it to its new holder', { webhookId });
-          return;
-        }
-        const ids = packed.map((r) => r.id);
-        await outbox.markSending(ids, this.workerId, leaseUntil);
+        const { packed, body } = this.pack(webhook.platform, turn.claimed, coalesce && turn.claimed[0].id > singleUntil);
+        turn.claimed = turn.claimed.slice(packed.length);
         const result = await this.deps.send({
           webhook,
           body,
@@ -344,81 +366,160 @@ export class Dispatcher {
           durationMs: result.durationMs,
         };
         const v = result.verdict;
-        const rl = result.rateLimit;
         // After shutdown released the rows, only a success is worth writing (it saves a resend).
         if (this.released && v.kind !== 'ok') return;
-        if (v.kind === 'ok') {
-          endRun = true;
-          await outbox.delivered(packed, packed.length > 1 ? `b_${crypto.randomBytes(8).toString('hex')}` : null, attempt);
-          this.stats.delivered += packed.length;
-          // Honour the window before hitting the limit: no request while Remaining is 0.
-          if (rl.remaining === 0 && rl.resetAfterMs !== null) {
-            block = { until: after + rl.resetAfterMs, reason: 'rate_limit_window' };
-            this.deps.logger.debug('webhooks: rate-limit window used up; waiting for X-RateLimit-Reset-After', {
-              webhookId,
-              urlHint: webhook.urlHint,
-              waitMs: rl.resetAfterMs,
-            });
-          } else if (SLACK_LIKE.has(webhook.platform) && this.o.slackPaceMs > 0)
-            block = { until: after + this.o.slackPaceMs, reason: 'pacing' };
-          if (block) return;
-          continue;
-        }
-        if (v.kind === 'rate_limited') {
-          const next = await this.handleRateLimited(webhook, packed, attempt, v, after, endRun);
-          if (next.kind === 'paused') endRun = true;
-          else block = next.block;
-          return;
-        }
-        if (v.kind === 'retry') {
-          const updates = packed.map((row) => {
-            const delay = nextAttemptDelay({
-              attempt: row.attempts + 1,
-              schedule: this.o.schedule,
-              random: this.o.random,
-              retryAfterMs: rl.retryAfterMs,
-            });
-            return { row, nextAt: delay === null ? null : after + delay };
-          });
-          await outbox.failed(updates, attempt, `gave up after ${packed[0].attempts + 1} attempts: ${v.reason}`);
-          const waits = updates.map((u) => u.nextAt).filter((x): x is number => x !== null);
-          // Keep the order: later rows wait behind the failed one instead of overtaking it.
-          if (waits.length) {
-            block = { until: Math.min(...waits), reason: 'retry_backoff' };
-            return;
-          }
-          continue;
-        }
-        if (v.kind === 'dead_request') {
-          if (packed.length > 1) {
-            // One of the packed messages may be the bad one: send them one by one.
-            singleUntil = packed[packed.length - 1].id;
-            await outbox.requeue(packed, null, { counted: false });
-            continue;
-          }
-          await outbox.dead(packed, attempt);
-          this.deps.logger.warn('webhooks: delivery refused by the platform', {
-            webhookId,
-            deliveryId: packed[0].id,
-            status: result.statusCode,
-            error: v.reason,
-          });
-          continue;
-        }
-        // dead_webhook: stop sending, keep the queue paused, tell the admin.
-        await outbox.requeue(packed, attempt, { counted: true });
-        await this.disableWebhook(webhook, v.reason, 'gone');
-        return;
+        const next =
+          v.kind === 'ok'
+            ? await this.onDelivered(turn, webhook, packed, attempt, result.rateLimit, after)
+            : await this.onFailure(turn, webhook, packed, attempt, v, result, after);
+        if (next === 'split') singleUntil = packed[packed.length - 1].id;
+        if (next === 'end') return;
       }
     } catch (err) {
       // A failure around the send (database, decryption): close the lane for a while instead of
       // picking it again at once; its rows keep their state and their lease expires if unreleased.
-      block = { until: clock.now() + LANE_ERROR_PAUSE_MS, reason: 'error' };
+      turn.block = { until: clock.now() + LANE_ERROR_PAUSE_MS, reason: 'error' };
       throw err;
     } finally {
-      if (block) this.hint(block.until);
-      await lanes.release(webhookId, this.workerId, clock.now(), block, { endRun });
+      await this.endTurn(turn);
+      if (turn.block) this.hint(turn.block.until);
+      await lanes.release(webhookId, this.workerId, clock.now(), turn.block, { endRun: turn.endRun });
     }
+  }
+
+  /** Renews the lane's lease (and the claimed rows') once half of it has gone; false when it was lost. */
+  private async keepLease(turn: LaneTurn, now: number): Promise<boolean> {
+    if (now <= turn.leaseUntil - this.o.leaseMs / 2) return true;
+    turn.leaseUntil = now + this.o.leaseMs;
+    if (!(await this.deps.lanes.renew(turn.webhookId, this.workerId, turn.leaseUntil))) {
+      this.deps.logger.warn('webhooks: lane lease lost; leaving it to its new holder', { webhookId: turn.webhookId });
+      turn.claimed = [];
+      return false;
+    }
+    if (turn.claimed.length)
+      await this.deps.outbox.markSending(
+        turn.claimed.map((r) => r.id),
+        this.workerId,
+        turn.leaseUntil,
+      );
+    return true;
+  }
+
+  /** Writes the turn's successes (one transaction). */
+  private async flush(turn: LaneTurn): Promise<void> {
+    if (turn.successes.length === 0) return;
+    const successes = turn.successes.splice(0);
+    await this.deps.outbox.deliveredMany(successes);
+  }
+
+  /** End of a turn: successes written, unsent claims given back. A database error here is logged: the rows' lease expires. */
+  private async endTurn(turn: LaneTurn): Promise<void> {
+    try {
+      await this.flush(turn);
+      await this.deps.outbox.giveBack(
+        turn.claimed.map((r) => r.id),
+        this.workerId,
+      );
+      turn.claimed = [];
+    } catch (err) {
+      this.deps.logger.error('webhooks: could not record the end of a lane turn; its rows are sent again once their lease expires', {
+        webhookId: turn.webhookId,
+        error: (err as Error).message,
+      });
+    }
+  }
+
+  /** A 2xx: kept for the turn's write; the lane goes on unless the platform asks to wait. */
+  private async onDelivered(
+    turn: LaneTurn,
+    webhook: Webhook,
+    packed: QueuedDelivery[],
+    attempt: AttemptRecord,
+    rl: SendOutcome['rateLimit'],
+    after: number,
+  ): Promise<'next' | 'end'> {
+    turn.endRun = true;
+    turn.successes.push({
+      rows: packed,
+      batchId: packed.length > 1 ? `b_${crypto.randomBytes(8).toString('hex')}` : null,
+      attempt,
+      at: after,
+    });
+    this.stats.delivered += packed.length;
+    // A slow target's successes are written as they come, not held for the whole turn.
+    if (after - turn.successes[0].at >= SUCCESS_FLUSH_MS) await this.flush(turn);
+    // Honour the window before hitting the limit: no request while Remaining is 0.
+    if (rl.remaining === 0 && rl.resetAfterMs !== null) {
+      turn.block = { until: after + rl.resetAfterMs, reason: 'rate_limit_window' };
+      this.deps.logger.debug('webhooks: rate-limit window used up; waiting for X-RateLimit-Reset-After', {
+        webhookId: webhook.id,
+        urlHint: webhook.urlHint,
+        waitMs: rl.resetAfterMs,
+      });
+    } else if (SLACK_LIKE.has(webhook.platform) && this.o.slackPaceMs > 0)
+      turn.block = { until: after + this.o.slackPaceMs, reason: 'pacing' };
+    return turn.block ? 'end' : 'next';
+  }
+
+  /**
+   * Any answer but a 2xx, after the turn's successes are written (a row's history stays in
+   * order): `split` resends a refused pack one by one, `next` goes on, `end` ends the turn.
+   */
+  private async onFailure(
+    turn: LaneTurn,
+    webhook: Webhook,
+    packed: QueuedDelivery[],
+    attempt: AttemptRecord,
+    v: Exclude<Verdict, { kind: 'ok' }>,
+    result: SendOutcome,
+    after: number,
+  ): Promise<'next' | 'split' | 'end'> {
+    const { outbox } = this.deps;
+    await this.flush(turn);
+    if (v.kind === 'rate_limited') {
+      const next = await this.handleRateLimited(webhook, packed, attempt, v, after, turn.endRun);
+      if (next.kind === 'paused') turn.endRun = true;
+      else turn.block = next.block;
+      return 'end';
+    }
+    if (v.kind === 'retry') {
+      const updates = packed.map((row) => {
+        const delay = nextAttemptDelay({
+          attempt: row.attempts + 1,
+          schedule: this.o.schedule,
+          random: this.o.random,
+          retryAfterMs: result.rateLimit.retryAfterMs,
+        });
+        return { row, nextAt: delay === null ? null : after + delay };
+      });
+      await outbox.failed(updates, attempt, `gave up after ${packed[0].attempts + 1} attempts: ${v.reason}`);
+      const waits = updates.map((u) => u.nextAt).filter((x): x is number => x !== null);
+      // Keep the order: later rows wait behind the failed one instead of overtaking it.
+      if (waits.length) {
+        turn.block = { until: Math.min(...waits), reason: 'retry_backoff' };
+        return 'end';
+      }
+      return 'next';
+    }
+    if (v.kind === 'dead_request') {
+      if (packed.length > 1) {
+        // One of the packed messages may be the bad one: send them one by one (still claimed).
+        turn.claimed = [...packed, ...turn.claimed];
+        return 'split';
+      }
+      await outbox.dead(packed, attempt);
+      this.deps.logger.warn('webhooks: delivery refused by the platform', {
+        webhookId: webhook.id,
+        deliveryId: packed[0].id,
+        status: result.statusCode,
+        error: v.reason,
+      });
+      return 'next';
+    }
+    // dead_webhook: stop sending, keep the queue paused, tell the admin.
+    await outbox.requeue(packed, attempt, { counted: true });
+    await this.disableWebhook(webhook, v.reason, 'gone');
+    return 'end';
   }
 
   private sayUnreadable(webhook: Webhook): void {

@@ -6,6 +6,7 @@
  * (crashed worker) expires at `locked_until` and the lane is picked again.
  */
 import type { Knex } from 'knex';
+import { OPEN_STATUSES_SQL } from '../../migrations/006-open-deliveries-index.js';
 
 export type DbKind = 'sqlite' | 'postgres' | 'mysql';
 
@@ -23,7 +24,8 @@ const DELIVERIES = 'wh_deliveries';
 /** SQL condition (on alias d) of a delivery a lane holder may send now. */
 export function dueCondition(q: Knex.QueryBuilder, now: number, alias = ''): Knex.QueryBuilder {
   const c = (name: string) => (alias ? `${alias}.${name}` : name);
-  return q.where((w) =>
+  // The open-rows index's predicate, word for word (migration 006): SQLite uses a partial index only then.
+  return q.whereRaw(alias ? OPEN_STATUSES_SQL.replace('status', `${alias}.status`) : OPEN_STATUSES_SQL).where((w) =>
     w
       .where((a) => a.whereIn(c('status'), ['pending', 'failed']).where(c('next_attempt_at'), '<=', now))
       // A row left `sending` by a worker whose lease expired (crash) is due again.

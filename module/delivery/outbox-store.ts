@@ -121,27 +121,75 @@ export class OutboxStore {
       .update({ status: 'sending', locked_by: worker, locked_until: lockedUntil, updated_at: this.now() });
   }
 
+  /**
+   * A lane turn's claim: up to `limit` due rows, oldest first, marked `sending` under this
+   * worker until `lockedUntil` (two statements for the whole turn, not two per request). Call
+   * only while holding the lane. Rows a crash leaves `sending` are due again once that passes.
+   */
+  async claim(webhookId: number, now: number, limit: number, worker: string, lockedUntil: number): Promise<QueuedDelivery[]> {
+    const rows = await this.due(webhookId, now, limit);
+    if (rows.length)
+      await this.markSending(
+        rows.map((r) => r.id),
+        worker,
+        lockedUntil,
+      );
+    return rows;
+  }
+
+  /**
+   * Claimed rows the turn did not send go back as they were (`failed` when tried before, else
+   * `pending`), due at the same time, their attempts untouched.
+   */
+  async giveBack(ids: number[], worker: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db(DELIVERIES)
+      .whereIn('id', ids)
+      .where({ status: 'sending', locked_by: worker })
+      .update({
+        status: this.db.raw("CASE WHEN attempts > 0 THEN 'failed' ELSE 'pending' END"),
+        locked_by: null,
+        locked_until: null,
+        updated_at: this.now(),
+      });
+  }
+
   /** Success: every packed row delivered, sharing the batch id; one attempt row each. */
   async delivered(rows: QueuedDelivery[], batchId: string | null, attempt: AttemptRecord): Promise<void> {
-    const at = this.now();
+    await this.deliveredMany([{ rows, batchId, attempt, at: this.now() }]);
+  }
+
+  /**
+   * The successes of a lane turn in one transaction: one UPDATE per (batch, status code) and one
+   * INSERT for all their attempt rows. A first-try success keeps its attempt row: the log shows
+   * each request's status, duration and answer, and one multi-row INSERT per turn costs little.
+   */
+  async deliveredMany(successes: { rows: QueuedDelivery[]; batchId: string | null; attempt: AttemptRecord; at: number }[]): Promise<void> {
+    if (successes.length === 0) return;
+    const groups = new Map<string, { ids: number[]; batchId: string | null; statusCode: number | null; at: number }>();
+    for (const s of successes) {
+      const key = `${s.batchId ?? ''}|${s.attempt.statusCode ?? ''}`;
+      const g = groups.get(key) ?? { ids: [], batchId: s.batchId, statusCode: s.attempt.statusCode, at: s.at };
+      g.ids.push(...s.rows.map((r) => r.id));
+      g.at = Math.max(g.at, s.at);
+      groups.set(key, g);
+    }
     await this.db.transaction(async (trx) => {
-      await trx(DELIVERIES)
-        .whereIn(
-          'id',
-          rows.map((r) => r.id),
-        )
-        .update({
-          status: 'delivered',
-          batch_id: batchId,
-          attempts: trx.raw('attempts + 1'),
-          delivered_at: at,
-          locked_by: null,
-          locked_until: null,
-          last_error: null,
-          last_status_code: attempt.statusCode,
-          updated_at: at,
-        });
-      await this.insertAttempts(trx, rows, attempt, at);
+      for (const g of groups.values())
+        await trx(DELIVERIES)
+          .whereIn('id', g.ids)
+          .update({
+            status: 'delivered',
+            batch_id: g.batchId,
+            attempts: trx.raw('attempts + 1'),
+            delivered_at: g.at,
+            locked_by: null,
+            locked_until: null,
+            last_error: null,
+            last_status_code: g.statusCode,
+            updated_at: g.at,
+          });
+      await trx(ATTEMPTS).insert(successes.flatMap((s) => s.rows.map((r) => this.attemptRow(r, s.attempt, s.at))));
     });
   }
 
@@ -257,18 +305,20 @@ export class OutboxStore {
     }
   }
 
+  private attemptRow(r: QueuedDelivery, a: AttemptRecord, at: number) {
+    return {
+      delivery_id: r.id,
+      attempted_at: at,
+      status_code: a.statusCode,
+      outcome: a.outcome,
+      error: a.error,
+      response_body: a.responseBody,
+      duration_ms: Math.max(0, Math.round(a.durationMs)),
+    };
+  }
+
   private async insertAttempts(trx: Knex.Transaction, rows: QueuedDelivery[], a: AttemptRecord, at: number): Promise<void> {
     if (rows.length === 0) return;
-    await trx(ATTEMPTS).insert(
-      rows.map((r) => ({
-        delivery_id: r.id,
-        attempted_at: at,
-        status_code: a.statusCode,
-        outcome: a.outcome,
-        error: a.error,
-        response_body: a.responseBody,
-        duration_ms: Math.max(0, Math.round(a.durationMs)),
-      })),
-    );
+    await trx(ATTEMPTS).insert(rows.map((r) => this.attemptRow(r, a, at)));
   }
 }
