@@ -74,6 +74,8 @@ const finite = (v: unknown): number | null => {
 };
 
 function parseJson(text: string): Record<string, unknown> | null {
+  // Most successes are a 204 with no body: a thrown SyntaxError per delivery cost more than the rest of this file.
+  if (!/^\s*\{/.test(text)) return null;
   try {
     const v: unknown = JSON.parse(text);
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;

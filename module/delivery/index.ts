@@ -98,7 +98,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
       events,
       listeningTo: (event) => webhooks.listeningTo(event),
       converter: markdown,
-      wake: () => dispatcher.wake(),
+      wake: () => dispatcher.wakeSoon(),
       clock: ctx.clock,
       logger: ctx.logger,
       locale: () => ctx.i18n.locale,

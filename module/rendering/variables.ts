@@ -73,10 +73,26 @@ const untrustedWith =
  */
 export function formatPrice(amount: number, currency: string, locale: Locale): string {
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
+    return priceFormat(locale, currency).format(amount);
   } catch {
     return `${amount.toFixed(2)} ${currency}`;
   }
+}
+
+/**
+ * Building an Intl.NumberFormat cost about 100 µs per delivery: one per (locale, currency), kept.
+ * Currencies come from events, so the cache is bounded (a flood of odd codes only empties it).
+ */
+const priceFormats = new Map<string, Intl.NumberFormat>();
+function priceFormat(locale: Locale, currency: string): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let format = priceFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+    if (priceFormats.size >= 64) priceFormats.clear();
+    priceFormats.set(key, format);
+  }
+  return format;
 }
 
 /**
