@@ -5,7 +5,6 @@
  * admin's writes (replay, retry all).
  */
 import type { ModuleContext } from '../../sdk/module-context.js';
-import type { DeliveryWrites } from '../settings/delivery-log-queries.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
 import { MarkdownWorkers, type MarkdownConverter } from '../rendering/markdown-workers.js';
 import { Dispatcher, type DispatcherOptions, type Timers } from './dispatcher.js';
@@ -31,6 +30,28 @@ export { FanOut, type FanOutOptions } from './fan-out.js';
 export { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 
 export { readDeliverySettings, type DeliverySettings } from './delivery-settings.js';
+
+/** The admin's writes on the queue (the delivery log's "replay" and "retry all failed" buttons). */
+export interface DeliveryWrites {
+  replay(id: number): Promise<boolean>;
+  retryAllFailed(webhookId: number): Promise<number>;
+}
+
+/** The admin's writes, through the outbox, waking the dispatcher when something was queued again. */
+export function deliveryWrites(outbox: OutboxStore, wake: () => void): DeliveryWrites {
+  return {
+    async replay(id) {
+      const ok = (await outbox.replay(id)) !== null;
+      if (ok) wake();
+      return ok;
+    },
+    async retryAllFailed(webhookId) {
+      const n = await outbox.retryAllFailed(webhookId);
+      if (n > 0) wake();
+      return n;
+    },
+  };
+}
 
 export interface DeliveryOptions extends DispatcherOptions {
   /** Request timeout (default 10 s). */
@@ -114,18 +135,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     logger: ctx.logger,
     timers: options.timers,
   });
-  const writes: DeliveryWrites = {
-    async replay(id) {
-      const ok = (await outbox.replay(id)) !== null;
-      if (ok) dispatcher.wake();
-      return ok;
-    },
-    async retryAllFailed(webhookId) {
-      const n = await outbox.retryAllFailed(webhookId);
-      if (n > 0) dispatcher.wake();
-      return n;
-    },
-  };
+  const writes = deliveryWrites(outbox, () => dispatcher.wake());
   const timers = options.timers ?? {
     setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(),
     clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),

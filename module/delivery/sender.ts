@@ -10,7 +10,6 @@ import { got, type Got } from 'got';
 import type { NetworkPolicy } from '../../sdk/module-context.js';
 import { signStandardWebhook } from '../rendering/sign-standard-webhook.js';
 import type { MessageBody } from '../rendering/types.js';
-import type { SendResult, TestSender } from '../settings/ports.js';
 import type { Webhook } from '../webhooks/webhook.js';
 import { GuardedHttpAgent, GuardedHttpsAgent } from './guarded-agent.js';
 import { classifyNetworkError, classifyResponse, type Classified, type RateLimitInfo, type Verdict } from './classify-response.js';
@@ -24,6 +23,23 @@ export interface SendRequest {
   query?: Record<string, string> | null;
   /** Standard Webhooks message id: the same on every retry of one delivery. */
   messageId: string;
+}
+
+/** What a platform answered to one request, classified by the delivery slice. */
+export interface SendResult {
+  outcome: 'ok' | 'retry' | 'rate_limited' | 'dead';
+  statusCode: number | null;
+  /** The platform's own error message or code, e.g. "Unknown Webhook" / "no_service" / "timeout". */
+  error: string | null;
+  /** Discord's JSON error code (10015, 50027, 50035) when present. */
+  platformCode?: number | null;
+  durationMs: number;
+}
+
+/** Send test on the settings page goes through this. */
+export interface TestSender {
+  /** Sends `body` to the webhook now, outside the outbox, and classifies the answer. */
+  send(webhook: Webhook, body: MessageBody): Promise<SendResult>;
 }
 
 export interface SendOutcome extends SendResult {

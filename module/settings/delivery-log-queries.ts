@@ -4,6 +4,7 @@
  * delivery slice's outbox, which owns the row lifecycle and wakes the dispatcher.
  */
 import type { Knex } from 'knex';
+import type { DeliveryWrites } from '../delivery/index.js';
 import type { AttemptView, DailyCount, DeliveryDetail, DeliveryFilter, DeliveryLog, DeliveryStatus, DeliverySummary } from './ports.js';
 
 interface DeliveryRow {
@@ -20,11 +21,6 @@ interface DeliveryRow {
   created_at: number | string;
   updated_at: number | string;
   delivered_at: number | string | null;
-}
-
-export interface DeliveryWrites {
-  replay(id: number): Promise<boolean>;
-  retryAllFailed(webhookId: number): Promise<number>;
 }
 
 const numOrNull = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
@@ -137,30 +133,4 @@ export class DeliveryLogQueries implements DeliveryLog {
     const rows: DeliveryRow[] = await this.db('wh_deliveries').select(summaryColumns).whereIn('id', latest);
     return new Map(rows.map((r) => [Number(r.webhook_id), summary(r)]));
   }
-}
-
-/**
- * Writes used until (or unless) the delivery slice provides its own: put the row back to
- * `pending`, due now, and wake the dispatcher.
- */
-export function requeueWrites(db: Knex, now: () => number, wake: () => void): DeliveryWrites {
-  return {
-    async replay(id) {
-      const at = now();
-      const n = await db('wh_deliveries')
-        .where({ id })
-        .update({ status: 'pending', next_attempt_at: at, locked_until: null, updated_at: at });
-      if (n > 0) wake();
-      return n > 0;
-    },
-    async retryAllFailed(webhookId) {
-      const at = now();
-      const n = await db('wh_deliveries')
-        .where({ webhook_id: webhookId })
-        .whereIn('status', ['failed', 'dead'])
-        .update({ status: 'pending', next_attempt_at: at, locked_until: null, updated_at: at });
-      if (n > 0) wake();
-      return n;
-    },
-  };
 }

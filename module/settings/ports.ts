@@ -6,7 +6,7 @@
 import type { EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import type { MessageBody } from '../rendering/types.js';
-import type { Platform, TemplateFamily, Webhook, WebhookOptions } from '../webhooks/webhook.js';
+import type { Platform, TemplateFamily, WebhookOptions } from '../webhooks/webhook.js';
 
 export interface VariableInfo {
   name: string;
@@ -99,18 +99,5 @@ export interface DeliveryLog {
   lastPerWebhook(webhookIds: number[]): Promise<Map<number, DeliverySummary>>;
 }
 
-/** What a platform answered to one request, classified by the delivery slice. */
-export interface SendResult {
-  outcome: 'ok' | 'retry' | 'rate_limited' | 'dead';
-  statusCode: number | null;
-  /** The platform's own error message or code, e.g. "Unknown Webhook" / "no_service" / "timeout". */
-  error: string | null;
-  /** Discord's JSON error code (10015, 50027, 50035) when present. */
-  platformCode?: number | null;
-  durationMs: number;
-}
-
-export interface TestSender {
-  /** Sends `body` to the webhook now, outside the outbox, and classifies the answer. */
-  send(webhook: Webhook, body: MessageBody): Promise<SendResult>;
-}
+/** What Send test answers: the delivery slice's own types (module/delivery/sender.ts). */
+export type { SendResult, TestSender } from '../delivery/sender.js';

@@ -16,7 +16,8 @@ import { createSecrets } from '../../host/security/secrets.js';
 import { WebhookStore } from '../../module/webhooks/webhook-store.js';
 import { dbKindOf } from '../../module/delivery/lane-store.js';
 import { AuditStore } from '../../module/settings/audit-store.js';
-import { DeliveryLogQueries, requeueWrites } from '../../module/settings/delivery-log-queries.js';
+import { DeliveryLogQueries } from '../../module/settings/delivery-log-queries.js';
+import { OutboxStore, deliveryWrites } from '../../module/delivery/index.js';
 import { WebhookService } from '../../module/settings/webhook-service.js';
 import { apiRoutes } from '../../module/settings/api-routes.js';
 import { pageRoutes } from '../../module/settings/page-routes.js';
@@ -104,7 +105,7 @@ export function makeHarness(knex: Knex, opts: { allowLoopback?: boolean; now?: (
     audit,
     deliveries: new DeliveryLogQueries(
       knex,
-      requeueWrites(knex, now, () => state.woken++),
+      deliveryWrites(new OutboxStore(knex, now), () => state.woken++),
     ),
     rendering,
     sender,
