@@ -6,5 +6,6 @@ import { burst } from './burst.js';
 import { scaleOut } from './scale-out.js';
 import { memory } from './memory.js';
 import { hostile } from './hostile.js';
+import { dueQuery } from './due-query.js';
 
-export const benchmarks: Benchmark[] = [hostOverhead, throughput, burst, memory, scaleOut, hostile];
+export const benchmarks: Benchmark[] = [hostOverhead, throughput, dueQuery, burst, memory, scaleOut, hostile];

@@ -15,6 +15,8 @@ export interface CountingSink {
   distinct(): number;
   /** Receptions beyond the first of a (path, eventId) pair. */
   duplicates(): number;
+  /** Most requests to one path that were being answered at the same time. */
+  maxInFlightPerPath(): number;
   /** The last body received for (path, eventId), kept only when started with `keepBodies`. */
   body(path: string, eventId: string): Buffer | undefined;
   /** How many times (path, eventId) arrived. */
@@ -25,14 +27,20 @@ export interface CountingSink {
   close(): Promise<void>;
 }
 
-export async function startCountingSink(opts: { keepBodies?: boolean } = {}): Promise<CountingSink> {
+/** `latencyMs`: answer each request after this long (an I/O-bound target). */
+export async function startCountingSink(opts: { keepBodies?: boolean; latencyMs?: number } = {}): Promise<CountingSink> {
   let requests = 0;
+  const inFlight = new Map<string, number>();
+  let maxInFlight = 0;
   let dupes = 0;
   const seen = new Set<string>();
   const counts = new Map<string, number>();
   const bodies = new Map<string, Buffer>();
   let waiters: { n: number; resolve: () => void }[] = [];
   const server = http.createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    inFlight.set(path, (inFlight.get(path) ?? 0) + 1);
+    maxInFlight = Math.max(maxInFlight, inFlight.get(path)!);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -52,7 +60,12 @@ export async function startCountingSink(opts: { keepBodies?: boolean } = {}): Pr
         counts.set(key, (counts.get(key) ?? 0) + 1);
         bodies.set(key, raw);
       }
-      res.writeHead(204).end();
+      const answer = () => {
+        inFlight.set(path, inFlight.get(path)! - 1);
+        res.writeHead(204).end();
+      };
+      if (opts.latencyMs) setTimeout(answer, opts.latencyMs);
+      else answer();
       if (waiters.length) {
         const ready = waiters.filter((w) => seen.size >= w.n);
         waiters = waiters.filter((w) => seen.size < w.n);
@@ -68,6 +81,7 @@ export async function startCountingSink(opts: { keepBodies?: boolean } = {}): Pr
     requests: () => requests,
     distinct: () => seen.size,
     duplicates: () => dupes,
+    maxInFlightPerPath: () => maxInFlight,
     body: (path, eventId) => bodies.get(`${path} ${eventId}`),
     count: (path, eventId) => counts.get(`${path} ${eventId}`) ?? (seen.has(`${path} ${eventId}`) ? 1 : 0),
     waitForDistinct(n, timeoutMs) {
@@ -87,6 +101,7 @@ export async function startCountingSink(opts: { keepBodies?: boolean } = {}): Pr
     reset() {
       requests = 0;
       dupes = 0;
+      maxInFlight = 0;
       seen.clear();
       counts.clear();
       bodies.clear();

@@ -30,7 +30,11 @@ export interface Timers {
 export interface DispatcherOptions {
   /** Lanes sent to at the same time by this process (default 4). */
   concurrency?: number;
-  /** How often to look for due work when not woken (default 1000 ms). */
+  /**
+   * How often to look for due work when not woken (default 250 ms): rows another host process
+   * fanned out wake only that process, so a second process finds them by this poll (one small
+   * read). At 1 s a second process idled up to a second at the start of each burst.
+   */
   pollMs?: number;
   /** Lane lease; must exceed the request timeout (default 60 s). */
   leaseMs?: number;
@@ -143,7 +147,7 @@ export class Dispatcher {
     this.timers = deps.timers ?? realTimers;
     this.o = {
       concurrency: options.concurrency ?? 4,
-      pollMs: options.pollMs ?? 1000,
+      pollMs: options.pollMs ?? 250,
       leaseMs: options.leaseMs ?? 60_000,
       turnRequests: options.turnRequests ?? 20,
       packWindow: options.packWindow ?? 50,

@@ -1,0 +1,117 @@
+/**
+ * The lanes' hot query as history grows: a webhook's due rows (OutboxStore.due, 50 open rows),
+ * timed with no finished row in the table and again after 1,000,000 delivered rows of the same
+ * webhook were added (older ids, as 30 days of history would be), on SQLite, PostgreSQL and
+ * MariaDB. Flat means the second within a small factor of the first (goal: 1.5x).
+ */
+import type { Knex } from 'knex';
+import { connectDatabase } from '../host/db/connect-database.js';
+import { migrations } from '../migrations/index.js';
+import { OutboxStore } from '../module/delivery/outbox-store.js';
+import type { Benchmark, BenchResult } from './support/bench-types.js';
+import { median, ms, ratio } from './support/stats.js';
+import { throwAwayDatabase } from './support/throwaway-database.js';
+
+const HISTORY = 1_000_000;
+const OPEN = 50;
+const SAMPLES = 300;
+const GOAL = 1.5;
+const NOW = 1_900_000_000_000;
+
+/** 1,000,000 delivered rows of webhook 1, written by the database itself (one statement). */
+async function addHistory(db: Knex, kind: 'sqlite' | 'postgres' | 'mysql'): Promise<void> {
+  const cols =
+    'webhook_id, event_name, event_id, idempotency_key, status, body, attempts, next_attempt_at, created_at, updated_at, delivered_at';
+  const values = (n: string) =>
+    `1, 'order.paid', CONCAT('h', ${n}), CONCAT('1:h', ${n}), 'delivered', '{}', 1, ${NOW - 1e9}, ${NOW - 1e9}, ${NOW - 1e9}, ${NOW - 1e9}`;
+  if (kind === 'postgres')
+    await db.raw(`INSERT INTO wh_deliveries (${cols}) SELECT ${values('n')} FROM generate_series(1, ${HISTORY}) AS n`);
+  else if (kind === 'mysql')
+    await db.raw(
+      `INSERT INTO wh_deliveries (${cols}) WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ${HISTORY}) SELECT ${values('n')} FROM s`,
+    );
+  else
+    await db.raw(
+      `INSERT INTO wh_deliveries (${cols}) WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ${HISTORY}) SELECT ${values('n').replaceAll(/CONCAT\(('[^']*'), n\)/g, '$1 || n')} FROM s`,
+    );
+  await db.raw(kind === 'mysql' ? 'ANALYZE TABLE wh_deliveries' : 'ANALYZE');
+}
+
+async function addOpenRows(db: Knex, tag: string): Promise<void> {
+  await db('wh_deliveries').insert(
+    Array.from({ length: OPEN }, (_, i) => ({
+      webhook_id: 1,
+      event_name: 'order.paid',
+      event_id: `${tag}${i}`,
+      idempotency_key: `1:${tag}${i}`,
+      status: 'pending',
+      body: '{}',
+      attempts: 0,
+      next_attempt_at: NOW - 1000,
+      created_at: NOW - 1000,
+      updated_at: NOW - 1000,
+    })),
+  );
+}
+
+/** Median of SAMPLES runs of the due query (after 20 unmeasured ones). */
+async function timeDue(outbox: OutboxStore): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < SAMPLES + 20; i++) {
+    const t0 = performance.now();
+    const rows = await outbox.due(1, NOW, OPEN);
+    if (i >= 20) times.push(performance.now() - t0);
+    if (rows.length !== OPEN) throw new Error(`due query returned ${rows.length} rows, expected ${OPEN}`);
+  }
+  return median(times);
+}
+
+export const dueQuery: Benchmark = {
+  id: 'due-query',
+  title: `Due query with 0 and ${HISTORY.toLocaleString('en')} finished rows in history (SQLite, PostgreSQL, MariaDB)`,
+  async run(log): Promise<BenchResult> {
+    const result: BenchResult = { figures: [], goals: [], notes: [] };
+    for (const kind of ['sqlite', 'postgres', 'mysql'] as const) {
+      const database = await throwAwayDatabase(kind);
+      const db = connectDatabase(database.url);
+      try {
+        for (const m of migrations) await m.up(db);
+        await db('wh_webhooks').insert({
+          id: 1,
+          name: 'due',
+          platform: 'json',
+          url_sealed: 'x',
+          url_hint: 'x',
+          events: '[]',
+          templates: '{}',
+          options: '{}',
+          filters: '{}',
+          enabled: true,
+          created_at: NOW,
+          updated_at: NOW,
+        });
+        const outbox = new OutboxStore(db, () => NOW);
+        await addOpenRows(db, 'a');
+        const empty = await timeDue(outbox);
+        await db('wh_deliveries').delete();
+        const t0 = performance.now();
+        await addHistory(db, kind);
+        const filled = (performance.now() - t0) / 1000;
+        await addOpenRows(db, 'b');
+        const full = await timeDue(outbox);
+        const line = `due query ${kind}: 0 finished rows ${ms(empty)}, ${HISTORY.toLocaleString('en')} finished rows ${ms(full)} (${ratio(full, empty)}) (p50 of ${SAMPLES}; history written in ${filled.toFixed(0)} s)`;
+        log(line);
+        result.figures.push({ name: `due query ${kind}`, value: line });
+        result.goals.push({
+          goal: `${kind}: due query flat in the history (1M finished rows within ${GOAL}x of none)`,
+          measured: ratio(full, empty),
+          met: full / empty <= GOAL,
+        });
+      } finally {
+        await db.destroy();
+        await database.drop();
+      }
+    }
+    return result;
+  },
+};
