@@ -3,7 +3,7 @@
  * Pure and total: whatever the template and options, it returns a body within the platform's
  * limits and never throws (a formatter failure falls back to the event's name alone).
  */
-import type { AnyEventPayload, EventName } from '../../sdk/events.js';
+import { wellFormed, type AnyEventPayload, type EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { defaultOptions, familyOf, type Platform, type WebhookOptions } from '../webhooks/webhook.js';
 import { defaultTemplates } from './default-templates.js';
@@ -48,6 +48,18 @@ export interface RenderArgs {
   vars?: Variables;
 }
 
+/**
+ * The admin's texts as every platform can carry them: the settings form already turns a lone
+ * surrogate into U+FFFD; a row written before that rule, or a caller that skipped the form, gets
+ * the same here, so no body holds a string that has no UTF-8 form.
+ */
+function wellFormedOptions(options: WebhookOptions): WebhookOptions {
+  const out = { ...options };
+  for (const key of ['username', 'avatarUrl', 'threadName', 'threadId', 'telegramChatId'] as const)
+    if (typeof out[key] === 'string') out[key] = wellFormed(out[key]);
+  return out;
+}
+
 /** Everything a formatter needs, computed once (variables, compiled template, options with defaults). */
 export function buildFormatContext(args: RenderArgs): FormatContext {
   const locale: Locale = args.locale === 'en' ? 'en' : 'fr';
@@ -56,8 +68,8 @@ export function buildFormatContext(args: RenderArgs): FormatContext {
     payload: args.payload,
     locale,
     timeZone: args.timeZone,
-    options: { ...defaultOptions(), ...(args.options ?? {}) },
-    template: compileTemplate(args.template),
+    options: wellFormedOptions({ ...defaultOptions(), ...(args.options ?? {}) }),
+    template: compileTemplate(wellFormed(args.template)),
     vars: args.vars ?? computeVariables(args.event, args.payload as never, locale, args.timeZone),
     fallbackText: label(locale, `rendering.event.${args.event}`),
   };

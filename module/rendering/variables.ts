@@ -57,7 +57,13 @@ export function allNames(event: EventName): string[] {
   return [...variableNames(event), ...Object.keys(aliasesOf(event))];
 }
 
+/**
+ * Values the host vouches for (ids, amounts, labels such as a department name): not escaped, but
+ * a mention written in one still cannot ping (word boundaries only, so normal text is unchanged).
+ */
 const trusted = (text: string): VarValue => ({ text: neutralizeMentions(text), untrusted: null });
+/** Links (the ticket's, the invoice's): sent byte-identical, the WHATWG href the event carries. */
+const link = (text: string): VarValue => ({ text, untrusted: null });
 const untrustedWith =
   (convert: HtmlConversion) =>
   (raw: string | null | undefined): VarValue => {
@@ -136,7 +142,7 @@ function orderValues(p: OrderPaidPayload, locale: Locale, convert: HtmlConversio
     paymentType: trusted(o.paymentGateway),
     transactionId: untrusted(o.transactionId),
     comment: untrusted(o.comment),
-    url: trusted(o.invoiceUrl),
+    url: link(o.invoiceUrl),
     username: user,
     email: untrusted(o.customer.email),
   };
@@ -146,7 +152,7 @@ function ticketValues(event: EventName, p: TicketEventPayload, locale: Locale, t
   const untrusted = untrustedWith(convert);
   const t = p.ticket;
   const user = untrusted(fullName(t.customer));
-  const relatedUri = trusted(t.related?.url ?? '');
+  const relatedUri = link(t.related?.url ?? '');
   const action = event.slice('ticket.'.length);
   return {
     id: trusted(String(t.id)),
@@ -156,7 +162,7 @@ function ticketValues(event: EventName, p: TicketEventPayload, locale: Locale, t
     priority: trusted(label(locale, `rendering.priority.${t.priority}`)),
     created_at: trusted(formatDate(t.createdAt, locale, timeZone)),
     action: trusted(label(locale, `rendering.action.${action}`)),
-    url: trusted(t.url),
+    url: link(t.url),
     content: untrusted(p.message?.content),
     author: untrusted(p.message?.author.name),
     relatedUri,
