@@ -4,7 +4,8 @@
  */
 import { eventNames, isEventName, ticketPriorities, type EventName } from '../../sdk/events.js';
 import type { AdminHandler, AdminRequest, AdminResponse } from '../../sdk/module-context.js';
-import { platforms, type Webhook } from '../webhooks/webhook.js';
+import { optionNotes } from '../webhooks/option-platforms.js';
+import { platforms, type Platform, type Webhook } from '../webhooks/webhook.js';
 import { startOfUtcDay } from './api-routes.js';
 import { deliveryStatuses } from './ports.js';
 import { toPublicWebhook } from './public-webhook.js';
@@ -92,6 +93,10 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
       fieldErrors[e.field.startsWith('options.') || e.field.startsWith('filters.') ? e.field.split('.')[1] : e.field.split('.')[0]] ??=
         e.reason;
     const variables = Object.fromEntries(eventNames.map((e) => [e, deps.rendering.listVariables(e, locale)]));
+    // What each option does on each platform: the page shows the chosen one's, its script the others'.
+    const say = (key: string, params: Record<string, string> = {}) => t(`settings.form.${key}`, params, locale);
+    const notesFor = (p: Platform | null) => optionNotes(p, say, platformLabels);
+    const chosen = (platforms as readonly string[]).includes(String(s.values.platform)) ? (s.values.platform as Platform) : null;
     return render(
       req,
       'form.njk',
@@ -107,6 +112,7 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         testAnswer: s.testAnswer ?? null,
         saved: s.saved ?? false,
         platforms,
+        optionNotes: notesFor(chosen ?? s.webhook?.platform ?? null),
         priorities: ticketPriorities,
         variables,
         defaults: deps.rendering.defaultTemplates(locale),
@@ -115,6 +121,7 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
           variables,
           currentPlatform: s.webhook?.platform ?? null,
           platformLabels,
+          optionNotes: Object.fromEntries(platforms.map((p) => [p, notesFor(p)])),
           text: {
             bot: t('settings.preview.bot', {}, locale),
             today: t('settings.preview.today', {}, locale),
