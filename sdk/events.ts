@@ -137,8 +137,13 @@ export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: 
 
 /** Validates a payload and names each bad field by its dotted path (`order.customer.email`). */
 export function validateEvent<K extends EventName>(event: K, payload: unknown): ValidationResult<EventMap[K]> {
-  const parsed = eventSchemas[event].safeParse(payload);
-  if (parsed.success) return { ok: true, value: parsed.data as EventMap[K] };
+  return validateWith(eventSchemas[event] as unknown as z.ZodType<EventMap[K]>, payload);
+}
+
+/** The same for any event schema (a module's own event definitions). */
+export function validateWith<T>(schema: z.ZodType<T>, payload: unknown): ValidationResult<T> {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return { ok: true, value: parsed.data };
   return {
     ok: false,
     issues: parsed.error.issues.map((issue) => ({

@@ -4,7 +4,8 @@
  * applies. `username`/`avatar_url` overrides are validated, never passed through broken.
  */
 import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10';
-import type { EventName, TicketEventPayload } from '../../sdk/events.js';
+import type { EventName } from '../../sdk/events.js';
+import { definitionOf } from '../events/index.js';
 import type { WebhookOptions } from '../webhooks/webhook.js';
 import { shortenUntrusted, cutWholeText } from './fit-to-limit.js';
 import type { FormatContext, Formatted } from './format-context.js';
@@ -18,14 +19,6 @@ export const discordDialect: Dialect = {
   literal: (text) => text,
   value: (v, cap) => (v.untrusted ? truncate(v.untrusted.markdown, cap) : v.text),
   bold: (inner) => `**${inner}**`,
-};
-
-/** Default embed colour per event (0xRRGGBB). */
-export const eventColors: Record<EventName, number> = {
-  'order.paid': 0x2ecc71,
-  'ticket.submit': 0x3498db,
-  'ticket.reply': 0xf1c40f,
-  'ticket.close': 0x95a5a6,
 };
 
 /**
@@ -55,11 +48,12 @@ export function sanitizeAvatarUrl(url: string | null | undefined): string | unde
   }
 }
 
-/** Role ids pinged for this event: tickets only, when the priority filter lets it through. */
+/** Role ids pinged for this event: events with a priority (tickets) only, when the priority filter lets it through. */
 export function rolesToPing(event: EventName, payload: unknown, options: Pick<WebhookOptions, 'rolePing'>): string[] {
   const ping = options.rolePing;
-  if (!ping || event === 'order.paid') return [];
-  const priority = (payload as TicketEventPayload).ticket.priority;
+  const priorityOf = definitionOf(event).priority;
+  if (!ping || !priorityOf) return [];
+  const priority = priorityOf(payload);
   if (ping.priorities.length > 0 && !ping.priorities.includes(priority)) return [];
   return [...new Set(ping.roleIds.filter((id) => DISCORD_SNOWFLAKE.test(id)))].slice(0, DISCORD.allowedRoles);
 }
@@ -119,7 +113,7 @@ function buildEmbed(ctx: FormatContext, lines: RenderedLine[]): APIEmbed {
   if (fields.length) embed.fields = fields;
   const url = linkHref(ctx.vars.url?.text);
   if (url) embed.url = url;
-  embed.color = ctx.options.color ?? eventColors[ctx.event];
+  embed.color = ctx.options.color ?? definitionOf(ctx.event).embed.color;
   embed.timestamp = new Date(ctx.payload.occurredAt).toISOString();
   embed.footer = { text: ctx.fallbackText };
   return embed;

@@ -31,6 +31,8 @@ export interface Rendering {
   /** Names in `template` that exist for none of `events` (without the % signs). */
   findUnknownVariables(template: string, events: EventName[]): string[];
   defaultTemplates(locale: Locale): Record<TemplateFamily, string>;
+  /** The template `webhook` renders `event` with (its own for the family, else the default). */
+  templateFor(webhook: Pick<Webhook, 'templates'>, event: EventName, locale: Locale): string;
   detectPlatform(url: string): Platform | null;
 }
 

@@ -4,7 +4,8 @@
  * `settings.errors.*` (translated by the caller) or zod's own message.
  */
 import { z } from 'zod';
-import { eventNames, ticketPriorities, wellFormed, type EventName } from '../../sdk/events.js';
+import { ticketPriorities, wellFormed, type EventName } from '../../sdk/events.js';
+import { isKnownEvent } from '../events/index.js';
 import type { NetworkPolicy } from '../../sdk/module-context.js';
 import { DISCORD_SNOWFLAKE, hasVisibleText } from '../rendering/limits.js';
 import { platforms, type Platform, type WebhookFilters, type WebhookOptions } from '../webhooks/webhook.js';
@@ -79,7 +80,7 @@ const baseSchema = z
     url: z.string('required').trim().max(2048, 'too_long'),
     platform: z.enum([...platforms, 'auto'], 'platform'),
     events: z
-      .array(z.enum(eventNames as [EventName, ...EventName[]], 'event'))
+      .array(z.string('event').refine(isKnownEvent, 'event') as unknown as z.ZodType<EventName>)
       .min(1, 'events_required')
       .transform((list) => [...new Set(list)]),
     templates: z.object({ order: templateText, ticket: templateText }).partial().strict(),

@@ -145,8 +145,9 @@
         return i.value;
       });
     }
+    // Each event's template family, from its definition (module/events/).
     function familyOf(e) {
-      return e === 'order.paid' ? 'order' : 'ticket';
+      return data.families[e];
     }
     function platform() {
       var p = platformSel.value;
