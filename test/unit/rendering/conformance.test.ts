@@ -107,7 +107,7 @@ const product = (...dims: Partial<WebhookOptions>[][]): Partial<WebhookOptions>[
 export function optionGrid(platform: Platform): Partial<WebhookOptions>[] {
   switch (platform) {
     case 'discord':
-      return product([{ mode: 'plain' }, { mode: 'embed' }], identities, discordThreads, rolePings, [{ color: null }, { color: 0xff0000 }]);
+      return product([{ mode: 'plain' }, { mode: 'embed' }], identities, discordThreads, rolePings);
     case 'slack':
     case 'mattermost':
     case 'rocketchat':

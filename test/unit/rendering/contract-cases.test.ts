@@ -7,6 +7,7 @@
 import { validateEvent, type EventMap, type EventName } from '../../../sdk/events.js';
 import { combineBodies, renderMessage, type MessageBody } from '../../../module/rendering/index.js';
 import { telegramVisibleText } from '../../../module/rendering/limits.js';
+import { standardWebhookId } from '../../../module/rendering/sign-standard-webhook.js';
 import { defaultOptions, platforms, type Platform, type WebhookOptions } from '../../../module/webhooks/webhook.js';
 import { discordViolations } from '../../support/platform-contracts.js';
 import { sample } from './helpers.js';
@@ -138,5 +139,17 @@ describe('Teams: customer Markdown is literal text', () => {
     // No unescaped `[label](url)`: the brackets are backslash-escaped, as Markdown shows them literally.
     expect(line).not.toMatch(/(^|[^\\])\[[^\]]*[^\\]\]\(/);
     expect(line).toBe('Sujet : \\[Réinitialiser votre mot de passe\\](https://evil.example/reset)');
+  });
+});
+
+describe('Standard Webhooks ids', () => {
+  it('keep [A-Za-z0-9_-] ids as they are and map others to that set, distinct and stable', () => {
+    expect(standardWebhookId('msg_22_evt_ticket_submit_1')).toBe('msg_22_evt_ticket_submit_1');
+    const dotted = standardWebhookId('msg_22_evt.901.paid');
+    expect(dotted).toMatch(/^msg_22_evt_901_paid_[0-9a-f]{10}$/);
+    expect(standardWebhookId('msg_22_evt.901.paid')).toBe(dotted);
+    // Two ids that map to the same characters stay distinct (the hash of the original).
+    expect(standardWebhookId('msg_22_evt:901:paid')).not.toBe(dotted);
+    expect(standardWebhookId('msg_22_evt_901_paid')).not.toBe(dotted);
   });
 });
