@@ -6,7 +6,7 @@
 import type { EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import type { MessageBody } from '../rendering/types.js';
-import type { Platform, TemplateFamily, WebhookOptions } from '../webhooks/webhook.js';
+import type { Platform, TemplateFamily, Webhook, WebhookOptions } from '../webhooks/webhook.js';
 
 export interface VariableInfo {
   name: string;
