@@ -7,18 +7,28 @@
  */
 import { z } from 'zod';
 
-const text = (max: number) => z.string().max(max);
+/**
+ * Strings are normalised at the event boundary: a lone UTF-16 surrogate (JSON `"\ud800"`) has no
+ * UTF-8 form, so every platform would receive invalid UTF-8; it becomes U+FFFD, as a UTF-8
+ * decoder would make it.
+ */
+export const wellFormed = (s: string): string => s.replace(/\p{Cs}/gu, '\uFFFD');
+const text = (max: number) => z.string().max(max).transform(wellFormed);
 /**
  * Links in events become clickable in chat clients (Discord embed `url`, Teams `OpenUrl`, the JSON
  * body): only `http://` and `https://`, written out, with no whitespace or control character a URL
  * parser would strip (`" javascript:"`, `"java\tscript:"`), so `javascript:`, `data:` or
- * `vbscript:` never reaches a client.
+ * `vbscript:` never reaches a client. The URL is then sent as its WHATWG `href` (host in
+ * punycode, path and query percent-encoded): a valid RFC 3986 URI, which Discord's embed `url`
+ * and Teams' `Action.OpenUrl` require, and the same text on every platform and in the JSON body.
  */
 const url = z
   .string()
   .max(2048)
   .refine((s) => !/[\s\p{Cc}]/u.test(s), { message: 'must be an http(s) URL without spaces or control characters', abort: true })
-  .refine(isHttpUrl, 'must be an http(s) URL');
+  .refine(isHttpUrl, { message: 'must be an http(s) URL', abort: true })
+  .transform((s) => new URL(s).href)
+  .refine((s) => s.length <= 2048, 'must be at most 2048 characters once percent-encoded');
 
 function isHttpUrl(s: string): boolean {
   if (!/^https?:\/\//i.test(s)) return false;
@@ -41,7 +51,7 @@ const eventId = z
   .regex(/^[\x21-\x7E]+$/, 'must be visible ASCII characters (letters, digits, punctuation; no spaces or control characters)');
 
 export const customerSchema = z.object({
-  id: z.union([z.string().max(64), z.number().int()]).optional(),
+  id: z.union([z.string().max(64).transform(wellFormed), z.number().int()]).optional(),
   firstName: text(200),
   lastName: text(200),
   email: z.string().max(320).email(),
@@ -57,7 +67,7 @@ export const orderPaidSchema = z.object({
   eventId,
   occurredAt: isoDate,
   order: z.object({
-    id: z.union([z.string().min(1).max(64), z.number().int().nonnegative()]),
+    id: z.union([z.string().min(1).max(64).transform(wellFormed), z.number().int().nonnegative()]),
     total: money,
     currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR'),
     customer: customerSchema,
@@ -72,9 +82,9 @@ export const orderPaidSchema = z.object({
 export const ticketPriorities = ['low', 'medium', 'high', 'urgent'] as const;
 
 export const ticketSchema = z.object({
-  id: z.union([z.string().min(1).max(64), z.number().int().nonnegative()]),
+  id: z.union([z.string().min(1).max(64).transform(wellFormed), z.number().int().nonnegative()]),
   subject: text(1000),
-  department: z.object({ id: z.union([z.string().max(64), z.number().int()]), name: text(200) }),
+  department: z.object({ id: z.union([z.string().max(64).transform(wellFormed), z.number().int()]), name: text(200) }),
   customer: customerSchema,
   priority: z.enum(ticketPriorities),
   createdAt: isoDate,
@@ -127,8 +137,13 @@ export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: 
 
 /** Validates a payload and names each bad field by its dotted path (`order.customer.email`). */
 export function validateEvent<K extends EventName>(event: K, payload: unknown): ValidationResult<EventMap[K]> {
-  const parsed = eventSchemas[event].safeParse(payload);
-  if (parsed.success) return { ok: true, value: parsed.data as EventMap[K] };
+  return validateWith(eventSchemas[event] as unknown as z.ZodType<EventMap[K]>, payload);
+}
+
+/** The same for any event schema (a module's own event definitions). */
+export function validateWith<T>(schema: z.ZodType<T>, payload: unknown): ValidationResult<T> {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return { ok: true, value: parsed.data };
   return {
     ok: false,
     issues: parsed.error.issues.map((issue) => ({

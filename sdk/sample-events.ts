@@ -30,55 +30,77 @@ const departments = [
 ];
 const priorities = ['low', 'medium', 'high', 'urgent'] as const;
 
-export function sampleEvent<K extends EventName>(event: K, opts: SampleOptions = {}): EventMap[K] {
+function ids(opts: SampleOptions): { seq: number; iso: string; now: number } {
   const seq = opts.seq ?? 1;
   const now = opts.now ?? Date.UTC(2026, 10, 29, 9, 30, 0);
-  const iso = new Date(now).toISOString();
-  const customer = customers[seq % customers.length];
-  if (event === 'order.paid') {
-    const product = products[seq % products.length];
-    const quantity = 1 + (seq % 2);
-    const payload: EventMap['order.paid'] = {
-      eventId: `evt_order_${seq}`,
-      occurredAt: iso,
-      order: {
-        id: 1000 + seq,
-        total: Math.round(product.price * quantity * 100) / 100,
-        currency: 'EUR',
-        customer,
-        paymentGateway: gateways[seq % gateways.length],
-        transactionId: `txn_${(0x5f3a91 * seq).toString(16).toUpperCase()}`,
-        comment: seq % 3 === 0 ? null : 'Merci de livrer le serveur en France.',
-        invoiceUrl: `https://billing.example.com/invoices/${1000 + seq}`,
-        items: [{ name: product.name, quantity, price: product.price }],
-      },
-    };
-    return payload as EventMap[K];
-  }
-  const action = event.slice('ticket.'.length);
-  const department = departments[seq % departments.length];
-  const ticket = {
+  return { seq, now, iso: new Date(now).toISOString() };
+}
+
+function orderPaid(opts: SampleOptions): EventMap['order.paid'] {
+  const { seq, iso } = ids(opts);
+  const product = products[seq % products.length];
+  const quantity = 1 + (seq % 2);
+  return {
+    eventId: `evt_order_${seq}`,
+    occurredAt: iso,
+    order: {
+      id: 1000 + seq,
+      total: Math.round(product.price * quantity * 100) / 100,
+      currency: 'EUR',
+      customer: customers[seq % customers.length],
+      paymentGateway: gateways[seq % gateways.length],
+      transactionId: `txn_${(0x5f3a91 * seq).toString(16).toUpperCase()}`,
+      comment: seq % 3 === 0 ? null : 'Merci de livrer le serveur en France.',
+      invoiceUrl: `https://billing.example.com/invoices/${1000 + seq}`,
+      items: [{ name: product.name, quantity, price: product.price }],
+    },
+  };
+}
+
+/** A ticket of the sample customers, one hour old. */
+export function sampleTicket(opts: SampleOptions = {}): EventMap['ticket.submit']['ticket'] {
+  const { seq, now } = ids(opts);
+  return {
     id: 500 + seq,
     subject: 'Mon serveur ne démarre plus',
-    department,
-    customer,
+    department: departments[seq % departments.length],
+    customer: customers[seq % customers.length],
     priority: priorities[seq % priorities.length],
     createdAt: new Date(now - 3_600_000).toISOString(),
     url: `https://billing.example.com/admin/helpdesk/tickets/${500 + seq}`,
     related: { name: 'VPS SSD 4 Go #' + (2000 + seq), url: `https://billing.example.com/admin/services/${2000 + seq}` },
   };
-  const message =
-    action === 'reply'
-      ? { content: 'Bonjour, avez-vous essayé de redémarrer depuis le panel ?', author: { name: 'Support', staff: true } }
-      : {
-          content: 'Bonjour, mon VPS ne répond plus depuis ce matin. Pouvez-vous vérifier ?',
-          author: { name: `${customer.firstName} ${customer.lastName}`, staff: false },
-        };
-  const payload = {
-    eventId: `evt_ticket_${action}_${seq}`,
-    occurredAt: iso,
-    ticket,
-    message: action === 'close' ? null : message,
+}
+
+function customerMessage(seq: number) {
+  const customer = customers[seq % customers.length];
+  return {
+    content: 'Bonjour, mon VPS ne répond plus depuis ce matin. Pouvez-vous vérifier ?',
+    author: { name: `${customer.firstName} ${customer.lastName}`, staff: false },
   };
-  return payload as EventMap[K];
+}
+
+const samples: { [K in EventName]: (opts: SampleOptions) => EventMap[K] } = {
+  'order.paid': orderPaid,
+  'ticket.submit': (opts) => {
+    const { seq, iso } = ids(opts);
+    return { eventId: `evt_ticket_submit_${seq}`, occurredAt: iso, ticket: sampleTicket(opts), message: customerMessage(seq) };
+  },
+  'ticket.reply': (opts) => {
+    const { seq, iso } = ids(opts);
+    return {
+      eventId: `evt_ticket_reply_${seq}`,
+      occurredAt: iso,
+      ticket: sampleTicket(opts),
+      message: { content: 'Bonjour, avez-vous essayé de redémarrer depuis le panel ?', author: { name: 'Support', staff: true } },
+    };
+  },
+  'ticket.close': (opts) => {
+    const { seq, iso } = ids(opts);
+    return { eventId: `evt_ticket_close_${seq}`, occurredAt: iso, ticket: sampleTicket(opts), message: null };
+  },
+};
+
+export function sampleEvent<K extends EventName>(event: K, opts: SampleOptions = {}): EventMap[K] {
+  return samples[event](opts);
 }

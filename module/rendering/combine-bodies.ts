@@ -3,7 +3,11 @@
  * as few requests as the platform allows. Every combined body passes the platform's limit checks;
  * a body that cannot be merged (unknown shape, other username, other thread) starts a new request.
  *
- *  - Discord: embed bodies share a message up to 10 embeds and 6000 embed characters; plain
+ *  - Discord: embed bodies share a message up to 10 embeds and 6000 embed characters. Discord
+ *    shows only the first of several embeds with one `url` ("Embeds are deduplicated by URL"),
+ *    so a repeated url (one ticket's submit, replies and close) gets a fragment (`#2`, `#3`: the
+ *    same page opens) and every event stays visible; a url that already has a fragment is not
+ *    merged. Plain
  *    bodies are joined with a blank line within 2000 characters. Only bodies with the same
  *    username, avatar, thread and other settings merge; `allowed_mentions` stays `parse: []` with
  *    the union of the role ids.
@@ -52,6 +56,28 @@ function joinContents(a: unknown, b: unknown, separator: string): string {
   return parts.join(separator);
 }
 
+/** The embeds with every repeated `url` made distinct by a `#n` fragment; null when one has a fragment already. */
+function distinctEmbedUrls(embeds: unknown[]): unknown[] | null {
+  const used = new Set<string>();
+  const out: unknown[] = [];
+  for (const embed of embeds) {
+    if (!isObject(embed) || typeof embed.url !== 'string') {
+      out.push(embed);
+      continue;
+    }
+    let url = embed.url;
+    if (used.has(url)) {
+      if (url.includes('#')) return null;
+      let n = 2;
+      while (used.has(`${embed.url}#${n}`)) n++;
+      url = `${embed.url}#${n}`;
+    }
+    used.add(url);
+    out.push(url === embed.url ? embed : { ...embed, url });
+  }
+  return out;
+}
+
 function mergeDiscord(a: MessageBody, b: MessageBody): MessageBody | null {
   const kind = discordKind(a);
   if (!kind || kind !== discordKind(b) || !sameSettings(a, b, ['content', 'embeds', 'allowed_mentions'])) return null;
@@ -60,7 +86,9 @@ function mergeDiscord(a: MessageBody, b: MessageBody): MessageBody | null {
   const merged: MessageBody = { ...a, allowed_mentions: roles.length ? { parse: [], roles } : { parse: [] } };
   if (kind === 'plain') merged.content = joinContents(a.content, b.content, '\n\n');
   else {
-    merged.embeds = [...(a.embeds as unknown[]), ...(b.embeds as unknown[])];
+    const embeds = distinctEmbedUrls([...(a.embeds as unknown[]), ...(b.embeds as unknown[])]);
+    if (!embeds) return null;
+    merged.embeds = embeds;
     // Embed bodies carry only role mentions as content: keep each mention once.
     const mentions = joinContents(a.content, b.content, ' ');
     const unique = [...new Set(mentions.split(/\s+/).filter(Boolean))].join(' ');

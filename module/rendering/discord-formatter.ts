@@ -4,11 +4,13 @@
  * applies. `username`/`avatar_url` overrides are validated, never passed through broken.
  */
 import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10';
-import type { EventName, TicketEventPayload } from '../../sdk/events.js';
+import type { EventName } from '../../sdk/events.js';
+import { definitionOf } from '../events/index.js';
 import type { WebhookOptions } from '../webhooks/webhook.js';
 import { shortenUntrusted, cutWholeText } from './fit-to-limit.js';
 import type { FormatContext, Formatted } from './format-context.js';
-import { DISCORD, discordProblems, embedTextLength } from './limits.js';
+import { DISCORD, DISCORD_SNOWFLAKE, discordProblems, embedTextLength, hasVisibleText } from './limits.js';
+import { linkHref } from './link-href.js';
 import { plainDialect } from './plain-dialect.js';
 import { compileTemplate, renderLines, renderText, type Dialect, type RenderedLine } from './template.js';
 import { cutUnits, truncate } from './untrusted-text.js';
@@ -19,19 +21,10 @@ export const discordDialect: Dialect = {
   bold: (inner) => `**${inner}**`,
 };
 
-/** Default embed colour per event (0xRRGGBB). */
-export const eventColors: Record<EventName, number> = {
-  'order.paid': 0x2ecc71,
-  'ticket.submit': 0x3498db,
-  'ticket.reply': 0xf1c40f,
-  'ticket.close': 0x95a5a6,
-};
-
-const SNOWFLAKE = /^\d{17,20}$/;
-
 /**
  * A usable webhook username or undefined: "discord" and "clyde" (any case) are removed, spaces
- * collapsed, cut to 80; an empty result, "everyone" or "here" is dropped (Discord keeps its own).
+ * collapsed, cut to 80; a result without a visible character (zero-width characters only),
+ * "everyone" or "here" is dropped (Discord keeps its own).
  */
 export function sanitizeUsername(name: string | null | undefined): string | undefined {
   if (!name) return undefined;
@@ -41,7 +34,7 @@ export function sanitizeUsername(name: string | null | undefined): string | unde
     u = u.replace(/discord|clyde/gi, '');
   }
   u = cutUnits(u.replace(/\s+/g, ' ').trim(), DISCORD.username).trim();
-  if (!u || /^(everyone|here)$/i.test(u)) return undefined;
+  if (!hasVisibleText(u) || /^(everyone|here)$/i.test(u)) return undefined;
   return u;
 }
 
@@ -49,22 +42,27 @@ export function sanitizeAvatarUrl(url: string | null | undefined): string | unde
   if (!url) return undefined;
   try {
     const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.toString() : undefined;
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Role ids pinged for this event: tickets only, when the priority filter lets it through. */
+/** Role ids pinged for this event: events with a priority (tickets) only, when the priority filter lets it through. */
 export function rolesToPing(event: EventName, payload: unknown, options: Pick<WebhookOptions, 'rolePing'>): string[] {
   const ping = options.rolePing;
-  if (!ping || event === 'order.paid') return [];
-  const priority = (payload as TicketEventPayload).ticket.priority;
+  const priorityOf = definitionOf(event).priority;
+  if (!ping || !priorityOf) return [];
+  const priority = priorityOf(payload);
   if (ping.priorities.length > 0 && !ping.priorities.includes(priority)) return [];
-  return [...new Set(ping.roleIds.filter((id) => SNOWFLAKE.test(id)))].slice(0, DISCORD.allowedRoles);
+  return [...new Set(ping.roleIds.filter((id) => DISCORD_SNOWFLAKE.test(id)))].slice(0, DISCORD.allowedRoles);
 }
 
 type DiscordBody = RESTPostAPIWebhookWithTokenJSONBody;
+
+/** The thread to post in, when the option holds a real snowflake. */
+const threadIdOf = (ctx: FormatContext): string | undefined =>
+  ctx.options.threadId && DISCORD_SNOWFLAKE.test(ctx.options.threadId) ? ctx.options.threadId : undefined;
 
 function envelope(ctx: FormatContext, roles: string[]): DiscordBody {
   const body: DiscordBody = { allowed_mentions: roles.length ? { parse: [], roles } : { parse: [] } };
@@ -72,7 +70,9 @@ function envelope(ctx: FormatContext, roles: string[]): DiscordBody {
   if (username) body.username = username;
   const avatar = sanitizeAvatarUrl(ctx.options.avatarUrl);
   if (avatar) body.avatar_url = avatar;
-  if (ctx.options.threadName) {
+  // Discord refuses thread_name with thread_id (220002/220003): a stored pair (the form refuses
+  // it now) posts into the existing thread.
+  if (ctx.options.threadName && !threadIdOf(ctx)) {
     // The thread name is a small template too, so a forum post can be named after the ticket.
     const name = truncate(
       renderText(compileTemplate(ctx.options.threadName), ctx.vars, plainDialect).replace(/\s+/g, ' ').trim(),
@@ -111,9 +111,9 @@ function buildEmbed(ctx: FormatContext, lines: RenderedLine[]): APIEmbed {
   const desc = description.join('\n').trim();
   if (desc) embed.description = desc;
   if (fields.length) embed.fields = fields;
-  const url = ctx.vars.url?.text;
+  const url = linkHref(ctx.vars.url?.text);
   if (url) embed.url = url;
-  embed.color = ctx.options.color ?? eventColors[ctx.event];
+  embed.color = ctx.options.color ?? definitionOf(ctx.event).embed.color;
   embed.timestamp = new Date(ctx.payload.occurredAt).toISOString();
   embed.footer = { text: ctx.fallbackText };
   return embed;
@@ -159,7 +159,8 @@ export function discordBody(ctx: FormatContext): RESTPostAPIWebhookWithTokenJSON
 export function formatDiscord(ctx: FormatContext): Formatted {
   const body = discordBody(ctx);
   const query: Record<string, string> = {};
-  if (ctx.options.threadId && SNOWFLAKE.test(ctx.options.threadId)) query.thread_id = ctx.options.threadId;
+  const threadId = threadIdOf(ctx);
+  if (threadId) query.thread_id = threadId;
   return {
     body: body as Record<string, unknown>,
     text: renderText(ctx.template, ctx.vars, plainDialect) || ctx.fallbackText,

@@ -19,7 +19,24 @@ export const DISCORD = {
   allowedRoles: 100,
 } as const;
 
-export const SLACK = { text: 40_000, sectionText: 3000, blocks: 50 } as const;
+/**
+ * Discord's `SnowflakeType` is `^(0|[1-9][0-9]*)$` (OpenAPI spec); real ids (roles, threads)
+ * have 17 to 20 digits, so a leading zero or a short number is a typo, refused.
+ */
+export const DISCORD_SNOWFLAKE = /^[1-9][0-9]{16,19}$/;
+
+/**
+ * A name that shows at least one visible character: zero-width and other format characters
+ * (U+200B, U+200D, U+FEFF, …) and spaces alone make an empty name Discord refuses.
+ */
+export const hasVisibleText = (s: string): boolean => s.replace(/[\p{Cf}\p{Z}\s]/gu, '') !== '';
+
+/**
+ * Slack: `text` up to 40,000; a section's text up to 3000, 50 blocks. Past about 13,000 characters
+ * of blocks in all Slack answers `msg_blocks_too_long` (undocumented, reported by users), so block
+ * text is kept to 11,000 in all.
+ */
+export const SLACK = { text: 40_000, sectionText: 3000, blocks: 50, blocksTotal: 11_000 } as const;
 /** Mattermost's default post size limit (server setting, 16383 since v5.0). */
 export const MATTERMOST = { text: 16_383 } as const;
 /** Rocket.Chat's default "Message_MaxAllowedSize". */
@@ -72,12 +89,20 @@ export function discordProblems(body: Record<string, unknown>): string[] {
   if (total > DISCORD.embedTotal) problems.push(`embed text ${total} > ${DISCORD.embedTotal}`);
   const username = body.username;
   if (username !== undefined) {
-    if (typeof username !== 'string' || username.length < 1 || username.length > DISCORD.username || /discord|clyde/i.test(username)) {
+    if (
+      typeof username !== 'string' ||
+      !hasVisibleText(username) ||
+      username.length > DISCORD.username ||
+      /discord|clyde/i.test(username)
+    ) {
       problems.push('invalid username');
     }
   }
   if (typeof body.thread_name === 'string' && body.thread_name.length > DISCORD.threadName)
     problems.push(`thread_name > ${DISCORD.threadName}`);
+  const embedUrls = embeds.map((e) => (e as { url?: unknown }).url).filter((u) => u !== undefined);
+  // "Embeds are deduplicated by URL": a second embed with one url is not shown.
+  if (new Set(embedUrls).size !== embedUrls.length) problems.push('two embeds with one url');
   return problems;
 }
 
@@ -89,10 +114,13 @@ export function slackProblems(body: Record<string, unknown>, maxText: number = S
   if (text.length > maxText) problems.push(`text ${text.length} > ${maxText}`);
   const blocks = Array.isArray(body.blocks) ? (body.blocks as { text?: { text?: string } }[]) : [];
   if (blocks.length > SLACK.blocks) problems.push(`${blocks.length} blocks > ${SLACK.blocks}`);
+  let total = 0;
   blocks.forEach((b, i) => {
     const t = b.text?.text ?? '';
+    total += t.length;
     if (!t.trim() || t.length > SLACK.sectionText) problems.push(`blocks[${i}].text empty or > ${SLACK.sectionText}`);
   });
+  if (total > SLACK.blocksTotal) problems.push(`blocks hold ${total} characters > ${SLACK.blocksTotal}`);
   return problems;
 }
 

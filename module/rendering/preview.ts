@@ -2,9 +2,9 @@
  * The settings page's preview: the exact body a webhook would send for the realistic sample
  * event (sdk/sample-events.ts), plus the same message as plain text for display.
  */
-import type { EventName } from '../../sdk/events.js';
+import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
-import { sampleEvent } from '../../sdk/sample-events.js';
+import { definitionOf } from '../events/index.js';
 import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
 import { renderWithTemplate } from './render-message.js';
 import type { MessageBody } from './types.js';
@@ -33,7 +33,7 @@ export function preview(
   options: Partial<WebhookOptions> = {},
   context: PreviewContext = {},
 ): PreviewResult {
-  const payload = sampleEvent(event, { seq: context.seq, now: context.now });
+  const payload = definitionOf(event).sample({ seq: context.seq, now: context.now }) as AnyEventPayload;
   const rendered = renderWithTemplate({ template, event, payload, platform, locale, timeZone: context.timeZone ?? 'UTC', options });
   return { body: rendered.body, text: rendered.text ?? '', ...(rendered.query ? { query: rendered.query } : {}) };
 }

@@ -3,9 +3,10 @@
  * Pure and total: whatever the template and options, it returns a body within the platform's
  * limits and never throws (a formatter failure falls back to the event's name alone).
  */
-import type { AnyEventPayload, EventName } from '../../sdk/events.js';
+import { wellFormed, type AnyEventPayload, type EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
-import { defaultOptions, familyOf, type Platform, type WebhookOptions } from '../webhooks/webhook.js';
+import { definitionOf, titleKey } from '../events/index.js';
+import { defaultOptions, type Platform, type Webhook, type WebhookOptions } from '../webhooks/webhook.js';
 import { defaultTemplates } from './default-templates.js';
 import { formatDiscord } from './discord-formatter.js';
 import type { FormatContext, Formatted } from './format-context.js';
@@ -48,6 +49,18 @@ export interface RenderArgs {
   vars?: Variables;
 }
 
+/**
+ * The admin's texts as every platform can carry them: the settings form already turns a lone
+ * surrogate into U+FFFD; a row written before that rule, or a caller that skipped the form, gets
+ * the same here, so no body holds a string that has no UTF-8 form.
+ */
+function wellFormedOptions(options: WebhookOptions): WebhookOptions {
+  const out = { ...options };
+  for (const key of ['username', 'avatarUrl', 'threadName', 'threadId', 'telegramChatId'] as const)
+    if (typeof out[key] === 'string') out[key] = wellFormed(out[key]);
+  return out;
+}
+
 /** Everything a formatter needs, computed once (variables, compiled template, options with defaults). */
 export function buildFormatContext(args: RenderArgs): FormatContext {
   const locale: Locale = args.locale === 'en' ? 'en' : 'fr';
@@ -56,17 +69,17 @@ export function buildFormatContext(args: RenderArgs): FormatContext {
     payload: args.payload,
     locale,
     timeZone: args.timeZone,
-    options: { ...defaultOptions(), ...(args.options ?? {}) },
-    template: compileTemplate(args.template),
+    options: wellFormedOptions({ ...defaultOptions(), ...(args.options ?? {}) }),
+    template: compileTemplate(wellFormed(args.template)),
     vars: args.vars ?? computeVariables(args.event, args.payload as never, locale, args.timeZone),
-    fallbackText: label(locale, `rendering.event.${args.event}`),
+    fallbackText: label(locale, titleKey(args.event)),
   };
 }
 
 /** Renders `template` (not the webhook's) for one platform; shared by renderMessage and preview. */
 export function renderWithTemplate(args: RenderArgs): RenderedMessage {
   const locale: Locale = args.locale === 'en' ? 'en' : 'fr';
-  const fallbackText = label(locale, `rendering.event.${args.event}`);
+  const fallbackText = label(locale, titleKey(args.event));
   let formatted: Formatted;
   try {
     formatted = format(args.platform, buildFormatContext(args));
@@ -88,10 +101,15 @@ export function renderWithTemplate(args: RenderArgs): RenderedMessage {
   return message;
 }
 
-/** The body to send for one event to one webhook; the family's default template when it has none. */
+/** The template a webhook renders `event` with: its own for the family, else the event's or the family's default. */
+export function templateFor(webhook: Pick<Webhook, 'templates'>, event: EventName, locale: Locale): string {
+  const def = definitionOf(event);
+  return webhook.templates[def.family] ?? def.defaultTemplate?.[locale] ?? defaultTemplates(locale)[def.family];
+}
+
+/** The body to send for one event to one webhook. */
 export function renderMessage(input: RenderInput): RenderedMessage {
-  const family = familyOf(input.event);
-  const template = input.webhook.templates[family] ?? defaultTemplates(input.locale)[family];
+  const template = templateFor(input.webhook, input.event, input.locale);
   return renderWithTemplate({
     template,
     event: input.event,

@@ -8,6 +8,7 @@ import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
 import { defaultTemplates } from './default-templates.js';
 import { detectPlatform } from './detect-platform.js';
 import { preview } from './preview.js';
+import { templateFor } from './render-message.js';
 import { findUnknownVariables, listVariables } from './variables.js';
 
 export function createRenderingPort(timeZone: string) {
@@ -17,6 +18,7 @@ export function createRenderingPort(timeZone: string) {
     listVariables,
     findUnknownVariables,
     defaultTemplates,
+    templateFor,
     detectPlatform,
   };
 }

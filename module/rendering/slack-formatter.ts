@@ -6,7 +6,8 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { cutWholeText, shortenUntrusted } from './fit-to-limit.js';
 import type { FormatContext, Formatted } from './format-context.js';
-import { MATTERMOST, ROCKETCHAT, SLACK, slackProblems } from './limits.js';
+import { hasVisibleText, MATTERMOST, ROCKETCHAT, SLACK, slackProblems } from './limits.js';
+import { linkHref } from './link-href.js';
 import { boldAround, plainDialect } from './plain-dialect.js';
 import { shortcodesToUnicode } from './emoji.js';
 import { renderText, type Dialect } from './template.js';
@@ -21,8 +22,9 @@ export const escapeSlack = (text: string): string => text.replace(/&/g, '&amp;')
  * (`<%url%|Invoice>`), so template text is escaped in two steps: its `&`, `<`, `>` become private-use
  * placeholders, values are escaped for real, then each line restores placeholder-delimited tokens
  * that start like a Slack link or mention and escapes every other placeholder. Values are marked
- * so a token may start with a variable only when it is a link (`<%url%|x>`): a customer value can
- * never become `<!channel>` or `<@U123>` through an admin's `<%subject%>`.
+ * so a token may start with a variable only when it is a link (`<%url%|x>`), and a mention token
+ * (`<!…>`, `<@…>`, `<#…>`) holds no value before its `|label`: a customer value can never become
+ * `<!channel>` or `<@U123>` through an admin's `<%subject%>` or `<!%subject%>`.
  */
 const LT = '\uE001';
 const GT = '\uE002';
@@ -37,7 +39,9 @@ export const slackDialect: Dialect = {
   bold: (inner) => boldAround(inner, '*'),
   finish: (line) =>
     line
-      .replace(adminToken, (_w, inner: string) => `<${inner.replace(/\uE003/g, '&amp;')}>`)
+      .replace(adminToken, (whole: string, inner: string) =>
+        /^[@#!]/.test(inner) && inner.split('|', 1)[0].includes(VALUE) ? whole : `<${inner.replace(/\uE003/g, '&amp;')}>`,
+      )
       .replace(/\uE001/g, '&lt;')
       .replace(/\uE002/g, '&gt;')
       .replace(/\uE003/g, '&amp;')
@@ -55,7 +59,21 @@ const rocketchatDialect: Dialect = { ...mattermostDialect, bold: (inner) => bold
 const dialects: Record<SlackLike, Dialect> = { slack: slackDialect, mattermost: mattermostDialect, rocketchat: rocketchatDialect };
 export const textLimits: Record<SlackLike, number> = { slack: SLACK.text, mattermost: MATTERMOST.text, rocketchat: ROCKETCHAT.text };
 
-/** Section blocks of at most 3000 characters each, split at line ends where possible. */
+/**
+ * Where a line longer than a section may be cut: at most `max` units, never inside an entity
+ * (`&amp;`) or a `<link|label>` token, at the last space of the last 300 units when there is one.
+ */
+export function safeCutLength(line: string, max: number): number {
+  let head = cutUnits(line, max);
+  const open = head.lastIndexOf('<');
+  if (open > 0 && head.indexOf('>', open) < 0) head = head.slice(0, open);
+  head = head.replace(/&[#a-z0-9]{0,10}$/i, '');
+  const space = head.lastIndexOf(' ');
+  if (space > head.length - 300 && space > 0) head = head.slice(0, space + 1);
+  return head.length > 0 ? head.length : cutUnits(line, max).length;
+}
+
+/** Section blocks of at most 3000 characters each, split at line ends where possible, else at a safe point. */
 export function sectionBlocks(text: string): SectionBlock[] {
   const chunks: string[] = [];
   let current = '';
@@ -64,7 +82,7 @@ export function sectionBlocks(text: string): SectionBlock[] {
     while (rest.length > SLACK.sectionText) {
       if (current) chunks.push(current);
       current = '';
-      const head = cutUnits(rest, SLACK.sectionText);
+      const head = rest.slice(0, safeCutLength(rest, SLACK.sectionText));
       chunks.push(head);
       rest = rest.slice(head.length);
     }
@@ -94,8 +112,11 @@ export function slackBody(platform: SlackLike, ctx: FormatContext): SlackBody {
   const limit = textLimits[platform];
   const withBlocks = platform === 'slack' && ctx.options.slackBlocks;
   const base: Omit<SlackBody, 'text'> = {};
-  if (ctx.options.username) base.username = cutUnits(ctx.options.username.trim(), 80);
-  if (ctx.options.avatarUrl && /^https?:\/\//i.test(ctx.options.avatarUrl)) base.icon_url = ctx.options.avatarUrl;
+  // Legacy incoming webhooks honour these; Slack-app webhooks ignore them (the form says so).
+  const username = ctx.options.username ? cutUnits(ctx.options.username.trim(), 80) : '';
+  if (hasVisibleText(username)) base.username = username;
+  const icon = linkHref(ctx.options.avatarUrl ?? undefined);
+  if (icon) base.icon_url = icon;
   const build = (text: string): SlackBody => {
     const t = text || escapeSlack(ctx.fallbackText);
     return withBlocks ? { ...base, text: t, blocks: sectionBlocks(t) } : { ...base, text: t };

@@ -2,10 +2,14 @@
  * Microsoft Teams Workflows (and connector) webhooks: an Adaptive Card in the message envelope.
  * One TextBlock per line (TextBlock Markdown ignores single line breaks); the first line is the
  * card's heading; the event's link becomes an "Open" button. Shortcodes become Unicode.
+ * TextBlock text is Markdown (links, bold, lists), so customer text goes in its escaped Markdown
+ * form, as on Discord: a subject written `[Reset your password](https://evil.example)` is shown
+ * as typed, never as a live link.
  */
 import { cutWholeText, shortenUntrusted } from './fit-to-limit.js';
 import type { FormatContext, Formatted } from './format-context.js';
 import { label } from './labels.js';
+import { linkHref } from './link-href.js';
 import { teamsProblems } from './limits.js';
 import { boldAround, plainDialect } from './plain-dialect.js';
 import { shortcodesToUnicode } from './emoji.js';
@@ -14,7 +18,7 @@ import { truncate } from './untrusted-text.js';
 
 export const teamsDialect: Dialect = {
   literal: shortcodesToUnicode,
-  value: (v, cap) => (v.untrusted ? truncate(v.untrusted.plain, cap) : v.text),
+  value: (v, cap) => (v.untrusted ? truncate(v.untrusted.markdown, cap) : v.text),
   bold: (inner) => boldAround(inner, '**'),
 };
 
@@ -56,7 +60,7 @@ export function adaptiveCardMessage(text: string, url: string | undefined, openL
 }
 
 export function formatTeams(ctx: FormatContext): Formatted {
-  const url = ctx.vars.url?.text || undefined;
+  const url = linkHref(ctx.vars.url?.text);
   const open = label(ctx.locale, 'rendering.open_link');
   const build = (text: string) => adaptiveCardMessage(text || ctx.fallbackText, url, open);
   const fits = (b: Record<string, unknown>) => teamsProblems(b).length === 0;

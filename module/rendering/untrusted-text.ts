@@ -24,13 +24,23 @@ export function looksLikeHtml(text: string): boolean {
  * Breaks every mention syntax with a zero-width space, so nothing in the text can ping:
  * `@everyone`, `@here`, `@channel`, `@all` (Discord, Slack, Mattermost, Rocket.Chat) and
  * `<@123>`, `<@!123>`, `<@&123>`, `<#123>`, `<!channel>`, `<!here>`, `<!everyone>`, `<at>`.
- * A value ending in `@` or `<` gets a zero-width space too, so it cannot form a mention with the
- * value rendered right after it (`%user%%subject%` with "x@" and "here").
+ * Only at word boundaries, as the platforms parse them: `jean@allo.fr` and `@allo` are no
+ * mention and stay byte-identical. Links are never passed through here.
  */
 export function neutralizeMentions(text: string): string {
   return text
-    .replace(/@(everyone|here|channel|all)/gi, `@${ZWSP}$1`)
-    .replace(/<(?=[@#!]|at>|at\s)/gi, `<${ZWSP}`)
+    .replace(/(?<![\p{L}\p{N}_])@(everyone|here|channel|all)(?![\p{L}\p{N}_])/giu, `@${ZWSP}$1`)
+    .replace(/<(?=[@#!]|at>|at\s)/gi, `<${ZWSP}`);
+}
+
+/**
+ * Customer text also gets a zero-width space after a final `@` or `<` and before a leading mention
+ * word, so two values rendered side by side (`%user%%subject%` with "x @" and "here") cannot form
+ * a mention either.
+ */
+export function neutralizeCustomerText(text: string): string {
+  return neutralizeMentions(text)
+    .replace(/^(everyone|here|channel|all)(?![\p{L}\p{N}_])/iu, `${ZWSP}$1`)
     .replace(/[@<]$/, `$&${ZWSP}`);
 }
 
@@ -101,12 +111,12 @@ export function untrustedForms(raw: string, convert: HtmlConversion = convertHer
     const converted = convert(input);
     if (converted !== null) {
       const md = converted.trim();
-      return { markdown: neutralizeMentions(md), plain: neutralizeMentions(unescapeMarkdown(md)) };
+      return { markdown: neutralizeCustomerText(md), plain: neutralizeCustomerText(unescapeMarkdown(md)) };
     }
     // No Markdown in time: the visible text, escaped like any plain text.
     const text = htmlToPlainText(input);
-    return { markdown: neutralizeMentions(escapeMarkdown(text)), plain: neutralizeMentions(text) };
+    return { markdown: neutralizeCustomerText(escapeMarkdown(text)), plain: neutralizeCustomerText(text) };
   }
   const plain = input.trim();
-  return { markdown: neutralizeMentions(escapeMarkdown(plain)), plain: neutralizeMentions(plain) };
+  return { markdown: neutralizeCustomerText(escapeMarkdown(plain)), plain: neutralizeCustomerText(plain) };
 }

@@ -3,8 +3,8 @@
  * zone come from the caller. Untrusted values (customer text) carry both rendering forms and are
  * the first thing shortened when a message is too long.
  */
-import type { EventMap, EventName, OrderPaidPayload, TicketEventPayload } from '../../sdk/events.js';
-import { eventNames } from '../../sdk/events.js';
+import type { EventMap, EventName } from '../../sdk/events.js';
+import { definitionOf, knownEventNames, type ValueFormat } from '../events/index.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { label } from './labels.js';
 import { convertHere, neutralizeMentions, untrustedForms, type HtmlConversion, type UntrustedForms } from './untrusted-text.js';
@@ -23,33 +23,18 @@ export interface VariableInfo {
   description: string;
 }
 
-const orderVariables = ['id', 'price', 'user', 'paymentType', 'transactionId', 'comment', 'url'] as const;
-const ticketVariables = [
-  'id',
-  'subject',
-  'departmentName',
-  'user',
-  'priority',
-  'created_at',
-  'action',
-  'url',
-  'content',
-  'author',
-  'relatedUri',
-  'related',
-] as const;
-/** Names the older PHP implementation used, kept so pasted templates keep working. */
-const orderAliases: Record<string, string> = { username: 'user', email: 'email' };
-const ticketAliases: Record<string, string> = { username: 'user', email: 'email', relatedUrl: 'relatedUri' };
-
-/** Canonical names of `event`, in the order the settings page lists them. */
+/** Canonical names of `event`, in the order the settings page lists them (its definition's). */
 export function variableNames(event: EventName): string[] {
-  return event === 'order.paid' ? [...orderVariables] : [...ticketVariables];
+  return definitionOf(event)
+    .variables.filter((v) => !v.legacy)
+    .map((v) => v.name);
 }
 
-/** Aliases of `event` (alias -> the variable it stands for; `email` is its own variable). */
+/** Aliases of `event` (alias -> the variable it stands for; a legacy name such as `email` is its own variable). */
 export function aliasesOf(event: EventName): Record<string, string> {
-  return event === 'order.paid' ? orderAliases : ticketAliases;
+  const def = definitionOf(event);
+  const legacy = Object.fromEntries(def.variables.filter((v) => v.legacy).map((v) => [v.name, v.name]));
+  return { ...def.aliases, ...legacy };
 }
 
 /** Every name a template of `event` may use. */
@@ -57,7 +42,13 @@ export function allNames(event: EventName): string[] {
   return [...variableNames(event), ...Object.keys(aliasesOf(event))];
 }
 
+/**
+ * Values the host vouches for (ids, amounts, labels such as a department name): not escaped, but
+ * a mention written in one still cannot ping (word boundaries only, so normal text is unchanged).
+ */
 const trusted = (text: string): VarValue => ({ text: neutralizeMentions(text), untrusted: null });
+/** Links (the ticket's, the invoice's): sent byte-identical, the WHATWG href the event carries. */
+const link = (text: string): VarValue => ({ text, untrusted: null });
 const untrustedWith =
   (convert: HtmlConversion) =>
   (raw: string | null | undefined): VarValue => {
@@ -123,50 +114,6 @@ function dateFormat(locale: Locale, timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
-const fullName = (c: { firstName: string; lastName: string }): string => `${c.firstName} ${c.lastName}`.trim();
-
-function orderValues(p: OrderPaidPayload, locale: Locale, convert: HtmlConversion): Variables {
-  const untrusted = untrustedWith(convert);
-  const o = p.order;
-  const user = untrusted(fullName(o.customer));
-  return {
-    id: trusted(String(o.id)),
-    price: trusted(formatPrice(o.total, o.currency, locale)),
-    user,
-    paymentType: trusted(o.paymentGateway),
-    transactionId: untrusted(o.transactionId),
-    comment: untrusted(o.comment),
-    url: trusted(o.invoiceUrl),
-    username: user,
-    email: untrusted(o.customer.email),
-  };
-}
-
-function ticketValues(event: EventName, p: TicketEventPayload, locale: Locale, timeZone: string, convert: HtmlConversion): Variables {
-  const untrusted = untrustedWith(convert);
-  const t = p.ticket;
-  const user = untrusted(fullName(t.customer));
-  const relatedUri = trusted(t.related?.url ?? '');
-  const action = event.slice('ticket.'.length);
-  return {
-    id: trusted(String(t.id)),
-    subject: untrusted(t.subject),
-    departmentName: trusted(t.department.name),
-    user,
-    priority: trusted(label(locale, `rendering.priority.${t.priority}`)),
-    created_at: trusted(formatDate(t.createdAt, locale, timeZone)),
-    action: trusted(label(locale, `rendering.action.${action}`)),
-    url: trusted(t.url),
-    content: untrusted(p.message?.content),
-    author: untrusted(p.message?.author.name),
-    relatedUri,
-    related: untrusted(t.related?.name),
-    username: user,
-    email: untrusted(t.customer.email),
-    relatedUrl: relatedUri,
-  };
-}
-
 /**
  * Every variable (and alias) of `event` for `payload`; optional data missing gives ''. Customer
  * HTML goes through `convert` (by default converted here, bounded; delivery converts it once per
@@ -179,14 +126,27 @@ export function computeVariables<K extends EventName>(
   timeZone: string,
   convert: HtmlConversion = convertHere,
 ): Variables {
-  return event === 'order.paid'
-    ? orderValues(payload as OrderPaidPayload, locale, convert)
-    : ticketValues(event, payload as TicketEventPayload, locale, timeZone, convert);
+  const def = definitionOf(event);
+  const untrusted = untrustedWith(convert);
+  const format: ValueFormat = {
+    locale,
+    timeZone,
+    price: (amount, currency) => formatPrice(amount, currency, locale),
+    date: (iso) => formatDate(iso, locale, timeZone),
+    label: (key) => label(locale, key),
+  };
+  const vars: Variables = {};
+  for (const spec of def.variables) {
+    const raw = spec.value(payload, format) ?? '';
+    vars[spec.name] = spec.kind === 'untrusted' ? untrusted(raw) : spec.kind === 'link' ? link(raw) : trusted(raw);
+  }
+  for (const [alias, target] of Object.entries(def.aliases)) if (vars[target]) vars[alias] = vars[target];
+  return vars;
 }
 
 /** The settings page's click-to-insert list: name (with % signs) and a translated description. */
 export function listVariables(event: EventName, locale: Locale): VariableInfo[] {
-  const family = event === 'order.paid' ? 'order' : 'ticket';
+  const family = definitionOf(event).family;
   const own = variableNames(event).map((name) => ({ name: `%${name}%`, description: label(locale, `rendering.var.${family}.${name}`) }));
   const aliases = Object.entries(aliasesOf(event)).map(([alias, target]) =>
     alias === target
@@ -203,7 +163,7 @@ const variablePattern = /%([A-Za-z_][A-Za-z0-9_]*)%/g;
  * order of appearance; used for the save-time warning. No event given means every event.
  */
 export function findUnknownVariables(template: string, events: EventName[]): string[] {
-  const known = new Set((events.length ? events : eventNames).flatMap((e) => allNames(e)));
+  const known = new Set((events.length ? events : knownEventNames()).flatMap((e) => allNames(e)));
   const unknown: string[] = [];
   for (const match of template.matchAll(variablePattern)) {
     const name = match[1];

@@ -3,7 +3,8 @@
  * the module permission and CSRF for cookie sessions (403) before a handler runs.
  * Answers never hold a full webhook URL: only `urlHint`.
  */
-import { isEventName, type EventName } from '../../sdk/events.js';
+import type { EventName } from '../../sdk/events.js';
+import { isKnownEvent } from '../events/index.js';
 import type { AdminHandler, AdminRequest, AdminResponse } from '../../sdk/module-context.js';
 import { toPublicWebhook } from './public-webhook.js';
 import { runPreview } from './preview-request.js';
@@ -110,7 +111,7 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
         const w = await service.get(id);
         if (!w) return notFound('webhook');
         const rawEvent = (req.body as { event?: unknown } | null)?.event;
-        if (rawEvent !== undefined && (typeof rawEvent !== 'string' || !isEventName(rawEvent))) {
+        if (rawEvent !== undefined && (typeof rawEvent !== 'string' || !isKnownEvent(rawEvent))) {
           return invalid(deps, req, [{ field: 'event', reason: 'event' }]);
         }
         return { json: await sendTest(deps, w, rawEvent as EventName | undefined, req.user.name, req.locale) };
@@ -151,7 +152,7 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
       handler: guarded(deps, async (req) => {
         const raw = req.query.events;
         const list = (Array.isArray(raw) ? raw : raw ? String(raw).split(',') : []).filter(Boolean);
-        for (const e of list) if (!isEventName(e)) throw new InputError('events', 'event');
+        for (const e of list) if (!isKnownEvent(e)) throw new InputError('events', 'event');
         return { json: { events: Object.fromEntries(list.map((e) => [e, deps.rendering.listVariables(e as EventName, req.locale)])) } };
       }),
     },

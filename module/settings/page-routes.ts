@@ -2,9 +2,16 @@
  * The settings pages (nunjucks views in `views/`, rendered by the host inside its layout).
  * Forms post back here with the host-checked `_csrf`; every value is escaped by the engine.
  */
-import { eventNames, isEventName, ticketPriorities, type EventName } from '../../sdk/events.js';
+import { ticketPriorities, type EventName } from '../../sdk/events.js';
 import type { AdminHandler, AdminRequest, AdminResponse } from '../../sdk/module-context.js';
-import { platforms, type Webhook } from '../webhooks/webhook.js';
+import { eventDefinitions, isKnownEvent, knownEventNames } from '../events/index.js';
+import { optionNotes } from '../webhooks/option-platforms.js';
+import { platforms, templateFamilies, type Platform, type TemplateFamily, type Webhook } from '../webhooks/webhook.js';
+
+const eventsOfFamily = (family: TemplateFamily): EventName[] =>
+  eventDefinitions()
+    .filter((d) => d.family === family)
+    .map((d) => d.name as EventName);
 import { startOfUtcDay } from './api-routes.js';
 import { deliveryStatuses } from './ports.js';
 import { toPublicWebhook } from './public-webhook.js';
@@ -64,7 +71,8 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
       section,
       fmt: dateFormatter(locale, deps.timeZone),
       platformLabels,
-      eventNames,
+      eventNames: knownEventNames(),
+      eventGroups: templateFamilies.map((family) => ({ family, events: eventsOfFamily(family) })),
       simulatorPath: deps.simulatorPath ?? null,
       inboxUrl: deps.inboxUrl ?? null,
     };
@@ -91,7 +99,11 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
     for (const e of errors)
       fieldErrors[e.field.startsWith('options.') || e.field.startsWith('filters.') ? e.field.split('.')[1] : e.field.split('.')[0]] ??=
         e.reason;
-    const variables = Object.fromEntries(eventNames.map((e) => [e, deps.rendering.listVariables(e, locale)]));
+    const variables = Object.fromEntries(knownEventNames().map((e) => [e, deps.rendering.listVariables(e, locale)]));
+    // What each option does on each platform: the page shows the chosen one's, its script the others'.
+    const say = (key: string, params: Record<string, string> = {}) => t(`settings.form.${key}`, params, locale);
+    const notesFor = (p: Platform | null) => optionNotes(p, say, platformLabels);
+    const chosen = (platforms as readonly string[]).includes(String(s.values.platform)) ? (s.values.platform as Platform) : null;
     return render(
       req,
       'form.njk',
@@ -107,6 +119,7 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         testAnswer: s.testAnswer ?? null,
         saved: s.saved ?? false,
         platforms,
+        optionNotes: notesFor(chosen ?? s.webhook?.platform ?? null),
         priorities: ticketPriorities,
         variables,
         defaults: deps.rendering.defaultTemplates(locale),
@@ -114,7 +127,9 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         jsonData: jsonForScript({
           variables,
           currentPlatform: s.webhook?.platform ?? null,
+          families: Object.fromEntries(eventDefinitions().map((d) => [d.name, d.family])),
           platformLabels,
+          optionNotes: Object.fromEntries(platforms.map((p) => [p, notesFor(p)])),
           text: {
             bot: t('settings.preview.bot', {}, locale),
             today: t('settings.preview.today', {}, locale),
@@ -188,8 +203,9 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
           enabled: true,
         });
         const preset = typeof req.query.flow === 'string' ? req.query.flow : '';
-        if (preset === 'shop') values.events = ['order.paid'];
-        if (preset === 'support') values.events = ['ticket.submit', 'ticket.reply', 'ticket.close'];
+        // The two flows offered on the list page: every event of the family (from the event definitions).
+        if (preset === 'shop') values.events = eventsOfFamily('order');
+        if (preset === 'support') values.events = eventsOfFamily('ticket');
         return renderForm(req, { webhook: null, values });
       },
     },
@@ -267,7 +283,7 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
       path: '/webhooks/:id/test',
       handler: withWebhook(async (req, w) => {
         const ev = body(req).event;
-        const event = typeof ev === 'string' && isEventName(ev) ? (ev as EventName) : undefined;
+        const event = isKnownEvent(ev) ? ev : undefined;
         const answer = await sendTest(deps, w, event, req.user.name, req.locale);
         return renderForm(req, { webhook: w, values: formFromWebhook(w), warnings: service.warnings(w), testAnswer: answer });
       }),

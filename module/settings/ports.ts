@@ -6,7 +6,7 @@
 import type { EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import type { MessageBody } from '../rendering/types.js';
-import type { Platform, TemplateFamily, WebhookOptions } from '../webhooks/webhook.js';
+import type { Platform, TemplateFamily, Webhook, WebhookOptions } from '../webhooks/webhook.js';
 
 export interface VariableInfo {
   name: string;
@@ -31,6 +31,8 @@ export interface Rendering {
   /** Names in `template` that exist for none of `events` (without the % signs). */
   findUnknownVariables(template: string, events: EventName[]): string[];
   defaultTemplates(locale: Locale): Record<TemplateFamily, string>;
+  /** The template `webhook` renders `event` with (its own for the family, else the default). */
+  templateFor(webhook: Pick<Webhook, 'templates'>, event: EventName, locale: Locale): string;
   detectPlatform(url: string): Platform | null;
 }
 

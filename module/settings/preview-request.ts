@@ -1,20 +1,24 @@
 /** The preview API: renders a template for a sample event exactly as it would be sent. */
 import { z } from 'zod';
-import { eventNames, type EventName } from '../../sdk/events.js';
+import type { EventName } from '../../sdk/events.js';
+import { isKnownEvent } from '../events/index.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { platforms } from '../webhooks/webhook.js';
 import { rendersShortcodes, shortcodesToUnicode } from '../rendering/emoji.js';
 import { optionsSchema, type FieldError } from './webhook-input.js';
 import type { SettingsDeps } from './settings-deps.js';
 
+/** An event some definition (module/events/) describes. */
+const knownEvent = z.string('event').refine(isKnownEvent, 'event') as unknown as z.ZodType<EventName>;
+
 const previewSchema = z
   .object({
     template: z.string('required').max(10_000, 'too_long'),
-    event: z.enum(eventNames as [EventName, ...EventName[]], 'event'),
+    event: knownEvent,
     platform: z.enum(platforms, 'platform'),
     options: optionsSchema.optional(),
     /** Events the webhook listens to, for the unknown-variable check; defaults to `event`. */
-    events: z.array(z.enum(eventNames as [EventName, ...EventName[]], 'event')).optional(),
+    events: z.array(knownEvent).optional(),
   })
   .strict();
 

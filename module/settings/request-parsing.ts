@@ -1,6 +1,7 @@
 /** Small, strict parsers of path params and query strings; errors name the field. */
 import { z } from 'zod';
-import { isEventName, type EventName } from '../../sdk/events.js';
+import type { EventName } from '../../sdk/events.js';
+import { isKnownEvent } from '../events/index.js';
 import type { AdminRequest, Locale, Translator } from '../../sdk/module-context.js';
 import { deliveryStatuses, type DeliveryFilter, type DeliveryStatus } from './ports.js';
 import type { WebhookPageQuery } from '../webhooks/webhook-store.js';
@@ -54,7 +55,7 @@ export function parseDeliveryFilter(req: AdminRequest): DeliveryFilter {
   }
   const event = one(req, 'event');
   if (event !== undefined) {
-    if (!isEventName(event)) throw new InputError('event', 'event');
+    if (!isKnownEvent(event)) throw new InputError('event', 'event');
     f.event = event as EventName;
   }
   const status = one(req, 'status');

@@ -1,8 +1,9 @@
 /** "Send test": one sample event sent now to a webhook, outside the outbox, answered in plain words. */
-import { eventNames, type EventName } from '../../sdk/events.js';
+import type { EventName } from '../../sdk/events.js';
+import { knownEventNames } from '../events/index.js';
 import type { Locale } from '../../sdk/module-context.js';
 import type { MessageBody } from '../rendering/types.js';
-import { familyOf, type Webhook } from '../webhooks/webhook.js';
+import type { Webhook } from '../webhooks/webhook.js';
 import { describeSendResult } from './send-result-words.js';
 import type { SettingsDeps } from './settings-deps.js';
 
@@ -22,8 +23,8 @@ export async function sendTest(
   actor: string,
   locale: Locale,
 ): Promise<TestAnswer> {
-  const chosen = event ?? webhook.events[0] ?? eventNames[0];
-  const template = webhook.templates[familyOf(chosen)] ?? deps.rendering.defaultTemplates(locale)[familyOf(chosen)];
+  const chosen = event ?? webhook.events[0] ?? knownEventNames()[0];
+  const template = deps.rendering.templateFor(webhook, chosen, locale);
   // Dated now by the host's clock: the message is sent now, and Discord shows the embed's
   // timestamp (a signed JSON body carries it next to its webhook-timestamp header).
   const body = deps.rendering.preview(template, chosen, webhook.platform, locale, webhook.options, deps.clock.now());

@@ -1,5 +1,4 @@
 /** Plain objects the nunjucks views read: formatted dates, labels, chart geometry, form values. */
-import { eventNames, type EventName } from '../../sdk/events.js';
 import type { Locale, Translator } from '../../sdk/module-context.js';
 import { defaultFilters, defaultOptions, type Webhook } from '../webhooks/webhook.js';
 import type { AuditEntry } from './audit-store.js';
@@ -221,5 +220,3 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     enabled: body.enabled === undefined ? true : on('enabled'),
   };
 }
-
-export const allEvents: EventName[] = eventNames;

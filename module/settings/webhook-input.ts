@@ -4,8 +4,10 @@
  * `settings.errors.*` (translated by the caller) or zod's own message.
  */
 import { z } from 'zod';
-import { eventNames, ticketPriorities, type EventName } from '../../sdk/events.js';
+import { ticketPriorities, wellFormed, type EventName } from '../../sdk/events.js';
+import { isKnownEvent } from '../events/index.js';
 import type { NetworkPolicy } from '../../sdk/module-context.js';
+import { DISCORD_SNOWFLAKE, hasVisibleText } from '../rendering/limits.js';
 import { platforms, type Platform, type WebhookFilters, type WebhookOptions } from '../webhooks/webhook.js';
 import { checkWebhookUrl } from './url-policy.js';
 
@@ -15,7 +17,8 @@ export interface FieldError {
   reason: string;
 }
 
-const snowflake = z.string().regex(/^\d{17,20}$/, 'snowflake');
+/** Discord's SnowflakeType (`^(0|[1-9][0-9]*)$`), 17 to 20 digits as real ids have. */
+const snowflake = z.string().regex(DISCORD_SNOWFLAKE, 'snowflake');
 /**
  * Text is stored and shown as typed, so what is not text is dealt with here: a control character
  * (NUL is refused by PostgreSQL, breaks a page or a log line) is refused with the field named; a
@@ -23,7 +26,6 @@ const snowflake = z.string().regex(/^\d{17,20}$/, 'snowflake');
  */
 const anyControl = /\p{Cc}/u;
 const controlButLineBreaks = /(?![\t\n\r])\p{Cc}/u;
-const wellFormed = (s: string) => s.replace(/\p{Cs}/gu, '\uFFFD');
 const oneLine = (schema: z.ZodString) => schema.refine((s) => !anyControl.test(s), 'control_chars').transform(wellFormed);
 const nullableText = (max: number) =>
   z
@@ -38,7 +40,9 @@ export const optionsSchema = z
   .object({
     mode: z.enum(['plain', 'embed'], 'choice'),
     color: z.number('color').int('color').min(0, 'color').max(0xffffff, 'color').nullable(),
-    username: nullableText(80).refine((u) => u === null || !/discord|clyde/i.test(u), 'username_forbidden'),
+    username: nullableText(80)
+      .refine((u) => u === null || hasVisibleText(u), 'username_invisible')
+      .refine((u) => u === null || !/discord|clyde/i.test(u), 'username_forbidden'),
     avatarUrl: nullableText(2048).refine((u) => u === null || /^https:\/\/[^\s]+$/i.test(u), 'https_url'),
     rolePing: z
       .object({ roleIds: z.array(snowflake).max(10, 'too_many'), priorities: z.array(z.enum(ticketPriorities, 'choice')) })
@@ -76,7 +80,7 @@ const baseSchema = z
     url: z.string('required').trim().max(2048, 'too_long'),
     platform: z.enum([...platforms, 'auto'], 'platform'),
     events: z
-      .array(z.enum(eventNames as [EventName, ...EventName[]], 'event'))
+      .array(z.string('event').refine(isKnownEvent, 'event') as unknown as z.ZodType<EventName>)
       .min(1, 'events_required')
       .transform((list) => [...new Set(list)]),
     templates: z.object({ order: templateText, ticket: templateText }).partial().strict(),
@@ -148,6 +152,9 @@ export function parseWebhookInput(raw: unknown, ctx: ParseContext): ParseResult 
   const savedPlatform = platform ?? ctx.currentPlatform;
   const savedChatId = v.options?.telegramChatId !== undefined ? v.options.telegramChatId : ctx.currentOptions?.telegramChatId;
   if (savedPlatform === 'telegram' && !savedChatId) errors.push({ field: 'options.telegramChatId', reason: 'required' });
+  // Discord refuses a message naming a new forum post and an existing thread (220002/220003).
+  const saved = <K extends 'threadId' | 'threadName'>(k: K) => (v.options?.[k] !== undefined ? v.options[k] : ctx.currentOptions?.[k]);
+  if (saved('threadId') && saved('threadName')) errors.push({ field: 'options.threadName', reason: 'thread_id_and_name' });
   if (errors.length) return { ok: false, errors };
   const value: WebhookInput = { ...v, url, platform } as WebhookInput;
   if (value.platform === undefined) delete value.platform;

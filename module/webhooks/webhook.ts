@@ -1,12 +1,14 @@
 /** A configured webhook, as every part of the module sees it. */
 import type { EventName, TicketPriority } from '../../sdk/events.js';
+import { definitionOf } from '../events/index.js';
 
 export const platforms = ['discord', 'slack', 'mattermost', 'rocketchat', 'teams', 'telegram', 'json'] as const;
 export type Platform = (typeof platforms)[number];
 
-/** Templates are per family: one for the shop event, one for the three helpdesk events. */
+/** Templates are per family: one for the shop events, one for the helpdesk events (each event's definition says which). */
 export type TemplateFamily = 'order' | 'ticket';
-export const familyOf = (event: EventName): TemplateFamily => (event === 'order.paid' ? 'order' : 'ticket');
+export const templateFamilies: readonly TemplateFamily[] = ['order', 'ticket'];
+export const familyOf = (event: EventName): TemplateFamily => definitionOf(event).family;
 
 export interface WebhookOptions {
   /** Discord: plain `content` (the reference document's style) or a rich embed. */

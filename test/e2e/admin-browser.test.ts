@@ -123,6 +123,21 @@ describe('admin pages in a browser', () => {
       await page.click('.wh-var[data-insert="%transactionId%"]');
       expect(await page.inputValue('textarea[name=templateOrder]')).toContain('%transactionId%');
       await page.fill('textarea[name=templateOrder]', template);
+      // Each advanced option says when the chosen platform ignores it, and follows a change of platform.
+      await page.click('details:has([data-option-note]) > summary');
+      expect(await page.textContent('[data-testid=option-note-slackBlocks]')).toBe('Sans effet sur Discord (utilisé par : Slack).');
+      expect(await page.isVisible('[data-testid=option-note-threadId]')).toBe(false);
+      await page.selectOption('#wh-platform', 'slack');
+      await until('notes for Slack', async () => page.isVisible('[data-testid=option-note-threadId]'));
+      expect(await page.textContent('[data-testid=option-note-threadId]')).toBe('Sans effet sur Slack (utilisé par : Discord).');
+      expect(await page.textContent('[data-testid=option-note-username]')).toContain('application Slack');
+      expect(await page.isVisible('[data-testid=option-note-slackBlocks]')).toBe(false);
+      await shot('fr-form-options-slack');
+      await page.setViewportSize({ width: 390, height: 844 });
+      await shot('fr-form-options-slack-phone');
+      await page.setViewportSize({ width: 1366, height: 900 });
+      await page.selectOption('#wh-platform', 'discord');
+      await until('notes for Discord', async () => page.isVisible('[data-testid=option-note-slackBlocks]'));
       await shot('fr-form-new');
       await Promise.all([page.waitForURL(/\?done=created/), page.click('[data-testid=save]')]);
       expect(await page.textContent('[data-testid=webhook-list]')).toContain('Commandes #ventes');

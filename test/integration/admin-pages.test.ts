@@ -72,6 +72,31 @@ describe('admin pages', () => {
     expect(html(r)).not.toContain('SECRETtoken');
   });
 
+  it('says next to each option when the chosen platform ignores it, and names the refused thread pair', async () => {
+    const slack = await h.call('POST', '/webhooks', {
+      body: form({ name: 'Slack', url: 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX', platform: 'slack' }),
+    });
+    expect(slack).toMatchObject({ redirect: '/admin/modules/webhooks/?done=created' });
+    const [w] = (await h.deps.service.page({ page: 1, perPage: 50 })).items.filter((x) => x.name === 'Slack');
+    const page = html(await h.call('GET', `/webhooks/${w.id}/edit`));
+    const note = (field: string) => new RegExp(`data-testid="option-note-${field}">([^<]*)<`).exec(page)?.[1];
+    expect(note('threadId')).toBe('Sans effet sur Slack (utilisé par : Discord).');
+    expect(note('telegramParseMode')).toBe('Sans effet sur Slack (utilisé par : Telegram).');
+    expect(note('username')).toContain('ignoré par les webhooks d’une application Slack');
+    expect(note('slackBlocks')).toBe('');
+    // The script gets every platform's notes, so the page follows a change of platform.
+    expect(page).toContain('"optionNotes":{"discord":');
+    const en = html(await h.call('GET', `/webhooks/${w.id}/edit`, { locale: 'en' }));
+    expect(en).toContain('No effect on Slack (used by: Discord).');
+
+    const both = await h.call('POST', '/webhooks', {
+      body: form({ name: 'Forum', threadId: '123456789012345678', threadName: 'Ticket %id%' }),
+    });
+    expect(both.status).toBe(400);
+    expect(html(both)).toContain('data-field-error="threadName"');
+    expect(html(both)).toContain('Discord refuse un nom de nouveau fil avec un identifiant de fil');
+  });
+
   it('edits: keeps the URL when left empty, shows saved; toggles; deletes', async () => {
     const [w] = (await h.deps.service.page({ page: 1, perPage: 1 })).items;
     const edit = html(await h.call('GET', `/webhooks/${w.id}/edit`));

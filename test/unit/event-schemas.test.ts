@@ -68,4 +68,41 @@ describe('event schemas', () => {
       expect(validateEvent('order.paid', { ...order, order: { ...order.order, invoiceUrl: good } }).ok).toBe(true);
     });
   });
+
+  describe('normalised at the boundary', () => {
+    it('turns lone surrogates into U+FFFD in every text, keeping real pairs', () => {
+      const t = sampleEvent('ticket.submit');
+      const r = validateEvent('ticket.submit', {
+        ...t,
+        ticket: { ...t.ticket, subject: 'a\uD800b 😀', department: { id: 'd\uDC00', name: 'x\uDBFF' } },
+        message: { content: '\uDC00start', author: { name: 'end\uD83D', staff: false } },
+      });
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      expect(r.value.ticket.subject).toBe('a\uFFFDb 😀');
+      expect(r.value.ticket.department).toEqual({ id: 'd\uFFFD', name: 'x\uFFFD' });
+      expect(r.value.message).toEqual({ content: '\uFFFDstart', author: { name: 'end\uFFFD', staff: false } });
+      expect(JSON.stringify(r.value)).not.toMatch(/\\ud[89a-f]/i);
+    });
+
+    it.each([
+      ['https://bücher.example/t/1', 'https://xn--bcher-kva.example/t/1'],
+      ['https://billing.example.com/factures/été?n=ü', 'https://billing.example.com/factures/%C3%A9t%C3%A9?n=%C3%BC'],
+      ['HTTPS://Billing.Example.com/u/@here/t/1', 'https://billing.example.com/u/@here/t/1'],
+      ['https://billing.example.com/t/<!channel>', 'https://billing.example.com/t/%3C!channel%3E'],
+    ])('sends %s as its WHATWG href %s', (raw, href) => {
+      const t = sampleEvent('ticket.submit');
+      const r = validateEvent('ticket.submit', { ...t, ticket: { ...t.ticket, url: raw } });
+      expect(r).toMatchObject({ ok: true, value: { ticket: { url: href } } });
+    });
+
+    it('refuses a URL that is too long once percent-encoded, naming the field', () => {
+      const o = sampleEvent('order.paid');
+      const r = validateEvent('order.paid', { ...o, order: { ...o.order, invoiceUrl: 'https://a.example/' + 'é'.repeat(1000) } });
+      expect(r).toEqual({
+        ok: false,
+        issues: [{ path: 'order.invoiceUrl', message: 'must be at most 2048 characters once percent-encoded' }],
+      });
+    });
+  });
 });

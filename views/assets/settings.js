@@ -145,12 +145,24 @@
         return i.value;
       });
     }
+    // Each event's template family, from its definition (module/events/).
     function familyOf(e) {
-      return e === 'order.paid' ? 'order' : 'ticket';
+      return data.families[e];
     }
     function platform() {
       var p = platformSel.value;
       return p === 'auto' ? detected || data.currentPlatform || 'discord' : p;
+    }
+    // Says next to each option whether the chosen platform reads it (notes built by the server).
+    function refreshOptionNotes() {
+      // "auto" with no URL detected yet: no platform known, nothing to say.
+      var known = platformSel.value !== 'auto' || detected || data.currentPlatform;
+      var notes = (known && (data.optionNotes || {})[platform()]) || {};
+      form.querySelectorAll('[data-option-note]').forEach(function (n) {
+        var note = notes[n.getAttribute('data-option-note')];
+        n.textContent = note ? note.text : '';
+        n.classList.toggle('wh-hidden', !n.textContent);
+      });
     }
     function refreshEvents() {
       var evs = checkedEvents();
@@ -233,6 +245,7 @@
       if (!u) {
         detectedEl.textContent = '';
         detected = null;
+        refreshOptionNotes();
         refreshPreview();
         return;
       }
@@ -241,6 +254,7 @@
         detectedEl.textContent = detected
           ? detectedEl.getAttribute('data-label') + ' ' + (data.platformLabels[detected] || detected)
           : detectedEl.getAttribute('data-none');
+        refreshOptionNotes();
         refreshPreview();
       });
     }, 300);
@@ -268,6 +282,7 @@
     });
     form.addEventListener('change', function (ev) {
       if (ev.target.name === 'events') refreshEvents();
+      if (ev.target === platformSel) refreshOptionNotes();
       refreshPreview();
     });
     previewEvent.addEventListener('change', function () {
@@ -286,6 +301,7 @@
       });
     }
     refreshEvents();
+    refreshOptionNotes();
     refreshPreview();
   }
 

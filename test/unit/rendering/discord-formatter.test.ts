@@ -129,17 +129,19 @@ describe('Discord formatter', () => {
     expect(bad.avatar_url).toBeUndefined();
   });
 
-  it('forum thread: thread_name is a small template (cut to 100), thread_id goes in the query', () => {
-    const r = formatDiscord(
-      ctxFor('ticket.submit', 'x', {
-        options: { threadName: 'Ticket %id% — %subject% ' + 'y'.repeat(200), threadId: '323456789012345678' },
-      }),
-    );
+  it('forum thread: thread_name is a small template (cut to 100), thread_id goes in the query, never both', () => {
+    const r = formatDiscord(ctxFor('ticket.submit', 'x', { options: { threadName: 'Ticket %id% — %subject% ' + 'y'.repeat(200) } }));
     const body = r.body as RESTPostAPIWebhookWithTokenJSONBody;
     expect(body.thread_name!.startsWith('Ticket 501 — Mon serveur ne démarre plus')).toBe(true);
     expect(body.thread_name!.length).toBeLessThanOrEqual(DISCORD.threadName);
-    expect(r.query).toEqual({ thread_id: '323456789012345678' });
+    expect(r.query).toBeUndefined();
+    // Discord refuses both (220002/220003): a stored pair posts into the existing thread.
+    const both = formatDiscord(ctxFor('ticket.submit', 'x', { options: { threadName: 'Ticket %id%', threadId: '323456789012345678' } }));
+    expect(both.query).toEqual({ thread_id: '323456789012345678' });
+    expect((both.body as RESTPostAPIWebhookWithTokenJSONBody).thread_name).toBeUndefined();
     expect(formatDiscord(ctxFor('ticket.submit', 'x', { options: { threadId: '../etc' } })).query).toBeUndefined();
+    // SnowflakeType is ^(0|[1-9][0-9]*)$: a leading zero is no snowflake.
+    expect(formatDiscord(ctxFor('ticket.submit', 'x', { options: { threadId: '023456789012345678' } })).query).toBeUndefined();
   });
 
   it('a template that renders to nothing sends the event name instead of an empty message', () => {

@@ -38,11 +38,17 @@ describe('Slack', () => {
     const p = sample('ticket.submit');
     const body = slackBody(
       'slack',
-      ctxFor('ticket.submit', '<%subject%> <@%user%>', {
-        payload: { ...p, ticket: { ...p.ticket, subject: '!channel', customer: { ...p.ticket.customer, firstName: 'U1', lastName: '' } } },
+      ctxFor('ticket.submit', '<%subject%> <@%user%> <!%author%> <!here> <#C123|%author%>', {
+        payload: {
+          ...p,
+          ticket: { ...p.ticket, subject: '!channel', customer: { ...p.ticket.customer, firstName: 'U1', lastName: '' } },
+          message: { ...p.message, author: { name: 'channel', staff: false } },
+        },
       }),
     );
-    expect(body.text).toBe('&lt;!channel&gt; <@U1>');
+    // The admin's own <!here> and a value in a label stay; a value inside a mention token never pings
+    // (a customer value starting with a mention word also gets a zero-width space before it).
+    expect(body.text).toBe('&lt;!channel&gt; &lt;@U1&gt; &lt;!\u200Bchannel&gt; <!here> <#C123|\u200Bchannel>');
   });
 
   it('Block Kit: section blocks typed by @slack/types, each within 3000, text kept as the fallback', () => {

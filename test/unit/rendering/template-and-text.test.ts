@@ -1,6 +1,12 @@
 import { compileTemplate, compiledCacheSize, renderText } from '../../../module/rendering/template.js';
 import { discordDialect } from '../../../module/rendering/discord-formatter.js';
-import { escapeMarkdown, looksLikeHtml, neutralizeMentions, truncate, untrustedForms } from '../../../module/rendering/untrusted-text.js';
+import {
+  escapeMarkdown,
+  looksLikeHtml,
+  neutralizeCustomerText,
+  truncate,
+  untrustedForms,
+} from '../../../module/rendering/untrusted-text.js';
 import { shortcodesToUnicode } from '../../../module/rendering/emoji.js';
 import type { Variables } from '../../../module/rendering/variables.js';
 
@@ -61,12 +67,18 @@ describe('untrusted text', () => {
     ['<!channel>', '<\u200B!channel>'],
     ['<!here>', '<\u200B!here>'],
     ['<!everyone>', '<\u200B!everyone>'],
-    ['mail me@here.com', 'mail me@\u200Bhere.com'],
+    // Word boundaries: an e-mail address or a word holding "@all…" is no mention and stays as is.
+    ['mail me@here.com', 'mail me@here.com'],
+    ['jean@allo.fr', 'jean@allo.fr'],
+    ['@allo @everyones', '@allo @everyones'],
+    ['see https://x.example/u/@here/t/1', 'see https://x.example/u/@\u200Bhere/t/1'],
+    ['(@everyone)', '(@\u200Beveryone)'],
+    ['here is my problem', '\u200Bhere is my problem'],
     ['a <b> c', 'a <b> c'],
     ['ends with @', 'ends with @\u200B'],
     ['ends with <', 'ends with <\u200B'],
-  ])('neutralizeMentions(%j)', (input, expected) => {
-    expect(neutralizeMentions(input)).toBe(expected);
+  ])('neutralizeCustomerText(%j)', (input, expected) => {
+    expect(neutralizeCustomerText(input)).toBe(expected);
   });
   it('HTML detection', () => {
     expect(looksLikeHtml('<p>x</p>')).toBe(true);

@@ -43,6 +43,39 @@ describe('parseWebhookInput', () => {
     expect(r).toEqual({ ok: true, value: { name: 'b' } });
   });
 
+  it('refuses what Discord refuses, naming the field: thread id with thread name, leading-zero snowflakes, invisible names', () => {
+    const discord = { name: 'a', url: 'https://discord.com/api/webhooks/1/x', events: ['ticket.submit'] };
+    const both = parseWebhookInput({ ...discord, options: { threadId: '123456789012345678', threadName: 'Ticket %id%' } }, ctx);
+    expect(both).toEqual({ ok: false, errors: [{ field: 'options.threadName', reason: 'thread_id_and_name' }] });
+    // A PATCH adding a name to a webhook that has a thread id is checked against what it would save.
+    const patch = parseWebhookInput(
+      { options: { threadName: 'Ticket %id%' } },
+      { ...ctx, mode: 'update', currentPlatform: 'discord', currentOptions: { threadId: '123456789012345678' } },
+    );
+    expect(patch).toEqual({ ok: false, errors: [{ field: 'options.threadName', reason: 'thread_id_and_name' }] });
+    const cleared = parseWebhookInput(
+      { options: { threadName: 'Ticket %id%', threadId: '' } },
+      { ...ctx, mode: 'update', currentPlatform: 'discord', currentOptions: { threadId: '123456789012345678' } },
+    );
+    expect(cleared.ok).toBe(true);
+    for (const threadId of ['0123456789012345678', '12345', '1234567890123456789012'])
+      expect(parseWebhookInput({ ...discord, options: { threadId } }, ctx)).toEqual({
+        ok: false,
+        errors: [{ field: 'options.threadId', reason: 'snowflake' }],
+      });
+    expect(
+      parseWebhookInput({ ...discord, options: { rolePing: { roleIds: ['0123456789012345678'], priorities: [] } } }, ctx),
+    ).toMatchObject({
+      ok: false,
+      errors: [{ field: 'options.rolePing.roleIds.0', reason: 'snowflake' }],
+    });
+    expect(parseWebhookInput({ ...discord, options: { username: '\u200B\u200D\uFEFF' } }, ctx)).toEqual({
+      ok: false,
+      errors: [{ field: 'options.username', reason: 'username_invisible' }],
+    });
+    expect(parseWebhookInput({ ...discord, options: { username: '\u200BShop' } }, ctx).ok).toBe(true);
+  });
+
   it('names every bad field', () => {
     const r = parseWebhookInput({ name: '', url: 'ftp://x', events: [], options: { color: 'red' } }, ctx);
     expect(r.ok).toBe(false);

@@ -1,0 +1,352 @@
+/**
+ * The platforms' published contracts, as checks on one request: each returns the broken rules as
+ * `{kind, detail}`, so a test can count failures by kind. Written from the specifications in
+ * ../shared/reference/specs (validated with ajv) and the platforms' documentation, never from the
+ * module's own limit code (module/rendering/limits.ts), so they test our reading of the contract.
+ *
+ *  - Discord: the OpenAPI request body of execute_webhook and its `thread_id` query parameter,
+ *    the documented limits (message.mdx, webhook.mdx), one `url` per embed in a message (Discord
+ *    deduplicates embeds by URL), never `thread_id` with `thread_name`.
+ *  - Teams: the attachment's `content` against the Adaptive Card 1.4 and 1.5 schemas (`msteams`,
+ *    a host extension, exempted as the schema README says), 28 KB per request.
+ *  - Slack (and Mattermost, Rocket.Chat): text escaping (only `&`, `<`, `>` as entities, every `&`
+ *    starting one), Block Kit section limits (3000 per text, 50 blocks) and a block total well
+ *    under the ~13,000 characters past which Slack answers `msg_blocks_too_long`.
+ *  - Telegram: HTML (only the supported tags, balanced, `&` only as an entity) or MarkdownV2
+ *    (every special character escaped outside an entity), 4096 characters after parsing.
+ *  - Standard Webhooks: `webhook-id` of `[A-Za-z0-9_-]`, an integer timestamp, a `v1,` signature
+ *    that an HMAC-SHA256 computed here from the spec's text verifies.
+ *  - Everywhere: every string well-formed UTF-16 (no lone surrogate, which is not UTF-8).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
+
+export interface Violation {
+  kind: string;
+  detail: string;
+}
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+/** ../shared/reference/specs beside the repository (the worktree's sibling). */
+export const specsDir = path.resolve(here, '../../../shared/reference/specs');
+const readJson = (file: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(specsDir, file), 'utf8'));
+
+// ajv ships CommonJS: loaded through require so its default exports need no interop guessing.
+const require = createRequire(import.meta.url);
+type AjvCtor = new (opts: Record<string, unknown>) => AjvClass;
+const Ajv2020 = (require('ajv/dist/2020') as { default: AjvCtor }).default;
+const Ajv = (require('ajv') as { default: AjvCtor }).default;
+const addFormats = (require('ajv-formats') as { default: (ajv: AjvClass) => void }).default;
+const draft06 = require('ajv/dist/refs/json-schema-draft-06.json') as Record<string, unknown>;
+
+let discordValidators: { body: ValidateFunction; snowflake: ValidateFunction } | null = null;
+function discordSchemas(): { body: ValidateFunction; snowflake: ValidateFunction } {
+  if (discordValidators) return discordValidators;
+  // OpenAPI 3.1 schemas are JSON Schema 2020-12; its own keywords (x-discord-*) are ignored.
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  ajv.addFormat('snowflake', /^(0|[1-9][0-9]*)$/);
+  for (const f of ['int32', 'int64', 'double', 'nonce']) ajv.addFormat(f, true);
+  const spec = readJson('discord-api-spec/openapi.json');
+  ajv.addSchema(spec, 'discord');
+  const op = (spec.paths as Record<string, Record<string, { parameters: { name: string; schema: unknown }[] }>>)[
+    '/webhooks/{webhook_id}/{webhook_token}'
+  ].post;
+  const threadParam = op.parameters.find((p) => p.name === 'thread_id');
+  if (!threadParam) throw new Error('execute_webhook has no thread_id parameter in the spec');
+  discordValidators = {
+    // The request body of execute_webhook (anyOf IncomingWebhookRequestPartial / UpdateRequestPartial).
+    body: ajv.compile({
+      $ref: 'discord#/paths/~1webhooks~1{webhook_id}~1{webhook_token}/post/requestBody/content/application~1json/schema',
+    }),
+    snowflake: ajv.compile({ $ref: 'discord#/components/schemas/SnowflakeType' }),
+  };
+  return discordValidators;
+}
+
+const cardValidators = new Map<string, ValidateFunction>();
+function adaptiveCardSchema(version: '1.4' | '1.5'): ValidateFunction {
+  const hit = cardValidators.get(version);
+  if (hit) return hit;
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+  ajv.addMetaSchema(draft06);
+  addFormats(ajv);
+  const schema = readJson(`adaptive-cards/adaptive-card-${version}.0.json`);
+  // Draft-06 names the schema's id `$id`; the published file still spells it `id`.
+  const { id: _id, ...rest } = schema;
+  void _id;
+  const validate = ajv.compile(rest);
+  cardValidators.set(version, validate);
+  return validate;
+}
+
+const ajvErrors = (v: ValidateFunction): string =>
+  (v.errors ?? [])
+    .slice(0, 4)
+    .map((e) => `${e.instancePath || '/'} ${e.message}`)
+    .join('; ');
+
+/** Every string inside `value` (keys too) that is not well-formed UTF-16. */
+export function lonelySurrogates(value: unknown): Violation[] {
+  const out: Violation[] = [];
+  const visit = (v: unknown, at: string): void => {
+    if (typeof v === 'string') {
+      if (/\p{Cs}/u.test(v)) out.push({ kind: 'lone surrogate (not UTF-8)', detail: at });
+    } else if (Array.isArray(v)) v.forEach((x, i) => visit(x, `${at}[${i}]`));
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        if (/\p{Cs}/u.test(k)) out.push({ kind: 'lone surrogate (not UTF-8)', detail: `${at} key` });
+        visit(x, `${at}.${k}`);
+      }
+  };
+  visit(value, '$');
+  return out;
+}
+
+// ---------------------------------------------------------------- Discord
+
+/** Documented limits (developer docs, message.mdx / webhook.mdx / embed limits). */
+const D = {
+  content: 2000,
+  embeds: 10,
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  author: 256,
+  total: 6000,
+};
+
+interface Embed {
+  url?: string;
+  title?: string;
+  description?: string;
+  fields?: { name: string; value: string }[];
+  footer?: { text: string };
+  author?: { name: string };
+}
+
+export function discordViolations(body: Record<string, unknown>, query: Record<string, string> = {}): Violation[] {
+  const v: Violation[] = [...lonelySurrogates(body)];
+  const { body: schema, snowflake } = discordSchemas();
+  if (!schema(body)) v.push({ kind: 'discord: OpenAPI request body', detail: ajvErrors(schema) });
+  if (query.thread_id !== undefined && !snowflake(query.thread_id))
+    v.push({ kind: 'discord: thread_id not a SnowflakeType', detail: query.thread_id });
+  if (query.thread_id !== undefined && body.thread_name !== undefined)
+    v.push({ kind: 'discord: thread_id with thread_name', detail: String(body.thread_name) });
+  const content = typeof body.content === 'string' ? body.content : '';
+  const embeds = (Array.isArray(body.embeds) ? body.embeds : []) as Embed[];
+  if (!content.trim() && embeds.length === 0) v.push({ kind: 'discord: empty message', detail: '' });
+  if ([...content].length > D.content) v.push({ kind: 'discord: limits', detail: `content ${content.length}` });
+  if (embeds.length > D.embeds) v.push({ kind: 'discord: limits', detail: `${embeds.length} embeds` });
+  let total = 0;
+  const urls = new Set<string>();
+  for (const e of embeds) {
+    const len = (s: string | undefined) => [...(s ?? '')].length;
+    if (len(e.title) > D.title || len(e.description) > D.description || len(e.footer?.text) > D.footer || len(e.author?.name) > D.author)
+      v.push({ kind: 'discord: limits', detail: 'embed part too long' });
+    if ((e.fields ?? []).length > D.fields) v.push({ kind: 'discord: limits', detail: 'too many fields' });
+    for (const f of e.fields ?? [])
+      if (!f.name.trim() || !f.value.trim() || len(f.name) > D.fieldName || len(f.value) > D.fieldValue)
+        v.push({ kind: 'discord: limits', detail: 'field empty or too long' });
+    total += len(e.title) + len(e.description) + len(e.footer?.text) + len(e.author?.name);
+    total += (e.fields ?? []).reduce((n, f) => n + len(f.name) + len(f.value), 0);
+    if (e.url !== undefined) {
+      if (urls.has(e.url)) v.push({ kind: 'discord: two embeds with one url (only the first is shown)', detail: e.url });
+      urls.add(e.url);
+    }
+  }
+  if (total > D.total) v.push({ kind: 'discord: limits', detail: `embed text ${total}` });
+  if (typeof body.username === 'string') {
+    const visible = body.username.replace(/[\s\u200B-\u200D\u2060\uFEFF]/g, '');
+    if (!visible || /discord|clyde/i.test(body.username))
+      v.push({ kind: 'discord: username refused', detail: JSON.stringify(body.username) });
+  }
+  const am = body.allowed_mentions as { parse?: unknown[] } | undefined;
+  if (!am || !Array.isArray(am.parse) || am.parse.length)
+    v.push({ kind: 'discord: allowed_mentions must parse nothing', detail: JSON.stringify(am) });
+  return v;
+}
+
+// ---------------------------------------------------------------- Teams
+
+const TEAMS_BYTES = 28 * 1024;
+
+export function teamsViolations(body: Record<string, unknown>): Violation[] {
+  const v: Violation[] = [...lonelySurrogates(body)];
+  if (Buffer.byteLength(JSON.stringify(body)) > TEAMS_BYTES) v.push({ kind: 'teams: over 28 KB', detail: '' });
+  const attachments = body.attachments as { contentType?: string; content?: Record<string, unknown> }[] | undefined;
+  if (body.type !== 'message' || !Array.isArray(attachments) || attachments.length !== 1) {
+    v.push({ kind: 'teams: message envelope', detail: JSON.stringify(body).slice(0, 100) });
+    return v;
+  }
+  const a = attachments[0];
+  if (a.contentType !== 'application/vnd.microsoft.card.adaptive' || !a.content) {
+    v.push({ kind: 'teams: message envelope', detail: String(a.contentType) });
+    return v;
+  }
+  // `msteams` is Teams' own extension of the card; the schema README says to exempt host extensions.
+  const { msteams: _msteams, ...card } = a.content;
+  void _msteams;
+  for (const version of ['1.4', '1.5'] as const) {
+    const validate = adaptiveCardSchema(version);
+    if (!validate(card)) v.push({ kind: `teams: Adaptive Card ${version} schema`, detail: ajvErrors(validate) });
+  }
+  for (const action of (card.actions ?? []) as { url?: string }[])
+    if (action.url !== undefined && !isAsciiUri(action.url)) v.push({ kind: 'teams: Action.OpenUrl url not a URI', detail: action.url });
+  return v;
+}
+
+/** RFC 3986: a URI is ASCII; anything else must be percent-encoded. */
+export const isAsciiUri = (s: string): boolean => /^[A-Za-z][A-Za-z0-9+.-]*:[\x21-\x7E]*$/.test(s) && !/[<>"{}|\\^`]/.test(s);
+
+// ---------------------------------------------------------------- Slack-like
+
+/** Characters past which Slack answers msg_blocks_too_long (~13,000, reported by users); kept well under. */
+export const SLACK_BLOCKS_TOTAL = 12_000;
+const SLACK_TEXT = { slack: 40_000, mattermost: 16_383, rocketchat: 5000 } as const;
+
+/** Slack mrkdwn: `&` only in `&amp;` `&lt;` `&gt;`, `<` only opening a `<…>` control sequence closed on the line. */
+function slackEscapingProblems(text: string): string | null {
+  if (/&(?!amp;|lt;|gt;)/.test(text)) return 'bare & or a cut entity';
+  const rest = text.replace(/<[^<>\n]*>/g, '');
+  if (/[<>]/.test(rest)) return 'unescaped < or >';
+  return null;
+}
+
+export function slackLikeViolations(platform: 'slack' | 'mattermost' | 'rocketchat', body: Record<string, unknown>): Violation[] {
+  const v: Violation[] = [...lonelySurrogates(body)];
+  const text = typeof body.text === 'string' ? body.text : '';
+  if (!text.trim()) v.push({ kind: `${platform}: empty text`, detail: '' });
+  if (text.length > SLACK_TEXT[platform]) v.push({ kind: `${platform}: text too long`, detail: String(text.length) });
+  if (platform === 'slack') {
+    const bad = slackEscapingProblems(text);
+    if (bad) v.push({ kind: 'slack: text escaping', detail: bad });
+  }
+  if (body.blocks !== undefined) {
+    const blocks = body.blocks as { type?: string; text?: { type?: string; text?: string } }[];
+    if (!Array.isArray(blocks) || blocks.length > 50) v.push({ kind: `${platform}: more than 50 blocks`, detail: '' });
+    let total = 0;
+    for (const b of Array.isArray(blocks) ? blocks : []) {
+      const t = b.text?.text ?? '';
+      total += t.length;
+      if (b.type !== 'section' || b.text?.type !== 'mrkdwn' || !t.trim() || t.length > 3000)
+        v.push({ kind: `${platform}: section block (mrkdwn, 1-3000)`, detail: String(t.length) });
+      const bad = slackEscapingProblems(t);
+      if (bad) v.push({ kind: `${platform}: block split inside an entity or escape`, detail: `${bad}: …${t.slice(-8)}` });
+    }
+    if (total > SLACK_BLOCKS_TOTAL) v.push({ kind: `${platform}: blocks total over ${SLACK_BLOCKS_TOTAL}`, detail: String(total) });
+  }
+  return v;
+}
+
+// ---------------------------------------------------------------- Telegram
+
+const TELEGRAM_TAGS = new Set([
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'code',
+  'pre',
+  'a',
+  'tg-spoiler',
+  'span',
+  'blockquote',
+  'tg-emoji',
+]);
+const MDV2_SPECIAL = /[_*[\]()~`>#+\-=|{}.!]/;
+
+function telegramHtmlText(text: string): { visible: string; problem: string | null } {
+  const stack: string[] = [];
+  let visible = '';
+  let problem: string | null = null;
+  const re = /<(\/?)([a-z-]+)[^<>]*>|&(amp|lt|gt|quot|#\d+|#x[0-9a-f]+);|([<>&])|([^<>&]+)/gi;
+  for (const m of text.matchAll(re)) {
+    if (m[2] !== undefined) {
+      const tag = m[2].toLowerCase();
+      if (!TELEGRAM_TAGS.has(tag)) problem ??= `unsupported tag <${tag}>`;
+      if (m[1]) {
+        if (stack.pop() !== tag) problem ??= `unbalanced </${tag}>`;
+      } else stack.push(tag);
+    } else if (m[3] !== undefined) visible += 'x';
+    else if (m[4] !== undefined) problem ??= `bare ${m[4]}`;
+    else visible += m[5];
+  }
+  if (stack.length) problem ??= `unclosed <${stack[stack.length - 1]}>`;
+  return { visible, problem };
+}
+
+function telegramMarkdownV2Text(text: string): { visible: string; problem: string | null } {
+  let visible = '';
+  let bold = 0;
+  let problem: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\') {
+      const next = text.codePointAt(i + 1);
+      if (next === undefined || next > 126) problem ??= 'backslash escapes nothing';
+      visible += text[i + 1] ?? '';
+      i++;
+    } else if (c === '*') bold++;
+    else if (MDV2_SPECIAL.test(c)) problem ??= `unescaped ${c}`;
+    else visible += c;
+  }
+  if (bold % 2) problem ??= 'unbalanced *';
+  return { visible, problem };
+}
+
+export function telegramViolations(body: Record<string, unknown>): Violation[] {
+  const v: Violation[] = [...lonelySurrogates(body)];
+  const text = typeof body.text === 'string' ? body.text : '';
+  const mode = body.parse_mode;
+  const { visible, problem } =
+    mode === 'HTML' ? telegramHtmlText(text) : mode === 'MarkdownV2' ? telegramMarkdownV2Text(text) : { visible: text, problem: null };
+  if (problem) v.push({ kind: `telegram: ${String(mode)} entities`, detail: problem });
+  if (!visible.trim()) v.push({ kind: 'telegram: empty text', detail: '' });
+  if ([...visible].length > 4096) v.push({ kind: 'telegram: over 4096 after parsing', detail: String(visible.length) });
+  return v;
+}
+
+// ---------------------------------------------------------------- Standard Webhooks
+
+/**
+ * The spec's signature, computed here from its text: the secret is `whsec_` + base64 of the key;
+ * the signed content is `msg_id.timestamp.payload`; the header holds `v1,` + base64 HMAC-SHA256,
+ * space-delimited when there are several.
+ */
+export function standardWebhooksViolations(headers: Record<string, string>, body: string, secret: string): Violation[] {
+  const v: Violation[] = [];
+  const id = headers['webhook-id'] ?? '';
+  const ts = headers['webhook-timestamp'] ?? '';
+  if (!/^[A-Za-z0-9_-]+$/.test(id)) v.push({ kind: 'standard-webhooks: webhook-id outside [A-Za-z0-9_-]', detail: id });
+  if (!/^\d+$/.test(ts)) v.push({ kind: 'standard-webhooks: timestamp not integer seconds', detail: ts });
+  if (!secret.startsWith('whsec_')) throw new Error('the test secret must be whsec_…');
+  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
+  const expected = createHmac('sha256', key).update(`${id}.${ts}.${body}`, 'utf8').digest();
+  const ok = (headers['webhook-signature'] ?? '').split(' ').some((sig) => {
+    const [version, b64] = sig.split(',', 2);
+    if (version !== 'v1' || !b64) return false;
+    const given = Buffer.from(b64, 'base64');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+  if (!ok) v.push({ kind: 'standard-webhooks: signature does not verify', detail: headers['webhook-signature'] ?? '' });
+  return v;
+}
+
+/** Counts violations by kind ({} when everything conforms). */
+export function countByKind(violations: Violation[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const x of violations) counts[x.kind] = (counts[x.kind] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,311 @@
+/**
+ * Conformance: every body the formatters produce, checked against the platforms' published
+ * contracts (test/support/platform-contracts.ts: Discord's OpenAPI, the Adaptive Card schemas,
+ * Slack's and Telegram's rules, the Standard Webhooks signature computed from the spec), not
+ * against the module's own limit code. Inputs: a seeded sample of the property tests' random
+ * events, templates and options (hostile text, lone surrogates, non-ASCII URLs), fixed hostile
+ * events, every combination of the options each platform reads, and coalesced batches
+ * (including one ticket's submit, two replies and close). Each test counts the failing bodies
+ * by kind and expects none, so a failure says how many bodies broke which rule.
+ */
+import fc from 'fast-check';
+import { validateEvent, type EventMap, type EventName } from '../../../sdk/events.js';
+import { combineBodies, renderMessage, signStandardWebhook, type MessageBody } from '../../../module/rendering/index.js';
+import { defaultOptions, platforms, type Platform, type WebhookOptions } from '../../../module/webhooks/webhook.js';
+import { Sender } from '../../../module/delivery/sender.js';
+import { JsonSink } from '../../support/json-sink.js';
+import {
+  discordViolations,
+  lonelySurrogates,
+  slackLikeViolations,
+  standardWebhooksViolations,
+  teamsViolations,
+  telegramViolations,
+  type Violation,
+} from '../../support/platform-contracts.js';
+import { options as optionsArb, template as templateArb, validEvent } from './arbitraries.js';
+import { sample } from './helpers.js';
+
+type AnyPayload = EventMap[EventName];
+interface Case {
+  event: EventName;
+  payload: AnyPayload;
+  template?: string;
+  options: Partial<WebhookOptions>;
+  locale: 'fr' | 'en';
+}
+
+const valid = <K extends EventName>(event: K, raw: unknown): EventMap[K] => {
+  const r = validateEvent(event, raw);
+  if (!r.ok) throw new Error(`fixture ${event} is invalid: ${JSON.stringify(r.issues)}`);
+  return r.value;
+};
+
+/** Events built to break what the independent run found broken (README of issue 11). */
+export function hostileEvents(): { event: EventName; payload: AnyPayload }[] {
+  const submit = sample('ticket.submit');
+  const ticket = {
+    ...submit.ticket,
+    subject: '[Réinitialiser votre mot de passe](https://evil.example/reset) a\uD800b',
+    url: 'https://billing.example.com/u/@here/t/1',
+    customer: { ...submit.ticket.customer, firstName: 'Jean', lastName: '@everyone', email: 'jean@allo.fr' },
+    related: { name: 'VPS été', url: 'https://billing.example.com/services/été' },
+  };
+  const content = `@everyone écrivez à jean@allo.fr ou voyez https://billing.example.com/u/@here/t/1 &amp; <b>gras</b> ${'&<> '.repeat(3500)}`;
+  const order = sample('order.paid');
+  return [
+    {
+      event: 'ticket.submit',
+      payload: valid('ticket.submit', { ...submit, eventId: 'evt.901.submit', ticket, message: { ...submit.message, content } }),
+    },
+    {
+      event: 'ticket.reply',
+      payload: valid('ticket.reply', {
+        ...sample('ticket.reply'),
+        eventId: 'evt.901.reply',
+        ticket,
+        message: { content: '@here <!channel> \uDC00', author: { name: 'Support', staff: true } },
+      }),
+    },
+    { event: 'ticket.close', payload: valid('ticket.close', { ...sample('ticket.close'), eventId: 'evt.901.close', ticket }) },
+    {
+      event: 'order.paid',
+      payload: valid('order.paid', {
+        ...order,
+        eventId: 'msg.22.evt.901.paid',
+        order: {
+          ...order.order,
+          invoiceUrl: 'https://billing.example.com/factures/été?n=1&m=ü',
+          comment: 'jean@allo.fr @all',
+          customer: ticket.customer,
+        },
+      }),
+    },
+  ];
+}
+
+const discordThreads: Partial<WebhookOptions>[] = [
+  { threadId: null, threadName: null },
+  { threadId: '123456789012345678', threadName: null },
+  { threadId: '0123456789012345678', threadName: null },
+  { threadId: null, threadName: '%subject%' },
+  { threadId: '123456789012345678', threadName: 'Ticket %id%' },
+];
+const identities: Partial<WebhookOptions>[] = [
+  { username: null, avatarUrl: null },
+  { username: 'Support ClientX', avatarUrl: 'https://cdn.example.com/a.png' },
+  { username: '\u200B\u200B', avatarUrl: 'https://cdn.example.com/é.png' },
+];
+const rolePings: Partial<WebhookOptions>[] = [
+  { rolePing: null },
+  { rolePing: { roleIds: ['123456789012345678', '0123456789012345678'], priorities: [] } },
+];
+const product = (...dims: Partial<WebhookOptions>[][]): Partial<WebhookOptions>[] =>
+  dims.reduce<Partial<WebhookOptions>[]>((acc, dim) => acc.flatMap((a) => dim.map((d) => ({ ...a, ...d }))), [{}]);
+
+/** Every combination of the options each platform reads (the others cannot change its body). */
+export function optionGrid(platform: Platform): Partial<WebhookOptions>[] {
+  switch (platform) {
+    case 'discord':
+      return product([{ mode: 'plain' }, { mode: 'embed' }], identities, discordThreads, rolePings);
+    case 'slack':
+    case 'mattermost':
+    case 'rocketchat':
+      return product([{ slackBlocks: false }, { slackBlocks: true }], identities);
+    case 'telegram':
+      return product(
+        [{ telegramParseMode: 'HTML' }, { telegramParseMode: 'MarkdownV2' }],
+        [{ telegramChatId: '-100123' }, { telegramChatId: '@canal_support' }],
+      );
+    default:
+      return [{}];
+  }
+}
+
+function render(platform: Platform, c: Case): { body: MessageBody; query: Record<string, string> } {
+  const templates = c.template === undefined ? {} : { order: c.template, ticket: c.template };
+  const m = renderMessage({
+    webhook: { platform, templates, options: { ...defaultOptions(), ...c.options } },
+    event: c.event,
+    payload: c.payload,
+    locale: c.locale,
+    timeZone: 'Europe/Paris',
+  });
+  return { body: m.body, query: m.query ?? {} };
+}
+
+/** The url a JSON body must carry unchanged: the event's own link. */
+const eventUrl = (e: EventName, p: AnyPayload): string =>
+  e === 'order.paid' ? (p as EventMap['order.paid']).order.invoiceUrl : (p as EventMap['ticket.submit']).ticket.url;
+
+function violations(platform: Platform, c: Case, body: MessageBody, query: Record<string, string>): Violation[] {
+  switch (platform) {
+    case 'discord':
+      return discordViolations(body, query);
+    case 'slack':
+    case 'mattermost':
+    case 'rocketchat':
+      return slackLikeViolations(platform, body);
+    case 'teams':
+      return teamsViolations(body);
+    case 'telegram':
+      return telegramViolations(body);
+    default: {
+      const v = lonelySurrogates(body);
+      const data = body.data as Record<string, unknown> | undefined;
+      if (body.type !== c.event || typeof body.timestamp !== 'string' || !data)
+        v.push({ kind: 'json: {type, timestamp, data}', detail: '' });
+      else if (data.url !== eventUrl(c.event, c.payload))
+        v.push({ kind: "json: data.url is not the event's url", detail: String(data.url) });
+      return v;
+    }
+  }
+}
+
+/** Failing bodies per kind (a body counts once per kind). */
+function tally(into: Record<string, number>, found: Violation[], examples: Record<string, string>): void {
+  for (const kind of new Set(found.map((v) => v.kind))) {
+    into[kind] = (into[kind] ?? 0) + 1;
+    examples[kind] ??= found.find((v) => v.kind === kind)!.detail.slice(0, 160);
+  }
+}
+
+const SEED = 1101;
+const randomCases: Case[] = fc
+  .sample(fc.tuple(validEvent, templateArb, optionsArb, fc.constantFrom<'fr' | 'en'>('fr', 'en')), { seed: SEED, numRuns: 250 })
+  .map(([{ event, payload }, template, options, locale]) => ({ event, payload, template, options, locale }));
+
+const fixedCases = (platform: Platform): Case[] =>
+  hostileEvents().flatMap(({ event, payload }) =>
+    optionGrid(platform).flatMap((options) =>
+      [undefined, '**%subject%** %url% %email%\n%content%\n<%url%|Ouvrir> <!%subject%>'].map((template) => ({
+        event,
+        payload,
+        template,
+        options,
+        locale: 'fr' as const,
+      })),
+    ),
+  );
+
+/** One ticket's life packed into one request: submit, two replies, close (same ticket, same url). */
+function ticketLife(): { event: EventName; payload: AnyPayload }[] {
+  const seq = 7;
+  const submit = sample('ticket.submit', seq);
+  const reply = sample('ticket.reply', seq);
+  return [
+    { event: 'ticket.submit', payload: submit },
+    { event: 'ticket.reply', payload: { ...reply, eventId: 'evt_r1' } },
+    {
+      event: 'ticket.reply',
+      payload: { ...reply, eventId: 'evt_r2', message: { content: 'Redémarré, merci !', author: { name: 'Camille', staff: false } } },
+    },
+    { event: 'ticket.close', payload: { ...sample('ticket.close', seq) } },
+  ];
+}
+
+describe('conformance to the platforms published contracts', () => {
+  for (const platform of platforms) {
+    it(`${platform}: every body of random events, hostile events and every option combination conforms`, () => {
+      const counts: Record<string, number> = {};
+      const examples: Record<string, string> = {};
+      let bodies = 0;
+      for (const c of [...randomCases, ...fixedCases(platform)]) {
+        const { body, query } = render(platform, c);
+        tally(counts, violations(platform, c, body, query), examples);
+        bodies++;
+      }
+      expect(bodies).toBeGreaterThan(250);
+      expect({ counts, examples }).toEqual({ counts: {}, examples: {} });
+    });
+  }
+
+  for (const platform of ['discord', 'slack', 'mattermost', 'rocketchat'] as const) {
+    it(`${platform}: every coalesced request conforms (random batches and one ticket's whole life)`, () => {
+      const counts: Record<string, number> = {};
+      const examples: Record<string, string> = {};
+      const batches = fc.sample(fc.tuple(fc.array(fc.tuple(validEvent, templateArb), { minLength: 2, maxLength: 10 }), optionsArb), {
+        seed: SEED,
+        numRuns: 40,
+      });
+      const cases: Case[][] = batches.map(([items, options]) =>
+        items.map(([{ event, payload }, template]) => ({ event, payload, template, options, locale: 'fr' as const })),
+      );
+      for (const options of optionGrid(platform))
+        for (const template of [undefined, '**%subject%**\n%content%'])
+          cases.push(ticketLife().map(({ event, payload }) => ({ event, payload, template, options, locale: 'fr' as const })));
+      for (const batch of cases) {
+        const rendered = batch.map((c) => render(platform, c));
+        for (const combined of combineBodies(
+          platform,
+          rendered.map((r) => r.body),
+        )) {
+          const first = batch[0];
+          tally(counts, violations(platform, first, combined.body, rendered[0].query), examples);
+        }
+      }
+      expect({ counts, examples }).toEqual({ counts: {}, examples: {} });
+    });
+  }
+
+  it('json: every request is signed the Standard Webhooks way (HMAC computed here from the spec)', async () => {
+    const sink = await new JsonSink().start();
+    try {
+      const sender = new Sender({ network: { allowLoopback: true, allowPrivate: false }, now: () => Date.UTC(2026, 10, 29, 9, 30) });
+      const secret = 'whsec_' + Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
+      const counts: Record<string, number> = {};
+      const examples: Record<string, string> = {};
+      const cases = [...randomCases.slice(0, 60), ...fixedCases('json')];
+      for (const c of cases) {
+        const { body } = render('json', c);
+        // The id the dispatcher gives a delivery: msg_<webhook id>_<event id>.
+        const result = await sender.deliver({
+          webhook: { platform: 'json', url: sink.url('conf'), signingSecret: secret },
+          body,
+          messageId: `msg_22_${c.payload.eventId}`,
+        });
+        expect(result.statusCode).toBe(200);
+        const req = sink.requests[sink.requests.length - 1];
+        const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+        tally(counts, standardWebhooksViolations(headers, req.text, secret), examples);
+      }
+      expect(sink.requests).toHaveLength(cases.length);
+      expect({ counts, examples }).toEqual({ counts: {}, examples: {} });
+      sender.close();
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('the checks themselves catch what they are for (each can fail)', () => {
+    const ok = { content: 'x', allowed_mentions: { parse: [] } };
+    expect(discordViolations(ok)).toEqual([]);
+    const kinds = (v: Violation[]) => v.map((x) => x.kind);
+    expect(kinds(discordViolations({ ...ok, embeds: [{ url: 'https://a.example/1' }, { url: 'https://a.example/1' }] }))).toContain(
+      'discord: two embeds with one url (only the first is shown)',
+    );
+    expect(kinds(discordViolations({ ...ok, embeds: [{ url: 'https://a.example/@\u200Bhere' }] }))).toContain(
+      'discord: OpenAPI request body',
+    );
+    expect(kinds(discordViolations(ok, { thread_id: '0123' }))).toContain('discord: thread_id not a SnowflakeType');
+    expect(kinds(discordViolations({ ...ok, thread_name: 'x' }, { thread_id: '123' }))).toContain('discord: thread_id with thread_name');
+    expect(kinds(discordViolations({ ...ok, content: 'a\uD800' }))).toContain('lone surrogate (not UTF-8)');
+    expect(
+      kinds(slackLikeViolations('slack', { text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a &gt' } }] })),
+    ).toContain('slack: block split inside an entity or escape');
+    expect(kinds(telegramViolations({ text: '<b>x', parse_mode: 'HTML' }))).toContain('telegram: HTML entities');
+    expect(kinds(telegramViolations({ text: 'a.b', parse_mode: 'MarkdownV2' }))).toContain('telegram: MarkdownV2 entities');
+    const card = (extra: Record<string, unknown>) => ({
+      type: 'message',
+      attachments: [
+        { contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', version: '1.4', body: [], ...extra } },
+      ],
+    });
+    expect(teamsViolations(card({}))).toEqual([]);
+    expect(kinds(teamsViolations(card({ bogus: 1 })))).toContain('teams: Adaptive Card 1.4 schema');
+    const secret = 'whsec_' + Buffer.from('k'.repeat(32)).toString('base64');
+    const signed = signStandardWebhook(secret, 'msg_1', 1700000000, '{}');
+    expect(standardWebhooksViolations({ ...signed }, '{}', secret)).toEqual([]);
+    expect(kinds(standardWebhooksViolations({ ...signed }, '{ }', secret))).toContain('standard-webhooks: signature does not verify');
+  });
+});
