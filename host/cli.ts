@@ -4,22 +4,21 @@
  * (the repository root is the module folder) and enables it; afterwards the saved state rules,
  * so a module the admin disabled or uninstalled stays so. In development it also starts the local
  * demo inbox and seeds one example webhook pointing at it.
- * `npm run package`: writes var/packages/<uuid>-<version>.tgz for installing elsewhere.
+ * `npm run package`: writes var/packages/clientx-module-<uuid>-<version>.tgz (an `npm pack` tarball, see
+ * modules/module-package.ts) for a marketplace registry or an upload.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import { createHost } from './create-host.js';
-import { packModule } from './modules/module-archive.js';
+import { buildModulePackage } from './modules/module-package.js';
 import { repoRoot } from './paths.js';
 
 const FIRST_BOOT_KEY = 'cli.first-boot-done';
 
 async function packageCommand(): Promise<void> {
-  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'manifest.json'), 'utf8')) as { uuid: string; version: string };
-  const out = path.join(repoRoot, 'var', 'packages', `${manifest.uuid}-${manifest.version}.tgz`);
-  const { entries } = await packModule(repoRoot, out);
-  console.log(`package: wrote ${path.relative(process.cwd(), out)} (${entries} entries, ${fs.statSync(out).size} bytes)`);
+  const out = await buildModulePackage({ rootDir: repoRoot, outDir: path.join(repoRoot, 'var', 'packages') });
+  console.log(`package: wrote ${path.relative(process.cwd(), out.file)} (${out.name}@${out.version}, ${fs.statSync(out.file).size} bytes, ${out.integrity})`);
 }
 
 async function startCommand(): Promise<void> {
