@@ -53,6 +53,7 @@ async function startCommand(): Promise<void> {
     allowPrivateNetworks: config.allowPrivateNetworks,
     moduleArchiveLimits: config.moduleArchiveLimits,
     signInLimits: config.signInLimits,
+    marketplace: config.marketplace,
   });
 
   if (!(await host.hostSettings.get(FIRST_BOOT_KEY, false))) {
