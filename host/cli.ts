@@ -18,7 +18,9 @@ const FIRST_BOOT_KEY = 'cli.first-boot-done';
 
 async function packageCommand(): Promise<void> {
   const out = await buildModulePackage({ rootDir: repoRoot, outDir: path.join(repoRoot, 'var', 'packages') });
-  console.log(`package: wrote ${path.relative(process.cwd(), out.file)} (${out.name}@${out.version}, ${fs.statSync(out.file).size} bytes, ${out.integrity})`);
+  console.log(
+    `package: wrote ${path.relative(process.cwd(), out.file)} (${out.name}@${out.version}, ${fs.statSync(out.file).size} bytes, ${out.integrity})`,
+  );
 }
 
 async function startCommand(): Promise<void> {

@@ -103,7 +103,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { varDir?
     } catch {
       throw new ConfigError(`MARKETPLACE_REGISTRY: must be an http(s) URL (got "${registry}")`);
     }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`MARKETPLACE_REGISTRY: must be an http(s) URL (got "${registry}")`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new ConfigError(`MARKETPLACE_REGISTRY: must be an http(s) URL (got "${registry}")`);
     if (u.username || u.password) throw new ConfigError('MARKETPLACE_REGISTRY: put the credentials in MARKETPLACE_TOKEN, not in the URL');
   }
   return {

@@ -66,7 +66,6 @@ function publicRecord(r: ModuleRecord) {
   };
 }
 
-
 export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
   const { registry, views } = deps;
   const t = (key: string, vars?: Record<string, string | number>) => deps.translator.t(key, vars, deps.locale);

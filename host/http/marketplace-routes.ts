@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import semver from 'semver';
 import { MarketplaceError } from '../marketplace/marketplace-client.js';
 import type { MarketplaceService } from '../marketplace/marketplace-service.js';
 import { ManifestError } from '../modules/manifest-schema.js';
@@ -23,7 +24,14 @@ export interface MarketplaceRouteDeps {
   uploadLimit: number;
   t(key: string, vars?: Record<string, string | number>): string;
   publicRecord(r: ModuleRecord): Record<string, unknown>;
-  page(req: FastifyRequest, reply: FastifyReply, name: string, title: string, data?: Record<string, unknown>, status?: number): Promise<unknown>;
+  page(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    name: string,
+    title: string,
+    data?: Record<string, unknown>,
+    status?: number,
+  ): Promise<unknown>;
 }
 
 export function errorStatus(err: unknown): number {
@@ -33,7 +41,9 @@ export function errorStatus(err: unknown): number {
 }
 
 function errorText(err: unknown): string {
-  return errorStatus(err) >= 500 && !(err instanceof MarketplaceError) ? `internal error: ${(err as Error).message}` : (err as Error).message;
+  return errorStatus(err) >= 500 && !(err instanceof MarketplaceError)
+    ? `internal error: ${(err as Error).message}`
+    : (err as Error).message;
 }
 
 function versionOf(body: unknown): string | undefined {
@@ -45,7 +55,9 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
   const { marketplace, registry, t } = deps;
 
   const updateText = (r: UpdateResult, name: string) =>
-    r.updated ? t('marketplace.updated_ok', { name, from: r.from, to: r.to }) : t('marketplace.update_failed', { name, from: r.from, to: r.to, error: r.error ?? '' });
+    r.updated
+      ? t('marketplace.updated_ok', { name, from: r.from, to: r.to })
+      : t('marketplace.update_failed', { name, from: r.from, to: r.to, error: r.error ?? '' });
 
   // ---- JSON API ----
   app.get('/admin/api/marketplace', async (_req, reply) => {
@@ -68,7 +80,9 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
   app.post('/admin/api/modules/:uuid/update', async (req, reply) => {
     try {
       const r = await marketplace.update((req.params as { uuid: string }).uuid, versionOf(req.body));
-      return reply.code(r.updated ? 200 : 422).send({ updated: r.updated, from: r.from, to: r.to, error: r.error, module: deps.publicRecord(r.record) });
+      return reply
+        .code(r.updated ? 200 : 422)
+        .send({ updated: r.updated, from: r.from, to: r.to, error: r.error, module: deps.publicRecord(r.record) });
     } catch (err) {
       return reply.code(errorStatus(err)).send({ error: errorText(err), reason: (err as MarketplaceError).reason });
     }
@@ -77,18 +91,26 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
   // ---- upload: the .tgz as the request body (the modules page sends it with fetch) ----
   const upload = async (req: FastifyRequest): Promise<{ status: number; text: string; body: Record<string, unknown> }> => {
     const data = req.body;
-    if (!Buffer.isBuffer(data) || data.length === 0) throw new ModuleError('upload: send the .tgz as the request body (content-type application/gzip)');
+    if (!Buffer.isBuffer(data) || data.length === 0)
+      throw new ModuleError('upload: send the .tgz as the request body (content-type application/gzip)');
     const dir = path.join(deps.varDir, 'downloads');
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `${crypto.randomUUID()}.tgz`);
     fs.writeFileSync(file, data, { mode: 0o600 });
-    const label = String((req.query as { name?: unknown }).name ?? 'upload.tgz').replace(/[^\w.@+-]/g, '_').slice(0, 100) || 'upload.tgz';
+    const label =
+      String((req.query as { name?: unknown }).name ?? 'upload.tgz')
+        .replace(/[^\w.@+-]/g, '_')
+        .slice(0, 100) || 'upload.tgz';
     try {
       const manifest = await registry.peekArchive(file, label);
       const installed = await registry.get(manifest.uuid);
       if (installed) {
         const r = await registry.update(manifest.uuid, file, { kind: 'archive', label });
-        return { status: r.updated ? 200 : 422, text: updateText(r, installed.name), body: { updated: r.updated, from: r.from, to: r.to, error: r.error, module: deps.publicRecord(r.record) } };
+        return {
+          status: r.updated ? 200 : 422,
+          text: updateText(r, installed.name),
+          body: { updated: r.updated, from: r.from, to: r.to, error: r.error, module: deps.publicRecord(r.record) },
+        };
       }
       const rec = await registry.installFromArchive(file, { kind: 'archive', label });
       return { status: 201, text: t('modules.installed_ok', { name: rec.name }), body: deps.publicRecord(rec) };
@@ -97,7 +119,11 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
     }
   };
   app.register(async (scope) => {
-    scope.addContentTypeParser(['application/gzip', 'application/x-gzip', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: deps.uploadLimit }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser(
+      ['application/gzip', 'application/x-gzip', 'application/octet-stream'],
+      { parseAs: 'buffer', bodyLimit: deps.uploadLimit },
+      (_req, body, done) => done(null, body),
+    );
     scope.post('/admin/api/modules/upload', async (req, reply) => {
       try {
         const r = await upload(req);
@@ -131,7 +157,19 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
         problem = errorText(err);
       }
     }
-    return deps.page(req, reply, 'marketplace.njk', t('marketplace.title'), { items, problem, registryUrl: marketplace.registryUrl, tab: 'marketplace' });
+    // The versions a button may ask for: compatible ones, newer than the installed one for an update.
+    const shown = items.map((p) => ({
+      ...p,
+      choices: p.versions.filter(
+        (v) => v.compatible && (!p.installed || (semver.valid(p.installed.version) && semver.gt(v.version, p.installed.version))),
+      ),
+    }));
+    return deps.page(req, reply, 'marketplace.njk', t('marketplace.title'), {
+      items: shown,
+      problem,
+      registryUrl: marketplace.registryUrl,
+      tab: 'marketplace',
+    });
   });
   const back = (reply: FastifyReply) => reply.redirect('/admin/marketplace', 303);
   app.post('/admin/marketplace/install', async (req, reply) => {

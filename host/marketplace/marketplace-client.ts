@@ -100,7 +100,8 @@ export class MarketplaceClient {
     private readonly hostVersion: string,
   ) {
     const u = new URL(config.registry);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`MARKETPLACE_REGISTRY: must be an http(s) URL (got "${config.registry}")`);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new Error(`MARKETPLACE_REGISTRY: must be an http(s) URL (got "${config.registry}")`);
     if (u.username || u.password) throw new Error('MARKETPLACE_REGISTRY: put credentials in MARKETPLACE_TOKEN, not in the URL');
     this.registry = u.href.endsWith('/') ? u.href : u.href + '/';
     this.timeoutMs = config.timeoutMs ?? 15_000;
@@ -124,7 +125,14 @@ export class MarketplaceClient {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new MarketplaceError(`marketplace: the registry ${this.registry} did not answer within ${this.timeoutMs / 1000} s (${what})`, 504, 'unreachable')),
+        () =>
+          reject(
+            new MarketplaceError(
+              `marketplace: the registry ${this.registry} did not answer within ${this.timeoutMs / 1000} s (${what})`,
+              504,
+              'unreachable',
+            ),
+          ),
         this.timeoutMs,
       );
     });
@@ -143,13 +151,26 @@ export class MarketplaceClient {
     if (err instanceof MarketplaceError) return err;
     const e = err as Error & { code?: string; statusCode?: number; type?: string };
     if (e.code === 'EINTEGRITY')
-      return new MarketplaceError(`marketplace: ${what} refused: the tarball does not match the registry's integrity (dist.integrity); nothing was extracted`, 422, 'integrity');
-    if (e.code === 'E404' || e.statusCode === 404) return new MarketplaceError(`marketplace: ${what}: not found on ${this.registry}`, 404, 'not-found');
+      return new MarketplaceError(
+        `marketplace: ${what} refused: the tarball does not match the registry's integrity (dist.integrity); nothing was extracted`,
+        422,
+        'integrity',
+      );
+    if (e.code === 'E404' || e.statusCode === 404)
+      return new MarketplaceError(`marketplace: ${what}: not found on ${this.registry}`, 404, 'not-found');
     if (e.code === 'ETARGET') return new MarketplaceError(`marketplace: ${what}: no such version on ${this.registry}`, 404, 'not-found');
     if (e.statusCode === 401 || e.statusCode === 403 || e.code === 'E401' || e.code === 'E403')
-      return new MarketplaceError(`marketplace: ${what}: the registry ${this.registry} refused access (${e.statusCode ?? e.code}); check MARKETPLACE_TOKEN`, 502, 'unreachable');
+      return new MarketplaceError(
+        `marketplace: ${what}: the registry ${this.registry} refused access (${e.statusCode ?? e.code}); check MARKETPLACE_TOKEN`,
+        502,
+        'unreachable',
+      );
     if (e.type === 'request-timeout' || e.code === 'ETIMEDOUT' || e.code === 'ERR_SOCKET_TIMEOUT')
-      return new MarketplaceError(`marketplace: the registry ${this.registry} did not answer within ${this.timeoutMs / 1000} s (${what})`, 504, 'unreachable');
+      return new MarketplaceError(
+        `marketplace: the registry ${this.registry} did not answer within ${this.timeoutMs / 1000} s (${what})`,
+        504,
+        'unreachable',
+      );
     if (e.code && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE)$/.test(e.code))
       return new MarketplaceError(`marketplace: the registry ${this.registry} cannot be reached (${e.code}) (${what})`, 502, 'unreachable');
     if (typeof e.statusCode === 'number' && e.statusCode >= 500)
@@ -200,10 +221,12 @@ export class MarketplaceClient {
     if (found.length === 0) found = await search(MODULE_KEYWORD);
     const names = [...new Set(found.map((o) => str(o.package?.name)).filter(Boolean))].sort();
     const docs = await Promise.all(names.map((name) => this.packument(name)));
-    return docs.map((d) => this.describe(d)).filter((p) => {
-      const top = docs.find((d) => d.name === p.name)!.versions[p.latest] ?? {};
-      return Array.isArray(top.keywords) && (top.keywords as unknown[]).includes(MODULE_KEYWORD);
-    });
+    return docs
+      .map((d) => this.describe(d))
+      .filter((p) => {
+        const top = docs.find((d) => d.name === p.name)!.versions[p.latest] ?? {};
+        return Array.isArray(top.keywords) && (top.keywords as unknown[]).includes(MODULE_KEYWORD);
+      });
   }
 
   private packument(name: string): Promise<Packument> {
@@ -229,7 +252,11 @@ export class MarketplaceClient {
       throw new MarketplaceError(`marketplace: version: "${String(version).slice(0, 40)}" is not a semver version`, 400, 'invalid');
     const chosen = version ?? pkg.compatible;
     if (!chosen)
-      throw new MarketplaceError(`marketplace: ${name}: no version is compatible with this host ${this.hostVersion} (latest ${pkg.latest} needs host ${pkg.versions[0]?.hostRange ?? 'unknown'})`, 422, 'incompatible');
+      throw new MarketplaceError(
+        `marketplace: ${name}: no version is compatible with this host ${this.hostVersion} (latest ${pkg.latest} needs host ${pkg.versions[0]?.hostRange ?? 'unknown'})`,
+        422,
+        'incompatible',
+      );
     const info = pkg.versions.find((v) => v.version === chosen);
     if (!info) throw new MarketplaceError(`marketplace: ${name}@${chosen}: no such version on ${this.registry}`, 404, 'not-found');
     if (!info.compatible)
@@ -240,10 +267,18 @@ export class MarketplaceClient {
       );
     const integrity = doc.versions[chosen]?.dist?.integrity;
     if (!integrity || !/^sha512-/.test(integrity) || !ssri.parse(integrity, { single: true }))
-      throw new MarketplaceError(`marketplace: ${name}@${chosen} refused: the registry gives no sha512 integrity (dist.integrity) to check it against`, 422, 'integrity');
+      throw new MarketplaceError(
+        `marketplace: ${name}@${chosen} refused: the registry gives no sha512 integrity (dist.integrity) to check it against`,
+        422,
+        'integrity',
+      );
     const data = await this.call(`${name}@${chosen}`, () => pacote.tarball(`${name}@${chosen}`, this.options({ integrity })));
     if (!ssri.checkData(data, integrity))
-      throw new MarketplaceError(`marketplace: ${name}@${chosen} refused: the tarball does not match the registry's integrity (dist.integrity); nothing was extracted`, 422, 'integrity');
+      throw new MarketplaceError(
+        `marketplace: ${name}@${chosen} refused: the tarball does not match the registry's integrity (dist.integrity); nothing was extracted`,
+        422,
+        'integrity',
+      );
     return { name, version: chosen, integrity, data };
   }
 }

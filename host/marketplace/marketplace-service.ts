@@ -47,13 +47,19 @@ export class MarketplaceService {
       const rec = MarketplaceService.installedOf(pkg, records);
       return {
         ...pkg,
-        installed: rec ? { uuid: rec.uuid, version: rec.version, state: rec.state, running: rec.running, updateError: rec.updateError } : null,
+        installed: rec
+          ? { uuid: rec.uuid, version: rec.version, state: rec.state, running: rec.running, updateError: rec.updateError }
+          : null,
         updateAvailable: !!rec && !!pkg.compatible && semver.valid(rec.version) !== null && semver.gt(pkg.compatible, rec.version),
       };
     });
   }
 
-  private async download<T>(name: string, version: string | undefined, use: (file: string, pkg: { name: string; version: string }) => Promise<T>): Promise<T> {
+  private async download<T>(
+    name: string,
+    version: string | undefined,
+    use: (file: string, pkg: { name: string; version: string }) => Promise<T>,
+  ): Promise<T> {
     const tarball = await this.need().fetchTarball(name, version);
     const dir = path.join(this.varDir, 'downloads');
     fs.mkdirSync(dir, { recursive: true });

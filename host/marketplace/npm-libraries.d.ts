@@ -16,19 +16,20 @@ declare module 'pacote' {
     versions: Record<string, Record<string, unknown> & { version: string; dist?: { tarball?: string; integrity?: string } }>;
     time?: Record<string, string>;
   }
-  function packument(spec: string, opts?: PacoteOptions): Promise<Packument>;
-  function tarball(spec: string, opts?: PacoteOptions): Promise<Buffer & { integrity: string; resolved: string; from: string }>;
-  const pacote: { packument: typeof packument; tarball: typeof tarball };
+  const pacote: {
+    packument(spec: string, opts?: PacoteOptions): Promise<Packument>;
+    tarball(spec: string, opts?: PacoteOptions): Promise<Buffer & { integrity: string; resolved: string; from: string }>;
+  };
   export default pacote;
 }
 declare module 'npm-registry-fetch' {
-  function json(url: string, opts?: Record<string, unknown>): Promise<unknown>;
-  const fetch: { json: typeof json };
+  const fetch: { json(url: string, opts?: Record<string, unknown>): Promise<unknown> };
   export default fetch;
 }
 declare module 'ssri' {
-  function checkData(data: Buffer, sri: string, opts?: { error?: boolean }): false | { algorithm: string };
-  function parse(sri: string, opts?: { single?: boolean }): Record<string, unknown> | null;
-  const ssri: { checkData: typeof checkData; parse: typeof parse };
+  const ssri: {
+    checkData(data: Buffer, sri: string, opts?: { error?: boolean }): false | { algorithm: string };
+    parse(sri: string, opts?: { single?: boolean }): Record<string, unknown> | null;
+  };
   export default ssri;
 }

@@ -87,7 +87,9 @@ export async function buildModulePackage(opts: PackageOptions): Promise<PackageR
       external: shippedDependencies,
       logLevel: 'error',
       // CommonJS dependencies inside an ESM bundle still call require() for Node's built-ins.
-      banner: { js: "import { createRequire as __cxCreateRequire } from 'node:module'; const require = __cxCreateRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __cxCreateRequire } from 'node:module'; const require = __cxCreateRequire(import.meta.url);",
+      },
     });
     const shipped: ModuleManifest = {
       ...manifest,

@@ -246,7 +246,12 @@ export class ModuleRegistry {
   update(uuid: string, file: string, source?: ArchiveSource): Promise<UpdateResult> {
     return this.serial(async () => {
       const old = await this.mustGet(uuid);
-      const { target, root, manifest } = await this.extractChecked(file, { kind: 'archive', label: path.basename(file), ...source, expectUuid: uuid });
+      const { target, root, manifest } = await this.extractChecked(file, {
+        kind: 'archive',
+        label: path.basename(file),
+        ...source,
+        expectUuid: uuid,
+      });
       const from = old.version;
       const to = manifest.version;
       if (!semver.gt(to, from)) {
@@ -256,16 +261,19 @@ export class ModuleRegistry {
       const kind = source?.kind ?? 'archive';
       const label = source?.label ?? path.basename(file);
       const commit = async () => {
-        await this.deps.db('host_modules').where({ uuid }).update({
-          name: manifest.name,
-          version: to,
-          manifest: JSON.stringify(manifest),
-          source_kind: kind,
-          source: label,
-          dir: root,
-          update_error: null,
-          updated_at: this.deps.now(),
-        });
+        await this.deps
+          .db('host_modules')
+          .where({ uuid })
+          .update({
+            name: manifest.name,
+            version: to,
+            manifest: JSON.stringify(manifest),
+            source_kind: kind,
+            source: label,
+            dir: root,
+            update_error: null,
+            updated_at: this.deps.now(),
+          });
         if (old.sourceKind !== 'folder') this.removeExtracted(old.dir);
         this.deps.logger.info(`module ${uuid}: updated ${from} -> ${to}`, { module: uuid });
       };
@@ -308,7 +316,8 @@ export class ModuleRegistry {
         // The previous version again, on the same data; it gets the held events.
         const back = await this.start(uuid, false, true);
         release(this.runningModules.get(uuid));
-        if (!back.running) this.deps.logger.error(`module ${uuid}: ${from} did not start again after the failed update: ${back.error ?? ''}`);
+        if (!back.running)
+          this.deps.logger.error(`module ${uuid}: ${from} did not start again after the failed update: ${back.error ?? ''}`);
         return await fail(started.error);
       } finally {
         release(this.runningModules.get(uuid));
@@ -334,12 +343,18 @@ export class ModuleRegistry {
       release: (run) => {
         this.deps.bus.offAny(catcher);
         if (!run) {
-          if (events.length) this.deps.logger.error(`module ${uuid}: not running after the update, ${events.length} held events not delivered`, { module: uuid });
+          if (events.length)
+            this.deps.logger.error(`module ${uuid}: not running after the update, ${events.length} held events not delivered`, {
+              module: uuid,
+            });
           return;
         }
         run.scoped.setPaused(false);
         for (const e of events) run.scoped.deliver(e.event, e.args);
-        if (dropped) this.deps.logger.error(`module ${uuid}: ${dropped} events past ${MAX_HELD_EVENTS} held during the update were dropped`, { module: uuid });
+        if (dropped)
+          this.deps.logger.error(`module ${uuid}: ${dropped} events past ${MAX_HELD_EVENTS} held during the update were dropped`, {
+            module: uuid,
+          });
       },
     };
   }
@@ -428,11 +443,9 @@ export class ModuleRegistry {
   private async start(uuid: string, persist: boolean, paused = false): Promise<ModuleRecord> {
     const rec = await this.mustGet(uuid);
     if (this.runningModules.has(uuid)) return rec;
-    let entry: ModuleEntry | null = null;
     let started: { ok: true } | { ok: false; error: string };
     try {
-      entry = await this.loadEntry(rec);
-      started = await this.startVersion(rec, entry, paused);
+      started = await this.startVersion(rec, await this.loadEntry(rec), paused);
     } catch (err) {
       started = { ok: false, error: message(err) };
     }
