@@ -40,6 +40,21 @@ async function startCommand(): Promise<void> {
     }
   }
 
+  // Without MARKETPLACE_REGISTRY, development gets a local marketplace: this module's package
+  // as published (manifest version) and a next version with one more migration, to try updates.
+  let marketplace = config.marketplace;
+  let demoRegistry: { url: string; close(): Promise<void> } | null = null;
+  if (dev && !marketplace && process.env.MARKETPLACE_DEMO !== '0') {
+    try {
+      const { prepareDemoMarketplace } = await import('./marketplace/demo-marketplace.js');
+      const port = process.env.MARKETPLACE_DEMO_PORT ? Number(process.env.MARKETPLACE_DEMO_PORT) : config.port === 0 ? 0 : config.port + 2;
+      demoRegistry = await prepareDemoMarketplace({ folder: path.join(config.varDir, 'marketplace'), port });
+      marketplace = { registry: demoRegistry.url, timeoutMs: 15_000 };
+    } catch (err) {
+      console.warn(`marketplace: local demo registry not started (${(err as Error).message})`);
+    }
+  }
+
   const host = await createHost({
     port: config.port,
     bindAddress: config.bindAddress,
@@ -55,7 +70,7 @@ async function startCommand(): Promise<void> {
     allowPrivateNetworks: config.allowPrivateNetworks,
     moduleArchiveLimits: config.moduleArchiveLimits,
     signInLimits: config.signInLimits,
-    marketplace: config.marketplace,
+    marketplace,
   });
 
   if (!(await host.hostSettings.get(FIRST_BOOT_KEY, false))) {
@@ -80,6 +95,10 @@ async function startCommand(): Promise<void> {
     `  Simulator:   ${host.url}/admin/simulate`,
   ];
   if (inbox) lines.push(`  Local inbox: ${inbox.url}`);
+  if (marketplace)
+    lines.push(
+      `  Marketplace: ${marketplace.registry}${demoRegistry ? `   (local demo registry serving ${path.join(config.varDir, 'marketplace')})` : ''}`,
+    );
   console.log(lines.join('\n') + '\n');
 
   if (inbox && (await host.modules.get('webhooks'))?.running) {
@@ -102,6 +121,7 @@ async function startCommand(): Promise<void> {
     console.log(`\n${signal}: stopping…`);
     await host.close();
     await inbox?.close();
+    await demoRegistry?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

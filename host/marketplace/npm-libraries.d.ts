@@ -30,6 +30,7 @@ declare module 'ssri' {
   const ssri: {
     checkData(data: Buffer, sri: string, opts?: { error?: boolean }): false | { algorithm: string };
     parse(sri: string, opts?: { single?: boolean }): Record<string, unknown> | null;
+    fromData(data: Buffer, opts?: { algorithms?: string[] }): { toString(): string };
   };
   export default ssri;
 }

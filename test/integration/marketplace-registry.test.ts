@@ -39,7 +39,7 @@ beforeAll(async () => {
   const versions: Array<{ version: string; entry?: string; hostRange?: string }> = [
     { version: '0.9.0' },
     { version: '1.0.0' },
-    { version: '1.1.0', entry: fixture('webhooks-next.ts') },
+    { version: '1.1.0', entry: path.join(repoRoot, 'host', 'marketplace', 'demo-next-version.ts') },
     { version: '1.2.0', entry: fixture('webhooks-throws-at-boot.ts') },
     { version: '3.0.0', hostRange: '>=99.0.0' },
   ];
