@@ -93,14 +93,15 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
     const data = req.body;
     if (!Buffer.isBuffer(data) || data.length === 0)
       throw new ModuleError('upload: send the .tgz as the request body (content-type application/gzip)');
-    const dir = path.join(deps.varDir, 'downloads');
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${crypto.randomUUID()}.tgz`);
-    fs.writeFileSync(file, data, { mode: 0o600 });
     const label =
       String((req.query as { name?: unknown }).name ?? 'upload.tgz')
         .replace(/[^\w.@+-]/g, '_')
         .slice(0, 100) || 'upload.tgz';
+    // Under its own name (in a folder of its own), so a refusal names the file the admin sent.
+    const dir = path.join(deps.varDir, 'downloads', crypto.randomUUID());
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, label.replace(/^\.+/, '_'));
+    fs.writeFileSync(file, data, { mode: 0o600 });
     try {
       const manifest = await registry.peekArchive(file, label);
       const installed = await registry.get(manifest.uuid);
@@ -115,7 +116,7 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
       const rec = await registry.installFromArchive(file, { kind: 'archive', label });
       return { status: 201, text: t('modules.installed_ok', { name: rec.name }), body: deps.publicRecord(rec) };
     } finally {
-      fs.rmSync(file, { force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   };
   app.register(async (scope) => {

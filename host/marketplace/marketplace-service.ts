@@ -61,14 +61,15 @@ export class MarketplaceService {
     use: (file: string, pkg: { name: string; version: string }) => Promise<T>,
   ): Promise<T> {
     const tarball = await this.need().fetchTarball(name, version);
-    const dir = path.join(this.varDir, 'downloads');
+    // Named after the package, so a refusal of the archive names it.
+    const dir = path.join(this.varDir, 'downloads', crypto.randomUUID());
     fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${crypto.randomUUID()}.tgz`);
+    const file = path.join(dir, `${tarball.name.replace(/^@/, '').replace('/', '-')}-${tarball.version}.tgz`);
     fs.writeFileSync(file, tarball.data, { mode: 0o600 });
     try {
       return await use(file, tarball);
     } finally {
-      fs.rmSync(file, { force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   }
 

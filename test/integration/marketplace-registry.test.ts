@@ -9,10 +9,12 @@
  * that throws at boot keeps 1.1.0 serving; refusals (integrity, host range, registry down or
  * slow) say which.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { buildModulePackage } from '../../host/modules/module-package.js';
 import { sampleEvent } from '../../sdk/sample-events.js';
 import { startTestHost } from '../fixtures/host-kit.js';
@@ -47,6 +49,21 @@ beforeAll(async () => {
     const built = await buildModulePackage({ rootDir: repoRoot, outDir: packDir, ...v });
     await registry.publish(built.file);
   }
+  // A package with the keyword but no manifest.json.
+  const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'wh-broken-pkg-'));
+  fs.writeFileSync(
+    path.join(broken, 'package.json'),
+    JSON.stringify({
+      name: 'clientx-module-broken',
+      version: '1.0.0',
+      keywords: ['clientx-module'],
+      clientx: { uuid: 'broken', prerequisites: { host: '>=1.0.0' } },
+    }),
+  );
+  fs.writeFileSync(path.join(broken, 'index.js'), 'export {};\n');
+  const { stdout } = await promisify(execFile)('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: broken });
+  await registry.publish(path.join(packDir, (JSON.parse(stdout) as Array<{ filename: string }>)[0].filename));
+  fs.rmSync(broken, { recursive: true, force: true });
   // A registry (or a mirror in between) that serves other bytes than it announced.
   const tampered = registry.tarballFile(PKG, '0.9.0');
   const bytes = fs.readFileSync(tampered);
@@ -114,8 +131,8 @@ describe.each(testDatabaseKinds())('marketplace on a real registry, host on %s',
       const { status, json } = await api.call('GET', '/admin/api/marketplace');
       expect(status).toBe(200);
       const items = json.items as Array<Record<string, unknown>>;
-      expect(items.map((i) => i.name)).toEqual([PKG]);
-      const item = items[0];
+      expect(items.map((i) => i.name)).toEqual(['clientx-module-broken', PKG]);
+      const item = items[1];
       expect(item).toMatchObject({
         uuid: 'webhooks',
         title: 'Webhooks',
@@ -204,7 +221,7 @@ describe.each(testDatabaseKinds())('marketplace on a real registry, host on %s',
         }
       })();
       const listed = await api.call('GET', '/admin/api/marketplace');
-      expect((listed.json.items as Array<Record<string, unknown>>)[0]).toMatchObject({
+      expect((listed.json.items as Array<Record<string, unknown>>)[1]).toMatchObject({
         installed: { uuid: 'webhooks', version: '1.0.0', state: 'enabled' },
         updateAvailable: true,
       });
@@ -254,7 +271,7 @@ describe.each(testDatabaseKinds())('marketplace on a real registry, host on %s',
       expect(await api.host.db('host_settings').where({ scope: 'webhooks', key: 'test.kept' }).first()).toBeTruthy();
       expect(fs.existsSync(dir)).toBe(false);
       const after = await api.call('GET', '/admin/api/marketplace');
-      expect((after.json.items as Array<Record<string, unknown>>)[0]).toMatchObject({
+      expect((after.json.items as Array<Record<string, unknown>>)[1]).toMatchObject({
         installed: { version: '1.1.0' },
         updateAvailable: true,
       });
@@ -333,6 +350,56 @@ describe('marketplace refusals that do not need a database of their own', () => 
       } finally {
         await slow.close();
         silent.close();
+        await drop();
+      }
+    },
+    T,
+  );
+
+  it(
+    'refuses a package without manifest.json, and takes .tgz uploads (install, then update) under the same checks',
+    async () => {
+      const { url, drop } = await createDatabaseUrl('sqlite');
+      const api = await hostOn(url, { registry: registry.url });
+      const upload = async (file: string | Buffer) => {
+        const res = await fetch(
+          `${api.host.url}/admin/api/modules/upload?name=${encodeURIComponent(typeof file === 'string' ? path.basename(file) : 'junk.tgz')}`,
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${api.host.adminToken}`, 'content-type': 'application/gzip' },
+            body: new Uint8Array(typeof file === 'string' ? fs.readFileSync(file) : file),
+          },
+        );
+        return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+      };
+      try {
+        const broken = await api.call('POST', '/admin/api/marketplace/install', { name: 'clientx-module-broken' });
+        expect(broken.status).toBe(400);
+        expect(broken.json.error).toMatch(/install: no manifest\.json in /);
+        expect(fs.readdirSync(path.join(api.varDir, 'modules'))).toEqual([]);
+
+        const junk = await upload(Buffer.from('not a tarball at all'));
+        expect(junk.status).toBe(400);
+        expect(junk.json.error).toMatch(/junk\.tgz refused: it is not a readable gzip archive/);
+
+        const first = await upload(path.join(packDir, `${PKG}-1.0.0.tgz`));
+        expect(first.status).toBe(201);
+        expect(first.json).toMatchObject({ uuid: 'webhooks', version: '1.0.0', source: 'archive', state: 'disabled' });
+        expect((await api.call('POST', '/admin/api/modules/webhooks/enable')).status).toBe(200);
+        const second = await upload(path.join(packDir, `${PKG}-1.1.0.tgz`));
+        expect(second.status).toBe(200);
+        expect(second.json).toMatchObject({
+          updated: true,
+          from: '1.0.0',
+          to: '1.1.0',
+          module: { version: '1.1.0', state: 'enabled', running: true },
+        });
+        const again = await upload(path.join(packDir, `${PKG}-1.0.0.tgz`));
+        expect(again.status).toBe(409);
+        expect(again.json.error).toMatch(/1\.0\.0 is not newer than the installed 1\.1\.0/);
+        expect((await api.host.modules.get('webhooks'))!.version).toBe('1.1.0');
+      } finally {
+        await api.close();
         await drop();
       }
     },
