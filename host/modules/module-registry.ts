@@ -238,10 +238,11 @@ export class ModuleRegistry {
    * then the module's events are held, the old version is stopped (its delivery finishes what it
    * sent), the new migrations run and the new version registers; the held events then go to it in
    * order. If a migration or register() throws, the previous version is started again and gets
-   * the held events instead, so no event reaches both versions or neither. Migrations that
-   * completed before the failure stay applied (each runs in its own transaction, so a failed one
-   * is rolled back where the database allows DDL in transactions; MySQL/MariaDB commit DDL at once):
-   * a module's migrations must keep its previous version working (add, never drop or rename).
+   * the held events instead, so no event reaches both versions or neither. Migrations: knex runs
+   * the pending ones as one batch in one transaction, so if register() throws they stay applied;
+   * if one of them throws, PostgreSQL and SQLite roll the batch back while MySQL/MariaDB keep what
+   * completed (DDL commits at once). The previous version then runs on that schema: a module's
+   * migrations must keep its previous version working (add, never drop or rename).
    */
   update(uuid: string, file: string, source?: ArchiveSource): Promise<UpdateResult> {
     return this.serial(async () => {

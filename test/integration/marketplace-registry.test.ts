@@ -43,6 +43,8 @@ beforeAll(async () => {
     { version: '1.0.0' },
     { version: '1.1.0', entry: path.join(repoRoot, 'host', 'marketplace', 'demo-next-version.ts') },
     { version: '1.2.0', entry: fixture('webhooks-throws-at-boot.ts') },
+    { version: '1.2.1', entry: fixture('webhooks-throws-at-import.ts') },
+    { version: '1.2.2', entry: fixture('webhooks-migration-throws.ts') },
     { version: '3.0.0', hostRange: '>=99.0.0' },
   ];
   for (const v of versions) {
@@ -137,7 +139,7 @@ describe.each(testDatabaseKinds())('marketplace on a real registry, host on %s',
         uuid: 'webhooks',
         title: 'Webhooks',
         latest: '3.0.0',
-        compatible: '1.2.0',
+        compatible: '1.2.2',
         installed: null,
         updateAvailable: false,
       });
@@ -145,6 +147,8 @@ describe.each(testDatabaseKinds())('marketplace on a real registry, host on %s',
       const versions = item.versions as Array<{ version: string; compatible: boolean; hostRange: string }>;
       expect(versions.map((v) => [v.version, v.compatible])).toEqual([
         ['3.0.0', false],
+        ['1.2.2', true],
+        ['1.2.1', true],
         ['1.2.0', true],
         ['1.1.0', true],
         ['1.0.0', true],
@@ -310,6 +314,41 @@ describe.each(testDatabaseKinds())('marketplace on a real registry, host on %s',
       await api.host.modules.stopAll();
       await api.host.modules.bootEnabled();
       expect(await api.host.modules.get('webhooks')).toMatchObject({ version: '1.1.0', state: 'enabled', running: true, error: null });
+    },
+    T,
+  );
+
+  it.each([
+    ['1.2.1', 'its import throws', /boom: this version cannot be imported/],
+    ['1.2.2', 'a migration throws', /migrations failed: .*boom: this migration fails/],
+  ])(
+    'keeps 1.1.0 serving when %s fails to boot (%s)',
+    async (version, _what, why) => {
+      const before = sink.requests.length;
+      const res = await api.call('POST', '/admin/api/modules/webhooks/update', { version });
+      expect(res.status).toBe(422);
+      expect(res.json).toMatchObject({
+        updated: false,
+        from: '1.1.0',
+        to: version,
+        module: { version: '1.1.0', state: 'enabled', running: true },
+      });
+      expect(String(res.json.error)).toMatch(why);
+      // The new migrations run as one batch in one transaction (knex). On PostgreSQL and SQLite the
+      // migration that completed before the failing one is rolled back with the batch; on MariaDB
+      // its DDL committed at once, so it stays, recorded as applied (documented in the README).
+      const kept = version === '1.2.2' && kind === 'mysql';
+      const applied = (await api.host.db('modmig_webhooks').select('name')).map((r: { name: string }) => r.name);
+      expect(applied.filter((n) => n.startsWith('90')).sort()).toEqual([
+        '900-update-marker',
+        '901-before-the-failure',
+        ...(kept ? ['902-completes'] : []),
+      ]);
+      expect(await api.host.db.schema.hasTable('wh_migration_completed')).toBe(kept);
+      await api.host.bus.emitAsync('order.paid', order(6000 + Number(version.split('.')[2])));
+      await waitFor('the event sent by 1.1.0', () => sink.requests.length >= before + 2, 30_000);
+      // Only 1.1.0's folder is left: the failed version's files are gone.
+      expect(fs.readdirSync(path.join(api.varDir, 'modules'))).toHaveLength(1);
     },
     T,
   );
