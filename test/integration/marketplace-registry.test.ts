@@ -51,6 +51,8 @@ beforeAll(async () => {
     const built = await buildModulePackage({ rootDir: repoRoot, outDir: packDir, ...v });
     await registry.publish(built.file);
   }
+  // The same module under a name only signed-in clients may read.
+  await registry.publish((await buildModulePackage({ rootDir: repoRoot, outDir: packDir, name: 'clientx-module-private-webhooks' })).file);
   // A package with the keyword but no manifest.json.
   const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'wh-broken-pkg-'));
   fs.writeFileSync(
@@ -85,7 +87,7 @@ interface Api {
   close(): Promise<void>;
 }
 
-async function hostOn(databaseUrl: string, marketplace: { registry: string; timeoutMs?: number }): Promise<Api> {
+async function hostOn(databaseUrl: string, marketplace: { registry: string; token?: string; timeoutMs?: number }): Promise<Api> {
   // Outside the repository: nothing the module imports can come from the repository's node_modules.
   const varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wh-market-host-'));
   const { host } = await startTestHost({ varDir, databaseUrl, profile: 'development', locale: 'en', marketplace });
@@ -439,6 +441,35 @@ describe('marketplace refusals that do not need a database of their own', () => 
         expect((await api.host.modules.get('webhooks'))!.version).toBe('1.1.0');
       } finally {
         await api.close();
+        await drop();
+      }
+    },
+    T,
+  );
+
+  it(
+    'reads a private package with MARKETPLACE_TOKEN, and says access was refused without it',
+    async () => {
+      const { url, drop } = await createDatabaseUrl('sqlite');
+      const anonymous = await hostOn(url, { registry: registry.url });
+      try {
+        const listed = await anonymous.call('GET', '/admin/api/marketplace');
+        expect((listed.json.items as Array<{ name: string }>).map((i) => i.name)).not.toContain('clientx-module-private-webhooks');
+        const refused = await anonymous.call('POST', '/admin/api/marketplace/install', { name: 'clientx-module-private-webhooks' });
+        expect(refused.status).toBe(502);
+        expect(refused.json.error).toMatch(/refused access \((401|403|E401|E403)\); check MARKETPLACE_TOKEN/);
+      } finally {
+        await anonymous.close();
+      }
+      const signedIn = await hostOn(url, { registry: registry.url, token: registry.token });
+      try {
+        const listed = await signedIn.call('GET', '/admin/api/marketplace');
+        expect((listed.json.items as Array<{ name: string }>).map((i) => i.name)).toContain('clientx-module-private-webhooks');
+        const installed = await signedIn.call('POST', '/admin/api/marketplace/install', { name: 'clientx-module-private-webhooks' });
+        expect(installed.status).toBe(201);
+        expect(installed.json).toMatchObject({ uuid: 'webhooks', version: '1.0.0', source: 'marketplace' });
+      } finally {
+        await signedIn.close();
         await drop();
       }
     },

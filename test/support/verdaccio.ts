@@ -24,7 +24,8 @@ export class Verdaccio {
   private output = '';
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wh-verdaccio-'));
   url = '';
-  private token = '';
+  /** The publisher's token (also what a host passes as MARKETPLACE_TOKEN for the private packages). */
+  token = '';
 
   get storage(): string {
     return path.join(this.dir, 'storage');
@@ -44,6 +45,10 @@ export class Verdaccio {
         '    max_users: 10',
         'uplinks: {}',
         'packages:',
+        // A private corner: only a signed-in client (MARKETPLACE_TOKEN) reads these.
+        "  'clientx-module-private-*':",
+        '    access: $authenticated',
+        '    publish: $authenticated',
         "  '**':",
         '    access: $all',
         '    publish: $authenticated',
