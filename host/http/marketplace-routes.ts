@@ -57,7 +57,7 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
   const updateText = (r: UpdateResult, name: string) =>
     r.updated
       ? t('marketplace.updated_ok', { name, from: r.from, to: r.to })
-      : t('marketplace.update_failed', { name, from: r.from, to: r.to, error: r.error ?? '' });
+      : t('marketplace.update_failed', { name, from: r.from, to: r.to, error: r.reason ?? r.error ?? '' });
 
   // ---- JSON API ----
   app.get('/admin/api/marketplace', async (_req, reply) => {

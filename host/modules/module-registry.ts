@@ -100,6 +100,8 @@ export interface UpdateResult {
   to: string;
   /** Why the update failed; the previous version is still the one installed (and running if it was). */
   error: string | null;
+  /** The failure itself (import, migration or register() error), without the versions. */
+  reason: string | null;
 }
 
 /** At most this many events are held for one module while its versions swap; past it they are logged and dropped. */
@@ -284,12 +286,12 @@ export class ModuleRegistry {
         await this.deps.db('host_modules').where({ uuid }).update({ update_error: text, updated_at: this.deps.now() });
         this.deps.logger.error(`module ${uuid}: ${text}`, { module: uuid });
         await this.deps.onUpdateFailure?.(uuid, old.name, from, to, error).catch(() => undefined);
-        return { record: (await this.get(uuid))!, updated: false, from, to, error: text };
+        return { record: (await this.get(uuid))!, updated: false, from, to, error: text, reason: error };
       };
 
       if (!this.runningModules.has(uuid)) {
         await commit();
-        return { record: (await this.get(uuid))!, updated: true, from, to, error: null };
+        return { record: (await this.get(uuid))!, updated: true, from, to, error: null, reason: null };
       }
       const next: ModuleRecord = { ...old, manifest, version: to, name: manifest.name, dir: root };
       let entry: ModuleEntry;
@@ -312,7 +314,7 @@ export class ModuleRegistry {
         if (started.ok) {
           await commit();
           release(this.runningModules.get(uuid));
-          return { record: (await this.get(uuid))!, updated: true, from, to, error: null };
+          return { record: (await this.get(uuid))!, updated: true, from, to, error: null, reason: null };
         }
         // The previous version again, on the same data; it gets the held events.
         const back = await this.start(uuid, false, true);

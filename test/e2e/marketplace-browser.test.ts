@@ -1,7 +1,8 @@
 /**
  * The Marketplace tab in a real browser, in French and English, on the local registry `npm
  * start` sets up (the module packed at 1.0.0 and 1.1.0, served from a folder on 127.0.0.1): the
- * tab lists Webhooks with both versions, Install 1.0.0, enable, Update to 1.1.0, Uninstall, then
+ * tab lists Webhooks with both versions, Install 1.0.0, enable, Update to 1.1.0, a failed update
+ * to a broken 1.2.0 (1.1.0 kept, said on both tabs and as a notification), Uninstall, then
  * the .tgz upload of the modules page. Screenshots under test-results/screenshots/marketplace-*
  * (desktop and phone); with UPDATE_WALKTHROUGH=1 the README's picture under docs/screenshots/.
  */
@@ -11,6 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Host } from '../../host/create-host.js';
 import { prepareDemoMarketplace } from '../../host/marketplace/demo-marketplace.js';
+import { buildModulePackage } from '../../host/modules/module-package.js';
 import { repoRoot, startTestHost } from '../fixtures/host-kit.js';
 import { launchBrowser } from '../support/browser.js';
 
@@ -27,6 +29,8 @@ const words = {
     upToDate: 'À jour',
     uninstalled: '« Webhooks » est désinstallé.',
     uploaded: '« Webhooks » est installé. Activez-le pour l’utiliser.',
+    updateFailed: 'La mise à jour de « Webhooks » de 1.1.0 vers 1.2.0 a échoué ; 1.1.0 reste en place',
+    notified: 'La mise à jour de « Webhooks » de 1.1.0 vers 1.2.0 a échoué : 1.1.0 reste en place',
   },
   en: {
     signIn: 'Sign in',
@@ -36,6 +40,8 @@ const words = {
     upToDate: 'Up to date',
     uninstalled: '“Webhooks” is uninstalled.',
     uploaded: '“Webhooks” is installed. Enable it to use it.',
+    updateFailed: 'Updating “Webhooks” from 1.1.0 to 1.2.0 failed; 1.1.0 is still in place',
+    notified: 'Updating “Webhooks” from 1.1.0 to 1.2.0 failed: 1.1.0 is still in place',
   },
 } as const;
 
@@ -110,6 +116,28 @@ describe.each(['fr', 'en'] as const)('the Marketplace tab in a browser (%s)', (l
     await phone.goto(`${host.url}/admin/marketplace`);
     await phone.screenshot({ path: path.join(shots, `marketplace-phone-${locale}.png`), fullPage: true });
     await phone.close();
+
+    // A broken 1.2.0 appears on the registry: updating to it keeps 1.1.0 and says so.
+    const broken = await buildModulePackage({
+      rootDir: repoRoot,
+      outDir: folder,
+      version: '1.2.0',
+      entry: path.join(repoRoot, 'test', 'fixtures', 'marketplace', 'webhooks-throws-at-boot.ts'),
+    });
+    await page.reload();
+    await card.locator('select[name=version]').selectOption('1.2.0');
+    await Promise.all([page.waitForURL(/\/admin\/marketplace$/), card.locator('[data-testid=update]').click()]);
+    await expect(flash(page)).resolves.toContain(w.updateFailed);
+    await expect(card.locator('[data-testid=update-error]').textContent()).resolves.toContain('boom: this version cannot start');
+    // Off the registry again (the other locale's run starts from the two good versions).
+    fs.rmSync(broken.file);
+    expect(await host.modules.get('webhooks')).toMatchObject({ version: '1.1.0', state: 'enabled', running: true });
+    await page.screenshot({ path: path.join(shots, `marketplace-update-failed-${locale}.png`), fullPage: true });
+    await page.click('[data-testid=tab-installed]');
+    await expect(page.locator('[data-module="webhooks"] [data-testid=update-error]').textContent()).resolves.toContain('1.1.0');
+    await page.goto(`${host.url}/admin/notifications`);
+    await expect(page.locator('body').textContent()).resolves.toContain(w.notified);
+    await page.goto(`${host.url}/admin/marketplace`);
 
     // Uninstall (it is enabled: the tab disables it first, after a confirmation).
     await Promise.all([page.waitForURL(/\/admin\/marketplace$/), card.locator('[data-testid=uninstall]').click()]);
