@@ -4,22 +4,23 @@
  * (the repository root is the module folder) and enables it; afterwards the saved state rules,
  * so a module the admin disabled or uninstalled stays so. In development it also starts the local
  * demo inbox and seeds one example webhook pointing at it.
- * `npm run package`: writes var/packages/<uuid>-<version>.tgz for installing elsewhere.
+ * `npm run package`: writes var/packages/clientx-module-<uuid>-<version>.tgz (an `npm pack` tarball, see
+ * modules/module-package.ts) for a marketplace registry or an upload.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import { createHost } from './create-host.js';
-import { packModule } from './modules/module-archive.js';
+import { buildModulePackage } from './modules/module-package.js';
 import { repoRoot } from './paths.js';
 
 const FIRST_BOOT_KEY = 'cli.first-boot-done';
 
 async function packageCommand(): Promise<void> {
-  const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'manifest.json'), 'utf8')) as { uuid: string; version: string };
-  const out = path.join(repoRoot, 'var', 'packages', `${manifest.uuid}-${manifest.version}.tgz`);
-  const { entries } = await packModule(repoRoot, out);
-  console.log(`package: wrote ${path.relative(process.cwd(), out)} (${entries} entries, ${fs.statSync(out).size} bytes)`);
+  const out = await buildModulePackage({ rootDir: repoRoot, outDir: path.join(repoRoot, 'var', 'packages') });
+  console.log(
+    `package: wrote ${path.relative(process.cwd(), out.file)} (${out.name}@${out.version}, ${fs.statSync(out.file).size} bytes, ${out.integrity})`,
+  );
 }
 
 async function startCommand(): Promise<void> {
@@ -39,6 +40,21 @@ async function startCommand(): Promise<void> {
     }
   }
 
+  // Without MARKETPLACE_REGISTRY, development gets a local marketplace: this module's package
+  // as published (manifest version) and a next version with one more migration, to try updates.
+  let marketplace = config.marketplace;
+  let demoRegistry: { url: string; close(): Promise<void> } | null = null;
+  if (dev && !marketplace && process.env.MARKETPLACE_DEMO !== '0') {
+    try {
+      const { prepareDemoMarketplace } = await import('./marketplace/demo-marketplace.js');
+      const port = process.env.MARKETPLACE_DEMO_PORT ? Number(process.env.MARKETPLACE_DEMO_PORT) : config.port === 0 ? 0 : config.port + 2;
+      demoRegistry = await prepareDemoMarketplace({ folder: path.join(config.varDir, 'marketplace'), port });
+      marketplace = { registry: demoRegistry.url, timeoutMs: 15_000 };
+    } catch (err) {
+      console.warn(`marketplace: local demo registry not started (${(err as Error).message})`);
+    }
+  }
+
   const host = await createHost({
     port: config.port,
     bindAddress: config.bindAddress,
@@ -54,6 +70,7 @@ async function startCommand(): Promise<void> {
     allowPrivateNetworks: config.allowPrivateNetworks,
     moduleArchiveLimits: config.moduleArchiveLimits,
     signInLimits: config.signInLimits,
+    marketplace,
   });
 
   if (!(await host.hostSettings.get(FIRST_BOOT_KEY, false))) {
@@ -78,6 +95,10 @@ async function startCommand(): Promise<void> {
     `  Simulator:   ${host.url}/admin/simulate`,
   ];
   if (inbox) lines.push(`  Local inbox: ${inbox.url}`);
+  if (marketplace)
+    lines.push(
+      `  Marketplace: ${marketplace.registry}${demoRegistry ? `   (local demo registry serving ${path.join(config.varDir, 'marketplace')})` : ''}`,
+    );
   console.log(lines.join('\n') + '\n');
 
   if (inbox && (await host.modules.get('webhooks'))?.running) {
@@ -100,6 +121,7 @@ async function startCommand(): Promise<void> {
     console.log(`\n${signal}: stopping…`);
     await host.close();
     await inbox?.close();
+    await demoRegistry?.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -31,6 +31,8 @@ export interface HostConfig {
   moduleArchiveLimits: { maxBytes: number; maxEntries: number };
   /** SIGNIN_MAX_FAILURES (default 10) per SIGNIN_WINDOW_MIN (default 15) minutes, per address, before 429. */
   signInLimits: { max: number; windowMs: number };
+  /** MARKETPLACE_REGISTRY (an npm-compatible registry URL), MARKETPLACE_TOKEN, MARKETPLACE_TIMEOUT_S (default 15); null when unset. */
+  marketplace: { registry: string; token?: string; timeoutMs: number } | null;
 }
 
 export class ConfigError extends Error {}
@@ -93,6 +95,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { varDir?
   }
   const adminToken = env.ADMIN_TOKEN || '';
   if (adminToken && adminToken.length < 12) throw new ConfigError('ADMIN_TOKEN: must be at least 12 characters');
+  const registry = env.MARKETPLACE_REGISTRY?.trim();
+  if (registry) {
+    let u: URL;
+    try {
+      u = new URL(registry);
+    } catch {
+      throw new ConfigError(`MARKETPLACE_REGISTRY: must be an http(s) URL (got "${registry}")`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:')
+      throw new ConfigError(`MARKETPLACE_REGISTRY: must be an http(s) URL (got "${registry}")`);
+    if (u.username || u.password) throw new ConfigError('MARKETPLACE_REGISTRY: put the credentials in MARKETPLACE_TOKEN, not in the URL');
+  }
   return {
     port,
     bindAddress: env.HOST_BIND || '127.0.0.1',
@@ -115,5 +129,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { varDir?
       max: positiveInt('SIGNIN_MAX_FAILURES', env.SIGNIN_MAX_FAILURES, 10),
       windowMs: positiveInt('SIGNIN_WINDOW_MIN', env.SIGNIN_WINDOW_MIN, 15) * 60_000,
     },
+    marketplace: registry
+      ? {
+          registry,
+          token: env.MARKETPLACE_TOKEN || undefined,
+          timeoutMs: positiveInt('MARKETPLACE_TIMEOUT_S', env.MARKETPLACE_TIMEOUT_S, 15) * 1000,
+        }
+      : null,
   };
 }

@@ -25,6 +25,8 @@ import { defaultSignInLimits, type SignInLimits } from './http/sign-in-limiter.j
 import { Simulator } from './http/simulator.js';
 import { defaultArchiveLimits, type ArchiveLimits } from './modules/module-archive.js';
 import { ModuleRegistry } from './modules/module-registry.js';
+import { MarketplaceClient } from './marketplace/marketplace-client.js';
+import { MarketplaceService } from './marketplace/marketplace-service.js';
 import { defaultVarDir, hostLangDir } from './paths.js';
 import { createSecrets } from './security/secrets.js';
 import { HOST_VERSION } from './version.js';
@@ -63,6 +65,8 @@ export interface HostOptions {
   moduleArchiveLimits?: Partial<ArchiveLimits>;
   /** Failed sign-ins (login form, bearer token) per address before 429 (default 10 per 15 minutes). */
   signInLimits?: Partial<SignInLimits>;
+  /** The npm-compatible registry the Marketplace tab lists and installs from (none: the tab says so). */
+  marketplace?: { registry: string; token?: string; timeoutMs?: number } | null;
 }
 
 export interface Host {
@@ -136,10 +140,27 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
         body: error,
         href: '/admin/modules',
       }),
+    onUpdateFailure: (uuid, name, from, to, error) =>
+      notifications.add('host', {
+        level: 'error',
+        title: translator.t('notifications.module_update_failed', { name, from, to }),
+        body: error,
+        href: '/admin/modules',
+      }),
   });
+  const marketplace = new MarketplaceService(
+    options.marketplace
+      ? new MarketplaceClient({ ...options.marketplace, cacheDir: path.join(varDir, 'cache', 'npm') }, HOST_VERSION)
+      : null,
+    modules,
+    varDir,
+  );
   const simulator = new Simulator(bus, now);
   const app = await createServer({
     registry: modules,
+    marketplace,
+    varDir,
+    uploadLimit: (options.moduleArchiveLimits?.maxBytes ?? defaultArchiveLimits.maxBytes) + 1024 * 1024,
     views,
     translator,
     notifications,

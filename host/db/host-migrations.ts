@@ -69,6 +69,20 @@ const hostMigrations: NamedMigration[] = [
       await knex.schema.dropTableIfExists('host_sessions');
     },
   },
+  {
+    name: '003-host-modules-update-error',
+    async up(knex) {
+      // Why the last update of a module failed while its previous version kept running.
+      await knex.schema.alterTable('host_modules', (t) => {
+        t.text('update_error').nullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('host_modules', (t) => {
+        t.dropColumn('update_error');
+      });
+    },
+  },
 ];
 
 /** A knex migrationSource over in-memory migrations (no files to find: works from src and dist alike). */

@@ -13,6 +13,7 @@ import type { Logger as Pino } from 'pino';
 import type { Locale, Translator } from '../../sdk/module-context.js';
 import type { NotificationStore } from '../context/notifications-store.js';
 import type { ModuleRegistry } from '../modules/module-registry.js';
+import type { MarketplaceService } from '../marketplace/marketplace-service.js';
 import { authenticate, CSRF_COOKIE } from './auth.js';
 import { mountHostPages, moduleTranslator } from './host-pages.js';
 import type { HostViews, LayoutData } from './host-views.js';
@@ -25,6 +26,10 @@ import { sdkLogger } from '../context/logger.js';
 
 export interface ServerDeps {
   registry: ModuleRegistry;
+  marketplace: MarketplaceService;
+  varDir: string;
+  /** Bytes an uploaded .tgz may have. */
+  uploadLimit: number;
   views: HostViews;
   translator: Translator;
   notifications: NotificationStore;

@@ -8,11 +8,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Locale, Translator } from '../../sdk/module-context.js';
 import type { NotificationStore } from '../context/notifications-store.js';
 import { createTranslator } from '../context/translator.js';
-import { ManifestError } from '../modules/manifest-schema.js';
+import type { MarketplaceService } from '../marketplace/marketplace-service.js';
 import { ModuleError, type ModuleRecord, type ModuleRegistry } from '../modules/module-registry.js';
 import { hostViewsDir } from '../paths.js';
 import { endSession, sameToken, startSession } from './auth.js';
 import type { HostViews, LayoutData } from './host-views.js';
+import { errorStatus, mountMarketplaceRoutes } from './marketplace-routes.js';
 import { safeFile, sendFile } from './module-dispatch.js';
 import { csrfTokenFor, setFlash, takeFlash, wantsJson } from './request-context.js';
 import type { SessionStore } from './session-store.js';
@@ -21,6 +22,9 @@ import type { Simulator } from './simulator.js';
 
 export interface PageDeps {
   registry: ModuleRegistry;
+  marketplace: MarketplaceService;
+  varDir: string;
+  uploadLimit: number;
   views: HostViews;
   translator: Translator;
   notifications: NotificationStore;
@@ -54,17 +58,12 @@ function publicRecord(r: ModuleRecord) {
     description: r.description,
     state: r.state,
     error: r.error,
+    updateError: r.updateError,
     running: r.running,
     source: r.sourceKind,
     installedAt: r.installedAt,
     updatedAt: r.updatedAt,
   };
-}
-
-function errorStatus(err: unknown): number {
-  if (err instanceof ModuleError) return err.status;
-  if (err instanceof ManifestError) return 400;
-  return 500;
 }
 
 export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
@@ -144,7 +143,7 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
       };
     });
     const extra = refused ? { flash: { kind: 'error', text: refused.text } } : {};
-    return page(req, reply, 'modules.njk', t('modules.title'), { modules, ...extra }, refused?.status);
+    return page(req, reply, 'modules.njk', t('modules.title'), { modules, tab: 'installed', ...extra }, refused?.status);
   };
   app.get('/admin/modules', async (req, reply) => modulesPage(req, reply));
 
@@ -194,6 +193,16 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
     const rec = await registry.get((req.params as { uuid: string }).uuid);
     const file = rec?.manifest.thumbnail ? safeFile(rec.dir, rec.manifest.thumbnail) : null;
     return file ? sendFile(reply, file) : reply.code(404).send({ error: 'not found' });
+  });
+
+  mountMarketplaceRoutes(app, {
+    marketplace: deps.marketplace,
+    registry,
+    varDir: deps.varDir,
+    uploadLimit: deps.uploadLimit,
+    t,
+    publicRecord,
+    page: (req, reply, name, title, data, status) => page(req, reply, name, title, data, status),
   });
 
   // ---- JSON API for scripts ----

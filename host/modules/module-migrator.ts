@@ -4,7 +4,9 @@ import type { ModuleMigration } from '../../sdk/module-context.js';
 import { listSource } from '../db/host-migrations.js';
 
 function config(uuid: string, migrations: ModuleMigration[]): Knex.MigratorConfig {
-  return { migrationSource: listSource(migrations), tableName: `modmig_${uuid}` };
+  // A migration applied by a newer version that failed to start, and was rolled back to this
+  // one, stays applied (see ModuleRegistry.update): this version must still start on that schema.
+  return { migrationSource: listSource(migrations), tableName: `modmig_${uuid}`, disableMigrationsListValidation: true };
 }
 
 export function checkMigrations(value: unknown): ModuleMigration[] {

@@ -23,6 +23,8 @@ import { checkMigrations, migrateModuleDown, migrateModuleUp } from './module-mi
 import { createScopedBus, type ScopedBus } from './scoped-bus.js';
 
 export type ModuleState = 'enabled' | 'disabled';
+/** `folder`: used where it is; `archive`: an uploaded or given .tgz; `marketplace`: a registry package (source = name@version). */
+export type SourceKind = 'folder' | 'archive' | 'marketplace';
 
 export interface ModuleRecord {
   uuid: string;
@@ -30,12 +32,14 @@ export interface ModuleRecord {
   version: string;
   description: string;
   manifest: ModuleManifest;
-  sourceKind: 'folder' | 'archive';
+  sourceKind: SourceKind;
   source: string;
   dir: string;
   state: ModuleState;
   /** Why the module is disabled when it failed (import, migrations or register()). */
   error: string | null;
+  /** Why the last update failed while this version kept running (cleared by a successful update). */
+  updateError: string | null;
   installedAt: number;
   updatedAt: number;
   /** Loaded and registered in this process. */
@@ -73,7 +77,35 @@ export interface RegistryDeps {
   buildContext(parts: ContextParts): ModuleContext;
   /** Told when a module failed and was disabled (the host raises a notification). */
   onFailure?(uuid: string, name: string, error: string): Promise<void>;
+  /** Told when an update failed and the previous version was kept (the host raises a notification). */
+  onUpdateFailure?(uuid: string, name: string, from: string, to: string, error: string): Promise<void>;
 }
+
+/** Where an archive came from, for the record and the checks. */
+export interface ArchiveSource {
+  kind: 'archive' | 'marketplace';
+  /** What the record shows: the file name, or `name@version` for a registry package. */
+  label: string;
+  /** The uuid the archive must hold (an update, or a registry package that announced one). */
+  expectUuid?: string;
+  /** The version the archive must hold (a registry package's version). */
+  expectVersion?: string;
+}
+
+export interface UpdateResult {
+  record: ModuleRecord;
+  /** True when the new version runs (or, for a disabled module, is in place for the next enable). */
+  updated: boolean;
+  from: string;
+  to: string;
+  /** Why the update failed; the previous version is still the one installed (and running if it was). */
+  error: string | null;
+  /** The failure itself (import, migration or register() error), without the versions. */
+  reason: string | null;
+}
+
+/** At most this many events are held for one module while its versions swap; past it they are logged and dropped. */
+const MAX_HELD_EVENTS = 100_000;
 
 export class ModuleError extends Error {
   constructor(
@@ -93,11 +125,12 @@ function toRecord(row: Record<string, unknown>, running: boolean): ModuleRecord 
     version: String(row.version),
     description: manifest.description,
     manifest,
-    sourceKind: row.source_kind as 'folder' | 'archive',
+    sourceKind: row.source_kind as SourceKind,
     source: String(row.source),
     dir: String(row.dir),
     state: row.state as ModuleState,
     error: (row.error as string | null) ?? null,
+    updateError: (row.update_error as string | null) ?? null,
     installedAt: Number(row.installed_at),
     updatedAt: Number(row.updated_at),
     running,
@@ -158,20 +191,175 @@ export class ModuleRegistry {
    * disabled. A refused archive (links, devices, over the limits, damaged) is a 400 and leaves
    * nothing on disk.
    */
-  installFromArchive(file: string): Promise<ModuleRecord> {
+  installFromArchive(file: string, source?: ArchiveSource): Promise<ModuleRecord> {
     return this.serial(async () => {
-      const target = path.join(this.extractRoot, crypto.randomUUID());
+      const { target, root, manifest } = await this.extractChecked(file, source);
       try {
-        await extractArchive(path.resolve(file), target, this.deps.archiveLimits ?? defaultArchiveLimits);
-        const root = fs.existsSync(path.join(target, 'manifest.json')) ? target : path.join(target, 'package');
-        const manifest = this.readManifest(root);
-        return await this.insert(manifest, 'archive', path.basename(file), root);
+        return await this.insert(manifest, source?.kind ?? 'archive', source?.label ?? path.basename(file), root);
       } catch (err) {
         fs.rmSync(target, { recursive: true, force: true });
-        if (err instanceof ArchiveRefusedError) throw new ModuleError(err.message, 400);
         throw err;
       }
     });
+  }
+
+  /**
+   * Extracts an archive under the archive rules into a new folder and reads its manifest (host
+   * range included). Anything refused leaves nothing on disk and is a 400 saying why.
+   */
+  private async extractChecked(file: string, source?: ArchiveSource): Promise<{ target: string; root: string; manifest: ModuleManifest }> {
+    const target = path.join(this.extractRoot, crypto.randomUUID());
+    try {
+      await extractArchive(path.resolve(file), target, this.deps.archiveLimits ?? defaultArchiveLimits);
+      const root = fs.existsSync(path.join(target, 'manifest.json')) ? target : path.join(target, 'package');
+      const manifest = this.readManifest(root);
+      const what = source?.label ?? path.basename(file);
+      if (source?.expectUuid && manifest.uuid !== source.expectUuid)
+        throw new ModuleError(`${what}: manifest.json: uuid is "${manifest.uuid}", expected "${source.expectUuid}"`);
+      if (source?.expectVersion && manifest.version !== source.expectVersion)
+        throw new ModuleError(`${what}: manifest.json: version is ${manifest.version}, the package says ${source.expectVersion}`);
+      return { target, root, manifest };
+    } catch (err) {
+      fs.rmSync(target, { recursive: true, force: true });
+      if (err instanceof ArchiveRefusedError) throw new ModuleError(err.message, 400);
+      throw err;
+    }
+  }
+
+  /** The manifest an archive holds (extracted under the archive rules, then removed). */
+  async peekArchive(file: string, label: string): Promise<ModuleManifest> {
+    const { target, manifest } = await this.extractChecked(file, { kind: 'archive', label });
+    fs.rmSync(target, { recursive: true, force: true });
+    return manifest;
+  }
+
+  /**
+   * Replaces an installed module by a newer version from an archive. A disabled module only has
+   * its files swapped (its migrations run at the next enable). A running one is swapped while
+   * the host keeps emitting: the new code is imported first (an import failure changes nothing),
+   * then the module's events are held, the old version is stopped (its delivery finishes what it
+   * sent), the new migrations run and the new version registers; the held events then go to it in
+   * order. If a migration or register() throws, the previous version is started again and gets
+   * the held events instead, so no event reaches both versions or neither. Migrations: knex runs
+   * the pending ones as one batch in one transaction, so if register() throws they stay applied;
+   * if one of them throws, PostgreSQL and SQLite roll the batch back while MySQL/MariaDB keep what
+   * completed (DDL commits at once). The previous version then runs on that schema: a module's
+   * migrations must keep its previous version working (add, never drop or rename).
+   */
+  update(uuid: string, file: string, source?: ArchiveSource): Promise<UpdateResult> {
+    return this.serial(async () => {
+      const old = await this.mustGet(uuid);
+      const { target, root, manifest } = await this.extractChecked(file, {
+        kind: 'archive',
+        label: path.basename(file),
+        ...source,
+        expectUuid: uuid,
+      });
+      const from = old.version;
+      const to = manifest.version;
+      if (!semver.gt(to, from)) {
+        fs.rmSync(target, { recursive: true, force: true });
+        throw new ModuleError(`update: ${manifest.name} ${to} is not newer than the installed ${from}`, 409);
+      }
+      const kind = source?.kind ?? 'archive';
+      const label = source?.label ?? path.basename(file);
+      const commit = async () => {
+        await this.deps
+          .db('host_modules')
+          .where({ uuid })
+          .update({
+            name: manifest.name,
+            version: to,
+            manifest: JSON.stringify(manifest),
+            source_kind: kind,
+            source: label,
+            dir: root,
+            update_error: null,
+            updated_at: this.deps.now(),
+          });
+        if (old.sourceKind !== 'folder') this.removeExtracted(old.dir);
+        this.deps.logger.info(`module ${uuid}: updated ${from} -> ${to}`, { module: uuid });
+      };
+      const fail = async (error: string): Promise<UpdateResult> => {
+        fs.rmSync(target, { recursive: true, force: true });
+        const text = `update to ${to} failed, ${from} kept: ${error}`;
+        await this.deps.db('host_modules').where({ uuid }).update({ update_error: text, updated_at: this.deps.now() });
+        this.deps.logger.error(`module ${uuid}: ${text}`, { module: uuid });
+        await this.deps.onUpdateFailure?.(uuid, old.name, from, to, error).catch(() => undefined);
+        return { record: (await this.get(uuid))!, updated: false, from, to, error: text, reason: error };
+      };
+
+      if (!this.runningModules.has(uuid)) {
+        await commit();
+        return { record: (await this.get(uuid))!, updated: true, from, to, error: null, reason: null };
+      }
+      const next: ModuleRecord = { ...old, manifest, version: to, name: manifest.name, dir: root };
+      let entry: ModuleEntry;
+      try {
+        entry = await this.loadEntry(next);
+      } catch (err) {
+        return fail(message(err));
+      }
+
+      const held = this.holdEvents(uuid);
+      let released = false;
+      const release = (run: RunningModule | undefined) => {
+        if (released) return;
+        released = true;
+        held.release(run);
+      };
+      try {
+        await this.stop(uuid);
+        const started = await this.startVersion(next, entry, true);
+        if (started.ok) {
+          await commit();
+          release(this.runningModules.get(uuid));
+          return { record: (await this.get(uuid))!, updated: true, from, to, error: null, reason: null };
+        }
+        // The previous version again, on the same data; it gets the held events.
+        const back = await this.start(uuid, false, true);
+        release(this.runningModules.get(uuid));
+        if (!back.running)
+          this.deps.logger.error(`module ${uuid}: ${from} did not start again after the failed update: ${back.error ?? ''}`);
+        return await fail(started.error);
+      } finally {
+        release(this.runningModules.get(uuid));
+      }
+    });
+  }
+
+  /**
+   * Holds every event the host emits from now on for one module: its running listeners stop
+   * being called at once (same tick), and release() hands the held events, in order, to the
+   * module's listeners then running (or drops them, logged, when none runs).
+   */
+  private holdEvents(uuid: string): { release(run: RunningModule | undefined): void } {
+    const events: Array<{ event: string; args: unknown[] }> = [];
+    let dropped = 0;
+    const catcher = (event: string | string[], ...args: unknown[]) => {
+      if (events.length >= MAX_HELD_EVENTS) dropped++;
+      else events.push({ event: Array.isArray(event) ? event.join('.') : String(event), args });
+    };
+    this.deps.bus.onAny(catcher);
+    this.runningModules.get(uuid)?.scoped.setPaused(true);
+    return {
+      release: (run) => {
+        this.deps.bus.offAny(catcher);
+        if (!run) {
+          if (events.length)
+            this.deps.logger.error(`module ${uuid}: not running after the update, ${events.length} held events not delivered`, {
+              module: uuid,
+            });
+          return;
+        }
+        run.scoped.setPaused(false);
+        for (const e of events) run.scoped.deliver(e.event, e.args);
+        if (dropped)
+          this.deps.logger.error(`module ${uuid}: ${dropped} events past ${MAX_HELD_EVENTS} held during the update were dropped`, {
+            module: uuid,
+          });
+      },
+    };
   }
 
   private readManifest(dir: string): ModuleManifest {
@@ -188,7 +376,7 @@ export class ModuleRegistry {
     return manifest;
   }
 
-  private async insert(manifest: ModuleManifest, kind: 'folder' | 'archive', source: string, dir: string): Promise<ModuleRecord> {
+  private async insert(manifest: ModuleManifest, kind: SourceKind, source: string, dir: string): Promise<ModuleRecord> {
     if (await this.get(manifest.uuid)) throw new ModuleError(`install: a module with uuid "${manifest.uuid}" is already installed`, 409);
     const now = this.deps.now();
     await this.deps.db('host_modules').insert({
@@ -254,17 +442,39 @@ export class ModuleRegistry {
     return this.serial(() => this.start(uuid, true));
   }
 
-  private async start(uuid: string, persist: boolean): Promise<ModuleRecord> {
+  /** `paused`: its listeners start paused (an update hands them the held events). */
+  private async start(uuid: string, persist: boolean, paused = false): Promise<ModuleRecord> {
     const rec = await this.mustGet(uuid);
     if (this.runningModules.has(uuid)) return rec;
+    let started: { ok: true } | { ok: false; error: string };
+    try {
+      started = await this.startVersion(rec, await this.loadEntry(rec), paused);
+    } catch (err) {
+      started = { ok: false, error: message(err) };
+    }
+    if (started.ok) {
+      if (persist || rec.error) await this.setState(uuid, 'enabled', null);
+      this.deps.logger.info(`module ${uuid}: enabled`, { module: uuid });
+    } else {
+      await this.setState(uuid, 'disabled', started.error);
+      this.deps.logger.error(`module ${uuid}: disabled, it failed to start: ${started.error}`, { module: uuid });
+      await this.deps.onFailure?.(uuid, rec.name, started.error).catch(() => undefined);
+    }
+    return (await this.get(uuid))!;
+  }
+
+  /**
+   * Checks, migrates and registers one version of a module; on success it is in runningModules.
+   * A failure is cleaned up (listeners removed, entry shutdown) and returned, never thrown.
+   */
+  private async startVersion(rec: ModuleRecord, entry: ModuleEntry, paused: boolean): Promise<{ ok: true } | { ok: false; error: string }> {
+    const uuid = rec.uuid;
     const routes = new ModuleRouteTable(`/admin/modules/${uuid}`);
-    const scoped = createScopedBus(this.deps.bus, this.deps.logger, uuid);
+    const scoped = createScopedBus(this.deps.bus, this.deps.logger, uuid, { paused });
     const container = this.deps.container.createChildContainer();
-    let entry: ModuleEntry | null = null;
     try {
       // Checked again: the host may have been upgraded past the module's prerequisites.host.
       validateManifest(rec.manifest, this.deps.hostVersion);
-      entry = await this.loadEntry(rec);
       await this.checkDependencies(rec.manifest);
       await migrateModuleUp(this.deps.db, uuid, entry.migrations).catch((err: unknown) => {
         throw new Error(`migrations failed: ${message(err)}`, { cause: err });
@@ -272,17 +482,12 @@ export class ModuleRegistry {
       const ctx = this.deps.buildContext({ manifest: rec.manifest, dir: rec.dir, routes, bus: scoped.bus, container });
       const instance = await entry.register(ctx);
       this.runningModules.set(uuid, { manifest: rec.manifest, dir: rec.dir, routes, entry, instance, scoped, container });
-      if (persist || rec.error) await this.setState(uuid, 'enabled', null);
-      this.deps.logger.info(`module ${uuid}: enabled`, { module: uuid });
+      return { ok: true };
     } catch (err) {
-      const error = message(err);
       scoped.dispose();
-      if (entry?.shutdown) await entry.shutdown().catch(() => undefined);
-      await this.setState(uuid, 'disabled', error);
-      this.deps.logger.error(`module ${uuid}: disabled, it failed to start: ${error}`, { module: uuid });
-      await this.deps.onFailure?.(uuid, rec.name, error).catch(() => undefined);
+      if (entry.shutdown) await entry.shutdown().catch(() => undefined);
+      return { ok: false, error: message(err) };
     }
-    return (await this.get(uuid))!;
   }
 
   /** Disables a module: its instance's and entry's shutdown(), listeners removed, routes gone. Data kept. */
@@ -331,7 +536,7 @@ export class ModuleRegistry {
       if (entry) await migrateModuleDown(this.deps.db, uuid, entry.migrations);
       await this.deps.db('host_settings').where({ scope: uuid }).delete();
       await this.deps.db('host_modules').where({ uuid }).delete();
-      if (rec.sourceKind === 'archive') this.removeExtracted(rec.dir);
+      if (rec.sourceKind !== 'folder') this.removeExtracted(rec.dir);
       this.deps.logger.info(`module ${uuid}: uninstalled`, { module: uuid });
     });
   }

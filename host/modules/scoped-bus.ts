@@ -20,13 +20,22 @@ export interface ScopedBus {
   /** Removes every listener the module still has on the host bus. */
   dispose(): void;
   listenerCount(): number;
+  /**
+   * While paused, the module's listeners are not called (an update holds the module's events
+   * elsewhere and hands them over with deliver(), so none reaches two versions or none).
+   */
+  setPaused(paused: boolean): void;
+  /** Calls this module's listeners for `event` (exact name, and onAny listeners) as an emit would. */
+  deliver(event: string, args: unknown[]): void;
 }
 
-export function createScopedBus(target: EventEmitter2, logger: Logger, moduleUuid: string): ScopedBus {
+export function createScopedBus(target: EventEmitter2, logger: Logger, moduleUuid: string, opts: { paused?: boolean } = {}): ScopedBus {
   const tracked: Tracked[] = [];
+  let paused = opts.paused ?? false;
 
   const wrap = (original: ListenerFn, label: () => string): ListenerFn =>
     function (this: unknown, ...args: unknown[]) {
+      if (paused) return undefined;
       const fail = (err: unknown) => {
         logger.error(`module ${moduleUuid}: a listener for ${label()} failed`, { error: err instanceof Error ? err.message : String(err) });
         return undefined;
@@ -112,5 +121,14 @@ export function createScopedBus(target: EventEmitter2, logger: Logger, moduleUui
       }
     },
     listenerCount: () => tracked.length,
+    setPaused(value) {
+      paused = value;
+    },
+    deliver(event, args) {
+      for (const t of [...tracked]) {
+        if (t.any) t.wrapped.call(target, event, ...args);
+        else if (String(t.event) === event) t.wrapped.apply(target, args);
+      }
+    },
   };
 }

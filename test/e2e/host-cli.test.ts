@@ -1,10 +1,12 @@
 /**
  * The CLI as a user runs it (built dist/): `npm start`'s process prints the admin address and the
  * generated token, installs and enables the repository's module on first boot, and later
- * restarts keep what the admin chose; `npm run package`'s command writes the archive.
+ * restarts keep what the admin chose, and its local marketplace lists the module's two versions;
+ * `npm run package`'s command writes the npm package.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import * as tar from 'tar';
 import { repoRoot, tempVarDir } from '../fixtures/host-kit.js';
@@ -91,29 +93,85 @@ describe('host CLI', () => {
     expect(run.stderr).toContain('configuration: HOST_LOCALE: must be one of fr, en (got "de")');
   });
 
-  it('packages the module: var/packages/webhooks-<version>.tgz with what the host needs', async () => {
+  it('packages the module as an npm package: var/packages/clientx-module-webhooks-<version>.tgz that carries its dependencies', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.NODE_OPTIONS;
-    const run = spawnSync(process.execPath, [cli, 'package'], { env, encoding: 'utf8', cwd: repoRoot, timeout: 60_000 });
+    const run = spawnSync(process.execPath, [cli, 'package'], { env, encoding: 'utf8', cwd: repoRoot, timeout: 120_000 });
     expect(run.stderr).toBe('');
     const version = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'manifest.json'), 'utf8')) as { version: string }).version;
-    const file = path.join(repoRoot, 'var', 'packages', `webhooks-${version}.tgz`);
-    expect(run.stdout).toContain(`package: wrote var/packages/webhooks-${version}.tgz`);
+    const file = path.join(repoRoot, 'var', 'packages', `clientx-module-webhooks-${version}.tgz`);
+    expect(run.stdout).toContain(`package: wrote var/packages/clientx-module-webhooks-${version}.tgz (clientx-module-webhooks@${version}`);
+    expect(run.stdout).toMatch(/sha512-[A-Za-z0-9+/=]{80,}/);
     const entries: string[] = [];
-    await tar.t({ file, onReadEntry: (e) => void entries.push(e.path) });
+    const texts = new Map<string, string>();
+    await tar.t({
+      file,
+      onReadEntry: (e) => {
+        entries.push(e.path);
+        if (['package/package.json', 'package/manifest.json', 'package/dist/module/index.js'].includes(e.path)) {
+          const chunks: Buffer[] = [];
+          e.on('data', (c: Buffer) => chunks.push(c));
+          e.on('end', () => texts.set(e.path, Buffer.concat(chunks).toString('utf8')));
+        }
+      },
+    });
     for (const p of [
       'manifest.json',
       'package.json',
       'dist/module/index.js',
-      'dist/sdk/events.js',
-      'dist/migrations/index.js',
+      'dist/module/markdown-worker.js',
+      'node_modules/piscina/package.json',
       'lang/fr.json',
       'lang/en.json',
       'views/index.njk',
       'views/assets/thumbnail.svg',
     ]) {
-      expect([p, entries.includes(p)]).toEqual([p, true]);
+      expect([p, entries.includes(`package/${p}`)]).toEqual([p, true]);
     }
-    expect(entries.filter((p) => p.endsWith('.map') || p.startsWith('dist/host') || p.startsWith('dist/bench'))).toEqual([]);
+    expect(entries.filter((p) => p.endsWith('.map') || p.startsWith('package/dist/host') || p.startsWith('package/dist/bench'))).toEqual(
+      [],
+    );
+    const pkg = JSON.parse(texts.get('package/package.json')!) as Record<string, unknown>;
+    expect(pkg).toMatchObject({
+      name: 'clientx-module-webhooks',
+      version,
+      type: 'module',
+      files: ['manifest.json', 'dist', 'lang', 'views'],
+      bundleDependencies: ['piscina'],
+      clientx: { uuid: 'webhooks', prerequisites: { host: '>=1.0.0 <2.0.0' } },
+    });
+    expect(pkg.keywords).toContain('clientx-module');
+    expect(JSON.parse(texts.get('package/manifest.json')!)).toMatchObject({ uuid: 'webhooks', version, entry: 'dist/module/index.js' });
+    // The bundle imports nothing but Node's built-ins and the shipped piscina: it runs from any folder.
+    // esbuild writes static imports at the start of a line, and require() of CommonJS code as __require("x").
+    const code = texts.get('package/dist/module/index.js')!;
+    const statics = [...code.matchAll(/^import\s(?:[^'";]*?\sfrom\s*)?["']([^"']+)["']/gm)].map((m) => m[1]);
+    const required = [...code.matchAll(/__require\("([^"]+)"\)/g)].map((m) => m[1]);
+    expect(statics).toEqual(expect.arrayContaining(['node:module', 'piscina']));
+    const builtin = new Set(builtinModules);
+    expect([...new Set([...statics, ...required])].filter((m) => !m.startsWith('node:') && !builtin.has(m) && m !== 'piscina')).toEqual([]);
+  });
+
+  it('npm start lists Webhooks with two versions on its Marketplace tab, without any network', async () => {
+    const dir = tempVarDir('cli-market');
+    const run = await start(dir);
+    try {
+      expect(run.output()).toMatch(/Marketplace: http:\/\/127\.0\.0\.1:\d+\/ +\(local demo registry serving /);
+      const res = await fetch(`${run.admin}/api/marketplace`, { headers: { authorization: `Bearer ${run.token}` } });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as {
+        registry: string;
+        items: Array<{ name: string; versions: { version: string }[]; installed: { version: string } | null; updateAvailable: boolean }>;
+      };
+      expect(body.registry).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const item = body.items.find((i) => i.name === 'clientx-module-webhooks')!;
+      expect(item.versions.map((v) => v.version)).toEqual(['1.1.0', '1.0.0']);
+      expect(item).toMatchObject({ installed: { version: '1.0.0' }, updateAvailable: true });
+      const page = await fetch(`${run.admin}/marketplace`, { headers: { authorization: `Bearer ${run.token}` } });
+      expect(await page.text()).toContain('data-package="clientx-module-webhooks"');
+    } finally {
+      await stop(run);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
