@@ -20,8 +20,11 @@ import type { Clock, Locale, Logger } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
 import { eventVariables } from '../rendering/event-variables.js';
 import type { MarkdownConverter } from '../rendering/markdown-workers.js';
-import { renderMessage } from '../rendering/render-message.js';
-import type { Webhook } from '../webhooks/webhook.js';
+import { capForPlatform } from '../rendering/platform-caps.js';
+import { renderMessage, templateFor } from '../rendering/render-message.js';
+import type { RenderedMessage } from '../rendering/types.js';
+import type { Variables } from '../rendering/variables.js';
+import type { Platform, Webhook } from '../webhooks/webhook.js';
 import type { Timers } from './dispatcher.js';
 import type { EventStore, StoredEvent } from './event-store.js';
 import type { NewDelivery } from './outbox-store.js';
@@ -279,10 +282,21 @@ export class FanOut {
     const locale = this.deps.locale();
     const { timeZone } = this.deps;
     const vars = await eventVariables(event, payload as never, locale, timeZone, this.deps.converter);
+    // Per platform, customer values cut to what it can show (same bodies, less work: platform-caps.ts).
+    const capped = new Map<Platform, Variables>();
+    // Webhooks with the same platform, template and options get the same body: rendered once.
+    const rendered = new Map<string, RenderedMessage>();
     const out: NewDelivery[] = [];
     for (const webhook of matching) {
-      await yieldToHost();
-      const msg = renderMessage({ webhook, event, payload, locale, timeZone, vars });
+      const key = `${webhook.platform}\n${templateFor(webhook, event, locale)}\n${JSON.stringify(webhook.options)}`;
+      let msg = rendered.get(key);
+      if (!msg) {
+        await yieldToHost();
+        let platformVars = capped.get(webhook.platform);
+        if (!platformVars) capped.set(webhook.platform, (platformVars = capForPlatform(vars, webhook.platform)));
+        msg = renderMessage({ webhook, event, payload, locale, timeZone, vars: platformVars });
+        rendered.set(key, msg);
+      }
       out.push({ webhookId: webhook.id, event, eventId: payload.eventId, body: msg.body, query: msg.query ?? null });
     }
     return out;
