@@ -194,17 +194,7 @@ export class Dispatcher {
       this.again = true;
       return;
     }
-    const at = this.deps.clock.now() + ms;
-    if (this.timer !== null) {
-      if (this.timerAt <= at) return;
-      this.timers.clearTimeout(this.timer);
-    }
-    this.timerAt = at;
-    this.timer = this.timers.setTimeout(() => {
-      this.timer = null;
-      this.timerAt = Infinity;
-      this.wake();
-    }, ms);
+    this.wakeIn(this.deps.clock.now(), ms);
   }
 
   /** Tests and benchmarks: passes until nothing is due now and no lane is running. */
@@ -271,10 +261,14 @@ export class Dispatcher {
     if (this.stopping || !this.started) return;
     const now = this.deps.clock.now();
     const hintIn = this.nextHint === Infinity ? Infinity : Math.max(0, this.nextHint - now);
-    const ms = Math.min(this.o.pollMs, hintIn);
+    this.wakeIn(now, Math.min(this.o.pollMs, hintIn));
+  }
+
+  /** One timer: a pass in `ms`, unless one is already set to come sooner. */
+  private wakeIn(now: number, ms: number): void {
     const at = now + ms;
     if (this.timer !== null) {
-      if (at >= this.timerAt) return;
+      if (this.timerAt <= at) return;
       this.timers.clearTimeout(this.timer);
     }
     this.timerAt = at;

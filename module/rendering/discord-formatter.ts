@@ -39,13 +39,7 @@ export function sanitizeUsername(name: string | null | undefined): string | unde
 }
 
 export function sanitizeAvatarUrl(url: string | null | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : undefined;
-  } catch {
-    return undefined;
-  }
+  return linkHref(url ?? undefined);
 }
 
 /** Role ids pinged for this event: events with a priority (tickets) only, when the priority filter lets it through. */
