@@ -102,6 +102,12 @@ async function measure(
         for (let i = 0; i < n; i++) samples[v].push(await run[v]());
       }
     }
+    // The rows are written by the background fan-out: wait until it has taken every event.
+    const deadline = Date.now() + 60_000;
+    while (Number((await bh.host.db('wh_events').count<{ n: number | string }[]>({ n: '*' }).first())?.n ?? 0) > 0) {
+      if (Date.now() > deadline) throw new Error('overhead: events still waiting for fan-out after 60 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const rowsUp = await countRows(bh.host.db, upIds);
     const rowsDown = await countRows(bh.host.db, downIds);
     log(`${kind}: ${target.received()} requests reached the live target during the run`);
