@@ -84,9 +84,9 @@ export interface Delivery {
 
 export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, options: DeliveryOptions = {}): Delivery {
   const now = () => ctx.clock.now();
-  const outbox = new OutboxStore(ctx.db, now);
-  const events = new EventStore(ctx.db, outbox, now);
   const lanes = new LaneStore(ctx.db);
+  const outbox = new OutboxStore(ctx.db, now, lanes);
+  const events = new EventStore(ctx.db, outbox, now);
   const sender = new Sender({ network: ctx.network, timeoutMs: options.timeoutMs, now });
   const dispatcher = new Dispatcher(
     {

@@ -45,13 +45,12 @@ export const storedEventId = (eventId: string) => eventId.replaceAll(String.from
 export const idempotencyKey = (webhookId: number, eventId: string) => `${webhookId}:${storedEventId(eventId)}`;
 
 export class OutboxStore {
-  private readonly lanes: LaneStore;
+  /** `lanes`: the delivery slice's own lane store (one per slice); a standalone outbox makes its own. */
   constructor(
     private readonly db: Knex,
     private readonly now: () => number,
-  ) {
-    this.lanes = new LaneStore(db);
-  }
+    private readonly lanes: LaneStore = new LaneStore(db),
+  ) {}
 
   /**
    * One transaction (`within`'s, when given): every row, and the lanes they go through.
