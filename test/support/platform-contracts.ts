@@ -1,7 +1,7 @@
 /**
  * The platforms' published contracts, as checks on one request: each returns the broken rules as
  * `{kind, detail}`, so a test can count failures by kind. Written from the specifications in
- * ../shared/reference/specs (validated with ajv) and the platforms' documentation, never from the
+ * test/fixtures/specs (validated with ajv) and the platforms' documentation, never from the
  * module's own limit code (module/rendering/limits.ts), so they test our reading of the contract.
  *
  *  - Discord: the OpenAPI request body of execute_webhook and its `thread_id` query parameter,
@@ -30,8 +30,11 @@ export interface Violation {
 }
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-/** ../shared/reference/specs beside the repository (the worktree's sibling). */
-export const specsDir = path.resolve(here, '../../../shared/reference/specs');
+/**
+ * The published specifications, copied into the repository (test/fixtures/specs, each with its
+ * licence and source commit in its README) so the tests run on any clone.
+ */
+export const specsDir = path.resolve(here, '../fixtures/specs');
 const readJson = (file: string): Record<string, unknown> => JSON.parse(readFileSync(path.join(specsDir, file), 'utf8'));
 
 // ajv ships CommonJS: loaded through require so its default exports need no interop guessing.
