@@ -61,7 +61,7 @@ describe.each(['fr', 'en'] as const)('accessibility and phone width of every pag
 
   beforeAll(async () => {
     fs.mkdirSync(shots, { recursive: true });
-    inbox = await startInbox({ port: 0 });
+    inbox = await startInbox({ port: 0, locale, timeZone: 'Europe/Paris' });
     process.env.WEBHOOKS_INBOX_URL = inbox.url;
     ({ host, varDir } = await startTestHost({ label: `a11y-${locale}`, locale, profile: 'development', timeZone: 'Europe/Paris' }));
     await host.modules.installFromFolder(repoRoot);
@@ -83,7 +83,12 @@ describe.each(['fr', 'en'] as const)('accessibility and phone width of every pag
     await fetch(`${base}/api/webhooks`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ name: 'Salon supprimé', url: inbox.discordWebhookUrl('0', 'gone'), platform: 'discord', events: ['order.paid'] }),
+      body: JSON.stringify({
+        name: 'Salon supprimé',
+        url: inbox.discordWebhookUrl('0', 'gone'),
+        platform: 'discord',
+        events: ['order.paid'],
+      }),
     });
     await fetch(`${host.url}/admin/simulate/order.paid`, { method: 'POST', headers: auth, body: '{}' });
     await until('two deliveries settled', async () => {
@@ -161,11 +166,21 @@ describe.each(['fr', 'en'] as const)('accessibility and phone width of every pag
 
       await page.goto(`${inbox.url}/`);
       await check('inbox');
-      expect(await page.locator('meta[http-equiv=refresh]').count()).toBe(0);
+      const metaRefresh = await page.locator('meta[http-equiv=refresh]').count();
+      // The inbox updates itself: a new message shows up without a reload (the page keeps its state).
+      await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+      await fetch(inbox.discordWebhookUrl('1300000000000000042', 'a11yToken'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ content: 'arrived-without-reload' }),
+      });
+      await until('the new message on the open page', async () =>
+        (await page.textContent('[data-testid=inbox-discord]'))?.includes('arrived-without-reload'),
+      );
+      expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
 
       await context.close();
-      expect(problems).toEqual([]);
-      expect(wide).toEqual([]);
+      expect({ problems, wide, metaRefresh }).toEqual({ problems: [], wide: [], metaRefresh: 0 });
     },
     T,
   );
