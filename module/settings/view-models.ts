@@ -125,6 +125,8 @@ export function pagerFor(page: number, pages: number, href: (page: number) => st
 
 export interface FormValues {
   name: string;
+  /** What the admin typed (used to tell the platform; never rendered into the page). */
+  url: string;
   platform: string;
   events: string[];
   templateOrder: string;
@@ -158,6 +160,7 @@ export function formFromWebhook(
   const f = { ...defaultFilters(), ...w.filters };
   return {
     name: w.name,
+    url: '',
     platform: w.platform,
     events: w.events,
     templateOrder: w.templates.order ?? '',
@@ -183,7 +186,11 @@ export function formFromWebhook(
   };
 }
 
-/** Re-fills the form from what was posted (the URL is never echoed back: it is a credential). */
+/**
+ * Re-fills the form from what was posted. The URL is read (the page says which platform it
+ * means) but never written back into the page: it is a credential. The page's script keeps what
+ * the admin typed in the tab's sessionStorage across the refused save and puts it back.
+ */
 export function formFromPost(body: Record<string, unknown>): FormValues {
   const s = (k: string) => {
     const v = body[k];
@@ -196,6 +203,7 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
   const on = (k: string) => ['on', 'true', '1'].includes(s(k));
   return {
     name: s('name'),
+    url: s('url'),
     platform: s('platform') || 'auto',
     events: l('events'),
     templateOrder: s('templateOrder'),

@@ -127,10 +127,20 @@
   // ---- Create / edit form ----
   var form = document.getElementById('wh-form');
   var dataEl = document.getElementById('wh-form-data');
+  // The URL typed before a refused save: the server never writes a URL into a page (it is a
+  // credential), so the tab keeps it for the one page load that follows, then forgets it.
+  var URL_KEY = 'wh-typed-url';
+  var typedUrl;
+  try {
+    typedUrl = window.sessionStorage.getItem(URL_KEY);
+    window.sessionStorage.removeItem(URL_KEY);
+  } catch {
+    typedUrl = null;
+  }
   if (form && dataEl) {
     var data = JSON.parse(dataEl.textContent || '{}');
-    var urlInput = document.getElementById('wh-url');
-    var platformSel = document.getElementById('wh-platform');
+    var urlInput = document.getElementById('f-url');
+    var platformSel = document.getElementById('f-platform');
     var detectedEl = document.getElementById('wh-detected');
     var previewEvent = document.getElementById('wh-preview-event');
     var previewRender = document.getElementById('wh-preview-render');
@@ -149,15 +159,38 @@
     function familyOf(e) {
       return data.families[e];
     }
+    // The platform the save would keep (as the server decides it): the chosen one, else what the
+    // typed URL says (generic JSON when it says nothing), else the stored one; null while unknown.
+    function knownPlatform() {
+      if (platformSel.value !== 'auto') return platformSel.value;
+      if (urlInput.value.trim()) return detected || (detectPending ? data.currentPlatform : 'json');
+      return data.currentPlatform || null;
+    }
     function platform() {
-      var p = platformSel.value;
-      return p === 'auto' ? detected || data.currentPlatform || 'discord' : p;
+      return knownPlatform() || 'discord';
+    }
+    // Only the options the platform reads and the filters the chosen events can use are shown.
+    function refreshAdaptive() {
+      var p = knownPlatform();
+      form.querySelectorAll('[data-applies]').forEach(function (box) {
+        if (box.hasAttribute('data-option-note')) return;
+        box.hidden = !!p && box.getAttribute('data-applies').split(' ').indexOf(p) < 0;
+      });
+      var evs = checkedEvents();
+      form.querySelectorAll('[data-filter-events]').forEach(function (box) {
+        var for_ = box.getAttribute('data-filter-events').split(' ');
+        box.hidden =
+          evs.length > 0 &&
+          !evs.some(function (e) {
+            return for_.indexOf(e) >= 0;
+          });
+      });
     }
     // Says next to each option whether the chosen platform reads it (notes built by the server).
     function refreshOptionNotes() {
       // "auto" with no URL detected yet: no platform known, nothing to say.
-      var known = platformSel.value !== 'auto' || detected || data.currentPlatform;
-      var notes = (known && (data.optionNotes || {})[platform()]) || {};
+      var known = knownPlatform();
+      var notes = (known && (data.optionNotes || {})[known]) || {};
       form.querySelectorAll('[data-option-note]').forEach(function (n) {
         var note = notes[n.getAttribute('data-option-note')];
         n.textContent = note ? note.text : '';
@@ -240,21 +273,27 @@
           previewRender.textContent = data.text.error;
         });
     }, 250);
+    var detectPending = false;
     var detect = debounce(function () {
       var u = urlInput.value.trim();
       if (!u) {
         detectedEl.textContent = '';
         detected = null;
+        detectPending = false;
         refreshOptionNotes();
+        refreshAdaptive();
         refreshPreview();
         return;
       }
+      detectPending = true;
       post('/detect-platform', { url: u }).then(function (r) {
+        detectPending = false;
         detected = r.json && r.json.platform;
         detectedEl.textContent = detected
           ? detectedEl.getAttribute('data-label') + ' ' + (data.platformLabels[detected] || detected)
           : detectedEl.getAttribute('data-none');
         refreshOptionNotes();
+        refreshAdaptive();
         refreshPreview();
       });
     }, 300);
@@ -283,6 +322,7 @@
     form.addEventListener('change', function (ev) {
       if (ev.target.name === 'events') refreshEvents();
       if (ev.target === platformSel) refreshOptionNotes();
+      refreshAdaptive();
       refreshPreview();
     });
     previewEvent.addEventListener('change', function () {
@@ -290,7 +330,7 @@
       refreshPreview();
     });
     var picker = document.getElementById('wh-color-picker');
-    var colorText = document.getElementById('wh-color');
+    var colorText = document.getElementById('f-color');
     if (picker && colorText) {
       picker.addEventListener('input', function () {
         colorText.value = picker.value;
@@ -300,9 +340,44 @@
         if (/^#[0-9a-f]{6}$/i.test(colorText.value)) picker.value = colorText.value;
       });
     }
+    if (typedUrl && document.getElementById('wh-error-summary') && !urlInput.value) urlInput.value = typedUrl;
+    form.addEventListener('submit', function () {
+      try {
+        if (urlInput.value) window.sessionStorage.setItem(URL_KEY, urlInput.value);
+      } catch {
+        /* storage off: the URL is typed again */
+      }
+    });
     refreshEvents();
+    if (urlInput.value.trim()) detect();
     refreshOptionNotes();
+    refreshAdaptive();
     refreshPreview();
+
+    // After a refused save: focus goes to the error summary; its links open and focus the field.
+    var summary = document.getElementById('wh-error-summary');
+    if (summary) {
+      summary.focus();
+      summary.addEventListener('click', function (ev) {
+        var a = ev.target.closest('a[href^="#"]');
+        var target = a && document.getElementById(a.getAttribute('href').slice(1));
+        if (!target) return;
+        ev.preventDefault();
+        var d = target.closest('details');
+        if (d) d.open = true;
+        target.focus();
+        target.scrollIntoView({ block: 'center' });
+      });
+    }
+    // A field fixed by the admin no longer says it is wrong.
+    form.addEventListener('input', function (ev) {
+      var f = ev.target;
+      if (f.getAttribute && f.getAttribute('aria-invalid') === 'true') {
+        f.removeAttribute('aria-invalid');
+        var msg = document.getElementById('err-' + (f.id || '').replace(/^f-/, ''));
+        if (msg) msg.hidden = true;
+      }
+    });
   }
 
   // ---- "Simulate order" (development host): fire the sample event, stay on the page ----
