@@ -2,6 +2,7 @@
 import type { Locale, Translator } from '../../sdk/module-context.js';
 import { defaultFilters, defaultOptions, type Webhook } from '../webhooks/webhook.js';
 import type { AuditEntry } from './audit-store.js';
+import { plural } from './plural-words.js';
 import type { DailyCount, DeliveryStatus } from './ports.js';
 
 const DAY = 86_400_000;
@@ -77,7 +78,7 @@ export function describeAudit(e: AuditEntry, t: Translator['t'], locale: Locale)
   else if (typeof d.urlHint === 'string') parts.push(d.urlHint);
   if (typeof d.event === 'string') parts.push(t(`settings.events.${d.event}`, {}, locale));
   if (typeof d.deliveryId === 'number') parts.push(`#${d.deliveryId}`);
-  if (typeof d.requeued === 'number') parts.push(t('settings.audit.requeued', { count: d.requeued }, locale));
+  if (typeof d.requeued === 'number') parts.push(plural(t, 'settings.audit.requeued', d.requeued, locale));
   if (typeof d.ok === 'boolean')
     parts.push(d.ok ? 'OK' : `${t('settings.audit.failed', {}, locale)}${d.statusCode ? ` (${d.statusCode})` : ''}`);
   if (typeof d.previousReason === 'string') parts.push(d.previousReason);

@@ -303,7 +303,9 @@ describe('admin pages in a browser', () => {
         await page.goto(`${base}/`);
         return (await page.locator('[data-testid=disabled-notice]').count()) > 0;
       });
-      expect(await page.textContent('[data-testid=disabled-notice]')).toContain('« Salon supprimé » a été désactivé après un échec');
+      expect(await page.textContent('[data-testid=disabled-notice]')).toContain(
+        '«\u202fSalon supprimé\u202f» a été désactivé après un échec',
+      );
       expect(await page.locator(`tr[data-webhook-id="${id}"] [data-testid=state]`).textContent()).toContain('Désactivé');
       await shot('fr-list-disabled');
     },

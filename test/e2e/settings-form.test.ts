@@ -16,8 +16,8 @@ const T = 180_000;
 const TELEGRAM_URL = 'https://api.telegram.org/bot123456:formTestToken/sendMessage';
 
 const words = {
-  fr: { name: 'Nom', url: 'URL du webhook', events: 'Événements', chat: 'Telegram : identifiant du chat' },
-  en: { name: 'Name', url: 'Webhook URL', events: 'Events', chat: 'Telegram: chat id' },
+  fr: { name: 'Nom', url: 'URL du webhook', events: 'Événements', chat: 'Identifiant du chat Telegram' },
+  en: { name: 'Name', url: 'Webhook URL', events: 'Events', chat: 'Telegram chat id' },
 } as const;
 
 const allOptions = ['mode', 'color', 'username', 'avatarUrl', 'rolePing', 'threadId', 'threadName', 'coalesce', 'slackBlocks'];
