@@ -52,7 +52,7 @@ export interface InboxView {
 const words = {
   fr: {
     title: 'Boîte de réception locale',
-    intro: 'Elle reçoit comme un webhook Discord ou Slack ; rien ne quitte cette machine.',
+    intro: 'Elle reçoit comme un webhook Discord ou Slack\u202f; rien ne quitte cette machine.',
     count: (n: number) => `${n} ${new Intl.PluralRules('fr').select(n) === 'one' ? 'message reçu' : 'messages reçus'}`,
     updates: 'La page se met à jour d’elle-même.',
     empty: 'Aucun message pour l’instant.',
@@ -176,7 +176,7 @@ a:focus-visible{outline:3px solid #6ec6ff;outline-offset:2px}
 @media(max-width:800px){.cols{grid-template-columns:minmax(0,1fr)}.fs{grid-template-columns:1fr}header{padding:12px 16px}.dc,.sl{padding:8px 12px}}
 </style><script src="/inbox.js" defer></script></head><body>
 <header><div><h1>${w.title}</h1><p>${w.intro}</p>
-<p>Discord : <code>${escapeHtml(info.discordExample)}</code> · Slack : <code>${escapeHtml(info.slackExample)}</code></p></div>
+<p>Discord${view.locale === 'fr' ? '\u202f' : ''}: <code>${escapeHtml(info.discordExample)}</code> · Slack${view.locale === 'fr' ? '\u202f' : ''}: <code>${escapeHtml(info.slackExample)}</code></p></div>
 <p><span id="count" data-testid="inbox-count">${escapeHtml(w.count(messages.length))}</span> · ${w.updates}</p></header>
 <main class="cols" data-last="${last}" data-shown="${INBOX_SHOWN}"><section class="col discord" data-testid="inbox-discord" aria-labelledby="h-discord"><h2 id="h-discord">#commandes — Discord</h2>
 <div class="list" id="discord">${discord.map((m) => discordCard(m, view)).join('\n')}</div>${discord.length ? '' : `<p class="empty">${w.empty}</p>`}</section>
