@@ -319,7 +319,7 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
       method: 'POST',
       path: '/webhooks/:id/test',
       handler: withWebhook(async (req, w) => {
-        const ev = body(req).event;
+        const ev = body(req).testEvent ?? body(req).event;
         const event = isKnownEvent(ev) ? ev : undefined;
         const answer = await sendTest(deps, w, event, req.user.name, req.locale);
         return renderForm(req, { webhook: w, values: formFromWebhook(w), warnings: service.warnings(w), testAnswer: answer });

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Host } from '../../host/create-host.js';
+import { startInbox, type RunningInbox } from '../../host/inbox/start-inbox.js';
 import { repoRoot, startTestHost } from '../fixtures/host-kit.js';
 import { launchBrowser } from '../support/browser.js';
 
@@ -28,6 +29,7 @@ describe.each(['fr', 'en'] as const)('the webhook form (%s)', (locale) => {
   let varDir: string;
   let base: string;
   let page: Page;
+  let inbox: RunningInbox;
   const w = words[locale];
 
   const visible = (field: string) => page.locator(`[data-applies]:has([data-option-note="${field}"])`).isVisible();
@@ -41,6 +43,7 @@ describe.each(['fr', 'en'] as const)('the webhook form (%s)', (locale) => {
 
   beforeAll(async () => {
     fs.mkdirSync(shots, { recursive: true });
+    inbox = await startInbox({ port: 0, locale });
     ({ host, varDir } = await startTestHost({ label: `form-${locale}`, locale, profile: 'development' }));
     await host.modules.installFromFolder(repoRoot);
     await host.modules.enable('webhooks');
@@ -54,6 +57,7 @@ describe.each(['fr', 'en'] as const)('the webhook form (%s)', (locale) => {
   afterAll(async () => {
     await browser?.close();
     await host?.close();
+    await inbox?.close();
     fs.rmSync(varDir, { recursive: true, force: true });
   }, T);
 
@@ -136,6 +140,38 @@ describe.each(['fr', 'en'] as const)('the webhook form (%s)', (locale) => {
       expect(await page.isVisible('#f-replyAuthors')).toBe(true);
       await page.selectOption('#f-platform', 'telegram');
       await shot('telegram-only');
+    },
+    T,
+  );
+
+  it(
+    'Send test from a new, unsaved form answers next to the button at phone size, in plain words',
+    async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${base}/webhooks/new?flow=shop`);
+      const before = inbox.messages().length;
+      await page.fill('#f-url', inbox.discordWebhookUrl('1300000000000000077', 'draftToken'));
+      await page.selectOption('#f-platform', 'discord');
+      await page.click('[data-testid=send-test]');
+      const answer = page.locator('[data-testid=test-answer]');
+      await page.waitForFunction(() => /Discord/.test(document.querySelector('[data-testid=test-answer]')?.textContent ?? ''));
+      expect(await answer.getAttribute('class')).toContain('wh-alert-ok');
+      expect(inbox.messages().length).toBe(before + 1);
+      // Beside the button: right under it, on the screen the admin is looking at.
+      await answer.scrollIntoViewIfNeeded();
+      const button = (await page.locator('[data-testid=send-test]').boundingBox())!;
+      const box = (await answer.boundingBox())!;
+      expect(box.y - (button.y + button.height)).toBeGreaterThanOrEqual(0);
+      expect(box.y - (button.y + button.height)).toBeLessThan(60);
+      await page.screenshot({ path: path.join(shots, `form-${locale}-send-test-draft-390.png`) });
+      // A deleted Discord webhook: the answer says so plainly; nothing was saved.
+      await page.fill('#f-url', inbox.discordWebhookUrl('0', 'goneToken'));
+      await page.click('[data-testid=send-test]');
+      await page.waitForFunction(() => /404/.test(document.querySelector('[data-testid=test-answer]')?.textContent ?? ''));
+      expect(await answer.getAttribute('class')).toContain('wh-alert-danger');
+      const list = await (await fetch(`${base}/api/webhooks`, { headers: { authorization: `Bearer ${host.adminToken}` } })).json();
+      expect(list.total).toBe(0);
+      await page.setViewportSize({ width: 1366, height: 900 });
     },
     T,
   );

@@ -418,27 +418,48 @@
     });
   }
 
-  // ---- Send test: answer shown in place ----
-  var testForm = document.getElementById('wh-test-form');
-  if (testForm) {
-    testForm.addEventListener('submit', function (ev) {
+  // ---- Send test from the form as it stands (saved or not): answer beside the button ----
+  var testBox = document.getElementById('wh-test');
+  if (testBox && form) {
+    var testBtn = testBox.querySelector('[data-testid=send-test]');
+    testBtn.addEventListener('click', function (ev) {
       ev.preventDefault();
       var out = document.getElementById('wh-test-answer');
-      var btn = testForm.querySelector('button');
-      btn.disabled = true;
+      var fields = {};
+      new FormData(form).forEach(function (value, key) {
+        if (key === '_csrf' || key === 'testEvent') return;
+        if (fields[key] === undefined) fields[key] = value;
+        else fields[key] = [].concat(fields[key], value);
+      });
+      testBtn.disabled = true;
       out.className = 'wh-alert wh-alert-warn';
-      out.textContent = testForm.getAttribute('data-sending');
-      post('/webhooks/' + testForm.getAttribute('data-webhook-id') + '/test', { event: testForm.querySelector('select').value })
+      out.textContent = testBox.getAttribute('data-sending');
+      post('/test-draft', {
+        form: fields,
+        id: testBox.getAttribute('data-webhook-id') || null,
+        event: document.getElementById('wh-test-event').value,
+      })
         .then(function (r) {
-          out.className = 'wh-alert ' + (r.json.ok ? 'wh-alert-ok' : 'wh-alert-danger');
-          out.textContent = r.json.message || r.json.reason || '';
+          var j = r.json || {};
+          if (r.status === 400 && j.errors) {
+            out.className = 'wh-alert wh-alert-danger';
+            out.textContent = j.errors
+              .map(function (e) {
+                var link = document.querySelector('[data-error-link="' + e.field + '"]');
+                return (link ? link.textContent + ' : ' : '') + e.reason;
+              })
+              .join(' · ');
+            return;
+          }
+          out.className = 'wh-alert ' + (j.ok ? 'wh-alert-ok' : 'wh-alert-danger');
+          out.textContent = j.message || j.reason || testBox.getAttribute('data-failed');
         })
         .catch(function () {
           out.className = 'wh-alert wh-alert-danger';
-          out.textContent = '—';
+          out.textContent = testBox.getAttribute('data-failed');
         })
         .finally(function () {
-          btn.disabled = false;
+          testBtn.disabled = false;
         });
     });
   }
