@@ -1,4 +1,4 @@
-/* global document, window, fetch, setTimeout, clearTimeout */
+/* global document, window, fetch, setTimeout, clearTimeout, FormData */
 /* Webhooks settings: progressive enhancement only (every action also works as a plain form).
  * Untrusted text is only ever put in the page with textContent, never innerHTML. */
 (function () {
