@@ -132,6 +132,10 @@ describe('webhook list with 10,000 webhooks', () => {
     expect(page).toContain('→ Webhook 08700');
     expect(page).toContain('→ Webhook 01500');
     expect(page).not.toContain('→ Webhook 01200'); // page 2
+    // 30 deliveries, 25 a page: numbered page links, page 2 among them.
+    expect(page).toContain('data-testid="pager"');
+    expect(page).toContain('Page 1 sur 2');
+    expect(page).toMatch(/href="[^"]*\/deliveries\?page=2"[^>]*aria-label="Page 2"/);
     // No select of 10,000 names: a webhook-number field instead.
     expect(page).not.toContain('<option value="' + ids[5] + '"');
     expect(page).toContain('data-testid="webhook-id-filter"');
