@@ -125,6 +125,11 @@ describe.each(['fr', 'en'] as const)('the webhook form (%s)', (locale) => {
       for (const o of allOptions) expect([o, await visible(o)]).toEqual([o, false]);
       expect(await page.isVisible('#f-telegramChatId')).toBe(true);
       expect(await page.isVisible('#f-telegramParseMode')).toBe(true);
+      // The preview is Telegram's HTML drawn (bold as bold), not its tags as text.
+      await page.waitForSelector('#wh-preview-render .wh-tg-bubble strong');
+      const drawn = (await page.textContent('#wh-preview-render')) ?? '';
+      expect(drawn).not.toContain('<b>');
+      expect(await page.textContent('#wh-preview-json')).toContain('<b>');
       // Discord chosen explicitly: its options come back, Telegram's go.
       await page.selectOption('#f-platform', 'discord');
       for (const o of ['mode', 'color', 'rolePing', 'threadId']) expect(await visible(o)).toBe(true);

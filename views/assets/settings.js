@@ -114,6 +114,45 @@
     wrap.appendChild(main);
     return wrap;
   }
+  // Telegram's HTML subset drawn as Telegram shows it. The body is parsed in an inert document
+  // (DOMParser: no script runs, nothing loads) and only the tags Telegram knows are rebuilt here,
+  // text by text; anything else keeps its text only.
+  var TG_TAGS = {
+    B: 'strong',
+    STRONG: 'strong',
+    I: 'em',
+    EM: 'em',
+    U: 'u',
+    INS: 'u',
+    S: 's',
+    STRIKE: 's',
+    DEL: 's',
+    CODE: 'code',
+    PRE: 'pre',
+    BLOCKQUOTE: 'blockquote',
+    A: 'a',
+  };
+  function tgNodes(from, into) {
+    Array.prototype.forEach.call(from.childNodes, function (n) {
+      if (n.nodeType === 3) into.appendChild(document.createTextNode(n.nodeValue));
+      else if (n.nodeType === 1) {
+        var tag = TG_TAGS[n.tagName];
+        var out = tag ? el(tag) : into;
+        if (tag === 'a') out.href = '#';
+        if (tag) into.appendChild(out);
+        tgNodes(n, out);
+      }
+    });
+  }
+  function renderTelegram(body) {
+    var wrap = el('div', 'wh-tg');
+    var bubble = el('div', 'wh-tg-bubble');
+    var text = String(body.text || '');
+    if (body.parse_mode === 'HTML') tgNodes(new window.DOMParser().parseFromString('<body>' + text, 'text/html').body, bubble);
+    else bubble.textContent = body.parse_mode === 'MarkdownV2' ? text.replace(/\\([_*[\]()~`>#+\-=|{}.!\\])/g, '$1') : text;
+    wrap.appendChild(bubble);
+    return wrap;
+  }
   function renderGeneric(body) {
     var s = body.text || body.content || (body.attachments && JSON.stringify(body.attachments)) || JSON.stringify(body, null, 2);
     return el('div', 'wh-generic', s);
@@ -121,6 +160,7 @@
   window.whRender = function (platform, body, text) {
     if (platform === 'discord') return renderDiscord(body, text);
     if (platform === 'slack' || platform === 'mattermost' || platform === 'rocketchat') return renderSlack(body, text);
+    if (platform === 'telegram') return renderTelegram(body);
     return renderGeneric(body);
   };
 
@@ -211,6 +251,14 @@
         o.hidden = evs.length > 0 && evs.indexOf(o.value) < 0;
       });
       if (evs.length && evs.indexOf(keep) < 0) previewEvent.value = evs[0];
+      // Send test offers the chosen events too.
+      var testEvent = document.getElementById('wh-test-event');
+      if (testEvent) {
+        Array.prototype.forEach.call(testEvent.options, function (o) {
+          o.hidden = evs.length > 0 && evs.indexOf(o.value) < 0;
+        });
+        if (evs.length && evs.indexOf(testEvent.value) < 0) testEvent.value = evs[0];
+      }
       // Variables of the chosen events (or of the previewed one when none is chosen).
       varsEl.textContent = '';
       var seen = {};
