@@ -494,7 +494,7 @@
             out.textContent = j.errors
               .map(function (e) {
                 var link = document.querySelector('[data-error-link="' + e.field + '"]');
-                return (link ? link.textContent + ' : ' : '') + e.reason;
+                return (link ? link.textContent + (root.getAttribute('data-locale') === 'fr' ? '\u202f: ' : ': ') : '') + e.reason;
               })
               .join(' · ');
             return;
