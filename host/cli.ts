@@ -33,7 +33,7 @@ async function startCommand(): Promise<void> {
     const { startInbox } = await import('./inbox/start-inbox.js');
     const inboxPort = process.env.INBOX_PORT ? Number(process.env.INBOX_PORT) : config.port === 0 ? 0 : config.port + 1;
     try {
-      inbox = await startInbox({ port: inboxPort });
+      inbox = await startInbox({ port: inboxPort, locale: config.locale, timeZone: config.timeZone });
       process.env.WEBHOOKS_INBOX_URL ??= inbox.url;
     } catch (err) {
       console.warn(`inbox: not started (${(err as Error).message})`);

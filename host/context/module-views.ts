@@ -13,7 +13,7 @@ export function createModuleViews(moduleDir: string, translator: Translator, bas
     render(name, data, req, opts) {
       const t = (key: string, vars?: Record<string, string | number>) => translator.t(key, vars, req.locale);
       const html = env.render(name, { t, csrfToken: req.csrfToken, basePath, locale: req.locale, ...data });
-      return host.wrap(html, host.layoutFor(req), opts?.title ?? '');
+      return host.wrap(html, host.layoutFor(req), opts?.title ?? '', /<h1[\s>]/.test(html));
     },
   };
 }

@@ -5,6 +5,7 @@
  * (`_csrf` field or `x-csrf-token` header), a bearer request does not (no ambient credential).
  * close() cuts open connections: a client holding an unread body must not keep the host alive.
  */
+import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
@@ -65,6 +66,9 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
         .header('x-content-type-options', 'nosniff')
         .send({ error: err.code === 'FST_ERR_BAD_URL' ? 'bad request: the address is not valid (a malformed %-escape)' : 'bad request' }),
   }) as unknown as FastifyInstance;
+  // Pages, scripts, styles and JSON answers go out compressed (brotli or gzip, as the browser
+  // accepts) when over 1 KB: the webhook list is ~250 KB of HTML and ~8 KB gzipped.
+  await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
   await app.register(fastifyCookie, { secret: deps.cookieSecret });
   await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
   await app.register(fastifyCsrf, {

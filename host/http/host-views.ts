@@ -55,13 +55,17 @@ export class HostViews {
     return this.env.render(name, { t: this.t(locale), locale, ...data });
   }
 
-  /** Wraps already-rendered (trusted, escaped) HTML in the layout. */
-  wrap(contentHtml: string, layout: LayoutData, title: string): string {
+  /**
+   * Wraps already-rendered (trusted, escaped) HTML in the layout. `ownHeading`: the content has
+   * its own h1 (a module's page), so the top bar shows the title without a second h1.
+   */
+  wrap(contentHtml: string, layout: LayoutData, title: string, ownHeading = false): string {
     return this.env.render('layout.njk', {
       t: this.t(layout.locale),
       locale: layout.locale,
       content: new nunjucks.runtime.SafeString(contentHtml),
       title,
+      ownHeading,
       layout,
       hostVersion: HOST_VERSION,
     });

@@ -43,7 +43,44 @@ function slackText(raw: unknown): string {
 
 const hex = (n: unknown) => (typeof n === 'number' ? '#' + n.toString(16).padStart(6, '0') : '#1e1f22');
 
-function discordCard(m: InboxMessage): string {
+/** Words of the inbox page in the host's language; times in the host's time zone. */
+export interface InboxView {
+  locale: 'fr' | 'en';
+  timeZone: string;
+}
+
+const words = {
+  fr: {
+    title: 'Boîte de réception locale',
+    intro: 'Elle reçoit comme un webhook Discord ou Slack\u202f; rien ne quitte cette machine.',
+    count: (n: number) => `${n} ${new Intl.PluralRules('fr').select(n) === 'one' ? 'message reçu' : 'messages reçus'}`,
+    updates: 'La page se met à jour d’elle-même.',
+    empty: 'Aucun message pour l’instant.',
+    receiver: 'webhook',
+  },
+  en: {
+    title: 'Local inbox',
+    intro: 'It answers like a Discord or Slack webhook; nothing leaves this machine.',
+    count: (n: number) => `${n} ${new Intl.PluralRules('en').select(n) === 'one' ? 'message received' : 'messages received'}`,
+    updates: 'This page updates itself.',
+    empty: 'No message yet.',
+    receiver: 'webhook',
+  },
+} as const;
+
+/** Messages drawn per column; the page drops older cards as new ones arrive. */
+export const INBOX_SHOWN = 100;
+
+const timeOf = (at: number, view: InboxView) =>
+  new Intl.DateTimeFormat(view.locale === 'fr' ? 'fr-FR' : 'en-GB', { timeStyle: 'medium', timeZone: view.timeZone }).format(new Date(at));
+const dateTimeOf = (at: number, view: InboxView) =>
+  new Intl.DateTimeFormat(view.locale === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: view.timeZone,
+  }).format(new Date(at));
+
+export function discordCard(m: InboxMessage, view: InboxView): string {
   const b = m.body as { content?: string; username?: string; avatar_url?: string; embeds?: Record<string, unknown>[] };
   const name = b.username || 'Webhooks';
   const embeds = (b.embeds ?? [])
@@ -53,68 +90,135 @@ function discordCard(m: InboxMessage): string {
         .join('');
       const author = (e.author as { name?: string } | undefined)?.name;
       const footer = (e.footer as { text?: string } | undefined)?.text;
+      const stamp = e.timestamp && !Number.isNaN(Date.parse(String(e.timestamp))) ? dateTimeOf(Date.parse(String(e.timestamp)), view) : '';
       return `<div class="embed" style="border-left-color:${escapeHtml(hex(e.color))}">
         ${author ? `<div class="ea">${escapeHtml(author)}</div>` : ''}
         ${e.title ? `<div class="et">${discordText(e.title)}</div>` : ''}
         ${e.description ? `<div class="ed">${discordText(e.description)}</div>` : ''}
         ${fields ? `<div class="fs">${fields}</div>` : ''}
-        ${footer || e.timestamp ? `<div class="ef">${escapeHtml(footer ?? '')}${e.timestamp ? ' • ' + escapeHtml(new Date(String(e.timestamp)).toLocaleString('fr-FR')) : ''}</div>` : ''}
+        ${footer || stamp ? `<div class="ef">${escapeHtml(footer ?? '')}${stamp ? ' • ' + escapeHtml(stamp) : ''}</div>` : ''}
       </div>`;
     })
     .join('');
   return `<article class="dc" data-kind="discord" data-seq="${m.seq}">
-    <div class="av">${escapeHtml(name.charAt(0).toUpperCase())}</div>
+    <div class="av" aria-hidden="true">${escapeHtml(name.charAt(0).toUpperCase())}</div>
     <div class="main"><div class="hd"><span class="nm">${escapeHtml(name)}</span><span class="bot">BOT</span>
-    <time>${escapeHtml(new Date(m.at).toLocaleTimeString('fr-FR'))}</time><span class="rc">webhook ${escapeHtml(m.receiver)}</span></div>
+    <time datetime="${new Date(m.at).toISOString()}">${escapeHtml(timeOf(m.at, view))}</time><span class="rc">${words[view.locale].receiver} ${escapeHtml(m.receiver)}</span></div>
     ${b.content ? `<div class="ct">${discordText(b.content)}</div>` : ''}${embeds}</div></article>`;
 }
 
-function slackCard(m: InboxMessage): string {
+export function slackCard(m: InboxMessage, view: InboxView): string {
   const b = m.body as { text?: string; username?: string };
   const name = b.username || 'Webhooks';
   return `<article class="sl" data-kind="slack" data-seq="${m.seq}">
-    <div class="sav">${escapeHtml(name.charAt(0).toUpperCase())}</div>
+    <div class="sav" aria-hidden="true">${escapeHtml(name.charAt(0).toUpperCase())}</div>
     <div class="main"><div class="hd"><span class="snm">${escapeHtml(name)}</span><span class="app">APP</span>
-    <time>${escapeHtml(new Date(m.at).toLocaleTimeString('fr-FR'))}</time><span class="rc">${escapeHtml(m.receiver)}</span></div>
+    <time datetime="${new Date(m.at).toISOString()}">${escapeHtml(timeOf(m.at, view))}</time><span class="rc">${escapeHtml(m.receiver)}</span></div>
     <div class="st">${slackText(b.text)}</div></div></article>`;
 }
 
-export function inboxPage(messages: InboxMessage[], info: { discordExample: string; slackExample: string }): string {
-  const discord = messages.filter((m) => m.kind === 'discord').reverse();
-  const slack = messages.filter((m) => m.kind === 'slack').reverse();
-  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Boîte de réception locale · Local inbox</title><meta http-equiv="refresh" content="3">
+/** New cards since `after` (newest first), for the page's own updates: HTML escaped like the page. */
+export function inboxUpdate(messages: InboxMessage[], after: number, view: InboxView) {
+  const fresh = messages.filter((m) => m.seq > after).slice(-INBOX_SHOWN);
+  return {
+    last: messages.length ? messages[messages.length - 1].seq : after,
+    count: words[view.locale].count(messages.length),
+    discord: fresh
+      .filter((m) => m.kind === 'discord')
+      .reverse()
+      .map((m) => discordCard(m, view))
+      .join('\n'),
+    slack: fresh
+      .filter((m) => m.kind === 'slack')
+      .reverse()
+      .map((m) => slackCard(m, view))
+      .join('\n'),
+  };
+}
+
+export function inboxPage(messages: InboxMessage[], info: { discordExample: string; slackExample: string }, view: InboxView): string {
+  const w = words[view.locale];
+  const discord = messages
+    .filter((m) => m.kind === 'discord')
+    .slice(-INBOX_SHOWN)
+    .reverse();
+  const slack = messages
+    .filter((m) => m.kind === 'slack')
+    .slice(-INBOX_SHOWN)
+    .reverse();
+  const last = messages.length ? messages[messages.length - 1].seq : 0;
+  return `<!doctype html><html lang="${view.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${w.title}</title>
 <style>
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#1e1f22;color:#dbdee1}
 header{padding:16px 24px;background:#111214;border-bottom:1px solid #2b2d31;display:flex;justify-content:space-between;gap:12px;flex-wrap:wrap;align-items:center}
-header h1{margin:0;font-size:18px;color:#f2f3f5}header p{margin:2px 0 0;color:#949ba4;font-size:12px}
+header h1{margin:0;font-size:18px;color:#f2f3f5}header p{margin:2px 0 0;color:#b5bac1;font-size:12px;overflow-wrap:anywhere}
 header code{background:#2b2d31;padding:1px 5px;border-radius:4px;color:#dbdee1}
 .cols{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);min-height:calc(100vh - 70px)}
-.col{padding:8px 0}.col h2{font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:#949ba4;margin:12px 20px}
-.discord{background:#313338}.slack{background:#fff;color:#1d1c1d}.slack h2{color:#616061}
-.empty{margin:20px;color:#949ba4}
+.col{padding:8px 0;min-width:0}.col h2{font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:#b5bac1;margin:12px 20px}
+.discord{background:#313338}.slack{background:#fff;color:#1d1c1d}.slack h2{color:#545454}
+.empty{margin:20px;color:#b5bac1}.slack .empty{color:#545454}
 .dc{display:flex;gap:14px;padding:8px 20px;font:15px/1.375 "gg sans","Noto Sans","Helvetica Neue",Arial,sans-serif}.dc:hover{background:#2e3035}
 .av{width:40px;height:40px;border-radius:50%;background:#5865f2;color:#fff;display:grid;place-items:center;font-weight:700;flex:none}
 .main{min-width:0;flex:1}.hd{display:flex;gap:6px;align-items:center;flex-wrap:wrap}
-.nm{color:#f2f3f5;font-weight:600}.bot{background:#5865f2;color:#fff;font-size:10px;font-weight:600;border-radius:3px;padding:1px 4px}
-time{color:#949ba4;font-size:12px}.rc{color:#6d6f78;font-size:11px;margin-left:auto}
-.ct{white-space:pre-wrap;word-break:break-word}.ct strong,.ed strong,.fs strong{color:#f2f3f5}a{color:#00a8fc}
+.nm{color:#f2f3f5;font-weight:600}.bot{background:#4752c4;color:#fff;font-size:10px;font-weight:600;border-radius:3px;padding:1px 4px}
+time{color:#b5bac1;font-size:12px}.rc{color:#b5bac1;font-size:11px;margin-left:auto}
+.ct{white-space:pre-wrap;word-break:break-word}.ct strong,.ed strong,.fs strong{color:#f2f3f5}a{color:#6ec6ff}.slack a{color:#1264a3}
 .embed{margin-top:6px;background:#2b2d31;border-left:4px solid;border-radius:4px;padding:8px 14px 12px 12px;max-width:520px}
 .ea{font-size:13px;font-weight:600;color:#f2f3f5}.et{color:#f2f3f5;font-weight:600;margin:4px 0}.ed{white-space:pre-wrap;font-size:14px}
 .fs{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:8px;margin-top:8px}.f{font-size:14px;word-break:break-word}.f.wide{grid-column:1/-1}.f b{display:block;color:#f2f3f5;font-size:13px}
 .ef{font-size:12px;color:#b5bac1;margin-top:8px}
 .sl{display:flex;gap:10px;padding:8px 20px;font:15px/1.46 Lato,"Helvetica Neue",Arial,sans-serif}.sl:hover{background:#f8f8f8}
 .sav{width:36px;height:36px;border-radius:6px;background:#4a154b;color:#fff;display:grid;place-items:center;font-weight:700;flex:none}
-.snm{font-weight:900}.app{background:#e8e8e8;color:#616061;font-size:10px;font-weight:700;border-radius:2px;padding:1px 3px}
-.sl time{color:#616061}.st{white-space:pre-wrap;word-break:break-word}
-@media(max-width:800px){.cols{grid-template-columns:1fr}.fs{grid-template-columns:1fr}}
-</style></head><body>
-<header><div><h1>Boîte de réception locale · Local inbox</h1>
-<p>Discord : <code>${escapeHtml(info.discordExample)}</code> · Slack : <code>${escapeHtml(info.slackExample)}</code></p></div>
-<p>${messages.length} message(s) · actualisation toutes les 3 s / refreshes every 3 s</p></header>
-<div class="cols"><section class="col discord" data-testid="inbox-discord"><h2>#commandes — Discord</h2>
-${discord.length ? discord.map(discordCard).join('\n') : '<p class="empty">Aucun message pour l’instant. / No message yet.</p>'}</section>
-<section class="col slack" data-testid="inbox-slack"><h2>#support — Slack</h2>
-${slack.length ? slack.map(slackCard).join('\n') : '<p class="empty">Aucun message pour l’instant. / No message yet.</p>'}</section></div>
+.snm{font-weight:900}.app{background:#e8e8e8;color:#454245;font-size:10px;font-weight:700;border-radius:2px;padding:1px 3px}
+.sl time,.sl .rc{color:#545454}.st{white-space:pre-wrap;word-break:break-word}
+a:focus-visible{outline:3px solid #6ec6ff;outline-offset:2px}
+@media(max-width:800px){.cols{grid-template-columns:minmax(0,1fr)}.fs{grid-template-columns:1fr}header{padding:12px 16px}.dc,.sl{padding:8px 12px}}
+</style><script src="/inbox.js" defer></script></head><body>
+<header><div><h1>${w.title}</h1><p>${w.intro}</p>
+<p>Discord${view.locale === 'fr' ? '\u202f' : ''}: <code>${escapeHtml(info.discordExample)}</code> · Slack${view.locale === 'fr' ? '\u202f' : ''}: <code>${escapeHtml(info.slackExample)}</code></p></div>
+<p><span id="count" data-testid="inbox-count">${escapeHtml(w.count(messages.length))}</span> · ${w.updates}</p></header>
+<main class="cols" data-last="${last}" data-shown="${INBOX_SHOWN}"><section class="col discord" data-testid="inbox-discord" aria-labelledby="h-discord"><h2 id="h-discord">#commandes — Discord</h2>
+<div class="list" id="discord">${discord.map((m) => discordCard(m, view)).join('\n')}</div>${discord.length ? '' : `<p class="empty">${w.empty}</p>`}</section>
+<section class="col slack" data-testid="inbox-slack" aria-labelledby="h-slack"><h2 id="h-slack">#support — Slack</h2>
+<div class="list" id="slack">${slack.map((m) => slackCard(m, view)).join('\n')}</div>${slack.length ? '' : `<p class="empty">${w.empty}</p>`}</section></main>
 </body></html>`;
 }
+
+/**
+ * The page's script: asks for the cards that arrived since the last one it has (every 3 s, only
+ * while the tab is visible), puts them on top and drops the oldest past INBOX_SHOWN. The cards
+ * are the server's escaped HTML, the same as on first load.
+ */
+export const inboxScript = `(function () {
+  'use strict';
+  var main = document.querySelector('main[data-last]');
+  if (!main) return;
+  var last = Number(main.getAttribute('data-last')) || 0;
+  var shown = Number(main.getAttribute('data-shown')) || 100;
+  function put(id, html) {
+    if (!html) return;
+    var list = document.getElementById(id);
+    list.insertAdjacentHTML('afterbegin', html);
+    var empty = list.parentNode.querySelector('.empty');
+    if (empty) empty.remove();
+    while (list.children.length > shown) list.removeChild(list.lastElementChild);
+  }
+  function tick() {
+    if (document.hidden) return;
+    fetch('/updates?after=' + last, { headers: { accept: 'application/json' } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (u) {
+        if (!u) return;
+        if (u.last < last) { window.location.reload(); return; }
+        last = u.last;
+        main.setAttribute('data-last', String(last));
+        put('discord', u.discord);
+        put('slack', u.slack);
+        document.getElementById('count').textContent = u.count;
+      })
+      .catch(function () {});
+  }
+  setInterval(tick, 3000);
+})();
+`;

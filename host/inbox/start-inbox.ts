@@ -6,7 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DiscordReceiver } from './discord-receiver.js';
 import { InboxStore, type InboxMessage } from './inbox-store.js';
-import { inboxPage } from './inbox-page.js';
+import { inboxPage, inboxScript, inboxUpdate, type InboxView } from './inbox-page.js';
 import { SlackReceiver } from './slack-receiver.js';
 
 export interface InboxOptions {
@@ -14,7 +14,13 @@ export interface InboxOptions {
   /** Default 127.0.0.1. */
   host?: string;
   now?: () => number;
+  /** Language and time zone of the page (default fr, Europe/Paris): the host's. */
+  locale?: 'fr' | 'en';
+  timeZone?: string;
 }
+
+/** Messages kept in memory (the page draws the newest of them). */
+const KEPT = 300;
 
 export interface RunningInbox {
   /** Base URL, e.g. http://127.0.0.1:3001 */
@@ -30,7 +36,8 @@ export interface RunningInbox {
 }
 
 export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
-  const store = new InboxStore(200, opts.now);
+  const store = new InboxStore(KEPT, opts.now);
+  const view: InboxView = { locale: opts.locale ?? 'fr', timeZone: opts.timeZone ?? 'Europe/Paris' };
   const discord = new DiscordReceiver(store, opts.now);
   const slack = new SlackReceiver(store);
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
@@ -57,9 +64,19 @@ export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
   app.get('/', async (_req, reply) =>
     reply
       .type('text/html; charset=utf-8')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:")
-      .send(inboxPage(store.list(), { discordExample: `${base}/api/webhooks/<id>/<token>`, slackExample: `${base}/services/T…/B…/…` })),
+      .header(
+        'content-security-policy',
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; script-src 'self'; connect-src 'self'",
+      )
+      .send(
+        inboxPage(store.list(), { discordExample: `${base}/api/webhooks/<id>/<token>`, slackExample: `${base}/services/T…/B…/…` }, view),
+      ),
   );
+  app.get('/inbox.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(inboxScript));
+  app.get('/updates', async (req) => {
+    const after = Number((req.query as { after?: string }).after);
+    return inboxUpdate(store.list(), Number.isFinite(after) ? after : 0, view);
+  });
   app.get('/messages.json', async () => ({ items: store.list() }));
   app.post('/clear', async (_req, reply) => {
     store.clear();

@@ -11,7 +11,7 @@ const templates: Record<Locale, Record<TemplateFamily, string>> = {
     order: [
       ':pushpin: Nouvelle commande n° %id%',
       ':moneybag: **Prix :** %price%',
-      ':credit_card: **Plateforme :** %paymentType%',
+      ':credit_card: **Moyen de paiement :** %paymentType%',
       ':bust_in_silhouette: **Client :** %user%',
       ':link: **Lien :** %url%',
       ':envelope: **Commentaire :** %comment%',
@@ -32,7 +32,7 @@ const templates: Record<Locale, Record<TemplateFamily, string>> = {
     order: [
       ':pushpin: New order #%id%',
       ':moneybag: **Price:** %price%',
-      ':credit_card: **Gateway:** %paymentType%',
+      ':credit_card: **Payment method:** %paymentType%',
       ':bust_in_silhouette: **Customer:** %user%',
       ':link: **Link:** %url%',
       ':envelope: **Comment:** %comment%',

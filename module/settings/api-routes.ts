@@ -11,7 +11,7 @@ import { runPreview } from './preview-request.js';
 import { InputError, parseDeliveryFilter, parseId, parseWebhookListQuery, translateErrors } from './request-parsing.js';
 import type { SettingsDeps } from './settings-deps.js';
 import { sendTest } from './test-send.js';
-import type { FieldError } from './webhook-input.js';
+import { formToInput, type FieldError } from './webhook-input.js';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -115,6 +115,24 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
           return invalid(deps, req, [{ field: 'event', reason: 'event' }]);
         }
         return { json: await sendTest(deps, w, rawEvent as EventName | undefined, req.user.name, req.locale) };
+      }),
+    },
+    {
+      // Send test from the form being edited, saved or not: `{form: {…form fields}, id?, event?}`.
+      method: 'POST',
+      path: '/test-draft',
+      handler: guarded(deps, async (req) => {
+        const b = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as { form?: unknown; id?: unknown; event?: unknown };
+        const form = typeof b.form === 'object' && b.form !== null ? (b.form as Record<string, unknown>) : {};
+        const id = b.id === undefined || b.id === null || b.id === '' ? null : parseId(String(b.id));
+        if (b.event !== undefined && !isKnownEvent(b.event)) return invalid(deps, req, [{ field: 'event', reason: 'event' }]);
+        const input = formToInput(form);
+        // Only what a test needs is checked: the name and events may still be empty.
+        if (!String(input.name ?? '').trim()) delete input.name;
+        if (!(input.events as unknown[]).length) delete input.events;
+        const d = await service.draft(input, id);
+        if (!d.ok) return invalid(deps, req, d.errors);
+        return { json: await sendTest(deps, d.webhook, b.event as EventName | undefined, req.user.name, req.locale) };
       }),
     },
     {

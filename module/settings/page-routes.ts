@@ -16,6 +16,7 @@ import { startOfUtcDay } from './api-routes.js';
 import { deliveryStatuses } from './ports.js';
 import { toPublicWebhook } from './public-webhook.js';
 import { InputError, parseDeliveryFilter, parseId, translateErrors, webhookListPageQuery } from './request-parsing.js';
+import { plural } from './plural-words.js';
 import { platformLabels } from './send-result-words.js';
 import type { SettingsDeps } from './settings-deps.js';
 import { sendTest, type TestAnswer } from './test-send.js';
@@ -63,6 +64,8 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
     const locale = req.locale;
     return {
       t: (key: string, vars?: Record<string, string | number>) => t(key, vars, locale),
+      /** Words for a number: `tn(key, count)` picks `key.one` / `key.other` (plural-words.ts). */
+      tn: (key: string, count: number, vars?: Record<string, string | number>) => plural(t, key, Number(count), locale, vars),
       locale,
       basePath,
       apiPath: `${basePath}/api`,
@@ -94,16 +97,41 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
 
   const renderForm = (req: AdminRequest, s: FormState): AdminResponse => {
     const locale = req.locale;
-    const errors = s.errors ? translateErrors(s.errors, t, locale) : [];
+    // One entry per field (the first reason), named by its label and linking to its input.
+    const errors: { key: string; label: string; reason: string }[] = [];
     const fieldErrors: Record<string, string> = {};
-    for (const e of errors)
-      fieldErrors[e.field.startsWith('options.') || e.field.startsWith('filters.') ? e.field.split('.')[1] : e.field.split('.')[0]] ??=
-        e.reason;
+    for (const e of s.errors ? translateErrors(s.errors, t, locale) : []) {
+      const key = formFieldKey(e.field);
+      if (fieldErrors[key] !== undefined) continue;
+      fieldErrors[key] = e.reason;
+      const labelKey = fieldLabelKeys[key];
+      errors.push({
+        key: labelKey ? key : 'name',
+        label: labelKey ? t(`settings.form.${labelKey}`, {}, locale) : e.field,
+        reason: e.reason,
+      });
+    }
+    const rank = (key: string) => (fieldOrder.includes(key) ? fieldOrder.indexOf(key) : fieldOrder.length);
+    errors.sort((a, b) => rank(a.key) - rank(b.key));
     const variables = Object.fromEntries(knownEventNames().map((e) => [e, deps.rendering.listVariables(e, locale)]));
     // What each option does on each platform: the page shows the chosen one's, its script the others'.
     const say = (key: string, params: Record<string, string> = {}) => t(`settings.form.${key}`, params, locale);
     const notesFor = (p: Platform | null) => optionNotes(p, say, platformLabels);
-    const chosen = (platforms as readonly string[]).includes(String(s.values.platform)) ? (s.values.platform as Platform) : null;
+    // The platform the save would keep: the chosen one, else the one the typed URL says (generic
+    // JSON when it says none), else the stored one; unknown (null) while nothing says it.
+    const typedUrl = s.values.url.trim();
+    const detected = typedUrl ? deps.rendering.detectPlatform(typedUrl) : null;
+    const chosen: Platform | null = (platforms as readonly string[]).includes(String(s.values.platform))
+      ? (s.values.platform as Platform)
+      : typedUrl
+        ? (detected ?? 'json')
+        : (s.webhook?.platform ?? null);
+    // Each filter shows when a chosen event can be excluded by it (or while no event is chosen).
+    const filterEvents: Record<string, string[]> = {};
+    for (const d of eventDefinitions()) for (const f of d.filters) (filterEvents[f] ??= []).push(d.name);
+    const filterHidden = Object.fromEntries(
+      Object.entries(filterEvents).map(([f, evs]) => [f, s.values.events.length > 0 && !evs.some((e) => s.values.events.includes(e))]),
+    );
     return render(
       req,
       'form.njk',
@@ -119,7 +147,16 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         testAnswer: s.testAnswer ?? null,
         saved: s.saved ?? false,
         platforms,
-        optionNotes: notesFor(chosen ?? s.webhook?.platform ?? null),
+        optionNotes: notesFor(chosen),
+        chosenPlatform: chosen,
+        filterEvents,
+        filterHidden,
+        detectedText:
+          s.values.platform === 'auto' && typedUrl
+            ? detected
+              ? `${t('settings.form.detected', {}, locale)} ${platformLabels[detected]}`
+              : t('settings.form.detected_none', {}, locale)
+            : '',
         priorities: ticketPriorities,
         variables,
         defaults: deps.rendering.defaultTemplates(locale),
@@ -282,7 +319,7 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
       method: 'POST',
       path: '/webhooks/:id/test',
       handler: withWebhook(async (req, w) => {
-        const ev = body(req).event;
+        const ev = body(req).testEvent ?? body(req).event;
         const event = isKnownEvent(ev) ? ev : undefined;
         const answer = await sendTest(deps, w, event, req.user.name, req.locale);
         return renderForm(req, { webhook: w, values: formFromWebhook(w), warnings: service.warnings(w), testAnswer: answer });
@@ -340,10 +377,7 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
               bodyPretty: prettyJson(details[i]?.body ?? ''),
             })),
             total,
-            page: filter.page,
-            pages,
-            prevQs: filter.page > 1 ? qs(filter.page - 1) : null,
-            nextQs: filter.page < pages ? qs(filter.page + 1) : null,
+            pager: pagerFor(Math.min(filter.page, pages), pages, (p) => `${basePath}/deliveries?${qs(p)}`),
             webhookChoices: choices.total <= WEBHOOK_SELECT_LIMIT ? choices.items.map((w) => ({ id: w.id, name: w.name })) : null,
             statuses: deliveryStatuses,
             f: { webhook: q('webhook'), event: q('event'), status: q('status'), from: q('from'), to: q('to') },
@@ -383,13 +417,49 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
             webhookName: e.webhookId ? (names.get(e.webhookId)?.name ?? null) : null,
             summary: describeAudit(e, t, locale),
           })),
-          page: pageRaw,
-          pages,
+          pager: pagerFor(Math.min(pageRaw, pages), pages, (p) => `${basePath}/audit?page=${p}`),
         });
       },
     },
   ];
 }
+
+/** The form's name for an error's field path (`options.threadId` -> `threadId`). */
+function formFieldKey(path: string): string {
+  const [head, sub] = path.split('.');
+  if (head === 'templates') return sub === 'ticket' ? 'templateTicket' : 'templateOrder';
+  if ((head === 'options' || head === 'filters') && sub) return sub;
+  return head;
+}
+
+/** Label (under `settings.form.`) of each form field an error can name. */
+const fieldLabelKeys: Record<string, string> = {
+  // In the form's order: the error summary lists the fields as the page shows them.
+  name: 'name',
+  url: 'url',
+  platform: 'platform',
+  telegramChatId: 'telegram_chat',
+  telegramParseMode: 'telegram_mode',
+  enabled: 'enabled',
+  events: 'events',
+  templateOrder: 'template_order',
+  templateTicket: 'template_ticket',
+  mode: 'mode',
+  color: 'color',
+  username: 'username',
+  avatarUrl: 'avatar',
+  rolePing: 'role_ping',
+  threadId: 'thread_id',
+  threadName: 'thread_name',
+  coalesce: 'coalesce',
+  slackBlocks: 'slack_blocks',
+  departments: 'filter_departments',
+  priorities: 'filter_priorities',
+  minOrderTotal: 'filter_min_total',
+  paymentGateways: 'filter_gateways',
+  replyAuthors: 'filter_reply_authors',
+};
+const fieldOrder = Object.keys(fieldLabelKeys);
 
 /** JSON inside a <script> element: `<` escaped so no value can close the element. */
 function jsonForScript(value: unknown): string {

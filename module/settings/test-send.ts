@@ -16,6 +16,7 @@ export interface TestAnswer {
   durationMs: number;
 }
 
+/** Sends a sample of `event` to `webhook` now; a saved webhook's test is written to the audit trail. */
 export async function sendTest(
   deps: SettingsDeps,
   webhook: Webhook,
@@ -23,6 +24,18 @@ export async function sendTest(
   actor: string,
   locale: Locale,
 ): Promise<TestAnswer> {
+  const answer = await sendSample(deps, webhook, event, locale);
+  if (webhook.id > 0)
+    await deps.audit.write(actor, 'webhook.test', webhook.id, {
+      name: webhook.name,
+      event: answer.event,
+      ok: answer.ok,
+      statusCode: answer.statusCode,
+    });
+  return answer;
+}
+
+async function sendSample(deps: SettingsDeps, webhook: Webhook, event: EventName | undefined, locale: Locale): Promise<TestAnswer> {
   const chosen = event ?? webhook.events[0] ?? knownEventNames()[0];
   const template = deps.rendering.templateFor(webhook, chosen, locale);
   // Dated now by the host's clock: the message is sent now, and Discord shows the embed's
@@ -32,12 +45,6 @@ export async function sendTest(
   const answer = webhook.unreadable?.length
     ? failed(deps.i18n.t('settings.test.unreadable', {}, locale), chosen, 'dead')
     : await sendNow(deps, webhook, body, chosen, locale);
-  await deps.audit.write(actor, 'webhook.test', webhook.id, {
-    name: webhook.name,
-    event: chosen,
-    ok: answer.ok,
-    statusCode: answer.statusCode,
-  });
   return answer;
 }
 

@@ -2,6 +2,7 @@
 import type { Locale, Translator } from '../../sdk/module-context.js';
 import { defaultFilters, defaultOptions, type Webhook } from '../webhooks/webhook.js';
 import type { AuditEntry } from './audit-store.js';
+import { plural } from './plural-words.js';
 import type { DailyCount, DeliveryStatus } from './ports.js';
 
 const DAY = 86_400_000;
@@ -77,7 +78,7 @@ export function describeAudit(e: AuditEntry, t: Translator['t'], locale: Locale)
   else if (typeof d.urlHint === 'string') parts.push(d.urlHint);
   if (typeof d.event === 'string') parts.push(t(`settings.events.${d.event}`, {}, locale));
   if (typeof d.deliveryId === 'number') parts.push(`#${d.deliveryId}`);
-  if (typeof d.requeued === 'number') parts.push(t('settings.audit.requeued', { count: d.requeued }, locale));
+  if (typeof d.requeued === 'number') parts.push(plural(t, 'settings.audit.requeued', d.requeued, locale));
   if (typeof d.ok === 'boolean')
     parts.push(d.ok ? 'OK' : `${t('settings.audit.failed', {}, locale)}${d.statusCode ? ` (${d.statusCode})` : ''}`);
   if (typeof d.previousReason === 'string') parts.push(d.previousReason);
@@ -125,6 +126,8 @@ export function pagerFor(page: number, pages: number, href: (page: number) => st
 
 export interface FormValues {
   name: string;
+  /** What the admin typed (used to tell the platform; never rendered into the page). */
+  url: string;
   platform: string;
   events: string[];
   templateOrder: string;
@@ -158,6 +161,7 @@ export function formFromWebhook(
   const f = { ...defaultFilters(), ...w.filters };
   return {
     name: w.name,
+    url: '',
     platform: w.platform,
     events: w.events,
     templateOrder: w.templates.order ?? '',
@@ -183,7 +187,11 @@ export function formFromWebhook(
   };
 }
 
-/** Re-fills the form from what was posted (the URL is never echoed back: it is a credential). */
+/**
+ * Re-fills the form from what was posted. The URL is read (the page says which platform it
+ * means) but never written back into the page: it is a credential. The page's script keeps what
+ * the admin typed in the tab's sessionStorage across the refused save and puts it back.
+ */
 export function formFromPost(body: Record<string, unknown>): FormValues {
   const s = (k: string) => {
     const v = body[k];
@@ -196,6 +204,7 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
   const on = (k: string) => ['on', 'true', '1'].includes(s(k));
   return {
     name: s('name'),
+    url: s('url'),
     platform: s('platform') || 'auto',
     events: l('events'),
     templateOrder: s('templateOrder'),

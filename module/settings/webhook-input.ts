@@ -122,44 +122,58 @@ export function parseWebhookInput(raw: unknown, ctx: ParseContext): ParseResult 
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, errors: [{ field: '(body)', reason: 'object' }] };
   const schema = ctx.mode === 'create' ? baseSchema.partial().required({ name: true, url: true, events: true }) : baseSchema.partial();
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((i) => ({
+  // Every field is checked in one pass: the schema's errors and the checks below are reported
+  // together, so the admin sees every problem at once (not one per try).
+  const errors: FieldError[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({
         field: i.path.length ? i.path.map(String).join('.') : '(body)',
         reason: i.code === 'unrecognized_keys' ? `unknown_field:${(i as { keys: string[] }).keys.join(',')}` : i.message,
-      })),
-    };
-  }
-  const v = parsed.data;
-  const errors: FieldError[] = [];
-  const url = v.url === undefined || v.url === '' ? undefined : v.url;
-  if (ctx.mode === 'create' && url === undefined) errors.push({ field: 'url', reason: 'required' });
-  if (url !== undefined) {
+      }));
+  const v = (parsed.success ? parsed.data : looseFields(raw as Record<string, unknown>)) as Partial<z.infer<typeof baseSchema>>;
+  const hasError = (field: string) => errors.some((e) => e.field === field || e.field.startsWith(`${field}.`));
+  const url = typeof v.url !== 'string' || v.url.trim() === '' ? undefined : v.url.trim();
+  if (ctx.mode === 'create' && url === undefined && !hasError('url')) errors.push({ field: 'url', reason: 'required' });
+  if (url !== undefined && !hasError('url')) {
     const refusal = checkWebhookUrl(url, ctx.network);
     if (refusal) errors.push({ field: 'url', reason: refusal });
   }
   let platform: Platform | undefined;
-  if (v.platform === undefined || v.platform === 'auto') {
+  const chosen = (platforms as readonly string[]).includes(String(v.platform)) ? (v.platform as Platform) : undefined;
+  if (chosen === undefined) {
     if (url !== undefined) platform = ctx.detectPlatform(url) ?? 'json';
     else if (ctx.mode === 'create') platform = 'json';
     else platform = v.platform === 'auto' ? ctx.currentPlatform : undefined;
   } else {
-    platform = v.platform;
+    platform = chosen;
   }
   // What the save would leave, not only what this request sends: a PATCH that turns a webhook into
   // Telegram (or clears the chat id) without one would store a webhook that can never send.
   const savedPlatform = platform ?? ctx.currentPlatform;
   const savedChatId = v.options?.telegramChatId !== undefined ? v.options.telegramChatId : ctx.currentOptions?.telegramChatId;
-  if (savedPlatform === 'telegram' && !savedChatId) errors.push({ field: 'options.telegramChatId', reason: 'required' });
+  if (savedPlatform === 'telegram' && !savedChatId && !hasError('options.telegramChatId'))
+    errors.push({ field: 'options.telegramChatId', reason: 'required' });
   // Discord refuses a message naming a new forum post and an existing thread (220002/220003).
   const saved = <K extends 'threadId' | 'threadName'>(k: K) => (v.options?.[k] !== undefined ? v.options[k] : ctx.currentOptions?.[k]);
-  if (saved('threadId') && saved('threadName')) errors.push({ field: 'options.threadName', reason: 'thread_id_and_name' });
+  if (saved('threadId') && saved('threadName') && !hasError('options.threadName'))
+    errors.push({ field: 'options.threadName', reason: 'thread_id_and_name' });
   if (errors.length) return { ok: false, errors };
   const value: WebhookInput = { ...v, url, platform } as WebhookInput;
   if (value.platform === undefined) delete value.platform;
   if (value.url === undefined) delete value.url;
   return { ok: true, value };
+}
+
+/** The fields the checks after the schema read, taken as sent when the schema refused the body. */
+function looseFields(raw: Record<string, unknown>): Record<string, unknown> {
+  const options = typeof raw.options === 'object' && raw.options !== null ? (raw.options as Record<string, unknown>) : {};
+  // Absent stays absent (an update keeps the stored value); present but blank means cleared.
+  const text = (x: unknown) => (x === undefined ? undefined : typeof x === 'string' && x.trim() !== '' ? x.trim() : null);
+  return {
+    url: typeof raw.url === 'string' ? raw.url : undefined,
+    platform: raw.platform,
+    options: { telegramChatId: text(options.telegramChatId), threadId: text(options.threadId), threadName: text(options.threadName) },
+  };
 }
 
 /** Form fields (strings, repeated fields as arrays) -> the JSON shape the schema reads. */

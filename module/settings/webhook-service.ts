@@ -4,7 +4,7 @@
  */
 import type { NetworkPolicy } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
-import { familyOf, type Webhook } from '../webhooks/webhook.js';
+import { defaultFilters, defaultOptions, familyOf, type Webhook } from '../webhooks/webhook.js';
 import type { WebhookLabel, WebhookPageQuery, WebhookStore } from '../webhooks/webhook-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { Rendering } from './ports.js';
@@ -85,6 +85,47 @@ export class WebhookService {
       events: created.events,
     });
     return { ok: true, webhook: toPublicWebhook(created), warnings: this.warnings(created), ...(signingSecret ? { signingSecret } : {}) };
+  }
+
+  /**
+   * The webhook the form being edited describes, not saved: for "Send test" before a save. The
+   * fields left empty keep the stored webhook's (`id`), the URL included; nothing is written.
+   */
+  async draft(raw: unknown, id: number | null): Promise<{ ok: true; webhook: Webhook } | { ok: false; errors: FieldError[] }> {
+    const current = id === null ? null : await this.store.get(id);
+    const parsed = parseWebhookInput(raw, {
+      mode: 'update',
+      network: this.network,
+      detectPlatform: (u) => this.rendering.detectPlatform(u),
+      currentPlatform: current?.platform,
+      currentOptions: current?.options,
+    });
+    if (!parsed.ok) return parsed;
+    const input = parsed.value;
+    const url = input.url ?? (current && !current.unreadable?.includes('url') ? current.url : undefined);
+    if (!url) return { ok: false, errors: [{ field: 'url', reason: 'required' }] };
+    const platform = input.platform ?? current?.platform ?? this.rendering.detectPlatform(url) ?? 'json';
+    return {
+      ok: true,
+      webhook: {
+        id: current?.id ?? 0,
+        name: input.name ?? current?.name ?? '',
+        url,
+        urlHint: '',
+        platform,
+        events: input.events?.length ? input.events : (current?.events ?? []),
+        templates: { ...current?.templates, ...Object.fromEntries(Object.entries(input.templates ?? {}).filter(([, v]) => v?.trim())) },
+        options: { ...defaultOptions(), ...current?.options, ...input.options },
+        filters: { ...defaultFilters(), ...current?.filters, ...input.filters },
+        // A JSON draft is signed with the stored secret, or a throw-away one (shown nowhere).
+        signingSecret: platform === 'json' ? (current?.signingSecret ?? generateSigningSecret(this.randomBytes)) : null,
+        enabled: true,
+        disabledReason: null,
+        disabledAt: null,
+        createdAt: 0,
+        updatedAt: 0,
+      },
+    };
   }
 
   async update(actor: string, id: number, raw: unknown): Promise<SaveResult> {

@@ -80,8 +80,8 @@ describe('admin pages', () => {
     const [w] = (await h.deps.service.page({ page: 1, perPage: 50 })).items.filter((x) => x.name === 'Slack');
     const page = html(await h.call('GET', `/webhooks/${w.id}/edit`));
     const note = (field: string) => new RegExp(`data-testid="option-note-${field}">([^<]*)<`).exec(page)?.[1];
-    expect(note('threadId')).toBe('Sans effet sur Slack (utilisé par : Discord).');
-    expect(note('telegramParseMode')).toBe('Sans effet sur Slack (utilisé par : Telegram).');
+    expect(note('threadId')).toBe('Sans effet sur Slack (utilisé par\u202f: Discord).');
+    expect(note('telegramParseMode')).toBe('Sans effet sur Slack (utilisé par\u202f: Telegram).');
     expect(note('username')).toContain('ignoré par les webhooks d’une application Slack');
     expect(note('slackBlocks')).toBe('');
     // The script gets every platform's notes, so the page follows a change of platform.
@@ -100,7 +100,7 @@ describe('admin pages', () => {
   it('edits: keeps the URL when left empty, shows saved; toggles; deletes', async () => {
     const [w] = (await h.deps.service.page({ page: 1, perPage: 1 })).items;
     const edit = html(await h.call('GET', `/webhooks/${w.id}/edit`));
-    expect(edit).toContain('URL actuelle : https://discord.com/api/webhooks/••••/••••');
+    expect(edit).toContain('URL actuelle\u202f: https://discord.com/api/webhooks/••••/••••');
     expect(edit).toContain('value="Boutique"');
     expect(edit).not.toContain('SECRETtoken');
     const saved = await h.call('POST', `/webhooks/${w.id}`, { body: form({ url: '', name: 'Boutique FR' }) });
@@ -138,7 +138,7 @@ describe('admin pages', () => {
       .update({ enabled: false, disabled_reason: 'Discord: 404 Unknown Webhook', disabled_at: h.deps.clock.now() });
     const page = html(await h.call('GET', '/'));
     expect(page).toContain('data-testid="disabled-notice"');
-    expect(page).toContain('« Gone » a été désactivé après un échec');
+    expect(page).toContain('«\u202fGone\u202f» a été désactivé après un échec');
     expect(page).toContain('Discord: 404 Unknown Webhook');
     expect(page).toContain('wh-state-disabled');
   });
@@ -191,11 +191,11 @@ describe('admin pages', () => {
     if (!r.ok) throw new Error('create failed');
     await h.insertDelivery({ webhookId: r.webhook.id, status: 'pending', body: { content: 'p' } });
     const before = html(await h.call('GET', `/deliveries?webhook=${r.webhook.id}`));
-    expect(before).toContain('Prochain essai :');
+    expect(before).toContain('Prochain essai\u202f:');
     await h.deps.service.setEnabled('alice', r.webhook.id, false);
     const after = html(await h.call('GET', `/deliveries?webhook=${r.webhook.id}`));
-    expect(after).toContain('En attente : le webhook est en pause ou désactivé');
-    expect(after).not.toContain('Prochain essai :');
+    expect(after).toContain('En attente\u202f: le webhook est en pause ou désactivé');
+    expect(after).not.toContain('Prochain essai\u202f:');
   });
 
   it('answers 400 with the reason for a bad log filter', async () => {
@@ -211,7 +211,7 @@ describe('admin pages', () => {
     await h.insertDelivery({ webhookId: r.webhook.id, status: 'dead', body: { content: 'x' } });
     const page = html(await h.call('GET', '/'));
     const row = page.slice(page.indexOf(`data-webhook-id="${r.webhook.id}"`));
-    expect(row).toContain('4 envoi(s) en 14 jours');
+    expect(row).toContain('4 envois en 14 jours');
     expect(row).toContain('wh-bar wh-bar-delivered');
     expect(row).toContain('wh-bar wh-bar-dead');
   });

@@ -90,7 +90,7 @@ describe('webhook list with 10,000 webhooks', () => {
     expect(first.status).toBe(200);
     expect(bytes(first)).toBeLessThan(MAX_BYTES);
     expect(rowIds(page)).toEqual(ids.slice(0, 25));
-    expect(page).toContain('10000 webhook(s)');
+    expect(page).toContain('10\u202f000 webhooks');
     expect(page).toMatch(/<nav class="wh-pager" aria-label="Pages"/);
     expect(page).toContain('Page 1 sur 400');
     expect(page).toMatch(/href="\/admin\/modules\/webhooks\/\?page=1" aria-current="page"/);
@@ -108,7 +108,7 @@ describe('webhook list with 10,000 webhooks', () => {
     const r = await get('list search', '/?q=webhook%2001');
     const page = html(r);
     expect(rowIds(page)).toEqual(ids.slice(1000, 1025));
-    expect(page).toContain('1000 webhook(s) dont le nom contient « webhook 01 »');
+    expect(page).toContain('1\u202f000 webhooks dont le nom contient «\u202fwebhook 01\u202f»');
     expect(page).toContain('href="/admin/modules/webhooks/?q=webhook+01&amp;page=40" rel="last"');
     expect(page).toContain('value="webhook 01"');
     const none = html(await h.call('GET', '/?q=%3Cb%3Enope'));
@@ -132,12 +132,16 @@ describe('webhook list with 10,000 webhooks', () => {
     expect(page).toContain('→ Webhook 08700');
     expect(page).toContain('→ Webhook 01500');
     expect(page).not.toContain('→ Webhook 01200'); // page 2
+    // 30 deliveries, 25 a page: numbered page links, page 2 among them.
+    expect(page).toContain('data-testid="pager"');
+    expect(page).toContain('Page 1 sur 2');
+    expect(page).toMatch(/href="[^"]*\/deliveries\?page=2"[^>]*aria-label="Page 2"/);
     // No select of 10,000 names: a webhook-number field instead.
     expect(page).not.toContain('<option value="' + ids[5] + '"');
     expect(page).toContain('data-testid="webhook-id-filter"');
     const one = html(await h.call('GET', `/deliveries?webhook=${ids[300]}`));
     expect(one).toMatch(new RegExp(`value="${ids[300]}"[^>]*data-testid="webhook-id-filter"`));
-    expect(one).toContain('Réessayer tous les échecs de « Webhook 00300 »');
+    expect(one).toContain('Réessayer tous les échecs de «\u202fWebhook 00300\u202f»');
     expect(one).toContain('→ Webhook 00300');
     const api = await get('api deliveries', '/api/deliveries');
     expect(json(api).total).toBe(30);

@@ -109,7 +109,7 @@ describe.each(testDatabaseKinds())('module context on %s', (kind) => {
     const html = await page.text();
     expect(html).toContain('<p data-testid="hello">Hello &lt;script&gt;alert(1)&lt;/script&gt;!</p>');
     expect(html).toContain('<title>Probe · Reference host</title>');
-    expect(html).toMatch(/<a href="\/admin\/modules\/probe\/" class="is-active">Probe<\/a>/);
+    expect(html).toMatch(/<a href="\/admin\/modules\/probe\/" class="is-active" aria-current="page">Probe<\/a>/);
     expect(html).toMatch(/Notifications<span class="hs-badge" data-testid="notification-count">1<\/span>/);
     // The page's form posts back with the host's CSRF token; the module's handler writes to its table.
     const post = await b.form('/admin/modules/probe/items', { label: 'first', _csrf: csrfIn(html) });

@@ -130,7 +130,7 @@ describe.each(testDatabaseKinds())('module lifecycle on %s', (kind) => {
     const html = await page.text();
     expect(html).toContain('throws-at-boot: the payment provider key is missing');
     const notices = await fetch(`${host.url}/admin/notifications`, { headers: bearer() });
-    expect(await notices.text()).toContain('Le module « Throws at boot » n’a pas pu démarrer');
+    expect(await notices.text()).toContain('Le module «\u202fThrows at boot\u202f» n’a pas pu démarrer');
     // After a restart it is still disabled with its error, and the host still starts.
     await host.close();
     ({ host, logs } = await startTestHost({ databaseUrl: db.url, varDir }));

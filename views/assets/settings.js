@@ -1,4 +1,4 @@
-/* global document, window, fetch, setTimeout, clearTimeout */
+/* global document, window, fetch, setTimeout, clearTimeout, FormData */
 /* Webhooks settings: progressive enhancement only (every action also works as a plain form).
  * Untrusted text is only ever put in the page with textContent, never innerHTML. */
 (function () {
@@ -114,6 +114,45 @@
     wrap.appendChild(main);
     return wrap;
   }
+  // Telegram's HTML subset drawn as Telegram shows it. The body is parsed in an inert document
+  // (DOMParser: no script runs, nothing loads) and only the tags Telegram knows are rebuilt here,
+  // text by text; anything else keeps its text only.
+  var TG_TAGS = {
+    B: 'strong',
+    STRONG: 'strong',
+    I: 'em',
+    EM: 'em',
+    U: 'u',
+    INS: 'u',
+    S: 's',
+    STRIKE: 's',
+    DEL: 's',
+    CODE: 'code',
+    PRE: 'pre',
+    BLOCKQUOTE: 'blockquote',
+    A: 'a',
+  };
+  function tgNodes(from, into) {
+    Array.prototype.forEach.call(from.childNodes, function (n) {
+      if (n.nodeType === 3) into.appendChild(document.createTextNode(n.nodeValue));
+      else if (n.nodeType === 1) {
+        var tag = TG_TAGS[n.tagName];
+        var out = tag ? el(tag) : into;
+        if (tag === 'a') out.href = '#';
+        if (tag) into.appendChild(out);
+        tgNodes(n, out);
+      }
+    });
+  }
+  function renderTelegram(body) {
+    var wrap = el('div', 'wh-tg');
+    var bubble = el('div', 'wh-tg-bubble');
+    var text = String(body.text || '');
+    if (body.parse_mode === 'HTML') tgNodes(new window.DOMParser().parseFromString('<body>' + text, 'text/html').body, bubble);
+    else bubble.textContent = body.parse_mode === 'MarkdownV2' ? text.replace(/\\([_*[\]()~`>#+\-=|{}.!\\])/g, '$1') : text;
+    wrap.appendChild(bubble);
+    return wrap;
+  }
   function renderGeneric(body) {
     var s = body.text || body.content || (body.attachments && JSON.stringify(body.attachments)) || JSON.stringify(body, null, 2);
     return el('div', 'wh-generic', s);
@@ -121,16 +160,27 @@
   window.whRender = function (platform, body, text) {
     if (platform === 'discord') return renderDiscord(body, text);
     if (platform === 'slack' || platform === 'mattermost' || platform === 'rocketchat') return renderSlack(body, text);
+    if (platform === 'telegram') return renderTelegram(body);
     return renderGeneric(body);
   };
 
   // ---- Create / edit form ----
   var form = document.getElementById('wh-form');
   var dataEl = document.getElementById('wh-form-data');
+  // The URL typed before a refused save: the server never writes a URL into a page (it is a
+  // credential), so the tab keeps it for the one page load that follows, then forgets it.
+  var URL_KEY = 'wh-typed-url';
+  var typedUrl;
+  try {
+    typedUrl = window.sessionStorage.getItem(URL_KEY);
+    window.sessionStorage.removeItem(URL_KEY);
+  } catch {
+    typedUrl = null;
+  }
   if (form && dataEl) {
     var data = JSON.parse(dataEl.textContent || '{}');
-    var urlInput = document.getElementById('wh-url');
-    var platformSel = document.getElementById('wh-platform');
+    var urlInput = document.getElementById('f-url');
+    var platformSel = document.getElementById('f-platform');
     var detectedEl = document.getElementById('wh-detected');
     var previewEvent = document.getElementById('wh-preview-event');
     var previewRender = document.getElementById('wh-preview-render');
@@ -149,15 +199,38 @@
     function familyOf(e) {
       return data.families[e];
     }
+    // The platform the save would keep (as the server decides it): the chosen one, else what the
+    // typed URL says (generic JSON when it says nothing), else the stored one; null while unknown.
+    function knownPlatform() {
+      if (platformSel.value !== 'auto') return platformSel.value;
+      if (urlInput.value.trim()) return detected || (detectPending ? data.currentPlatform : 'json');
+      return data.currentPlatform || null;
+    }
     function platform() {
-      var p = platformSel.value;
-      return p === 'auto' ? detected || data.currentPlatform || 'discord' : p;
+      return knownPlatform() || 'discord';
+    }
+    // Only the options the platform reads and the filters the chosen events can use are shown.
+    function refreshAdaptive() {
+      var p = knownPlatform();
+      form.querySelectorAll('[data-applies]').forEach(function (box) {
+        if (box.hasAttribute('data-option-note')) return;
+        box.hidden = !!p && box.getAttribute('data-applies').split(' ').indexOf(p) < 0;
+      });
+      var evs = checkedEvents();
+      form.querySelectorAll('[data-filter-events]').forEach(function (box) {
+        var for_ = box.getAttribute('data-filter-events').split(' ');
+        box.hidden =
+          evs.length > 0 &&
+          !evs.some(function (e) {
+            return for_.indexOf(e) >= 0;
+          });
+      });
     }
     // Says next to each option whether the chosen platform reads it (notes built by the server).
     function refreshOptionNotes() {
       // "auto" with no URL detected yet: no platform known, nothing to say.
-      var known = platformSel.value !== 'auto' || detected || data.currentPlatform;
-      var notes = (known && (data.optionNotes || {})[platform()]) || {};
+      var known = knownPlatform();
+      var notes = (known && (data.optionNotes || {})[known]) || {};
       form.querySelectorAll('[data-option-note]').forEach(function (n) {
         var note = notes[n.getAttribute('data-option-note')];
         n.textContent = note ? note.text : '';
@@ -178,6 +251,14 @@
         o.hidden = evs.length > 0 && evs.indexOf(o.value) < 0;
       });
       if (evs.length && evs.indexOf(keep) < 0) previewEvent.value = evs[0];
+      // Send test offers the chosen events too.
+      var testEvent = document.getElementById('wh-test-event');
+      if (testEvent) {
+        Array.prototype.forEach.call(testEvent.options, function (o) {
+          o.hidden = evs.length > 0 && evs.indexOf(o.value) < 0;
+        });
+        if (evs.length && evs.indexOf(testEvent.value) < 0) testEvent.value = evs[0];
+      }
       // Variables of the chosen events (or of the previewed one when none is chosen).
       varsEl.textContent = '';
       var seen = {};
@@ -240,21 +321,27 @@
           previewRender.textContent = data.text.error;
         });
     }, 250);
+    var detectPending = false;
     var detect = debounce(function () {
       var u = urlInput.value.trim();
       if (!u) {
         detectedEl.textContent = '';
         detected = null;
+        detectPending = false;
         refreshOptionNotes();
+        refreshAdaptive();
         refreshPreview();
         return;
       }
+      detectPending = true;
       post('/detect-platform', { url: u }).then(function (r) {
+        detectPending = false;
         detected = r.json && r.json.platform;
         detectedEl.textContent = detected
           ? detectedEl.getAttribute('data-label') + ' ' + (data.platformLabels[detected] || detected)
           : detectedEl.getAttribute('data-none');
         refreshOptionNotes();
+        refreshAdaptive();
         refreshPreview();
       });
     }, 300);
@@ -283,6 +370,7 @@
     form.addEventListener('change', function (ev) {
       if (ev.target.name === 'events') refreshEvents();
       if (ev.target === platformSel) refreshOptionNotes();
+      refreshAdaptive();
       refreshPreview();
     });
     previewEvent.addEventListener('change', function () {
@@ -290,7 +378,7 @@
       refreshPreview();
     });
     var picker = document.getElementById('wh-color-picker');
-    var colorText = document.getElementById('wh-color');
+    var colorText = document.getElementById('f-color');
     if (picker && colorText) {
       picker.addEventListener('input', function () {
         colorText.value = picker.value;
@@ -300,9 +388,44 @@
         if (/^#[0-9a-f]{6}$/i.test(colorText.value)) picker.value = colorText.value;
       });
     }
+    if (typedUrl && document.getElementById('wh-error-summary') && !urlInput.value) urlInput.value = typedUrl;
+    form.addEventListener('submit', function () {
+      try {
+        if (urlInput.value) window.sessionStorage.setItem(URL_KEY, urlInput.value);
+      } catch {
+        /* storage off: the URL is typed again */
+      }
+    });
     refreshEvents();
+    if (urlInput.value.trim()) detect();
     refreshOptionNotes();
+    refreshAdaptive();
     refreshPreview();
+
+    // After a refused save: focus goes to the error summary; its links open and focus the field.
+    var summary = document.getElementById('wh-error-summary');
+    if (summary) {
+      summary.focus();
+      summary.addEventListener('click', function (ev) {
+        var a = ev.target.closest('a[href^="#"]');
+        var target = a && document.getElementById(a.getAttribute('href').slice(1));
+        if (!target) return;
+        ev.preventDefault();
+        var d = target.closest('details');
+        if (d) d.open = true;
+        target.focus();
+        target.scrollIntoView({ block: 'center' });
+      });
+    }
+    // A field fixed by the admin no longer says it is wrong.
+    form.addEventListener('input', function (ev) {
+      var f = ev.target;
+      if (f.getAttribute && f.getAttribute('aria-invalid') === 'true') {
+        f.removeAttribute('aria-invalid');
+        var msg = document.getElementById('err-' + (f.id || '').replace(/^f-/, ''));
+        if (msg) msg.hidden = true;
+      }
+    });
   }
 
   // ---- "Simulate order" (development host): fire the sample event, stay on the page ----
@@ -343,27 +466,48 @@
     });
   }
 
-  // ---- Send test: answer shown in place ----
-  var testForm = document.getElementById('wh-test-form');
-  if (testForm) {
-    testForm.addEventListener('submit', function (ev) {
+  // ---- Send test from the form as it stands (saved or not): answer beside the button ----
+  var testBox = document.getElementById('wh-test');
+  if (testBox && form) {
+    var testBtn = testBox.querySelector('[data-testid=send-test]');
+    testBtn.addEventListener('click', function (ev) {
       ev.preventDefault();
       var out = document.getElementById('wh-test-answer');
-      var btn = testForm.querySelector('button');
-      btn.disabled = true;
+      var fields = {};
+      new FormData(form).forEach(function (value, key) {
+        if (key === '_csrf' || key === 'testEvent') return;
+        if (fields[key] === undefined) fields[key] = value;
+        else fields[key] = [].concat(fields[key], value);
+      });
+      testBtn.disabled = true;
       out.className = 'wh-alert wh-alert-warn';
-      out.textContent = testForm.getAttribute('data-sending');
-      post('/webhooks/' + testForm.getAttribute('data-webhook-id') + '/test', { event: testForm.querySelector('select').value })
+      out.textContent = testBox.getAttribute('data-sending');
+      post('/test-draft', {
+        form: fields,
+        id: testBox.getAttribute('data-webhook-id') || null,
+        event: document.getElementById('wh-test-event').value,
+      })
         .then(function (r) {
-          out.className = 'wh-alert ' + (r.json.ok ? 'wh-alert-ok' : 'wh-alert-danger');
-          out.textContent = r.json.message || r.json.reason || '';
+          var j = r.json || {};
+          if (r.status === 400 && j.errors) {
+            out.className = 'wh-alert wh-alert-danger';
+            out.textContent = j.errors
+              .map(function (e) {
+                var link = document.querySelector('[data-error-link="' + e.field + '"]');
+                return (link ? link.textContent + (root.getAttribute('data-locale') === 'fr' ? '\u202f: ' : ': ') : '') + e.reason;
+              })
+              .join(' · ');
+            return;
+          }
+          out.className = 'wh-alert ' + (j.ok ? 'wh-alert-ok' : 'wh-alert-danger');
+          out.textContent = j.message || j.reason || testBox.getAttribute('data-failed');
         })
         .catch(function () {
           out.className = 'wh-alert wh-alert-danger';
-          out.textContent = '—';
+          out.textContent = testBox.getAttribute('data-failed');
         })
         .finally(function () {
-          btn.disabled = false;
+          testBtn.disabled = false;
         });
     });
   }

@@ -40,7 +40,7 @@ describe('Discord formatter', () => {
     expect(embed.title).toBe(':pushpin: Nouvelle commande n° 1001');
     expect(embed.fields?.map((f) => f.name)).toEqual([
       ':moneybag: Prix',
-      ':credit_card: Plateforme',
+      ':credit_card: Moyen de paiement',
       ':bust_in_silhouette: Client',
       ':link: Lien',
       ':envelope: Commentaire',

@@ -92,7 +92,7 @@ describe('default templates', () => {
       [
         ':pushpin: Nouvelle commande n° 1001',
         `:moneybag: **Prix :** 39,98${NBSP}€`,
-        ':credit_card: **Plateforme :** Stripe',
+        ':credit_card: **Moyen de paiement :** Stripe',
         ':bust_in_silhouette: **Client :** Jean Dupont',
         ':link: **Lien :** https://billing.example.com/invoices/1001',
         ':envelope: **Commentaire :** Merci de livrer le serveur en France.',
@@ -105,7 +105,7 @@ describe('default templates', () => {
       [
         ':pushpin: New order #1001',
         ':moneybag: **Price:** €39.98',
-        ':credit_card: **Gateway:** Stripe',
+        ':credit_card: **Payment method:** Stripe',
         ':bust_in_silhouette: **Customer:** Jean Dupont',
         ':link: **Link:** https://billing.example.com/invoices/1001',
         ':envelope: **Comment:** Merci de livrer le serveur en France.',

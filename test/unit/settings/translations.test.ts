@@ -22,12 +22,19 @@ function filesUnder(dir: string, ext: RegExp): string[] {
 /** Literal keys: `t('a.b')` in views and code, plus `settings.*` keys written as string literals. */
 function usedKeys(): Map<string, string> {
   const keys = new Map<string, string>();
+  const plurals = new Map<string, string>();
   const files = [...filesUnder(path.join(root, 'views'), /\.njk$/), ...filesUnder(path.join(root, 'module/settings'), /\.ts$/)];
   for (const f of files) {
     const text = fs.readFileSync(f, 'utf8');
     for (const m of text.matchAll(/\bt\(\s*['"]([a-z0-9_.]+)['"]/g)) if (!/[._]$/.test(m[1])) keys.set(m[1], path.relative(root, f));
+    // Plural words (plural-words.ts): every language has at least the `one` and `other` forms.
+    for (const m of text.matchAll(/\b(?:tn|plural)\((?:\s*t,)?\s*['"]([a-z0-9_.]+)['"]/g)) plurals.set(m[1], path.relative(root, f));
     for (const m of text.matchAll(/['"`](settings\.[a-z0-9_]+\.[a-z0-9_.]+)['"`]/g))
       if (!/[._]$/.test(m[1])) keys.set(m[1], path.relative(root, f));
+  }
+  for (const [key, f] of plurals) {
+    keys.delete(key);
+    for (const form of ['one', 'other']) keys.set(`${key}.${form}`, f);
   }
   return keys;
 }

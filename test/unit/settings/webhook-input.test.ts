@@ -79,7 +79,7 @@ describe('parseWebhookInput', () => {
   it('names every bad field', () => {
     const r = parseWebhookInput({ name: '', url: 'ftp://x', events: [], options: { color: 'red' } }, ctx);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors.map((e) => e.field).sort()).toEqual(['events', 'name', 'options.color']);
+    if (!r.ok) expect(r.errors.map((e) => e.field).sort()).toEqual(['events', 'name', 'options.color', 'url']);
   });
 });
 
