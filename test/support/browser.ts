@@ -47,8 +47,14 @@ const isRunning = (pid: number): boolean => {
 /** Unpacks @sparticuz/chromium's binary (once per installed version) and returns its path. */
 async function registryChromium(): Promise<{ executablePath: string; args: string[]; label: string }> {
   const require = createRequire(import.meta.url);
-  const pkgDir = path.resolve(path.dirname(require.resolve('@sparticuz/chromium')), '..');
-  const { version } = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string };
+  // The entry point's depth inside the package differs between releases: walk up to the root.
+  let pkgDir = path.dirname(require.resolve('@sparticuz/chromium'));
+  const manifest = (dir: string): { name?: string; version?: string } => {
+    const file = path.join(dir, 'package.json');
+    return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string }) : {};
+  };
+  while (manifest(pkgDir).name !== '@sparticuz/chromium' && path.dirname(pkgDir) !== pkgDir) pkgDir = path.dirname(pkgDir);
+  const { version } = manifest(pkgDir);
   const cacheRoot = path.resolve(pkgDir, '..', '..', '.cache');
   const target = path.join(cacheRoot, `sparticuz-chromium-${version}`);
   const executablePath = path.join(target, 'chromium');
