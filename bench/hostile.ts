@@ -170,7 +170,10 @@ async function measure(kind: 'sqlite' | 'postgres', log: (l: string) => void): P
       idleEld: quiet.eldMaxMs,
       requests: 0,
     };
+    // BENCH_CASES=attributes,table measures only the cases whose name holds one of the words.
+    const only = process.env.BENCH_CASES?.split(',').filter(Boolean);
     for (const [c, item] of hostileCorpus.entries()) {
+      if (only && !only.some((word) => item.name.includes(word))) continue;
       const twin = plainTwin(item.content.length);
       const samples: Partial<Record<'hostile' | 'plain', Sample>> = {};
       for (let round = 0; round < ROUNDS; round++) {

@@ -76,8 +76,8 @@ export async function buildModulePackage(opts: PackageOptions): Promise<PackageR
     await build({
       entryPoints: {
         'dist/module/index': entry,
-        // markdown-workers.ts asks piscina for `./markdown-worker.js` beside the bundle's own file.
-        'dist/module/markdown-worker': path.join(rootDir, 'module', 'rendering', 'markdown-worker.ts'),
+        // event-renderers.ts asks piscina for `./render-worker.js` beside the bundle's own file.
+        'dist/module/render-worker': path.join(rootDir, 'module', 'rendering', 'render-worker.ts'),
       },
       outdir: stage,
       bundle: true,

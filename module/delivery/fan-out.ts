@@ -9,22 +9,19 @@
  * - Durability: an event leaves wh_events only in the transaction that writes its rows; a crash
  *   before it leaves the event for the next lease holder (after `leaseMs`, or at once when the
  *   process stopped cleanly and gave the lease back).
- * - Rendering cost: each event's customer HTML is converted once for all its webhooks, on worker
- *   threads within a time budget (event-variables.ts, markdown-workers.ts); the loop yields to
- *   the host between webhooks.
+ * - Rendering cost: each event is rendered once per distinct (platform, template, options) of its
+ *   webhooks, its customer HTML converted once, all on worker threads within a time budget
+ *   (event-renderers.ts): nothing the customer wrote is worked on by the host's event loop.
  * - A database error ends the pass; it is tried again after `pollMs`. An event whose rows the
  *   database keeps refusing while it takes other writes is dropped after `maxRefusals`, logged.
  */
 import crypto from 'node:crypto';
 import type { Clock, Locale, Logger } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
-import { eventVariables } from '../rendering/event-variables.js';
-import type { MarkdownConverter } from '../rendering/markdown-workers.js';
-import { capForPlatform } from '../rendering/platform-caps.js';
-import { renderMessage, templateFor } from '../rendering/render-message.js';
-import type { RenderedMessage } from '../rendering/types.js';
-import type { Variables } from '../rendering/variables.js';
-import type { Platform, Webhook } from '../webhooks/webhook.js';
+import type { RenderTarget } from '../rendering/event-bodies.js';
+import type { EventRenderer } from '../rendering/event-renderers.js';
+import { templateFor } from '../rendering/render-message.js';
+import { defaultOptions, type Webhook } from '../webhooks/webhook.js';
 import type { Timers } from './dispatcher.js';
 import type { EventStore, StoredEvent } from './event-store.js';
 import type { NewDelivery } from './outbox-store.js';
@@ -33,7 +30,7 @@ import { matchesFilters } from './webhook-filter.js';
 export interface FanOutDeps {
   events: EventStore;
   listeningTo(event: EventName): Promise<Webhook[]>;
-  converter: MarkdownConverter;
+  renderer: EventRenderer;
   /** Wakes the dispatcher once rows are written. */
   wake(): void;
   clock: Clock;
@@ -67,9 +64,6 @@ const BATCH_RENDER_MS = 250;
 
 /** How soon to try again when another process held the fan-out lease. */
 const LEASE_BUSY_RETRY_MS = 200;
-
-/** Lets the host's own work (requests, other events' emits) run between two renders. */
-const yieldToHost = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class FanOut {
   readonly workerId: string;
@@ -268,7 +262,7 @@ export class FanOut {
     this.deps.logger.error('webhooks: a stored event cannot be read back; dropped', { eventId: event.eventId, event: event.event });
   }
 
-  /** The event's rows: variables computed (HTML converted) once, then one render per webhook. */
+  /** The event's rows: one render per distinct (platform, template, options), shared by the webhooks that have it. */
   private async render(stored: StoredEvent, cache: Map<EventName, Webhook[]>): Promise<NewDelivery[]> {
     const { event, payload } = stored;
     if (payload === null) return [];
@@ -280,25 +274,23 @@ export class FanOut {
     const matching = all.filter((w) => matchesFilters(w, event, payload));
     if (matching.length === 0) return [];
     const locale = this.deps.locale();
-    const { timeZone } = this.deps;
-    const vars = await eventVariables(event, payload as never, locale, timeZone, this.deps.converter);
-    // Per platform, customer values cut to what it can show (same bodies, less work: platform-caps.ts).
-    const capped = new Map<Platform, Variables>();
-    // Webhooks with the same platform, template and options get the same body: rendered once.
-    const rendered = new Map<string, RenderedMessage>();
-    const out: NewDelivery[] = [];
-    for (const webhook of matching) {
-      const key = `${webhook.platform}\n${templateFor(webhook, event, locale)}\n${JSON.stringify(webhook.options)}`;
-      let msg = rendered.get(key);
-      if (!msg) {
-        await yieldToHost();
-        let platformVars = capped.get(webhook.platform);
-        if (!platformVars) capped.set(webhook.platform, (platformVars = capForPlatform(vars, webhook.platform)));
-        msg = renderMessage({ webhook, event, payload, locale, timeZone, vars: platformVars });
-        rendered.set(key, msg);
-      }
-      out.push({ webhookId: webhook.id, event, eventId: payload.eventId, body: msg.body, query: msg.query ?? null });
-    }
-    return out;
+    const targets: RenderTarget[] = [];
+    const targetOf = new Map<string, number>();
+    const webhookTarget = matching.map((webhook) => {
+      const target: RenderTarget = {
+        platform: webhook.platform,
+        template: templateFor(webhook, event, locale),
+        options: { ...defaultOptions(), ...webhook.options },
+      };
+      const key = `${target.platform}\n${target.template}\n${JSON.stringify(target.options)}`;
+      let index = targetOf.get(key);
+      if (index === undefined) targetOf.set(key, (index = targets.push(target) - 1));
+      return index;
+    });
+    const bodies = await this.deps.renderer.render({ event, payload, locale, timeZone: this.deps.timeZone, targets });
+    return matching.map((webhook, i) => {
+      const msg = bodies[webhookTarget[i]];
+      return { webhookId: webhook.id, event, eventId: payload.eventId, body: msg.body, query: msg.query ?? null };
+    });
   }
 }

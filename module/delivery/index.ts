@@ -6,7 +6,8 @@
  */
 import type { ModuleContext } from '../../sdk/module-context.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
-import { MarkdownWorkers, type MarkdownConverter } from '../rendering/markdown-workers.js';
+import { RenderOnCallingThread, RenderWorkers, type EventRenderer } from '../rendering/event-renderers.js';
+import type { MarkdownConverter } from '../rendering/event-variables.js';
 import { Dispatcher, type DispatcherOptions, type Timers } from './dispatcher.js';
 import { EventStore } from './event-store.js';
 import { FanOut } from './fan-out.js';
@@ -62,9 +63,12 @@ export interface DeliveryOptions extends DispatcherOptions {
   pruneEveryMs?: number;
   timers?: Timers;
   workerId?: string;
-  /** Converts customer HTML (default: worker threads, `renderBudgetMs` each). */
+  /**
+   * Renders on the calling thread with this HTML converter instead of on worker threads: tests
+   * that hold or count conversions.
+   */
   markdown?: MarkdownConverter;
-  /** Time budget of one HTML conversion on the worker threads (default 2000 ms). */
+  /** Time budget of one event's render on the worker threads (default 2000 ms). */
   renderBudgetMs?: number;
 }
 
@@ -72,7 +76,7 @@ export interface Delivery {
   intake: OutboxIntake;
   fanOut: FanOut;
   events: EventStore;
-  markdown: MarkdownConverter;
+  renderer: EventRenderer;
   dispatcher: Dispatcher;
   sender: Sender;
   outbox: OutboxStore;
@@ -113,12 +117,14 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     },
     options,
   );
-  const markdown = options.markdown ?? new MarkdownWorkers({ budgetMs: options.renderBudgetMs, logger: ctx.logger });
+  const renderer = options.markdown
+    ? new RenderOnCallingThread(options.markdown)
+    : new RenderWorkers({ budgetMs: options.renderBudgetMs, logger: ctx.logger });
   const fanOut = new FanOut(
     {
       events,
       listeningTo: (event) => webhooks.listeningTo(event),
-      converter: markdown,
+      renderer,
       wake: () => dispatcher.wakeSoon(),
       clock: ctx.clock,
       logger: ctx.logger,
@@ -155,7 +161,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     intake,
     fanOut,
     events,
-    markdown,
+    renderer,
     dispatcher,
     sender,
     outbox,
@@ -172,7 +178,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
       await intake.stop();
       await fanOut.stop();
       await dispatcher.stop();
-      await markdown.close();
+      await renderer.close();
       // Closing the sockets ends requests still hanging past the grace period; then wait for
       // their lanes to be released, before the host closes the database.
       sender.close();

@@ -1,12 +1,22 @@
 /**
- * The variables of one event, computed once for all the webhooks it goes to: its customer HTML
- * values (content, subject, names, …) are converted by `converter` (worker threads in delivery),
- * all at once, then the variables are built from the results. N webhooks, one conversion.
+ * The variables of one event when its customer HTML is converted asynchronously (a converter a
+ * test can hold open or slow down): its HTML values are collected, converted all at once, then the
+ * variables are built from the results. N webhooks, one conversion.
  */
 import type { EventMap, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
-import type { MarkdownConverter } from './markdown-workers.js';
+import { convertHere } from './untrusted-text.js';
 import { computeVariables, type Variables } from './variables.js';
+
+export interface MarkdownConverter {
+  /** The Markdown of one HTML value, or null when it could not be had (sent as plain text). */
+  toMarkdown(html: string): Promise<string | null>;
+}
+
+/** Converts on the calling thread: previews, and tests that do not exercise the threads. */
+export const markdownHere: MarkdownConverter = {
+  toMarkdown: async (html) => convertHere(html),
+};
 
 export async function eventVariables<K extends EventName>(
   event: K,

@@ -119,7 +119,7 @@ describe('host CLI', () => {
       'manifest.json',
       'package.json',
       'dist/module/index.js',
-      'dist/module/markdown-worker.js',
+      'dist/module/render-worker.js',
       'node_modules/piscina/package.json',
       'lang/fr.json',
       'lang/en.json',

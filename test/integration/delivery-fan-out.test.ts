@@ -3,16 +3,20 @@
  * background. On every database: the emit returns before rendering (a conversion held open does
  * not hold the emit), one conversion serves every webhook, an event persisted and left behind by
  * a stopped or crashed process is fanned out and delivered by the next one, in order.
- * Worker threads (built module): a hostile HTML ticket converts off the event loop; one over its
- * time budget is delivered as escaped plain text.
+ * Worker threads (built module): a hostile HTML ticket renders off the event loop, to the bodies
+ * the calling thread would make; a render over its time budget is delivered as escaped plain text.
  */
 import path from 'node:path';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/databases.js';
 import { DiscordSink } from '../support/discord-sink.js';
 import { repoRoot, requireBuild } from '../support/host-child.js';
 import { waitUntil } from '../faults/wait-until.js';
-import { MarkdownWorkers, markdownHere, type MarkdownConverter } from '../../module/rendering/markdown-workers.js';
-import { untrustedForms } from '../../module/rendering/untrusted-text.js';
+import { renderEventBodies, type EventRenderJob } from '../../module/rendering/event-bodies.js';
+import { RenderWorkers } from '../../module/rendering/event-renderers.js';
+import { markdownHere, type MarkdownConverter } from '../../module/rendering/event-variables.js';
+import { convertHere } from '../../module/rendering/untrusted-text.js';
+import { sampleEvent } from '../../sdk/sample-events.js';
+import { defaultOptions } from '../../module/webhooks/webhook.js';
 import { makeKit, stopKits, migrate, TestClock, type Kit } from './delivery-harness.js';
 
 /** A converter that holds every conversion until the test lets it go. */
@@ -25,7 +29,6 @@ function gatedConverter() {
       await new Promise<void>((resolve) => waiting.push(resolve));
       return markdownHere.toMarkdown(html);
     },
-    close: async () => undefined,
   };
   return { converter, calls, held: () => waiting.length, release: () => waiting.splice(0).forEach((go) => go()) };
 }
@@ -163,40 +166,59 @@ describe.each(testDatabaseKinds())('fan-out on %s', (kind) => {
   });
 });
 
-describe('Markdown on worker threads (built module)', () => {
-  const workerFile = path.join(repoRoot, 'dist', 'module', 'rendering', 'markdown-worker.js');
-  let workers: MarkdownWorkers | null = null;
+describe('rendering on worker threads (built module)', () => {
+  const workerFile = path.join(repoRoot, 'dist', 'module', 'rendering', 'render-worker.js');
+  let workers: RenderWorkers | null = null;
   beforeAll(() => requireBuild());
   afterEach(async () => {
     await workers?.close();
     workers = null;
   });
 
-  it('converts hostile HTML off the event loop, bounded, as the calling thread would', async () => {
-    workers = new MarkdownWorkers({ workerFile, budgetMs: 30_000 });
-    const html = '<div>'.repeat(10) + '<b>'.repeat(6000) + 'texte';
+  const job = (content: string): EventRenderJob => {
+    const payload = sampleEvent('ticket.submit', { seq: 1, now: Date.UTC(2026, 0, 15) });
+    return {
+      event: 'ticket.submit',
+      payload: { ...payload, message: { ...payload.message!, content } },
+      locale: 'fr',
+      timeZone: 'Europe/Paris',
+      targets: [
+        { platform: 'discord', template: 'Ticket #%id%\n%content%', options: { ...defaultOptions(), mode: 'embed' } },
+        { platform: 'slack', template: 'Ticket #%id%\n%content%', options: { ...defaultOptions(), slackBlocks: true } },
+        { platform: 'teams', template: 'Ticket #%id%\n%content%', options: defaultOptions() },
+      ],
+    };
+  };
+
+  it('renders a hostile HTML ticket off the event loop, to the bodies the calling thread makes', async () => {
+    workers = new RenderWorkers({ workerFile, budgetMs: 30_000 });
+    const hostile = job('<div>'.repeat(10) + '<b>'.repeat(6000) + 'texte');
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 5);
-    const md = await workers.toMarkdown(html);
+    const bodies = await workers.render(hostile);
     clearInterval(ticker);
-    expect(md).toBe('**texte**');
-    expect(md).toBe(await markdownHere.toMarkdown(html));
-    // The event loop kept turning while the worker converted.
+    expect(bodies).toEqual(renderEventBodies(hostile, convertHere));
+    expect(JSON.stringify(bodies[0].body)).toContain('**texte**');
+    expect(workers.fallbacks).toBe(0);
+    // The event loop kept turning while the worker rendered.
     expect(ticks).toBeGreaterThan(0);
   });
 
-  it('a conversion over its time budget resolves to null; the value is sent as escaped plain text', async () => {
+  it('a render over its time budget is sent as escaped plain text, logged, never dropped', async () => {
     const logs: { msg: string; fields?: Record<string, unknown> }[] = [];
     const log = (msg: string, fields?: Record<string, unknown>) => void logs.push({ msg, fields });
     // 1 ms: less than a worker thread takes to start, so the budget always runs out.
-    workers = new MarkdownWorkers({ workerFile, budgetMs: 1, logger: { debug: log, info: log, warn: log, error: log } });
-    const html = '<p>**pas en gras** et <b>gras</b> @everyone</p>';
-    const md = await workers.toMarkdown(html);
-    expect(md).toBeNull();
+    workers = new RenderWorkers({ workerFile, budgetMs: 1, logger: { debug: log, info: log, warn: log, error: log } });
+    const html = job('<p>**pas en gras** et <b>gras</b> @everyone</p>');
+    const bodies = await workers.render(html);
     expect(workers.fallbacks).toBe(1);
     expect(logs[0].msg).toBe('webhooks: customer HTML not converted to Markdown; sent as plain text');
     expect(logs[0].fields?.reason).toBe('over the 1 ms budget');
-    const forms = untrustedForms(html, () => md);
-    expect(forms.markdown).toBe('\\*\\*pas en gras\\*\\* et gras @\u200Beveryone');
+    expect(logs[0].fields?.eventId).toBe(html.payload.eventId);
+    expect(bodies).toEqual(renderEventBodies(html, () => null));
+    // Discord's description: the HTML's text, Markdown escaped, the mention broken.
+    const embed = (bodies[0].body.embeds as { description: string }[])[0];
+    expect(embed.description).toBe('\\*\\*pas en gras\\*\\* et gras @\u200Beveryone');
+    expect(bodies.map((b) => b.platform)).toEqual(['discord', 'slack', 'teams']);
   });
 });

@@ -14,7 +14,7 @@ import type { EventName } from '../../sdk/events.js';
 import { sampleEvent } from '../../sdk/sample-events.js';
 import { WebhookStore, type NewWebhook } from '../../module/webhooks/webhook-store.js';
 import { createDelivery, type Delivery, type DeliveryOptions } from '../../module/delivery/index.js';
-import { markdownHere } from '../../module/rendering/markdown-workers.js';
+import { markdownHere } from '../../module/rendering/event-variables.js';
 import type { TestDatabase } from '../support/databases.js';
 import type { Clock } from '../../sdk/module-context.js';
 
