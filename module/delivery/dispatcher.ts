@@ -205,8 +205,6 @@ export class Dispatcher {
         await Promise.all(this.active.values());
         continue;
       }
-      // The invalid-request guard holds every send: nothing more can go now.
-      if (this.guardHolds(this.deps.clock.now())) return;
       const due = await this.deps.lanes.candidates(this.deps.clock.now(), 1);
       if (due.length === 0) return;
     }
@@ -284,7 +282,6 @@ export class Dispatcher {
     if (free <= 0 || this.stopping) return;
     const now = this.deps.clock.now();
     if (this.nextHint <= now) this.nextHint = Infinity;
-    if (this.guardHolds(now)) return;
     const candidates = await this.deps.lanes.candidates(now, free, [...this.active.keys()]);
     const leased = await this.deps.lanes.lease(candidates, this.workerId, now, this.o.leaseMs);
     for (const webhookId of leased) {
@@ -309,10 +306,11 @@ export class Dispatcher {
   }
 
   /**
-   * True while this process has had so many 401/403/429 answers in the window that one more
-   * could get the host's IP banned; logs when the hold starts and ends, and wakes up when it ends.
+   * 0 while Discord may be sent to; else the time until which this process has had so many
+   * 401/403/429 answers from Discord that one more could get the host's IP banned. Logs when the
+   * hold starts and ends. Other platforms are not behind Discord's Cloudflare: they are not held.
    */
-  private guardHolds(now: number): boolean {
+  private guardHolds(now: number): number {
     const until = this.invalidRequests.pausedUntil(now);
     if (until === 0) {
       if (this.guardHeldUntil !== 0) {
@@ -321,20 +319,19 @@ export class Dispatcher {
           invalidRequests: this.invalidRequests.count(now),
         });
       }
-      return false;
+      return 0;
     }
     if (this.guardHeldUntil !== until) {
       const { limit, windowMs } = this.invalidRequests.config;
       if (this.guardHeldUntil === 0)
         this.deps.logger.warn(
-          `webhooks: sending paused for ${formatDuration(until - now)}: ${this.invalidRequests.count(now)} answers 401/403/429 ` +
-            `in the last ${formatDuration(windowMs)} (this process), near the ${limit} that get an IP banned`,
+          `webhooks: sending to Discord paused for ${formatDuration(until - now)}: ${this.invalidRequests.count(now)} answers ` +
+            `401/403/429 from Discord in the last ${formatDuration(windowMs)} (this process), near the ${limit} that get an IP banned`,
           { waitMs: until - now, invalidRequests: this.invalidRequests.count(now), limit, windowMs, perProcess: true },
         );
       this.guardHeldUntil = until;
     }
-    this.hint(until);
-    return true;
+    return until;
   }
 
   /**
@@ -368,8 +365,12 @@ export class Dispatcher {
           turn.claimed = await this.deps.outbox.claim(webhookId, now, limit, this.workerId, turn.leaseUntil);
           if (turn.claimed.length === 0) return;
         }
-        // Other lanes' answers may have filled the invalid-request window meanwhile.
-        if (this.guardHolds(now)) return;
+        // Other Discord lanes' answers may have filled the invalid-request window meanwhile.
+        const held = webhook.platform === 'discord' ? this.guardHolds(now) : 0;
+        if (held) {
+          turn.block = { until: held, reason: 'invalid_requests' };
+          return;
+        }
         const { packed, body } = this.pack(webhook.platform, turn.claimed, coalesce && turn.claimed[0].id > singleUntil);
         turn.claimed = turn.claimed.slice(packed.length);
         const result = await this.deps.send({
@@ -381,7 +382,7 @@ export class Dispatcher {
         });
         this.stats.requests++;
         const after = clock.now();
-        if (isInvalidRequestStatus(result.statusCode)) this.invalidRequests.record(after);
+        if (webhook.platform === 'discord' && isInvalidRequestStatus(result.statusCode)) this.invalidRequests.record(after);
         const attempt: AttemptRecord = {
           statusCode: result.statusCode,
           outcome: result.outcome,

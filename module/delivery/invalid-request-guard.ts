@@ -1,8 +1,10 @@
 /**
  * Keeps this host's IP under Discord's (and Cloudflare's) invalid-request limit: an IP that gets
- * 10,000 answers 401, 403 or 429 in 10 minutes is banned for a while. Every such answer, from
- * any webhook, is counted in a sliding window; once the count reaches `headroom` of the limit
- * (90 %: 9,000), sending pauses until enough of the window's answers have aged out.
+ * 10,000 answers 401, 403 or 429 in 10 minutes is banned for a while. Every such answer from a
+ * Discord webhook is counted in a sliding window; once the count reaches `headroom` of the limit
+ * (90 %: 9,000), sending to Discord pauses until enough of the window's answers have aged out.
+ * Slack, Teams, Telegram and JSON targets are not behind Discord's Cloudflare: their answers are
+ * not counted and they keep sending.
  *
  * Per process: each host process counts only its own requests. Several processes sending from
  * one IP share the limit, so there each one's headroom should be divided accordingly.

@@ -212,32 +212,41 @@ describe.each(testDatabaseKinds())('the invalid-request guard on %s', (kind) => 
     await db?.destroy();
   });
 
-  it('stops sending at 90 % of the invalid-request limit until the window has room, and says so', async () => {
+  it('stops sending to Discord at 90 % of the invalid-request limit until the window has room, and says so; other platforms go on', async () => {
     // Discord's rule scaled down: 20 invalid answers per 10 minutes, paused at 18.
     const kit = await makeKit(db, { clock, delivery: { invalidRequestLimit: { limit: 20 } } });
-    const id = await kit.addWebhook({ url: target.url(5001), platform: 'json', events: ['order.paid'] });
-    target.answer(5001, () => ({ status: 403, body: 'forbidden' }));
+    const id = await kit.addWebhook({ url: target.url(5001), platform: 'discord', events: ['order.paid'], options: { coalesce: false } });
+    // A JSON target refusing everything too: its 403s are not Discord's and never count.
+    const json = await kit.addWebhook({ url: target.url(5002), platform: 'json', events: ['order.paid'] });
+    target.answer(5001, () => ({ status: 403, body: '{"message": "Missing Access", "code": 50001}' }));
+    target.answer(5002, () => ({ status: 403, body: 'forbidden' }));
     for (let seq = 1; seq <= 25; seq++) await kit.emit('order.paid', seq);
 
     await kit.delivery.dispatcher.drain(100);
     expect(target.of(5001)).toHaveLength(18);
-    const statuses = async () => (await kit.rows(id)).map((r) => r.status);
-    expect((await statuses()).filter((s) => s === 'dead')).toHaveLength(18);
-    expect((await statuses()).filter((s) => s === 'pending')).toHaveLength(7);
-    const paused = kit.logger.entries.filter((e) => /sending paused for 10 min/.test(e.msg));
+    expect(target.of(5002)).toHaveLength(25);
+    expect(kit.delivery.dispatcher.invalidRequests.count(clock.now())).toBe(18);
+    const statuses = async (webhookId: number) => (await kit.rows(webhookId)).map((r) => r.status);
+    expect((await statuses(id)).filter((s) => s === 'dead')).toHaveLength(18);
+    expect((await statuses(id)).filter((s) => s === 'pending')).toHaveLength(7);
+    expect((await statuses(json)).filter((s) => s === 'dead')).toHaveLength(25);
+    const paused = kit.logger.entries.filter((e) => /sending to Discord paused for 10 min/.test(e.msg));
     expect(paused).toHaveLength(1);
     expect(paused[0]).toMatchObject({ level: 'warn', fields: { invalidRequests: 18, limit: 20, perProcess: true } });
 
-    // Still held a millisecond before the oldest answer is 10 minutes old.
+    // Still held a millisecond before the oldest answer is 10 minutes old, while JSON still sends.
+    target.answer(5002, () => ({ status: 204 }));
+    await kit.emit('order.paid', 26);
     clock.advance(600_000 - 1);
     await kit.delivery.dispatcher.drain(100);
     expect(target.of(5001)).toHaveLength(18);
+    expect(target.of(5002)).toHaveLength(26);
 
     target.answer(5001, () => ({ status: 204 }));
     clock.advance(1);
     await kit.delivery.dispatcher.drain(100);
-    expect(target.of(5001)).toHaveLength(25);
-    expect((await statuses()).filter((s) => s === 'delivered')).toHaveLength(7);
+    expect(target.of(5001)).toHaveLength(26);
+    expect((await statuses(id)).filter((s) => s === 'delivered')).toHaveLength(8);
     expect(kit.logger.entries.some((e) => /sending resumes/.test(e.msg))).toBe(true);
   });
 });
