@@ -3,6 +3,7 @@
  * the module permission and CSRF for cookie sessions (403) before a handler runs.
  * Answers never hold a full webhook URL: only `urlHint`.
  */
+import { setWebhookEnabled } from './pause-resume.js';
 import type { EventName } from '../../sdk/events.js';
 import { isKnownEvent } from '../events/index.js';
 import type { AdminHandler, AdminRequest, AdminResponse } from '../../sdk/module-context.js';
@@ -95,8 +96,32 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
     ...(['PUT', 'PATCH'] as const).map((method): Route => ({
       method,
       path: '/webhooks/:id',
-      handler: withWebhook(async (req, id) => saveAnswer(req, await service.update(req.user.name, id, req.body), false)),
+      handler: withWebhook(async (req, id) => {
+        const result = await service.update(req.user.name, id, req.body);
+        // Resumed: what the webhook held while paused goes out now, not at the next poll.
+        if (result.ok && result.webhook.enabled) deps.deliveries.resumed();
+        return saveAnswer(req, result, false);
+      }),
     })),
+    {
+      // Resume a paused (or failed) webhook: `{discardWaiting?: boolean}` gives up what waited first.
+      method: 'POST',
+      path: '/webhooks/:id/resume',
+      handler: withWebhook(async (req, id) => {
+        const discard = (req.body as { discardWaiting?: unknown } | null)?.discardWaiting;
+        if (discard !== undefined && typeof discard !== 'boolean') return invalid(deps, req, [{ field: 'discardWaiting', reason: 'boolean' }]);
+        const r = await setWebhookEnabled(deps, req.user.name, id, true, { discardWaiting: discard === true });
+        return r ? { json: r } : notFound('webhook');
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/webhooks/:id/waiting',
+      handler: withWebhook(async (_req, id) => {
+        if (!(await service.get(id))) return notFound('webhook');
+        return { json: { waiting: (await deps.deliveries.waitingPerWebhook([id])).get(id) ?? 0 } };
+      }),
+    },
     {
       method: 'DELETE',
       path: '/webhooks/:id',

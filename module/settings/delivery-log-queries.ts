@@ -111,6 +111,18 @@ export class DeliveryLogQueries implements DeliveryLog {
     return this.writes.retryAllFailed(webhookId);
   }
 
+  waitingPerWebhook(webhookIds: number[]): Promise<Map<number, number>> {
+    return this.writes.waiting(webhookIds);
+  }
+
+  discardWaiting(webhookId: number): Promise<number> {
+    return this.writes.discardWaiting(webhookId);
+  }
+
+  resumed(): void {
+    this.writes.resumed();
+  }
+
   async dailyCounts(since: number, webhookIds?: number[]): Promise<DailyCount[]> {
     // Bucket in JS: date functions differ between SQLite, PostgreSQL and MariaDB.
     const q = this.db('wh_deliveries').select('webhook_id', 'status', 'created_at').where('created_at', '>=', since);

@@ -50,3 +50,11 @@ export function describeSendResult(platform: Platform, r: SendResult, t: Transla
   if (r.statusCode === 401 || r.statusCode === 403) return { ok: false, message: say('unauthorized') };
   return { ok: false, message: say('other') };
 }
+
+/** A disabled webhook's stored reason, for the list. */
+export function reasonWords(reason: string | null, platform: Platform, t: Translator['t'], locale: Locale): string {
+  void platform;
+  void t;
+  void locale;
+  return reason ?? '';
+}

@@ -171,7 +171,8 @@ export class WebhookService {
     return { ok: true, webhook: toPublicWebhook(updated), warnings: this.warnings(updated), ...(signingSecret ? { signingSecret } : {}) };
   }
 
-  async setEnabled(actor: string, id: number, enabled: boolean): Promise<PublicWebhook | null> {
+  /** `details`: more for the audit entry (how many waiting deliveries a resume discarded). */
+  async setEnabled(actor: string, id: number, enabled: boolean, details: Record<string, unknown> = {}): Promise<PublicWebhook | null> {
     const current = await this.store.get(id);
     if (!current) return null;
     const updated = await this.store.update(id, { enabled });
@@ -180,6 +181,7 @@ export class WebhookService {
       await this.audit.write(actor, enabled ? 'webhook.enable' : 'webhook.disable', id, {
         name: updated.name,
         ...(current.disabledReason ? { previousReason: current.disabledReason } : {}),
+        ...details,
       });
     }
     return toPublicWebhook(updated);
