@@ -150,6 +150,47 @@ describe.each(['fr', 'en'] as const)('the webhook form (%s)', (locale) => {
   );
 
   it(
+    'a Teams preview is the card drawn by the Adaptive Cards renderer the host serves, with no other network',
+    async () => {
+      // Every request leaving the host is refused and counted: the renderer must come from the host.
+      const outside: string[] = [];
+      await page.route(
+        (u) => !u.href.startsWith(host.url),
+        (route) => {
+          outside.push(route.request().url());
+          return route.abort();
+        },
+      );
+      const served: number[] = [];
+      page.on('response', (r) => {
+        if (r.url().endsWith('/vendor/adaptivecards.min.js')) served.push(r.status());
+      });
+      try {
+        await page.goto(`${base}/webhooks/new?flow=shop`);
+        await page.fill('#f-url', 'https://prod-12.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=formTest');
+        await page.waitForFunction(() => document.getElementById('wh-detected')!.textContent!.includes('Teams'));
+        const card = page.locator('#wh-preview-render .wh-teams .ac-adaptiveCard');
+        await card.waitFor();
+        // The card's own text, drawn as text blocks (not the card's JSON).
+        const drawn = (await card.textContent()) ?? '';
+        expect(drawn).toContain(locale === 'fr' ? 'Nouvelle commande' : 'New order');
+        expect(drawn).not.toContain('AdaptiveCard');
+        // Teams' markdown subset drawn: **bold** as bold, its asterisks gone.
+        expect(drawn).not.toContain('**');
+        expect(await card.locator('.ac-textBlock strong').count()).toBeGreaterThan(0);
+        expect(await card.locator('.ac-textBlock').count()).toBeGreaterThan(1);
+        expect(await page.textContent('#wh-preview-json')).toContain('"AdaptiveCard"');
+        expect(served).toEqual([200]);
+        expect(outside).toEqual([]);
+        await shot('teams-card');
+      } finally {
+        await page.unrouteAll();
+      }
+    },
+    T,
+  );
+
+  it(
     'Send test from a new, unsaved form answers next to the button at phone size, in plain words',
     async () => {
       await page.setViewportSize({ width: 390, height: 844 });

@@ -157,7 +157,62 @@
     var s = body.text || body.content || (body.attachments && JSON.stringify(body.attachments)) || JSON.stringify(body, null, 2);
     return el('div', 'wh-generic', s);
   }
+  // Teams: the Adaptive Card drawn by Microsoft's own renderer (the `adaptivecards` package,
+  // served by the host). Its TextBlocks are set as text (no markdown processor is installed), and
+  // actions do nothing here: a preview never opens a link.
+  var AC_HOST_CONFIG = {
+    fontFamily: "'Segoe UI', system-ui, -apple-system, sans-serif",
+    spacing: { small: 4, default: 8, medium: 16, large: 20, extraLarge: 30, padding: 16 },
+    containerStyles: {
+      default: {
+        backgroundColor: '#FFFFFF',
+        foregroundColors: {
+          default: { default: '#242424', subtle: '#5C5C5C' },
+          accent: { default: '#3D4BA3', subtle: '#3D4BA3' },
+          attention: { default: '#B3261E', subtle: '#B3261E' },
+          good: { default: '#0E6B0E', subtle: '#0E6B0E' },
+          warning: { default: '#7A4A00', subtle: '#7A4A00' },
+        },
+      },
+    },
+    actions: { actionsOrientation: 'horizontal', actionAlignment: 'left', buttonSpacing: 8, maxActions: 5 },
+  };
+  // Teams draws a TextBlock's markdown subset (**bold**, _italic_, [text](url)). The text is
+  // escaped first and only those marks become tags, so no customer text can become markup.
+  function teamsMarkdown(text, result) {
+    var safe = String(text)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&#39;');
+    result.outputHtml = safe
+      .replace(/\*\*([^*\n]+)\*\*/g, '<strong>$1</strong>')
+      .replace(/(^|\s)_([^_\n]+)_(?=\s|$)/g, '$1<em>$2</em>')
+      .replace(/\[([^\]\n]+)\]\([^)\s]+\)/g, '<u>$1</u>');
+    result.didProcess = true;
+  }
+  function renderTeams(body) {
+    var att = (body.attachments || [])[0];
+    var AC = window.AdaptiveCards;
+    if (!AC || !att || !att.content) return renderGeneric(body);
+    AC.AdaptiveCard.onProcessMarkdown = teamsMarkdown;
+    var card = new AC.AdaptiveCard();
+    card.hostConfig = new AC.HostConfig(AC_HOST_CONFIG);
+    card.onExecuteAction = function () {};
+    var wrap = el('div', 'wh-teams');
+    try {
+      card.parse(att.content);
+      var drawn = card.render();
+      if (!drawn) return renderGeneric(body);
+      wrap.appendChild(drawn);
+    } catch {
+      return renderGeneric(body);
+    }
+    return wrap;
+  }
   window.whRender = function (platform, body, text) {
+    if (platform === 'teams') return renderTeams(body);
     if (platform === 'discord') return renderDiscord(body, text);
     if (platform === 'slack' || platform === 'mattermost' || platform === 'rocketchat') return renderSlack(body, text);
     if (platform === 'telegram') return renderTelegram(body);
