@@ -199,7 +199,7 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
 
     h.sender.next = { outcome: 'dead', statusCode: 404, error: 'Unknown Webhook', platformCode: 10015, durationMs: 30 };
     const gone = await h.call('POST', `/api/webhooks/${w.id}/test`, { body: {}, locale: 'en' });
-    expect(json(gone)).toMatchObject({ ok: false, message: 'Discord says this webhook no longer exists (404 Unknown Webhook).' });
+    expect(json(gone)).toMatchObject({ ok: false, message: 'This webhook was deleted in Discord (404 Unknown Webhook): create a new one (Channel settings › Integrations › Webhooks) and paste its new URL.' });
 
     const bad = await h.call('POST', `/api/webhooks/${w.id}/test`, { body: { event: 'order.refunded' } });
     expect(bad.status).toBe(400);
