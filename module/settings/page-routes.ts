@@ -6,7 +6,7 @@ import { ticketPriorities, type EventName } from '../../sdk/events.js';
 import type { AdminHandler, AdminRequest, AdminResponse } from '../../sdk/module-context.js';
 import { eventDefinitions, isKnownEvent, knownEventNames } from '../events/index.js';
 import { optionNotes } from '../webhooks/option-platforms.js';
-import { platforms, templateFamilies, type Platform, type TemplateFamily, type Webhook } from '../webhooks/webhook.js';
+import { familyOf, platforms, templateFamilies, type Platform, type TemplateFamily, type Webhook } from '../webhooks/webhook.js';
 
 const eventsOfFamily = (family: TemplateFamily): EventName[] =>
   eventDefinitions()
@@ -398,6 +398,9 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
               webhookName: labels.get(d.webhookId)?.name ?? `#${d.webhookId}`,
               // A disabled or paused webhook's queue waits: its "next retry" is not a time.
               webhookPaused: labels.get(d.webhookId)?.enabled === false,
+              // "Order #1001" / "Ticket #42": the number the admin looks a delivery up by.
+              referenceText:
+                d.reference && isKnownEvent(d.event) ? t(`settings.log.reference.${familyOf(d.event)}`, { ref: d.reference }, locale) : null,
               detail: details[i],
               bodyPretty: prettyJson(details[i]?.body ?? ''),
             })),

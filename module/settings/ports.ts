@@ -56,6 +56,8 @@ export interface DeliverySummary {
   webhookId: number;
   event: string;
   eventId: string;
+  /** The order or ticket number (absent on rows older than migration 007). */
+  reference: string | null;
   status: DeliveryStatus;
   attempts: number;
   lastStatusCode: number | null;

@@ -151,6 +151,10 @@ describe('admin pages', () => {
     const dead = await db.knex('wh_deliveries').where({ webhook_id: id, status: 'dead' }).count({ n: '*' });
     expect(Number(dead[0].n)).toBe(3);
     expect(html(await h.call('GET', '/audit'))).toContain('3 envois en attente abandonnés');
+    // The log's rows name their order (rows from before migration 007 have no number: nothing shown).
+    await db.knex('wh_deliveries').where({ webhook_id: id }).update({ reference: '4242' });
+    expect(html(await h.call('GET', `/deliveries?webhook=${id}`))).toContain('Commande n°\u00a04242');
+    expect(html(await h.call('GET', `/deliveries?webhook=${id}`, { locale: 'en' }))).toContain('Order #4242');
   });
 
   it('filters the list by platform, event and state', async () => {

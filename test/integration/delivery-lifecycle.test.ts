@@ -170,6 +170,9 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
       ['evt_104', 'pending'],
     ]);
     expect(await kit.delivery.writes.waiting([id, other])).toEqual(new Map([[id, 4]]));
+    // Each row carries its order number for the log.
+    const refs = await db.knex('wh_deliveries').where('webhook_id', id).orderBy('id').pluck('reference');
+    expect(refs).toEqual(['1100', '1101', '1102', '1103', '1104']);
 
     await kit.store.update(id, { enabled: true }); // resumed
     await kit.delivery.dispatcher.drain();
