@@ -12,7 +12,7 @@ import { runPreview } from './preview-request.js';
 import { InputError, parseDeliveryFilter, parseId, parseWebhookListQuery, translateErrors } from './request-parsing.js';
 import type { SettingsDeps } from './settings-deps.js';
 import { sendTest } from './test-send.js';
-import { formToInput, type FieldError } from './webhook-input.js';
+import { formFieldKey, formToInput, type FieldError } from './webhook-input.js';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -158,6 +158,21 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
         const d = await service.draft(input, id);
         if (!d.ok) return invalid(deps, req, d.errors);
         return { json: await sendTest(deps, d.webhook, b.event as EventName | undefined, req.user.name, req.locale) };
+      }),
+    },
+    {
+      // The form's instant feedback: `{form: {…form fields}, id?}` -> every error a save would
+      // meet, by form field, in the admin's words. The save checks again (the server decides).
+      method: 'POST',
+      path: '/validate',
+      handler: guarded(deps, async (req) => {
+        const b = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as { form?: unknown; id?: unknown };
+        const form = typeof b.form === 'object' && b.form !== null ? (b.form as Record<string, unknown>) : {};
+        const id = b.id === undefined || b.id === null || b.id === '' ? null : parseId(String(b.id));
+        const errors = translateErrors(await service.check(formToInput(form), id), t, req.locale);
+        const byField = new Map<string, string>();
+        for (const e of errors) if (!byField.has(formFieldKey(e.field))) byField.set(formFieldKey(e.field), e.reason);
+        return { json: { errors: [...byField].map(([field, message]) => ({ field, message })) } };
       }),
     },
     {

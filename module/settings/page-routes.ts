@@ -21,7 +21,7 @@ import { plural } from './plural-words.js';
 import { platformLabels, reasonWords } from './send-result-words.js';
 import type { SettingsDeps } from './settings-deps.js';
 import { sendTest, type TestAnswer } from './test-send.js';
-import { formToInput, type FieldError } from './webhook-input.js';
+import { formFieldKey, formToInput, type FieldError } from './webhook-input.js';
 import type { UnknownVariableWarning } from './webhook-service.js';
 import {
   chartFor,
@@ -453,12 +453,6 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
 }
 
 /** The form's name for an error's field path (`options.threadId` -> `threadId`). */
-function formFieldKey(path: string): string {
-  const [head, sub] = path.split('.');
-  if (head === 'templates') return sub === 'ticket' ? 'templateTicket' : 'templateOrder';
-  if ((head === 'options' || head === 'filters') && sub) return sub;
-  return head;
-}
 
 /** Label (under `settings.form.`) of each form field an error can name. */
 const fieldLabelKeys: Record<string, string> = {

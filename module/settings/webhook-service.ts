@@ -88,6 +88,22 @@ export class WebhookService {
   }
 
   /**
+   * The errors a save of `raw` would meet, without saving: the form's instant feedback runs the
+   * very rules the save runs (`id`: the webhook being edited, whose URL an empty field keeps).
+   */
+  async check(raw: unknown, id: number | null): Promise<FieldError[]> {
+    const current = id === null ? null : await this.store.get(id);
+    const parsed = parseWebhookInput(raw, {
+      mode: current ? 'update' : 'create',
+      network: this.network,
+      detectPlatform: (u) => this.rendering.detectPlatform(u),
+      currentPlatform: current?.platform,
+      currentOptions: current?.options,
+    });
+    return parsed.ok ? [] : parsed.errors;
+  }
+
+  /**
    * The webhook the form being edited describes, not saved: for "Send test" before a save. The
    * fields left empty keep the stored webhook's (`id`), the URL included; nothing is written.
    */
