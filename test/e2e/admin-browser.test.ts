@@ -312,7 +312,10 @@ describe('admin pages in a browser', () => {
       expect(await page.locator(`tr[data-webhook-id="${id}"] [data-testid=state]`).textContent()).toContain('Désactivé');
       await shot('fr-list-disabled');
       await Promise.all([page.waitForURL(/done=enabled/), page.click('[data-testid=disabled-notice] [data-testid=reenable]')]);
-      expect(await page.locator(`tr[data-webhook-id="${id}"] [data-testid=state]`).textContent()).toContain('Actif');
+      // Re-enabled in one click (its held delivery is tried at once, and Discord still says 404:
+      // the dispatcher may turn it off again right away, so the state is not asserted here).
+      expect(await page.textContent('.wh-alert-ok[role=status]')).toContain('Webhook activé.');
+      expect(page.url()).toContain(`#webhook-${id}`);
     },
     T,
   );
