@@ -4,6 +4,7 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,4 +17,4 @@ const acDist = dirname(require.resolve('adaptivecards/dist/adaptivecards.min.js'
 const acVersion = JSON.parse(readFileSync(join(acDist, '..', 'package.json'), 'utf8')).version;
 copyFileSync(join(acDist, 'adaptivecards.min.js'), join(out, 'adaptivecards.min.js'));
 copyFileSync(join(acDist, 'adaptivecards.min.js.LICENSE.txt'), join(out, 'adaptivecards.min.js.LICENSE.txt'));
-console.log(`vendor assets: adaptivecards ${acVersion} -> views/assets/vendor/`);
+process.stdout.write(`vendor assets: adaptivecards ${acVersion} -> views/assets/vendor/\n`);

@@ -168,7 +168,11 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
   const prune = () => {
     held
       .expire(retentionDays)
-      .then((n) => n > 0 && ctx.logger.warn('webhooks: deliveries held by a paused webhook past the retention given up', { count: n, retentionDays }))
+      .then(
+        (n) =>
+          n > 0 &&
+          ctx.logger.warn('webhooks: deliveries held by a paused webhook past the retention given up', { count: n, retentionDays }),
+      )
       .then(() => outbox.prune(retentionDays))
       .then((n) => n > 0 && ctx.logger.info('webhooks: old deliveries pruned', { count: n, retentionDays }))
       .catch((err: Error) => ctx.logger.warn('webhooks: pruning old deliveries failed', { error: err.message }))

@@ -16,6 +16,7 @@ export function networkFailureOf(err: { code?: string; name?: string; message?: 
   if (code === 'ECONNREFUSED') return 'refused';
   if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || err.name === 'TimeoutError') return 'timeout';
   if (TLS_CODES.test(code)) return 'tls';
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'reset';
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+    return 'reset';
   return 'other';
 }

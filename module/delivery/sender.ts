@@ -122,7 +122,13 @@ export class Sender implements TestSender {
       const answer = await this.post(url, text, headers);
       return this.outcome(classifyResponse(req.webhook.platform, answer, this.now()), answer.status, answer.body, started);
     } catch (err) {
-      return this.outcome(classifyNetworkError(err as Error & { code?: string }), null, null, started, networkFailureOf(err as Error & { code?: string }));
+      return this.outcome(
+        classifyNetworkError(err as Error & { code?: string }),
+        null,
+        null,
+        started,
+        networkFailureOf(err as Error & { code?: string }),
+      );
     }
   }
 
@@ -169,7 +175,13 @@ export class Sender implements TestSender {
     });
   }
 
-  private outcome(c: Classified, status: number | null, body: string | null, started: number, failure: NetworkFailure | null = null): SendOutcome {
+  private outcome(
+    c: Classified,
+    status: number | null,
+    body: string | null,
+    started: number,
+    failure: NetworkFailure | null = null,
+  ): SendOutcome {
     const v = c.verdict;
     const outcome: SendResult['outcome'] =
       v.kind === 'ok' ? 'ok' : v.kind === 'rate_limited' ? 'rate_limited' : v.kind === 'retry' ? 'retry' : 'dead';

@@ -109,7 +109,8 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
       path: '/webhooks/:id/resume',
       handler: withWebhook(async (req, id) => {
         const discard = (req.body as { discardWaiting?: unknown } | null)?.discardWaiting;
-        if (discard !== undefined && typeof discard !== 'boolean') return invalid(deps, req, [{ field: 'discardWaiting', reason: 'boolean' }]);
+        if (discard !== undefined && typeof discard !== 'boolean')
+          return invalid(deps, req, [{ field: 'discardWaiting', reason: 'boolean' }]);
         const r = await setWebhookEnabled(deps, req.user.name, id, true, { discardWaiting: discard === true });
         return r ? { json: r } : notFound('webhook');
       }),

@@ -400,7 +400,9 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
               webhookPaused: labels.get(d.webhookId)?.enabled === false,
               // "Order #1001" / "Ticket #42": the number the admin looks a delivery up by.
               referenceText:
-                d.reference && isKnownEvent(d.event) ? t(`settings.log.reference.${familyOf(d.event)}`, { ref: d.reference }, locale) : null,
+                d.reference && isKnownEvent(d.event)
+                  ? t(`settings.log.reference.${familyOf(d.event)}`, { ref: d.reference }, locale)
+                  : null,
               detail: details[i],
               bodyPretty: prettyJson(details[i]?.body ?? ''),
             })),

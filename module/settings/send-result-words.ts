@@ -54,7 +54,10 @@ export const platformAnswers: Partial<Record<Platform, AnswerKind[]>> = {
   json: ['not_found', 'unauthorized', 'forbidden'],
 };
 
-export function answerKind(platform: Platform, r: Pick<SendResult, 'outcome' | 'statusCode' | 'platformCode' | 'failure' | 'error'>): AnswerKind {
+export function answerKind(
+  platform: Platform,
+  r: Pick<SendResult, 'outcome' | 'statusCode' | 'platformCode' | 'failure' | 'error'>,
+): AnswerKind {
   if (r.outcome === 'ok') return 'ok';
   const status = r.statusCode;
   if (r.outcome === 'rate_limited' || status === 429) return 'rate_limited';
@@ -104,6 +107,12 @@ export function reasonWords(reason: string | null, platform: Platform, t: Transl
   const slack = slackWordStatus[reason.trim()];
   const statusCode = http ? Number(http[1]) : slack ? slack : discordCode ? (discordCode[1] === '10015' ? 404 : 401) : null;
   if (statusCode === null) return reason;
-  const result = { outcome: 'dead' as const, statusCode, platformCode: discordCode ? Number(discordCode[1]) : null, error: reason, durationMs: 0 };
+  const result = {
+    outcome: 'dead' as const,
+    statusCode,
+    platformCode: discordCode ? Number(discordCode[1]) : null,
+    error: reason,
+    durationMs: 0,
+  };
   return describeSendResult(platform, result, t, locale).message;
 }

@@ -295,7 +295,9 @@ describe('admin pages in a browser', () => {
         const text = (await page.textContent('[data-testid=test-answer]')) ?? '';
         return text.includes('Discord') && !text.includes('…') ? text : null;
       });
-      expect(answer.trim()).toBe('Ce webhook a été supprimé dans Discord (404 Unknown Webhook) : créez-en un nouveau (Paramètres du salon › Intégrations › Webhooks) et collez sa nouvelle URL.');
+      expect(answer.trim()).toBe(
+        'Ce webhook a été supprimé dans Discord (404 Unknown Webhook) : créez-en un nouveau (Paramètres du salon › Intégrations › Webhooks) et collez sa nouvelle URL.',
+      );
 
       // A real delivery to it disables the webhook at once, with the reason, and the list says so.
       await fetch(`${host.url}/admin/simulate/order.paid`, { method: 'POST', headers: auth, body: '{}' });

@@ -150,7 +150,7 @@ describe.each(['fr', 'en'] as const)('the webhook form (%s)', (locale) => {
   );
 
   it(
-    'checks each field as the admin leaves it, with the save\'s own rules and words, and clears a fixed error',
+    "checks each field as the admin leaves it, with the save's own rules and words, and clears a fixed error",
     async () => {
       const say = JSON.parse(fs.readFileSync(path.join(repoRoot, 'lang', `${locale}.json`), 'utf8')) as Record<string, string>;
       await page.goto(`${base}/webhooks/new?flow=shop`);

@@ -87,7 +87,7 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
     expect(json(en).reason).toBe('only http(s) URLs are accepted');
   });
 
-  it('validates a form without saving: every error by form field, in the save\'s words', async () => {
+  it("validates a form without saving: every error by form field, in the save's words", async () => {
     const before = (await h.deps.service.page({ page: 1, perPage: 1 })).total;
     const r = await h.call('POST', '/api/validate', {
       body: { form: { name: '', url: 'ftp://a.example/b', platform: 'telegram', telegramChatId: 'x', color: 'blue' } },
@@ -222,7 +222,11 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
 
     h.sender.next = { outcome: 'dead', statusCode: 404, error: 'Unknown Webhook', platformCode: 10015, durationMs: 30 };
     const gone = await h.call('POST', `/api/webhooks/${w.id}/test`, { body: {}, locale: 'en' });
-    expect(json(gone)).toMatchObject({ ok: false, message: 'This webhook was deleted in Discord (404 Unknown Webhook): create a new one (Channel settings › Integrations › Webhooks) and paste its new URL.' });
+    expect(json(gone)).toMatchObject({
+      ok: false,
+      message:
+        'This webhook was deleted in Discord (404 Unknown Webhook): create a new one (Channel settings › Integrations › Webhooks) and paste its new URL.',
+    });
 
     const bad = await h.call('POST', `/api/webhooks/${w.id}/test`, { body: { event: 'order.refunded' } });
     expect(bad.status).toBe(400);

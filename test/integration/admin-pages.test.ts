@@ -164,7 +164,8 @@ describe('admin pages', () => {
       'fr',
     );
     if (!slack.ok) throw new Error('create failed');
-    const names = (page: string) => [...page.matchAll(/<span class="wh-platform[^>]*>[^<]*<\/span> <span>([^<]*)<\/span>/g)].map((m) => m[1]);
+    const names = (page: string) =>
+      [...page.matchAll(/<span class="wh-platform[^>]*>[^<]*<\/span> <span>([^<]*)<\/span>/g)].map((m) => m[1]);
     const slackOnly = names(html(await h.call('GET', '/?platform=slack')));
     expect(slackOnly).toContain('Filtre Slack');
     expect(slackOnly).not.toContain('En pause'); // a Discord webhook

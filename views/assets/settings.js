@@ -575,9 +575,9 @@
   // The rules and words are the save's own (POST /validate runs them); the save checks again. ----
   if (form && dataEl) {
     var touched = {};
-    var summary = document.getElementById('wh-error-summary');
+    var errorSummary = document.getElementById('wh-error-summary');
     // After a refused save every field is checked; before, only the ones the admin has left.
-    var checkAll = !!summary;
+    var checkAll = !!errorSummary;
     var editing = testBox ? testBox.getAttribute('data-webhook-id') || null : null;
     var NAME_TO_KEY = {
       rolePingIds: 'rolePing',
@@ -625,13 +625,13 @@
         else i.removeAttribute('aria-invalid');
         describedBy(i, id, !!message);
       });
-      // A fixed field leaves the summary of the refused save; the summary goes with its last entry.
-      if (!message && summary) {
-        var link = summary.querySelector('[data-error-link="' + key + '"]');
+      // A fixed field leaves the errorSummary of the refused save; the errorSummary goes with its last entry.
+      if (!message && errorSummary) {
+        var link = errorSummary.querySelector('[data-error-link="' + key + '"]');
         if (link) link.closest('li').remove();
-        if (!summary.querySelector('li')) {
-          summary.remove();
-          summary = null;
+        if (!errorSummary.querySelector('li')) {
+          errorSummary.remove();
+          errorSummary = null;
         }
       }
     };

@@ -143,7 +143,11 @@ describe('describeSendResult', () => {
     ['discord', { outcome: 'dead', statusCode: 404, error: 'Unknown Webhook', platformCode: 10015 }, 'settings.test.discord.not_found'],
     // Discord's own code wins over the status it came with.
     ['discord', { outcome: 'dead', statusCode: 400, error: 'x', platformCode: 10015 }, 'settings.test.discord.not_found'],
-    ['discord', { outcome: 'dead', statusCode: 401, error: 'Invalid Webhook Token', platformCode: 50027 }, 'settings.test.discord.unauthorized'],
+    [
+      'discord',
+      { outcome: 'dead', statusCode: 401, error: 'Invalid Webhook Token', platformCode: 50027 },
+      'settings.test.discord.unauthorized',
+    ],
     ['discord', { outcome: 'dead', statusCode: 403, error: 'Missing Access' }, 'settings.test.discord.forbidden'],
     ['discord', { outcome: 'dead', statusCode: 400, error: 'Invalid Form Body', platformCode: 50035 }, 'settings.test.invalid_body'],
     ['discord', { outcome: 'rate_limited', statusCode: 429, error: null }, 'settings.test.rate_limited'],
