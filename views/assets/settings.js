@@ -678,6 +678,8 @@
       if (!key || key === 'testEvent') return;
       if (ev.type === 'change' && (ev.target.type === 'checkbox' || ev.target.type === 'radio' || ev.target.tagName === 'SELECT'))
         touched[key] = true;
+      // An answer already on its way describes the form before this edit: it is dropped.
+      seq++;
       if (touched[key] || document.getElementById('err-' + key) || checkAll) soon();
     };
     form.addEventListener('input', onEdit);
