@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'var/', 'test-results/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'var/', 'test-results/', 'coverage/', 'views/assets/vendor/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,6 +5,7 @@ import { deliveryLeases } from './003-delivery-leases.js';
 import { rateLimitRuns } from './004-rate-limit-runs.js';
 import { eventIntake } from './005-event-intake.js';
 import { openDeliveriesIndex } from './006-open-deliveries-index.js';
+import { deliveryReference } from './007-delivery-reference.js';
 
 /** In order. Append new migrations; never edit a released one. */
 export const migrations: ModuleMigration[] = [
@@ -14,4 +15,5 @@ export const migrations: ModuleMigration[] = [
   rateLimitRuns,
   eventIntake,
   openDeliveriesIndex,
+  deliveryReference,
 ];

@@ -125,8 +125,16 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
       const s = r.manifest.settings;
       const thumb =
         r.manifest.thumbnail && !/^https:/.test(r.manifest.thumbnail) ? `/admin/module-thumbnails/${encodeURIComponent(r.uuid)}` : null;
+      // A module may translate its manifest's name and description (`manifest.name`,
+      // `manifest.description` in its lang/ folder); the manifest's own text is the fallback.
+      const own = (key: string, fallback: string) => {
+        const text = tr.t(key);
+        return text === key ? fallback : text;
+      };
       return {
         ...publicRecord(r),
+        name: own('manifest.name', r.name),
+        description: own('manifest.description', r.description),
         author: r.manifest.author,
         permissions: r.manifest.permissions,
         events: r.manifest.events,

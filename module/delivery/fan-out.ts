@@ -18,6 +18,7 @@
 import crypto from 'node:crypto';
 import type { Clock, Locale, Logger } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
+import { definitionOf } from '../events/index.js';
 import type { RenderTarget } from '../rendering/event-bodies.js';
 import type { EventRenderer } from '../rendering/event-renderers.js';
 import { templateFor } from '../rendering/render-message.js';
@@ -288,9 +289,11 @@ export class FanOut {
       return index;
     });
     const bodies = await this.deps.renderer.render({ event, payload, locale, timeZone: this.deps.timeZone, targets });
+    // The order or ticket number the delivery log shows on each row.
+    const reference = definitionOf(event).reference?.(payload)?.slice(0, 64) ?? null;
     return matching.map((webhook, i) => {
       const msg = bodies[webhookTarget[i]];
-      return { webhookId: webhook.id, event, eventId: payload.eventId, body: msg.body, query: msg.query ?? null };
+      return { webhookId: webhook.id, event, eventId: payload.eventId, body: msg.body, query: msg.query ?? null, reference };
     });
   }
 }

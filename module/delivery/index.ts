@@ -11,6 +11,7 @@ import type { MarkdownConverter } from '../rendering/event-variables.js';
 import { Dispatcher, type DispatcherOptions, type Timers } from './dispatcher.js';
 import { EventStore } from './event-store.js';
 import { FanOut } from './fan-out.js';
+import { KnexHeldDeliveryStore, type HeldDeliveryStore } from './held-deliveries.js';
 import { LaneStore } from './lane-store.js';
 import { OutboxIntake } from './outbox-intake.js';
 import { OutboxStore } from './outbox-store.js';
@@ -28,19 +29,30 @@ export { LaneStore } from './lane-store.js';
 export { OutboxIntake } from './outbox-intake.js';
 export { EventStore } from './event-store.js';
 export { FanOut, type FanOutOptions } from './fan-out.js';
+export { KnexHeldDeliveryStore, DISCARDED_ON_RESUME, EXPIRED_WHILE_PAUSED, type HeldDeliveryStore } from './held-deliveries.js';
 export { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 
 export { readDeliverySettings, type DeliverySettings } from './delivery-settings.js';
 
-/** The admin's writes on the queue (the delivery log's "replay" and "retry all failed" buttons). */
+/**
+ * The admin's writes on the queue (the delivery log's "replay" and "retry all failed" buttons,
+ * and what a paused webhook holds: counted on the list, discarded or sent on resume).
+ */
 export interface DeliveryWrites {
   replay(id: number): Promise<boolean>;
   retryAllFailed(webhookId: number): Promise<number>;
+  waiting(webhookIds: number[]): Promise<Map<number, number>>;
+  discardWaiting(webhookId: number): Promise<number>;
+  /** A webhook was resumed: its lane is worth a look now rather than at the next poll. */
+  resumed(): void;
 }
 
 /** The admin's writes, through the outbox, waking the dispatcher when something was queued again. */
-export function deliveryWrites(outbox: OutboxStore, wake: () => void): DeliveryWrites {
+export function deliveryWrites(outbox: OutboxStore, wake: () => void, held: HeldDeliveryStore): DeliveryWrites {
   return {
+    waiting: (ids) => held.waiting(ids),
+    discardWaiting: (webhookId) => held.discard(webhookId),
+    resumed: wake,
     async replay(id) {
       const ok = (await outbox.replay(id)) !== null;
       if (ok) wake();
@@ -57,7 +69,10 @@ export function deliveryWrites(outbox: OutboxStore, wake: () => void): DeliveryW
 export interface DeliveryOptions extends DispatcherOptions {
   /** Request timeout (default 10 s). */
   timeoutMs?: number;
-  /** Delivered and dead rows older than this are pruned (default 30 days). */
+  /**
+   * Delivered and dead rows older than this are pruned, and what a paused webhook holds longer
+   * than this is given up (default 30 days).
+   */
   retentionDays?: number;
   /** How often retention runs (default every 6 h). */
   pruneEveryMs?: number;
@@ -81,6 +96,7 @@ export interface Delivery {
   sender: Sender;
   outbox: OutboxStore;
   lanes: LaneStore;
+  held: HeldDeliveryStore;
   writes: DeliveryWrites;
   start(): void;
   stop(): Promise<void>;
@@ -141,7 +157,8 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     logger: ctx.logger,
     timers: options.timers,
   });
-  const writes = deliveryWrites(outbox, () => dispatcher.wake());
+  const held = new KnexHeldDeliveryStore(ctx.db, now);
+  const writes = deliveryWrites(outbox, () => dispatcher.wake(), held);
   const timers = options.timers ?? {
     setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(),
     clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
@@ -149,8 +166,14 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
   let pruneTimer: unknown = null;
   const retentionDays = options.retentionDays ?? 30;
   const prune = () => {
-    outbox
-      .prune(retentionDays)
+    held
+      .expire(retentionDays)
+      .then(
+        (n) =>
+          n > 0 &&
+          ctx.logger.warn('webhooks: deliveries held by a paused webhook past the retention given up', { count: n, retentionDays }),
+      )
+      .then(() => outbox.prune(retentionDays))
       .then((n) => n > 0 && ctx.logger.info('webhooks: old deliveries pruned', { count: n, retentionDays }))
       .catch((err: Error) => ctx.logger.warn('webhooks: pruning old deliveries failed', { error: err.message }))
       .finally(() => {
@@ -166,6 +189,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     sender,
     outbox,
     lanes,
+    held,
     writes,
     start() {
       fanOut.start();

@@ -18,6 +18,8 @@ export interface NewDelivery {
   eventId: string;
   body: MessageBody;
   query?: Record<string, string> | null;
+  /** The order or ticket number, for the delivery log (event definition's `reference`). */
+  reference?: string | null;
 }
 
 export interface QueuedDelivery {
@@ -73,6 +75,7 @@ export class OutboxStore {
         status: 'pending',
         body: JSON.stringify(i.body),
         query: i.query && Object.keys(i.query).length ? JSON.stringify(i.query) : null,
+        reference: i.reference ?? null,
         attempts: 0,
         next_attempt_at: at,
         created_at: at,

@@ -12,6 +12,7 @@ import { signStandardWebhook } from '../rendering/sign-standard-webhook.js';
 import type { MessageBody } from '../rendering/types.js';
 import type { Webhook } from '../webhooks/webhook.js';
 import { GuardedHttpAgent, GuardedHttpsAgent } from './guarded-agent.js';
+import { networkFailureOf, type NetworkFailure } from './network-failure.js';
 import { classifyNetworkError, classifyResponse, type Classified, type RateLimitInfo, type Verdict } from './classify-response.js';
 
 export const RESPONSE_BODY_CAP = 4096;
@@ -33,6 +34,8 @@ export interface SendResult {
   error: string | null;
   /** Discord's JSON error code (10015, 50027, 50035) when present. */
   platformCode?: number | null;
+  /** No HTTP answer: what kind of network failure (DNS, refused, timeout, TLS, …). */
+  failure?: NetworkFailure | null;
   durationMs: number;
 }
 
@@ -107,12 +110,8 @@ export class Sender implements TestSender {
     try {
       url = targetUrl(req.webhook, req.query);
     } catch {
-      return this.outcome(
-        classifyNetworkError({ code: 'EINVALIDURL', message: 'the webhook URL is not a valid URL' }),
-        null,
-        null,
-        started,
-      );
+      const invalid = { code: 'EINVALIDURL', message: 'the webhook URL is not a valid URL' };
+      return this.outcome(classifyNetworkError(invalid), null, null, started, networkFailureOf(invalid));
     }
     const text = JSON.stringify(req.body);
     const headers: Record<string, string> = {};
@@ -123,7 +122,13 @@ export class Sender implements TestSender {
       const answer = await this.post(url, text, headers);
       return this.outcome(classifyResponse(req.webhook.platform, answer, this.now()), answer.status, answer.body, started);
     } catch (err) {
-      return this.outcome(classifyNetworkError(err as Error & { code?: string }), null, null, started);
+      return this.outcome(
+        classifyNetworkError(err as Error & { code?: string }),
+        null,
+        null,
+        started,
+        networkFailureOf(err as Error & { code?: string }),
+      );
     }
   }
 
@@ -170,7 +175,13 @@ export class Sender implements TestSender {
     });
   }
 
-  private outcome(c: Classified, status: number | null, body: string | null, started: number): SendOutcome {
+  private outcome(
+    c: Classified,
+    status: number | null,
+    body: string | null,
+    started: number,
+    failure: NetworkFailure | null = null,
+  ): SendOutcome {
     const v = c.verdict;
     const outcome: SendResult['outcome'] =
       v.kind === 'ok' ? 'ok' : v.kind === 'rate_limited' ? 'rate_limited' : v.kind === 'retry' ? 'retry' : 'dead';
@@ -181,6 +192,7 @@ export class Sender implements TestSender {
       statusCode: status,
       error,
       platformCode,
+      failure,
       durationMs: Math.round(performance.now() - started),
       verdict: v,
       rateLimit: c.rateLimit,

@@ -60,6 +60,8 @@ export interface EventDefinition<P = unknown> {
   sample(opts?: SampleOptions): P;
   /** Discord embed colour (0xRRGGBB) when the webhook sets none. */
   embed: { color: number };
+  /** The order or ticket number the delivery log shows on each row (at most 64 characters kept). */
+  reference?(payload: P): string;
   /** The ticket priority a Discord role ping is decided on; events without one never ping. */
   priority?(payload: P): TicketPriority;
   /** The template used when the webhook has none for the family (else the family's default). */

@@ -27,6 +27,7 @@ export const orderPaid = defineEvent<OrderPaid>({
     if (f.minOrderTotal !== null && f.minOrderTotal !== undefined && p.order.total < f.minOrderTotal) return false;
     return f.paymentGateways.length === 0 || f.paymentGateways.map(lower).includes(lower(p.order.paymentGateway));
   },
+  reference: (p) => String(p.order.id),
   sample: (opts) => sampleEvent('order.paid', opts),
   embed: { color: 0x2ecc71 },
 });

@@ -45,7 +45,7 @@ export function ticketMatches(f: WebhookFilters, p: TicketEventPayload): boolean
 /** The parts every ticket event has in common. */
 export function ticketParts<P extends TicketEventPayload>(
   action: string,
-): Pick<EventDefinition<P>, 'family' | 'variables' | 'aliases' | 'filters' | 'matches' | 'priority'> {
+): Pick<EventDefinition<P>, 'family' | 'variables' | 'aliases' | 'filters' | 'matches' | 'priority' | 'reference'> {
   return {
     family: 'ticket',
     variables: ticketVariables<P>(action),
@@ -53,5 +53,6 @@ export function ticketParts<P extends TicketEventPayload>(
     filters: ticketFilters,
     matches: ticketMatches,
     priority: (p) => p.ticket.priority,
+    reference: (p) => String(p.ticket.id),
   };
 }

@@ -3,6 +3,7 @@
  * the module permission and CSRF for cookie sessions (403) before a handler runs.
  * Answers never hold a full webhook URL: only `urlHint`.
  */
+import { setWebhookEnabled } from './pause-resume.js';
 import type { EventName } from '../../sdk/events.js';
 import { isKnownEvent } from '../events/index.js';
 import type { AdminHandler, AdminRequest, AdminResponse } from '../../sdk/module-context.js';
@@ -11,7 +12,7 @@ import { runPreview } from './preview-request.js';
 import { InputError, parseDeliveryFilter, parseId, parseWebhookListQuery, translateErrors } from './request-parsing.js';
 import type { SettingsDeps } from './settings-deps.js';
 import { sendTest } from './test-send.js';
-import { formToInput, type FieldError } from './webhook-input.js';
+import { formFieldKey, formToInput, type FieldError } from './webhook-input.js';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -95,8 +96,33 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
     ...(['PUT', 'PATCH'] as const).map((method): Route => ({
       method,
       path: '/webhooks/:id',
-      handler: withWebhook(async (req, id) => saveAnswer(req, await service.update(req.user.name, id, req.body), false)),
+      handler: withWebhook(async (req, id) => {
+        const result = await service.update(req.user.name, id, req.body);
+        // Resumed: what the webhook held while paused goes out now, not at the next poll.
+        if (result.ok && result.webhook.enabled) deps.deliveries.resumed();
+        return saveAnswer(req, result, false);
+      }),
     })),
+    {
+      // Resume a paused (or failed) webhook: `{discardWaiting?: boolean}` gives up what waited first.
+      method: 'POST',
+      path: '/webhooks/:id/resume',
+      handler: withWebhook(async (req, id) => {
+        const discard = (req.body as { discardWaiting?: unknown } | null)?.discardWaiting;
+        if (discard !== undefined && typeof discard !== 'boolean')
+          return invalid(deps, req, [{ field: 'discardWaiting', reason: 'boolean' }]);
+        const r = await setWebhookEnabled(deps, req.user.name, id, true, { discardWaiting: discard === true });
+        return r ? { json: r } : notFound('webhook');
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/webhooks/:id/waiting',
+      handler: withWebhook(async (_req, id) => {
+        if (!(await service.get(id))) return notFound('webhook');
+        return { json: { waiting: (await deps.deliveries.waitingPerWebhook([id])).get(id) ?? 0 } };
+      }),
+    },
     {
       method: 'DELETE',
       path: '/webhooks/:id',
@@ -133,6 +159,21 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
         const d = await service.draft(input, id);
         if (!d.ok) return invalid(deps, req, d.errors);
         return { json: await sendTest(deps, d.webhook, b.event as EventName | undefined, req.user.name, req.locale) };
+      }),
+    },
+    {
+      // The form's instant feedback: `{form: {…form fields}, id?}` -> every error a save would
+      // meet, by form field, in the admin's words. The save checks again (the server decides).
+      method: 'POST',
+      path: '/validate',
+      handler: guarded(deps, async (req) => {
+        const b = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as { form?: unknown; id?: unknown };
+        const form = typeof b.form === 'object' && b.form !== null ? (b.form as Record<string, unknown>) : {};
+        const id = b.id === undefined || b.id === null || b.id === '' ? null : parseId(String(b.id));
+        const errors = translateErrors(await service.check(formToInput(form), id), t, req.locale);
+        const byField = new Map<string, string>();
+        for (const e of errors) if (!byField.has(formFieldKey(e.field))) byField.set(formFieldKey(e.field), e.reason);
+        return { json: { errors: [...byField].map(([field, message]) => ({ field, message })) } };
       }),
     },
     {

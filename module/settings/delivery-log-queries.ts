@@ -17,6 +17,7 @@ interface DeliveryRow {
   attempts: number | string;
   next_attempt_at: number | string | null;
   last_error: string | null;
+  reference?: string | null;
   last_status_code: number | string | null;
   created_at: number | string;
   updated_at: number | string;
@@ -33,6 +34,7 @@ function summary(r: DeliveryRow): DeliverySummary {
     webhookId: Number(r.webhook_id),
     event: r.event_name,
     eventId: r.event_id,
+    reference: r.reference ?? null,
     status,
     attempts: Number(r.attempts),
     lastStatusCode: numOrNull(r.last_status_code),
@@ -50,6 +52,7 @@ const summaryColumns = [
   'webhook_id',
   'event_name',
   'event_id',
+  'reference',
   'status',
   'attempts',
   'next_attempt_at',
@@ -109,6 +112,18 @@ export class DeliveryLogQueries implements DeliveryLog {
 
   retryAllFailed(webhookId: number): Promise<number> {
     return this.writes.retryAllFailed(webhookId);
+  }
+
+  waitingPerWebhook(webhookIds: number[]): Promise<Map<number, number>> {
+    return this.writes.waiting(webhookIds);
+  }
+
+  discardWaiting(webhookId: number): Promise<number> {
+    return this.writes.discardWaiting(webhookId);
+  }
+
+  resumed(): void {
+    this.writes.resumed();
   }
 
   async dailyCounts(since: number, webhookIds?: number[]): Promise<DailyCount[]> {

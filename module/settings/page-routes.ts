@@ -6,7 +6,7 @@ import { ticketPriorities, type EventName } from '../../sdk/events.js';
 import type { AdminHandler, AdminRequest, AdminResponse } from '../../sdk/module-context.js';
 import { eventDefinitions, isKnownEvent, knownEventNames } from '../events/index.js';
 import { optionNotes } from '../webhooks/option-platforms.js';
-import { platforms, templateFamilies, type Platform, type TemplateFamily, type Webhook } from '../webhooks/webhook.js';
+import { familyOf, platforms, templateFamilies, type Platform, type TemplateFamily, type Webhook } from '../webhooks/webhook.js';
 
 const eventsOfFamily = (family: TemplateFamily): EventName[] =>
   eventDefinitions()
@@ -16,11 +16,12 @@ import { startOfUtcDay } from './api-routes.js';
 import { deliveryStatuses } from './ports.js';
 import { toPublicWebhook } from './public-webhook.js';
 import { InputError, parseDeliveryFilter, parseId, translateErrors, webhookListPageQuery } from './request-parsing.js';
+import { setWebhookEnabled } from './pause-resume.js';
 import { plural } from './plural-words.js';
-import { platformLabels } from './send-result-words.js';
+import { platformLabels, reasonWords } from './send-result-words.js';
 import type { SettingsDeps } from './settings-deps.js';
 import { sendTest, type TestAnswer } from './test-send.js';
-import { formToInput, type FieldError } from './webhook-input.js';
+import { formFieldKey, formToInput, type FieldError } from './webhook-input.js';
 import type { UnknownVariableWarning } from './webhook-service.js';
 import {
   chartFor,
@@ -205,16 +206,34 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         const since = startOfUtcDay(deps.clock.now()) - 13 * 86_400_000;
         const counts = await deps.deliveries.dailyCounts(since, ids);
         const disabled = await service.page({ page: 1, perPage: DISABLED_NOTICES, disabledOnly: true });
+        // What paused webhooks hold, said on their row (sent on resume, or discarded by choice).
+        const waiting = await deps.deliveries.waitingPerWebhook(found.items.filter((w) => w.state === 'paused').map((w) => w.id));
         const audit = await deps.audit.list({ limit: 8 });
         const names = await service.labels(audit.items.flatMap((e) => (e.webhookId ? [e.webhookId] : [])));
-        const href = (p: number) =>
-          `${basePath}/?${new URLSearchParams({ ...(query.search ? { q: query.search } : {}), page: String(p) }).toString()}`;
+        const filters = {
+          ...(query.search ? { q: query.search } : {}),
+          ...(query.platform ? { platform: query.platform } : {}),
+          ...(query.event ? { event: query.event } : {}),
+          ...(query.state ? { state: query.state } : {}),
+        };
+        const href = (p: number) => `${basePath}/?${new URLSearchParams({ ...filters, page: String(p) }).toString()}`;
         return render(req, 'index.njk', 'webhooks', t('settings.list.title', {}, locale), {
-          webhooks: found.items.map((w) => ({ ...w, last: last.get(w.id) ?? null, chart: chartFor(w.id, counts, since, t, locale) })),
+          webhooks: found.items.map((w) => ({
+            ...w,
+            last: last.get(w.id) ?? null,
+            waiting: waiting.get(w.id) ?? 0,
+            disabledReasonWords: reasonWords(w.disabledReason, w.platform, t, locale),
+            chart: chartFor(w.id, counts, since, t, locale),
+          })),
+          backQuery: `?${new URLSearchParams({ ...filters, ...(page > 1 ? { page: String(page) } : {}) }).toString()}`,
           total: found.total,
           search: query.search ?? '',
+          filter: { platform: query.platform ?? '', event: query.event ?? '', state: query.state ?? '' },
+          filtered: Object.keys(filters).length > 0,
+          platformChoices: platforms,
+          eventChoices: knownEventNames(),
           pager: pagerFor(page, pages, href),
-          disabled: disabled.items,
+          disabled: disabled.items.map((w) => ({ ...w, disabledReasonWords: reasonWords(w.disabledReason, w.platform, t, locale) })),
           disabledMore: disabled.total - disabled.items.length,
           audit: audit.items.map((e) => ({
             ...e,
@@ -303,8 +322,14 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
       handler: withWebhook(async (req, w) => {
         const want = body(req).enabled;
         const enabled = want === undefined ? !w.enabled : ['on', 'true', '1'].includes(String(want));
-        await service.setEnabled(req.user.name, w.id, enabled);
-        return { redirect: `${basePath}/?done=${enabled ? 'enabled' : 'paused'}` };
+        const discardWaiting = ['on', 'true', '1'].includes(String(body(req).discard ?? ''));
+        const r = await setWebhookEnabled(deps, req.user.name, w.id, enabled, { discardWaiting });
+        const done = !enabled ? 'paused' : discardWaiting && r && r.discarded > 0 ? 'resumed_discarded' : 'enabled';
+        // Back to the list as it was (page, search, filters), at the row acted on.
+        const back = typeof body(req).back === 'string' && String(body(req).back).startsWith('?') ? String(body(req).back).slice(1) : '';
+        const params = new URLSearchParams(back);
+        params.set('done', done);
+        return { redirect: `${basePath}/?${params.toString()}#webhook-${w.id}` };
       }),
     },
     {
@@ -373,6 +398,11 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
               webhookName: labels.get(d.webhookId)?.name ?? `#${d.webhookId}`,
               // A disabled or paused webhook's queue waits: its "next retry" is not a time.
               webhookPaused: labels.get(d.webhookId)?.enabled === false,
+              // "Order #1001" / "Ticket #42": the number the admin looks a delivery up by.
+              referenceText:
+                d.reference && isKnownEvent(d.event)
+                  ? t(`settings.log.reference.${familyOf(d.event)}`, { ref: d.reference }, locale)
+                  : null,
               detail: details[i],
               bodyPretty: prettyJson(details[i]?.body ?? ''),
             })),
@@ -425,12 +455,6 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
 }
 
 /** The form's name for an error's field path (`options.threadId` -> `threadId`). */
-function formFieldKey(path: string): string {
-  const [head, sub] = path.split('.');
-  if (head === 'templates') return sub === 'ticket' ? 'templateTicket' : 'templateOrder';
-  if ((head === 'options' || head === 'filters') && sub) return sub;
-  return head;
-}
 
 /** Label (under `settings.form.`) of each form field an error can name. */
 const fieldLabelKeys: Record<string, string> = {

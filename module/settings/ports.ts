@@ -56,6 +56,8 @@ export interface DeliverySummary {
   webhookId: number;
   event: string;
   eventId: string;
+  /** The order or ticket number (absent on rows older than migration 007). */
+  reference: string | null;
   status: DeliveryStatus;
   attempts: number;
   lastStatusCode: number | null;
@@ -99,6 +101,12 @@ export interface DeliveryLog {
   dailyCounts(since: number, webhookIds?: number[]): Promise<DailyCount[]>;
   /** Last delivery of each of `webhookIds` (the list page's rows). */
   lastPerWebhook(webhookIds: number[]): Promise<Map<number, DeliverySummary>>;
+  /** Deliveries still to be sent per webhook (what a paused webhook holds); absent ids: none. */
+  waitingPerWebhook(webhookIds: number[]): Promise<Map<number, number>>;
+  /** Resume without what waited: the webhook's queued deliveries are given up (kept in the log); returns how many. */
+  discardWaiting(webhookId: number): Promise<number>;
+  /** A webhook was resumed: what it held is sent now rather than at the next poll. */
+  resumed(): void;
 }
 
 /** What Send test answers: the delivery slice's own types (module/delivery/sender.ts). */

@@ -5,6 +5,7 @@ import { isKnownEvent } from '../events/index.js';
 import type { AdminRequest, Locale, Translator } from '../../sdk/module-context.js';
 import { deliveryStatuses, type DeliveryFilter, type DeliveryStatus } from './ports.js';
 import type { WebhookPageQuery } from '../webhooks/webhook-store.js';
+import { platforms } from '../webhooks/webhook.js';
 import type { FieldError } from './webhook-input.js';
 
 export class InputError extends Error {
@@ -94,7 +95,7 @@ export const MAX_SEARCH_LENGTH = 200;
 export function parseWebhookListQuery(req: AdminRequest): WebhookPageQuery {
   const q = one(req, 'q')?.trim();
   if (q !== undefined && q.length > MAX_SEARCH_LENGTH) throw new InputError('q', 'too_long');
-  return { ...parsePaging(req, 50), ...(q ? { search: q } : {}) };
+  return { ...parsePaging(req, 50), ...(q ? { search: q } : {}), ...listFilters(req, true) };
 }
 
 /**
@@ -105,7 +106,30 @@ export function webhookListPageQuery(req: AdminRequest, perPage: number): Webhoo
   const raw = one(req, 'page');
   const page = raw !== undefined && /^\d{1,6}$/.test(raw) ? Math.max(1, Number(raw)) : 1;
   const q = one(req, 'q')?.trim().slice(0, MAX_SEARCH_LENGTH);
-  return { page, perPage, ...(q ? { search: q } : {}) };
+  return { page, perPage, ...(q ? { search: q } : {}), ...listFilters(req, false) };
+}
+
+type ListFilters = Pick<WebhookPageQuery, 'platform' | 'event' | 'state'>;
+const webhookStates = ['active', 'paused', 'disabled'] as const;
+
+/**
+ * The list's platform, event and state filters. `strict` (the API): an unknown value is an error
+ * naming the parameter; the page ignores it (a hand-edited link shows the whole list).
+ */
+function listFilters(req: AdminRequest, strict: boolean): ListFilters {
+  const out: ListFilters = {};
+  const checks: [keyof ListFilters, (v: string) => boolean][] = [
+    ['platform', (v) => (platforms as readonly string[]).includes(v)],
+    ['event', (v) => isKnownEvent(v)],
+    ['state', (v) => (webhookStates as readonly string[]).includes(v)],
+  ];
+  for (const [key, known] of checks) {
+    const v = one(req, key);
+    if (v === undefined) continue;
+    if (known(v)) (out as Record<string, string>)[key] = v;
+    else if (strict) throw new InputError(key, key === 'state' ? 'choice' : key);
+  }
+  return out;
 }
 
 /** A reason key under `settings.errors.*` in the admin's language; unknown keys pass through. */

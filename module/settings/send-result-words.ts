@@ -1,6 +1,8 @@
 /**
- * Turns a classified platform answer into one plain sentence for the admin ("Discord says this
- * webhook no longer exists (404 Unknown Webhook)"), in the page's language.
+ * Turns a classified platform answer into one plain sentence for the admin, in the page's
+ * language, with the next step ("this webhook was deleted in Discord: create a new one"). The
+ * kind of answer comes from the structured SendResult (status, Discord's code, the network
+ * failure the sender named), not from reading error text; the platform only picks the words.
  */
 import type { Locale, Translator } from '../../sdk/module-context.js';
 import type { Platform } from '../webhooks/webhook.js';
@@ -21,32 +23,96 @@ export interface PlainAnswer {
   message: string;
 }
 
+/** The kinds of answer that call for a different next step; each has words, some per platform. */
+export const answerKinds = [
+  'ok',
+  'dns',
+  'refused',
+  'timeout',
+  'tls',
+  'unreachable',
+  'blocked',
+  'invalid_url',
+  'rate_limited',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'gone',
+  'invalid_body',
+  'chat',
+  'server_error',
+  'other',
+] as const;
+export type AnswerKind = (typeof answerKinds)[number];
+
+/** Platform-specific words (`settings.test.<platform>.<kind>`); the rest use `settings.test.<kind>`. */
+export const platformAnswers: Partial<Record<Platform, AnswerKind[]>> = {
+  discord: ['not_found', 'unauthorized', 'forbidden'],
+  slack: ['not_found', 'gone', 'forbidden'],
+  teams: ['not_found', 'unauthorized', 'forbidden'],
+  telegram: ['not_found', 'unauthorized', 'forbidden', 'chat'],
+  json: ['not_found', 'unauthorized', 'forbidden'],
+};
+
+export function answerKind(
+  platform: Platform,
+  r: Pick<SendResult, 'outcome' | 'statusCode' | 'platformCode' | 'failure' | 'error'>,
+): AnswerKind {
+  if (r.outcome === 'ok') return 'ok';
+  const status = r.statusCode;
+  if (r.outcome === 'rate_limited' || status === 429) return 'rate_limited';
+  if (status === null) {
+    const f = r.failure ?? 'other';
+    return f === 'reset' || f === 'other' ? 'unreachable' : f;
+  }
+  if (platform === 'discord' && r.platformCode === 10015) return 'not_found';
+  if (platform === 'discord' && r.platformCode === 50027) return 'unauthorized';
+  // Telegram answers 400 for a wrong chat id and for a bad body alike; its description tells them apart.
+  if (platform === 'telegram' && status === 400 && /chat not found|chat_id is empty/i.test(r.error ?? '')) return 'chat';
+  if (status === 401) return 'unauthorized';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 410) return 'gone';
+  if (status === 400 || status === 413 || status === 422) return 'invalid_body';
+  if (status >= 500) return 'server_error';
+  return 'other';
+}
+
 export function describeSendResult(platform: Platform, r: SendResult, t: Translator['t'], locale: Locale): PlainAnswer {
+  const kind = answerKind(platform, r);
   const vars = { platform: platformLabels[platform], status: r.statusCode ?? '-', error: r.error ?? '' };
-  const say = (key: string) => t(`settings.test.${key}`, vars, locale);
-  if (r.outcome === 'ok') return { ok: true, message: say('ok') };
-  const err = (r.error ?? '').toLowerCase();
-  const code = r.platformCode ?? null;
-  if (r.outcome === 'rate_limited' || r.statusCode === 429) return { ok: false, message: say('rate_limited') };
-  if (r.statusCode === null) {
-    if (/timeout|timed out|etimedout/.test(err)) return { ok: false, message: say('timeout') };
-    if (/not allowed|private ip|loopback|forbidden address/.test(err)) return { ok: false, message: say('blocked') };
-    return { ok: false, message: say('unreachable') };
-  }
-  if (platform === 'discord') {
-    if (r.statusCode === 404 || code === 10015) return { ok: false, message: say('discord_unknown_webhook') };
-    if (r.statusCode === 401 || code === 50027) return { ok: false, message: say('discord_invalid_token') };
-    if (code === 50035 || r.statusCode === 400) return { ok: false, message: say('invalid_body') };
-  }
-  if (['slack', 'mattermost', 'rocketchat'].includes(platform)) {
-    if (err.includes('no_service') || r.statusCode === 404) return { ok: false, message: say('slack_no_service') };
-    if (err.includes('channel_is_archived') || r.statusCode === 410) return { ok: false, message: say('slack_archived') };
-    if (err.includes('action_prohibited') || r.statusCode === 403) return { ok: false, message: say('slack_prohibited') };
-    if (err.includes('invalid_payload') || r.statusCode === 400) return { ok: false, message: say('invalid_body') };
-  }
-  if (platform === 'telegram' && /chat not found|blocked/.test(err)) return { ok: false, message: say('telegram_chat') };
-  if (r.statusCode >= 500) return { ok: false, message: say('server_error') };
-  if (r.statusCode === 404) return { ok: false, message: say('not_found') };
-  if (r.statusCode === 401 || r.statusCode === 403) return { ok: false, message: say('unauthorized') };
-  return { ok: false, message: say('other') };
+  const key = platformAnswers[platform]?.includes(kind) ? `settings.test.${platform}.${kind}` : `settings.test.${kind}`;
+  return { ok: kind === 'ok', message: t(key, vars, locale) };
+}
+
+/** Slack-family error words that say what became of the webhook, as the status they come with. */
+const slackWordStatus: Record<string, number> = {
+  no_service: 404,
+  no_team: 404,
+  channel_is_archived: 410,
+  action_prohibited: 403,
+  team_disabled: 403,
+  invalid_token: 401,
+};
+
+/**
+ * A disabled webhook's stored reason (the dispatcher's text: `HTTP 404: {"message":…}`,
+ * `Unknown Webhook (10015)`, `no_service`) in plain words with the next step; a reason that
+ * names no status is shown as it is.
+ */
+export function reasonWords(reason: string | null, platform: Platform, t: Translator['t'], locale: Locale): string {
+  if (!reason) return '';
+  const http = /^HTTP (\d{3})\b/.exec(reason);
+  const discordCode = /\((10015|50027)\)/.exec(reason);
+  const slack = slackWordStatus[reason.trim()];
+  const statusCode = http ? Number(http[1]) : slack ? slack : discordCode ? (discordCode[1] === '10015' ? 404 : 401) : null;
+  if (statusCode === null) return reason;
+  const result = {
+    outcome: 'dead' as const,
+    statusCode,
+    platformCode: discordCode ? Number(discordCode[1]) : null,
+    error: reason,
+    durationMs: 0,
+  };
+  return describeSendResult(platform, result, t, locale).message;
 }

@@ -79,6 +79,7 @@ export function describeAudit(e: AuditEntry, t: Translator['t'], locale: Locale)
   if (typeof d.event === 'string') parts.push(t(`settings.events.${d.event}`, {}, locale));
   if (typeof d.deliveryId === 'number') parts.push(`#${d.deliveryId}`);
   if (typeof d.requeued === 'number') parts.push(plural(t, 'settings.audit.requeued', d.requeued, locale));
+  if (typeof d.discarded === 'number') parts.push(plural(t, 'settings.audit.discarded', d.discarded, locale));
   if (typeof d.ok === 'boolean')
     parts.push(d.ok ? 'OK' : `${t('settings.audit.failed', {}, locale)}${d.statusCode ? ` (${d.statusCode})` : ''}`);
   if (typeof d.previousReason === 'string') parts.push(d.previousReason);

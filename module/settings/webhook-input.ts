@@ -176,6 +176,14 @@ function looseFields(raw: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
+/** The form field (its `f-<key>` input, `err-<key>` message) an error's dotted path names. */
+export function formFieldKey(path: string): string {
+  const [head, sub] = path.split('.');
+  if (head === 'templates') return sub === 'ticket' ? 'templateTicket' : 'templateOrder';
+  if ((head === 'options' || head === 'filters') && sub) return sub;
+  return head;
+}
+
 /** Form fields (strings, repeated fields as arrays) -> the JSON shape the schema reads. */
 export function formToInput(form: Record<string, unknown>): Record<string, unknown> {
   const str = (k: string): string | undefined => {

@@ -88,6 +88,22 @@ export class WebhookService {
   }
 
   /**
+   * The errors a save of `raw` would meet, without saving: the form's instant feedback runs the
+   * very rules the save runs (`id`: the webhook being edited, whose URL an empty field keeps).
+   */
+  async check(raw: unknown, id: number | null): Promise<FieldError[]> {
+    const current = id === null ? null : await this.store.get(id);
+    const parsed = parseWebhookInput(raw, {
+      mode: current ? 'update' : 'create',
+      network: this.network,
+      detectPlatform: (u) => this.rendering.detectPlatform(u),
+      currentPlatform: current?.platform,
+      currentOptions: current?.options,
+    });
+    return parsed.ok ? [] : parsed.errors;
+  }
+
+  /**
    * The webhook the form being edited describes, not saved: for "Send test" before a save. The
    * fields left empty keep the stored webhook's (`id`), the URL included; nothing is written.
    */
@@ -171,7 +187,8 @@ export class WebhookService {
     return { ok: true, webhook: toPublicWebhook(updated), warnings: this.warnings(updated), ...(signingSecret ? { signingSecret } : {}) };
   }
 
-  async setEnabled(actor: string, id: number, enabled: boolean): Promise<PublicWebhook | null> {
+  /** `details`: more for the audit entry (how many waiting deliveries a resume discarded). */
+  async setEnabled(actor: string, id: number, enabled: boolean, details: Record<string, unknown> = {}): Promise<PublicWebhook | null> {
     const current = await this.store.get(id);
     if (!current) return null;
     const updated = await this.store.update(id, { enabled });
@@ -180,6 +197,7 @@ export class WebhookService {
       await this.audit.write(actor, enabled ? 'webhook.enable' : 'webhook.disable', id, {
         name: updated.name,
         ...(current.disabledReason ? { previousReason: current.disabledReason } : {}),
+        ...details,
       });
     }
     return toPublicWebhook(updated);

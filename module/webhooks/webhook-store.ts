@@ -61,6 +61,11 @@ export interface WebhookPageQuery {
   search?: string;
   /** Only webhooks turned off by a failure (disabled with a reason). */
   disabledOnly?: boolean;
+  platform?: Platform;
+  /** Only webhooks listening to this event. */
+  event?: EventName;
+  /** active: enabled; paused: off by the admin; disabled: off after failures (a reason). */
+  state?: 'active' | 'paused' | 'disabled';
 }
 
 /** What a row of another list (delivery log, audit) needs to name its webhook. */
@@ -127,7 +132,12 @@ export class WebhookStore {
       const needle = likeContaining(sqlite ? q.search : q.search.toLowerCase());
       base.whereRaw(sqlite ? `?? LIKE ? ESCAPE '!'` : `LOWER(??) LIKE ? ESCAPE '!'`, ['name', needle]);
     }
-    if (q.disabledOnly) base.where({ enabled: false }).whereNotNull('disabled_reason');
+    if (q.disabledOnly || q.state === 'disabled') base.where({ enabled: false }).whereNotNull('disabled_reason');
+    if (q.state === 'active') base.where({ enabled: true });
+    if (q.state === 'paused') base.where({ enabled: false }).whereNull('disabled_reason');
+    if (q.platform) base.where({ platform: q.platform });
+    // Events are a JSON array of known names (no quote or wildcard in them): its quoted item is matched.
+    if (q.event) base.where('events', 'like', `%"${q.event}"%`);
     const [{ n }] = (await base.clone().count({ n: '*' })) as { n: number | string }[];
     const rows: WebhookRow[] = await base
       .clone()
@@ -188,9 +198,16 @@ export class WebhookStore {
     return ((await db(TABLE).where({ id: row.id }).first()) as WebhookRow | undefined) ?? row;
   }
 
-  /** Enabled webhooks listening to `event` (filters are applied by the caller). */
+  /**
+   * Webhooks listening to `event` whose deliveries are queued: the enabled ones, and the ones the
+   * admin paused (no reason): their rows wait, since the dispatcher leases enabled webhooks'
+   * lanes only, and go out in order on resume. A webhook the dispatcher turned off (a reason)
+   * gets none. Filters are applied by the caller.
+   */
   async listeningTo(event: EventName, trx: Knex = this.db): Promise<Webhook[]> {
-    const rows: WebhookRow[] = await trx(TABLE).where({ enabled: true }).orderBy('id');
+    const rows: WebhookRow[] = await trx(TABLE)
+      .where((q) => q.where({ enabled: true }).orWhereNull('disabled_reason'))
+      .orderBy('id');
     return rows.map((r) => this.fromRow(r)).filter((w) => w.events.includes(event));
   }
 

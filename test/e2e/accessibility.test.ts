@@ -90,6 +90,18 @@ describe.each(['fr', 'en'] as const)('accessibility and phone width of every pag
         events: ['order.paid'],
       }),
     });
+    // Paused by the admin: the simulated order waits for it (the list counts it, offers the resume choice).
+    await fetch(`${base}/api/webhooks`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({
+        name: 'En pause',
+        url: inbox.discordWebhookUrl('1300000000000000043', 'pausedToken'),
+        platform: 'discord',
+        events: ['order.paid'],
+        enabled: false,
+      }),
+    });
     await fetch(`${host.url}/admin/simulate/order.paid`, { method: 'POST', headers: auth, body: '{}' });
     await until('two deliveries settled', async () => {
       const r = await (await fetch(`${base}/api/deliveries?status=delivered`, { headers: auth })).json();
@@ -144,7 +156,17 @@ describe.each(['fr', 'en'] as const)('accessibility and phone width of every pag
       await page.goto(`${host.url}/admin/notifications`);
       await check('notifications');
       await page.goto(`${base}/`);
+      await until('the paused webhook holding the order', async () => {
+        await page.goto(`${base}/`);
+        return (await page.locator('[data-testid=resume-choice]').count()) > 0;
+      });
+      await until('the disabled notice', async () => {
+        await page.goto(`${base}/`);
+        return (await page.locator('[data-testid=disabled-notice]').count()) > 0;
+      });
       await check('list');
+      await page.goto(`${base}/?platform=discord&state=paused`);
+      await check('list-filtered');
       await page.goto(`${base}/webhooks/new?flow=shop`);
       await page.waitForSelector('#wh-preview-render .wh-dc');
       await check('form-new', openAll);
@@ -161,6 +183,10 @@ describe.each(['fr', 'en'] as const)('accessibility and phone width of every pag
       await page.locator('[data-testid=edit]').first().click();
       await page.waitForSelector('#wh-preview-render .wh-dc');
       await check('form-edit', openAll);
+      await page.goto(`${base}/webhooks/new?flow=shop`);
+      await page.fill('#f-url', 'https://prod-12.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=a11y');
+      await page.waitForSelector('#wh-preview-render .ac-adaptiveCard');
+      await check('form-teams', openAll);
       await page.goto(`${base}/deliveries`);
       await check('log', async () => {
         await page.locator('details.wh-log-row >> nth=0').evaluate((d) => ((d as HTMLDetailsElement).open = true));

@@ -150,6 +150,86 @@ describe.each(['fr', 'en'] as const)('the webhook form (%s)', (locale) => {
   );
 
   it(
+    "checks each field as the admin leaves it, with the save's own rules and words, and clears a fixed error",
+    async () => {
+      const say = JSON.parse(fs.readFileSync(path.join(repoRoot, 'lang', `${locale}.json`), 'utf8')) as Record<string, string>;
+      await page.goto(`${base}/webhooks/new?flow=shop`);
+      // Nothing is flagged before the admin has touched a field.
+      expect(await page.locator('[data-field-error]').count()).toBe(0);
+      await page.fill('#f-url', 'ftp://example.com/hook');
+      await page.focus('#f-name');
+      await page.locator('#err-url').waitFor();
+      expect(await page.textContent('#err-url')).toBe(say['settings.errors.url_scheme']);
+      expect(await page.getAttribute('#f-url', 'aria-invalid')).toBe('true');
+      expect(await page.getAttribute('#f-url', 'aria-describedby')).toContain('err-url');
+      // Fixed: the message and aria-invalid go, the help text stays described.
+      await page.fill('#f-url', 'https://example.com/hook');
+      await page.locator('#err-url').waitFor({ state: 'detached' });
+      expect(await page.getAttribute('#f-url', 'aria-invalid')).toBeNull();
+      expect(await page.getAttribute('#f-url', 'aria-describedby')).toBe('help-url');
+      // A Telegram webhook without its chat id: said beside the chat id field once the platform is chosen.
+      await page.selectOption('#f-platform', 'telegram');
+      await page.fill('#f-telegramChatId', 'x');
+      await page.focus('#f-name');
+      await page.locator('#err-telegramChatId').waitFor();
+      expect(await page.textContent('#err-telegramChatId')).toBe(say['settings.errors.telegram_chat']);
+      // Unchecking the only event: said at once.
+      await page.uncheck('input[name=events][value="order.paid"]');
+      await page.locator('#err-events').waitFor();
+      expect(await page.textContent('#err-events')).toBe(say['settings.errors.events_required']);
+      // The refused save's summary loses each field the admin fixes.
+      await Promise.all([page.waitForURL(/\/webhooks$/), page.locator('#wh-form').evaluate((f) => (f as HTMLFormElement).requestSubmit())]);
+      await page.locator('[data-error-link=name]').waitFor();
+      await page.fill('#f-name', 'Boutique');
+      await page.locator('[data-error-link=name]').waitFor({ state: 'detached' });
+      expect(await page.locator('#err-name').count()).toBe(0);
+      expect(await page.locator('[data-error-link=events]').count()).toBe(1);
+    },
+    T,
+  );
+
+  it(
+    'a Teams preview is the card drawn by the Adaptive Cards renderer the host serves, with no other network',
+    async () => {
+      // Every request leaving the host is refused and counted: the renderer must come from the host.
+      const outside: string[] = [];
+      await page.route(
+        (u) => !u.href.startsWith(host.url),
+        (route) => {
+          outside.push(route.request().url());
+          return route.abort();
+        },
+      );
+      const served: number[] = [];
+      page.on('response', (r) => {
+        if (r.url().endsWith('/vendor/adaptivecards.min.js')) served.push(r.status());
+      });
+      try {
+        await page.goto(`${base}/webhooks/new?flow=shop`);
+        await page.fill('#f-url', 'https://prod-12.westeurope.logic.azure.com/workflows/abc/triggers/manual/paths/invoke?sig=formTest');
+        await page.waitForFunction(() => document.getElementById('wh-detected')!.textContent!.includes('Teams'));
+        const card = page.locator('#wh-preview-render .wh-teams .ac-adaptiveCard');
+        await card.waitFor();
+        // The card's own text, drawn as text blocks (not the card's JSON).
+        const drawn = (await card.textContent()) ?? '';
+        expect(drawn).toContain(locale === 'fr' ? 'Nouvelle commande' : 'New order');
+        expect(drawn).not.toContain('AdaptiveCard');
+        // Teams' markdown subset drawn: **bold** as bold, its asterisks gone.
+        expect(drawn).not.toContain('**');
+        expect(await card.locator('.ac-textBlock strong').count()).toBeGreaterThan(0);
+        expect(await card.locator('.ac-textBlock').count()).toBeGreaterThan(1);
+        expect(await page.textContent('#wh-preview-json')).toContain('"AdaptiveCard"');
+        expect(served).toEqual([200]);
+        expect(outside).toEqual([]);
+        await shot('teams-card');
+      } finally {
+        await page.unrouteAll();
+      }
+    },
+    T,
+  );
+
+  it(
     'Send test from a new, unsaved form answers next to the button at phone size, in plain words',
     async () => {
       await page.setViewportSize({ width: 390, height: 844 });

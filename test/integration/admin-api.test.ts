@@ -87,6 +87,29 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
     expect(json(en).reason).toBe('only http(s) URLs are accepted');
   });
 
+  it("validates a form without saving: every error by form field, in the save's words", async () => {
+    const before = (await h.deps.service.page({ page: 1, perPage: 1 })).total;
+    const r = await h.call('POST', '/api/validate', {
+      body: { form: { name: '', url: 'ftp://a.example/b', platform: 'telegram', telegramChatId: 'x', color: 'blue' } },
+    });
+    expect(r.status).toBe(200);
+    expect(json(r).errors).toEqual(
+      expect.arrayContaining([
+        { field: 'name', message: 'obligatoire' },
+        { field: 'url', message: 'seules les URL http(s) sont acceptées' },
+        { field: 'events', message: 'choisissez au moins un événement' },
+        { field: 'telegramChatId', message: 'identifiant de chat Telegram attendu (nombre ou @canal)' },
+        { field: 'color', message: expect.any(String) },
+      ]),
+    );
+    const ok = await h.call('POST', '/api/validate', {
+      body: { form: { name: 'Shop', url: 'https://discord.com/api/webhooks/1/abc', events: 'order.paid' } },
+      locale: 'en',
+    });
+    expect(json(ok)).toEqual({ errors: [] });
+    expect((await h.deps.service.page({ page: 1, perPage: 1 })).total).toBe(before);
+  });
+
   it('accepts loopback targets only in the development profile', async () => {
     const dev = makeHarness(db.knex, { allowLoopback: true });
     const r = await dev.call('POST', '/api/webhooks', {
@@ -199,7 +222,11 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
 
     h.sender.next = { outcome: 'dead', statusCode: 404, error: 'Unknown Webhook', platformCode: 10015, durationMs: 30 };
     const gone = await h.call('POST', `/api/webhooks/${w.id}/test`, { body: {}, locale: 'en' });
-    expect(json(gone)).toMatchObject({ ok: false, message: 'Discord says this webhook no longer exists (404 Unknown Webhook).' });
+    expect(json(gone)).toMatchObject({
+      ok: false,
+      message:
+        'This webhook was deleted in Discord (404 Unknown Webhook): create a new one (Channel settings › Integrations › Webhooks) and paste its new URL.',
+    });
 
     const bad = await h.call('POST', `/api/webhooks/${w.id}/test`, { body: { event: 'order.refunded' } });
     expect(bad.status).toBe(400);

@@ -110,7 +110,7 @@ describe('admin pages', () => {
     expect(after.url).toBe(DISCORD);
 
     expect(await h.call('POST', `/webhooks/${w.id}/toggle`, { body: { enabled: '0' } })).toMatchObject({
-      redirect: '/admin/modules/webhooks/?done=paused',
+      redirect: `/admin/modules/webhooks/?done=paused#webhook-${w.id}`,
     });
     expect((await h.deps.service.get(w.id))!.enabled).toBe(false);
     expect(html(await h.call('GET', '/'))).toContain('wh-state-paused');
@@ -129,6 +129,56 @@ describe('admin pages', () => {
     expect((await h.call('GET', `/webhooks/${w.id}/edit`)).status).toBe(404);
   });
 
+  it('a paused webhook says how many deliveries wait; resume sends them or, by choice, discards them', async () => {
+    const r = await h.deps.service.create('alice', { name: 'En pause', url: DISCORD, events: ['order.paid'] }, 'fr');
+    if (!r.ok) throw new Error('create failed');
+    const id = r.webhook.id;
+    await h.deps.service.setEnabled('alice', id, false);
+    for (let i = 0; i < 3; i++) await h.insertDelivery({ webhookId: id, status: 'pending', body: { content: `n°${i}` } });
+    const row = (page: string) => page.slice(page.indexOf(`id="webhook-${id}"`), page.indexOf('</tr>', page.indexOf(`id="webhook-${id}"`)));
+    const fr = row(html(await h.call('GET', '/?state=paused')));
+    expect(fr).toContain('3 envois en attente de la reprise');
+    expect(fr).toContain('data-testid="resume-send"');
+    expect(fr).toContain('data-testid="resume-discard"');
+    expect(row(html(await h.call('GET', '/?state=paused', { locale: 'en' })))).toContain('3 deliveries waiting for the resume');
+
+    const woken = h.woken;
+    const resumed = await h.call('POST', `/webhooks/${id}/toggle`, { body: { enabled: '1', discard: '1', back: '?state=paused' } });
+    expect(resumed).toMatchObject({ redirect: `/admin/modules/webhooks/?state=paused&done=resumed_discarded#webhook-${id}` });
+    expect(h.woken).toBe(woken + 1);
+    expect((await h.deps.service.get(id))!.enabled).toBe(true);
+    expect(await h.deps.deliveries.waitingPerWebhook([id])).toEqual(new Map());
+    const dead = await db.knex('wh_deliveries').where({ webhook_id: id, status: 'dead' }).count({ n: '*' });
+    expect(Number(dead[0].n)).toBe(3);
+    expect(html(await h.call('GET', '/audit'))).toContain('3 envois en attente abandonnés');
+    // The log's rows name their order (rows from before migration 007 have no number: nothing shown).
+    await db.knex('wh_deliveries').where({ webhook_id: id }).update({ reference: '4242' });
+    expect(html(await h.call('GET', `/deliveries?webhook=${id}`))).toContain('Commande n°\u00a04242');
+    expect(html(await h.call('GET', `/deliveries?webhook=${id}`, { locale: 'en' }))).toContain('Order #4242');
+  });
+
+  it('filters the list by platform, event and state', async () => {
+    const slack = await h.deps.service.create(
+      'alice',
+      { name: 'Filtre Slack', url: 'https://hooks.slack.com/services/T000/B000/XXXX', events: ['ticket.submit'] },
+      'fr',
+    );
+    if (!slack.ok) throw new Error('create failed');
+    const names = (page: string) =>
+      [...page.matchAll(/<span class="wh-platform[^>]*>[^<]*<\/span> <span>([^<]*)<\/span>/g)].map((m) => m[1]);
+    const slackOnly = names(html(await h.call('GET', '/?platform=slack')));
+    expect(slackOnly).toContain('Filtre Slack');
+    expect(slackOnly).not.toContain('En pause'); // a Discord webhook
+    expect(names(html(await h.call('GET', '/?platform=slack&event=order.paid')))).not.toContain('Filtre Slack');
+    expect(names(html(await h.call('GET', '/?event=ticket.submit&state=active')))).toContain('Filtre Slack');
+    expect(names(html(await h.call('GET', '/?state=paused')))).not.toContain('Filtre Slack');
+    // An unknown value is ignored on the page, named on the API.
+    expect(names(html(await h.call('GET', '/?platform=icq')))).toContain('Filtre Slack');
+    expect(html(await h.call('GET', '/?platform=slack'))).toContain(`${slackOnly.length} webhooks correspondent aux filtres`);
+    expect((await h.call('GET', '/api/webhooks?platform=icq')).status).toBe(400);
+    expect(((await h.call('GET', '/api/webhooks?platform=slack')).json as { total: number }).total).toBe(slackOnly.length);
+  });
+
   it('shows a notice for a webhook disabled by failures, with the reason', async () => {
     const r = await h.deps.service.create('alice', { name: 'Gone', url: DISCORD, events: ['order.paid'] }, 'fr');
     if (!r.ok) throw new Error('create failed');
@@ -138,7 +188,9 @@ describe('admin pages', () => {
       .update({ enabled: false, disabled_reason: 'Discord: 404 Unknown Webhook', disabled_at: h.deps.clock.now() });
     const page = html(await h.call('GET', '/'));
     expect(page).toContain('data-testid="disabled-notice"');
-    expect(page).toContain('«\u202fGone\u202f» a été désactivé après un échec');
+    expect(page).toContain('1 webhook a été désactivé après des échecs\u202f:');
+    expect(page).toContain('<strong>Gone</strong>');
+    expect(page).toContain('data-testid="reenable"');
     expect(page).toContain('Discord: 404 Unknown Webhook');
     expect(page).toContain('wh-state-disabled');
   });

@@ -7,6 +7,7 @@ import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../sup
 import { DiscordSink } from '../support/discord-sink.js';
 import { waitUntil } from '../faults/wait-until.js';
 import { Dispatcher, LANE_ERROR_PAUSE_MS } from '../../module/delivery/dispatcher.js';
+import { DISCARDED_ON_RESUME, EXPIRED_WHILE_PAUSED } from '../../module/delivery/held-deliveries.js';
 import { makeKit, stopKits, manualTimers, migrate, TestClock } from './delivery-harness.js';
 
 const invalidBody = {
@@ -126,8 +127,9 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     await kit.emit('order.paid', 30);
     await kit.delivery.dispatcher.drain();
     clock.advance(31 * 86_400_000);
-    await kit.store.update(id, { enabled: false });
-    await kit.emit('order.paid', 31); // disabled: not enqueued
+    // Turned off after failures (a reason): not enqueued (a pause by the admin queues; see below).
+    await kit.store.disable(id, 'Unknown Webhook (10015)');
+    await kit.emit('order.paid', 31);
     await kit.store.update(id, { enabled: true });
     await kit.emit('order.paid', 32);
     const before = await kit.rows(id);
@@ -142,6 +144,79 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     expect((await kit.rows(id)).map((r) => r.event_id)).toEqual(['evt_32']);
     expect(await db.knex('wh_attempts').where('delivery_id', before[0].id)).toHaveLength(0);
     await expect(kit.delivery.outbox.prune(0)).rejects.toThrow('prune: olderThanDays must be > 0, got 0');
+  });
+
+  it('events fired while a webhook is paused wait, counted, and are delivered on resume, in order', async () => {
+    const kit = await makeKit(db, { clock });
+    // One request per event, so the arrival order at the sink is the delivery order.
+    const id = await kit.addWebhook({ url: sink.url(4010), options: { coalesce: false } });
+    const other = await kit.addWebhook({ url: sink.url(4011), options: { coalesce: false } });
+    await kit.emit('order.paid', 100);
+    await kit.delivery.dispatcher.drain();
+    expect(sink.messages(4010)).toHaveLength(1);
+
+    await kit.store.update(id, { enabled: false }); // paused by the admin
+    for (const seq of [101, 102, 103, 104]) await kit.emit('order.paid', seq);
+    await kit.delivery.dispatcher.drain();
+    // Nothing sent to the paused webhook; the other one got every event meanwhile.
+    expect(sink.messages(4010)).toHaveLength(1);
+    expect(sink.messages(4011)).toHaveLength(5);
+    const held = await kit.rows(id);
+    expect(held.map((r) => [r.event_id, r.status])).toEqual([
+      ['evt_100', 'delivered'],
+      ['evt_101', 'pending'],
+      ['evt_102', 'pending'],
+      ['evt_103', 'pending'],
+      ['evt_104', 'pending'],
+    ]);
+    expect(await kit.delivery.writes.waiting([id, other])).toEqual(new Map([[id, 4]]));
+    // Each row carries its order number for the log.
+    const refs = await db.knex('wh_deliveries').where('webhook_id', id).orderBy('id').pluck('reference');
+    expect(refs).toEqual(['1100', '1101', '1102', '1103', '1104']);
+
+    await kit.store.update(id, { enabled: true }); // resumed
+    await kit.delivery.dispatcher.drain();
+    expect((await kit.rows(id)).every((r) => r.status === 'delivered')).toBe(true);
+    // The order numbers (1000 + seq) arrive in the events' order.
+    const orders = sink.messages(4010).map((m) => /n°\s*(\d+)/.exec(String(m.content))?.[1]);
+    expect(orders).toEqual(['1100', '1101', '1102', '1103', '1104']);
+    expect(await kit.delivery.writes.waiting([id])).toEqual(new Map());
+  });
+
+  it('resume can discard what waited; a pause longer than the retention gives the rest up', async () => {
+    const kit = await makeKit(db, { clock });
+    const id = await kit.addWebhook({ url: sink.url(4012), options: { coalesce: false } });
+    await kit.store.update(id, { enabled: false });
+    await kit.emit('order.paid', 110);
+    await kit.emit('order.paid', 111);
+    expect(await kit.delivery.writes.discardWaiting(id)).toBe(2);
+    await kit.store.update(id, { enabled: true });
+    await kit.emit('order.paid', 112);
+    await kit.delivery.dispatcher.drain();
+    const rows = await kit.rows(id);
+    expect(rows.map((r) => [r.event_id, r.status])).toEqual([
+      ['evt_110', 'dead'],
+      ['evt_111', 'dead'],
+      ['evt_112', 'delivered'],
+    ]);
+    expect(rows[0].last_error).toBe(DISCARDED_ON_RESUME);
+    expect(sink.messages(4012)).toHaveLength(1);
+
+    // Paused again: an event older than the retention is given up, a recent one still waits.
+    await kit.store.update(id, { enabled: false });
+    await kit.emit('order.paid', 113);
+    clock.advance(31 * 86_400_000);
+    await kit.emit('order.paid', 114);
+    expect(await kit.delivery.held.expire(30)).toBe(1);
+    const after = await kit.rows(id);
+    expect(after.slice(3).map((r) => [r.event_id, r.status, r.last_error])).toEqual([
+      ['evt_113', 'dead', EXPIRED_WHILE_PAUSED],
+      ['evt_114', 'pending', null],
+    ]);
+    await expect(kit.delivery.held.expire(0)).rejects.toThrow('expire: olderThanDays must be > 0, got 0');
+    await kit.store.update(id, { enabled: true });
+    await kit.delivery.dispatcher.drain();
+    expect(sink.messages(4012)).toHaveLength(2);
   });
 
   it('a lane whose turn fails (here: the webhook cannot be read) is paused, not picked again in a loop', async () => {

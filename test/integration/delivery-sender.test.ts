@@ -146,7 +146,26 @@ describe('Sender', () => {
       { platform: 'discord', url: `${base}/api/webhooks/3/t`, signingSecret: null } as never,
       { content: 'test' },
     );
-    expect(Object.keys(result).sort()).toEqual(['durationMs', 'error', 'outcome', 'platformCode', 'statusCode']);
-    expect(result).toMatchObject({ outcome: 'dead', statusCode: 404, error: 'Unknown Webhook (10015)', platformCode: 10015 });
+    expect(Object.keys(result).sort()).toEqual(['durationMs', 'error', 'failure', 'outcome', 'platformCode', 'statusCode']);
+    expect(result).toMatchObject({
+      outcome: 'dead',
+      statusCode: 404,
+      error: 'Unknown Webhook (10015)',
+      platformCode: 10015,
+      failure: null,
+    });
+  });
+
+  it('names the network failure when nothing answers: a closed port is "refused"', async () => {
+    // A port that was just free: nothing listens there.
+    const probe = http.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const result = await new Sender({ network: allowLoopback }).send(
+      { platform: 'json', url: `http://127.0.0.1:${port}/hook`, signingSecret: null } as never,
+      { text: 'test' },
+    );
+    expect(result).toMatchObject({ outcome: 'retry', statusCode: null, failure: 'refused' });
   });
 });

@@ -82,7 +82,9 @@ describe('host admin over HTTP', () => {
       const html = await (await b.fetch('/admin/modules')).text();
       expect(html).toContain('data-module="webhooks" data-state="enabled"');
       expect(html).toContain('src="/admin/module-thumbnails/webhooks"');
-      expect(html).toContain('Posts a message to Discord, Slack');
+      // The host runs in French: the module's own lang/ translates its manifest's description.
+      expect(html).toContain('Publie un message sur Discord, Slack');
+      expect(html).not.toContain('Posts a message to Discord, Slack');
       expect(html).toContain('href="/admin/modules/webhooks/" data-testid="settings-link"');
       const thumb = await b.fetch('/admin/module-thumbnails/webhooks');
       expect(thumb.status).toBe(200);

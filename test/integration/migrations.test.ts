@@ -50,6 +50,9 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     expect(Number(delivery.next_attempt_at)).toBe(1_764_000_000_000);
     expect(delivery.locked_by).toBeNull();
     expect(delivery.query).toBeNull();
+    expect(delivery.reference).toBeNull();
+    await knex('wh_deliveries').where({ id: delivery.id }).update({ reference: '1001' });
+    expect((await knex('wh_deliveries').first()).reference).toBe('1001');
     expect(await knex.schema.hasColumn('wh_lanes', 'blocked_reason')).toBe(true);
     expect(await knex.schema.hasColumn('wh_lanes', 'limited_count')).toBe(true);
     await knex('wh_attempts').insert({ delivery_id: delivery.id, attempted_at: 2, status_code: 204, outcome: 'ok', duration_ms: 12 });
@@ -68,6 +71,7 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     expect(await knex.schema.hasTable('wh_attempts')).toBe(false);
     expect(await knex.schema.hasColumn('wh_deliveries', 'locked_by')).toBe(false);
     expect(await knex.schema.hasColumn('wh_deliveries', 'query')).toBe(false);
+    expect(await knex.schema.hasColumn('wh_deliveries', 'reference')).toBe(false);
     const kept = await knex('wh_deliveries').first();
     expect(kept.body).toBe('{"content":"x"}');
     expect((await knex('wh_webhooks').first()).name).toBe('Shop');

@@ -26,6 +26,16 @@
       });
     });
   }
+  /** The form's fields as the server reads a posted form (repeated names as arrays). */
+  function formFields(f) {
+    var fields = {};
+    new FormData(f).forEach(function (value, key) {
+      if (key === '_csrf' || key === 'testEvent') return;
+      if (fields[key] === undefined) fields[key] = value;
+      else fields[key] = [].concat(fields[key], value);
+    });
+    return fields;
+  }
   function debounce(fn, ms) {
     var t;
     return function () {
@@ -157,7 +167,62 @@
     var s = body.text || body.content || (body.attachments && JSON.stringify(body.attachments)) || JSON.stringify(body, null, 2);
     return el('div', 'wh-generic', s);
   }
+  // Teams: the Adaptive Card drawn by Microsoft's own renderer (the `adaptivecards` package,
+  // served by the host). Its TextBlocks are set as text (no markdown processor is installed), and
+  // actions do nothing here: a preview never opens a link.
+  var AC_HOST_CONFIG = {
+    fontFamily: "'Segoe UI', system-ui, -apple-system, sans-serif",
+    spacing: { small: 4, default: 8, medium: 16, large: 20, extraLarge: 30, padding: 16 },
+    containerStyles: {
+      default: {
+        backgroundColor: '#FFFFFF',
+        foregroundColors: {
+          default: { default: '#242424', subtle: '#5C5C5C' },
+          accent: { default: '#3D4BA3', subtle: '#3D4BA3' },
+          attention: { default: '#B3261E', subtle: '#B3261E' },
+          good: { default: '#0E6B0E', subtle: '#0E6B0E' },
+          warning: { default: '#7A4A00', subtle: '#7A4A00' },
+        },
+      },
+    },
+    actions: { actionsOrientation: 'horizontal', actionAlignment: 'left', buttonSpacing: 8, maxActions: 5 },
+  };
+  // Teams draws a TextBlock's markdown subset (**bold**, _italic_, [text](url)). The text is
+  // escaped first and only those marks become tags, so no customer text can become markup.
+  function teamsMarkdown(text, result) {
+    var safe = String(text)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&#39;');
+    result.outputHtml = safe
+      .replace(/\*\*([^*\n]+)\*\*/g, '<strong>$1</strong>')
+      .replace(/(^|\s)_([^_\n]+)_(?=\s|$)/g, '$1<em>$2</em>')
+      .replace(/\[([^\]\n]+)\]\([^)\s]+\)/g, '<u>$1</u>');
+    result.didProcess = true;
+  }
+  function renderTeams(body) {
+    var att = (body.attachments || [])[0];
+    var AC = window.AdaptiveCards;
+    if (!AC || !att || !att.content) return renderGeneric(body);
+    AC.AdaptiveCard.onProcessMarkdown = teamsMarkdown;
+    var card = new AC.AdaptiveCard();
+    card.hostConfig = new AC.HostConfig(AC_HOST_CONFIG);
+    card.onExecuteAction = function () {};
+    var wrap = el('div', 'wh-teams');
+    try {
+      card.parse(att.content);
+      var drawn = card.render();
+      if (!drawn) return renderGeneric(body);
+      wrap.appendChild(drawn);
+    } catch {
+      return renderGeneric(body);
+    }
+    return wrap;
+  }
   window.whRender = function (platform, body, text) {
+    if (platform === 'teams') return renderTeams(body);
     if (platform === 'discord') return renderDiscord(body, text);
     if (platform === 'slack' || platform === 'mattermost' || platform === 'rocketchat') return renderSlack(body, text);
     if (platform === 'telegram') return renderTelegram(body);
@@ -473,12 +538,7 @@
     testBtn.addEventListener('click', function (ev) {
       ev.preventDefault();
       var out = document.getElementById('wh-test-answer');
-      var fields = {};
-      new FormData(form).forEach(function (value, key) {
-        if (key === '_csrf' || key === 'testEvent') return;
-        if (fields[key] === undefined) fields[key] = value;
-        else fields[key] = [].concat(fields[key], value);
-      });
+      var fields = formFields(form);
       testBtn.disabled = true;
       out.className = 'wh-alert wh-alert-warn';
       out.textContent = testBox.getAttribute('data-sending');
@@ -510,5 +570,119 @@
           testBtn.disabled = false;
         });
     });
+  }
+  // ---- Instant feedback: a field's error shows as the admin leaves it and goes once it is fixed.
+  // The rules and words are the save's own (POST /validate runs them); the save checks again. ----
+  if (form && dataEl) {
+    var touched = {};
+    var errorSummary = document.getElementById('wh-error-summary');
+    // After a refused save every field is checked; before, only the ones the admin has left.
+    var checkAll = !!errorSummary;
+    var editing = testBox ? testBox.getAttribute('data-webhook-id') || null : null;
+    var NAME_TO_KEY = {
+      rolePingIds: 'rolePing',
+      filterDepartments: 'departments',
+      filterMinOrderTotal: 'minOrderTotal',
+      filterGateways: 'paymentGateways',
+      filterPriorities: 'priorities',
+      filterReplyAuthors: 'replyAuthors',
+    };
+    var keyOf = function (input) {
+      return input && input.name ? NAME_TO_KEY[input.name] || input.name : null;
+    };
+    var inputsOf = function (key) {
+      if (key === 'events') return Array.prototype.slice.call(form.querySelectorAll('input[name=events]'));
+      var i = document.getElementById('f-' + key);
+      return i ? [i] : [];
+    };
+    var describedBy = function (input, id, on) {
+      var ids = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter(function (x) {
+        return x && x !== id;
+      });
+      if (on) ids.unshift(id);
+      if (ids.length) input.setAttribute('aria-describedby', ids.join(' '));
+      else input.removeAttribute('aria-describedby');
+    };
+    var setError = function (key, message) {
+      var inputs = inputsOf(key);
+      if (!inputs.length) return;
+      var id = 'err-' + key;
+      var p = document.getElementById(id);
+      if (message) {
+        if (!p) {
+          p = el('p', 'wh-field-error');
+          p.id = id;
+          p.setAttribute('data-field-error', key);
+          var at = key === 'events' ? document.getElementById('f-events-group') : inputs[0];
+          var box = at.closest('.wh-field');
+          if (box && key !== 'events') box.appendChild(p);
+          else at.parentNode.insertBefore(p, at.nextSibling);
+        }
+        p.textContent = message;
+      } else if (p) p.parentNode.removeChild(p);
+      inputs.forEach(function (i) {
+        if (message) i.setAttribute('aria-invalid', 'true');
+        else i.removeAttribute('aria-invalid');
+        describedBy(i, id, !!message);
+      });
+      // A fixed field leaves the errorSummary of the refused save; the errorSummary goes with its last entry.
+      if (!message && errorSummary) {
+        var link = errorSummary.querySelector('[data-error-link="' + key + '"]');
+        if (link) link.closest('li').remove();
+        if (!errorSummary.querySelector('li')) {
+          errorSummary.remove();
+          errorSummary = null;
+        }
+      }
+    };
+    var seq = 0;
+    var validate = function () {
+      var mine = ++seq;
+      post('/validate', { form: formFields(form), id: editing })
+        .then(function (r) {
+          if (mine !== seq || r.status !== 200 || !r.json || !r.json.errors) return;
+          var found = {};
+          r.json.errors.forEach(function (e) {
+            found[e.field] = e.message;
+          });
+          var keys = {};
+          Object.keys(touched).forEach(function (k) {
+            keys[k] = 1;
+          });
+          form.querySelectorAll('[data-field-error]').forEach(function (p) {
+            keys[p.getAttribute('data-field-error')] = 1;
+          });
+          if (checkAll)
+            Object.keys(found).forEach(function (k) {
+              keys[k] = 1;
+            });
+          Object.keys(keys).forEach(function (k) {
+            setError(k, checkAll || touched[k] ? found[k] : null);
+          });
+        })
+        .catch(function () {
+          // No answer: the save still checks everything.
+        });
+    };
+    var soon = debounce(validate, 350);
+    form.addEventListener('focusout', function (ev) {
+      var key = keyOf(ev.target);
+      if (!key || key === 'testEvent') return;
+      // Leaving an empty field on a fresh form is not an error yet unless it was typed in.
+      if (!touched[key] && !ev.target.value && !checkAll) return;
+      touched[key] = true;
+      validate();
+    });
+    var onEdit = function (ev) {
+      var key = keyOf(ev.target);
+      if (!key || key === 'testEvent') return;
+      if (ev.type === 'change' && (ev.target.type === 'checkbox' || ev.target.type === 'radio' || ev.target.tagName === 'SELECT'))
+        touched[key] = true;
+      // An answer already on its way describes the form before this edit: it is dropped.
+      seq++;
+      if (touched[key] || document.getElementById('err-' + key) || checkAll) soon();
+    };
+    form.addEventListener('input', onEdit);
+    form.addEventListener('change', onEdit);
   }
 })();

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { eventNames, ticketPriorities } from '../../../sdk/events.js';
 import { deliveryStatuses } from '../../../module/settings/ports.js';
+import { answerKinds, platformAnswers } from '../../../module/settings/send-result-words.js';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
 const load = (l: string) => JSON.parse(fs.readFileSync(path.join(root, 'lang', `${l}.json`), 'utf8')) as Record<string, string>;
@@ -61,24 +62,9 @@ const dynamicKeys = [
     'delivery.replay',
   ].map((a) => `settings.audit.actions.${a}`),
   ...['name', 'url', 'platform', 'events', 'templates', 'options', 'filters'].map((f) => `settings.audit.fields.${f}`),
-  ...[
-    'ok',
-    'rate_limited',
-    'timeout',
-    'blocked',
-    'unreachable',
-    'discord_unknown_webhook',
-    'discord_invalid_token',
-    'invalid_body',
-    'slack_no_service',
-    'slack_archived',
-    'slack_prohibited',
-    'telegram_chat',
-    'server_error',
-    'not_found',
-    'unauthorized',
-    'other',
-  ].map((k) => `settings.test.${k}`),
+  ...answerKinds.filter((k) => k !== 'chat').map((k) => `settings.test.${k}`),
+  ...Object.entries(platformAnswers).flatMap(([p, kinds]) => kinds.map((k) => `settings.test.${p}.${k}`)),
+  ...['unreadable', 'request_failed'].map((k) => `settings.test.${k}`),
 ];
 
 /** Reason codes the validators return, each with a translated message. */

@@ -1,6 +1,7 @@
 import { formToInput, parseWebhookInput } from '../../../module/settings/webhook-input.js';
 import { generateSigningSecret } from '../../../module/settings/signing-secret.js';
-import { describeSendResult } from '../../../module/settings/send-result-words.js';
+import { describeSendResult, reasonWords } from '../../../module/settings/send-result-words.js';
+import { networkFailureOf } from '../../../module/delivery/network-failure.js';
 
 const ctx = {
   mode: 'create' as const,
@@ -139,29 +140,71 @@ describe('describeSendResult', () => {
   const t = (key: string, vars: Record<string, string | number> = {}) => `${key}|${Object.values(vars).join('|')}`;
   it.each([
     ['discord', { outcome: 'ok', statusCode: 204, error: null }, 'settings.test.ok'],
-    [
-      'discord',
-      { outcome: 'dead', statusCode: 404, error: 'Unknown Webhook', platformCode: 10015 },
-      'settings.test.discord_unknown_webhook',
-    ],
+    ['discord', { outcome: 'dead', statusCode: 404, error: 'Unknown Webhook', platformCode: 10015 }, 'settings.test.discord.not_found'],
+    // Discord's own code wins over the status it came with.
+    ['discord', { outcome: 'dead', statusCode: 400, error: 'x', platformCode: 10015 }, 'settings.test.discord.not_found'],
     [
       'discord',
       { outcome: 'dead', statusCode: 401, error: 'Invalid Webhook Token', platformCode: 50027 },
-      'settings.test.discord_invalid_token',
+      'settings.test.discord.unauthorized',
     ],
+    ['discord', { outcome: 'dead', statusCode: 403, error: 'Missing Access' }, 'settings.test.discord.forbidden'],
     ['discord', { outcome: 'dead', statusCode: 400, error: 'Invalid Form Body', platformCode: 50035 }, 'settings.test.invalid_body'],
     ['discord', { outcome: 'rate_limited', statusCode: 429, error: null }, 'settings.test.rate_limited'],
-    ['slack', { outcome: 'dead', statusCode: 404, error: 'no_service' }, 'settings.test.slack_no_service'],
-    ['slack', { outcome: 'dead', statusCode: 410, error: 'channel_is_archived' }, 'settings.test.slack_archived'],
-    ['slack', { outcome: 'dead', statusCode: 403, error: 'action_prohibited' }, 'settings.test.slack_prohibited'],
-    ['telegram', { outcome: 'dead', statusCode: 400, error: 'Bad Request: chat not found' }, 'settings.test.telegram_chat'],
+    ['slack', { outcome: 'dead', statusCode: 404, error: 'no_service' }, 'settings.test.slack.not_found'],
+    ['slack', { outcome: 'dead', statusCode: 410, error: 'channel_is_archived' }, 'settings.test.slack.gone'],
+    ['slack', { outcome: 'dead', statusCode: 403, error: 'action_prohibited' }, 'settings.test.slack.forbidden'],
+    ['mattermost', { outcome: 'dead', statusCode: 404, error: 'x' }, 'settings.test.not_found'],
+    ['teams', { outcome: 'dead', statusCode: 404, error: null }, 'settings.test.teams.not_found'],
+    ['teams', { outcome: 'dead', statusCode: 401, error: null }, 'settings.test.teams.unauthorized'],
+    ['telegram', { outcome: 'dead', statusCode: 400, error: 'Bad Request: chat not found' }, 'settings.test.telegram.chat'],
+    ['telegram', { outcome: 'dead', statusCode: 400, error: 'Bad Request: message is too long' }, 'settings.test.invalid_body'],
+    ['telegram', { outcome: 'dead', statusCode: 403, error: 'Forbidden: bot was blocked by the user' }, 'settings.test.telegram.forbidden'],
+    ['json', { outcome: 'dead', statusCode: 401, error: null }, 'settings.test.json.unauthorized'],
     ['json', { outcome: 'retry', statusCode: 503, error: 'Service Unavailable' }, 'settings.test.server_error'],
-    ['json', { outcome: 'retry', statusCode: null, error: 'ETIMEDOUT timeout' }, 'settings.test.timeout'],
-    ['json', { outcome: 'retry', statusCode: null, error: 'ECONNREFUSED' }, 'settings.test.unreachable'],
+    // No HTTP answer: the sender's structured failure picks the words, whatever the error text says.
+    ['json', { outcome: 'retry', statusCode: null, error: 'timeout', failure: 'timeout' }, 'settings.test.timeout'],
+    ['json', { outcome: 'retry', statusCode: null, error: 'getaddrinfo', failure: 'dns' }, 'settings.test.dns'],
+    ['discord', { outcome: 'retry', statusCode: null, error: 'connect', failure: 'refused' }, 'settings.test.refused'],
+    ['json', { outcome: 'retry', statusCode: null, error: 'self-signed', failure: 'tls' }, 'settings.test.tls'],
+    ['json', { outcome: 'retry', statusCode: null, error: 'socket hang up', failure: 'reset' }, 'settings.test.unreachable'],
+    ['json', { outcome: 'dead', statusCode: null, error: 'address not allowed', failure: 'blocked' }, 'settings.test.blocked'],
+    ['json', { outcome: 'retry', statusCode: null, error: 'ETIMEDOUT' }, 'settings.test.unreachable'],
     ['json', { outcome: 'dead', statusCode: 418, error: 'teapot' }, 'settings.test.other'],
   ] as const)('%s %j -> %s', (platform, r, key) => {
     const answer = describeSendResult(platform, { durationMs: 1, ...r }, t, 'fr');
     expect(answer.message.split('|')[0]).toBe(key);
     expect(answer.ok).toBe(r.outcome === 'ok');
+  });
+});
+
+describe('networkFailureOf', () => {
+  it.each([
+    [{ code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND discord.com' }, 'dns'],
+    [{ code: 'EAI_AGAIN' }, 'dns'],
+    [{ code: 'ECONNREFUSED' }, 'refused'],
+    [{ code: 'ETIMEDOUT' }, 'timeout'],
+    [{ name: 'TimeoutError' }, 'timeout'],
+    [{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, 'tls'],
+    [{ code: 'CERT_HAS_EXPIRED' }, 'tls'],
+    [{ code: 'ERR_TLS_CERT_ALTNAME_INVALID' }, 'tls'],
+    [{ code: 'ECONNRESET' }, 'reset'],
+    [{ code: 'EINVALIDURL' }, 'invalid_url'],
+    [{ code: 'ERR_X', message: 'address 10.0.0.1 is not allowed' }, 'blocked'],
+    [{ code: 'EWHATEVER' }, 'other'],
+  ] as const)('%j -> %s', (err, kind) => {
+    expect(networkFailureOf(err)).toBe(kind);
+  });
+});
+
+describe('reasonWords', () => {
+  const t = (key: string) => key;
+  it.each([
+    ['json', 'HTTP 404: {"message":"Unknown Webhook","code":10015}', 'settings.test.json.not_found'],
+    ['discord', 'Unknown Webhook (10015)', 'settings.test.discord.not_found'],
+    ['slack', 'no_service', 'settings.test.slack.not_found'],
+    ['discord', 'kept answering 429 for 15 min', 'kept answering 429 for 15 min'],
+  ] as const)('%s %s -> %s', (platform, reason, words) => {
+    expect(reasonWords(reason, platform, t, 'fr')).toBe(words);
   });
 });
