@@ -4,7 +4,7 @@
  * tags, and the edit that shows the ticket's state on its first message. Pure: computed in the
  * fan-out with the message, stored on the delivery row, read by the worker (ticket-threads.ts).
  */
-import type { AnyEventPayload, EventName, TicketEventPayload } from '../../sdk/events.js';
+import { wellFormed, type AnyEventPayload, type EventName, type TicketEventPayload } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import type { WebhookOptions } from '../webhooks/webhook.js';
 import { DISCORD, DISCORD_SNOWFLAKE } from './limits.js';
@@ -45,7 +45,8 @@ const KINDS: Partial<Record<EventName, TicketThreadKind>> = {
 
 /** The post title `template` gives for these variables: one line, cut to Discord's limit, never empty. */
 export function threadTitle(template: string | null, vars: Variables, fallback: string): string {
-  const text = renderText(compileTemplate(template?.trim() ? template : DEFAULT_THREAD_TITLE), vars, plainDialect)
+  // A stored template may predate the form's rule on lone surrogates: no title without a UTF-8 form.
+  const text = renderText(compileTemplate(template?.trim() ? wellFormed(template) : DEFAULT_THREAD_TITLE), vars, plainDialect)
     .replace(/\s+/g, ' ')
     .trim();
   return truncate(text || fallback, DISCORD.threadName);
