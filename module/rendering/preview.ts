@@ -6,7 +6,10 @@ import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { definitionOf } from '../events/index.js';
 import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
+import { label } from './labels.js';
 import { renderWithTemplate } from './render-message.js';
+import { DEFAULT_THREAD_TITLE, threadTitle } from './ticket-thread-plan.js';
+import { computeVariables } from './variables.js';
 import type { MessageBody } from './types.js';
 
 export interface PreviewResult {
@@ -36,4 +39,22 @@ export function preview(
   const payload = definitionOf(event).sample({ seq: context.seq, now: context.now }) as AnyEventPayload;
   const rendered = renderWithTemplate({ template, event, payload, platform, locale, timeZone: context.timeZone ?? 'UTC', options });
   return { body: rendered.body, text: rendered.text ?? '', ...(rendered.query ? { query: rendered.query } : {}) };
+}
+
+/**
+ * The settings page's preview of a ticket's forum post: its title for the sample ticket, and the
+ * sample's variables as plain text, so the page's script updates the title as the admin types.
+ */
+export function threadPreview(
+  template: string | null,
+  locale: Locale,
+  context: PreviewContext = {},
+): { title: string; defaultTemplate: string; vars: Record<string, string> } {
+  const payload = definitionOf('ticket.submit').sample({ seq: context.seq, now: context.now }) as AnyEventPayload;
+  const vars = computeVariables('ticket.submit', payload as never, locale, context.timeZone ?? 'UTC');
+  return {
+    title: threadTitle(template, vars, label(locale, 'rendering.event.ticket.submit')),
+    defaultTemplate: DEFAULT_THREAD_TITLE,
+    vars: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.text])),
+  };
 }

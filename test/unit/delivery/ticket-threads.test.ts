@@ -13,7 +13,7 @@ import { defaultFilters, defaultOptions, type Webhook } from '../../../module/we
 
 function answer(status: number, body: unknown): SendOutcome {
   const text = body === undefined ? '' : JSON.stringify(body);
-  const c = classifyResponse('discord', { status, headers: new Headers({ 'content-type': 'application/json' }), body: text });
+  const c = classifyResponse('discord', { status, headers: { 'content-type': 'application/json' }, body: text });
   const v = c.verdict;
   return {
     outcome: v.kind === 'ok' ? 'ok' : v.kind === 'retry' ? 'retry' : v.kind === 'rate_limited' ? 'rate_limited' : 'dead',
