@@ -68,6 +68,8 @@ export interface DeliverySummary {
   updatedAt: number;
   deliveredAt: number | null;
   nextAttemptAt: number | null;
+  /** The ticket's Discord post (thread-per-ticket webhooks), once known; `url` when Discord named the server. */
+  thread?: { id: string; url: string | null } | null;
 }
 
 export interface AttemptView {
