@@ -166,7 +166,7 @@ export function parseWebhookInput(raw: unknown, ctx: ParseContext): ParseResult 
   if (errors.length) return { ok: false, errors };
   const value: WebhookInput = { ...v, url, platform } as WebhookInput;
   // A forum post per ticket keeps its state on the post unless the admin said otherwise.
-  if (value.options?.threadPerTicket && value.options.statusCard === undefined && !ctx.currentOptions?.statusCard)
+  if (value.options?.threadPerTicket && value.options.statusCard === undefined && !ctx.currentOptions?.threadPerTicket)
     value.options = { ...value.options, statusCard: 'close' };
   if (value.platform === undefined) delete value.platform;
   if (value.url === undefined) delete value.url;

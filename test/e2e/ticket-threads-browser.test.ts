@@ -107,6 +107,11 @@ describe.each(['fr', 'en'] as const)('a forum post per ticket in the browser (%s
       await page.fill('#f-threadTitle', '%subject% — %user%');
       await page.waitForFunction(() => /—/.test(document.getElementById('wh-thread-title')!.textContent!));
       await shot('form-discord', '#wh-threads');
+      // Ticking "a post per ticket" turns the status card on (unless the admin chose otherwise).
+      await page.uncheck('#f-threadPerTicket');
+      await page.selectOption('#f-statusCard', 'off');
+      await page.check('#f-threadPerTicket');
+      expect(await page.inputValue('#f-statusCard')).toBe('close');
       // Slack: the options go, the note says why.
       await page.selectOption('#f-platform', 'slack');
       expect(await page.isVisible('[data-testid=threads-unavailable]')).toBe(true);

@@ -451,6 +451,9 @@
     });
     form.addEventListener('change', function (ev) {
       if (ev.target.name === 'events') refreshEvents();
+      // A post per ticket shows its state on the post unless the admin chose otherwise.
+      var card = document.getElementById('f-statusCard');
+      if (ev.target.id === 'f-threadPerTicket' && ev.target.checked && card && card.value === 'off') card.value = 'close';
       if (ev.target === platformSel) refreshOptionNotes();
       refreshAdaptive();
       refreshPreview();

@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import type { EventName } from '../../../sdk/events.js';
 import { sampleEvent } from '../../../sdk/sample-events.js';
+import { preview } from '../../../module/rendering/preview.js';
 import { renderMessage } from '../../../module/rendering/render-message.js';
 import { ticketThreadPlan, threadTitle } from '../../../module/rendering/ticket-thread-plan.js';
 import { computeVariables } from '../../../module/rendering/variables.js';
@@ -110,5 +111,22 @@ describe('ticket thread plan', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('the preview (and so "Send test") of a ticket opens a post of its own: thread_name and tags, no thread_id; orders keep the static thread', () => {
+    const options = {
+      threadPerTicket: true,
+      threadId: '400000000000000000',
+      threadTags: [{ when: 'Technique', tagId: '300000000000000002' }],
+    };
+    const ticket = preview('%subject%', 'ticket.submit', 'discord', 'fr', options, { seq: 0 });
+    const payload = sampleEvent('ticket.submit', { seq: 0 });
+    expect(ticket.body.thread_name).toBe(`#${payload.ticket.id} ${payload.ticket.subject}`);
+    expect(ticket.query).toBeUndefined();
+    expect(discordViolations(ticket.body, { wait: 'true' })).toEqual([]);
+    const order = preview('%id%', 'order.paid', 'discord', 'fr', options);
+    expect(order.body.thread_name).toBeUndefined();
+    expect(order.query).toEqual({ thread_id: '400000000000000000' });
+    expect(preview('%subject%', 'ticket.submit', 'slack', 'fr', options).body.thread_name).toBeUndefined();
   });
 });

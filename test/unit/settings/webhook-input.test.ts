@@ -214,6 +214,13 @@ describe('thread-per-ticket options (issue 14)', () => {
     expect(r.ok && r.value.options).toEqual({ threadPerTicket: true, statusCard: 'close' });
     const off = parseWebhookInput({ ...base, options: { threadPerTicket: true, statusCard: 'off' } }, ctx);
     expect(off.ok && off.value.options?.statusCard).toBe('off');
+    // Turned on by a PATCH: the card too; a PATCH of a webhook already in threads keeps its choice.
+    const update = (current: { threadPerTicket: boolean; statusCard: 'off' }) =>
+      parseWebhookInput({ options: { threadPerTicket: true } }, { ...ctx, mode: 'update', currentOptions: current });
+    const turnedOn = update({ threadPerTicket: false, statusCard: 'off' });
+    expect(turnedOn.ok && turnedOn.value.options?.statusCard).toBe('close');
+    const kept = update({ threadPerTicket: true, statusCard: 'off' });
+    expect(kept.ok && kept.value.options?.statusCard).toBeUndefined();
   });
 
   it('refuses a tag id that is no Discord id and an unknown status card, naming the field', () => {
