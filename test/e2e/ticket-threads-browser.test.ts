@@ -7,13 +7,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EventName } from '../../sdk/events.js';
 import { sampleEvent } from '../../sdk/sample-events.js';
 import type { Host } from '../../host/create-host.js';
-import { startInbox, type RunningInbox } from '../../host/inbox/start-inbox.js';
-import { repoRoot, startTestHost } from '../fixtures/host-kit.js';
-import { launchBrowser } from '../support/browser.js';
+import type { RunningInbox } from '../../host/inbox/start-inbox.js';
+import { repoRoot } from '../fixtures/host-kit.js';
+import { startAdminSession, type AdminSession } from '../support/admin-session.js';
 import { waitUntil } from '../faults/wait-until.js';
 
 const shots = path.join(repoRoot, 'test-results', 'screenshots');
@@ -25,9 +25,7 @@ const words = {
 } as const;
 
 describe.each(['fr', 'en'] as const)('a forum post per ticket in the browser (%s)', (locale) => {
-  let browser: Browser;
   let host: Host;
-  let varDir: string;
   let base: string;
   let page: Page;
   let inbox: RunningInbox;
@@ -45,18 +43,16 @@ describe.each(['fr', 'en'] as const)('a forum post per ticket in the browser (%s
     await page.setViewportSize({ width: 1366, height: 900 });
   };
 
+  let session: AdminSession | undefined;
   beforeAll(async () => {
     fs.mkdirSync(shots, { recursive: true });
-    inbox = await startInbox({ port: 0, locale });
-    ({ host, varDir } = await startTestHost({ label: `threads-${locale}`, locale, profile: 'development' }));
-    await host.modules.installFromFolder(repoRoot);
-    await host.modules.enable('webhooks');
-    base = `${host.url}/admin/modules/webhooks`;
+    session = await startAdminSession(`threads-${locale}`, locale);
+    ({ host, inbox, page, base } = session);
     const created = await fetch(`${base}/api/webhooks`, {
       method: 'POST',
       headers: auth(),
       body: JSON.stringify({
-        name: locale === 'fr' ? 'Support — forum' : 'Support — forum',
+        name: 'Support — forum',
         url: inbox.discordWebhookUrl('1300000000000000014', 'forumToken'),
         platform: 'discord',
         events: ['ticket.submit', 'ticket.reply', 'ticket.close'],
@@ -72,18 +68,8 @@ describe.each(['fr', 'en'] as const)('a forum post per ticket in the browser (%s
     });
     expect(created.status).toBe(201);
     webhookId = ((await created.json()) as { webhook: { id: number } }).webhook.id;
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(`${host.url}/admin/login`);
-    await page.fill('input[name=token]', host.adminToken);
-    await Promise.all([page.waitForURL(/\/admin\/(?!login)/), page.press('input[name=token]', 'Enter')]);
   }, T);
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await inbox?.close();
-    fs.rmSync(varDir, { recursive: true, force: true });
-  }, T);
+  afterAll(async () => session?.close(), T);
 
   it(
     'the form shows the thread options for Discord, with the post title previewed as it is typed; other platforms say threads need a bot token',
