@@ -126,7 +126,8 @@ export class TicketThreads {
 
   private async inChannel(webhook: Webhook, plan: TicketThreadPlan, req: SendRequest, send: Send): Promise<SendOutcome> {
     const { store } = this.deps;
-    const known = plan.kind === 'submit' ? null : await store.get(webhook.id, plan.ticket);
+    // Only an event that edits the first message needs to know it.
+    const known = plan.kind === 'submit' || !plan.card ? null : await store.get(webhook.id, plan.ticket);
     if (plan.kind === 'close' && known && plan.card) {
       // The admin prefers the first message kept current to a "closed" message of its own.
       const edited = await this.edit(webhook, plan, known, req, send);
