@@ -206,6 +206,9 @@ describe('reasonWords', () => {
     ['discord', 'kept answering 429 for 15 min', 'kept answering 429 for 15 min'],
   ] as const)('%s %s -> %s', (platform, reason, words) => {
     expect(reasonWords(reason, platform, t, 'fr')).toBe(words);
+  });
+});
+
 describe('thread-per-ticket options (issue 14)', () => {
   const base = { name: 'Forum', url: 'https://discord.com/api/webhooks/1/x', events: ['ticket.submit'] };
 
