@@ -6,6 +6,7 @@ import { rateLimitRuns } from './004-rate-limit-runs.js';
 import { eventIntake } from './005-event-intake.js';
 import { openDeliveriesIndex } from './006-open-deliveries-index.js';
 import { deliveryReference } from './007-delivery-reference.js';
+import { ticketThreads } from './008-ticket-threads.js';
 
 /** In order. Append new migrations; never edit a released one. */
 export const migrations: ModuleMigration[] = [
@@ -16,4 +17,5 @@ export const migrations: ModuleMigration[] = [
   eventIntake,
   openDeliveriesIndex,
   deliveryReference,
+  ticketThreads,
 ];

@@ -3,6 +3,10 @@
  * (empty message, 2000-character content, 10 embeds), answers 200 with the message when
  * `?wait=true` and 204 otherwise, sends X-RateLimit headers and a 429 past 5 requests per
  * 2 s per webhook. Webhook id `0` answers 404 Unknown Webhook (to try the "dead webhook" path).
+ * Like a forum channel's webhook: `thread_name` creates a post (the answer's `channel_id` and
+ * `id` are the thread's), `?thread_id=` posts into it, never both; `edit` changes a message the
+ * webhook sent (404 Unknown Message when there is none). A thread id it never saw is shown as a
+ * post of its own, so a webhook set to a fixed thread works in the demo too.
  */
 import type { InboxStore } from './inbox-store.js';
 
@@ -13,6 +17,9 @@ export interface ReceiverAnswer {
 }
 
 const LIMIT = 5;
+/** The demo's text channel and server. */
+const CHANNEL_ID = '1100000000000000000';
+const GUILD_ID = '1100000000000000001';
 const WINDOW_MS = 2000;
 
 export class DiscordReceiver {
@@ -24,7 +31,17 @@ export class DiscordReceiver {
     private readonly now: () => number = Date.now,
   ) {}
 
-  receive(webhookId: string, wait: boolean, body: unknown): ReceiverAnswer {
+  /** PATCH /webhooks/{id}/{token}/messages/{message_id}: only the fields sent change. */
+  edit(webhookId: string, messageId: string, body: unknown): ReceiverAnswer {
+    if (webhookId === '0') return { status: 404, headers: {}, body: { message: 'Unknown Webhook', code: 10015 } };
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return { status: 400, headers: {}, body: { message: 'Invalid Form Body', code: 50035 } };
+    const msg = this.store.edit(messageId, body as Record<string, unknown>);
+    if (!msg) return { status: 404, headers: {}, body: { message: 'Unknown Message', code: 10008 } };
+    return { status: 200, headers: {}, body: { ...msg.body, id: messageId, channel_id: msg.thread?.id ?? CHANNEL_ID, type: 0 } };
+  }
+
+  receive(webhookId: string, wait: boolean, body: unknown, threadId?: string): ReceiverAnswer {
     if (webhookId === '0') return { status: 404, headers: {}, body: { message: 'Unknown Webhook', code: 10015 } };
     const at = this.now();
     let w = this.windows.get(webhookId);
@@ -78,9 +95,19 @@ export class DiscordReceiver {
         },
       };
     }
-    const stored = this.store.add('discord', webhookId.slice(0, 4) + '…', body as Record<string, unknown>);
-    if (!wait) return { status: 204, headers: h, body: null };
+    const threadName = (b as { thread_name?: unknown }).thread_name;
+    if (typeof threadName === 'string' && threadId)
+      return { status: 400, headers: h, body: { message: 'Cannot include both thread_name and thread_id', code: 220003 } };
     const id = String(this.nextId++);
+    const tags = (b as { applied_tags?: unknown }).applied_tags;
+    const thread =
+      typeof threadName === 'string'
+        ? { id, name: threadName, tags: Array.isArray(tags) ? tags.map(String) : [] }
+        : threadId
+          ? (this.store.thread(threadId) ?? { id: threadId, name: `#${threadId.slice(-4)}`, tags: [] })
+          : undefined;
+    const stored = this.store.add('discord', webhookId.slice(0, 4) + '…', body as Record<string, unknown>, { messageId: id, thread });
+    if (!wait) return { status: 204, headers: h, body: null };
     return {
       status: 200,
       headers: h,
@@ -89,7 +116,8 @@ export class DiscordReceiver {
         type: 0,
         content: hasContent ? b.content : '',
         embeds,
-        channel_id: '1100000000000000000',
+        channel_id: thread?.id ?? CHANNEL_ID,
+        guild_id: GUILD_ID,
         webhook_id: webhookId,
         author: { id: webhookId, username: typeof b.username === 'string' ? b.username : 'Webhooks', bot: true, discriminator: '0000' },
         timestamp: new Date(stored.at).toISOString(),

@@ -57,6 +57,10 @@ const words = {
     updates: 'La page se met à jour d’elle-même.',
     empty: 'Aucun message pour l’instant.',
     receiver: 'webhook',
+    forum: '#tickets — forum Discord',
+    posts: (n: number) => `${n} ${new Intl.PluralRules('fr').select(n) === 'one' ? 'message' : 'messages'}`,
+    edited: '(modifié)',
+    tag: 'étiquette',
   },
   en: {
     title: 'Local inbox',
@@ -65,6 +69,10 @@ const words = {
     updates: 'This page updates itself.',
     empty: 'No message yet.',
     receiver: 'webhook',
+    forum: '#tickets — Discord forum',
+    posts: (n: number) => `${n} ${new Intl.PluralRules('en').select(n) === 'one' ? 'message' : 'messages'}`,
+    edited: '(edited)',
+    tag: 'tag',
   },
 } as const;
 
@@ -103,7 +111,7 @@ export function discordCard(m: InboxMessage, view: InboxView): string {
   return `<article class="dc" data-kind="discord" data-seq="${m.seq}">
     <div class="av" aria-hidden="true">${escapeHtml(name.charAt(0).toUpperCase())}</div>
     <div class="main"><div class="hd"><span class="nm">${escapeHtml(name)}</span><span class="bot">BOT</span>
-    <time datetime="${new Date(m.at).toISOString()}">${escapeHtml(timeOf(m.at, view))}</time><span class="rc">${words[view.locale].receiver} ${escapeHtml(m.receiver)}</span></div>
+    <time datetime="${new Date(m.at).toISOString()}">${escapeHtml(timeOf(m.at, view))}</time>${m.editedSeq ? `<span class="edited">${words[view.locale].edited}</span>` : ''}<span class="rc">${words[view.locale].receiver} ${escapeHtml(m.receiver)}</span></div>
     ${b.content ? `<div class="ct">${discordText(b.content)}</div>` : ''}${embeds}</div></article>`;
 }
 
@@ -117,14 +125,43 @@ export function slackCard(m: InboxMessage, view: InboxView): string {
     <div class="st">${slackText(b.text)}</div></div></article>`;
 }
 
-/** New cards since `after` (newest first), for the page's own updates: HTML escaped like the page. */
-export function inboxUpdate(messages: InboxMessage[], after: number, view: InboxView) {
+/**
+ * Forum posts (Discord threads), newest activity first: the post's title and tags, its starter
+ * message, then the messages of its thread in the order they came.
+ */
+export function forumPosts(messages: InboxMessage[], view: InboxView): string {
+  const w = words[view.locale];
+  const posts = new Map<string, InboxMessage[]>();
+  for (const m of messages) if (m.kind === 'discord' && m.thread) posts.set(m.thread.id, [...(posts.get(m.thread.id) ?? []), m]);
+  const activity = (list: InboxMessage[]) => Math.max(...list.map((m) => Math.max(m.seq, m.editedSeq ?? 0)));
+  return [...posts.values()]
+    .sort((a, b) => activity(b) - activity(a))
+    .slice(0, INBOX_SHOWN)
+    .map((list) => {
+      const t = list[0].thread!;
+      const tags = t.tags.map((id) => `<span class="tag" title="${w.tag} ${escapeHtml(id)}">#${escapeHtml(id.slice(-4))}</span>`).join('');
+      const [starter, ...replies] = list;
+      return `<article class="post" data-thread="${escapeHtml(t.id)}" data-testid="inbox-post">
+    <div class="ph"><span class="pi" aria-hidden="true">💬</span><div class="pb"><h3 class="pt">${discordText(t.name)}</h3>
+    <div class="pm">${tags}<span>${escapeHtml(w.posts(list.length))}</span></div></div></div>
+    ${discordCard(starter, view)}${replies.length ? `<div class="replies">${replies.map((m) => discordCard(m, view)).join('\n')}</div>` : ''}</article>`;
+    })
+    .join('\n');
+}
+
+/**
+ * New cards since `after` (newest first), for the page's own updates: HTML escaped like the page.
+ * A forum message or an edit changes cards already drawn: the page reloads (`reload`).
+ */
+export function inboxUpdate(messages: InboxMessage[], after: number, view: InboxView, lastSeq?: number) {
   const fresh = messages.filter((m) => m.seq > after).slice(-INBOX_SHOWN);
+  const reload = messages.some((m) => (m.seq > after && m.thread) || (m.editedSeq ?? 0) > after);
   return {
-    last: messages.length ? messages[messages.length - 1].seq : after,
+    reload,
+    last: lastSeq ?? (messages.length ? messages[messages.length - 1].seq : after),
     count: words[view.locale].count(messages.length),
     discord: fresh
-      .filter((m) => m.kind === 'discord')
+      .filter((m) => m.kind === 'discord' && !m.thread)
       .reverse()
       .map((m) => discordCard(m, view))
       .join('\n'),
@@ -136,17 +173,23 @@ export function inboxUpdate(messages: InboxMessage[], after: number, view: Inbox
   };
 }
 
-export function inboxPage(messages: InboxMessage[], info: { discordExample: string; slackExample: string }, view: InboxView): string {
+export function inboxPage(
+  messages: InboxMessage[],
+  info: { discordExample: string; slackExample: string },
+  view: InboxView,
+  lastSeq?: number,
+): string {
   const w = words[view.locale];
+  const forum = forumPosts(messages, view);
   const discord = messages
-    .filter((m) => m.kind === 'discord')
+    .filter((m) => m.kind === 'discord' && !m.thread)
     .slice(-INBOX_SHOWN)
     .reverse();
   const slack = messages
     .filter((m) => m.kind === 'slack')
     .slice(-INBOX_SHOWN)
     .reverse();
-  const last = messages.length ? messages[messages.length - 1].seq : 0;
+  const last = lastSeq ?? (messages.length ? messages[messages.length - 1].seq : 0);
   return `<!doctype html><html lang="${view.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${w.title}</title>
 <style>
@@ -173,13 +216,20 @@ time{color:#b5bac1;font-size:12px}.rc{color:#b5bac1;font-size:11px;margin-left:a
 .snm{font-weight:900}.app{background:#e8e8e8;color:#454245;font-size:10px;font-weight:700;border-radius:2px;padding:1px 3px}
 .sl time,.sl .rc{color:#545454}.st{white-space:pre-wrap;word-break:break-word}
 a:focus-visible{outline:3px solid #6ec6ff;outline-offset:2px}
+.edited{color:#949ba4;font-size:11px}
+.forum{border-bottom:1px solid #3f4147;padding-bottom:8px}.post{margin:8px 16px 12px;background:#2b2d31;border-radius:8px;padding:4px 0 8px}
+.ph{display:flex;gap:10px;padding:10px 16px 4px;align-items:flex-start}.pi{font-size:18px}.pb{min-width:0}
+.pt{margin:0;font-size:16px;color:#f2f3f5;overflow-wrap:anywhere}.pm{display:flex;gap:6px;flex-wrap:wrap;align-items:center;color:#b5bac1;font-size:12px;margin-top:2px}
+.tag{background:#404249;color:#dbdee1;border-radius:10px;padding:0 8px}
+.post .dc{padding:6px 16px}.post .dc:hover{background:#313338}.replies{margin-left:34px;border-left:2px solid #4e5058}
 @media(max-width:800px){.cols{grid-template-columns:minmax(0,1fr)}.fs{grid-template-columns:1fr}header{padding:12px 16px}.dc,.sl{padding:8px 12px}}
 </style><script src="/inbox.js" defer></script></head><body>
 <header><div><h1>${w.title}</h1><p>${w.intro}</p>
 <p>Discord${view.locale === 'fr' ? '\u202f' : ''}: <code>${escapeHtml(info.discordExample)}</code> · Slack${view.locale === 'fr' ? '\u202f' : ''}: <code>${escapeHtml(info.slackExample)}</code></p></div>
 <p><span id="count" data-testid="inbox-count">${escapeHtml(w.count(messages.length))}</span> · ${w.updates}</p></header>
-<main class="cols" data-last="${last}" data-shown="${INBOX_SHOWN}"><section class="col discord" data-testid="inbox-discord" aria-labelledby="h-discord"><h2 id="h-discord">#commandes — Discord</h2>
-<div class="list" id="discord">${discord.map((m) => discordCard(m, view)).join('\n')}</div>${discord.length ? '' : `<p class="empty">${w.empty}</p>`}</section>
+<main class="cols" data-last="${last}" data-shown="${INBOX_SHOWN}"><section class="col discord" data-testid="inbox-discord" aria-labelledby="h-discord">
+${forum ? `<div class="forum" data-testid="inbox-forum"><h2 id="h-forum">${escapeHtml(w.forum)}</h2>${forum}</div>` : ''}<h2 id="h-discord">#commandes — Discord</h2>
+<div class="list" id="discord">${discord.map((m) => discordCard(m, view)).join('\n')}</div>${discord.length || forum ? '' : `<p class="empty">${w.empty}</p>`}</section>
 <section class="col slack" data-testid="inbox-slack" aria-labelledby="h-slack"><h2 id="h-slack">#support — Slack</h2>
 <div class="list" id="slack">${slack.map((m) => slackCard(m, view)).join('\n')}</div>${slack.length ? '' : `<p class="empty">${w.empty}</p>`}</section></main>
 </body></html>`;
@@ -210,7 +260,7 @@ export const inboxScript = `(function () {
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (u) {
         if (!u) return;
-        if (u.last < last) { window.location.reload(); return; }
+        if (u.last < last || u.reload) { window.location.reload(); return; }
         last = u.last;
         main.setAttribute('data-last', String(last));
         put('discord', u.discord);

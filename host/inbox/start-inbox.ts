@@ -43,13 +43,19 @@ export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
   const host = opts.host ?? '127.0.0.1';
 
-  const discordRoute = (wait: unknown, id: string, body: unknown) => discord.receive(id, wait === 'true' || wait === '1', body);
   for (const path of ['/api/webhooks/:id/:token', '/api/v:version/webhooks/:id/:token']) {
     app.post(path, async (req, reply) => {
       const { id } = req.params as { id: string };
-      const a = discordRoute((req.query as { wait?: string }).wait, id, req.body);
+      const q = req.query as { wait?: string; thread_id?: string };
+      const a = discord.receive(id, q.wait === 'true' || q.wait === '1', req.body, q.thread_id || undefined);
       reply.code(a.status).headers(a.headers);
       return a.body === null ? reply.send() : reply.send(a.body);
+    });
+    // A webhook edits its own message (the ticket's status card).
+    app.patch(`${path}/messages/:messageId`, async (req, reply) => {
+      const { id, messageId } = req.params as { id: string; messageId: string };
+      const a = discord.edit(id, messageId, req.body);
+      return reply.code(a.status).headers(a.headers).send(a.body);
     });
   }
   app.post('/services/:team/:bot/:secret', async (req, reply) => {
@@ -69,13 +75,18 @@ export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
         "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; script-src 'self'; connect-src 'self'",
       )
       .send(
-        inboxPage(store.list(), { discordExample: `${base}/api/webhooks/<id>/<token>`, slackExample: `${base}/services/T…/B…/…` }, view),
+        inboxPage(
+          store.list(),
+          { discordExample: `${base}/api/webhooks/<id>/<token>`, slackExample: `${base}/services/T…/B…/…` },
+          view,
+          store.lastSeq(),
+        ),
       ),
   );
   app.get('/inbox.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(inboxScript));
   app.get('/updates', async (req) => {
     const after = Number((req.query as { after?: string }).after);
-    return inboxUpdate(store.list(), Number.isFinite(after) ? after : 0, view);
+    return inboxUpdate(store.list(), Number.isFinite(after) ? after : 0, view, store.lastSeq());
   });
   app.get('/messages.json', async () => ({ items: store.list() }));
   app.post('/clear', async (_req, reply) => {

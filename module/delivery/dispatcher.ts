@@ -21,6 +21,7 @@ import type { AttemptRecord, OutboxStore, QueuedDelivery } from './outbox-store.
 import { DEFAULT_RATE_LIMIT_BUDGET, formatDuration, rateLimitDecision, type RateLimitBudget } from './rate-limit-budget.js';
 import { DEFAULT_SCHEDULE_MS, nextAttemptDelay } from './retry-schedule.js';
 import type { SendOutcome, SendRequest } from './sender.js';
+import { threadPackGroup, type TicketThreads } from './ticket-threads.js';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -59,6 +60,8 @@ export interface DispatcherDeps {
   lanes: LaneStore;
   webhooks: { get(id: number): Promise<Webhook | null>; disable(id: number, reason: string): Promise<void> };
   send(req: SendRequest): Promise<SendOutcome>;
+  /** Ticket rows of thread-per-ticket and status-card webhooks go through it (ticket-threads.ts). */
+  threads?: Pick<TicketThreads, 'deliver'>;
   clock: Clock;
   logger: Logger;
   /**
@@ -373,13 +376,18 @@ export class Dispatcher {
         }
         const { packed, body } = this.pack(webhook.platform, turn.claimed, coalesce && turn.claimed[0].id > singleUntil);
         turn.claimed = turn.claimed.slice(packed.length);
-        const result = await this.deps.send({
+        const request: SendRequest = {
           webhook,
           body,
           query: packed[0].query,
           // Same id on every retry of a delivery (Standard Webhooks consumers dedupe on it).
           messageId: `msg_${webhook.id}_${packed[0].eventId}`,
-        });
+        };
+        const plan = packed[packed.length - 1].thread;
+        const result =
+          plan && this.deps.threads
+            ? await this.deps.threads.deliver(webhook, plan, request, this.deps.send)
+            : await this.deps.send(request);
         this.stats.requests++;
         const after = clock.now();
         if (webhook.platform === 'discord' && isInvalidRequestStatus(result.statusCode)) this.invalidRequests.record(after);
@@ -633,10 +641,12 @@ export class Dispatcher {
 
   private pack(platform: Platform, rows: QueuedDelivery[], coalesce: boolean): { packed: QueuedDelivery[]; body: QueuedDelivery['body'] } {
     if (!coalesce || rows.length === 1) return { packed: [rows[0]], body: rows[0].body };
-    // Only rows going to the same URL (same thread) can share a request.
-    const q = JSON.stringify(rows[0].query ?? null);
+    // Only rows going to the same URL (same thread, same ticket's post) can share a request.
+    const group = (r: QueuedDelivery) =>
+      JSON.stringify([r.query ?? null, r.thread ? (threadPackGroup(r.thread) ?? `alone ${r.id}`) : null]);
+    const q = group(rows[0]);
     let same = 1;
-    while (same < rows.length && JSON.stringify(rows[same].query ?? null) === q) same++;
+    while (same < rows.length && group(rows[same]) === q) same++;
     const [first] = combineBodies(
       platform,
       rows.slice(0, same).map((r) => r.body),

@@ -293,7 +293,16 @@ export class FanOut {
     const reference = definitionOf(event).reference?.(payload)?.slice(0, 64) ?? null;
     return matching.map((webhook, i) => {
       const msg = bodies[webhookTarget[i]];
-      return { webhookId: webhook.id, event, eventId: payload.eventId, body: msg.body, query: msg.query ?? null, reference };
+      // A ticket of a thread-per-ticket or status-card webhook carries its plan (ticket-threads.ts).
+      return {
+        webhookId: webhook.id,
+        event,
+        eventId: payload.eventId,
+        body: msg.body,
+        query: msg.query ?? null,
+        reference,
+        thread: msg.thread ?? null,
+      };
     });
   }
 }

@@ -16,6 +16,8 @@ import { LaneStore } from './lane-store.js';
 import { OutboxIntake } from './outbox-intake.js';
 import { OutboxStore } from './outbox-store.js';
 import { Sender } from './sender.js';
+import { KnexTicketThreadStore } from './ticket-thread-store.js';
+import { TicketThreads } from './ticket-threads.js';
 
 export { matchesFilters } from './webhook-filter.js';
 export { nextAttemptDelay, DEFAULT_SCHEDULE_MS, parseSchedule } from './retry-schedule.js';
@@ -31,6 +33,8 @@ export { EventStore } from './event-store.js';
 export { FanOut, type FanOutOptions } from './fan-out.js';
 export { KnexHeldDeliveryStore, DISCARDED_ON_RESUME, EXPIRED_WHILE_PAUSED, type HeldDeliveryStore } from './held-deliveries.js';
 export { Dispatcher, type DispatcherOptions } from './dispatcher.js';
+export { KnexTicketThreadStore, type TicketThreadStore, type TicketThread } from './ticket-thread-store.js';
+export { TicketThreads } from './ticket-threads.js';
 
 export { readDeliverySettings, type DeliverySettings } from './delivery-settings.js';
 
@@ -97,6 +101,8 @@ export interface Delivery {
   outbox: OutboxStore;
   lanes: LaneStore;
   held: HeldDeliveryStore;
+  /** Per webhook and ticket, its Discord post and first message. */
+  ticketThreads: KnexTicketThreadStore;
   writes: DeliveryWrites;
   start(): void;
   stop(): Promise<void>;
@@ -108,12 +114,14 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
   const outbox = new OutboxStore(ctx.db, now, lanes);
   const events = new EventStore(ctx.db, outbox, now);
   const sender = new Sender({ network: ctx.network, timeoutMs: options.timeoutMs, now });
+  const ticketThreads = new KnexTicketThreadStore(ctx.db, now);
   const dispatcher = new Dispatcher(
     {
       outbox,
       lanes,
       webhooks,
       send: (req) => sender.deliver(req),
+      threads: new TicketThreads({ store: ticketThreads, logger: ctx.logger }),
       clock: ctx.clock,
       logger: ctx.logger,
       timers: options.timers,
@@ -173,8 +181,8 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
           n > 0 &&
           ctx.logger.warn('webhooks: deliveries held by a paused webhook past the retention given up', { count: n, retentionDays }),
       )
-      .then(() => outbox.prune(retentionDays))
-      .then((n) => n > 0 && ctx.logger.info('webhooks: old deliveries pruned', { count: n, retentionDays }))
+      .then(() => Promise.all([outbox.prune(retentionDays), ticketThreads.prune(retentionDays)]))
+      .then(([n, threads]) => n + threads > 0 && ctx.logger.info('webhooks: old deliveries pruned', { count: n, threads, retentionDays }))
       .catch((err: Error) => ctx.logger.warn('webhooks: pruning old deliveries failed', { error: err.message }))
       .finally(() => {
         if (pruneTimer !== null) pruneTimer = timers.setTimeout(prune, options.pruneEveryMs ?? 6 * 3_600_000);
@@ -190,6 +198,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     outbox,
     lanes,
     held,
+    ticketThreads,
     writes,
     start() {
       fanOut.start();

@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import type { EventName } from '../../sdk/events.js';
+import type { TicketThreadPlan } from '../rendering/ticket-thread-plan.js';
 import type { MessageBody } from '../rendering/types.js';
 import { dueCondition, LaneStore } from './lane-store.js';
 
@@ -20,6 +21,8 @@ export interface NewDelivery {
   query?: Record<string, string> | null;
   /** The order or ticket number, for the delivery log (event definition's `reference`). */
   reference?: string | null;
+  /** A ticket event of a thread-per-ticket or status-card webhook (ticket-threads.ts). */
+  thread?: TicketThreadPlan | null;
 }
 
 export interface QueuedDelivery {
@@ -28,6 +31,7 @@ export interface QueuedDelivery {
   eventId: string;
   body: MessageBody;
   query: Record<string, string> | null;
+  thread: TicketThreadPlan | null;
   attempts: number;
 }
 
@@ -76,6 +80,7 @@ export class OutboxStore {
         body: JSON.stringify(i.body),
         query: i.query && Object.keys(i.query).length ? JSON.stringify(i.query) : null,
         reference: i.reference ?? null,
+        thread: i.thread ? JSON.stringify(i.thread) : null,
         attempts: 0,
         next_attempt_at: at,
         created_at: at,
@@ -100,9 +105,10 @@ export class OutboxStore {
       event_id: string;
       body: string;
       query: string | null;
+      thread: string | null;
       attempts: number | string;
     }[] = await dueCondition(
-      this.db(DELIVERIES).select('id', 'webhook_id', 'event_id', 'body', 'query', 'attempts').where('webhook_id', webhookId),
+      this.db(DELIVERIES).select('id', 'webhook_id', 'event_id', 'body', 'query', 'thread', 'attempts').where('webhook_id', webhookId),
       now,
     )
       .orderBy('id', 'asc')
@@ -113,6 +119,7 @@ export class OutboxStore {
       eventId: r.event_id,
       body: JSON.parse(r.body) as MessageBody,
       query: r.query ? (JSON.parse(r.query) as Record<string, string>) : null,
+      thread: r.thread ? (JSON.parse(r.thread) as TicketThreadPlan) : null,
       attempts: Number(r.attempts),
     }));
   }

@@ -24,6 +24,10 @@ export interface SendRequest {
   query?: Record<string, string> | null;
   /** Standard Webhooks message id: the same on every retry of one delivery. */
   messageId: string;
+  /** Discord: edit this message of the webhook (`PATCH …/messages/{id}`) instead of posting one. */
+  editMessageId?: string;
+  /** Keep this much of the answer instead of RESPONSE_BODY_CAP (the created message, to read its ids). */
+  responseCap?: number;
 }
 
 /** What a platform answered to one request, classified by the delivery slice. */
@@ -60,10 +64,14 @@ export interface SenderOptions {
   userAgent?: string;
 }
 
-/** The URL a request goes to: Discord waits for the message (so errors come back), plus the renderer's query. */
-export function targetUrl(webhook: Pick<Webhook, 'platform' | 'url'>, query?: Record<string, string> | null): URL {
+/**
+ * The URL a request goes to: Discord waits for the message (so errors come back), plus the
+ * renderer's query; an edit goes to the message's own URL (which takes no `wait`).
+ */
+export function targetUrl(webhook: Pick<Webhook, 'platform' | 'url'>, query?: Record<string, string> | null, editMessageId?: string): URL {
   const url = new URL(webhook.url);
-  if (webhook.platform === 'discord') url.searchParams.set('wait', 'true');
+  if (editMessageId) url.pathname = `${url.pathname.replace(/\/+$/, '')}/messages/${encodeURIComponent(editMessageId)}`;
+  else if (webhook.platform === 'discord') url.searchParams.set('wait', 'true');
   for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
   return url;
 }
@@ -108,7 +116,7 @@ export class Sender implements TestSender {
     const started = performance.now();
     let url: URL;
     try {
-      url = targetUrl(req.webhook, req.query);
+      url = targetUrl(req.webhook, req.query, req.editMessageId);
     } catch {
       const invalid = { code: 'EINVALIDURL', message: 'the webhook URL is not a valid URL' };
       return this.outcome(classifyNetworkError(invalid), null, null, started, networkFailureOf(invalid));
@@ -119,7 +127,7 @@ export class Sender implements TestSender {
       Object.assign(headers, signStandardWebhook(req.webhook.signingSecret, req.messageId, Math.floor(this.now() / 1000), text));
     }
     try {
-      const answer = await this.post(url, text, headers);
+      const answer = await this.post(url, text, headers, req.editMessageId ? 'patch' : 'post', req.responseCap ?? RESPONSE_BODY_CAP);
       return this.outcome(classifyResponse(req.webhook.platform, answer, this.now()), answer.status, answer.body, started);
     } catch (err) {
       return this.outcome(
@@ -137,9 +145,11 @@ export class Sender implements TestSender {
     url: URL,
     body: string,
     headers: Record<string, string>,
+    method: 'post' | 'patch',
+    cap: number,
   ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
     return new Promise((resolve, reject) => {
-      const stream = this.http.stream.post(url, { body, headers });
+      const stream = this.http.stream[method](url, { body, headers });
       let status = 0;
       let resHeaders: Record<string, string | string[] | undefined> = {};
       const chunks: Buffer[] = [];
@@ -148,7 +158,7 @@ export class Sender implements TestSender {
       const finish = () => {
         if (done) return;
         done = true;
-        resolve({ status, headers: resHeaders, body: Buffer.concat(chunks).toString('utf8').slice(0, RESPONSE_BODY_CAP) });
+        resolve({ status, headers: resHeaders, body: Buffer.concat(chunks).toString('utf8').slice(0, cap) });
       };
       stream.on('response', (res: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
         status = res.statusCode;
@@ -158,7 +168,7 @@ export class Sender implements TestSender {
         if (done) return;
         chunks.push(chunk);
         size += chunk.length;
-        if (size >= RESPONSE_BODY_CAP) {
+        if (size >= cap) {
           finish();
           stream.destroy();
         }

@@ -54,9 +54,12 @@ export function rolesToPing(event: EventName, payload: unknown, options: Pick<We
 
 type DiscordBody = RESTPostAPIWebhookWithTokenJSONBody;
 
+/** A ticket of a thread-per-ticket webhook: its post and thread are the worker's (ticket-threads.ts), not the options'. */
+const ticketThread = (ctx: FormatContext): boolean => ctx.options.threadPerTicket && definitionOf(ctx.event).family === 'ticket';
+
 /** The thread to post in, when the option holds a real snowflake. */
 const threadIdOf = (ctx: FormatContext): string | undefined =>
-  ctx.options.threadId && DISCORD_SNOWFLAKE.test(ctx.options.threadId) ? ctx.options.threadId : undefined;
+  ctx.options.threadId && DISCORD_SNOWFLAKE.test(ctx.options.threadId) && !ticketThread(ctx) ? ctx.options.threadId : undefined;
 
 function envelope(ctx: FormatContext, roles: string[]): DiscordBody {
   const body: DiscordBody = { allowed_mentions: roles.length ? { parse: [], roles } : { parse: [] } };
@@ -66,7 +69,7 @@ function envelope(ctx: FormatContext, roles: string[]): DiscordBody {
   if (avatar) body.avatar_url = avatar;
   // Discord refuses thread_name with thread_id (220002/220003): a stored pair (the form refuses
   // it now) posts into the existing thread.
-  if (ctx.options.threadName && !threadIdOf(ctx)) {
+  if (ctx.options.threadName && !threadIdOf(ctx) && !ticketThread(ctx)) {
     // The thread name is a small template too, so a forum post can be named after the ticket.
     const name = truncate(
       renderText(compileTemplate(ctx.options.threadName), ctx.vars, plainDialect).replace(/\s+/g, ' ').trim(),

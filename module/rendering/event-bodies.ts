@@ -9,6 +9,7 @@ import type { Locale } from '../../sdk/module-context.js';
 import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
 import { capForPlatform } from './platform-caps.js';
 import { renderWithTemplate } from './render-message.js';
+import { ticketThreadPlan } from './ticket-thread-plan.js';
 import type { RenderedMessage } from './types.js';
 import type { HtmlConversion } from './untrusted-text.js';
 import { computeVariables, type Variables } from './variables.js';
@@ -35,7 +36,7 @@ export function bodiesFor(job: EventRenderJob, vars: Variables): RenderedMessage
   return job.targets.map((target) => {
     let platformVars = capped.get(target.platform);
     if (!platformVars) capped.set(target.platform, (platformVars = capForPlatform(vars, target.platform)));
-    return renderWithTemplate({
+    const msg = renderWithTemplate({
       ...target,
       event: job.event,
       payload: job.payload,
@@ -43,6 +44,9 @@ export function bodiesFor(job: EventRenderJob, vars: Variables): RenderedMessage
       timeZone: job.timeZone,
       vars: platformVars,
     });
+    // A ticket of a thread-per-ticket or status-card Discord webhook: the post's title, tags and card.
+    const thread = target.platform === 'discord' ? ticketThreadPlan({ ...job, options: target.options, vars: platformVars }) : null;
+    return thread ? { ...msg, thread } : msg;
   });
 }
 

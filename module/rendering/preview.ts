@@ -5,8 +5,11 @@
 import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { definitionOf } from '../events/index.js';
-import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
+import { defaultOptions, type Platform, type WebhookOptions } from '../webhooks/webhook.js';
+import { label } from './labels.js';
 import { renderWithTemplate } from './render-message.js';
+import { DEFAULT_THREAD_TITLE, threadTitle, ticketThreadPlan } from './ticket-thread-plan.js';
+import { computeVariables } from './variables.js';
 import type { MessageBody } from './types.js';
 
 export interface PreviewResult {
@@ -34,6 +37,44 @@ export function preview(
   context: PreviewContext = {},
 ): PreviewResult {
   const payload = definitionOf(event).sample({ seq: context.seq, now: context.now }) as AnyEventPayload;
-  const rendered = renderWithTemplate({ template, event, payload, platform, locale, timeZone: context.timeZone ?? 'UTC', options });
-  return { body: rendered.body, text: rendered.text ?? '', ...(rendered.query ? { query: rendered.query } : {}) };
+  const timeZone = context.timeZone ?? 'UTC';
+  const rendered = renderWithTemplate({ template, event, payload, platform, locale, timeZone, options });
+  const body = { ...rendered.body };
+  // A thread-per-ticket webhook's sample ticket opens a post of its own, as its first event would
+  // (the preview shows it; "Send test" to a forum channel needs it).
+  const full = { ...defaultOptions(), ...options };
+  const plan =
+    platform === 'discord' && full.threadPerTicket
+      ? ticketThreadPlan({
+          event,
+          payload,
+          options: full,
+          vars: computeVariables(event, payload as never, locale, timeZone),
+          locale,
+          timeZone,
+        })
+      : null;
+  if (plan) {
+    body.thread_name = plan.name;
+    if (plan.tags.length) body.applied_tags = plan.tags;
+  }
+  return { body, text: rendered.text ?? '', ...(rendered.query && !plan ? { query: rendered.query } : {}) };
+}
+
+/**
+ * The settings page's preview of a ticket's forum post: its title for the sample ticket, and the
+ * sample's variables as plain text, so the page's script updates the title as the admin types.
+ */
+export function threadPreview(
+  template: string | null,
+  locale: Locale,
+  context: PreviewContext = {},
+): { title: string; defaultTemplate: string; vars: Record<string, string> } {
+  const payload = definitionOf('ticket.submit').sample({ seq: context.seq, now: context.now }) as AnyEventPayload;
+  const vars = computeVariables('ticket.submit', payload as never, locale, context.timeZone ?? 'UTC');
+  return {
+    title: threadTitle(template, vars, label(locale, 'rendering.event.ticket.submit')),
+    defaultTemplate: DEFAULT_THREAD_TITLE,
+    vars: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v.text])),
+  };
 }

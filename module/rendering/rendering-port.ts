@@ -7,7 +7,7 @@ import type { Locale } from '../../sdk/module-context.js';
 import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
 import { defaultTemplates } from './default-templates.js';
 import { detectPlatform } from './detect-platform.js';
-import { preview } from './preview.js';
+import { preview, threadPreview } from './preview.js';
 import { templateFor } from './render-message.js';
 import { findUnknownVariables, listVariables } from './variables.js';
 
@@ -15,6 +15,7 @@ export function createRenderingPort(timeZone: string) {
   return {
     preview: (template: string, event: EventName, platform: Platform, locale: Locale, options?: Partial<WebhookOptions>, at?: number) =>
       preview(template, event, platform, locale, options ?? {}, { timeZone, now: at }).body,
+    threadPreview: (template: string | null, locale: Locale) => threadPreview(template, locale, { timeZone }),
     listVariables,
     findUnknownVariables,
     defaultTemplates,

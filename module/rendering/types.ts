@@ -5,6 +5,7 @@
 import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import type { Platform, Webhook } from '../webhooks/webhook.js';
+import type { TicketThreadPlan } from './ticket-thread-plan.js';
 import type { Variables } from './variables.js';
 
 /** JSON body sent to the platform. */
@@ -28,6 +29,8 @@ export interface RenderedMessage {
   text?: string;
   /** Query parameters to add to the webhook URL when sending (Discord forum/thread: `thread_id`). */
   query?: Record<string, string>;
+  /** Discord ticket threads: what the worker needs beyond the body (ticket-thread-plan.ts). */
+  thread?: TicketThreadPlan;
 }
 
 /** One request built from several queued bodies (coalescing); `count` bodies, in order, from the front. */

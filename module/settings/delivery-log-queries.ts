@@ -22,6 +22,7 @@ interface DeliveryRow {
   created_at: number | string;
   updated_at: number | string;
   delivered_at: number | string | null;
+  thread?: string | null;
 }
 
 const numOrNull = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
@@ -61,7 +62,12 @@ const summaryColumns = [
   'created_at',
   'updated_at',
   'delivered_at',
+  'thread',
 ];
+
+/** The Discord link of a post: discord.com/channels/{server}/{thread}. */
+const threadUrl = (guildId: string | null, threadId: string) =>
+  guildId ? `https://discord.com/channels/${encodeURIComponent(guildId)}/${encodeURIComponent(threadId)}` : null;
 
 export class DeliveryLogQueries implements DeliveryLog {
   constructor(
@@ -83,7 +89,36 @@ export class DeliveryLogQueries implements DeliveryLog {
       .orderBy('id', 'desc')
       .limit(f.perPage)
       .offset((f.page - 1) * f.perPage);
-    return { items: rows.map(summary), total: Number(n) };
+    return { items: await this.withThreads(rows), total: Number(n) };
+  }
+
+  /** Summaries, each ticket row with its ticket's post (one read for the page, wh_ticket_threads). */
+  private async withThreads(rows: DeliveryRow[]): Promise<DeliverySummary[]> {
+    const tickets = new Map<number, string>();
+    for (const r of rows) {
+      if (!r.thread) continue;
+      try {
+        const ticket = (JSON.parse(r.thread) as { ticket?: unknown }).ticket;
+        if (typeof ticket === 'string') tickets.set(Number(r.id), ticket);
+      } catch {
+        // A plan that cannot be read shows no link.
+      }
+    }
+    const items = rows.map(summary);
+    if (tickets.size === 0) return items;
+    const posts: { webhook_id: number | string; ticket_id: string; thread_id: string | null; guild_id: string | null }[] = await this.db(
+      'wh_ticket_threads',
+    )
+      .select('webhook_id', 'ticket_id', 'thread_id', 'guild_id')
+      .whereIn('webhook_id', [...new Set(items.map((i) => i.webhookId))])
+      .whereIn('ticket_id', [...new Set(tickets.values())]);
+    const byKey = new Map(posts.map((p) => [`${Number(p.webhook_id)} ${p.ticket_id}`, p]));
+    for (const item of items) {
+      const ticket = tickets.get(item.id);
+      const post = ticket === undefined ? undefined : byKey.get(`${item.webhookId} ${ticket}`);
+      if (post?.thread_id) item.thread = { id: post.thread_id, url: threadUrl(post.guild_id, post.thread_id) };
+    }
+    return items;
   }
 
   async get(id: number): Promise<DeliveryDetail | null> {

@@ -161,6 +161,7 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         priorities: ticketPriorities,
         variables,
         defaults: deps.rendering.defaultTemplates(locale),
+        threadPreview: deps.rendering.threadPreview(s.values.threadTitle || null, locale),
         formAction: s.webhook ? `${basePath}/webhooks/${s.webhook.id}` : `${basePath}/webhooks`,
         jsonData: jsonForScript({
           variables,
@@ -168,6 +169,7 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
           families: Object.fromEntries(eventDefinitions().map((d) => [d.name, d.family])),
           platformLabels,
           optionNotes: Object.fromEntries(platforms.map((p) => [p, notesFor(p)])),
+          threadSample: deps.rendering.threadPreview(null, locale),
           text: {
             bot: t('settings.preview.bot', {}, locale),
             today: t('settings.preview.today', {}, locale),
@@ -475,6 +477,10 @@ const fieldLabelKeys: Record<string, string> = {
   rolePing: 'role_ping',
   threadId: 'thread_id',
   threadName: 'thread_name',
+  threadPerTicket: 'thread_per_ticket',
+  threadTitle: 'thread_title',
+  threadTags: 'thread_tags',
+  statusCard: 'status_card',
   coalesce: 'coalesce',
   slackBlocks: 'slack_blocks',
   departments: 'filter_departments',

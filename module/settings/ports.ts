@@ -26,6 +26,8 @@ export interface Rendering {
     options?: Partial<WebhookOptions>,
     at?: number,
   ): MessageBody;
+  /** A ticket's forum post title for the sample ticket, and the sample's variables (plain text). */
+  threadPreview(template: string | null, locale: Locale): { title: string; defaultTemplate: string; vars: Record<string, string> };
   /** Variables usable in templates of `event`, with a translated description. */
   listVariables(event: EventName, locale: Locale): VariableInfo[];
   /** Names in `template` that exist for none of `events` (without the % signs). */
@@ -66,6 +68,8 @@ export interface DeliverySummary {
   updatedAt: number;
   deliveredAt: number | null;
   nextAttemptAt: number | null;
+  /** The ticket's Discord post (thread-per-ticket webhooks), once known; `url` when Discord named the server. */
+  thread?: { id: string; url: string | null } | null;
 }
 
 export interface AttemptView {

@@ -141,6 +141,11 @@ export interface FormValues {
   rolePingPriorities: string[];
   threadId: string;
   threadName: string;
+  threadPerTicket: boolean;
+  threadTitle: string;
+  /** One rule a line: `urgent = 123456789012345678`. */
+  threadTags: string;
+  statusCard: string;
   coalesce: boolean;
   slackBlocks: boolean;
   telegramChatId: string;
@@ -175,6 +180,10 @@ export function formFromWebhook(
     rolePingPriorities: o.rolePing?.priorities ?? [],
     threadId: o.threadId ?? '',
     threadName: o.threadName ?? '',
+    threadPerTicket: o.threadPerTicket,
+    threadTitle: o.threadTitle ?? '',
+    threadTags: o.threadTags.map((r) => `${r.when} = ${r.tagId}`).join('\n'),
+    statusCard: o.statusCard,
     coalesce: o.coalesce,
     slackBlocks: o.slackBlocks,
     telegramChatId: o.telegramChatId ?? '',
@@ -218,6 +227,10 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     rolePingPriorities: l('rolePingPriorities'),
     threadId: s('threadId'),
     threadName: s('threadName'),
+    threadPerTicket: on('threadPerTicket'),
+    threadTitle: s('threadTitle'),
+    threadTags: s('threadTags'),
+    statusCard: s('statusCard') || 'off',
     coalesce: on('coalesce'),
     slackBlocks: on('slackBlocks'),
     telegramChatId: s('telegramChatId'),

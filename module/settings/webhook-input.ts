@@ -49,6 +49,12 @@ export const optionsSchema = z
       .nullable(),
     threadId: z.union([snowflake, z.literal(''), z.null()]).transform((s) => (s ? s : null)),
     threadName: nullableText(100),
+    threadPerTicket: z.boolean('boolean'),
+    threadTitle: nullableText(500),
+    threadTags: z
+      .array(z.object({ when: oneLine(z.string().trim().min(1, 'required').max(200, 'too_long')), tagId: snowflake }).strict())
+      .max(50, 'too_many'),
+    statusCard: z.enum(['off', 'close', 'each'], 'choice'),
     coalesce: z.boolean('boolean'),
     slackBlocks: z.boolean('boolean'),
     telegramChatId: nullableText(64).refine((c) => c === null || /^(-?\d+|@\w{5,})$/.test(c), 'telegram_chat'),
@@ -159,6 +165,9 @@ export function parseWebhookInput(raw: unknown, ctx: ParseContext): ParseResult 
     errors.push({ field: 'options.threadName', reason: 'thread_id_and_name' });
   if (errors.length) return { ok: false, errors };
   const value: WebhookInput = { ...v, url, platform } as WebhookInput;
+  // A forum post per ticket keeps its state on the post unless the admin said otherwise.
+  if (value.options?.threadPerTicket && value.options.statusCard === undefined && !ctx.currentOptions?.threadPerTicket)
+    value.options = { ...value.options, statusCard: 'close' };
   if (value.platform === undefined) delete value.platform;
   if (value.url === undefined) delete value.url;
   return { ok: true, value };
@@ -182,6 +191,22 @@ export function formFieldKey(path: string): string {
   if (head === 'templates') return sub === 'ticket' ? 'templateTicket' : 'templateOrder';
   if ((head === 'options' || head === 'filters') && sub) return sub;
   return head;
+}
+
+/**
+ * The form's tag rules, one a line: `urgent = 123456789012345678` (priority, department id or
+ * name = forum tag id). A line without `=` keeps its text as `when` with an empty tag id, so the
+ * schema names the line's problem instead of it vanishing.
+ */
+export function tagRules(text: string): { when: string; tagId: string }[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const at = line.lastIndexOf('=');
+      return at < 0 ? { when: line, tagId: '' } : { when: line.slice(0, at).trim(), tagId: line.slice(at + 1).trim() };
+    });
 }
 
 /** Form fields (strings, repeated fields as arrays) -> the JSON shape the schema reads. */
@@ -224,6 +249,10 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
       rolePing: roleIds.length ? { roleIds, priorities: list('rolePingPriorities') } : null,
       threadId: orNull('threadId'),
       threadName: orNull('threadName'),
+      threadPerTicket: checked('threadPerTicket'),
+      threadTitle: orNull('threadTitle'),
+      threadTags: tagRules(str('threadTags') ?? ''),
+      statusCard: str('statusCard') ?? 'off',
       coalesce: checked('coalesce'),
       slackBlocks: checked('slackBlocks'),
       telegramChatId: orNull('telegramChatId'),

@@ -13,6 +13,10 @@ export type OptionField =
   | 'rolePing'
   | 'threadId'
   | 'threadName'
+  | 'threadPerTicket'
+  | 'threadTitle'
+  | 'threadTags'
+  | 'statusCard'
   | 'coalesce'
   | 'slackBlocks'
   | 'telegramChatId'
@@ -29,6 +33,11 @@ export const optionPlatforms: Record<OptionField, Platform[]> = {
   rolePing: ['discord'],
   threadId: ['discord'],
   threadName: ['discord'],
+  // A post per ticket and message edits need Discord's webhook API; others need a bot token.
+  threadPerTicket: ['discord'],
+  threadTitle: ['discord'],
+  threadTags: ['discord'],
+  statusCard: ['discord'],
   // Packing a backlog into one request: dispatcher.ts coalesces these platforms only.
   coalesce: ['discord', ...slackLike],
   slackBlocks: ['slack'],

@@ -22,6 +22,21 @@ export interface WebhookOptions {
   /** Discord forum or thread channel */
   threadId: string | null;
   threadName: string | null;
+  /**
+   * Discord forum or media channel: each ticket is one post (created by ticket.submit, named by
+   * `threadTitle`), its replies and close go into it (ticket-threads.ts).
+   */
+  threadPerTicket: boolean;
+  /** Template of the post's title; null = `#%id% %subject%`. Cut to Discord's 100 characters. */
+  threadTitle: string | null;
+  /** Forum tag ids applied to the post, by ticket priority or department (id or name, any case). */
+  threadTags: ThreadTagRule[];
+  /**
+   * Keep the ticket's first message current (Discord): `close` edits it when the ticket closes,
+   * `each` on every reply too. In a text channel (no threadPerTicket) the close then edits the
+   * first message instead of posting a new one.
+   */
+  statusCard: 'off' | 'close' | 'each';
   /** Pack a backlog into fewer requests (Discord, Slack). */
   coalesce: boolean;
   /** Slack/Mattermost/Rocket.Chat: add Block Kit blocks next to the text. */
@@ -29,6 +44,12 @@ export interface WebhookOptions {
   /** Telegram */
   telegramChatId: string | null;
   telegramParseMode: 'HTML' | 'MarkdownV2';
+}
+
+/** One forum tag applied when the ticket's priority or department is `when` (case-insensitive). */
+export interface ThreadTagRule {
+  when: string;
+  tagId: string;
 }
 
 export interface WebhookFilters {
@@ -81,6 +102,10 @@ export const defaultOptions = (): WebhookOptions => ({
   rolePing: null,
   threadId: null,
   threadName: null,
+  threadPerTicket: false,
+  threadTitle: null,
+  threadTags: [],
+  statusCard: 'off',
   coalesce: true,
   slackBlocks: false,
   telegramChatId: null,

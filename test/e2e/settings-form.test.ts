@@ -6,11 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Host } from '../../host/create-host.js';
-import { startInbox, type RunningInbox } from '../../host/inbox/start-inbox.js';
-import { repoRoot, startTestHost } from '../fixtures/host-kit.js';
-import { launchBrowser } from '../support/browser.js';
+import type { RunningInbox } from '../../host/inbox/start-inbox.js';
+import { repoRoot } from '../fixtures/host-kit.js';
+import { startAdminSession, type AdminSession } from '../support/admin-session.js';
 
 const shots = path.join(repoRoot, 'test-results', 'screenshots');
 const T = 180_000;
@@ -24,9 +24,7 @@ const words = {
 const allOptions = ['mode', 'color', 'username', 'avatarUrl', 'rolePing', 'threadId', 'threadName', 'coalesce', 'slackBlocks'];
 
 describe.each(['fr', 'en'] as const)('the webhook form (%s)', (locale) => {
-  let browser: Browser;
   let host: Host;
-  let varDir: string;
   let base: string;
   let page: Page;
   let inbox: RunningInbox;
@@ -41,25 +39,13 @@ describe.each(['fr', 'en'] as const)('the webhook form (%s)', (locale) => {
     await page.setViewportSize({ width: 1366, height: 900 });
   };
 
+  let session: AdminSession | undefined;
   beforeAll(async () => {
     fs.mkdirSync(shots, { recursive: true });
-    inbox = await startInbox({ port: 0, locale });
-    ({ host, varDir } = await startTestHost({ label: `form-${locale}`, locale, profile: 'development' }));
-    await host.modules.installFromFolder(repoRoot);
-    await host.modules.enable('webhooks');
-    base = `${host.url}/admin/modules/webhooks`;
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(`${host.url}/admin/login`);
-    await page.fill('input[name=token]', host.adminToken);
-    await Promise.all([page.waitForURL(/\/admin\/(?!login)/), page.press('input[name=token]', 'Enter')]);
+    session = await startAdminSession(`form-${locale}`, locale);
+    ({ host, inbox, page, base } = session);
   }, T);
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await inbox?.close();
-    fs.rmSync(varDir, { recursive: true, force: true });
-  }, T);
+  afterAll(async () => session?.close(), T);
 
   it(
     'an empty submit lists every error at once, each beside its field, focus on the summary',

@@ -79,4 +79,44 @@ describe('local inbox', () => {
     expect(items.some((m: { receiver: string }) => m.receiver === '8888…')).toBe(true);
     expect(JSON.stringify(items)).not.toContain('SECRETTOKEN');
   });
+
+  it('acts like a forum channel: thread_name makes a post, thread_id posts into it, edits change a message; the page draws posts with their threads', async () => {
+    const url = inbox.discordWebhookUrl('999999999999999999', 'FORUMTOKEN');
+    const created = await post(`${url}?wait=true`, {
+      content: 'Nouveau ticket <b>#42</b>',
+      thread_name: '#42 Mon serveur <ne démarre plus>',
+      applied_tags: ['300000000000000001'],
+    });
+    expect(created.status).toBe(200);
+    const starter = (await created.json()) as { id: string; channel_id: string; guild_id: string };
+    expect(starter.channel_id).toBe(starter.id);
+    const reply = await post(`${url}?wait=true&thread_id=${starter.channel_id}`, { content: 'Réponse du support' });
+    expect(((await reply.json()) as { channel_id: string }).channel_id).toBe(starter.channel_id);
+    const both = await post(`${url}?wait=true&thread_id=${starter.channel_id}`, { content: 'x', thread_name: 'y' });
+    expect([both.status, ((await both.json()) as { code: number }).code]).toEqual([400, 220003]);
+    const before = inbox.messages().length;
+    const edit = (id: string, body: unknown) =>
+      fetch(`${url}/messages/${id}?thread_id=${starter.channel_id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const edited = await edit(starter.id, { embeds: [{ title: '🔒 Fermé', description: 'par Alice' }] });
+    expect(edited.status).toBe(200);
+    expect(await edited.json()).toMatchObject({ id: starter.id, content: 'Nouveau ticket <b>#42</b>', embeds: [{ title: '🔒 Fermé' }] });
+    expect(inbox.messages()).toHaveLength(before);
+    expect((await edit('123456789012345678', { content: 'x' })).status).toBe(404);
+
+    const page = await (await fetch(inbox.url + '/')).text();
+    const forum = page.slice(page.indexOf('data-testid="inbox-forum"'), page.indexOf('id="h-discord"'));
+    expect(forum).toContain('#42 Mon serveur &lt;ne démarre plus&gt;');
+    expect(forum).toContain('#0001');
+    expect(forum.indexOf('Nouveau ticket &lt;b&gt;#42&lt;/b&gt;')).toBeLessThan(forum.indexOf('Réponse du support'));
+    expect(forum).toContain('🔒 Fermé');
+    expect(forum).toContain('(modifié)');
+    expect(page).not.toContain('FORUMTOKEN');
+    // The page's script reloads when a post or an edit changed cards it already drew.
+    const update = (await (await fetch(`${inbox.url}/updates?after=${before - 1}`)).json()) as { reload: boolean };
+    expect(update.reload).toBe(true);
+  });
 });

@@ -59,6 +59,30 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     await knex('wh_lanes').insert({ webhook_id: webhook.id, blocked_until: 5, updated_at: 5 });
     expect(Number((await knex('wh_lanes').first()).limited_count)).toBe(0);
     await knex('wh_audit').insert({ at: 3, actor: 'admin', action: 'webhook.create', webhook_id: webhook.id });
+    // 007: the ticket-thread map (one row per webhook and ticket) and the rows' thread plan.
+    expect(delivery.thread).toBeNull();
+    const post = {
+      webhook_id: webhook.id,
+      ticket_id: '42',
+      thread_id: '200000000000000000',
+      message_id: '200000000000000000',
+      created_at: 4,
+      updated_at: 4,
+    };
+    await knex('wh_ticket_threads').insert(post);
+    await expect(knex('wh_ticket_threads').insert(post)).rejects.toMatchObject({
+      message: expect.stringMatching(/UNIQUE|Duplicate|duplicate key/i),
+    });
+    await knex('wh_deliveries').where({ id: delivery.id }).update({ thread: '{"ticket":"42"}' });
+    // 007 down and up again: the map goes, the rows stay with their body, the open-rows index (006) survives.
+    await migrateTo(knex, migrations.length - 1, migrations.length);
+    expect(await knex.schema.hasTable('wh_ticket_threads')).toBe(false);
+    expect(await knex.schema.hasColumn('wh_deliveries', 'thread')).toBe(false);
+    expect((await knex('wh_deliveries').first()).body).toBe('{"content":"x"}');
+    if (kind === 'sqlite')
+      expect(await knex('sqlite_master').where({ type: 'index', name: 'wh_deliveries_open_idx' }).first()).toBeDefined();
+    await migrateTo(knex, migrations.length, migrations.length - 1);
+    expect(Number((await knex('wh_ticket_threads').count({ n: '*' }))[0].n)).toBe(0);
 
     // A second delivery with the same idempotency key is refused by the database itself.
     // Matched on the message: errors from a native driver loaded in another test file of the same

@@ -4,7 +4,8 @@
  * test/fixtures/specs (validated with ajv) and the platforms' documentation, never from the
  * module's own limit code (module/rendering/limits.ts), so they test our reading of the contract.
  *
- *  - Discord: the OpenAPI request body of execute_webhook and its `thread_id` query parameter,
+ *  - Discord: the OpenAPI request body and query parameters of execute_webhook and of
+ *    edit_webhook_message (discordEditViolations), each query value read as its declared type,
  *    the documented limits (message.mdx, webhook.mdx), one `url` per embed in a message (Discord
  *    deduplicates embeds by URL), never `thread_id` with `thread_name`.
  *  - Teams: the attachment's `content` against the Adaptive Card 1.4 and 1.5 schemas (`msteams`,
@@ -45,8 +46,18 @@ const Ajv = (require('ajv') as { default: AjvCtor }).default;
 const addFormats = (require('ajv-formats') as { default: (ajv: AjvClass) => void }).default;
 const draft06 = require('ajv/dist/refs/json-schema-draft-06.json') as Record<string, unknown>;
 
-let discordValidators: { body: ValidateFunction; snowflake: ValidateFunction } | null = null;
-function discordSchemas(): { body: ValidateFunction; snowflake: ValidateFunction } {
+interface DiscordValidators {
+  body: ValidateFunction;
+  snowflake: ValidateFunction;
+  /** The request body of edit_webhook_message (PATCH …/messages/{message_id}). */
+  editBody: ValidateFunction;
+  /** Each operation's query parameters, as the spec declares them (name -> schema). */
+  executeQuery: Map<string, ValidateFunction>;
+  editQuery: Map<string, ValidateFunction>;
+}
+
+let discordValidators: DiscordValidators | null = null;
+function discordSchemas(): DiscordValidators {
   if (discordValidators) return discordValidators;
   // OpenAPI 3.1 schemas are JSON Schema 2020-12; its own keywords (x-discord-*) are ignored.
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
@@ -55,19 +66,63 @@ function discordSchemas(): { body: ValidateFunction; snowflake: ValidateFunction
   for (const f of ['int32', 'int64', 'double', 'nonce']) ajv.addFormat(f, true);
   const spec = readJson('discord-api-spec/openapi.json');
   ajv.addSchema(spec, 'discord');
-  const op = (spec.paths as Record<string, Record<string, { parameters: { name: string; schema: unknown }[] }>>)[
-    '/webhooks/{webhook_id}/{webhook_token}'
-  ].post;
-  const threadParam = op.parameters.find((p) => p.name === 'thread_id');
-  if (!threadParam) throw new Error('execute_webhook has no thread_id parameter in the spec');
+  type Op = { parameters?: { name: string; in: string; schema: Record<string, unknown> }[] };
+  const paths = spec.paths as Record<string, Record<string, Op>>;
+  const execute = paths['/webhooks/{webhook_id}/{webhook_token}'].post;
+  const edit = paths['/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}'].patch;
+  if (!execute.parameters?.some((p) => p.name === 'thread_id')) throw new Error('execute_webhook has no thread_id parameter in the spec');
+  if (!edit.parameters?.some((p) => p.name === 'thread_id')) throw new Error('edit_webhook_message has no thread_id parameter in the spec');
+  // A parameter's schema may $ref the spec's components: compiled against the loaded spec.
+  const queryOf = (op: Op) =>
+    new Map((op.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, ajv.compile(rebase(p.schema))] as const));
   discordValidators = {
     // The request body of execute_webhook (anyOf IncomingWebhookRequestPartial / UpdateRequestPartial).
     body: ajv.compile({
       $ref: 'discord#/paths/~1webhooks~1{webhook_id}~1{webhook_token}/post/requestBody/content/application~1json/schema',
     }),
+    editBody: ajv.compile({
+      $ref: 'discord#/paths/~1webhooks~1{webhook_id}~1{webhook_token}~1messages~1{message_id}/patch/requestBody/content/application~1json/schema',
+    }),
     snowflake: ajv.compile({ $ref: 'discord#/components/schemas/SnowflakeType' }),
+    executeQuery: queryOf(execute),
+    editQuery: queryOf(edit),
   };
   return discordValidators;
+}
+
+/** A parameter schema taken out of the spec: its local `#/…` refs point into the loaded spec. */
+function rebase(schema: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, '"$ref":"discord#/')) as Record<string, unknown>;
+}
+
+/**
+ * A query string's values against the operation's declared parameters: every name declared, each
+ * value valid once read as the spec's type (`wait=true` is the boolean true).
+ */
+function queryViolations(params: Map<string, ValidateFunction>, query: Record<string, string>, op: string): Violation[] {
+  const v: Violation[] = [];
+  for (const [name, raw] of Object.entries(query)) {
+    const validate = params.get(name);
+    if (!validate) {
+      v.push({ kind: `discord: ${op} query parameter not in the spec`, detail: name });
+      continue;
+    }
+    const value = raw === 'true' ? true : raw === 'false' ? false : raw;
+    if (!validate(value)) v.push({ kind: `discord: ${op} query ${name}`, detail: `${raw}: ${ajvErrors(validate)}` });
+  }
+  return v;
+}
+
+/** An edit of a webhook's message (PATCH /webhooks/{id}/{token}/messages/{message_id}): body and query against the spec. */
+export function discordEditViolations(body: Record<string, unknown>, query: Record<string, string> = {}): Violation[] {
+  const v: Violation[] = [...lonelySurrogates(body)];
+  const { editBody, editQuery } = discordSchemas();
+  if (!editBody(body)) v.push({ kind: 'discord: OpenAPI edit request body', detail: ajvErrors(editBody) });
+  v.push(...queryViolations(editQuery, query, 'edit'));
+  const am = body.allowed_mentions as { parse?: unknown[] } | undefined;
+  if (!am || !Array.isArray(am.parse) || am.parse.length)
+    v.push({ kind: 'discord: allowed_mentions must parse nothing', detail: JSON.stringify(am) });
+  return v;
 }
 
 const cardValidators = new Map<string, ValidateFunction>();
@@ -136,8 +191,9 @@ interface Embed {
 
 export function discordViolations(body: Record<string, unknown>, query: Record<string, string> = {}): Violation[] {
   const v: Violation[] = [...lonelySurrogates(body)];
-  const { body: schema, snowflake } = discordSchemas();
+  const { body: schema, snowflake, executeQuery } = discordSchemas();
   if (!schema(body)) v.push({ kind: 'discord: OpenAPI request body', detail: ajvErrors(schema) });
+  v.push(...queryViolations(executeQuery, query, 'execute'));
   if (query.thread_id !== undefined && !snowflake(query.thread_id))
     v.push({ kind: 'discord: thread_id not a SnowflakeType', detail: query.thread_id });
   if (query.thread_id !== undefined && body.thread_name !== undefined)

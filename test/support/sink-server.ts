@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedRequest {
   /** Webhook key taken from the path (Discord id, Slack path). */
   webhook: string;
+  /** HTTP method (POST, PATCH). */
+  method: string;
   path: string;
   query: Record<string, string>;
   headers: http.IncomingHttpHeaders;
@@ -111,6 +113,7 @@ export abstract class SinkServer {
     }
     const record: ReceivedRequest = {
       webhook: webhook ?? '',
+      method: req.method ?? 'GET',
       path: u.pathname,
       query: Object.fromEntries(u.searchParams),
       headers: req.headers,

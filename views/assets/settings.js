@@ -428,12 +428,32 @@
       ta.selectionStart = ta.selectionEnd = s + ins.length;
       refreshPreview();
     });
+    // The forum post's title for the sample ticket, as ticket-thread-plan.ts makes it.
+    var threadTitleInput = document.getElementById('f-threadTitle');
+    var threadTitleOut = document.getElementById('wh-thread-title');
+    function refreshThreadTitle() {
+      var sample = data.threadSample;
+      if (!threadTitleInput || !threadTitleOut || !sample) return;
+      var tpl = threadTitleInput.value.trim() ? threadTitleInput.value : sample.defaultTemplate;
+      var text = tpl
+        .replace(/%([A-Za-z_]+)%/g, function (whole, name) {
+          return Object.prototype.hasOwnProperty.call(sample.vars, name) ? sample.vars[name] : whole;
+        })
+        .replace(/\s+/g, ' ')
+        .trim();
+      var chars = Array.from(text);
+      threadTitleOut.textContent = chars.length > 100 ? chars.slice(0, 99).join('') + '…' : text || sample.title;
+    }
     form.addEventListener('input', function (ev) {
       if (ev.target === urlInput) detect();
+      else if (ev.target === threadTitleInput) refreshThreadTitle();
       else refreshPreview();
     });
     form.addEventListener('change', function (ev) {
       if (ev.target.name === 'events') refreshEvents();
+      // A post per ticket shows its state on the post unless the admin chose otherwise.
+      var card = document.getElementById('f-statusCard');
+      if (ev.target.id === 'f-threadPerTicket' && ev.target.checked && card && card.value === 'off') card.value = 'close';
       if (ev.target === platformSel) refreshOptionNotes();
       refreshAdaptive();
       refreshPreview();
@@ -466,6 +486,7 @@
     refreshOptionNotes();
     refreshAdaptive();
     refreshPreview();
+    refreshThreadTitle();
 
     // After a refused save: focus goes to the error summary; its links open and focus the field.
     var summary = document.getElementById('wh-error-summary');

@@ -158,6 +158,16 @@ export const options: fc.Arbitrary<WebhookOptions> = fc.record({
   ),
   threadId: fc.option(fc.oneof(snowflake, fc.string(), fc.constant('0123456789012345678'))),
   threadName: fc.option(fc.oneof(text(200), variableRefs)),
+  threadPerTicket: fc.boolean(),
+  threadTitle: fc.option(fc.oneof(text(200), variableRefs, template)),
+  threadTags: fc.array(
+    fc.record({
+      when: fc.oneof(fc.constantFrom(...ticketPriorities, 'Support', 'ventes', '3'), text(20)),
+      tagId: fc.oneof(snowflake, fc.string()),
+    }),
+    { maxLength: 8 },
+  ),
+  statusCard: fc.constantFrom('off' as const, 'close' as const, 'each' as const),
   coalesce: fc.boolean(),
   slackBlocks: fc.boolean(),
   telegramChatId: fc.option(fc.string({ minLength: 1, maxLength: 20 })),

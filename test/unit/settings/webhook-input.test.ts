@@ -208,3 +208,67 @@ describe('reasonWords', () => {
     expect(reasonWords(reason, platform, t, 'fr')).toBe(words);
   });
 });
+
+describe('thread-per-ticket options (issue 14)', () => {
+  const base = { name: 'Forum', url: 'https://discord.com/api/webhooks/1/x', events: ['ticket.submit'] };
+
+  it('a forum post per ticket keeps its state on the post unless the admin said otherwise', () => {
+    const r = parseWebhookInput({ ...base, options: { threadPerTicket: true } }, ctx);
+    expect(r.ok && r.value.options).toEqual({ threadPerTicket: true, statusCard: 'close' });
+    const off = parseWebhookInput({ ...base, options: { threadPerTicket: true, statusCard: 'off' } }, ctx);
+    expect(off.ok && off.value.options?.statusCard).toBe('off');
+    // Turned on by a PATCH: the card too; a PATCH of a webhook already in threads keeps its choice.
+    const update = (current: { threadPerTicket: boolean; statusCard: 'off' }) =>
+      parseWebhookInput({ options: { threadPerTicket: true } }, { ...ctx, mode: 'update', currentOptions: current });
+    const turnedOn = update({ threadPerTicket: false, statusCard: 'off' });
+    expect(turnedOn.ok && turnedOn.value.options?.statusCard).toBe('close');
+    const kept = update({ threadPerTicket: true, statusCard: 'off' });
+    expect(kept.ok && kept.value.options?.statusCard).toBeUndefined();
+  });
+
+  it('refuses a tag id that is no Discord id and an unknown status card, naming the field', () => {
+    const r = parseWebhookInput(
+      {
+        ...base,
+        options: {
+          threadTags: [
+            { when: 'urgent', tagId: '12' },
+            { when: '', tagId: '300000000000000001' },
+          ],
+          statusCard: 'always',
+        },
+      },
+      ctx,
+    );
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.errors.map((e) => `${e.field} ${e.reason}`).sort()).toEqual([
+      'options.statusCard choice',
+      'options.threadTags.0.tagId snowflake',
+      'options.threadTags.1.when required',
+    ]);
+  });
+
+  it('reads the form: one tag rule a line (priority or department = tag id), the title and the card', () => {
+    const input = formToInput({
+      name: 'Forum',
+      url: base.url,
+      events: 'ticket.submit',
+      threadPerTicket: 'on',
+      threadTitle: '[%priority%] %subject%',
+      threadTags: 'urgent = 300000000000000001\r\n\r\n  Facturation=300000000000000002  \nsans égal',
+      statusCard: 'each',
+    });
+    expect(input.options).toMatchObject({
+      threadPerTicket: true,
+      threadTitle: '[%priority%] %subject%',
+      statusCard: 'each',
+      threadTags: [
+        { when: 'urgent', tagId: '300000000000000001' },
+        { when: 'Facturation', tagId: '300000000000000002' },
+        { when: 'sans égal', tagId: '' },
+      ],
+    });
+    const r = parseWebhookInput(input, ctx);
+    expect(!r.ok && r.errors).toEqual([{ field: 'options.threadTags.2.tagId', reason: 'snowflake' }]);
+  });
+});

@@ -1,0 +1,124 @@
+/**
+ * What a ticket event needs beyond its message when a Discord webhook keeps one conversation per
+ * ticket (options.threadPerTicket) or a status card (options.statusCard): the post's title and
+ * tags, and the edit that shows the ticket's state on its first message. Pure: computed in the
+ * fan-out with the message, stored on the delivery row, read by the worker (ticket-threads.ts).
+ */
+import { wellFormed, type AnyEventPayload, type EventName, type TicketEventPayload } from '../../sdk/events.js';
+import type { Locale } from '../../sdk/module-context.js';
+import type { WebhookOptions } from '../webhooks/webhook.js';
+import { DISCORD, DISCORD_SNOWFLAKE } from './limits.js';
+import { label } from './labels.js';
+import { plainDialect } from './plain-dialect.js';
+import { compileTemplate, renderText } from './template.js';
+import type { MessageBody } from './types.js';
+import { truncate } from './untrusted-text.js';
+import type { Variables } from './variables.js';
+
+/** The post's title when the admin wrote none. */
+export const DEFAULT_THREAD_TITLE = '#%id% %subject%';
+
+/** Discord takes at most 5 tags on a forum post. */
+export const MAX_THREAD_TAGS = 5;
+
+export type TicketThreadKind = 'submit' | 'reply' | 'close';
+
+export interface TicketThreadPlan {
+  /** The ticket's id: with the webhook, the key of the ticket-thread map. */
+  ticket: string;
+  kind: TicketThreadKind;
+  /** `forum`: one post per ticket; `channel`: a text channel whose first message is kept current. */
+  mode: 'forum' | 'channel';
+  /** The post's title (1 to 100 characters). */
+  name: string;
+  /** Forum tag ids for the post (at most 5). */
+  tags: string[];
+  /** The edit of the ticket's first message this event makes (status card), or null. */
+  card: MessageBody | null;
+}
+
+const KINDS: Partial<Record<EventName, TicketThreadKind>> = {
+  'ticket.submit': 'submit',
+  'ticket.reply': 'reply',
+  'ticket.close': 'close',
+};
+
+/** The post title `template` gives for these variables: one line, cut to Discord's limit, never empty. */
+export function threadTitle(template: string | null, vars: Variables, fallback: string): string {
+  // A stored template may predate the form's rule on lone surrogates: no title without a UTF-8 form.
+  const text = renderText(compileTemplate(template?.trim() ? wellFormed(template) : DEFAULT_THREAD_TITLE), vars, plainDialect)
+    .replace(/\s+/g, ' ')
+    .trim();
+  return truncate(text || fallback, DISCORD.threadName);
+}
+
+/** Tag ids whose rule names the ticket's priority or department (id or name), in the admin's order, no repeats. */
+export function threadTags(rules: WebhookOptions['threadTags'], payload: TicketEventPayload): string[] {
+  const { priority, department } = payload.ticket;
+  const names = new Set([priority, String(department.id), department.name].map((s) => s.trim().toLowerCase()));
+  const out: string[] = [];
+  for (const r of rules ?? [])
+    if (names.has(r.when.trim().toLowerCase()) && DISCORD_SNOWFLAKE.test(r.tagId) && !out.includes(r.tagId)) out.push(r.tagId);
+  return out.slice(0, MAX_THREAD_TAGS);
+}
+
+const STATE_COLOR: Record<TicketThreadKind, number> = { submit: 0x3498db, reply: 0xf1c40f, close: 0x95a5a6 };
+
+/**
+ * The status card: what the first message shows once edited. A PATCH changes only the fields it
+ * names, so the card goes where the ticket's own message is not: an embed under a plain message,
+ * the text above an embed message; the customer's first words stay in the post.
+ */
+function statusCard(
+  kind: TicketThreadKind,
+  payload: TicketEventPayload,
+  vars: Variables,
+  options: WebhookOptions,
+  locale: Locale,
+  timeZone: string,
+): MessageBody {
+  const state = label(locale, `rendering.thread.state.${kind}`);
+  const when = new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'short', timeStyle: 'short', timeZone }).format(
+    new Date(payload.occurredAt),
+  );
+  const author = payload.message ? (vars.author?.untrusted?.markdown ?? vars.author?.text ?? '') : '';
+  const by = author ? label(locale, 'rendering.thread.by', { name: truncate(author, 200) }) : '';
+  const line = [state, by, when].filter(Boolean).join(' · ');
+  const mentions = { parse: [] as never[] };
+  if (options.mode === 'embed') return { content: truncate(`**${line}**`, DISCORD.content), allowed_mentions: mentions };
+  return {
+    embeds: [
+      {
+        title: truncate(state, DISCORD.title),
+        description: truncate([by, when].filter(Boolean).join(' · '), DISCORD.description),
+        color: STATE_COLOR[kind],
+      },
+    ],
+    allowed_mentions: mentions,
+  };
+}
+
+/** The plan of one ticket event for one Discord webhook, or null when the webhook keeps no thread nor card. */
+export function ticketThreadPlan(args: {
+  event: EventName;
+  payload: AnyEventPayload;
+  options: WebhookOptions;
+  vars: Variables;
+  locale: Locale;
+  timeZone: string;
+}): TicketThreadPlan | null {
+  const kind = KINDS[args.event];
+  const { options } = args;
+  const statusCardOn = options.statusCard === 'close' || options.statusCard === 'each';
+  if (!kind || (!options.threadPerTicket && !statusCardOn)) return null;
+  const payload = args.payload as TicketEventPayload;
+  const edits = kind === 'close' ? statusCardOn : kind === 'reply' && options.statusCard === 'each';
+  return {
+    ticket: String(payload.ticket.id),
+    kind,
+    mode: options.threadPerTicket ? 'forum' : 'channel',
+    name: threadTitle(options.threadTitle, args.vars, label(args.locale, 'rendering.event.ticket.submit')),
+    tags: options.threadPerTicket ? threadTags(options.threadTags, payload) : [],
+    card: edits ? statusCard(kind, payload, args.vars, options, args.locale, args.timeZone) : null,
+  };
+}
