@@ -33,6 +33,12 @@ export function dueCondition(q: Knex.QueryBuilder, now: number, alias = ''): Kne
   );
 }
 
+/**
+ * The same condition as raw SQL on an unaliased wh_deliveries, for the hot claim (bindings: now,
+ * now). Kept next to dueCondition so the two say the same thing.
+ */
+export const DUE_SQL = `${OPEN_STATUSES_SQL} AND ((status IN ('pending', 'failed') AND next_attempt_at <= ?) OR (status = 'sending' AND locked_until < ?))`;
+
 export class LaneStore {
   readonly kind: DbKind;
   constructor(private readonly db: Knex) {

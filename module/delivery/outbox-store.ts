@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import type { EventName } from '../../sdk/events.js';
 import type { TicketThreadPlan } from '../rendering/ticket-thread-plan.js';
 import type { MessageBody } from '../rendering/types.js';
-import { dueCondition, LaneStore } from './lane-store.js';
+import { DUE_SQL, dueCondition, LaneStore } from './lane-store.js';
 
 const DELIVERIES = 'wh_deliveries';
 const ATTEMPTS = 'wh_attempts';
@@ -29,7 +29,10 @@ export interface QueuedDelivery {
   id: number;
   webhookId: number;
   eventId: string;
-  body: MessageBody;
+  /** Parsed on first read: a request of one row sends `bodyText` as stored. */
+  readonly body: MessageBody;
+  /** The body's JSON text as stored (what JSON.stringify(body) gives back). */
+  bodyText?: string;
   query: Record<string, string> | null;
   thread: TicketThreadPlan | null;
   attempts: number;
@@ -49,6 +52,41 @@ export interface AttemptRecord {
  */
 export const storedEventId = (eventId: string) => eventId.replaceAll(String.fromCharCode(0), '\uFFFD');
 export const idempotencyKey = (webhookId: number, eventId: string) => `${webhookId}:${storedEventId(eventId)}`;
+
+/** Requests that succeeded, not written yet: the rows, their batch id and the answer. */
+export interface Success {
+  rows: QueuedDelivery[];
+  batchId: string | null;
+  attempt: AttemptRecord;
+  at: number;
+}
+
+/** A due row as the database answers it (PostgreSQL gives BIGINT as strings). */
+interface DueRow {
+  id: number | string;
+  webhook_id: number | string;
+  event_id: string;
+  body: string;
+  query: string | null;
+  thread: string | null;
+  attempts: number | string;
+}
+
+function queuedFromRow(r: DueRow): QueuedDelivery {
+  let body: MessageBody | undefined;
+  return {
+    id: Number(r.id),
+    webhookId: Number(r.webhook_id),
+    eventId: r.event_id,
+    get body() {
+      return (body ??= JSON.parse(r.body) as MessageBody);
+    },
+    bodyText: r.body,
+    query: r.query ? (JSON.parse(r.query) as Record<string, string>) : null,
+    thread: r.thread ? (JSON.parse(r.thread) as TicketThreadPlan) : null,
+    attempts: Number(r.attempts),
+  };
+}
 
 export class OutboxStore {
   /** `lanes`: the delivery slice's own lane store (one per slice); a standalone outbox makes its own. */
@@ -99,29 +137,13 @@ export class OutboxStore {
 
   /** The lane's due rows, oldest first. Call only while holding the lane. */
   async due(webhookId: number, now: number, limit: number): Promise<QueuedDelivery[]> {
-    const rows: {
-      id: number | string;
-      webhook_id: number | string;
-      event_id: string;
-      body: string;
-      query: string | null;
-      thread: string | null;
-      attempts: number | string;
-    }[] = await dueCondition(
+    const rows: DueRow[] = await dueCondition(
       this.db(DELIVERIES).select('id', 'webhook_id', 'event_id', 'body', 'query', 'thread', 'attempts').where('webhook_id', webhookId),
       now,
     )
       .orderBy('id', 'asc')
       .limit(limit);
-    return rows.map((r) => ({
-      id: Number(r.id),
-      webhookId: Number(r.webhook_id),
-      eventId: r.event_id,
-      body: JSON.parse(r.body) as MessageBody,
-      query: r.query ? (JSON.parse(r.query) as Record<string, string>) : null,
-      thread: r.thread ? (JSON.parse(r.thread) as TicketThreadPlan) : null,
-      attempts: Number(r.attempts),
-    }));
+    return rows.map(queuedFromRow);
   }
 
   async markSending(ids: number[], worker: string, lockedUntil: number): Promise<void> {
@@ -132,18 +154,46 @@ export class OutboxStore {
 
   /**
    * A lane turn's claim: up to `limit` due rows, oldest first, marked `sending` under this
-   * worker until `lockedUntil` (two statements for the whole turn, not two per request). Call
-   * only while holding the lane. Rows a crash leaves `sending` are due again once that passes.
+   * worker until `lockedUntil`. Call only while holding the lane. Rows a crash leaves `sending`
+   * are due again once that passes. One `UPDATE … RETURNING` on PostgreSQL (with `FOR UPDATE
+   * SKIP LOCKED` on the picked rows) and SQLite; MariaDB has no `UPDATE … RETURNING`, so there it
+   * is a read then an update (the lane lease already keeps other workers off these rows).
    */
-  async claim(webhookId: number, now: number, limit: number, worker: string, lockedUntil: number): Promise<QueuedDelivery[]> {
-    const rows = await this.due(webhookId, now, limit);
-    if (rows.length)
-      await this.markSending(
-        rows.map((r) => r.id),
-        worker,
-        lockedUntil,
-      );
-    return rows;
+  async claim(
+    webhookId: number,
+    now: number,
+    limit: number,
+    worker: string,
+    lockedUntil: number,
+    done: Success[] = [],
+  ): Promise<QueuedDelivery[]> {
+    if (this.lanes.kind !== 'postgres') await this.deliveredMany(done);
+    if (this.lanes.kind === 'mysql') {
+      const rows = await this.due(webhookId, now, limit);
+      if (rows.length)
+        await this.markSending(
+          rows.map((r) => r.id),
+          worker,
+          lockedUntil,
+        );
+      return rows;
+    }
+    const lock = this.lanes.kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    let sql =
+      `UPDATE ${DELIVERIES} SET status = 'sending', locked_by = ?, locked_until = ?, updated_at = ? WHERE id IN (` +
+      `SELECT id FROM ${DELIVERIES} WHERE webhook_id = ? AND ${DUE_SQL} ORDER BY id LIMIT ?${lock}` +
+      ') RETURNING id, webhook_id, event_id, body, query, thread, attempts';
+    let bindings: unknown[] = [worker, lockedUntil, now, webhookId, now, now, limit];
+    if (this.lanes.kind === 'postgres' && done.length) {
+      // The turn's successes so far ride along: their writes and this claim in one round trip.
+      const w = this.successSql(done);
+      sql = `${w.with}, a AS (${w.insert.sql}) ${sql}`;
+      bindings = [...w.bindings, ...w.insert.bindings, ...bindings];
+    }
+    const answer: DueRow[] | { rows: DueRow[] } = await this.db.raw(sql, bindings as Knex.RawBinding[]);
+    const rows = Array.isArray(answer) ? answer : answer.rows;
+    // RETURNING gives no order: the lane sends oldest first.
+    return rows.map(queuedFromRow).sort((a, b) => a.id - b.id);
   }
 
   /**
@@ -169,37 +219,68 @@ export class OutboxStore {
   }
 
   /**
-   * The successes of a lane turn in one transaction: one UPDATE per (batch, status code) and one
-   * INSERT for all their attempt rows. A first-try success keeps its attempt row: the log shows
-   * each request's status, duration and answer, and one multi-row INSERT per turn costs little.
+   * The successes of a lane turn together: one UPDATE per (batch, status code) and one INSERT for
+   * all their attempt rows, in one transaction (one statement on PostgreSQL). A first-try success
+   * keeps its attempt row: the log shows each request's status, duration and answer, and one
+   * multi-row INSERT per turn costs little.
    */
-  async deliveredMany(successes: { rows: QueuedDelivery[]; batchId: string | null; attempt: AttemptRecord; at: number }[]): Promise<void> {
+  async deliveredMany(successes: Success[]): Promise<void> {
     if (successes.length === 0) return;
+    if (this.lanes.kind === 'postgres') {
+      const w = this.successSql(successes);
+      await this.db.raw(`${w.with} ${w.insert.sql}`, [...w.bindings, ...w.insert.bindings] as Knex.RawBinding[]);
+      return;
+    }
+    await this.db.transaction(async (trx) => {
+      for (const q of this.successUpdates(trx, successes)) await q;
+      await this.successAttempts(trx, successes);
+    });
+  }
+
+  /** One UPDATE per (batch id, status code) of the successes. */
+  private successUpdates(db: Knex, successes: Success[]): Knex.QueryBuilder[] {
     const groups = new Map<string, { ids: number[]; batchId: string | null; statusCode: number | null; at: number }>();
     for (const s of successes) {
       const key = `${s.batchId ?? ''}|${s.attempt.statusCode ?? ''}`;
       const g = groups.get(key) ?? { ids: [], batchId: s.batchId, statusCode: s.attempt.statusCode, at: s.at };
-      g.ids.push(...s.rows.map((r) => r.id));
+      for (const r of s.rows) g.ids.push(r.id);
       g.at = Math.max(g.at, s.at);
       groups.set(key, g);
     }
-    await this.db.transaction(async (trx) => {
-      for (const g of groups.values())
-        await trx(DELIVERIES)
-          .whereIn('id', g.ids)
-          .update({
-            status: 'delivered',
-            batch_id: g.batchId,
-            attempts: trx.raw('attempts + 1'),
-            delivered_at: g.at,
-            locked_by: null,
-            locked_until: null,
-            last_error: null,
-            last_status_code: g.statusCode,
-            updated_at: g.at,
-          });
-      await trx(ATTEMPTS).insert(successes.flatMap((s) => s.rows.map((r) => this.attemptRow(r, s.attempt, s.at))));
-    });
+    return [...groups.values()].map((g) =>
+      db(DELIVERIES)
+        .whereIn('id', g.ids)
+        .update({
+          status: 'delivered',
+          batch_id: g.batchId,
+          attempts: db.raw('attempts + 1'),
+          delivered_at: g.at,
+          locked_by: null,
+          locked_until: null,
+          last_error: null,
+          last_status_code: g.statusCode,
+          updated_at: g.at,
+        }),
+    );
+  }
+
+  private successAttempts(db: Knex, successes: Success[]): Knex.QueryBuilder {
+    return db(ATTEMPTS).insert(successes.flatMap((s) => s.rows.map((r) => this.attemptRow(r, s.attempt, s.at))));
+  }
+
+  /**
+   * PostgreSQL: the successes' updates as data-modifying CTEs (run to completion whether read or
+   * not) and their attempt rows' INSERT, to put in front of another statement: one round trip
+   * and one commit for all of it.
+   */
+  private successSql(successes: Success[]): { with: string; bindings: unknown[]; insert: Knex.Sql } {
+    const parts = this.successUpdates(this.db, successes).map((q) => q.toSQL());
+    const insert = this.successAttempts(this.db, successes).toSQL();
+    return {
+      with: `WITH ${parts.map((p, i) => `u${i} AS (${p.sql})`).join(', ')}`,
+      bindings: parts.flatMap((p) => p.bindings),
+      insert,
+    };
   }
 
   /** A try that failed: each row gets its own next time (or dies when `nextAt` is null). */
