@@ -97,6 +97,12 @@ interface LaneTurn {
   block?: { until: number; reason: string };
 }
 
+/** How long a drained lane waits for new rows, holding its lease, and how many times in a row. */
+const LINGER_MS = 20;
+const LINGER_ROUNDS = 3;
+/** How long one look for lanes waiting for a slot serves every lane of the process. */
+const WAITING_CHECK_MS = 50;
+
 /** How long a wake-up from the fan-out waits for more rows (wakeSoon). */
 const WAKE_COALESCE_MS = 5;
 
@@ -141,6 +147,12 @@ export class Dispatcher {
   private nextHint = Infinity;
   /** Unreadable webhooks already reported by this process (one log line each, not one per lane turn). */
   private readonly unreadableSaid = new Set<number>();
+  /** Drained lanes waiting for new rows (linger). */
+  private readonly lingering = new Set<() => void>();
+  /** The last look for lanes waiting for a slot (mayKeepLane). */
+  private waitingCheck: { at: number; answer: Promise<boolean> } | null = null;
+  /** drain() runs: lanes end as soon as they are empty. */
+  private draining = false;
 
   constructor(
     private readonly deps: DispatcherDeps,
@@ -193,6 +205,8 @@ export class Dispatcher {
    */
   wakeSoon(ms = WAKE_COALESCE_MS): void {
     if (!this.started || this.stopping) return;
+    // Lanes holding their lease for new rows claim them at once (their rows are written by now).
+    this.rouse();
     if (this.passing) {
       this.again = true;
       return;
@@ -202,6 +216,16 @@ export class Dispatcher {
 
   /** Tests and benchmarks: passes until nothing is due now and no lane is running. */
   async drain(maxPasses = 10_000): Promise<void> {
+    this.draining = true;
+    this.rouse();
+    try {
+      await this.drainPasses(maxPasses);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async drainPasses(maxPasses: number): Promise<void> {
     for (let i = 0; i < maxPasses; i++) {
       await this.pass();
       if (this.active.size) {
@@ -218,6 +242,7 @@ export class Dispatcher {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.rouse();
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
     const inFlight = Promise.all([this.passing, ...this.active.values()]).then(() => true);
@@ -347,66 +372,75 @@ export class Dispatcher {
     const { lanes, clock } = this.deps;
     const turn: LaneTurn = { webhookId, claimed: [], successes: [], leaseUntil: clock.now() + this.o.leaseMs, endRun: false };
     try {
-      const webhook = await this.deps.webhooks.get(webhookId);
-      if (!webhook || !webhook.enabled) return;
-      if (webhook.unreadable?.length) {
-        // No key opens its URL or secret: its rows wait, untouched, until it is re-entered or the
-        // old key is given back; the lane is looked at again after a pause.
-        turn.block = { until: clock.now() + LANE_ERROR_PAUSE_MS, reason: 'unreadable' };
-        this.sayUnreadable(webhook);
-        return;
-      }
-      this.unreadableSaid.delete(webhookId);
-      const coalesce = webhook.options.coalesce !== false && COALESCING.has(webhook.platform);
+      let webhook = await this.openWebhook(turn);
+      if (!webhook) return;
       // Rows up to this id are sent one per request (a packed request was refused).
       let singleUntil = 0;
-      for (let requests = 0; requests < this.o.turnRequests && !this.stopping; requests++) {
-        const now = clock.now();
-        if (!(await this.keepLease(turn, now))) return;
-        if (turn.claimed.length === 0) {
-          const limit = coalesce ? this.o.packWindow : this.o.turnRequests - requests;
-          turn.claimed = await this.deps.outbox.claim(webhookId, now, limit, this.workerId, turn.leaseUntil);
-          if (turn.claimed.length === 0) return;
+      // Turn after turn while the lane has work and no other lane waits for a slot: the lease is
+      // kept (renewed at half-life), not released and taken again. The webhook is read again
+      // between turns (an edit or a pause meanwhile applies).
+      for (;;) {
+        const coalesce = webhook.options.coalesce !== false && COALESCING.has(webhook.platform);
+        let idle = 0;
+        for (let requests = 0; requests < this.o.turnRequests && !this.stopping; requests++) {
+          const now = clock.now();
+          if (!(await this.keepLease(turn, now))) return;
+          if (turn.claimed.length === 0) {
+            const limit = coalesce ? this.o.packWindow : this.o.turnRequests - requests;
+            // The successes so far are written with the claim (one round trip on PostgreSQL).
+            turn.claimed = await this.deps.outbox.claim(webhookId, now, limit, this.workerId, turn.leaseUntil, turn.successes.splice(0));
+            // Nothing due: wait a little for the fan-out's next rows before giving the lane back.
+            while (turn.claimed.length === 0) {
+              if (idle++ >= LINGER_ROUNDS || !(await this.linger())) return;
+              turn.claimed = await this.deps.outbox.claim(webhookId, clock.now(), limit, this.workerId, turn.leaseUntil);
+            }
+            if (idle > 0) break;
+          }
+          // Other Discord lanes' answers may have filled the invalid-request window meanwhile.
+          const held = webhook.platform === 'discord' ? this.guardHolds(now) : 0;
+          if (held) {
+            turn.block = { until: held, reason: 'invalid_requests' };
+            return;
+          }
+          const { packed, body, text } = this.pack(webhook.platform, turn.claimed, coalesce && turn.claimed[0].id > singleUntil);
+          turn.claimed = turn.claimed.slice(packed.length);
+          const request: SendRequest = {
+            webhook,
+            body,
+            text,
+            query: packed[0].query,
+            // Same id on every retry of a delivery (Standard Webhooks consumers dedupe on it).
+            messageId: `msg_${webhook.id}_${packed[0].eventId}`,
+          };
+          const plan = packed[packed.length - 1].thread;
+          const result =
+            plan && this.deps.threads
+              ? await this.deps.threads.deliver(webhook, plan, request, this.deps.send)
+              : await this.deps.send(request);
+          this.stats.requests++;
+          const after = clock.now();
+          if (webhook.platform === 'discord' && isInvalidRequestStatus(result.statusCode)) this.invalidRequests.record(after);
+          const attempt: AttemptRecord = {
+            statusCode: result.statusCode,
+            outcome: result.outcome,
+            error: result.error,
+            responseBody: result.responseBody,
+            durationMs: result.durationMs,
+          };
+          const v = result.verdict;
+          // After shutdown released the rows, only a success is worth writing (it saves a resend).
+          if (this.released && v.kind !== 'ok') return;
+          const next =
+            v.kind === 'ok'
+              ? await this.onDelivered(turn, webhook, packed, attempt, result.rateLimit, after)
+              : await this.onFailure(turn, webhook, packed, attempt, v, result, after);
+          if (next === 'split') singleUntil = packed[packed.length - 1].id;
+          if (next === 'end') return;
         }
-        // Other Discord lanes' answers may have filled the invalid-request window meanwhile.
-        const held = webhook.platform === 'discord' ? this.guardHolds(now) : 0;
-        if (held) {
-          turn.block = { until: held, reason: 'invalid_requests' };
-          return;
-        }
-        const { packed, body } = this.pack(webhook.platform, turn.claimed, coalesce && turn.claimed[0].id > singleUntil);
-        turn.claimed = turn.claimed.slice(packed.length);
-        const request: SendRequest = {
-          webhook,
-          body,
-          query: packed[0].query,
-          // Same id on every retry of a delivery (Standard Webhooks consumers dedupe on it).
-          messageId: `msg_${webhook.id}_${packed[0].eventId}`,
-        };
-        const plan = packed[packed.length - 1].thread;
-        const result =
-          plan && this.deps.threads
-            ? await this.deps.threads.deliver(webhook, plan, request, this.deps.send)
-            : await this.deps.send(request);
-        this.stats.requests++;
-        const after = clock.now();
-        if (webhook.platform === 'discord' && isInvalidRequestStatus(result.statusCode)) this.invalidRequests.record(after);
-        const attempt: AttemptRecord = {
-          statusCode: result.statusCode,
-          outcome: result.outcome,
-          error: result.error,
-          responseBody: result.responseBody,
-          durationMs: result.durationMs,
-        };
-        const v = result.verdict;
-        // After shutdown released the rows, only a success is worth writing (it saves a resend).
-        if (this.released && v.kind !== 'ok') return;
-        const next =
-          v.kind === 'ok'
-            ? await this.onDelivered(turn, webhook, packed, attempt, result.rateLimit, after)
-            : await this.onFailure(turn, webhook, packed, attempt, v, result, after);
-        if (next === 'split') singleUntil = packed[packed.length - 1].id;
-        if (next === 'end') return;
+        if (this.stopping || (idle === 0 && !(await this.mayKeepLane()))) return;
+        await this.flush(turn);
+        webhook = await this.openWebhook(turn);
+        if (!webhook) return;
       }
     } catch (err) {
       // A failure around the send (database, decryption): close the lane for a while instead of
@@ -418,6 +452,65 @@ export class Dispatcher {
       if (turn.block) this.hint(turn.block.until);
       await lanes.release(webhookId, this.workerId, clock.now(), turn.block, { endRun: turn.endRun });
     }
+  }
+
+  /** The lane's webhook, or null when it must not be sent to now (gone, disabled, unreadable). */
+  private async openWebhook(turn: LaneTurn): Promise<Webhook | null> {
+    const webhook = await this.deps.webhooks.get(turn.webhookId);
+    if (!webhook || !webhook.enabled) return null;
+    if (webhook.unreadable?.length) {
+      // No key opens its URL or secret: its rows wait, untouched, until it is re-entered or the
+      // old key is given back; the lane is looked at again after a pause.
+      turn.block = { until: this.deps.clock.now() + LANE_ERROR_PAUSE_MS, reason: 'unreadable' };
+      this.sayUnreadable(webhook);
+      return null;
+    }
+    this.unreadableSaid.delete(turn.webhookId);
+    return webhook;
+  }
+
+  /**
+   * A drained lane keeps its lease for up to LINGER_MS, woken early by the fan-out's next rows:
+   * under a steady flow of events that saves giving the lane back and taking it again (four
+   * statements) for each small batch. Not while draining, stopping, or another lane waits.
+   */
+  private async linger(): Promise<boolean> {
+    if (this.stopping || this.draining || !(await this.mayKeepLane())) return false;
+    await new Promise<void>((resolve) => {
+      const timer = realTimers.setTimeout(() => {
+        this.lingering.delete(done);
+        resolve();
+      }, LINGER_MS);
+      const done = () => {
+        realTimers.clearTimeout(timer);
+        resolve();
+      };
+      this.lingering.add(done);
+    });
+    return !this.stopping;
+  }
+
+  /** Wakes the lingering lanes (new rows, shutdown). */
+  private rouse(): void {
+    const waiting = [...this.lingering];
+    this.lingering.clear();
+    for (const done of waiting) done();
+  }
+
+  /**
+   * After a full turn: true when no other lane waits for one of this process's slots (a free
+   * slot, or no free lane with due work), so the lane goes on without giving its lease back.
+   */
+  private mayKeepLane(): Promise<boolean> {
+    if (this.active.size < this.o.concurrency) return Promise.resolve(true);
+    // One look for every lane of this process that asks within WAITING_CHECK_MS.
+    const t = performance.now();
+    if (!this.waitingCheck || t - this.waitingCheck.at > WAITING_CHECK_MS)
+      this.waitingCheck = {
+        at: t,
+        answer: this.deps.lanes.candidates(this.deps.clock.now(), 1, [...this.active.keys()]).then((c) => c.length === 0),
+      };
+    return this.waitingCheck.answer;
   }
 
   /** Renews the lane's lease (and the claimed rows') once half of it has gone; false when it was lost. */
@@ -639,8 +732,17 @@ export class Dispatcher {
     }
   }
 
-  private pack(platform: Platform, rows: QueuedDelivery[], coalesce: boolean): { packed: QueuedDelivery[]; body: QueuedDelivery['body'] } {
-    if (!coalesce || rows.length === 1) return { packed: [rows[0]], body: rows[0].body };
+  /** The rows of the next request and its body (parsed, or the stored text of a single row). */
+  private pack(
+    platform: Platform,
+    rows: QueuedDelivery[],
+    coalesce: boolean,
+  ): { packed: QueuedDelivery[]; body?: QueuedDelivery['body']; text?: string } {
+    if (!coalesce || rows.length === 1)
+      // A ticket-thread row's body is reworked before sending (ticket-threads.ts): parsed.
+      return rows[0].bodyText !== undefined && !rows[0].thread
+        ? { packed: [rows[0]], text: rows[0].bodyText }
+        : { packed: [rows[0]], body: rows[0].body };
     // Only rows going to the same URL (same thread, same ticket's post) can share a request.
     const group = (r: QueuedDelivery) =>
       JSON.stringify([r.query ?? null, r.thread ? (threadPackGroup(r.thread) ?? `alone ${r.id}`) : null]);
