@@ -147,6 +147,8 @@ export class Dispatcher {
   private nextHint = Infinity;
   /** Unreadable webhooks already reported by this process (one log line each, not one per lane turn). */
   private readonly unreadableSaid = new Set<number>();
+  /** Bumped each time the fan-out says it wrote rows (wakeSoon): a lane that saw the last one lingers. */
+  private arrivals = 0;
   /** Drained lanes waiting for new rows (linger). */
   private readonly lingering = new Set<() => void>();
   /** The last look for lanes waiting for a slot (mayKeepLane). */
@@ -206,6 +208,7 @@ export class Dispatcher {
   wakeSoon(ms = WAKE_COALESCE_MS): void {
     if (!this.started || this.stopping) return;
     // Lanes holding their lease for new rows claim them at once (their rows are written by now).
+    this.arrivals++;
     this.rouse();
     if (this.passing) {
       this.again = true;
@@ -376,26 +379,36 @@ export class Dispatcher {
       if (!webhook) return;
       // Rows up to this id are sent one per request (a packed request was refused).
       let singleUntil = 0;
+      // Rows the fan-out wrote (this process's wakeSoon calls) that the last claim may not have seen.
+      let seen = -1;
+      // Lingers in a row that found nothing.
+      let idle = 0;
       // Turn after turn while the lane has work and no other lane waits for a slot: the lease is
-      // kept (renewed at half-life), not released and taken again. The webhook is read again
-      // between turns (an edit or a pause meanwhile applies).
+      // kept (renewed at half-life), not released and taken again. The claim only takes rows of
+      // an enabled webhook; the webhook is read again between turns (an edit applies).
       for (;;) {
         const coalesce = webhook.options.coalesce !== false && COALESCING.has(webhook.platform);
-        let idle = 0;
         for (let requests = 0; requests < this.o.turnRequests && !this.stopping; requests++) {
-          const now = clock.now();
-          if (!(await this.keepLease(turn, now))) return;
-          if (turn.claimed.length === 0) {
-            const limit = coalesce ? this.o.packWindow : this.o.turnRequests - requests;
+          if (!(await this.keepLease(turn, clock.now()))) return;
+          const limit = coalesce ? this.o.packWindow : this.o.turnRequests - requests;
+          while (turn.claimed.length === 0) {
+            // Nothing written since the last claim: wait a little for the fan-out's next rows
+            // (the turn's successes wait with them, LINGER_MS at most) rather than give the lane
+            // back, and claim once more before giving up (another process's rows, due retries).
+            if (seen === this.arrivals && (idle++ >= LINGER_ROUNDS || !(await this.linger()))) return;
+            seen = this.arrivals;
             // The successes so far are written with the claim (one round trip on PostgreSQL).
-            turn.claimed = await this.deps.outbox.claim(webhookId, now, limit, this.workerId, turn.leaseUntil, turn.successes.splice(0));
-            // Nothing due: wait a little for the fan-out's next rows before giving the lane back.
-            while (turn.claimed.length === 0) {
-              if (idle++ >= LINGER_ROUNDS || !(await this.linger())) return;
-              turn.claimed = await this.deps.outbox.claim(webhookId, clock.now(), limit, this.workerId, turn.leaseUntil);
-            }
-            if (idle > 0) break;
+            turn.claimed = await this.deps.outbox.claim(
+              webhookId,
+              clock.now(),
+              limit,
+              this.workerId,
+              turn.leaseUntil,
+              turn.successes.splice(0),
+            );
+            if (turn.claimed.length) idle = 0;
           }
+          const now = clock.now();
           // Other Discord lanes' answers may have filled the invalid-request window meanwhile.
           const held = webhook.platform === 'discord' ? this.guardHolds(now) : 0;
           if (held) {
@@ -437,8 +450,7 @@ export class Dispatcher {
           if (next === 'split') singleUntil = packed[packed.length - 1].id;
           if (next === 'end') return;
         }
-        if (this.stopping || (idle === 0 && !(await this.mayKeepLane()))) return;
-        await this.flush(turn);
+        if (this.stopping || !(await this.mayKeepLane())) return;
         webhook = await this.openWebhook(turn);
         if (!webhook) return;
       }

@@ -53,6 +53,12 @@ export interface AttemptRecord {
 export const storedEventId = (eventId: string) => eventId.replaceAll(String.fromCharCode(0), '\uFFFD');
 export const idempotencyKey = (webhookId: number, eventId: string) => `${webhookId}:${storedEventId(eventId)}`;
 
+/**
+ * The lane's webhook is still enabled (binding: its id): a lane that keeps its lease across turns
+ * takes no row of a webhook disabled or paused meanwhile.
+ */
+const WEBHOOK_ENABLED_SQL = 'EXISTS (SELECT 1 FROM wh_webhooks w WHERE w.id = ? AND w.enabled)';
+
 /** Requests that succeeded, not written yet: the rows, their batch id and the answer. */
 export interface Success {
   rows: QueuedDelivery[];
@@ -88,6 +94,9 @@ function queuedFromRow(r: DueRow): QueuedDelivery {
   };
 }
 
+/** Rows written in one statement by enqueueWith on PostgreSQL (11 values each, far below its 65,535). */
+const ONE_STATEMENT_ROWS = 2000;
+
 export class OutboxStore {
   /** `lanes`: the delivery slice's own lane store (one per slice); a standalone outbox makes its own. */
   constructor(
@@ -109,21 +118,7 @@ export class OutboxStore {
         items.map((i) => i.webhookId),
         at,
       );
-      const rows = items.map((i) => ({
-        webhook_id: i.webhookId,
-        event_name: i.event,
-        event_id: storedEventId(i.eventId),
-        idempotency_key: idempotencyKey(i.webhookId, i.eventId),
-        status: 'pending',
-        body: JSON.stringify(i.body),
-        query: i.query && Object.keys(i.query).length ? JSON.stringify(i.query) : null,
-        reference: i.reference ?? null,
-        thread: i.thread ? JSON.stringify(i.thread) : null,
-        attempts: 0,
-        next_attempt_at: at,
-        created_at: at,
-        updated_at: at,
-      }));
+      const rows = this.deliveryRows(items, at);
       // In chunks: a fan-out batch can hold many events times many webhooks (SQLite caps bound values).
       for (let i = 0; i < rows.length; i += 200)
         await trx(DELIVERIES)
@@ -135,10 +130,65 @@ export class OutboxStore {
     else await this.db.transaction(write);
   }
 
+  /**
+   * The rows (duplicates ignored) and their lanes, and `alongWith` (the fan-out's delete of the
+   * events they come from), atomically: on PostgreSQL one statement (data-modifying CTEs), so one
+   * round trip and one commit per fan-out batch; elsewhere one transaction.
+   */
+  async enqueueWith(items: NewDelivery[], alongWith: (db: Knex) => Knex.QueryBuilder): Promise<void> {
+    if (this.lanes.kind !== 'postgres' || items.length === 0 || items.length > ONE_STATEMENT_ROWS) {
+      await this.db.transaction(async (trx) => {
+        await this.enqueue(items, trx);
+        await alongWith(trx);
+      });
+      return;
+    }
+    const at = this.now();
+    const lanes = this.lanes.ensureQuery(
+      this.db,
+      items.map((i) => i.webhookId),
+      at,
+    );
+    const parts = [lanes, alongWith(this.db)].map((q) => q.toSQL());
+    const insert = this.db(DELIVERIES).insert(this.deliveryRows(items, at)).onConflict('idempotency_key').ignore().toSQL();
+    await this.db.raw(`WITH ${parts.map((p, i) => `e${i} AS (${p.sql})`).join(', ')} ${insert.sql}`, [
+      ...parts.flatMap((p) => p.bindings),
+      ...insert.bindings,
+    ] as Knex.RawBinding[]);
+  }
+
+  private deliveryRows(items: NewDelivery[], at: number) {
+    // Webhooks sharing a rendering share one body object: encoded once.
+    const texts = new Map<MessageBody, string>();
+    const text = (body: MessageBody) => {
+      let t = texts.get(body);
+      if (t === undefined) texts.set(body, (t = JSON.stringify(body)));
+      return t;
+    };
+    return items.map((i) => ({
+      webhook_id: i.webhookId,
+      event_name: i.event,
+      event_id: storedEventId(i.eventId),
+      idempotency_key: idempotencyKey(i.webhookId, i.eventId),
+      status: 'pending',
+      body: text(i.body),
+      query: i.query && Object.keys(i.query).length ? JSON.stringify(i.query) : null,
+      reference: i.reference ?? null,
+      thread: i.thread ? JSON.stringify(i.thread) : null,
+      attempts: 0,
+      next_attempt_at: at,
+      created_at: at,
+      updated_at: at,
+    }));
+  }
+
   /** The lane's due rows, oldest first. Call only while holding the lane. */
   async due(webhookId: number, now: number, limit: number): Promise<QueuedDelivery[]> {
     const rows: DueRow[] = await dueCondition(
-      this.db(DELIVERIES).select('id', 'webhook_id', 'event_id', 'body', 'query', 'thread', 'attempts').where('webhook_id', webhookId),
+      this.db(DELIVERIES)
+        .select('id', 'webhook_id', 'event_id', 'body', 'query', 'thread', 'attempts')
+        .where('webhook_id', webhookId)
+        .whereRaw(WEBHOOK_ENABLED_SQL, [webhookId]),
       now,
     )
       .orderBy('id', 'asc')
@@ -181,9 +231,9 @@ export class OutboxStore {
     const lock = this.lanes.kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     let sql =
       `UPDATE ${DELIVERIES} SET status = 'sending', locked_by = ?, locked_until = ?, updated_at = ? WHERE id IN (` +
-      `SELECT id FROM ${DELIVERIES} WHERE webhook_id = ? AND ${DUE_SQL} ORDER BY id LIMIT ?${lock}` +
+      `SELECT id FROM ${DELIVERIES} WHERE webhook_id = ? AND ${DUE_SQL} AND ${WEBHOOK_ENABLED_SQL} ORDER BY id LIMIT ?${lock}` +
       ') RETURNING id, webhook_id, event_id, body, query, thread, attempts';
-    let bindings: unknown[] = [worker, lockedUntil, now, webhookId, now, now, limit];
+    let bindings: unknown[] = [worker, lockedUntil, now, webhookId, now, now, webhookId, limit];
     if (this.lanes.kind === 'postgres' && done.length) {
       // The turn's successes so far ride along: their writes and this claim in one round trip.
       const w = this.successSql(done);
