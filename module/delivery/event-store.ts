@@ -134,15 +134,14 @@ export class EventStore {
   /** One transaction: the events' delivery rows written (duplicates ignored), the events removed. */
   async complete(events: StoredEvent[], deliveries: NewDelivery[]): Promise<void> {
     if (events.length === 0) return;
-    await this.db.transaction(async (trx) => {
-      await this.outbox.enqueue(deliveries, trx);
-      await trx(EVENTS)
+    await this.outbox.enqueueWith(deliveries, (db) =>
+      db(EVENTS)
         .whereIn(
           'id',
           events.map((e) => e.rowId),
         )
-        .delete();
-    });
+        .delete(),
+    );
     for (const e of events) this.forget(`${e.event}\n${e.eventId}`);
   }
 

@@ -48,8 +48,13 @@ export class LaneStore {
   /** Makes sure each webhook has its lane row (inside the intake's transaction). */
   async ensure(trx: Knex | Knex.Transaction, webhookIds: number[], now: number): Promise<void> {
     if (webhookIds.length === 0) return;
+    await this.ensureQuery(trx, webhookIds, now);
+  }
+
+  /** The insert ensure runs (not empty `webhookIds`), to be run or put in another statement. */
+  ensureQuery(db: Knex | Knex.Transaction, webhookIds: number[], now: number): Knex.QueryBuilder {
     const rows = [...new Set(webhookIds)].map((id) => ({ webhook_id: id, blocked_until: 0, updated_at: now }));
-    await trx(LANES).insert(rows).onConflict('webhook_id').ignore();
+    return db(LANES).insert(rows).onConflict('webhook_id').ignore();
   }
 
   /** Lanes worth leasing now: free, not waiting, webhook enabled, with a due delivery. Least recently served first. */
