@@ -16,8 +16,7 @@ import {
   isInvalidRequestStatus,
   type InvalidRequestLimit,
 } from './invalid-request-guard.js';
-import type { LaneStore } from './lane-store.js';
-import type { AttemptRecord, OutboxStore, QueuedDelivery } from './outbox-store.js';
+import type { AttemptRecord, DeliveryStore, QueuedDelivery, Success } from './delivery-store.js';
 import { DEFAULT_RATE_LIMIT_BUDGET, formatDuration, rateLimitDecision, type RateLimitBudget } from './rate-limit-budget.js';
 import { DEFAULT_SCHEDULE_MS, nextAttemptDelay } from './retry-schedule.js';
 import type { SendOutcome, SendRequest } from './sender.js';
@@ -56,8 +55,8 @@ export interface DispatcherOptions {
 }
 
 export interface DispatcherDeps {
-  outbox: OutboxStore;
-  lanes: LaneStore;
+  /** The outbox's rows and the lanes (delivery-store.ts). */
+  store: DeliveryStore;
   webhooks: { get(id: number): Promise<Webhook | null>; disable(id: number, reason: string): Promise<void> };
   send(req: SendRequest): Promise<SendOutcome>;
   /** Ticket rows of thread-per-ticket and status-card webhooks go through it (ticket-threads.ts). */
@@ -89,7 +88,7 @@ interface LaneTurn {
   /** Rows claimed (marked `sending`) and not sent yet, in id order. */
   claimed: QueuedDelivery[];
   /** Successes not written yet. */
-  successes: { rows: QueuedDelivery[]; batchId: string | null; attempt: AttemptRecord; at: number }[];
+  successes: Success[];
   leaseUntil: number;
   /** The turn had a success (or the webhook was paused): the lane's run of 429s is over. */
   endRun: boolean;
@@ -235,7 +234,7 @@ export class Dispatcher {
         await Promise.all(this.active.values());
         continue;
       }
-      const due = await this.deps.lanes.candidates(this.deps.clock.now(), 1);
+      const due = await this.deps.store.laneCandidates(this.deps.clock.now(), 1);
       if (due.length === 0) return;
     }
     throw new Error(`dispatcher.drain: still work after ${maxPasses} passes`);
@@ -259,8 +258,8 @@ export class Dispatcher {
     realTimers.clearTimeout(graceTimer);
     try {
       this.released = true;
-      const released = await this.deps.outbox.releaseWorker(this.workerId);
-      await this.deps.lanes.releaseAll(this.workerId, this.deps.clock.now());
+      const released = await this.deps.store.releaseWorker(this.workerId);
+      await this.deps.store.releaseLanes(this.workerId, this.deps.clock.now());
       if (!finished || released)
         this.deps.logger.warn('webhooks: stopped with requests in flight; their deliveries are queued again', { released });
     } catch (err) {
@@ -313,8 +312,8 @@ export class Dispatcher {
     if (free <= 0 || this.stopping) return;
     const now = this.deps.clock.now();
     if (this.nextHint <= now) this.nextHint = Infinity;
-    const candidates = await this.deps.lanes.candidates(now, free, [...this.active.keys()]);
-    const leased = await this.deps.lanes.lease(candidates, this.workerId, now, this.o.leaseMs);
+    const candidates = await this.deps.store.laneCandidates(now, free, [...this.active.keys()]);
+    const leased = await this.deps.store.leaseLanes(candidates, this.workerId, now, this.o.leaseMs);
     for (const webhookId of leased) {
       const run = this.runLane(webhookId)
         .catch((err: Error) =>
@@ -372,7 +371,7 @@ export class Dispatcher {
    * The unsent claims go back and the lane is released, closed for as long as it must wait.
    */
   private async runLane(webhookId: number): Promise<void> {
-    const { lanes, clock } = this.deps;
+    const { clock } = this.deps;
     const turn: LaneTurn = { webhookId, claimed: [], successes: [], leaseUntil: clock.now() + this.o.leaseMs, endRun: false };
     try {
       let webhook = await this.openWebhook(turn);
@@ -398,7 +397,7 @@ export class Dispatcher {
             if (seen === this.arrivals && (idle++ >= LINGER_ROUNDS || !(await this.linger()))) return;
             seen = this.arrivals;
             // The successes so far are written with the claim (one round trip on PostgreSQL).
-            turn.claimed = await this.deps.outbox.claim(
+            turn.claimed = await this.deps.store.claim(
               webhookId,
               clock.now(),
               limit,
@@ -462,7 +461,7 @@ export class Dispatcher {
     } finally {
       await this.endTurn(turn);
       if (turn.block) this.hint(turn.block.until);
-      await lanes.release(webhookId, this.workerId, clock.now(), turn.block, { endRun: turn.endRun });
+      await this.deps.store.releaseLane(webhookId, this.workerId, clock.now(), turn.block, { endRun: turn.endRun });
     }
   }
 
@@ -520,7 +519,7 @@ export class Dispatcher {
     if (!this.waitingCheck || t - this.waitingCheck.at > WAITING_CHECK_MS)
       this.waitingCheck = {
         at: t,
-        answer: this.deps.lanes.candidates(this.deps.clock.now(), 1, [...this.active.keys()]).then((c) => c.length === 0),
+        answer: this.deps.store.laneCandidates(this.deps.clock.now(), 1, [...this.active.keys()]).then((c) => c.length === 0),
       };
     return this.waitingCheck.answer;
   }
@@ -529,13 +528,13 @@ export class Dispatcher {
   private async keepLease(turn: LaneTurn, now: number): Promise<boolean> {
     if (now <= turn.leaseUntil - this.o.leaseMs / 2) return true;
     turn.leaseUntil = now + this.o.leaseMs;
-    if (!(await this.deps.lanes.renew(turn.webhookId, this.workerId, turn.leaseUntil))) {
+    if (!(await this.deps.store.renewLane(turn.webhookId, this.workerId, turn.leaseUntil))) {
       this.deps.logger.warn('webhooks: lane lease lost; leaving it to its new holder', { webhookId: turn.webhookId });
       turn.claimed = [];
       return false;
     }
     if (turn.claimed.length)
-      await this.deps.outbox.markSending(
+      await this.deps.store.markSending(
         turn.claimed.map((r) => r.id),
         this.workerId,
         turn.leaseUntil,
@@ -547,14 +546,14 @@ export class Dispatcher {
   private async flush(turn: LaneTurn): Promise<void> {
     if (turn.successes.length === 0) return;
     const successes = turn.successes.splice(0);
-    await this.deps.outbox.deliveredMany(successes);
+    await this.deps.store.deliveredMany(successes);
   }
 
   /** End of a turn: successes written, unsent claims given back. A database error here is logged: the rows' lease expires. */
   private async endTurn(turn: LaneTurn): Promise<void> {
     try {
       await this.flush(turn);
-      await this.deps.outbox.giveBack(
+      await this.deps.store.giveBack(
         turn.claimed.map((r) => r.id),
         this.workerId,
       );
@@ -612,7 +611,7 @@ export class Dispatcher {
     result: SendOutcome,
     after: number,
   ): Promise<'next' | 'split' | 'end'> {
-    const { outbox } = this.deps;
+    const { store } = this.deps;
     await this.flush(turn);
     if (v.kind === 'rate_limited') {
       const next = await this.handleRateLimited(webhook, packed, attempt, v, after, turn.endRun);
@@ -630,7 +629,7 @@ export class Dispatcher {
         });
         return { row, nextAt: delay === null ? null : after + delay };
       });
-      await outbox.failed(updates, attempt, `gave up after ${packed[0].attempts + 1} attempts: ${v.reason}`);
+      await store.failed(updates, attempt, `gave up after ${packed[0].attempts + 1} attempts: ${v.reason}`);
       const waits = updates.map((u) => u.nextAt).filter((x): x is number => x !== null);
       // Keep the order: later rows wait behind the failed one instead of overtaking it.
       if (waits.length) {
@@ -645,7 +644,7 @@ export class Dispatcher {
         turn.claimed = [...packed, ...turn.claimed];
         return 'split';
       }
-      await outbox.dead(packed, attempt);
+      await store.dead(packed, attempt);
       this.deps.logger.warn('webhooks: delivery refused by the platform', {
         webhookId: webhook.id,
         deliveryId: packed[0].id,
@@ -655,7 +654,7 @@ export class Dispatcher {
       return 'next';
     }
     // dead_webhook: stop sending, keep the queue paused, tell the admin.
-    await outbox.requeue(packed, attempt, { counted: true });
+    await store.requeue(packed, attempt, { counted: true });
     await this.disableWebhook(webhook, v.reason, 'gone');
     return 'end';
   }
@@ -686,8 +685,8 @@ export class Dispatcher {
   ): Promise<{ kind: 'wait'; block: { until: number; reason: string } } | { kind: 'paused' }> {
     const webhookId = webhook.id;
     this.stats.rateLimited++;
-    await this.deps.outbox.requeue(packed, attempt, { counted: false });
-    const run = await this.deps.lanes.noteRateLimited(webhookId, this.workerId, after, hadSuccess);
+    await this.deps.store.requeue(packed, attempt, { counted: false });
+    const run = await this.deps.store.noteRateLimited(webhookId, this.workerId, after, hadSuccess);
     const decision = rateLimitDecision(v.waitMs, run, after, this.budget);
     const fields = {
       webhookId,
@@ -703,7 +702,7 @@ export class Dispatcher {
         waitMs: v.waitMs,
       });
     // A global limit holds every lane of the platform for the server's own (bounded) wait.
-    if (v.global) await this.deps.lanes.blockPlatform(webhook.platform, after + v.waitMs, 'rate_limited_global');
+    if (v.global) await this.deps.store.blockPlatform(webhook.platform, after + v.waitMs, 'rate_limited_global');
     if (decision.kind === 'pause') {
       this.stats.rateLimitPauses++;
       await this.disableWebhook(webhook, decision.reason, 'rate_limited', fields);

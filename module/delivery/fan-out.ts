@@ -25,7 +25,7 @@ import { templateFor } from '../rendering/render-message.js';
 import { defaultOptions, type Webhook } from '../webhooks/webhook.js';
 import type { Timers } from './dispatcher.js';
 import type { EventStore, StoredEvent } from './event-store.js';
-import type { NewDelivery } from './outbox-store.js';
+import type { NewDelivery } from './delivery-store.js';
 import { matchesFilters } from './webhook-filter.js';
 
 export interface FanOutDeps {

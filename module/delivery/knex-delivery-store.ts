@@ -1,50 +1,38 @@
 /**
- * wh_deliveries and wh_attempts: the outbox's rows through their life (pending -> sending ->
- * delivered | failed | dead). The row is the truth: a crash leaves a row `sending` with an
- * expired lease, and the next lane holder sends it again. Times are epoch ms; PostgreSQL
- * returns BIGINT as strings, hence Number() everywhere.
+ * The delivery store on knex (SQLite, PostgreSQL, MariaDB): wh_deliveries and wh_attempts, the
+ * outbox's rows through their life (pending -> sending -> delivered | failed | dead), and
+ * wh_lanes. The row is the truth: a crash leaves a row `sending` with an expired lease, and the
+ * next lane holder sends it again. Times are epoch ms; PostgreSQL returns BIGINT as strings,
+ * hence Number() everywhere. Hot statements are raw SQL (one round trip each on PostgreSQL).
  */
 import type { Knex } from 'knex';
-import type { EventName } from '../../sdk/events.js';
 import type { TicketThreadPlan } from '../rendering/ticket-thread-plan.js';
 import type { MessageBody } from '../rendering/types.js';
-import { DUE_SQL, dueCondition, LaneStore } from './lane-store.js';
+import { OPEN_STATUSES_SQL } from '../../migrations/006-open-deliveries-index.js';
+import { dbKindOf, type DbKind } from './db-kind.js';
+import type { AttemptRecord, DeliveryStore, LaneState, NewDelivery, QueuedDelivery, Success } from './delivery-store.js';
 
 const DELIVERIES = 'wh_deliveries';
 const ATTEMPTS = 'wh_attempts';
+const LANES = 'wh_lanes';
 
-export interface NewDelivery {
-  webhookId: number;
-  event: EventName;
-  eventId: string;
-  body: MessageBody;
-  query?: Record<string, string> | null;
-  /** The order or ticket number, for the delivery log (event definition's `reference`). */
-  reference?: string | null;
-  /** A ticket event of a thread-per-ticket or status-card webhook (ticket-threads.ts). */
-  thread?: TicketThreadPlan | null;
+/** SQL condition (on alias d) of a delivery a lane holder may send now. */
+export function dueCondition(q: Knex.QueryBuilder, now: number, alias = ''): Knex.QueryBuilder {
+  const c = (name: string) => (alias ? `${alias}.${name}` : name);
+  // The open-rows index's predicate, word for word (migration 006): SQLite uses a partial index only then.
+  return q.whereRaw(alias ? OPEN_STATUSES_SQL.replace('status', `${alias}.status`) : OPEN_STATUSES_SQL).where((w) =>
+    w
+      .where((a) => a.whereIn(c('status'), ['pending', 'failed']).where(c('next_attempt_at'), '<=', now))
+      // A row left `sending` by a worker whose lease expired (crash) is due again.
+      .orWhere((b) => b.where(c('status'), 'sending').where(c('locked_until'), '<', now)),
+  );
 }
 
-export interface QueuedDelivery {
-  id: number;
-  webhookId: number;
-  eventId: string;
-  /** Parsed on first read: a request of one row sends `bodyText` as stored. */
-  readonly body: MessageBody;
-  /** The body's JSON text as stored (what JSON.stringify(body) gives back). */
-  bodyText?: string;
-  query: Record<string, string> | null;
-  thread: TicketThreadPlan | null;
-  attempts: number;
-}
-
-export interface AttemptRecord {
-  statusCode: number | null;
-  outcome: 'ok' | 'retry' | 'rate_limited' | 'dead';
-  error: string | null;
-  responseBody: string | null;
-  durationMs: number;
-}
+/**
+ * The same condition as raw SQL on an unaliased wh_deliveries, for the hot claim (bindings: now,
+ * now). Kept next to dueCondition so the two say the same thing.
+ */
+export const DUE_SQL = `${OPEN_STATUSES_SQL} AND ((status IN ('pending', 'failed') AND next_attempt_at <= ?) OR (status = 'sending' AND locked_until < ?))`;
 
 /**
  * An event id as stored: PostgreSQL text cannot hold NUL, so NUL becomes U+FFFD (the body keeps
@@ -58,14 +46,6 @@ export const idempotencyKey = (webhookId: number, eventId: string) => `${webhook
  * takes no row of a webhook disabled or paused meanwhile.
  */
 const WEBHOOK_ENABLED_SQL = 'EXISTS (SELECT 1 FROM wh_webhooks w WHERE w.id = ? AND w.enabled)';
-
-/** Requests that succeeded, not written yet: the rows, their batch id and the answer. */
-export interface Success {
-  rows: QueuedDelivery[];
-  batchId: string | null;
-  attempt: AttemptRecord;
-  at: number;
-}
 
 /** A due row as the database answers it (PostgreSQL gives BIGINT as strings). */
 interface DueRow {
@@ -97,13 +77,15 @@ function queuedFromRow(r: DueRow): QueuedDelivery {
 /** Rows written in one statement by enqueueWith on PostgreSQL (11 values each, far below its 65,535). */
 const ONE_STATEMENT_ROWS = 2000;
 
-export class OutboxStore {
-  /** `lanes`: the delivery slice's own lane store (one per slice); a standalone outbox makes its own. */
+export class KnexDeliveryStore implements DeliveryStore {
+  readonly kind: DbKind;
+
   constructor(
     private readonly db: Knex,
     private readonly now: () => number,
-    private readonly lanes: LaneStore = new LaneStore(db),
-  ) {}
+  ) {
+    this.kind = dbKindOf(db);
+  }
 
   /**
    * One transaction (`within`'s, when given): every row, and the lanes they go through.
@@ -113,7 +95,7 @@ export class OutboxStore {
     if (items.length === 0) return;
     const at = this.now();
     const write = async (trx: Knex.Transaction) => {
-      await this.lanes.ensure(
+      await this.ensureLanes(
         trx,
         items.map((i) => i.webhookId),
         at,
@@ -136,7 +118,7 @@ export class OutboxStore {
    * round trip and one commit per fan-out batch; elsewhere one transaction.
    */
   async enqueueWith(items: NewDelivery[], alongWith: (db: Knex) => Knex.QueryBuilder): Promise<void> {
-    if (this.lanes.kind !== 'postgres' || items.length === 0 || items.length > ONE_STATEMENT_ROWS) {
+    if (this.kind !== 'postgres' || items.length === 0 || items.length > ONE_STATEMENT_ROWS) {
       await this.db.transaction(async (trx) => {
         await this.enqueue(items, trx);
         await alongWith(trx);
@@ -144,7 +126,7 @@ export class OutboxStore {
       return;
     }
     const at = this.now();
-    const lanes = this.lanes.ensureQuery(
+    const lanes = this.ensureLanesQuery(
       this.db,
       items.map((i) => i.webhookId),
       at,
@@ -217,8 +199,8 @@ export class OutboxStore {
     lockedUntil: number,
     done: Success[] = [],
   ): Promise<QueuedDelivery[]> {
-    if (this.lanes.kind !== 'postgres') await this.deliveredMany(done);
-    if (this.lanes.kind === 'mysql') {
+    if (this.kind !== 'postgres') await this.deliveredMany(done);
+    if (this.kind === 'mysql') {
       const rows = await this.due(webhookId, now, limit);
       if (rows.length)
         await this.markSending(
@@ -228,13 +210,13 @@ export class OutboxStore {
         );
       return rows;
     }
-    const lock = this.lanes.kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const lock = this.kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     let sql =
       `UPDATE ${DELIVERIES} SET status = 'sending', locked_by = ?, locked_until = ?, updated_at = ? WHERE id IN (` +
       `SELECT id FROM ${DELIVERIES} WHERE webhook_id = ? AND ${DUE_SQL} AND ${WEBHOOK_ENABLED_SQL} ORDER BY id LIMIT ?${lock}` +
       ') RETURNING id, webhook_id, event_id, body, query, thread, attempts';
     let bindings: unknown[] = [worker, lockedUntil, now, webhookId, now, now, webhookId, limit];
-    if (this.lanes.kind === 'postgres' && done.length) {
+    if (this.kind === 'postgres' && done.length) {
       // The turn's successes so far ride along: their writes and this claim in one round trip.
       const w = this.successSql(done);
       sql = `${w.with}, a AS (${w.insert.sql}) ${sql}`;
@@ -276,7 +258,7 @@ export class OutboxStore {
    */
   async deliveredMany(successes: Success[]): Promise<void> {
     if (successes.length === 0) return;
-    if (this.lanes.kind === 'postgres') {
+    if (this.kind === 'postgres') {
       const w = this.successSql(successes);
       await this.db.raw(`${w.with} ${w.insert.sql}`, [...w.bindings, ...w.insert.bindings] as Knex.RawBinding[]);
       return;
@@ -415,7 +397,7 @@ export class OutboxStore {
       .whereNot('status', 'sending')
       .update({ status: 'pending', next_attempt_at: at, locked_by: null, locked_until: null, updated_at: at });
     if (n === 0) return null;
-    await this.lanes.unblock(Number(row.webhook_id));
+    await this.unblockLane(Number(row.webhook_id));
     return { webhookId: Number(row.webhook_id) };
   }
 
@@ -426,7 +408,7 @@ export class OutboxStore {
       .where({ webhook_id: webhookId })
       .whereIn('status', ['failed', 'dead'])
       .update({ status: 'pending', next_attempt_at: at, locked_by: null, locked_until: null, updated_at: at });
-    if (n > 0) await this.lanes.unblock(webhookId);
+    if (n > 0) await this.unblockLane(webhookId);
     return n;
   }
 
@@ -460,5 +442,143 @@ export class OutboxStore {
   private async insertAttempts(trx: Knex.Transaction, rows: QueuedDelivery[], a: AttemptRecord, at: number): Promise<void> {
     if (rows.length === 0) return;
     await trx(ATTEMPTS).insert(rows.map((r) => this.attemptRow(r, a, at)));
+  }
+
+  // Lanes (wh_lanes): the rate-limit state every host process reads, and a lease so one worker
+  // at a time sends to a webhook. On PostgreSQL and MariaDB free lanes are picked with
+  // SELECT ... FOR UPDATE SKIP LOCKED (workers never wait on each other's pick); SQLite has a
+  // single writer, where a conditional UPDATE is the same guarantee. A lease that is not renewed
+  // (crashed worker) expires at `locked_until` and the lane is picked again.
+
+  /** Makes sure each webhook has its lane row (inside the intake's transaction). */
+  async ensureLanes(trx: Knex | Knex.Transaction, webhookIds: number[], now: number): Promise<void> {
+    if (webhookIds.length === 0) return;
+    await this.ensureLanesQuery(trx, webhookIds, now);
+  }
+
+  /** The insert ensure runs (not empty `webhookIds`), to be run or put in another statement. */
+  ensureLanesQuery(db: Knex | Knex.Transaction, webhookIds: number[], now: number): Knex.QueryBuilder {
+    const rows = [...new Set(webhookIds)].map((id) => ({ webhook_id: id, blocked_until: 0, updated_at: now }));
+    return db(LANES).insert(rows).onConflict('webhook_id').ignore();
+  }
+
+  /** Lanes worth leasing now: free, not waiting, webhook enabled, with a due delivery. Least recently served first. */
+  async laneCandidates(now: number, limit: number, exclude: number[] = []): Promise<number[]> {
+    const rows: { webhook_id: number | string }[] = await this.db(`${LANES} as l`)
+      .select('l.webhook_id')
+      .join('wh_webhooks as w', 'w.id', 'l.webhook_id')
+      .where('w.enabled', true)
+      .where('l.blocked_until', '<=', now)
+      .where((q) => q.whereNull('l.locked_until').orWhere('l.locked_until', '<', now))
+      .whereNotIn('l.webhook_id', exclude.length ? exclude : [-1])
+      .whereExists((q) =>
+        dueCondition(q.select(this.db.raw('1')).from(`${DELIVERIES} as d`).whereRaw('d.webhook_id = l.webhook_id'), now, 'd'),
+      )
+      .orderBy('l.updated_at', 'asc')
+      .limit(limit);
+    return rows.map((r) => Number(r.webhook_id));
+  }
+
+  /** Leases as many of `ids` as are still free; returns the ones this worker now holds. */
+  async leaseLanes(ids: number[], worker: string, now: number, leaseMs: number): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const free = (q: Knex.QueryBuilder) =>
+      q.where('blocked_until', '<=', now).where((w) => w.whereNull('locked_until').orWhere('locked_until', '<', now));
+    const claim = { locked_by: worker, locked_until: now + leaseMs, updated_at: now };
+    if (this.kind === 'sqlite') {
+      const got: number[] = [];
+      for (const id of ids) {
+        const n = await free(this.db(LANES).where('webhook_id', id)).update(claim);
+        if (n > 0) got.push(id);
+      }
+      return got;
+    }
+    return this.db.transaction(async (trx) => {
+      const rows: { webhook_id: number | string }[] = await free(trx(LANES).select('webhook_id').whereIn('webhook_id', ids))
+        .forUpdate()
+        .skipLocked();
+      const picked = rows.map((r) => Number(r.webhook_id));
+      if (picked.length) await trx(LANES).whereIn('webhook_id', picked).update(claim);
+      return picked;
+    });
+  }
+
+  /** Extends this worker's lease; false when the lease was lost (expired and taken). */
+  async renewLane(webhookId: number, worker: string, until: number): Promise<boolean> {
+    const n = await this.db(LANES).where({ webhook_id: webhookId, locked_by: worker }).update({ locked_until: until });
+    return n > 0;
+  }
+
+  /**
+   * Gives the lane back, optionally closed until `blockedUntil` (never shortens an existing wait).
+   * `endRun`: the turn had a success (or the webhook was paused): the run of 429s is over.
+   */
+  async releaseLane(
+    webhookId: number,
+    worker: string,
+    now: number,
+    block?: { until: number; reason: string },
+    opts: { endRun?: boolean } = {},
+  ): Promise<void> {
+    const changes: Record<string, unknown> = { locked_by: null, locked_until: null, updated_at: now };
+    if (opts.endRun) {
+      changes.limited_count = 0;
+      changes.limited_since = null;
+    }
+    if (block) {
+      changes.blocked_until = this.db.raw(this.kind === 'sqlite' ? 'max(blocked_until, ?)' : 'greatest(blocked_until, ?)', [block.until]);
+      changes.blocked_reason = block.reason;
+    }
+    await this.db(LANES).where({ webhook_id: webhookId, locked_by: worker }).update(changes);
+  }
+
+  /**
+   * Counts a 429 in the lane's run (held lane only) and returns the run: how many in a row and
+   * since when. `fresh`: a success came before it in this turn, so it starts a new run.
+   */
+  async noteRateLimited(webhookId: number, worker: string, now: number, fresh: boolean): Promise<{ count: number; since: number }> {
+    await this.db(LANES)
+      .where({ webhook_id: webhookId, locked_by: worker })
+      .update(
+        fresh
+          ? { limited_count: 1, limited_since: now }
+          : { limited_count: this.db.raw('limited_count + 1'), limited_since: this.db.raw('coalesce(limited_since, ?)', [now]) },
+      );
+    const r: { limited_count: number | string; limited_since: number | string | null } | undefined = await this.db(LANES)
+      .select('limited_count', 'limited_since')
+      .where({ webhook_id: webhookId })
+      .first();
+    return { count: Math.max(1, Number(r?.limited_count ?? 1)), since: r?.limited_since == null ? now : Number(r.limited_since) };
+  }
+
+  /** A global rate limit (X-RateLimit-Global): every lane of the platform waits. */
+  async blockPlatform(platform: string, until: number, reason: string): Promise<void> {
+    const ids = this.db('wh_webhooks').select('id').where('platform', platform);
+    await this.db(LANES)
+      .whereIn('webhook_id', ids)
+      .where('blocked_until', '<', until)
+      .update({ blocked_until: until, blocked_reason: reason });
+  }
+
+  /** Opens a lane now (the admin replays or re-enables). */
+  async unblockLane(webhookId: number): Promise<void> {
+    await this.db(LANES).where({ webhook_id: webhookId }).update({ blocked_until: 0, blocked_reason: null });
+  }
+
+  async releaseLanes(worker: string, now: number): Promise<void> {
+    await this.db(LANES).where({ locked_by: worker }).update({ locked_by: null, locked_until: null, updated_at: now });
+  }
+
+  async laneState(webhookId: number): Promise<LaneState | null> {
+    const r = await this.db(LANES).where({ webhook_id: webhookId }).first();
+    return r
+      ? {
+          blockedUntil: Number(r.blocked_until),
+          blockedReason: r.blocked_reason ?? null,
+          lockedBy: r.locked_by ?? null,
+          limitedCount: Number(r.limited_count ?? 0),
+          limitedSince: r.limited_since == null ? null : Number(r.limited_since),
+        }
+      : null;
   }
 }
