@@ -199,8 +199,8 @@ export class KnexDeliveryStore implements DeliveryStore {
     lockedUntil: number,
     done: Success[] = [],
   ): Promise<QueuedDelivery[]> {
-    if (this.kind !== 'postgres') await this.deliveredMany(done);
     if (this.kind === 'mysql') {
+      await this.deliveredMany(done);
       const rows = await this.due(webhookId, now, limit);
       if (rows.length)
         await this.markSending(
@@ -222,10 +222,20 @@ export class KnexDeliveryStore implements DeliveryStore {
       sql = `${w.with}, a AS (${w.insert.sql}) ${sql}`;
       bindings = [...w.bindings, ...w.insert.bindings, ...bindings];
     }
-    const answer: DueRow[] | { rows: DueRow[] } = await this.db.raw(sql, bindings as Knex.RawBinding[]);
-    const rows = Array.isArray(answer) ? answer : answer.rows;
-    // RETURNING gives no order: the lane sends oldest first.
-    return rows.map(queuedFromRow).sort((a, b) => a.id - b.id);
+    const run = async (db: Knex): Promise<QueuedDelivery[]> => {
+      const answer: DueRow[] | { rows: DueRow[] } = await db.raw(sql, bindings as Knex.RawBinding[]);
+      const rows = Array.isArray(answer) ? answer : answer.rows;
+      // RETURNING gives no order: the lane sends oldest first.
+      return rows.map(queuedFromRow).sort((a, b) => a.id - b.id);
+    };
+    if (this.kind === 'sqlite' && done.length)
+      // One transaction for the successes and the claim: SQLite's single connection is taken once.
+      return this.db.transaction(async (trx) => {
+        for (const q of this.successUpdates(trx, done)) await q;
+        await this.successAttempts(trx, done);
+        return run(trx);
+      });
+    return run(this.db);
   }
 
   /**
