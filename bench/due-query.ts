@@ -1,5 +1,5 @@
 /**
- * The lanes' hot query as history grows: a webhook's due rows (OutboxStore.due, 50 open rows),
+ * The lanes' hot query as history grows: a webhook's due rows (KnexDeliveryStore.due, 50 open rows),
  * timed with no finished row in the table and again after 1,000,000 delivered rows of the same
  * webhook were added (older ids, as 30 days of history would be), on SQLite, PostgreSQL and
  * MariaDB. Flat means the second within a small factor of the first (goal: 1.5x).
@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import { connectDatabase } from '../host/db/connect-database.js';
 import { migrations } from '../migrations/index.js';
-import { OutboxStore } from '../module/delivery/outbox-store.js';
+import { KnexDeliveryStore } from '../module/delivery/knex-delivery-store.js';
 import type { Benchmark, BenchResult } from './support/bench-types.js';
 import { median, ms, ratio } from './support/stats.js';
 import { throwAwayDatabase } from './support/throwaway-database.js';
@@ -53,7 +53,7 @@ async function addOpenRows(db: Knex, tag: string): Promise<void> {
 }
 
 /** One due query, checked: it must find the 50 open rows. */
-async function timeOnce(outbox: OutboxStore): Promise<number> {
+async function timeOnce(outbox: KnexDeliveryStore): Promise<number> {
   const t0 = performance.now();
   const rows = await outbox.due(1, NOW, OPEN);
   const took = performance.now() - t0;
@@ -62,7 +62,7 @@ async function timeOnce(outbox: OutboxStore): Promise<number> {
 }
 
 /** Medians of SAMPLES due queries on each database, alternating between them so drift hits both alike. */
-async function alternate(a: OutboxStore, b: OutboxStore): Promise<[number, number]> {
+async function alternate(a: KnexDeliveryStore, b: KnexDeliveryStore): Promise<[number, number]> {
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < SAMPLES + 20; i++) {
@@ -104,7 +104,7 @@ async function prepare(kind: 'sqlite' | 'postgres' | 'mysql') {
   });
   return {
     db,
-    outbox: new OutboxStore(db, () => NOW),
+    outbox: new KnexDeliveryStore(db, () => NOW),
     async drop() {
       await db.destroy();
       await database.drop();

@@ -28,7 +28,7 @@ import { throwAwayDatabase } from './support/throwaway-database.js';
 /** Webhooks = lanes = requests in flight (one lane sends one request at a time). */
 export const THROUGHPUT_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const EVENTS_PER_ROUND = 100;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const DRAIN_LIMIT_MS = 120_000;
 const GOAL_VS_PGBOSS = 1.5;
 const GOAL_VS_PLAIN: Record<'sqlite' | 'postgres', number> = { sqlite: 0.8, postgres: 0.7 };

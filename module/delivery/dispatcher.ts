@@ -16,8 +16,7 @@ import {
   isInvalidRequestStatus,
   type InvalidRequestLimit,
 } from './invalid-request-guard.js';
-import type { LaneStore } from './lane-store.js';
-import type { AttemptRecord, OutboxStore, QueuedDelivery } from './outbox-store.js';
+import type { AttemptRecord, DeliveryStore, QueuedDelivery, Success } from './delivery-store.js';
 import { DEFAULT_RATE_LIMIT_BUDGET, formatDuration, rateLimitDecision, type RateLimitBudget } from './rate-limit-budget.js';
 import { DEFAULT_SCHEDULE_MS, nextAttemptDelay } from './retry-schedule.js';
 import type { SendOutcome, SendRequest } from './sender.js';
@@ -56,8 +55,8 @@ export interface DispatcherOptions {
 }
 
 export interface DispatcherDeps {
-  outbox: OutboxStore;
-  lanes: LaneStore;
+  /** The outbox's rows and the lanes (delivery-store.ts). */
+  store: DeliveryStore;
   webhooks: { get(id: number): Promise<Webhook | null>; disable(id: number, reason: string): Promise<void> };
   send(req: SendRequest): Promise<SendOutcome>;
   /** Ticket rows of thread-per-ticket and status-card webhooks go through it (ticket-threads.ts). */
@@ -89,13 +88,19 @@ interface LaneTurn {
   /** Rows claimed (marked `sending`) and not sent yet, in id order. */
   claimed: QueuedDelivery[];
   /** Successes not written yet. */
-  successes: { rows: QueuedDelivery[]; batchId: string | null; attempt: AttemptRecord; at: number }[];
+  successes: Success[];
   leaseUntil: number;
   /** The turn had a success (or the webhook was paused): the lane's run of 429s is over. */
   endRun: boolean;
   /** The lane closes until then when released. */
   block?: { until: number; reason: string };
 }
+
+/** How long a drained lane waits for new rows, holding its lease, and how many times in a row. */
+const LINGER_MS = 20;
+const LINGER_ROUNDS = 3;
+/** How long one look for lanes waiting for a slot serves every lane of the process. */
+const WAITING_CHECK_MS = 50;
 
 /** How long a wake-up from the fan-out waits for more rows (wakeSoon). */
 const WAKE_COALESCE_MS = 5;
@@ -141,6 +146,14 @@ export class Dispatcher {
   private nextHint = Infinity;
   /** Unreadable webhooks already reported by this process (one log line each, not one per lane turn). */
   private readonly unreadableSaid = new Set<number>();
+  /** Bumped each time the fan-out says it wrote rows (wakeSoon): a lane that saw the last one lingers. */
+  private arrivals = 0;
+  /** Drained lanes waiting for new rows (linger). */
+  private readonly lingering = new Set<() => void>();
+  /** The last look for lanes waiting for a slot (mayKeepLane). */
+  private waitingCheck: { at: number; answer: Promise<boolean> } | null = null;
+  /** drain() runs: lanes end as soon as they are empty. */
+  private draining = false;
 
   constructor(
     private readonly deps: DispatcherDeps,
@@ -193,6 +206,9 @@ export class Dispatcher {
    */
   wakeSoon(ms = WAKE_COALESCE_MS): void {
     if (!this.started || this.stopping) return;
+    // Lanes holding their lease for new rows claim them at once (their rows are written by now).
+    this.arrivals++;
+    this.rouse();
     if (this.passing) {
       this.again = true;
       return;
@@ -202,13 +218,23 @@ export class Dispatcher {
 
   /** Tests and benchmarks: passes until nothing is due now and no lane is running. */
   async drain(maxPasses = 10_000): Promise<void> {
+    this.draining = true;
+    this.rouse();
+    try {
+      await this.drainPasses(maxPasses);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async drainPasses(maxPasses: number): Promise<void> {
     for (let i = 0; i < maxPasses; i++) {
       await this.pass();
       if (this.active.size) {
         await Promise.all(this.active.values());
         continue;
       }
-      const due = await this.deps.lanes.candidates(this.deps.clock.now(), 1);
+      const due = await this.deps.store.laneCandidates(this.deps.clock.now(), 1);
       if (due.length === 0) return;
     }
     throw new Error(`dispatcher.drain: still work after ${maxPasses} passes`);
@@ -218,6 +244,7 @@ export class Dispatcher {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.rouse();
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
     const inFlight = Promise.all([this.passing, ...this.active.values()]).then(() => true);
@@ -231,8 +258,8 @@ export class Dispatcher {
     realTimers.clearTimeout(graceTimer);
     try {
       this.released = true;
-      const released = await this.deps.outbox.releaseWorker(this.workerId);
-      await this.deps.lanes.releaseAll(this.workerId, this.deps.clock.now());
+      const released = await this.deps.store.releaseWorker(this.workerId);
+      await this.deps.store.releaseLanes(this.workerId, this.deps.clock.now());
       if (!finished || released)
         this.deps.logger.warn('webhooks: stopped with requests in flight; their deliveries are queued again', { released });
     } catch (err) {
@@ -285,8 +312,8 @@ export class Dispatcher {
     if (free <= 0 || this.stopping) return;
     const now = this.deps.clock.now();
     if (this.nextHint <= now) this.nextHint = Infinity;
-    const candidates = await this.deps.lanes.candidates(now, free, [...this.active.keys()]);
-    const leased = await this.deps.lanes.lease(candidates, this.workerId, now, this.o.leaseMs);
+    const candidates = await this.deps.store.laneCandidates(now, free, [...this.active.keys()]);
+    const leased = await this.deps.store.leaseLanes(candidates, this.workerId, now, this.o.leaseMs);
     for (const webhookId of leased) {
       const run = this.runLane(webhookId)
         .catch((err: Error) =>
@@ -344,69 +371,87 @@ export class Dispatcher {
    * The unsent claims go back and the lane is released, closed for as long as it must wait.
    */
   private async runLane(webhookId: number): Promise<void> {
-    const { lanes, clock } = this.deps;
+    const { clock } = this.deps;
     const turn: LaneTurn = { webhookId, claimed: [], successes: [], leaseUntil: clock.now() + this.o.leaseMs, endRun: false };
     try {
-      const webhook = await this.deps.webhooks.get(webhookId);
-      if (!webhook || !webhook.enabled) return;
-      if (webhook.unreadable?.length) {
-        // No key opens its URL or secret: its rows wait, untouched, until it is re-entered or the
-        // old key is given back; the lane is looked at again after a pause.
-        turn.block = { until: clock.now() + LANE_ERROR_PAUSE_MS, reason: 'unreadable' };
-        this.sayUnreadable(webhook);
-        return;
-      }
-      this.unreadableSaid.delete(webhookId);
-      const coalesce = webhook.options.coalesce !== false && COALESCING.has(webhook.platform);
+      let webhook = await this.openWebhook(turn);
+      if (!webhook) return;
       // Rows up to this id are sent one per request (a packed request was refused).
       let singleUntil = 0;
-      for (let requests = 0; requests < this.o.turnRequests && !this.stopping; requests++) {
-        const now = clock.now();
-        if (!(await this.keepLease(turn, now))) return;
-        if (turn.claimed.length === 0) {
+      // Rows the fan-out wrote (this process's wakeSoon calls) that the last claim may not have seen.
+      let seen = -1;
+      // Lingers in a row that found nothing.
+      let idle = 0;
+      // Turn after turn while the lane has work and no other lane waits for a slot: the lease is
+      // kept (renewed at half-life), not released and taken again. The claim only takes rows of
+      // an enabled webhook; the webhook is read again between turns (an edit applies).
+      for (;;) {
+        const coalesce = webhook.options.coalesce !== false && COALESCING.has(webhook.platform);
+        for (let requests = 0; requests < this.o.turnRequests && !this.stopping; requests++) {
+          if (!(await this.keepLease(turn, clock.now()))) return;
           const limit = coalesce ? this.o.packWindow : this.o.turnRequests - requests;
-          turn.claimed = await this.deps.outbox.claim(webhookId, now, limit, this.workerId, turn.leaseUntil);
-          if (turn.claimed.length === 0) return;
+          while (turn.claimed.length === 0) {
+            // Nothing written since the last claim: wait a little for the fan-out's next rows
+            // (the turn's successes wait with them, LINGER_MS at most) rather than give the lane
+            // back, and claim once more before giving up (another process's rows, due retries).
+            if (seen === this.arrivals && (idle++ >= LINGER_ROUNDS || !(await this.linger()))) return;
+            seen = this.arrivals;
+            // The successes so far are written with the claim (one round trip on PostgreSQL).
+            turn.claimed = await this.deps.store.claim(
+              webhookId,
+              clock.now(),
+              limit,
+              this.workerId,
+              turn.leaseUntil,
+              turn.successes.splice(0),
+            );
+            if (turn.claimed.length) idle = 0;
+          }
+          const now = clock.now();
+          // Other Discord lanes' answers may have filled the invalid-request window meanwhile.
+          const held = webhook.platform === 'discord' ? this.guardHolds(now) : 0;
+          if (held) {
+            turn.block = { until: held, reason: 'invalid_requests' };
+            return;
+          }
+          const { packed, body, text } = this.pack(webhook.platform, turn.claimed, coalesce && turn.claimed[0].id > singleUntil);
+          turn.claimed = turn.claimed.slice(packed.length);
+          const request: SendRequest = {
+            webhook,
+            body,
+            text,
+            query: packed[0].query,
+            // Same id on every retry of a delivery (Standard Webhooks consumers dedupe on it).
+            messageId: `msg_${webhook.id}_${packed[0].eventId}`,
+          };
+          const plan = packed[packed.length - 1].thread;
+          const result =
+            plan && this.deps.threads
+              ? await this.deps.threads.deliver(webhook, plan, request, this.deps.send)
+              : await this.deps.send(request);
+          this.stats.requests++;
+          const after = clock.now();
+          if (webhook.platform === 'discord' && isInvalidRequestStatus(result.statusCode)) this.invalidRequests.record(after);
+          const attempt: AttemptRecord = {
+            statusCode: result.statusCode,
+            outcome: result.outcome,
+            error: result.error,
+            responseBody: result.responseBody,
+            durationMs: result.durationMs,
+          };
+          const v = result.verdict;
+          // After shutdown released the rows, only a success is worth writing (it saves a resend).
+          if (this.released && v.kind !== 'ok') return;
+          const next =
+            v.kind === 'ok'
+              ? await this.onDelivered(turn, webhook, packed, attempt, result.rateLimit, after)
+              : await this.onFailure(turn, webhook, packed, attempt, v, result, after);
+          if (next === 'split') singleUntil = packed[packed.length - 1].id;
+          if (next === 'end') return;
         }
-        // Other Discord lanes' answers may have filled the invalid-request window meanwhile.
-        const held = webhook.platform === 'discord' ? this.guardHolds(now) : 0;
-        if (held) {
-          turn.block = { until: held, reason: 'invalid_requests' };
-          return;
-        }
-        const { packed, body } = this.pack(webhook.platform, turn.claimed, coalesce && turn.claimed[0].id > singleUntil);
-        turn.claimed = turn.claimed.slice(packed.length);
-        const request: SendRequest = {
-          webhook,
-          body,
-          query: packed[0].query,
-          // Same id on every retry of a delivery (Standard Webhooks consumers dedupe on it).
-          messageId: `msg_${webhook.id}_${packed[0].eventId}`,
-        };
-        const plan = packed[packed.length - 1].thread;
-        const result =
-          plan && this.deps.threads
-            ? await this.deps.threads.deliver(webhook, plan, request, this.deps.send)
-            : await this.deps.send(request);
-        this.stats.requests++;
-        const after = clock.now();
-        if (webhook.platform === 'discord' && isInvalidRequestStatus(result.statusCode)) this.invalidRequests.record(after);
-        const attempt: AttemptRecord = {
-          statusCode: result.statusCode,
-          outcome: result.outcome,
-          error: result.error,
-          responseBody: result.responseBody,
-          durationMs: result.durationMs,
-        };
-        const v = result.verdict;
-        // After shutdown released the rows, only a success is worth writing (it saves a resend).
-        if (this.released && v.kind !== 'ok') return;
-        const next =
-          v.kind === 'ok'
-            ? await this.onDelivered(turn, webhook, packed, attempt, result.rateLimit, after)
-            : await this.onFailure(turn, webhook, packed, attempt, v, result, after);
-        if (next === 'split') singleUntil = packed[packed.length - 1].id;
-        if (next === 'end') return;
+        if (this.stopping || !(await this.mayKeepLane())) return;
+        webhook = await this.openWebhook(turn);
+        if (!webhook) return;
       }
     } catch (err) {
       // A failure around the send (database, decryption): close the lane for a while instead of
@@ -416,21 +461,80 @@ export class Dispatcher {
     } finally {
       await this.endTurn(turn);
       if (turn.block) this.hint(turn.block.until);
-      await lanes.release(webhookId, this.workerId, clock.now(), turn.block, { endRun: turn.endRun });
+      await this.deps.store.releaseLane(webhookId, this.workerId, clock.now(), turn.block, { endRun: turn.endRun });
     }
+  }
+
+  /** The lane's webhook, or null when it must not be sent to now (gone, disabled, unreadable). */
+  private async openWebhook(turn: LaneTurn): Promise<Webhook | null> {
+    const webhook = await this.deps.webhooks.get(turn.webhookId);
+    if (!webhook || !webhook.enabled) return null;
+    if (webhook.unreadable?.length) {
+      // No key opens its URL or secret: its rows wait, untouched, until it is re-entered or the
+      // old key is given back; the lane is looked at again after a pause.
+      turn.block = { until: this.deps.clock.now() + LANE_ERROR_PAUSE_MS, reason: 'unreadable' };
+      this.sayUnreadable(webhook);
+      return null;
+    }
+    this.unreadableSaid.delete(turn.webhookId);
+    return webhook;
+  }
+
+  /**
+   * A drained lane keeps its lease for up to LINGER_MS, woken early by the fan-out's next rows:
+   * under a steady flow of events that saves giving the lane back and taking it again (four
+   * statements) for each small batch. Not while draining, stopping, or another lane waits.
+   */
+  private async linger(): Promise<boolean> {
+    if (this.stopping || this.draining || !(await this.mayKeepLane())) return false;
+    await new Promise<void>((resolve) => {
+      const timer = realTimers.setTimeout(() => {
+        this.lingering.delete(done);
+        resolve();
+      }, LINGER_MS);
+      const done = () => {
+        realTimers.clearTimeout(timer);
+        resolve();
+      };
+      this.lingering.add(done);
+    });
+    return !this.stopping;
+  }
+
+  /** Wakes the lingering lanes (new rows, shutdown). */
+  private rouse(): void {
+    const waiting = [...this.lingering];
+    this.lingering.clear();
+    for (const done of waiting) done();
+  }
+
+  /**
+   * After a full turn: true when no other lane waits for one of this process's slots (a free
+   * slot, or no free lane with due work), so the lane goes on without giving its lease back.
+   */
+  private mayKeepLane(): Promise<boolean> {
+    if (this.active.size < this.o.concurrency) return Promise.resolve(true);
+    // One look for every lane of this process that asks within WAITING_CHECK_MS.
+    const t = performance.now();
+    if (!this.waitingCheck || t - this.waitingCheck.at > WAITING_CHECK_MS)
+      this.waitingCheck = {
+        at: t,
+        answer: this.deps.store.laneCandidates(this.deps.clock.now(), 1, [...this.active.keys()]).then((c) => c.length === 0),
+      };
+    return this.waitingCheck.answer;
   }
 
   /** Renews the lane's lease (and the claimed rows') once half of it has gone; false when it was lost. */
   private async keepLease(turn: LaneTurn, now: number): Promise<boolean> {
     if (now <= turn.leaseUntil - this.o.leaseMs / 2) return true;
     turn.leaseUntil = now + this.o.leaseMs;
-    if (!(await this.deps.lanes.renew(turn.webhookId, this.workerId, turn.leaseUntil))) {
+    if (!(await this.deps.store.renewLane(turn.webhookId, this.workerId, turn.leaseUntil))) {
       this.deps.logger.warn('webhooks: lane lease lost; leaving it to its new holder', { webhookId: turn.webhookId });
       turn.claimed = [];
       return false;
     }
     if (turn.claimed.length)
-      await this.deps.outbox.markSending(
+      await this.deps.store.markSending(
         turn.claimed.map((r) => r.id),
         this.workerId,
         turn.leaseUntil,
@@ -442,14 +546,14 @@ export class Dispatcher {
   private async flush(turn: LaneTurn): Promise<void> {
     if (turn.successes.length === 0) return;
     const successes = turn.successes.splice(0);
-    await this.deps.outbox.deliveredMany(successes);
+    await this.deps.store.deliveredMany(successes);
   }
 
   /** End of a turn: successes written, unsent claims given back. A database error here is logged: the rows' lease expires. */
   private async endTurn(turn: LaneTurn): Promise<void> {
     try {
       await this.flush(turn);
-      await this.deps.outbox.giveBack(
+      await this.deps.store.giveBack(
         turn.claimed.map((r) => r.id),
         this.workerId,
       );
@@ -507,7 +611,7 @@ export class Dispatcher {
     result: SendOutcome,
     after: number,
   ): Promise<'next' | 'split' | 'end'> {
-    const { outbox } = this.deps;
+    const { store } = this.deps;
     await this.flush(turn);
     if (v.kind === 'rate_limited') {
       const next = await this.handleRateLimited(webhook, packed, attempt, v, after, turn.endRun);
@@ -525,7 +629,7 @@ export class Dispatcher {
         });
         return { row, nextAt: delay === null ? null : after + delay };
       });
-      await outbox.failed(updates, attempt, `gave up after ${packed[0].attempts + 1} attempts: ${v.reason}`);
+      await store.failed(updates, attempt, `gave up after ${packed[0].attempts + 1} attempts: ${v.reason}`);
       const waits = updates.map((u) => u.nextAt).filter((x): x is number => x !== null);
       // Keep the order: later rows wait behind the failed one instead of overtaking it.
       if (waits.length) {
@@ -540,7 +644,7 @@ export class Dispatcher {
         turn.claimed = [...packed, ...turn.claimed];
         return 'split';
       }
-      await outbox.dead(packed, attempt);
+      await store.dead(packed, attempt);
       this.deps.logger.warn('webhooks: delivery refused by the platform', {
         webhookId: webhook.id,
         deliveryId: packed[0].id,
@@ -550,7 +654,7 @@ export class Dispatcher {
       return 'next';
     }
     // dead_webhook: stop sending, keep the queue paused, tell the admin.
-    await outbox.requeue(packed, attempt, { counted: true });
+    await store.requeue(packed, attempt, { counted: true });
     await this.disableWebhook(webhook, v.reason, 'gone');
     return 'end';
   }
@@ -581,8 +685,8 @@ export class Dispatcher {
   ): Promise<{ kind: 'wait'; block: { until: number; reason: string } } | { kind: 'paused' }> {
     const webhookId = webhook.id;
     this.stats.rateLimited++;
-    await this.deps.outbox.requeue(packed, attempt, { counted: false });
-    const run = await this.deps.lanes.noteRateLimited(webhookId, this.workerId, after, hadSuccess);
+    await this.deps.store.requeue(packed, attempt, { counted: false });
+    const run = await this.deps.store.noteRateLimited(webhookId, this.workerId, after, hadSuccess);
     const decision = rateLimitDecision(v.waitMs, run, after, this.budget);
     const fields = {
       webhookId,
@@ -598,7 +702,7 @@ export class Dispatcher {
         waitMs: v.waitMs,
       });
     // A global limit holds every lane of the platform for the server's own (bounded) wait.
-    if (v.global) await this.deps.lanes.blockPlatform(webhook.platform, after + v.waitMs, 'rate_limited_global');
+    if (v.global) await this.deps.store.blockPlatform(webhook.platform, after + v.waitMs, 'rate_limited_global');
     if (decision.kind === 'pause') {
       this.stats.rateLimitPauses++;
       await this.disableWebhook(webhook, decision.reason, 'rate_limited', fields);
@@ -639,8 +743,17 @@ export class Dispatcher {
     }
   }
 
-  private pack(platform: Platform, rows: QueuedDelivery[], coalesce: boolean): { packed: QueuedDelivery[]; body: QueuedDelivery['body'] } {
-    if (!coalesce || rows.length === 1) return { packed: [rows[0]], body: rows[0].body };
+  /** The rows of the next request and its body (parsed, or the stored text of a single row). */
+  private pack(
+    platform: Platform,
+    rows: QueuedDelivery[],
+    coalesce: boolean,
+  ): { packed: QueuedDelivery[]; body?: QueuedDelivery['body']; text?: string } {
+    if (!coalesce || rows.length === 1)
+      // A ticket-thread row's body is reworked before sending (ticket-threads.ts): parsed.
+      return rows[0].bodyText !== undefined && !rows[0].thread
+        ? { packed: [rows[0]], text: rows[0].bodyText }
+        : { packed: [rows[0]], body: rows[0].body };
     // Only rows going to the same URL (same thread, same ticket's post) can share a request.
     const group = (r: QueuedDelivery) =>
       JSON.stringify([r.query ?? null, r.thread ? (threadPackGroup(r.thread) ?? `alone ${r.id}`) : null]);

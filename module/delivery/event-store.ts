@@ -8,7 +8,8 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { Knex } from 'knex';
 import type { AnyEventPayload, EventName } from '../../sdk/events.js';
-import { OutboxStore, storedEventId, type NewDelivery } from './outbox-store.js';
+import type { DeliveryStore, NewDelivery } from './delivery-store.js';
+import { storedEventId } from './knex-delivery-store.js';
 
 const EVENTS = 'wh_events';
 const LEASES = 'wh_worker_leases';
@@ -62,7 +63,7 @@ export class EventStore {
 
   constructor(
     private readonly db: Knex,
-    private readonly outbox: OutboxStore,
+    private readonly outbox: DeliveryStore,
     private readonly now: () => number,
   ) {}
 
@@ -134,15 +135,14 @@ export class EventStore {
   /** One transaction: the events' delivery rows written (duplicates ignored), the events removed. */
   async complete(events: StoredEvent[], deliveries: NewDelivery[]): Promise<void> {
     if (events.length === 0) return;
-    await this.db.transaction(async (trx) => {
-      await this.outbox.enqueue(deliveries, trx);
-      await trx(EVENTS)
+    await this.outbox.enqueueWith(deliveries, (db: Knex) =>
+      db(EVENTS)
         .whereIn(
           'id',
           events.map((e) => e.rowId),
         )
-        .delete();
-    });
+        .delete(),
+    );
     for (const e of events) this.forget(`${e.event}\n${e.eventId}`);
   }
 

@@ -25,7 +25,7 @@ import { templateFor } from '../rendering/render-message.js';
 import { defaultOptions, type Webhook } from '../webhooks/webhook.js';
 import type { Timers } from './dispatcher.js';
 import type { EventStore, StoredEvent } from './event-store.js';
-import type { NewDelivery } from './outbox-store.js';
+import type { NewDelivery } from './delivery-store.js';
 import { matchesFilters } from './webhook-filter.js';
 
 export interface FanOutDeps {
@@ -177,12 +177,18 @@ export class FanOut {
     const { events } = this.deps;
     // The poll's usual answer costs one small read, no write.
     if (!(await events.anyPending())) return true;
-    if (!(await events.lease(this.workerId, this.deps.clock.now(), this.o.leaseMs))) return false;
+    let leasedAt = this.deps.clock.now();
+    if (!(await events.lease(this.workerId, leasedAt, this.o.leaseMs))) return false;
     try {
       while (!this.stopping) {
         const batch = await events.oldest(this.o.batchSize);
         if (batch.length === 0) return true;
-        await events.lease(this.workerId, this.deps.clock.now(), this.o.leaseMs);
+        // Renewed once half of it has gone, not once per batch (a statement each).
+        const now = this.deps.clock.now();
+        if (now - leasedAt >= this.o.leaseMs / 2) {
+          leasedAt = now;
+          await events.lease(this.workerId, now, this.o.leaseMs);
+        }
         const webhooks = new Map<EventName, Webhook[]>();
         const rendered: { event: StoredEvent; rows: NewDelivery[] }[] = [];
         const began = performance.now();
@@ -204,6 +210,9 @@ export class FanOut {
           if (!(await this.oneByOne(readable))) return true;
         }
         this.deps.wake();
+        // A short batch was all there was: events persisted since woke the fan-out again (and
+        // other processes' are polled), so no empty read to end the pass.
+        if (rendered.length === batch.length && batch.length < this.o.batchSize) return true;
       }
       return true;
     } finally {

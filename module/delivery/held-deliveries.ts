@@ -1,8 +1,8 @@
 /**
  * The deliveries a paused webhook holds. Pausing does not stop the fan-out (webhook-store.ts
  * `listeningTo`): rows are written as usual and wait, because the dispatcher only leases the
- * lanes of enabled webhooks (lane-store.ts `candidates`). On resume they go out in id order, the
- * events' order. This store counts them for the list, discards them when the admin resumes
+ * lanes of enabled webhooks and claims only their rows (knex-delivery-store.ts `laneCandidates`,
+ * `claim`). On resume they go out in id order, the events' order. This store counts them for the list, discards them when the admin resumes
  * without them, and bounds them by the retention. It only reads and updates rows by status, so
  * it stays out of the outbox's own claim / complete statements.
  */

@@ -12,9 +12,9 @@ import { Dispatcher, type DispatcherOptions, type Timers } from './dispatcher.js
 import { EventStore } from './event-store.js';
 import { FanOut } from './fan-out.js';
 import { KnexHeldDeliveryStore, type HeldDeliveryStore } from './held-deliveries.js';
-import { LaneStore } from './lane-store.js';
 import { OutboxIntake } from './outbox-intake.js';
-import { OutboxStore } from './outbox-store.js';
+import type { DeliveryStore } from './delivery-store.js';
+import { KnexDeliveryStore } from './knex-delivery-store.js';
 import { Sender } from './sender.js';
 import { KnexTicketThreadStore } from './ticket-thread-store.js';
 import { TicketThreads } from './ticket-threads.js';
@@ -26,8 +26,8 @@ export { parseRetryAfter, serverWait, RATE_LIMIT_CAP_MS, RATE_LIMIT_FLOOR_MS } f
 export { rateLimitDecision, DEFAULT_RATE_LIMIT_BUDGET, type RateLimitBudget } from './rate-limit-budget.js';
 export { InvalidRequestGuard, DISCORD_INVALID_REQUEST_LIMIT, type InvalidRequestLimit } from './invalid-request-guard.js';
 export { Sender, targetUrl, type SendOutcome, type SendRequest } from './sender.js';
-export { OutboxStore, idempotencyKey, type NewDelivery, type QueuedDelivery } from './outbox-store.js';
-export { LaneStore } from './lane-store.js';
+export { KnexDeliveryStore, idempotencyKey } from './knex-delivery-store.js';
+export type { DeliveryStore, NewDelivery, QueuedDelivery, LaneState } from './delivery-store.js';
 export { OutboxIntake } from './outbox-intake.js';
 export { EventStore } from './event-store.js';
 export { FanOut, type FanOutOptions } from './fan-out.js';
@@ -52,7 +52,7 @@ export interface DeliveryWrites {
 }
 
 /** The admin's writes, through the outbox, waking the dispatcher when something was queued again. */
-export function deliveryWrites(outbox: OutboxStore, wake: () => void, held: HeldDeliveryStore): DeliveryWrites {
+export function deliveryWrites(outbox: DeliveryStore, wake: () => void, held: HeldDeliveryStore): DeliveryWrites {
   return {
     waiting: (ids) => held.waiting(ids),
     discardWaiting: (webhookId) => held.discard(webhookId),
@@ -98,8 +98,8 @@ export interface Delivery {
   renderer: EventRenderer;
   dispatcher: Dispatcher;
   sender: Sender;
-  outbox: OutboxStore;
-  lanes: LaneStore;
+  /** The outbox's rows and the lanes: built once, shared by the fan-out, the dispatcher and the admin's writes. */
+  store: DeliveryStore;
   held: HeldDeliveryStore;
   /** Per webhook and ticket, its Discord post and first message. */
   ticketThreads: KnexTicketThreadStore;
@@ -110,15 +110,13 @@ export interface Delivery {
 
 export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, options: DeliveryOptions = {}): Delivery {
   const now = () => ctx.clock.now();
-  const lanes = new LaneStore(ctx.db);
-  const outbox = new OutboxStore(ctx.db, now, lanes);
-  const events = new EventStore(ctx.db, outbox, now);
+  const store = new KnexDeliveryStore(ctx.db, now);
+  const events = new EventStore(ctx.db, store, now);
   const sender = new Sender({ network: ctx.network, timeoutMs: options.timeoutMs, now });
   const ticketThreads = new KnexTicketThreadStore(ctx.db, now);
   const dispatcher = new Dispatcher(
     {
-      outbox,
-      lanes,
+      store,
       webhooks,
       send: (req) => sender.deliver(req),
       threads: new TicketThreads({ store: ticketThreads, logger: ctx.logger }),
@@ -166,7 +164,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     timers: options.timers,
   });
   const held = new KnexHeldDeliveryStore(ctx.db, now);
-  const writes = deliveryWrites(outbox, () => dispatcher.wake(), held);
+  const writes = deliveryWrites(store, () => dispatcher.wake(), held);
   const timers = options.timers ?? {
     setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(),
     clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
@@ -181,7 +179,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
           n > 0 &&
           ctx.logger.warn('webhooks: deliveries held by a paused webhook past the retention given up', { count: n, retentionDays }),
       )
-      .then(() => Promise.all([outbox.prune(retentionDays), ticketThreads.prune(retentionDays)]))
+      .then(() => Promise.all([store.prune(retentionDays), ticketThreads.prune(retentionDays)]))
       .then(([n, threads]) => n + threads > 0 && ctx.logger.info('webhooks: old deliveries pruned', { count: n, threads, retentionDays }))
       .catch((err: Error) => ctx.logger.warn('webhooks: pruning old deliveries failed', { error: err.message }))
       .finally(() => {
@@ -195,8 +193,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     renderer,
     dispatcher,
     sender,
-    outbox,
-    lanes,
+    store,
     held,
     ticketThreads,
     writes,

@@ -19,7 +19,9 @@ export const RESPONSE_BODY_CAP = 4096;
 
 export interface SendRequest {
   webhook: Pick<Webhook, 'platform' | 'url' | 'signingSecret'>;
-  body: MessageBody;
+  body?: MessageBody;
+  /** The body as JSON text when the caller has it (a stored row): sent as is, `body` unread. */
+  text?: string;
   /** Extra query parameters (Discord thread_id). */
   query?: Record<string, string> | null;
   /** Standard Webhooks message id: the same on every retry of one delivery. */
@@ -121,7 +123,7 @@ export class Sender implements TestSender {
       const invalid = { code: 'EINVALIDURL', message: 'the webhook URL is not a valid URL' };
       return this.outcome(classifyNetworkError(invalid), null, null, started, networkFailureOf(invalid));
     }
-    const text = JSON.stringify(req.body);
+    const text = req.text ?? JSON.stringify(req.body);
     const headers: Record<string, string> = {};
     if (req.webhook.platform === 'json' && req.webhook.signingSecret) {
       Object.assign(headers, signStandardWebhook(req.webhook.signingSecret, req.messageId, Math.floor(this.now() / 1000), text));

@@ -14,10 +14,10 @@ import { sampleEvent } from '../../sdk/sample-events.js';
 import { migrations } from '../../migrations/index.js';
 import { createSecrets } from '../../host/security/secrets.js';
 import { WebhookStore } from '../../module/webhooks/webhook-store.js';
-import { dbKindOf } from '../../module/delivery/lane-store.js';
+import { dbKindOf } from '../../module/delivery/db-kind.js';
 import { AuditStore } from '../../module/settings/audit-store.js';
 import { DeliveryLogQueries } from '../../module/settings/delivery-log-queries.js';
-import { KnexHeldDeliveryStore, OutboxStore, deliveryWrites } from '../../module/delivery/index.js';
+import { KnexDeliveryStore, KnexHeldDeliveryStore, deliveryWrites } from '../../module/delivery/index.js';
 import { WebhookService } from '../../module/settings/webhook-service.js';
 import { apiRoutes } from '../../module/settings/api-routes.js';
 import { pageRoutes } from '../../module/settings/page-routes.js';
@@ -105,7 +105,7 @@ export function makeHarness(knex: Knex, opts: { allowLoopback?: boolean; now?: (
     audit,
     deliveries: new DeliveryLogQueries(
       knex,
-      deliveryWrites(new OutboxStore(knex, now), () => state.woken++, new KnexHeldDeliveryStore(knex, now)),
+      deliveryWrites(new KnexDeliveryStore(knex, now), () => state.woken++, new KnexHeldDeliveryStore(knex, now)),
     ),
     rendering,
     sender,

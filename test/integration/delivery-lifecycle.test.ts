@@ -52,7 +52,7 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     const [row] = await kit.rows(id);
     expect(row.status).toBe('pending');
     expect(row.attempts).toBe(0);
-    const lane = await kit.delivery.lanes.get(id);
+    const lane = await kit.delivery.store.laneState(id);
     expect(lane?.lockedBy).toBeNull();
     expect(kit.logger.entries.some((e) => e.msg === 'webhooks: stopped with requests in flight; their deliveries are queued again')).toBe(
       true,
@@ -74,9 +74,9 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     const id = await kit.addWebhook({ url: sink.url(4002) });
     await kit.emit('order.paid', 3);
     // A worker that took the lane and the row, then died without a word.
-    expect(await kit.delivery.lanes.lease([id], 'crashed-worker', clock.t, 30_000)).toEqual([id]);
-    const [queued] = await kit.delivery.outbox.due(id, clock.t, 10);
-    await kit.delivery.outbox.markSending([queued.id], 'crashed-worker', clock.t + 30_000);
+    expect(await kit.delivery.store.leaseLanes([id], 'crashed-worker', clock.t, 30_000)).toEqual([id]);
+    const [queued] = await kit.delivery.store.due(id, clock.t, 10);
+    await kit.delivery.store.markSending([queued.id], 'crashed-worker', clock.t + 30_000);
 
     await kit.delivery.dispatcher.drain();
     expect(sink.requestsFor('4002')).toHaveLength(0);
@@ -139,11 +139,11 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     const finished = async () => Number((await db.knex('wh_deliveries').whereIn('status', ['delivered', 'dead']).count({ n: '*' }))[0].n);
     const old = await finished();
     expect(old).toBeGreaterThan(1);
-    expect(await kit.delivery.outbox.prune(30)).toBe(old);
+    expect(await kit.delivery.store.prune(30)).toBe(old);
     expect(await finished()).toBe(0);
     expect((await kit.rows(id)).map((r) => r.event_id)).toEqual(['evt_32']);
     expect(await db.knex('wh_attempts').where('delivery_id', before[0].id)).toHaveLength(0);
-    await expect(kit.delivery.outbox.prune(0)).rejects.toThrow('prune: olderThanDays must be > 0, got 0');
+    await expect(kit.delivery.store.prune(0)).rejects.toThrow('prune: olderThanDays must be > 0, got 0');
   });
 
   it('events fired while a webhook is paused wait, counted, and are delivered on resume, in order', async () => {
@@ -225,8 +225,7 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     await kit.emit('order.paid', 40);
     let reads = 0;
     const dispatcher = new Dispatcher({
-      outbox: kit.delivery.outbox,
-      lanes: kit.delivery.lanes,
+      store: kit.delivery.store,
       webhooks: {
         // Other lanes of this file's database fail the same way; only this webhook's reads are counted.
         get: async (wid: number) => {
@@ -244,7 +243,7 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     });
     await dispatcher.drain(50);
     expect(reads).toBe(1);
-    expect(await kit.delivery.lanes.get(id)).toMatchObject({
+    expect(await kit.delivery.store.laneState(id)).toMatchObject({
       blockedUntil: clock.t + LANE_ERROR_PAUSE_MS,
       blockedReason: 'error',
       lockedBy: null,

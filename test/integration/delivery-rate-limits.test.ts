@@ -73,7 +73,7 @@ describe.each(testDatabaseKinds())('delivery rate limits on %s', (kind) => {
     discord.rateLimitGlobally(0.3);
     await kit.emit('ticket.submit', 1);
     await kit.delivery.dispatcher.drain();
-    const lanes = await Promise.all([a, b].map((w) => kit.delivery.lanes.get(w)));
+    const lanes = await Promise.all([a, b].map((w) => kit.delivery.store.laneState(w)));
     expect(lanes.every((l) => l!.blockedUntil > clock.now())).toBe(true);
     expect(lanes.map((l) => l!.blockedReason).sort()).toEqual(['rate_limited', 'rate_limited_global'].sort());
     kit.delivery.start();

@@ -97,7 +97,7 @@ describe.each(testDatabaseKinds())('429 with a bad Retry-After on %s', (kind) =>
       // drain() throws if the lane stays due (a wait of 0 would loop here).
       await kit.delivery.dispatcher.drain(50);
       if (!(await kit.store.get(id))!.enabled) return;
-      const lane = (await kit.delivery.lanes.get(id))!;
+      const lane = (await kit.delivery.store.laneState(id))!;
       expect(lane.blockedUntil).toBeGreaterThan(clock.now());
       clock.t = lane.blockedUntil;
     }
@@ -151,7 +151,7 @@ describe.each(testDatabaseKinds())('429 with a bad Retry-After on %s', (kind) =>
       expect(row).toMatchObject({ status: 'pending', attempts: 0 });
       const outcomes = await db.knex('wh_attempts').where({ delivery_id: row.id }).pluck('outcome');
       expect(outcomes).toEqual(times.map(() => 'rate_limited'));
-      expect((await kit.delivery.lanes.get(id))!.limitedCount).toBe(0);
+      expect((await kit.delivery.store.laneState(id))!.limitedCount).toBe(0);
       // Paused: nothing more is sent, however much time passes.
       clock.advance(2 * 3_600_000);
       await kit.delivery.dispatcher.drain(50);
@@ -182,7 +182,7 @@ describe.each(testDatabaseKinds())('429 with a bad Retry-After on %s', (kind) =>
     const waits: number[] = [];
     for (let round = 0; round < 5 && (await kit.rows(id))[0].status !== 'delivered'; round++) {
       await kit.delivery.dispatcher.drain(50);
-      const lane = (await kit.delivery.lanes.get(id))!;
+      const lane = (await kit.delivery.store.laneState(id))!;
       if (lane.blockedUntil > clock.now()) {
         waits.push(lane.blockedUntil - clock.now());
         clock.t = lane.blockedUntil;
@@ -192,7 +192,7 @@ describe.each(testDatabaseKinds())('429 with a bad Retry-After on %s', (kind) =>
     expect(waits).toEqual([250, 2000, 4000]);
     expect(target.of(sinkId).map((r) => r.status)).toEqual([429, 429, 429, 204]);
     expect((await kit.store.get(id))!.enabled).toBe(true);
-    expect((await kit.delivery.lanes.get(id))!).toMatchObject({ limitedCount: 0, limitedSince: null });
+    expect((await kit.delivery.store.laneState(id))!).toMatchObject({ limitedCount: 0, limitedSince: null });
   });
 });
 

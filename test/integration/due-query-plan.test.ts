@@ -6,7 +6,7 @@
  * `npm run bench -- due-query`.
  */
 import type { Knex } from 'knex';
-import { dueCondition } from '../../module/delivery/lane-store.js';
+import { dueCondition } from '../../module/delivery/knex-delivery-store.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/databases.js';
 import { migrate } from './delivery-harness.js';
 

@@ -106,7 +106,7 @@ describe('ticket threads in a text channel (status card)', () => {
     await h.threads.deliver(webhook, plan('submit', false), req('Nouveau ticket'), h.send);
     const r = await h.threads.deliver(webhook, plan('close', true), req('Ticket fermé'), h.send);
     expect(r.verdict.kind).toBe('ok');
-    expect(h.sent.map((s) => [s.editMessageId ?? null, s.body.content ?? null])).toEqual([
+    expect(h.sent.map((s) => [s.editMessageId ?? null, s.body?.content ?? null])).toEqual([
       [null, 'Nouveau ticket'],
       ['900000000000000001', null],
       [null, 'Ticket fermé'],
