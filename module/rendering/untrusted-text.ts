@@ -71,7 +71,8 @@ export function cutUnits(text: string, max: number): string {
 
 /**
  * Shortens to at most `max` units, ending with an ellipsis when something was cut. Never leaves
- * a dangling escape (`\`), a half HTML/Slack entity (`&am`) or an unclosed `<...` behind.
+ * a dangling escape (`\`), a half HTML/Slack entity (`&am`) or an unclosed `<...` behind, nor a
+ * mention the cut made: `@here𐀀` is no mention, but cut after `here` it would be one.
  */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -80,7 +81,8 @@ export function truncate(text: string, max: number): string {
   let cut = cutUnits(text, max - 1);
   cut = cut.replace(/&[#a-z0-9]{0,10}$/i, '').replace(/<[^<>]{0,200}$/, '');
   while (cut.endsWith('\\')) cut = cut.slice(0, -1);
-  return cut.trimEnd() + ELLIPSIS;
+  cut = cut.trimEnd().replace(/(?<![\p{L}\p{N}_])@(everyone|here|channel|all)$/iu, `@${ZWSP}$1`);
+  return cut + ELLIPSIS;
 }
 
 export interface UntrustedForms {

@@ -92,6 +92,10 @@ describe('untrusted text', () => {
     expect(truncate('ab😀cd', 4)).toBe('ab…');
     expect(truncate('ab\\*cd', 4)).toBe('ab…');
     expect(truncate('ab &amp; cd', 6)).toBe('ab…');
+    // A cut must not make a mention: `@here𐀀` is none, `@here…` would be one (found by the property test).
+    expect(truncate('x @here\u{10000} y', 8)).toBe('x @\u200Bhere…');
+    expect(truncate('x @everyonez!', 12)).toBe('x @\u200Beveryone…');
+    expect(truncate('x @herald', 8)).toBe('x @hera…');
     expect(truncate('abc', 1)).toBe('…');
   });
   it('emoji shortcodes become Unicode, unknown ones stay', () => {
