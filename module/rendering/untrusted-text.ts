@@ -15,6 +15,13 @@ export const RAW_INPUT_CAP = 40_000;
 export const ELLIPSIS = '…';
 const ZWSP = '\u200B';
 
+/** The words that ping everyone after an `@` (Discord, Slack, Mattermost, Rocket.Chat): one list for every check below. */
+const MENTION_WORDS = 'everyone|here|channel|all';
+/** `@here` where a word starts (`jean@here.fr` is an address): the whole mention, and one a cut left at the end. */
+const AT_MENTION = new RegExp(String.raw`(?<![\p{L}\p{N}_])@(${MENTION_WORDS})(?![\p{L}\p{N}_])`, 'giu');
+const AT_MENTION_AT_END = new RegExp(String.raw`(?<![\p{L}\p{N}_])@(${MENTION_WORDS})$`, 'iu');
+const MENTION_WORD_AT_START = new RegExp(String.raw`^(${MENTION_WORDS})(?![\p{L}\p{N}_])`, 'iu');
+
 /** True when the text holds an HTML tag or entity (ticket editors send HTML). */
 export function looksLikeHtml(text: string): boolean {
   return /<\/?[a-z][a-z0-9-]*(\s[^<>]*)?\/?>/i.test(text) || /&(#\d{1,7}|#x[0-9a-f]{1,6}|[a-z]{2,10});/i.test(text);
@@ -28,9 +35,7 @@ export function looksLikeHtml(text: string): boolean {
  * mention and stay byte-identical. Links are never passed through here.
  */
 export function neutralizeMentions(text: string): string {
-  return text
-    .replace(/(?<![\p{L}\p{N}_])@(everyone|here|channel|all)(?![\p{L}\p{N}_])/giu, `@${ZWSP}$1`)
-    .replace(/<(?=[@#!]|at>|at\s)/gi, `<${ZWSP}`);
+  return text.replace(AT_MENTION, `@${ZWSP}$1`).replace(/<(?=[@#!]|at>|at\s)/gi, `<${ZWSP}`);
 }
 
 /**
@@ -39,9 +44,7 @@ export function neutralizeMentions(text: string): string {
  * a mention either.
  */
 export function neutralizeCustomerText(text: string): string {
-  return neutralizeMentions(text)
-    .replace(/^(everyone|here|channel|all)(?![\p{L}\p{N}_])/iu, `${ZWSP}$1`)
-    .replace(/[@<]$/, `$&${ZWSP}`);
+  return neutralizeMentions(text).replace(MENTION_WORD_AT_START, `${ZWSP}$1`).replace(/[@<]$/, `$&${ZWSP}`);
 }
 
 /**
@@ -81,7 +84,7 @@ export function truncate(text: string, max: number): string {
   let cut = cutUnits(text, max - 1);
   cut = cut.replace(/&[#a-z0-9]{0,10}$/i, '').replace(/<[^<>]{0,200}$/, '');
   while (cut.endsWith('\\')) cut = cut.slice(0, -1);
-  cut = cut.trimEnd().replace(/(?<![\p{L}\p{N}_])@(everyone|here|channel|all)$/iu, `@${ZWSP}$1`);
+  cut = cut.trimEnd().replace(AT_MENTION_AT_END, `@${ZWSP}$1`);
   return cut + ELLIPSIS;
 }
 
