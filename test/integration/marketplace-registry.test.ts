@@ -87,6 +87,16 @@ interface Api {
   close(): Promise<void>;
 }
 
+/** A request that did not answer within 60 s fails naming itself, before jest's 120 s bound hides which one hung. */
+async function bounded<R>(what: string, request: (signal: AbortSignal) => Promise<R>): Promise<R> {
+  try {
+    return await request(AbortSignal.timeout(60_000));
+  } catch (err) {
+    if ((err as Error).name === 'TimeoutError') throw new Error(`${what}: no answer from the host within 60 s`, { cause: err });
+    throw err;
+  }
+}
+
 async function hostOn(databaseUrl: string, marketplace: { registry: string; token?: string; timeoutMs?: number }): Promise<Api> {
   // Outside the repository: nothing the module imports can come from the repository's node_modules.
   const varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wh-market-host-'));
@@ -95,11 +105,14 @@ async function hostOn(databaseUrl: string, marketplace: { registry: string; toke
     host,
     varDir,
     async call(method, p, body) {
-      const res = await fetch(host.url + p, {
-        method,
-        headers: { authorization: `Bearer ${host.adminToken}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      const res = await bounded(`${method} ${p}`, (signal) =>
+        fetch(host.url + p, {
+          method,
+          headers: { authorization: `Bearer ${host.adminToken}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal,
+        }),
+      );
       const text = await res.text();
       return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
     },
@@ -403,13 +416,14 @@ describe('marketplace refusals that do not need a database of their own', () => 
       const { url, drop } = await createDatabaseUrl('sqlite');
       const api = await hostOn(url, { registry: registry.url });
       const upload = async (file: string | Buffer) => {
-        const res = await fetch(
-          `${api.host.url}/admin/api/modules/upload?name=${encodeURIComponent(typeof file === 'string' ? path.basename(file) : 'junk.tgz')}`,
-          {
+        const name = typeof file === 'string' ? path.basename(file) : 'junk.tgz';
+        const res = await bounded(`upload ${name}`, (signal) =>
+          fetch(`${api.host.url}/admin/api/modules/upload?name=${encodeURIComponent(name)}`, {
             method: 'POST',
             headers: { authorization: `Bearer ${api.host.adminToken}`, 'content-type': 'application/gzip' },
             body: new Uint8Array(typeof file === 'string' ? fs.readFileSync(file) : file),
-          },
+            signal,
+          }),
         );
         return { status: res.status, json: (await res.json()) as Record<string, unknown> };
       };
