@@ -15,7 +15,9 @@ import { buildModuleContext } from './context/build-context.js';
 import { sdkLogger } from './context/logger.js';
 import { NotificationStore } from './context/notifications-store.js';
 import { createTranslator } from './context/translator.js';
-import { connectDatabase } from './db/connect-database.js';
+import { connectDatabase, databaseKind, sqliteFileOf } from './db/connect-database.js';
+import { chooseSqliteDriver } from './db/sqlite-driver.js';
+import { startWalCheckpointer } from './db/wal-checkpointer.js';
 import { migrateHost } from './db/host-migrations.js';
 import { cookieSecret, SESSION_MAX_AGE_S } from './http/auth.js';
 import { createServer } from './http/create-server.js';
@@ -94,13 +96,22 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     options.logger ?? pino({ level: options.logLevel ?? 'info', base: { app: 'host' } }, options.logDestination ?? pino.destination(1));
   const adminToken = options.adminToken ?? generateSecret(24);
   const appKey = options.appKey ?? loadOrCreateAppKey(varDir);
-  const db = connectDatabase(options.databaseUrl ?? `sqlite:${path.join(varDir, 'host.db')}`);
+  const databaseUrl = options.databaseUrl ?? `sqlite:${path.join(varDir, 'host.db')}`;
+  const db = connectDatabase(databaseUrl);
   const log = sdkLogger(logger);
+  const checkpointer =
+    databaseKind(databaseUrl) === 'sqlite' && sqliteFileOf(databaseUrl) !== ':memory:'
+      ? startWalCheckpointer(db, path.resolve(sqliteFileOf(databaseUrl)), chooseSqliteDriver(), log)
+      : null;
+  const closeDatabase = async () => {
+    await checkpointer?.stop();
+    await db.destroy();
+  };
 
   try {
     await migrateHost(db);
   } catch (err) {
-    await db.destroy();
+    await closeDatabase();
     throw new Error(`host: could not prepare the database: ${(err as Error).message}`, { cause: err });
   }
 
@@ -184,7 +195,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     await app.listen({ port: options.port ?? 8080, host: bind });
   } catch (err) {
     await modules.stopAll();
-    await db.destroy();
+    await closeDatabase();
     throw err;
   }
   const address = app.server.address();
@@ -208,7 +219,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
         await app.close();
         await modules.stopAll();
         bus.removeAllListeners();
-        await db.destroy();
+        await closeDatabase();
       })();
       return closed;
     },

@@ -12,6 +12,11 @@ export function databaseKind(url: string): DatabaseKind {
   return 'sqlite';
 }
 
+/** The file (or `:memory:`) of a SQLite DATABASE_URL. */
+export function sqliteFileOf(url: string): string {
+  return url.replace(/^sqlite:(\/\/)?/i, '');
+}
+
 export function connectDatabase(url: string, opts: { poolMax?: number } = {}): Knex {
   const kind = databaseKind(url);
   if (kind === 'postgres') {
@@ -35,7 +40,7 @@ export function connectDatabase(url: string, opts: { poolMax?: number } = {}): K
       pool: { min: 0, max: opts.poolMax ?? 10 },
     });
   }
-  const file = url.replace(/^sqlite:(\/\/)?/i, '');
+  const file = sqliteFileOf(url);
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const driver = chooseSqliteDriver();
   return knexFactory({

@@ -76,8 +76,9 @@ export async function buildModulePackage(opts: PackageOptions): Promise<PackageR
     await build({
       entryPoints: {
         'dist/module/index': entry,
-        // event-renderers.ts asks piscina for `./render-worker.js` beside the bundle's own file.
+        // event-renderers.ts and send-thread.ts ask piscina for their workers beside the bundle's own file.
         'dist/module/render-worker': path.join(rootDir, 'module', 'rendering', 'render-worker.ts'),
+        'dist/module/send-worker': path.join(rootDir, 'module', 'delivery', 'send-worker.ts'),
       },
       outdir: stage,
       bundle: true,

@@ -78,6 +78,8 @@ export class FanOut {
   private timer: unknown = null;
   private started = false;
   private stopping = false;
+  /** Renders started for events (by row id) that a pass has not written yet. */
+  private readonly inFlight = new Map<number, Promise<NewDelivery[]>>();
 
   constructor(
     private readonly deps: FanOutDeps,
@@ -189,14 +191,7 @@ export class FanOut {
           leasedAt = now;
           await events.lease(this.workerId, now, this.o.leaseMs);
         }
-        const webhooks = new Map<EventName, Webhook[]>();
-        const rendered: { event: StoredEvent; rows: NewDelivery[] }[] = [];
-        const began = performance.now();
-        for (const event of batch) {
-          rendered.push({ event, rows: await this.render(event, webhooks) });
-          // Slow conversions: what is rendered is written now, the rest in the next round (same order).
-          if (performance.now() - began > BATCH_RENDER_MS) break;
-        }
+        const rendered = await this.renderBatch(batch);
         const readable = rendered.filter((r) => r.event.payload !== null);
         for (const r of rendered) if (r.event.payload === null) await this.dropUnreadable(r.event);
         try {
@@ -219,6 +214,40 @@ export class FanOut {
       // Given back after each pass, so another process can take over at once.
       await events.release(this.workerId).catch(() => undefined);
     }
+  }
+
+  /**
+   * The batch's events rendered together (the render threads work through them back to back
+   * instead of waiting for one round trip per event), taken in order: once the batch took
+   * BATCH_RENDER_MS (slow conversions), what is rendered is written now and the rest in the next
+   * round, whose renders are already running (kept in `inFlight`, never started twice).
+   */
+  private async renderBatch(batch: StoredEvent[]): Promise<{ event: StoredEvent; rows: NewDelivery[] }[]> {
+    const webhooks = new Map<EventName, Promise<Webhook[]>>();
+    const wanted = new Set(batch.map((e) => e.rowId));
+    // Renders of events no longer in the batch (written by another process, dropped) are forgotten.
+    for (const rowId of this.inFlight.keys()) if (!wanted.has(rowId)) this.inFlight.delete(rowId);
+    for (const event of batch)
+      if (!this.inFlight.has(event.rowId)) {
+        const rows = this.render(event, webhooks);
+        // Awaited below, in order; one that is not reached this round must not reject unheard.
+        rows.catch(() => undefined);
+        this.inFlight.set(event.rowId, rows);
+      }
+    const rendered: { event: StoredEvent; rows: NewDelivery[] }[] = [];
+    const began = performance.now();
+    try {
+      for (const event of batch) {
+        rendered.push({ event, rows: await this.inFlight.get(event.rowId)! });
+        this.inFlight.delete(event.rowId);
+        if (performance.now() - began > BATCH_RENDER_MS) break;
+      }
+    } catch (err) {
+      // The webhooks could not be read: the pass ends, and this batch is read and rendered again.
+      this.inFlight.clear();
+      throw err;
+    }
+    return rendered;
   }
 
   private counted(done: { rows: NewDelivery[] }[]): void {
@@ -273,14 +302,15 @@ export class FanOut {
   }
 
   /** The event's rows: one render per distinct (platform, template, options), shared by the webhooks that have it. */
-  private async render(stored: StoredEvent, cache: Map<EventName, Webhook[]>): Promise<NewDelivery[]> {
+  private async render(stored: StoredEvent, cache: Map<EventName, Promise<Webhook[]>>): Promise<NewDelivery[]> {
     const { event, payload } = stored;
     if (payload === null) return [];
-    let all = cache.get(event);
-    if (!all) {
-      all = await this.deps.listeningTo(event);
-      cache.set(event, all);
+    let listening = cache.get(event);
+    if (!listening) {
+      listening = this.deps.listeningTo(event);
+      cache.set(event, listening);
     }
+    const all = await listening;
     const matching = all.filter((w) => matchesFilters(w, event, payload));
     if (matching.length === 0) return [];
     const locale = this.deps.locale();

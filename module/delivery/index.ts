@@ -15,7 +15,9 @@ import { KnexHeldDeliveryStore, type HeldDeliveryStore } from './held-deliveries
 import { OutboxIntake } from './outbox-intake.js';
 import type { DeliveryStore } from './delivery-store.js';
 import { KnexDeliveryStore } from './knex-delivery-store.js';
+import { GotExchange } from './http-exchange.js';
 import { Sender } from './sender.js';
+import { SendThread } from './send-thread.js';
 import { KnexTicketThreadStore } from './ticket-thread-store.js';
 import { TicketThreads } from './ticket-threads.js';
 
@@ -89,6 +91,8 @@ export interface DeliveryOptions extends DispatcherOptions {
   markdown?: MarkdownConverter;
   /** Time budget of one event's render on the worker threads (default 2000 ms). */
   renderBudgetMs?: number;
+  /** Makes the requests on the calling thread instead of the send thread (send-thread.ts). */
+  sendOnCallingThread?: boolean;
 }
 
 export interface Delivery {
@@ -112,7 +116,13 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
   const now = () => ctx.clock.now();
   const store = new KnexDeliveryStore(ctx.db, now);
   const events = new EventStore(ctx.db, store, now);
-  const sender = new Sender({ network: ctx.network, timeoutMs: options.timeoutMs, now });
+  const sender = new Sender({
+    now,
+    exchange: options.sendOnCallingThread
+      ? new GotExchange({ network: ctx.network, timeoutMs: options.timeoutMs })
+      : new SendThread({ network: ctx.network, timeoutMs: options.timeoutMs, logger: ctx.logger }),
+    network: ctx.network,
+  });
   const ticketThreads = new KnexTicketThreadStore(ctx.db, now);
   const dispatcher = new Dispatcher(
     {
@@ -211,7 +221,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
       await renderer.close();
       // Closing the sockets ends requests still hanging past the grace period; then wait for
       // their lanes to be released, before the host closes the database.
-      sender.close();
+      await sender.close();
       await dispatcher.settled();
     },
   };

@@ -1,17 +1,14 @@
 /**
- * The one place that makes HTTP requests to webhook targets. got with its own retries off (the
- * outbox owns retries), redirects not followed, a request timeout, agents that refuse private,
- * loopback, link-local and internal targets unless the host allows them (guarded-agent.ts: the
- * URL form's classification, applied again at connect time), and the response body read up
- * to 4 KB at most. Never throws: every answer or failure comes back classified. Never puts the
- * URL in an error: targets are credentials.
+ * The one place that sends to webhook targets: builds the request (the target URL, the signature
+ * of a signed JSON webhook) and classifies what came back; the request itself is an exchange
+ * (http-exchange.ts: got, guarded agents, the answer read up to 4 KB at most), on the calling
+ * thread or on the send thread. Never throws: every answer or failure comes back classified.
+ * Never puts the URL in an error: targets are credentials.
  */
-import { got, type Got } from 'got';
-import type { NetworkPolicy } from '../../sdk/module-context.js';
 import { signStandardWebhook } from '../rendering/sign-standard-webhook.js';
 import type { MessageBody } from '../rendering/types.js';
 import type { Webhook } from '../webhooks/webhook.js';
-import { GuardedHttpAgent, GuardedHttpsAgent } from './guarded-agent.js';
+import { GotExchange, type ExchangeOptions, type HttpExchange } from './http-exchange.js';
 import { networkFailureOf, type NetworkFailure } from './network-failure.js';
 import { classifyNetworkError, classifyResponse, type Classified, type RateLimitInfo, type Verdict } from './classify-response.js';
 
@@ -58,12 +55,10 @@ export interface SendOutcome extends SendResult {
   responseBody: string | null;
 }
 
-export interface SenderOptions {
-  network: NetworkPolicy;
-  /** Whole-request timeout (default 10 s). */
-  timeoutMs?: number;
+export interface SenderOptions extends ExchangeOptions {
   now?: () => number;
-  userAgent?: string;
+  /** Where requests are made (default: got on the calling thread, built from these options). */
+  exchange?: HttpExchange;
 }
 
 /**
@@ -79,26 +74,17 @@ export function targetUrl(webhook: Pick<Webhook, 'platform' | 'url'>, query?: Re
 }
 
 export class Sender implements TestSender {
-  private readonly http: Got;
+  private readonly exchange: HttpExchange;
   private readonly now: () => number;
-  private readonly agents: [GuardedHttpAgent, GuardedHttpsAgent];
 
   constructor(opts: SenderOptions) {
     this.now = opts.now ?? (() => Date.now());
-    this.agents = [new GuardedHttpAgent(opts.network, { keepAlive: true }), new GuardedHttpsAgent(opts.network, { keepAlive: true })];
-    this.http = got.extend({
-      timeout: { request: opts.timeoutMs ?? 10_000 },
-      retry: { limit: 0 },
-      followRedirect: false,
-      throwHttpErrors: false,
-      agent: { http: this.agents[0], https: this.agents[1] },
-      headers: { 'user-agent': opts.userAgent ?? 'clientx-webhooks/1.0', 'content-type': 'application/json' },
-    });
+    this.exchange = opts.exchange ?? new GotExchange(opts);
   }
 
-  /** Closes kept-alive connections (module shutdown). */
-  close(): void {
-    for (const agent of this.agents) agent.destroy();
+  /** Closes kept-alive connections and ends requests still running (module shutdown). */
+  close(): Promise<void> {
+    return this.exchange.close();
   }
 
   /** "Send test" on the settings page: one request now, classified. */
@@ -128,63 +114,17 @@ export class Sender implements TestSender {
     if (req.webhook.platform === 'json' && req.webhook.signingSecret) {
       Object.assign(headers, signStandardWebhook(req.webhook.signingSecret, req.messageId, Math.floor(this.now() / 1000), text));
     }
-    try {
-      const answer = await this.post(url, text, headers, req.editMessageId ? 'patch' : 'post', req.responseCap ?? RESPONSE_BODY_CAP);
-      return this.outcome(classifyResponse(req.webhook.platform, answer, this.now()), answer.status, answer.body, started);
-    } catch (err) {
-      return this.outcome(
-        classifyNetworkError(err as Error & { code?: string }),
-        null,
-        null,
-        started,
-        networkFailureOf(err as Error & { code?: string }),
-      );
-    }
-  }
-
-  /** Streams the answer so a huge body is cut at the cap instead of being buffered whole. */
-  private post(
-    url: URL,
-    body: string,
-    headers: Record<string, string>,
-    method: 'post' | 'patch',
-    cap: number,
-  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-    return new Promise((resolve, reject) => {
-      const stream = this.http.stream[method](url, { body, headers });
-      let status = 0;
-      let resHeaders: Record<string, string | string[] | undefined> = {};
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let done = false;
-      const finish = () => {
-        if (done) return;
-        done = true;
-        resolve({ status, headers: resHeaders, body: Buffer.concat(chunks).toString('utf8').slice(0, cap) });
-      };
-      stream.on('response', (res: { statusCode: number; headers: Record<string, string | string[] | undefined> }) => {
-        status = res.statusCode;
-        resHeaders = res.headers;
-      });
-      stream.on('data', (chunk: Buffer) => {
-        if (done) return;
-        chunks.push(chunk);
-        size += chunk.length;
-        if (size >= cap) {
-          finish();
-          stream.destroy();
-        }
-      });
-      stream.on('end', finish);
-      stream.on('error', (err: Error) => {
-        if (done) return;
-        // An answer whose status arrived but whose body broke off is still an answer.
-        if (status > 0 && chunks.length > 0) return finish();
-        done = true;
-        reject(err);
-      });
-      // A stream must be read for 'response' to fire; data handler above consumes it.
+    const answer = await this.exchange.exchange({
+      url: url.href,
+      method: req.editMessageId ? 'patch' : 'post',
+      body: text,
+      headers,
+      cap: req.responseCap ?? RESPONSE_BODY_CAP,
     });
+    if (answer.kind === 'failure')
+      return this.outcome(classifyNetworkError(answer.error), null, null, started, networkFailureOf(answer.error));
+    // Classified here, on the caller's clock: Retry-After dates and reset times are read against it.
+    return this.outcome(classifyResponse(req.webhook.platform, answer, this.now()), answer.status, answer.body, started);
   }
 
   private outcome(

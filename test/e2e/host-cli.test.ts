@@ -120,6 +120,7 @@ describe('host CLI', () => {
       'package.json',
       'dist/module/index.js',
       'dist/module/render-worker.js',
+      'dist/module/send-worker.js',
       'node_modules/piscina/package.json',
       'lang/fr.json',
       'lang/en.json',
