@@ -17,7 +17,7 @@ import { NotificationStore } from './context/notifications-store.js';
 import { createTranslator } from './context/translator.js';
 import { connectDatabase, databaseKind, sqliteFileOf } from './db/connect-database.js';
 import { chooseSqliteDriver } from './db/sqlite-driver.js';
-import { startWalCheckpointer } from './db/wal-checkpointer.js';
+import { startWalCheckpointer, type WalCheckpointer } from './db/wal-checkpointer.js';
 import { migrateHost } from './db/host-migrations.js';
 import { cookieSecret, SESSION_MAX_AGE_S } from './http/auth.js';
 import { createServer } from './http/create-server.js';
@@ -99,10 +99,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const databaseUrl = options.databaseUrl ?? `sqlite:${path.join(varDir, 'host.db')}`;
   const db = connectDatabase(databaseUrl);
   const log = sdkLogger(logger);
-  const checkpointer =
-    databaseKind(databaseUrl) === 'sqlite' && sqliteFileOf(databaseUrl) !== ':memory:'
-      ? startWalCheckpointer(db, path.resolve(sqliteFileOf(databaseUrl)), chooseSqliteDriver(), log)
-      : null;
+  let checkpointer: WalCheckpointer | null = null;
   const closeDatabase = async () => {
     await checkpointer?.stop();
     await db.destroy();
@@ -114,6 +111,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     await closeDatabase();
     throw new Error(`host: could not prepare the database: ${(err as Error).message}`, { cause: err });
   }
+  // Once the database is set up (in WAL mode): from here its checkpoints run on their own thread.
+  if (databaseKind(databaseUrl) === 'sqlite' && sqliteFileOf(databaseUrl) !== ':memory:')
+    checkpointer = startWalCheckpointer(db, path.resolve(sqliteFileOf(databaseUrl)), chooseSqliteDriver(), log);
 
   // eventemitter2 is CommonJS: its class is on the default export under Node's ESM loader.
   const bus: Bus = new eventemitter2.EventEmitter2({ wildcard: true, delimiter: '.', maxListeners: 100, ignoreErrors: true });

@@ -4,8 +4,9 @@
  * is the host's event loop, which then copies pages back into the database and waits for an
  * fsync (a few ms to tens of ms) in the middle of a request or an `emit`. Here a second
  * connection on a worker thread runs a PASSIVE checkpoint every few hundred ms (it never blocks
- * a writer or a reader), and the host's connection stops checkpointing by itself only once that
- * thread runs; if the thread fails, automatic checkpoints come back.
+ * a writer or a reader), and once that thread runs the host's connection checkpoints by itself
+ * only past ten times SQLite's threshold (writes the thread could not keep up with); if the
+ * thread fails, SQLite's own threshold comes back.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -23,11 +24,19 @@ interface CheckpointThreadData {
   /** better-sqlite3's entry, resolved here: the thread runs from source text, not from a file. */
   driverPath: string;
   everyMs: number;
+  /** Sooner, while writes outpace it. */
+  catchUpMs: number;
 }
 
 /** SQLite's own default for wal_autocheckpoint, restored when the thread fails. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
-const CHECKPOINT_EVERY_MS = 250;
+/**
+ * The host's connection still checkpoints past this many pages (about 40 MB): a safety net for
+ * writes the thread cannot keep up with, ten times rarer than SQLite's default.
+ */
+const HANDED_OVER_AUTOCHECKPOINT_PAGES = 10_000;
+const CHECKPOINT_EVERY_MS = 200;
+const CATCH_UP_MS = 20;
 const STOP_WAIT_MS = 5000;
 
 /**
@@ -39,15 +48,34 @@ function checkpointThread(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { workerData, parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
   const data = workerData as CheckpointThreadData;
-  type Connection = { exec(sql: string): void; close(): void };
+  type Connection = { exec(sql: string): void; prepare(sql: string): { get(): unknown }; close(): void };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sqlite = require(data.driver === 'node' ? 'node:sqlite' : data.driverPath) as
     { DatabaseSync: new (file: string) => Connection } | (new (file: string) => Connection);
   const db: Connection = 'DatabaseSync' in sqlite ? new sqlite.DatabaseSync(data.file) : new sqlite(data.file);
-  const checkpoint = () => db.exec('PRAGMA wal_checkpoint(PASSIVE)');
-  const timer = setInterval(checkpoint, data.everyMs);
+  // The host's own settings: a connection opened before the database was first set to WAL would
+  // otherwise stay in rollback mode, where there is nothing to checkpoint.
+  db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;');
+  const statement = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  let timer: ReturnType<typeof setTimeout>;
+  let lastLog = 0;
+  const checkpoint = () => {
+    let behind = false;
+    try {
+      // While writes go on, small checkpoints in quick succession: the WAL starts over from its
+      // beginning only at a write that finds it fully copied, so each copy must be short enough
+      // to fall between two writes (otherwise the WAL grows).
+      const { log, checkpointed } = statement.get() as { log: number; checkpointed: number };
+      behind = checkpointed < log || log !== lastLog;
+      lastLog = log;
+    } catch {
+      // The database was busy (a schema change, a locking mode): the next run tries again.
+    }
+    timer = setTimeout(checkpoint, behind ? data.catchUpMs : data.everyMs);
+  };
+  timer = setTimeout(checkpoint, data.everyMs);
   parentPort!.on('message', () => {
-    clearInterval(timer);
+    clearTimeout(timer);
     db.close();
     parentPort!.close();
   });
@@ -65,6 +93,7 @@ export function startWalCheckpointer(
     driver,
     driverPath: driver === 'node' ? '' : createRequire(import.meta.url).resolve('better-sqlite3'),
     everyMs: CHECKPOINT_EVERY_MS,
+    catchUpMs: CATCH_UP_MS,
   };
   const worker = new Worker(`(${checkpointThread.toString()})()`, { eval: true, workerData: data });
   worker.unref();
@@ -74,7 +103,9 @@ export function startWalCheckpointer(
   worker.once('message', () => {
     if (stopping) return;
     handedOver = true;
-    autocheckpoint(0).catch((err: Error) => logger.warn('host: could not hand SQLite checkpoints to their thread', { error: err.message }));
+    autocheckpoint(HANDED_OVER_AUTOCHECKPOINT_PAGES).catch((err: Error) =>
+      logger.warn('host: could not hand SQLite checkpoints to their thread', { error: err.message }),
+    );
   });
   const failed = (reason: string) => {
     if (stopping) return;

@@ -98,10 +98,11 @@ export class EventStore {
     this.handoffUnits -= entry.units;
   }
 
-  /** The oldest events not yet fanned out, in the order they were persisted. */
-  async oldest(limit: number): Promise<StoredEvent[]> {
+  /** The oldest events not yet fanned out (after `afterRowId`: the ones read ahead), in the order they were persisted. */
+  async oldest(limit: number, afterRowId = 0): Promise<StoredEvent[]> {
     const rows: { id: number | string; event_name: string; event_id: string; attempts: number | string }[] = await this.db(EVENTS)
       .select('id', 'event_name', 'event_id', 'attempts')
+      .where('id', '>', afterRowId)
       .orderBy('id', 'asc')
       .limit(limit);
     const known = (r: { event_name: string; event_id: string }) => this.handoff.get(`${r.event_name}\n${r.event_id}`)?.payload;

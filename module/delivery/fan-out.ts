@@ -182,8 +182,8 @@ export class FanOut {
     let leasedAt = this.deps.clock.now();
     if (!(await events.lease(this.workerId, leasedAt, this.o.leaseMs))) return false;
     try {
+      let batch = await events.oldest(this.o.batchSize);
       while (!this.stopping) {
-        const batch = await events.oldest(this.o.batchSize);
         if (batch.length === 0) return true;
         // Renewed once half of it has gone, not once per batch (a statement each).
         const now = this.deps.clock.now();
@@ -192,6 +192,10 @@ export class FanOut {
           await events.lease(this.workerId, now, this.o.leaseMs);
         }
         const rendered = await this.renderBatch(batch);
+        // The next events are read, and their renders started, before this batch is written: the
+        // render threads work while the database does.
+        const next = await events.oldest(this.o.batchSize, rendered.length ? rendered[rendered.length - 1].event.rowId : 0);
+        this.startRenders(next);
         const readable = rendered.filter((r) => r.event.payload !== null);
         for (const r of rendered) if (r.event.payload === null) await this.dropUnreadable(r.event);
         try {
@@ -205,9 +209,7 @@ export class FanOut {
           if (!(await this.oneByOne(readable))) return true;
         }
         this.deps.wake();
-        // A short batch was all there was: events persisted since woke the fan-out again (and
-        // other processes' are polled), so no empty read to end the pass.
-        if (rendered.length === batch.length && batch.length < this.o.batchSize) return true;
+        batch = next;
       }
       return true;
     } finally {
@@ -223,17 +225,10 @@ export class FanOut {
    * round, whose renders are already running (kept in `inFlight`, never started twice).
    */
   private async renderBatch(batch: StoredEvent[]): Promise<{ event: StoredEvent; rows: NewDelivery[] }[]> {
-    const webhooks = new Map<EventName, Promise<Webhook[]>>();
     const wanted = new Set(batch.map((e) => e.rowId));
     // Renders of events no longer in the batch (written by another process, dropped) are forgotten.
     for (const rowId of this.inFlight.keys()) if (!wanted.has(rowId)) this.inFlight.delete(rowId);
-    for (const event of batch)
-      if (!this.inFlight.has(event.rowId)) {
-        const rows = this.render(event, webhooks);
-        // Awaited below, in order; one that is not reached this round must not reject unheard.
-        rows.catch(() => undefined);
-        this.inFlight.set(event.rowId, rows);
-      }
+    this.startRenders(batch);
     const rendered: { event: StoredEvent; rows: NewDelivery[] }[] = [];
     const began = performance.now();
     try {
@@ -248,6 +243,18 @@ export class FanOut {
       throw err;
     }
     return rendered;
+  }
+
+  /** Starts the renders of `events` not already running; the webhooks are read once per event name for them. */
+  private startRenders(events: StoredEvent[]): void {
+    const listening = new Map<EventName, Promise<Webhook[]>>();
+    for (const event of events)
+      if (!this.inFlight.has(event.rowId)) {
+        const rows = this.render(event, listening);
+        // Awaited in order by renderBatch; one never reached must not reject unheard.
+        rows.catch(() => undefined);
+        this.inFlight.set(event.rowId, rows);
+      }
   }
 
   private counted(done: { rows: NewDelivery[] }[]): void {
@@ -302,15 +309,12 @@ export class FanOut {
   }
 
   /** The event's rows: one render per distinct (platform, template, options), shared by the webhooks that have it. */
-  private async render(stored: StoredEvent, cache: Map<EventName, Promise<Webhook[]>>): Promise<NewDelivery[]> {
+  private async render(stored: StoredEvent, listening: Map<EventName, Promise<Webhook[]>>): Promise<NewDelivery[]> {
     const { event, payload } = stored;
     if (payload === null) return [];
-    let listening = cache.get(event);
-    if (!listening) {
-      listening = this.deps.listeningTo(event);
-      cache.set(event, listening);
-    }
-    const all = await listening;
+    let read = listening.get(event);
+    if (!read) listening.set(event, (read = this.deps.listeningTo(event)));
+    const all = await read;
     const matching = all.filter((w) => matchesFilters(w, event, payload));
     if (matching.length === 0) return [];
     const locale = this.deps.locale();

@@ -97,6 +97,70 @@ describe.each(testDatabaseKinds())('fan-out on %s', (kind) => {
     expect((await kit.rows()).map((r) => r.status)).toEqual(Array(8).fill('delivered'));
   });
 
+  it("a batch's events are rendered at once, written in order, and a batch cut short by slow renders never renders an event twice", async () => {
+    const gate = gatedConverter();
+    const kit = await makeKit(db, { clock, delivery: { markdown: gate.converter } });
+    const id = await kit.addWebhook({
+      url: sink.url(5150),
+      events: ['ticket.submit'],
+      templates: { ticket: '%content%' },
+      options: { coalesce: false },
+    });
+    const payload = sampleEvent('ticket.submit', { seq: 1, now: clock.now() });
+    for (let i = 1; i <= 10; i++)
+      await kit.delivery.intake.accept('ticket.submit', {
+        ...payload,
+        eventId: `evt_batch_${i}`,
+        message: { ...payload.message!, content: `<p>message ${i}</p>` },
+      });
+    const drained = kit.delivery.fanOut.drain();
+    // Every conversion of the batch started before any finished: one round trip for the batch, not one per event.
+    await waitUntil(
+      () => gate.held() === 10,
+      () => `${gate.held()} of 10 conversions started together`,
+    );
+    gate.release();
+    await drained;
+    await kit.delivery.dispatcher.drain();
+    expect(sink.messages(5150).map((m) => m.content)).toEqual(Array.from({ length: 10 }, (_, i) => `message ${i + 1}`));
+
+    // Renders that take longer than the batch's 250 ms: what is rendered is written, the rest in
+    // the next round, from the renders already running.
+    const slow = { calls: [] as string[] };
+    const slowKit = await makeKit(db, {
+      clock,
+      delivery: {
+        markdown: {
+          async toMarkdown(html) {
+            slow.calls.push(html);
+            await new Promise((resolve) => setTimeout(resolve, 40 * slow.calls.length));
+            return markdownHere.toMarkdown(html);
+          },
+        },
+      },
+    });
+    for (let i = 11; i <= 20; i++)
+      await slowKit.delivery.intake.accept('ticket.submit', {
+        ...payload,
+        eventId: `evt_batch_${i}`,
+        message: { ...payload.message!, content: `<p>message ${i}</p>` },
+      });
+    const writes: number[] = [];
+    const complete = slowKit.delivery.events.complete.bind(slowKit.delivery.events);
+    slowKit.delivery.events.complete = async (events, rows) => {
+      writes.push(events.length);
+      return complete(events, rows);
+    };
+    await slowKit.delivery.fanOut.drain();
+    expect(writes.length).toBeGreaterThan(1);
+    expect(writes.reduce((a, b) => a + b, 0)).toBe(10);
+    expect(slow.calls).toHaveLength(10);
+    expect(new Set(slow.calls).size).toBe(10);
+    await slowKit.delivery.dispatcher.drain();
+    expect((await kit.rows(id)).map((r) => r.event_id)).toEqual(Array.from({ length: 20 }, (_, i) => `evt_batch_${i + 1}`));
+    expect(sink.messages(5150).map((m) => m.content)).toEqual(Array.from({ length: 20 }, (_, i) => `message ${i + 1}`));
+  });
+
   it('an event persisted by a process stopped before its fan-out is fanned out and delivered after the restart, in order', async () => {
     const first = await makeKit(db, { clock });
     const id = await first.addWebhook({ url: sink.url(5201), templates: { order: 'order #%id%' }, options: { coalesce: false } });
