@@ -63,6 +63,9 @@ const realTimers: Timers = {
 /** A batch is written once its renders took this long, so its first events are not held by its last. */
 const BATCH_RENDER_MS = 250;
 
+/** Renders started and not yet taken: enough to keep the render threads busy between round trips. */
+const RENDERS_IN_FLIGHT = 8;
+
 /** How soon to try again when another process held the fan-out lease. */
 const LEASE_BUSY_RETRY_MS = 200;
 
@@ -220,19 +223,23 @@ export class FanOut {
 
   /**
    * The batch's events rendered together (the render threads work through them back to back
-   * instead of waiting for one round trip per event), taken in order: once the batch took
-   * BATCH_RENDER_MS (slow conversions), what is rendered is written now and the rest in the next
-   * round, whose renders are already running (kept in `inFlight`, never started twice).
+   * instead of waiting for one round trip per event), RENDERS_IN_FLIGHT at most, so that a render's
+   * time budget, which counts its wait for a thread, is not spent queued behind a whole batch;
+   * taken in order. Once the batch took BATCH_RENDER_MS (slow conversions), what is rendered is
+   * written now and the rest in the next round, from the renders already running (kept in
+   * `inFlight`, never started twice).
    */
   private async renderBatch(batch: StoredEvent[]): Promise<{ event: StoredEvent; rows: NewDelivery[] }[]> {
     const wanted = new Set(batch.map((e) => e.rowId));
     // Renders of events no longer in the batch (written by another process, dropped) are forgotten.
     for (const rowId of this.inFlight.keys()) if (!wanted.has(rowId)) this.inFlight.delete(rowId);
-    this.startRenders(batch);
+    const listening = new Map<EventName, Promise<Webhook[]>>();
     const rendered: { event: StoredEvent; rows: NewDelivery[] }[] = [];
     const began = performance.now();
     try {
-      for (const event of batch) {
+      for (const [i, event] of batch.entries()) {
+        // The ones not taken yet, this one first.
+        this.startRenders(batch.slice(i), listening);
         rendered.push({ event, rows: await this.inFlight.get(event.rowId)! });
         this.inFlight.delete(event.rowId);
         if (performance.now() - began > BATCH_RENDER_MS) break;
@@ -245,16 +252,19 @@ export class FanOut {
     return rendered;
   }
 
-  /** Starts the renders of `events` not already running; the webhooks are read once per event name for them. */
-  private startRenders(events: StoredEvent[]): void {
-    const listening = new Map<EventName, Promise<Webhook[]>>();
-    for (const event of events)
-      if (!this.inFlight.has(event.rowId)) {
-        const rows = this.render(event, listening);
-        // Awaited in order by renderBatch; one never reached must not reject unheard.
-        rows.catch(() => undefined);
-        this.inFlight.set(event.rowId, rows);
-      }
+  /**
+   * Starts, in order, the renders of `events` not already running, while fewer than
+   * RENDERS_IN_FLIGHT run; the webhooks are read once per event name for them (`listening`).
+   */
+  private startRenders(events: StoredEvent[], listening = new Map<EventName, Promise<Webhook[]>>()): void {
+    for (const event of events) {
+      if (this.inFlight.size >= RENDERS_IN_FLIGHT) return;
+      if (this.inFlight.has(event.rowId)) continue;
+      const rows = this.render(event, listening);
+      // Awaited in order by renderBatch; one never reached must not reject unheard.
+      rows.catch(() => undefined);
+      this.inFlight.set(event.rowId, rows);
+    }
   }
 
   private counted(done: { rows: NewDelivery[] }[]): void {

@@ -5,91 +5,69 @@
  * the calling thread, logged; a request the thread drops at shutdown comes back as a network
  * failure the outbox retries, never as a lost or hanging promise.
  */
-import http from 'node:http';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { jest } from '@jest/globals';
 import { GuardedHttpAgent } from '../../module/delivery/guarded-agent.js';
 import { SendThread } from '../../module/delivery/send-thread.js';
 import { Sender } from '../../module/delivery/sender.js';
+import { JsonSink } from '../support/json-sink.js';
 import { repoRoot, requireBuild } from '../support/host-child.js';
 import { recordingLogger } from './delivery-harness.js';
 
 const workerFile = path.join(repoRoot, 'dist', 'module', 'delivery', 'send-worker.js');
 const allowLoopback = { allowLoopback: true, allowPrivate: false };
 
-let server: http.Server;
-let base = '';
-let handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
-const hanging: http.ServerResponse[] = [];
-
+let sink: JsonSink;
 beforeAll(async () => {
   requireBuild();
-  server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => handler(req, res));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  sink = await new JsonSink().start();
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
-});
-beforeEach(() => {
-  handler = (_req, res) => res.writeHead(204).end();
+  await sink?.close();
 });
 
 let thread: SendThread | null = null;
 afterEach(async () => {
   await thread?.close();
   thread = null;
-  hanging.splice(0).forEach((res) => res.destroy());
   jest.restoreAllMocks();
 });
 
 describe('SendThread', () => {
   it("makes the request on its thread: the calling thread's agents never connect", async () => {
     const connect = jest.spyOn(GuardedHttpAgent.prototype, 'createConnection');
-    handler = (req, res) => res.writeHead(200, { 'x-seen': String(req.headers['content-type']) }).end('x'.repeat(10_000));
+    sink.inject('t1', { kind: 'status', status: 200, body: 'x'.repeat(10_000), headers: { 'x-seen': 'yes' } });
     thread = new SendThread({ network: allowLoopback, workerFile });
-    const answer = await thread.exchange({ url: `${base}/hook`, method: 'post', body: '{"a":1}', headers: {}, cap: 100 });
-    expect(answer).toEqual({
-      kind: 'answer',
-      status: 200,
-      headers: expect.objectContaining({ 'x-seen': 'application/json' }),
-      body: 'x'.repeat(100),
-    });
+    const answer = await thread.exchange({ url: sink.url('t1'), method: 'post', body: '{"a":1}', headers: {}, cap: 100 });
+    expect(answer).toEqual({ kind: 'answer', status: 200, headers: expect.objectContaining({ 'x-seen': 'yes' }), body: 'x'.repeat(100) });
+    expect(sink.requestsFor('t1').map((r) => [r.method, r.headers['content-type'], r.text])).toEqual([
+      ['POST', 'application/json', '{"a":1}'],
+    ]);
     expect(connect).not.toHaveBeenCalled();
   });
 
   it("takes the host's address policy to the thread: loopback refused when not allowed", async () => {
-    let reached = 0;
-    handler = (_req, res) => {
-      reached++;
-      res.end();
-    };
     thread = new SendThread({ network: { allowLoopback: false, allowPrivate: false }, workerFile });
     const sender = new Sender({ network: { allowLoopback: false, allowPrivate: false }, exchange: thread });
     const out = await sender.deliver({
-      webhook: { platform: 'slack', url: `${base}/services/T1/B1/topsecret`, signingSecret: null },
-      body: { text: 'x' },
+      webhook: { platform: 'json', url: sink.url('t2'), signingSecret: null },
+      body: { a: 1 },
       messageId: 'm1',
     });
-    expect(reached).toBe(0);
+    expect(sink.requestsFor('t2')).toHaveLength(0);
     expect(out.outcome).toBe('dead');
     expect(out.failure).toBe('blocked');
-    expect(JSON.stringify(out)).not.toContain('topsecret');
+    expect(JSON.stringify(out)).not.toContain('receiver-secret-part');
   });
 
   it("classifies on the caller's clock: a Retry-After date is read against the test world's time", async () => {
     const now = Date.UTC(2031, 5, 1, 12, 0, 0);
-    handler = (_req, res) => res.writeHead(429, { 'retry-after': new Date(now + 30_000).toUTCString() }).end();
+    sink.inject('t3', { kind: 'status', status: 429, headers: { 'retry-after': new Date(now + 30_000).toUTCString() } });
     thread = new SendThread({ network: allowLoopback, workerFile });
     const sender = new Sender({ network: allowLoopback, exchange: thread, now: () => now });
     const out = await sender.deliver({
-      webhook: { platform: 'slack', url: `${base}/s`, signingSecret: null },
-      body: { text: 'x' },
+      webhook: { platform: 'json', url: sink.url('t3'), signingSecret: null },
+      body: { a: 1 },
       messageId: 'm2',
     });
     expect(out.outcome).toBe('rate_limited');
@@ -100,8 +78,8 @@ describe('SendThread', () => {
     const connect = jest.spyOn(GuardedHttpAgent.prototype, 'createConnection');
     const logger = recordingLogger();
     thread = new SendThread({ network: allowLoopback, workerFile: path.join(repoRoot, 'no-such-send-worker.js'), logger });
-    const answer = await thread.exchange({ url: `${base}/hook`, method: 'post', body: '{}', headers: {}, cap: 100 });
-    expect(answer).toMatchObject({ kind: 'answer', status: 204 });
+    const answer = await thread.exchange({ url: sink.url('t4'), method: 'post', body: '{}', headers: {}, cap: 100 });
+    expect(answer).toMatchObject({ kind: 'answer', status: 200 });
     expect(connect).toHaveBeenCalled();
     expect(logger.entries.map((e) => e.msg)).toEqual([
       'webhooks: the send thread is missing (is the module built?); sending on the host thread',
@@ -109,32 +87,29 @@ describe('SendThread', () => {
   });
 
   it('a request still running at close comes back as a network failure (retried by the outbox), and later ones too', async () => {
-    let arrived = 0;
-    handler = (_req, res) => {
-      arrived++;
-      hanging.push(res);
-    };
+    sink.inject('t5', { kind: 'hang' });
     thread = new SendThread({ network: allowLoopback, workerFile });
     const sender = new Sender({ network: allowLoopback, exchange: thread });
     const pending = sender.deliver({
-      webhook: { platform: 'slack', url: `${base}/slow`, signingSecret: null },
-      body: { text: 'x' },
+      webhook: { platform: 'json', url: sink.url('t5'), signingSecret: null },
+      body: { a: 1 },
       messageId: 'm3',
     });
     const deadline = Date.now() + 10_000;
-    while (arrived === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    expect(arrived).toBe(1);
+    while (sink.requestsFor('t5').length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    // Arrived, never answered.
+    expect(sink.requestsFor('t5').map((r) => r.status)).toEqual([0]);
     await thread.close();
     const out = await pending;
     expect(out.outcome).toBe('retry');
     expect(out.statusCode).toBeNull();
     expect(out.error).toMatch(/^ESENDTHREAD: the send thread stopped/);
     const after = await sender.deliver({
-      webhook: { platform: 'slack', url: `${base}/late`, signingSecret: null },
-      body: { text: 'x' },
+      webhook: { platform: 'json', url: sink.url('t5'), signingSecret: null },
+      body: { a: 1 },
       messageId: 'm4',
     });
     expect(after.outcome).toBe('retry');
-    expect(arrived).toBe(1);
+    expect(sink.requestsFor('t5')).toHaveLength(1);
   });
 });
