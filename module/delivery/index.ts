@@ -116,12 +116,11 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
   const now = () => ctx.clock.now();
   const store = new KnexDeliveryStore(ctx.db, now);
   const events = new EventStore(ctx.db, store, now);
+  const requests = { network: ctx.network, timeoutMs: options.timeoutMs };
   const sender = new Sender({
+    ...requests,
     now,
-    exchange: options.sendOnCallingThread
-      ? new GotExchange({ network: ctx.network, timeoutMs: options.timeoutMs })
-      : new SendThread({ network: ctx.network, timeoutMs: options.timeoutMs, logger: ctx.logger }),
-    network: ctx.network,
+    exchange: options.sendOnCallingThread ? new GotExchange(requests) : new SendThread({ ...requests, logger: ctx.logger }),
   });
   const ticketThreads = new KnexTicketThreadStore(ctx.db, now);
   const dispatcher = new Dispatcher(

@@ -37,7 +37,8 @@ export class SendThread implements HttpExchange {
   }
 
   private target(): Piscina<ExchangeRequest, ExchangeResult> | GotExchange {
-    if (this.pool ?? this.fallback) return (this.pool ?? this.fallback)!;
+    const ready = this.pool ?? this.fallback;
+    if (ready) return ready;
     if (!fs.existsSync(this.file)) {
       this.o.logger?.warn('webhooks: the send thread is missing (is the module built?); sending on the host thread', {
         file: this.file,

@@ -92,6 +92,8 @@ export async function makeKit(db: TestDatabase, opts: { clock: Clock; delivery?:
     random: () => 0.5,
     timeoutMs: 2000,
     markdown: markdownHere,
+    // The TypeScript sources have no built send worker: requests on the test's own thread.
+    sendOnCallingThread: true,
     ...opts.delivery,
   });
   const kit: Kit = {
