@@ -54,7 +54,9 @@ function countSql(db: Knex) {
       return;
     }
     c.statements++;
-    if (!q.__knexTxId && /^(INSERT|UPDATE|DELETE)/.test(sql)) c.commits++;
+    // A data-modifying WITH (the PostgreSQL claims and fan-out writes) is a write too.
+    const writes = /^(INSERT|UPDATE|DELETE)/.test(sql) || (sql.startsWith('WITH') && /\b(INSERT|UPDATE|DELETE)\b/.test(sql));
+    if (!q.__knexTxId && writes) c.commits++;
   });
   return c;
 }

@@ -87,6 +87,11 @@ interface LaneTurn {
   webhookId: number;
   /** Rows claimed (marked `sending`) and not sent yet, in id order. */
   claimed: QueuedDelivery[];
+  /**
+   * The next claim, made while the last claimed request is in flight (claimAhead): its rows are
+   * all newer than `claimed`, and join it before anything else touches the turn's rows.
+   */
+  ahead: Promise<QueuedDelivery[]> | null;
   /** Successes not written yet. */
   successes: Success[];
   leaseUntil: number;
@@ -372,7 +377,14 @@ export class Dispatcher {
    */
   private async runLane(webhookId: number): Promise<void> {
     const { clock } = this.deps;
-    const turn: LaneTurn = { webhookId, claimed: [], successes: [], leaseUntil: clock.now() + this.o.leaseMs, endRun: false };
+    const turn: LaneTurn = {
+      webhookId,
+      claimed: [],
+      ahead: null,
+      successes: [],
+      leaseUntil: clock.now() + this.o.leaseMs,
+      endRun: false,
+    };
     try {
       let webhook = await this.openWebhook(turn);
       if (!webhook) return;
@@ -390,6 +402,7 @@ export class Dispatcher {
         for (let requests = 0; requests < this.o.turnRequests && !this.stopping; requests++) {
           if (!(await this.keepLease(turn, clock.now()))) return;
           const limit = coalesce ? this.o.packWindow : this.o.turnRequests - requests;
+          if (turn.ahead && (await this.takeAhead(turn))) idle = 0;
           while (turn.claimed.length === 0) {
             // Nothing written since the last claim: wait a little for the fan-out's next rows
             // (the turn's successes wait with them, LINGER_MS at most) rather than give the lane
@@ -416,6 +429,12 @@ export class Dispatcher {
           }
           const { packed, body, text } = this.pack(webhook.platform, turn.claimed, coalesce && turn.claimed[0].id > singleUntil);
           turn.claimed = turn.claimed.slice(packed.length);
+          if (turn.claimed.length === 0 && requests + 1 < this.o.turnRequests && !SLACK_LIKE.has(webhook.platform)) {
+            // The lane's next rows are claimed while this request is out: the claim's round trip
+            // no longer sits between two requests. (Slack-likes end the turn after each success.)
+            seen = this.arrivals;
+            this.claimAhead(turn, coalesce ? this.o.packWindow : this.o.turnRequests - requests - 1);
+          }
           const request: SendRequest = {
             webhook,
             body,
@@ -442,6 +461,9 @@ export class Dispatcher {
           const v = result.verdict;
           // After shutdown released the rows, only a success is worth writing (it saves a resend).
           if (this.released && v.kind !== 'ok') return;
+          // A failure may put rows back in front (split) or end the turn: the rows claimed ahead
+          // join the turn first, behind the ones just sent, so the order holds and none is lost.
+          if (v.kind !== 'ok') await this.takeAhead(turn);
           const next =
             v.kind === 'ok'
               ? await this.onDelivered(turn, webhook, packed, attempt, result.rateLimit, after)
@@ -524,9 +546,40 @@ export class Dispatcher {
     return this.waitingCheck.answer;
   }
 
+  /**
+   * Claims the lane's next rows now, without waiting (the successes so far ride along); they
+   * join the turn at takeAhead. One claim ahead at most, and the lane's other statements wait for
+   * it: a lane never has two statements at once.
+   */
+  private claimAhead(turn: LaneTurn, limit: number): void {
+    const ahead = this.deps.store.claim(
+      turn.webhookId,
+      this.deps.clock.now(),
+      limit,
+      this.workerId,
+      turn.leaseUntil,
+      turn.successes.splice(0),
+    );
+    // Awaited by takeAhead; until then a failure must not go unheard as an unhandled rejection.
+    ahead.catch(() => undefined);
+    turn.ahead = ahead;
+  }
+
+  /** The rows claimed ahead join the turn (after its own). True when there were any. */
+  private async takeAhead(turn: LaneTurn): Promise<boolean> {
+    const ahead = turn.ahead;
+    if (!ahead) return false;
+    turn.ahead = null;
+    const rows = await ahead;
+    turn.claimed.push(...rows);
+    return rows.length > 0;
+  }
+
   /** Renews the lane's lease (and the claimed rows') once half of it has gone; false when it was lost. */
   private async keepLease(turn: LaneTurn, now: number): Promise<boolean> {
     if (now <= turn.leaseUntil - this.o.leaseMs / 2) return true;
+    // The rows claimed ahead were claimed under the old lease: renewed with the others.
+    await this.takeAhead(turn);
     turn.leaseUntil = now + this.o.leaseMs;
     if (!(await this.deps.store.renewLane(turn.webhookId, this.workerId, turn.leaseUntil))) {
       this.deps.logger.warn('webhooks: lane lease lost; leaving it to its new holder', { webhookId: turn.webhookId });
@@ -544,6 +597,7 @@ export class Dispatcher {
 
   /** Writes the turn's successes (one transaction). */
   private async flush(turn: LaneTurn): Promise<void> {
+    await this.takeAhead(turn);
     if (turn.successes.length === 0) return;
     const successes = turn.successes.splice(0);
     await this.deps.store.deliveredMany(successes);
@@ -552,6 +606,7 @@ export class Dispatcher {
   /** End of a turn: successes written, unsent claims given back. A database error here is logged: the rows' lease expires. */
   private async endTurn(turn: LaneTurn): Promise<void> {
     try {
+      // flush() takes the rows claimed ahead first: they are given back with the others.
       await this.flush(turn);
       await this.deps.store.giveBack(
         turn.claimed.map((r) => r.id),

@@ -74,6 +74,24 @@ function queuedFromRow(r: DueRow): QueuedDelivery {
   };
 }
 
+/**
+ * PostgreSQL: a CTE that makes the statement's own transaction commit without waiting for its WAL
+ * to reach the disk (SET LOCAL synchronous_commit = off, as a function so it fits in one
+ * statement). For the worker's hot writes only (fan-out, claims, successes), whose loss in a
+ * PostgreSQL crash (at most about 3 x wal_writer_delay) costs a resend, never a message: the
+ * event row they come from, and the lane lease, are written with normal commits, and any later
+ * normal commit flushes them too. The host's emit (the event row) keeps its full commit. Under
+ * load a flush took several ms and every emit waited behind the worker's.
+ */
+const ASYNC_COMMIT_CTE = "sc AS (SELECT set_config('synchronous_commit', 'off', true) AS v)";
+/** Read where the statement is sure to read it (PostgreSQL skips a CTE nothing reads). */
+const ASYNC_COMMIT_READ = "(SELECT v FROM sc) = 'off'";
+
+/** `writes` (data-modifying statements, run whether read or not) as one statement with ASYNC_COMMIT_CTE. */
+function asyncCommitStatement(writes: string[]): string {
+  return `WITH ${ASYNC_COMMIT_CTE}, ${writes.map((w, i) => `w${i} AS (${w})`).join(', ')} SELECT v FROM sc`;
+}
+
 /** Rows written in one statement by enqueueWith on PostgreSQL (11 values each, far below its 65,535). */
 const ONE_STATEMENT_ROWS = 2000;
 
@@ -131,12 +149,9 @@ export class KnexDeliveryStore implements DeliveryStore {
       items.map((i) => i.webhookId),
       at,
     );
-    const parts = [lanes, alongWith(this.db)].map((q) => q.toSQL());
-    const insert = this.db(DELIVERIES).insert(this.deliveryRows(items, at)).onConflict('idempotency_key').ignore().toSQL();
-    await this.db.raw(`WITH ${parts.map((p, i) => `e${i} AS (${p.sql})`).join(', ')} ${insert.sql}`, [
-      ...parts.flatMap((p) => p.bindings),
-      ...insert.bindings,
-    ] as Knex.RawBinding[]);
+    const insert = this.db(DELIVERIES).insert(this.deliveryRows(items, at)).onConflict('idempotency_key').ignore();
+    const parts = [lanes, alongWith(this.db), insert].map((q) => q.toSQL());
+    await this.db.raw(asyncCommitStatement(parts.map((p) => p.sql)), parts.flatMap((p) => p.bindings) as Knex.RawBinding[]);
   }
 
   private deliveryRows(items: NewDelivery[], at: number) {
@@ -212,15 +227,17 @@ export class KnexDeliveryStore implements DeliveryStore {
     }
     const lock = this.kind === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     let sql =
-      `UPDATE ${DELIVERIES} SET status = 'sending', locked_by = ?, locked_until = ?, updated_at = ? WHERE id IN (` +
+      `UPDATE ${DELIVERIES} SET status = 'sending', locked_by = ?, locked_until = ?, updated_at = ? WHERE ` +
+      (this.kind === 'postgres' ? `${ASYNC_COMMIT_READ} AND ` : '') +
+      'id IN (' +
       `SELECT id FROM ${DELIVERIES} WHERE webhook_id = ? AND ${DUE_SQL} AND ${WEBHOOK_ENABLED_SQL} ORDER BY id LIMIT ?${lock}` +
       ') RETURNING id, webhook_id, event_id, body, query, thread, attempts';
     let bindings: unknown[] = [worker, lockedUntil, now, webhookId, now, now, webhookId, limit];
-    if (this.kind === 'postgres' && done.length) {
+    if (this.kind === 'postgres') {
       // The turn's successes so far ride along: their writes and this claim in one round trip.
-      const w = this.successSql(done);
-      sql = `${w.with}, a AS (${w.insert.sql}) ${sql}`;
-      bindings = [...w.bindings, ...w.insert.bindings, ...bindings];
+      const writes = this.successStatements(done);
+      sql = `WITH ${[ASYNC_COMMIT_CTE, ...writes.map((w, i) => `s${i} AS (${w.sql})`)].join(', ')} ${sql}`;
+      bindings = [...writes.flatMap((w) => w.bindings), ...bindings];
     }
     const run = async (db: Knex): Promise<QueuedDelivery[]> => {
       const answer: DueRow[] | { rows: DueRow[] } = await db.raw(sql, bindings as Knex.RawBinding[]);
@@ -269,8 +286,8 @@ export class KnexDeliveryStore implements DeliveryStore {
   async deliveredMany(successes: Success[]): Promise<void> {
     if (successes.length === 0) return;
     if (this.kind === 'postgres') {
-      const w = this.successSql(successes);
-      await this.db.raw(`${w.with} ${w.insert.sql}`, [...w.bindings, ...w.insert.bindings] as Knex.RawBinding[]);
+      const writes = this.successStatements(successes);
+      await this.db.raw(asyncCommitStatement(writes.map((w) => w.sql)), writes.flatMap((w) => w.bindings) as Knex.RawBinding[]);
       return;
     }
     await this.db.transaction(async (trx) => {
@@ -311,18 +328,13 @@ export class KnexDeliveryStore implements DeliveryStore {
   }
 
   /**
-   * PostgreSQL: the successes' updates as data-modifying CTEs (run to completion whether read or
-   * not) and their attempt rows' INSERT, to put in front of another statement: one round trip
-   * and one commit for all of it.
+   * PostgreSQL: the successes' updates and their attempt rows' INSERT, to run as data-modifying
+   * CTEs of one statement (run to completion whether read or not): one round trip and one commit
+   * for all of it. None when there are no successes.
    */
-  private successSql(successes: Success[]): { with: string; bindings: unknown[]; insert: Knex.Sql } {
-    const parts = this.successUpdates(this.db, successes).map((q) => q.toSQL());
-    const insert = this.successAttempts(this.db, successes).toSQL();
-    return {
-      with: `WITH ${parts.map((p, i) => `u${i} AS (${p.sql})`).join(', ')}`,
-      bindings: parts.flatMap((p) => p.bindings),
-      insert,
-    };
+  private successStatements(successes: Success[]): Knex.Sql[] {
+    if (successes.length === 0) return [];
+    return [...this.successUpdates(this.db, successes), this.successAttempts(this.db, successes)].map((q) => q.toSQL());
   }
 
   /** A try that failed: each row gets its own next time (or dies when `nextAt` is null). */

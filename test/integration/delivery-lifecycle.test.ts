@@ -86,6 +86,52 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     expect((await kit.rows(id))[0].status).toBe('delivered');
   });
 
+  it("claims the lane's next rows while its last claimed request is out; a failure gives them back, in order", async () => {
+    const kit = await makeKit(db, { clock });
+    const id = await kit.addWebhook({ url: sink.url(4020), options: { coalesce: false }, templates: { order: 'order %id%' } });
+    const sent = () => sink.requestsFor('4020').map((r) => `${r.status} ${String(r.json?.content)}`);
+    const statuses = async () => (await kit.rows(id)).map((r) => `${r.event_id} ${r.status} ${r.attempts}`);
+    await kit.emit('order.paid', 41);
+    await kit.emit('order.paid', 42);
+    sink.latencyMs = 1000;
+    try {
+      kit.delivery.start();
+      // The first claim took both rows; #41 is out (answered in 1 s).
+      await waitUntil(
+        () => sink.requestsFor('4020').length === 1,
+        () => 'the first request never reached the sink',
+      );
+      // #42 will be refused with a 500 (after 1 s); #43 and #44 are written while #41 is out.
+      sink.inject('4020', { kind: 'status', status: 500, body: 'boom', delayMs: 1000 });
+      await kit.emit('order.paid', 43);
+      await kit.emit('order.paid', 44);
+      expect(sink.requestsFor('4020')).toHaveLength(1);
+      await waitUntil(
+        () => sink.requestsFor('4020').length === 2,
+        () => `#42 never went out: ${sent().join(', ')}`,
+      );
+      // While #42 is out, its lane has already claimed #43 and #44 (nothing sent them yet).
+      await waitUntil(
+        async () => (await statuses()).join() === 'evt_41 delivered 1,evt_42 sending 0,evt_43 sending 0,evt_44 sending 0',
+        async () => `not claimed ahead: ${(await statuses()).join(', ')}`,
+      );
+      expect(sink.requestsFor('4020')).toHaveLength(2);
+      // The 500 ends the turn (retry backoff): the rows claimed ahead go back untouched, behind #42.
+      await waitUntil(
+        async () => (await statuses()).join() === 'evt_41 delivered 1,evt_42 failed 1,evt_43 pending 0,evt_44 pending 0',
+        async () => `after the 500: ${(await statuses()).join(', ')}`,
+      );
+    } finally {
+      sink.latencyMs = 0;
+    }
+    clock.advance(3_600_000);
+    await kit.delivery.dispatcher.drain();
+    expect(sent()).toEqual(['200 order 1041', '500 order 1042', '200 order 1042', '200 order 1043', '200 order 1044']);
+    expect((await statuses()).join()).toBe('evt_41 delivered 1,evt_42 delivered 2,evt_43 delivered 1,evt_44 delivered 1');
+    // Its passes would otherwise take the lanes of the tests after this one.
+    await kit.delivery.stop();
+  });
+
   it('a refused packed request is resent one by one, so only the bad message dies', async () => {
     const kit = await makeKit(db, { clock });
     const id = await kit.addWebhook({ url: sink.url(4003) });

@@ -25,7 +25,8 @@ export interface ReceivedRequest {
 }
 
 export type Fault =
-  | { kind: 'status'; status: number; body?: string | Record<string, unknown>; headers?: Record<string, string> }
+  /** Answer this instead (after `delayMs`, default at once). */
+  | { kind: 'status'; status: number; body?: string | Record<string, unknown>; headers?: Record<string, string>; delayMs?: number }
   /** Accept the request and never answer (until the sink closes): a client timeout. */
   | { kind: 'hang' }
   /** Destroy the socket without an answer: a connection reset. */
@@ -132,7 +133,10 @@ export abstract class SinkServer {
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === 'status') return this.reply(res, record, fault);
+    if (fault?.kind === 'status') {
+      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+      return this.reply(res, record, fault);
+    }
 
     const now = (this.inFlight.get(webhook) ?? 0) + 1;
     this.inFlight.set(webhook, now);
