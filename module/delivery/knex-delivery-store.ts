@@ -87,9 +87,14 @@ const ASYNC_COMMIT_CTE = "sc AS (SELECT set_config('synchronous_commit', 'off', 
 /** Read where the statement is sure to read it (PostgreSQL skips a CTE nothing reads). */
 const ASYNC_COMMIT_READ = "(SELECT v FROM sc) = 'off'";
 
-/** `writes` (data-modifying statements, run whether read or not) as one statement with ASYNC_COMMIT_CTE. */
+/** The WITH clause of ASYNC_COMMIT_CTE and `writes` (data-modifying statements, run whether read or not). */
+function asyncCommitWith(writes: string[]): string {
+  return `WITH ${[ASYNC_COMMIT_CTE, ...writes.map((w, i) => `w${i} AS (${w})`)].join(', ')}`;
+}
+
+/** `writes` as one statement that commits asynchronously. */
 function asyncCommitStatement(writes: string[]): string {
-  return `WITH ${ASYNC_COMMIT_CTE}, ${writes.map((w, i) => `w${i} AS (${w})`).join(', ')} SELECT v FROM sc`;
+  return `${asyncCommitWith(writes)} SELECT v FROM sc`;
 }
 
 /** Rows written in one statement by enqueueWith on PostgreSQL (11 values each, far below its 65,535). */
@@ -236,7 +241,7 @@ export class KnexDeliveryStore implements DeliveryStore {
     if (this.kind === 'postgres') {
       // The turn's successes so far ride along: their writes and this claim in one round trip.
       const writes = this.successStatements(done);
-      sql = `WITH ${[ASYNC_COMMIT_CTE, ...writes.map((w, i) => `s${i} AS (${w.sql})`)].join(', ')} ${sql}`;
+      sql = `${asyncCommitWith(writes.map((w) => w.sql))} ${sql}`;
       bindings = [...writes.flatMap((w) => w.bindings), ...bindings];
     }
     const run = async (db: Knex): Promise<QueuedDelivery[]> => {
