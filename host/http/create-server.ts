@@ -24,6 +24,7 @@ import type { SessionStore } from './session-store.js';
 import { registerSignInLimiter, tooManyFailures, type SignInLimits } from './sign-in-limiter.js';
 import type { Simulator } from './simulator.js';
 import { sdkLogger } from '../context/logger.js';
+import { installAudit } from './install-audit.js';
 
 export interface ServerDeps {
   registry: ModuleRegistry;
@@ -45,6 +46,14 @@ export interface ServerDeps {
   adminPermissions: string[];
   pino: Pino;
   now: () => number;
+  /** Uploading module archives is allowed (HOST_ALLOW_MODULE_UPLOAD; development by default). */
+  allowModuleUpload: boolean;
+  /** Installing from the host's disk is allowed (HOST_ALLOW_FOLDER_INSTALL; development by default). */
+  allowFolderInstall: boolean;
+  /** Every cookie `Secure` (production); otherwise `Secure` when the request came over https. */
+  secureCookies: boolean;
+  /** Whose X-Forwarded-* headers to believe (HOST_TRUST_PROXY): proxy addresses; null: nobody's. */
+  trustProxy: string | null;
 }
 
 const csp =
@@ -62,7 +71,9 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
     loggerInstance: deps.pino.child({ part: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // Addresses, never `true` or a hop count: a client reaching the host directly must not be
+    // able to claim https or another address with headers of its own.
+    trustProxy: deps.trustProxy ?? false,
     forceCloseConnections: true,
     // A path fastify cannot decode (`/webhooks/%ZZ`) is answered before any route or hook runs:
     // a 400 in the host's `{error}` shape instead of fastify's own body, the path not echoed.
@@ -80,7 +91,8 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
   // Pages, scripts, styles and JSON answers go out compressed (brotli or gzip, as the browser
   // accepts) when over 1 KB: the webhook list is ~250 KB of HTML and ~8 KB gzipped.
   await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
-  await app.register(fastifyCookie, { secret: deps.cookieSecret });
+  // Defaults of every cookie the host and its plugins set (session, CSRF, flash).
+  await app.register(fastifyCookie, { secret: deps.cookieSecret, parseOptions: { secure: deps.secureCookies ? true : 'auto' } });
   await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
@@ -99,7 +111,8 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
   const signIn = await registerSignInLimiter(app, deps.signInLimits);
 
   app.decorateRequest('auth', null);
-  app.addHook('onSend', async (_req, reply) => {
+  app.addHook('onSend', async (req, reply) => {
+    if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000');
     reply
       .header('content-security-policy', csp)
       .header('x-frame-options', 'DENY')
@@ -183,7 +196,7 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
     };
   };
 
-  mountHostPages(app, { ...deps, signIn, layout });
+  mountHostPages(app, { ...deps, signIn, layout, audit: installAudit(deps.notifications, log, deps.translator, deps.locale) });
   mountModuleDispatch(app, {
     registry: deps.registry,
     views: deps.views,
