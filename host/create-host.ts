@@ -20,7 +20,7 @@ import { chooseSqliteDriver } from './db/sqlite-driver.js';
 import { startWalCheckpointer, type WalCheckpointer } from './db/wal-checkpointer.js';
 import { migrateHost } from './db/host-migrations.js';
 import { cookieSecret, SESSION_MAX_AGE_S } from './http/auth.js';
-import { createServer } from './http/create-server.js';
+import { createServer, type RouteInfo } from './http/create-server.js';
 import { HostViews } from './http/host-views.js';
 import { SessionStore } from './http/session-store.js';
 import { defaultSignInLimits, type SignInLimits } from './http/sign-in-limiter.js';
@@ -83,6 +83,8 @@ export interface Host {
   varDir: string;
   /** Host-scoped settings (first-boot marker and such). */
   hostSettings: { get<T>(key: string, fallback: T): Promise<T>; set(key: string, value: unknown): Promise<void> };
+  /** Every route the HTTP router can match, and whether it is public (tests walk it). */
+  routes: readonly RouteInfo[];
   close(): Promise<void>;
 }
 
@@ -167,7 +169,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     varDir,
   );
   const simulator = new Simulator(bus, now);
-  const app = await createServer({
+  const { app, routes } = await createServer({
     registry: modules,
     marketplace,
     varDir,
@@ -214,6 +216,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     logger,
     varDir,
     hostSettings: createSettings(db, '_host', now),
+    routes,
     close() {
       closed ??= (async () => {
         await app.close();

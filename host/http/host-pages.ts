@@ -84,7 +84,7 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
     return html(reply, views.page(name, { flash: takeFlash(req, reply), ...data }, layout, title), status);
   };
 
-  app.get('/', async (_req, reply) => reply.redirect('/admin/'));
+  app.get('/', { config: { public: true } }, async (_req, reply) => reply.redirect('/admin/'));
   app.get('/admin', async (_req, reply) => reply.redirect('/admin/'));
   app.get('/admin/', async (_req, reply) => reply.redirect('/admin/modules'));
 
