@@ -675,20 +675,23 @@ export class Dispatcher {
       return 'end';
     }
     if (v.kind === 'retry') {
-      const updates = packed.map((row) => {
-        const delay = nextAttemptDelay({
+      const delays = packed.map((row) =>
+        nextAttemptDelay({
           attempt: row.attempts + 1,
           schedule: this.o.schedule,
           random: this.o.random,
           retryAfterMs: result.rateLimit.retryAfterMs,
-        });
-        return { row, nextAt: delay === null ? null : after + delay };
-      });
+        }),
+      );
+      const waits = delays.filter((d): d is number => d !== null);
+      // Keep the order: the packed rows retry together, at the latest of their times (each row's
+      // own jitter would make the earliest due first, and the lane's newer rows would overtake
+      // the later ones), and later rows wait behind them.
+      const nextAt = waits.length ? after + Math.max(...waits) : null;
+      const updates = packed.map((row, i) => ({ row, nextAt: delays[i] === null ? null : nextAt }));
       await store.failed(updates, attempt, `gave up after ${packed[0].attempts + 1} attempts: ${v.reason}`);
-      const waits = updates.map((u) => u.nextAt).filter((x): x is number => x !== null);
-      // Keep the order: later rows wait behind the failed one instead of overtaking it.
-      if (waits.length) {
-        turn.block = { until: Math.min(...waits), reason: 'retry_backoff' };
+      if (nextAt !== null) {
+        turn.block = { until: nextAt, reason: 'retry_backoff' };
         return 'end';
       }
       return 'next';

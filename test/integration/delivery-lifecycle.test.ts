@@ -132,6 +132,28 @@ describe.each(testDatabaseKinds())('delivery lifecycle on %s', (kind) => {
     await kit.delivery.stop();
   });
 
+  it('a packed request that fails retries its rows together: neither they nor later rows overtake one another', async () => {
+    // Each row's retry time is jittered on its own: 0.8 x, 1.2 x, 0.8 x ... the schedule's step.
+    let flip = 0;
+    const kit = await makeKit(db, { clock, delivery: { random: () => (flip++ % 2 ? 1 : 0), schedule: [0, 10_000, 10_000] } });
+    await kit.addWebhook({ url: sink.url(4030), templates: { order: 'order %id%' } });
+    const sent = () => sink.requestsFor('4030').map((r) => `${r.status} ${String(r.json?.content).replace(/\s+/g, ' ')}`);
+    for (const seq of [51, 52, 53]) await kit.emit('order.paid', seq);
+    sink.inject('4030', { kind: 'status', status: 503, body: 'busy' });
+    await kit.delivery.dispatcher.drain();
+    await kit.emit('order.paid', 54);
+    // Past the earliest of the three rows' jittered times (8 s), before the latest (12 s).
+    clock.advance(10_000);
+    await kit.delivery.dispatcher.drain();
+    clock.advance(10_000);
+    await kit.delivery.dispatcher.drain();
+    const order = sent().flatMap((line) => [...line.matchAll(/order (\d+)/g)].map((m) => Number(m[1])));
+    expect(sent()[0]).toMatch(/^503 /);
+    // First the refused pack, then every message once, in the events' order.
+    expect(order).toEqual([1051, 1052, 1053, 1051, 1052, 1053, 1054]);
+    await kit.delivery.stop();
+  });
+
   it('a refused packed request is resent one by one, so only the bad message dies', async () => {
     const kit = await makeKit(db, { clock });
     const id = await kit.addWebhook({ url: sink.url(4003) });
