@@ -12,21 +12,14 @@ import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../sup
 import { DiscordForumSink, GUILD_ID, type ForumPost } from '../support/discord-forum-sink.js';
 import { countByKind, discordEditViolations, discordViolations, type Violation } from '../support/platform-contracts.js';
 import type { TicketPriority } from '../../sdk/events.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { makeKit, migrate, stopKits, TestClock, type Kit } from './delivery-harness.js';
 
 const URGENT_TAG = '300000000000000001';
 const BILLING_TAG = '300000000000000002';
 
-/** A seeded shuffle (mulberry32): the same interleaving on every run. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded shuffle: the same interleaving on every run. */
+const rng = seededRandom;
 
 type Step = { ticket: number; step: 0 | 1 | 2 | 3 | 4 };
 const EVENT = ['ticket.submit', 'ticket.reply', 'ticket.reply', 'ticket.reply', 'ticket.close'] as const;

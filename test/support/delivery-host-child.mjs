@@ -4,13 +4,19 @@
  * SIGKILL it like any host process.
  *
  * Environment: WH_DATABASE_URL, WH_APP_KEY, WH_VAR_DIR, WH_INSTALL=1 to install and enable
- * this repository's module (first process only; later ones boot it as saved).
+ * this repository's module (first process only; later ones boot it as saved);
+ * WH_PREVIOUS_APP_KEYS (comma list, APP_PREVIOUS_KEYS); WH_CLOCK_OFFSET_MS (the host's clock is
+ * the real one plus this offset, so a restarted process keeps a clock jump).
  * IPC messages in: {type:'emit', from, to, gateways} emits order.paid events from..to-1
  * (event id `evt-<i>`, order id i, gateway `gw<i % gateways>`), awaiting each emitAsync;
- * {type:'close'} shuts the host down gracefully. Out: {type:'ready'}, {type:'emitted', count},
- * {type:'closed'}, {type:'error', message}.
+ * {type:'emitEvents', events: [{name, payload}]} emits those, each awaited;
+ * {type:'jump', ms} moves the host's clock forward; {type:'stats'} asks for the event-loop delay
+ * (max and p99 since the last ask) and RSS; {type:'close'} shuts the host down gracefully.
+ * Out: {type:'ready'}, {type:'emitted', count}, {type:'jumped'}, {type:'stats', maxDelayMs,
+ * p99DelayMs, rssMb}, {type:'closed'}, {type:'error', message}.
  */
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
@@ -28,8 +34,14 @@ function orderEvent(i, gateways) {
   return { ...base, eventId: `evt-${i}`, order: { ...base.order, id: i, paymentGateway: `gw${i % gateways}` } };
 }
 
+let clockOffsetMs = Number(process.env.WH_CLOCK_OFFSET_MS ?? 0);
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+
 try {
   const host = await createHost({
+    clock: { now: () => Date.now() + clockOffsetMs },
+    previousAppKeys: (process.env.WH_PREVIOUS_APP_KEYS ?? '').split(',').filter(Boolean),
     port: 0,
     databaseUrl: process.env.WH_DATABASE_URL,
     appKey: process.env.WH_APP_KEY,
@@ -51,6 +63,21 @@ try {
         if (msg.type === 'emit') {
           for (let i = msg.from; i < msg.to; i++) await host.bus.emitAsync('order.paid', orderEvent(i, msg.gateways ?? 1));
           send({ type: 'emitted', count: msg.to - msg.from });
+        } else if (msg.type === 'emitEvents') {
+          for (const e of msg.events) await host.bus.emitAsync(e.name, e.payload);
+          send({ type: 'emitted', count: msg.events.length });
+        } else if (msg.type === 'jump') {
+          clockOffsetMs += msg.ms;
+          send({ type: 'jumped' });
+        } else if (msg.type === 'stats') {
+          const ms = (ns) => Math.round(ns / 1e5) / 10;
+          send({
+            type: 'stats',
+            maxDelayMs: ms(loopDelay.max),
+            p99DelayMs: ms(loopDelay.percentile(99)),
+            rssMb: Math.round(process.memoryUsage().rss / 1048576),
+          });
+          loopDelay.reset();
         } else if (msg.type === 'close') {
           await host.close();
           send({ type: 'closed' });

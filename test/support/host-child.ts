@@ -14,7 +14,9 @@ import { createSecrets } from '../../host/security/secrets.js';
 import { WebhookStore } from '../../module/webhooks/webhook-store.js';
 import { createDatabaseUrl } from './databases.js';
 
-export const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const here = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+/** The repository, from the source (test/support) or from its build (dist/test/support, for `npm run soak`). */
+export const repoRoot = path.basename(here) === 'dist' ? path.dirname(here) : here;
 const childScript = path.join(repoRoot, 'test', 'support', 'delivery-host-child.mjs');
 
 /** The child runs the built module: fail early and clearly when dist/ is missing. */
@@ -24,7 +26,19 @@ export function requireBuild(): void {
   }
 }
 
-type ChildMessage = { type: 'ready' } | { type: 'emitted'; count: number } | { type: 'closed' } | { type: 'error'; message: string };
+export interface LoopStats {
+  maxDelayMs: number;
+  p99DelayMs: number;
+  rssMb: number;
+}
+
+type ChildMessage =
+  | { type: 'ready' }
+  | { type: 'emitted'; count: number }
+  | { type: 'jumped' }
+  | ({ type: 'stats' } & LoopStats)
+  | { type: 'closed' }
+  | { type: 'error'; message: string };
 
 export class HostChild {
   private output = '';
@@ -80,6 +94,32 @@ export class HostChild {
     const done = this.next('emitted');
     this.child.send({ type: 'emit', from, to, gateways });
     await done;
+  }
+
+  /** Emits these events through the child's bus, in order, each emitAsync awaited. */
+  async emitEvents(events: { name: string; payload: unknown }[]): Promise<void> {
+    const done = this.next('emitted');
+    this.child.send({ type: 'emitEvents', events });
+    await done;
+  }
+
+  /** Moves the child host's clock forward by `ms`. */
+  async jumpClock(ms: number): Promise<void> {
+    const done = this.next('jumped');
+    this.child.send({ type: 'jump', ms });
+    await done;
+  }
+
+  /** Event-loop delay since the last call, and RSS now. */
+  async stats(): Promise<LoopStats> {
+    const done = this.next('stats');
+    this.child.send({ type: 'stats' });
+    const { type: _type, ...stats } = (await done) as { type: 'stats' } & LoopStats;
+    return stats;
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   async kill(): Promise<void> {

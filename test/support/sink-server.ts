@@ -22,6 +22,8 @@ export interface ReceivedRequest {
   at: number;
   /** Status the sink answered with. */
   status: number;
+  /** The injected fault this request met, if any (its kind). */
+  fault?: Fault['kind'];
 }
 
 export type Fault =
@@ -30,7 +32,9 @@ export type Fault =
   /** Accept the request and never answer (until the sink closes): a client timeout. */
   | { kind: 'hang' }
   /** Destroy the socket without an answer: a connection reset. */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** Wait `delayMs`, then answer normally (a slow target). */
+  | { kind: 'slow'; delayMs: number };
 
 export interface SinkAnswer {
   status: number;
@@ -46,6 +50,8 @@ export abstract class SinkServer {
   latencyMs = 0;
   private readonly inFlight = new Map<string, number>();
   private readonly faults = new Map<string, Fault[]>();
+  /** Faults played on every request until released (an outage, a spell of 5xx, slow answers). */
+  private readonly standing = new Map<string, Fault>();
   private readonly server: http.Server;
   private port = 0;
 
@@ -67,6 +73,15 @@ export abstract class SinkServer {
   /** Queues faults for a webhook ('*' = any webhook); each request consumes one, in order. */
   inject(webhook: string, ...faults: Fault[]): void {
     this.faults.set(webhook, [...(this.faults.get(webhook) ?? []), ...faults]);
+  }
+
+  /** Plays `fault` on every request to `webhook` until `release(webhook)` (queued faults come after it). */
+  hold(webhook: string, fault: Fault): void {
+    this.standing.set(webhook, fault);
+  }
+
+  release(webhook: string): void {
+    this.standing.delete(webhook);
   }
 
   /** Requests being handled right now (arrived, not yet answered), all webhooks together. */
@@ -92,6 +107,8 @@ export abstract class SinkServer {
   protected abstract unknownPath(): SinkAnswer;
 
   private takeFault(webhook: string): Fault | undefined {
+    const standing = this.standing.get(webhook);
+    if (standing) return standing;
     for (const key of [webhook, '*']) {
       const queue = this.faults.get(key);
       if (queue?.length) return queue.shift();
@@ -127,12 +144,14 @@ export abstract class SinkServer {
     if (webhook === null) return this.reply(res, record, this.unknownPath());
 
     const fault = this.takeFault(webhook);
+    if (fault) record.fault = fault.kind;
     if (fault?.kind === 'hang') return; // never answered; closeAllConnections() ends it
     if (fault?.kind === 'reset') {
       record.status = -1;
       req.socket.destroy();
       return;
     }
+    if (fault?.kind === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs));
     if (fault?.kind === 'status') {
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       return this.reply(res, record, fault);
