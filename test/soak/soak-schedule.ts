@@ -34,7 +34,8 @@ export type Operation =
   | { kind: 'rotateAppKey' }
   | { kind: 'kill9AndRestart' }
   | { kind: 'terminatePgConnections' }
-  | { kind: 'clockJumpDay' };
+  | { kind: 'clockJumpDay' }
+  | { kind: 'moduleUpdate' };
 
 export interface Step {
   hour: number;
@@ -121,6 +122,7 @@ export function weekSchedule(now: () => number, databaseKind: string): Step[] {
       what: 'APP_KEY rotation (each process restarted with the new key, the old one in APP_PREVIOUS_KEYS)',
       op: { kind: 'rotateAppKey' },
     },
+    { hour: 90, what: 'module update 1.0.0 -> 1.1.0 from the local marketplace, while events flow', op: { kind: 'moduleUpdate' } },
     { hour: 100, what: 'kill -9 of a host process, then its restart', op: { kind: 'kill9AndRestart' } },
     { hour: 124, what: "the hosts' clock jumps a day ahead", op: { kind: 'clockJumpDay' } },
     { hour: 140, what: 'sale: a burst of orders', op: { kind: 'sale' } },

@@ -6,12 +6,15 @@
  * and the module's retry schedule is shortened to match (its settings, not its code).
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { prepareDemoMarketplace } from '../../host/marketplace/demo-marketplace.js';
 import { createSecrets } from '../../host/security/secrets.js';
 import type { DatabaseKind } from '../../host/db/connect-database.js';
 import { eventDefinitions } from '../../module/events/index.js';
 import { WebhookStore } from '../../module/webhooks/webhook-store.js';
 import { DAY_MS } from '../support/clock.js';
-import { HostChild, prepareSharedDatabase, requireBuild, type LoopStats, type SharedDatabase } from '../support/host-child.js';
+import { HostChild, repoRoot, prepareSharedDatabase, requireBuild, type LoopStats, type SharedDatabase } from '../support/host-child.js';
 import { seededRandom } from '../support/seeded-random.js';
 import { terminateConnections } from '../faults/pg-connections.js';
 import { checkWeek, type Verdict } from './soak-invariants.js';
@@ -46,6 +49,7 @@ export interface WeekResult {
 }
 
 const HOURS = 168;
+const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'manifest.json'), 'utf8')) as { uuid: string };
 const SETTINGS = {
   'delivery.leaseMs': 10_000,
   'delivery.pollMs': 200,
@@ -64,6 +68,8 @@ export async function runWeek(o: WeekOptions): Promise<WeekResult> {
   };
   const receivers = await new Receivers().start();
   const db: SharedDatabase = await prepareSharedDatabase(o.kind, SETTINGS);
+  // The local marketplace offers this module's version and the next (demo-next-version.ts).
+  const marketplace = await prepareDemoMarketplace({ folder: path.join(repoRoot, 'var', 'soak', 'marketplace'), port: 0 });
   let appKey = db.appKey;
   let previousKeys: string[] = [];
   let clockOffsetMs = 0;
@@ -74,6 +80,7 @@ export async function runWeek(o: WeekOptions): Promise<WeekResult> {
     WH_APP_KEY: appKey,
     WH_PREVIOUS_APP_KEYS: previousKeys.join(','),
     WH_CLOCK_OFFSET_MS: String(clockOffsetMs),
+    WH_MARKETPLACE_URL: marketplace.url,
   });
   const store = () => new WebhookStore(db.knex, createSecrets(appKey, previousKeys), () => Date.now() + clockOffsetMs);
   const samples: (LoopStats & { t: number; proc: number })[] = [];
@@ -208,6 +215,13 @@ export async function runWeek(o: WeekOptions): Promise<WeekResult> {
           note(`  ${n} connections terminated; ${sending} deliveries were in flight`);
           return;
         }
+        case 'moduleUpdate': {
+          const r = await procs[0]!.updateModule(manifest.uuid);
+          const migrated = await db.knex.schema.hasTable('wh_update_marker');
+          note(`  update answered ${r.status}: ${r.body.slice(0, 160)}; 1.1.0's migration ${migrated ? 'ran' : 'did NOT run'}`);
+          if (r.status !== 200 || !migrated) throw new Error(`soak: the module update failed (${r.status}): ${r.body.slice(0, 500)}`);
+          return;
+        }
         case 'clockJumpDay': {
           const sending = await sendingNow();
           clockOffsetMs += DAY_MS;
@@ -292,6 +306,7 @@ export async function runWeek(o: WeekOptions): Promise<WeekResult> {
   } finally {
     for (const p of procs) await p?.kill().catch(() => undefined);
     await receivers.close();
+    await marketplace.close();
     await db.drop();
   }
 }

@@ -6,11 +6,13 @@
  * Environment: WH_DATABASE_URL, WH_APP_KEY, WH_VAR_DIR, WH_INSTALL=1 to install and enable
  * this repository's module (first process only; later ones boot it as saved);
  * WH_PREVIOUS_APP_KEYS (comma list, APP_PREVIOUS_KEYS); WH_CLOCK_OFFSET_MS (the host's clock is
- * the real one plus this offset, so a restarted process keeps a clock jump).
+ * the real one plus this offset, so a restarted process keeps a clock jump); WH_MARKETPLACE_URL
+ * (the npm registry the host's marketplace lists and updates from).
  * IPC messages in: {type:'emit', from, to, gateways} emits order.paid events from..to-1
  * (event id `evt-<i>`, order id i, gateway `gw<i % gateways>`), awaiting each emitAsync;
  * {type:'emitEvents', events: [{name, payload}]} emits those, each awaited;
- * {type:'jump', ms} moves the host's clock forward; {type:'stats'} asks for the event-loop delay
+ * {type:'jump', ms} moves the host's clock forward; {type:'update', uuid} updates the module
+ * through the host's admin API from the marketplace (answers {type:'updated', status, body}); {type:'stats'} asks for the event-loop delay
  * (max and p99 since the last ask) and RSS; {type:'close'} shuts the host down gracefully.
  * Out: {type:'ready'}, {type:'emitted', count}, {type:'jumped'}, {type:'stats', maxDelayMs,
  * p99DelayMs, rssMb}, {type:'closed'}, {type:'error', message}.
@@ -42,6 +44,7 @@ try {
   const host = await createHost({
     clock: { now: () => Date.now() + clockOffsetMs },
     previousAppKeys: (process.env.WH_PREVIOUS_APP_KEYS ?? '').split(',').filter(Boolean),
+    marketplace: process.env.WH_MARKETPLACE_URL ? { registry: process.env.WH_MARKETPLACE_URL } : null,
     port: 0,
     databaseUrl: process.env.WH_DATABASE_URL,
     appKey: process.env.WH_APP_KEY,
@@ -69,6 +72,13 @@ try {
         } else if (msg.type === 'jump') {
           clockOffsetMs += msg.ms;
           send({ type: 'jumped' });
+        } else if (msg.type === 'update') {
+          const res = await globalThis.fetch(`${host.url}/admin/api/modules/${encodeURIComponent(msg.uuid)}/update`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${host.adminToken}`, 'content-type': 'application/json' },
+            body: '{}',
+          });
+          send({ type: 'updated', status: res.status, body: await res.text() });
         } else if (msg.type === 'stats') {
           const ms = (ns) => Math.round(ns / 1e5) / 10;
           send({

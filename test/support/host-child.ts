@@ -14,9 +14,10 @@ import { createSecrets } from '../../host/security/secrets.js';
 import { WebhookStore } from '../../module/webhooks/webhook-store.js';
 import { createDatabaseUrl } from './databases.js';
 
-const here = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-/** The repository, from the source (test/support) or from its build (dist/test/support, for `npm run soak`). */
-export const repoRoot = path.basename(here) === 'dist' ? path.dirname(here) : here;
+import { repoRoot } from '../../host/paths.js';
+
+// From the sources (jest) and from the build (dist/test/support, `npm run soak`) alike.
+export { repoRoot };
 const childScript = path.join(repoRoot, 'test', 'support', 'delivery-host-child.mjs');
 
 /** The child runs the built module: fail early and clearly when dist/ is missing. */
@@ -36,6 +37,7 @@ type ChildMessage =
   | { type: 'ready' }
   | { type: 'emitted'; count: number }
   | { type: 'jumped' }
+  | { type: 'updated'; status: number; body: string }
   | ({ type: 'stats' } & LoopStats)
   | { type: 'closed' }
   | { type: 'error'; message: string };
@@ -108,6 +110,14 @@ export class HostChild {
     const done = this.next('jumped');
     this.child.send({ type: 'jump', ms });
     await done;
+  }
+
+  /** Updates the module `uuid` through the child host's admin API, from its marketplace. */
+  async updateModule(uuid: string): Promise<{ status: number; body: string }> {
+    const done = this.next('updated');
+    this.child.send({ type: 'update', uuid });
+    const m = (await done) as { type: 'updated'; status: number; body: string };
+    return { status: m.status, body: m.body };
   }
 
   /** Event-loop delay since the last call, and RSS now. */
