@@ -20,7 +20,6 @@ import { mountHostPages, moduleTranslator } from './host-pages.js';
 import type { HostViews, LayoutData } from './host-views.js';
 import { mountModuleDispatch } from './module-dispatch.js';
 import { mountPublicRoutes } from './public-routes.js';
-import { mountHelpdeskPages } from './helpdesk-pages.js';
 import type { HelpdeskService } from '../helpdesk/helpdesk-service.js';
 import { wantsJson } from './request-context.js';
 import type { SessionStore } from './session-store.js';
@@ -203,7 +202,6 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
   };
 
   mountHostPages(app, { ...deps, signIn, layout, audit: installAudit(deps.notifications, log, deps.translator, deps.locale) });
-  mountHelpdeskPages(app, { ...deps, t, layout });
   mountPublicRoutes(app, { tableOf: (uuid) => deps.registry.running(uuid)?.publicRoutes, logger: log });
   mountModuleDispatch(app, {
     registry: deps.registry,

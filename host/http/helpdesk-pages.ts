@@ -9,8 +9,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ticketPriorities, type TicketPriority } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { HelpdeskError, type HelpdeskService } from '../helpdesk/helpdesk-service.js';
-import type { HostViews, LayoutData } from './host-views.js';
-import { csrfTokenFor, setFlash, takeFlash } from './request-context.js';
+import type { HostViews, RenderPage } from './host-views.js';
+import { setFlash } from './request-context.js';
 
 export interface HelpdeskPageDeps {
   helpdesk: HelpdeskService;
@@ -18,7 +18,7 @@ export interface HelpdeskPageDeps {
   locale: Locale;
   timeZone: string;
   t(key: string, vars?: Record<string, string | number>): string;
-  layout(req: FastifyRequest, reply: FastifyReply, csrfToken: string): Promise<LayoutData>;
+  page: RenderPage;
 }
 
 const field = (body: unknown, name: string): string => {
@@ -40,18 +40,8 @@ export function mountHelpdeskPages(app: FastifyInstance, deps: HelpdeskPageDeps)
   });
   const fmt = (ms: number) => dtf.format(ms);
   const html = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body);
-  const page = async (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    name: string,
-    title: string,
-    data: Record<string, unknown>,
-    status = 200,
-  ) => {
-    const csrfToken = csrfTokenFor(req, reply);
-    const layout = await deps.layout(req, reply, csrfToken);
-    return html(reply, views.page(name, { flash: takeFlash(req, reply), fmt, ...data }, layout, title), status);
-  };
+  const page = (req: FastifyRequest, reply: FastifyReply, name: string, title: string, data: Record<string, unknown>) =>
+    deps.page(req, reply, name, title, { fmt, ...data });
   const refusal = (err: unknown): string => (err instanceof HelpdeskError ? err.message : 'internal error');
 
   // ---- staff ----
