@@ -73,6 +73,11 @@ async function startCommand(): Promise<void> {
     moduleArchiveLimits: config.moduleArchiveLimits,
     signInLimits: config.signInLimits,
     marketplace,
+    allowModuleUpload: config.allowModuleUpload,
+    allowFolderInstall: config.allowFolderInstall,
+    insecureCookies: config.insecureCookies,
+    trustProxy: config.trustProxy,
+    moduleTimeoutMs: config.moduleTimeoutMs,
   });
 
   if (!(await host.hostSettings.get(FIRST_BOOT_KEY, false))) {
@@ -122,6 +127,13 @@ async function startCommand(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping…`);
+    // Whatever a module does in its shutdown(), the process ends: each module's shutdown is
+    // bounded by the module timeout, and the whole stop by that plus a margin.
+    const boundMs = config.moduleTimeoutMs + 5_000;
+    setTimeout(() => {
+      console.error(`${signal}: not stopped within ${boundMs / 1000} s, exiting anyway`);
+      process.exit(1);
+    }, boundMs).unref();
     await host.close();
     await inbox?.close();
     await demoRegistry?.close();

@@ -20,13 +20,13 @@ import { chooseSqliteDriver } from './db/sqlite-driver.js';
 import { startWalCheckpointer, type WalCheckpointer } from './db/wal-checkpointer.js';
 import { migrateHost } from './db/host-migrations.js';
 import { cookieSecret, SESSION_MAX_AGE_S } from './http/auth.js';
-import { createServer } from './http/create-server.js';
+import { createServer, type RouteInfo } from './http/create-server.js';
 import { HostViews } from './http/host-views.js';
 import { SessionStore } from './http/session-store.js';
 import { defaultSignInLimits, type SignInLimits } from './http/sign-in-limiter.js';
 import { Simulator } from './http/simulator.js';
 import { defaultArchiveLimits, type ArchiveLimits } from './modules/module-archive.js';
-import { ModuleRegistry } from './modules/module-registry.js';
+import { DEFAULT_MODULE_TIMEOUT_MS, ModuleRegistry } from './modules/module-registry.js';
 import { MarketplaceClient } from './marketplace/marketplace-client.js';
 import { MarketplaceService } from './marketplace/marketplace-service.js';
 import { defaultVarDir, hostLangDir } from './paths.js';
@@ -69,6 +69,16 @@ export interface HostOptions {
   signInLimits?: Partial<SignInLimits>;
   /** The npm-compatible registry the Marketplace tab lists and installs from (none: the tab says so). */
   marketplace?: { registry: string; token?: string; timeoutMs?: number } | null;
+  /** Admins may upload module archives (default: in the development profile only). */
+  allowModuleUpload?: boolean;
+  /** Admins may install from a folder or a .tgz on the host's disk (default: in the development profile only). */
+  allowFolderInstall?: boolean;
+  /** Production cookies without `Secure` (a plain-http trial; a warning is logged at start). */
+  insecureCookies?: boolean;
+  /** Fastify's trustProxy: proxy addresses or CIDRs whose X-Forwarded-* headers are believed (default none). */
+  trustProxy?: string | null;
+  /** How long a module's import, migrations, register() or shutdown() may take (default 30 s). */
+  moduleTimeoutMs?: number;
 }
 
 export interface Host {
@@ -83,6 +93,8 @@ export interface Host {
   varDir: string;
   /** Host-scoped settings (first-boot marker and such). */
   hostSettings: { get<T>(key: string, fallback: T): Promise<T>; set(key: string, value: unknown): Promise<void> };
+  /** Every route the HTTP router can match, and whether it is public (tests walk it). */
+  routes: readonly RouteInfo[];
   close(): Promise<void>;
 }
 
@@ -134,9 +146,13 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     notifications,
     views,
   };
+  const insecureCookies = profile === 'production' && options.insecureCookies === true;
+  if (insecureCookies)
+    log.warn('host: HOST_INSECURE_COOKIES is set: the production profile sends its session cookie without Secure (plain-http trial only)');
   const modules = new ModuleRegistry({
     db,
     bus,
+    timeoutMs: options.moduleTimeoutMs ?? DEFAULT_MODULE_TIMEOUT_MS,
     container: rootContainer,
     hostVersion: HOST_VERSION,
     varDir,
@@ -167,7 +183,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     varDir,
   );
   const simulator = new Simulator(bus, now);
-  const app = await createServer({
+  const { app, routes } = await createServer({
     registry: modules,
     marketplace,
     varDir,
@@ -186,6 +202,10 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     adminPermissions: options.adminPermissions ?? ['*'],
     pino: logger,
     now,
+    allowModuleUpload: options.allowModuleUpload ?? profile === 'development',
+    allowFolderInstall: options.allowFolderInstall ?? profile === 'development',
+    secureCookies: profile === 'production' && !insecureCookies,
+    trustProxy: options.trustProxy ?? null,
   });
 
   if (options.bootModules !== false) await modules.bootEnabled();
@@ -214,6 +234,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     logger,
     varDir,
     hostSettings: createSettings(db, '_host', now),
+    routes,
     close() {
       closed ??= (async () => {
         await app.close();
