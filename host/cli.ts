@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import { createHost } from './create-host.js';
+import { databaseKind } from './db/connect-database.js';
+import { describeSqliteDriver } from './db/sqlite-driver.js';
 import { buildModulePackage } from './modules/module-package.js';
 import { repoRoot } from './paths.js';
 
@@ -95,6 +97,7 @@ async function startCommand(): Promise<void> {
   const lines = [
     '',
     `  Reference host ready (${config.profile}, ${config.locale}, database ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')})`,
+    ...(databaseKind(config.databaseUrl) === 'sqlite' ? [`  SQLite:      ${describeSqliteDriver()}`] : []),
     `  Admin:       ${host.url}/admin`,
     `  Admin token: ${config.adminTokenGenerated ? host.adminToken + '   (generated for this run; set ADMIN_TOKEN to choose one)' : '(from ADMIN_TOKEN)'}`,
     `  Simulator:   ${host.url}/admin/simulate`,

@@ -32,6 +32,8 @@ import { MarketplaceService } from './marketplace/marketplace-service.js';
 import { defaultVarDir, hostLangDir } from './paths.js';
 import { createSecrets } from './security/secrets.js';
 import { HOST_VERSION } from './version.js';
+import { HelpdeskService } from './helpdesk/helpdesk-service.js';
+import { HelpdeskStore } from './helpdesk/helpdesk-store.js';
 
 export interface HostOptions {
   /** Default 8080; 0 picks a free port. */
@@ -79,6 +81,8 @@ export interface HostOptions {
   trustProxy?: string | null;
   /** How long a module's import, migrations, register() or shutdown() may take (default 30 s). */
   moduleTimeoutMs?: number;
+  /** The host's address as staff reach it, for links in events (default its listening address). */
+  publicUrl?: string;
 }
 
 export interface Host {
@@ -93,6 +97,8 @@ export interface Host {
   varDir: string;
   /** Host-scoped settings (first-boot marker and such). */
   hostSettings: { get<T>(key: string, fallback: T): Promise<T>; set(key: string, value: unknown): Promise<void> };
+  /** The reference host's helpdesk (tickets, staff), also given to modules as ctx.helpdesk. */
+  helpdesk: HelpdeskService;
   /** Every route the HTTP router can match, and whether it is public (tests walk it). */
   routes: readonly RouteInfo[];
   close(): Promise<void>;
@@ -133,7 +139,11 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const views = new HostViews(translator);
   const notifications = new NotificationStore(db, now);
   const secrets = createSecrets(appKey, options.previousAppKeys ?? []);
+  // The helpdesk's links name the host's address, known once it listens.
+  let baseUrl = options.publicUrl ?? '';
+  const helpdesk = new HelpdeskService(new HelpdeskStore(db), bus, now, () => baseUrl, log);
   const services = {
+    helpdesk,
     db,
     pino: logger,
     secrets,
@@ -192,6 +202,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     translator,
     notifications,
     simulator,
+    helpdesk,
     adminToken,
     cookieSecret: cookieSecret(appKey, adminToken),
     sessions: new SessionStore(db, now, SESSION_MAX_AGE_S * 1000),
@@ -221,6 +232,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080);
   const shownHost = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind.includes(':') ? `[${bind}]` : bind;
+  baseUrl ||= `http://${shownHost}:${port}`;
   const { createSettings } = await import('./context/settings-store.js');
 
   let closed: Promise<void> | null = null;
@@ -235,6 +247,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     varDir,
     hostSettings: createSettings(db, '_host', now),
     routes,
+    helpdesk,
     close() {
       closed ??= (async () => {
         await app.close();

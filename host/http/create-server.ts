@@ -19,6 +19,8 @@ import { authenticate, CSRF_COOKIE } from './auth.js';
 import { mountHostPages, moduleTranslator } from './host-pages.js';
 import type { HostViews, LayoutData } from './host-views.js';
 import { mountModuleDispatch } from './module-dispatch.js';
+import { mountPublicRoutes } from './public-routes.js';
+import type { HelpdeskService } from '../helpdesk/helpdesk-service.js';
 import { wantsJson } from './request-context.js';
 import type { SessionStore } from './session-store.js';
 import { registerSignInLimiter, tooManyFailures, type SignInLimits } from './sign-in-limiter.js';
@@ -36,6 +38,7 @@ export interface ServerDeps {
   translator: Translator;
   notifications: NotificationStore;
   simulator: Simulator;
+  helpdesk: HelpdeskService;
   adminToken: string;
   cookieSecret: string;
   sessions: SessionStore;
@@ -188,6 +191,8 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
       path: req.url.split('?')[0],
       nav: [
         { href: '/admin/modules', label: t('nav.modules') },
+        { href: '/admin/tickets', label: t('nav.tickets') },
+        { href: '/admin/staff', label: t('nav.staff') },
         { href: '/admin/simulate', label: t('nav.simulate') },
         { href: '/admin/notifications', label: t('nav.notifications'), badge: unread },
       ],
@@ -197,6 +202,7 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
   };
 
   mountHostPages(app, { ...deps, signIn, layout, audit: installAudit(deps.notifications, log, deps.translator, deps.locale) });
+  mountPublicRoutes(app, { tableOf: (uuid) => deps.registry.running(uuid)?.publicRoutes, logger: log });
   mountModuleDispatch(app, {
     registry: deps.registry,
     views: deps.views,

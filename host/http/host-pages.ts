@@ -14,6 +14,8 @@ import { hostViewsDir } from '../paths.js';
 import { endSession, sameToken, startSession } from './auth.js';
 import type { HostViews, LayoutData } from './host-views.js';
 import type { InstallAudit } from './install-audit.js';
+import { mountHelpdeskPages } from './helpdesk-pages.js';
+import type { HelpdeskService } from '../helpdesk/helpdesk-service.js';
 import { errorStatus, mountMarketplaceRoutes } from './marketplace-routes.js';
 import { safeFile, sendFile } from './module-dispatch.js';
 import { csrfTokenFor, setFlash, takeFlash, wantsJson } from './request-context.js';
@@ -30,6 +32,7 @@ export interface PageDeps {
   translator: Translator;
   notifications: NotificationStore;
   simulator: Simulator;
+  helpdesk: HelpdeskService;
   adminToken: string;
   sessions: SessionStore;
   signIn: SignInLimiter;
@@ -219,6 +222,8 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
     const file = rec?.manifest.thumbnail ? safeFile(rec.dir, rec.manifest.thumbnail) : null;
     return file ? sendFile(reply, file) : reply.code(404).send({ error: 'not found' });
   });
+
+  mountHelpdeskPages(app, { helpdesk: deps.helpdesk, views, locale: deps.locale, timeZone: deps.timeZone, t, page });
 
   mountMarketplaceRoutes(app, {
     marketplace: deps.marketplace,

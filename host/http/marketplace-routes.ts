@@ -15,6 +15,7 @@ import type { MarketplaceService } from '../marketplace/marketplace-service.js';
 import { ManifestError } from '../modules/manifest-schema.js';
 import { ModuleError, type ModuleRecord, type ModuleRegistry, type UpdateResult } from '../modules/module-registry.js';
 import type { InstallAudit } from './install-audit.js';
+import type { RenderPage } from './host-views.js';
 import { setFlash } from './request-context.js';
 
 export interface MarketplaceRouteDeps {
@@ -28,14 +29,7 @@ export interface MarketplaceRouteDeps {
   audit: InstallAudit;
   t(key: string, vars?: Record<string, string | number>): string;
   publicRecord(r: ModuleRecord): Record<string, unknown>;
-  page(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    name: string,
-    title: string,
-    data?: Record<string, unknown>,
-    status?: number,
-  ): Promise<unknown>;
+  page: RenderPage;
 }
 
 export function errorStatus(err: unknown): number {

@@ -17,6 +17,7 @@ import type { EventEmitter2 } from 'eventemitter2';
 import type { ModuleManifest } from '../../sdk/manifest.js';
 import type { Logger, ModuleContext, ModuleEntry, ModuleInstance } from '../../sdk/module-context.js';
 import { ModuleRouteTable } from '../http/module-routes.js';
+import { PublicRouteTable } from '../http/public-routes.js';
 import { parseManifestText, validateManifest } from './manifest-schema.js';
 import { ArchiveRefusedError, defaultArchiveLimits, extractArchive, type ArchiveLimits } from './module-archive.js';
 import { checkMigrations, migrateModuleDown, migrateModuleUp } from './module-migrator.js';
@@ -50,6 +51,7 @@ export interface RunningModule {
   manifest: ModuleManifest;
   dir: string;
   routes: ModuleRouteTable;
+  publicRoutes: PublicRouteTable;
   entry: ModuleEntry;
   instance: ModuleInstance | void;
   scoped: ScopedBus;
@@ -60,6 +62,7 @@ export interface ContextParts {
   manifest: ModuleManifest;
   dir: string;
   routes: ModuleRouteTable;
+  publicRoutes: PublicRouteTable;
   bus: EventEmitter2;
   container: DependencyContainer;
 }
@@ -497,6 +500,7 @@ export class ModuleRegistry {
   private async startVersion(rec: ModuleRecord, entry: ModuleEntry, paused: boolean): Promise<{ ok: true } | { ok: false; error: string }> {
     const uuid = rec.uuid;
     const routes = new ModuleRouteTable(`/admin/modules/${uuid}`);
+    const publicRoutes = new PublicRouteTable(`/hooks/${uuid}`);
     const scoped = createScopedBus(this.deps.bus, this.deps.logger, uuid, { paused });
     const container = this.deps.container.createChildContainer();
     try {
@@ -506,9 +510,9 @@ export class ModuleRegistry {
       await bounded('migrations', this.timeoutMs, () => migrateModuleUp(this.deps.db, uuid, entry.migrations)).catch((err: unknown) => {
         throw new Error(`migrations failed: ${message(err)}`, { cause: err });
       });
-      const ctx = this.deps.buildContext({ manifest: rec.manifest, dir: rec.dir, routes, bus: scoped.bus, container });
+      const ctx = this.deps.buildContext({ manifest: rec.manifest, dir: rec.dir, routes, publicRoutes, bus: scoped.bus, container });
       const instance = await bounded('register()', this.timeoutMs, () => entry.register(ctx));
-      this.runningModules.set(uuid, { manifest: rec.manifest, dir: rec.dir, routes, entry, instance, scoped, container });
+      this.runningModules.set(uuid, { manifest: rec.manifest, dir: rec.dir, routes, publicRoutes, entry, instance, scoped, container });
       return { ok: true };
     } catch (err) {
       scoped.dispose();

@@ -56,6 +56,8 @@ describe('host CLI', () => {
     const first = await start(varDir);
     try {
       expect(first.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      // The banner says which SQLite driver this Node got (the child runs on this test's Node).
+      expect(first.output()).toMatch(new RegExp(`SQLite: +(node:sqlite|better-sqlite3) \\(Node ${process.version.replace(/\./g, '\\.')}`));
       const modules = await fetch(`${first.admin}/api/modules`, { headers: { authorization: `Bearer ${first.token}` } });
       const items = ((await modules.json()) as { items: { uuid: string; state: string; source: string }[] }).items;
       expect(items).toEqual([expect.objectContaining({ uuid: 'webhooks', state: 'enabled', source: 'folder' })]);

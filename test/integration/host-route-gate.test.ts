@@ -14,8 +14,19 @@ import fc from 'fast-check';
 import type { Host } from '../../host/create-host.js';
 import { fixtureModule, repoRoot, startTestHost } from '../fixtures/host-kit.js';
 
-/** The only routes anyone may reach: the login page and its form, the host's script, the `/` redirect. */
+/**
+ * The only routes anyone may reach: the login page and its form, the host's script, the `/`
+ * redirect, the customer's helpdesk pages (each ticket behind its link's key), and the modules'
+ * public routes (a table of their own, each checking its caller's signature).
+ */
 const PUBLIC_ROUTES = [
+  'POST /hooks/:uuid/*',
+  'GET /support',
+  'HEAD /support',
+  'POST /support/tickets',
+  'GET /support/tickets/:id',
+  'HEAD /support/tickets/:id',
+  'POST /support/tickets/:id/reply',
   'GET /',
   'HEAD /',
   'GET /admin/login',
