@@ -60,8 +60,11 @@ try {
     await host.modules.installFromFolder(repoRoot);
     await host.modules.enable(manifest.uuid);
   }
+  // One message at a time, in the order sent: a `close` sent after an `emit` waits for it, as a
+  // host's graceful shutdown lets the requests it is serving finish before stopping its modules.
+  let queue = Promise.resolve();
   process.on('message', (msg) => {
-    void (async () => {
+    queue = queue.then(async () => {
       try {
         if (msg.type === 'emit') {
           for (let i = msg.from; i < msg.to; i++) await host.bus.emitAsync('order.paid', orderEvent(i, msg.gateways ?? 1));
@@ -96,7 +99,7 @@ try {
       } catch (err) {
         send({ type: 'error', message: String(err?.stack ?? err) });
       }
-    })();
+    });
   });
   send({ type: 'ready' });
 } catch (err) {
