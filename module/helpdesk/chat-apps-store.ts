@@ -22,6 +22,15 @@ export interface DiscordAppView {
 
 const APP_KEY = 'helpdesk.discord.app';
 const LINKS_KEY = 'helpdesk.discord.links';
+const SLACK_KEY = 'helpdesk.slack.app';
+const SLACK_LINKS_KEY = 'helpdesk.slack.links';
+
+/** What the admin may see of the Slack app: never its signing secret. */
+export interface SlackAppView {
+  signingSecretSet: boolean;
+  /** Slack user id -> staff id. */
+  links: Record<string, string>;
+}
 
 interface SealedApp {
   applicationId: string;
@@ -65,5 +74,27 @@ export class ChatAppsStore {
     const sealed = await this.settings.get<SealedApp | null>(APP_KEY, null);
     if (!sealed) return null;
     return { applicationId: sealed.applicationId, publicKeySet: true, botTokenSet: true, links: await this.discordLinks() };
+  }
+
+  async slackSigningSecret(): Promise<string | null> {
+    const sealed = await this.settings.get<{ signingSecret: string } | null>(SLACK_KEY, null);
+    return sealed ? this.secrets.decrypt(sealed.signingSecret) : null;
+  }
+
+  async saveSlack(signingSecret: string): Promise<void> {
+    await this.settings.set(SLACK_KEY, { signingSecret: this.secrets.encrypt(signingSecret) });
+  }
+
+  async slackLinks(): Promise<Record<string, string>> {
+    return this.settings.get<Record<string, string>>(SLACK_LINKS_KEY, {});
+  }
+
+  async saveSlackLinks(links: Record<string, string>): Promise<void> {
+    await this.settings.set(SLACK_LINKS_KEY, links);
+  }
+
+  async slackView(): Promise<SlackAppView | null> {
+    const sealed = await this.settings.get<{ signingSecret: string } | null>(SLACK_KEY, null);
+    return sealed ? { signingSecretSet: true, links: await this.slackLinks() } : null;
   }
 }

@@ -27,9 +27,10 @@ export type InteractionAction = 'reply' | 'close' | 'claim';
 export const ticketButtonId = (action: InteractionAction, ticketId: string) => `ticket:${action}:${ticketId}`;
 const replyModalId = (ticketId: string) => `ticket:reply-modal:${ticketId}`;
 
+/** What acting on a chat's interaction needs (Discord's and Slack's alike). */
 export interface InteractionDeps {
   helpdesk: HelpdeskPort | null;
-  /** Discord user id -> staff id, as the admin linked them. */
+  /** Chat user id -> staff id, as the admin linked them. */
   links: Record<string, string>;
   t(key: string, vars?: Record<string, string | number>): string;
 }

@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import type { Host } from '../../host/create-host.js';
 import { createDatabaseUrl, testDatabaseKinds } from '../support/databases.js';
 import { discordCallbackViolations } from '../support/platform-contracts.js';
-import { repoRoot, startTestHost } from '../fixtures/host-kit.js';
+import { startTestHost } from '../fixtures/host-kit.js';
+import { helpdeskWithTicket } from '../support/helpdesk-setup.js';
 
 const pair = crypto.generateKeyPairSync('ed25519');
 const publicKey = (pair.publicKey.export({ format: 'der', type: 'spki' }) as Buffer).subarray(12).toString('hex');
@@ -60,24 +61,12 @@ describe.each(testDatabaseKinds())('Discord interactions on %s', (kind) => {
     drop = db.drop;
     ({ host, varDir } = await startTestHost({ label: `discord-${kind}`, databaseUrl: db.url, locale: 'en' }));
     host.bus.onAny((name) => void events.push(String(name)));
-    await host.modules.installFromFolder(repoRoot);
-    expect((await host.modules.enable('webhooks')).error).toBeNull();
-    await host.helpdesk.saveStaff({
-      id: 'alice',
-      name: 'Alice (staff)',
-      email: null,
-      permissions: ['tickets.reply', 'tickets.assign'],
-      active: true,
-    });
-    const opened = await host.helpdesk.open({
+    ({ ticketId, key } = await helpdeskWithTicket(host, {
       subject: 'VPS down',
       department: 'Support',
       priority: 'high',
-      customer: { firstName: 'Carl', lastName: 'Client', email: 'carl@example.com' },
       content: 'Nothing answers.',
-    });
-    ticketId = String(opened.ticket.id);
-    key = opened.key;
+    }));
   });
   afterAll(async () => {
     await host?.close();
