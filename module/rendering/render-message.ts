@@ -101,10 +101,14 @@ export function renderWithTemplate(args: RenderArgs): RenderedMessage {
   return message;
 }
 
-/** The template a webhook renders `event` with: its own for the family, else the event's or the family's default. */
+/**
+ * The template a webhook renders `event` with: its own for the family, else the event's or the
+ * family's default. A blank one counts as none (a form saves an emptied textarea as '').
+ */
 export function templateFor(webhook: Pick<Webhook, 'templates'>, event: EventName, locale: Locale): string {
   const def = definitionOf(event);
-  return webhook.templates[def.family] ?? def.defaultTemplate?.[locale] ?? defaultTemplates(locale)[def.family];
+  const own = webhook.templates[def.family];
+  return (own?.trim() ? own : undefined) ?? def.defaultTemplate?.[locale] ?? defaultTemplates(locale)[def.family];
 }
 
 /** The body to send for one event to one webhook. */

@@ -21,8 +21,8 @@ import { plural } from './plural-words.js';
 import { platformLabels, reasonWords } from './send-result-words.js';
 import type { SettingsDeps } from './settings-deps.js';
 import { sendTest, type TestAnswer } from './test-send.js';
-import { formFieldKey, formToInput, type FieldError } from './webhook-input.js';
-import type { UnknownVariableWarning } from './webhook-service.js';
+import { formFieldKey, formToInput, templateField, type FieldError } from './webhook-input.js';
+import { sharedDefaults, type UnknownVariableWarning } from './webhook-service.js';
 import {
   chartFor,
   dateFormatter,
@@ -255,7 +255,8 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
           name: '',
           platform: 'auto' as never,
           events: [],
-          templates: { order: d.order, ticket: d.ticket },
+          // The families a new webhook gets a copy of (webhook-service.ts); the others read each event's own default.
+          templates: sharedDefaults(d),
           options: {} as never,
           filters: {} as never,
           enabled: true,
@@ -468,8 +469,7 @@ const fieldLabelKeys: Record<string, string> = {
   telegramParseMode: 'telegram_mode',
   enabled: 'enabled',
   events: 'events',
-  templateOrder: 'template_order',
-  templateTicket: 'template_ticket',
+  ...Object.fromEntries(templateFamilies.map((f) => [templateField(f), `template_${f}`])),
   mode: 'mode',
   color: 'color',
   username: 'username',

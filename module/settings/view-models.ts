@@ -1,6 +1,7 @@
 /** Plain objects the nunjucks views read: formatted dates, labels, chart geometry, form values. */
 import type { Locale, Translator } from '../../sdk/module-context.js';
-import { defaultFilters, defaultOptions, type Webhook } from '../webhooks/webhook.js';
+import { defaultFilters, defaultOptions, templateFamilies, type TemplateFamily, type Webhook } from '../webhooks/webhook.js';
+import { templateField } from './webhook-input.js';
 import type { AuditEntry } from './audit-store.js';
 import { plural } from './plural-words.js';
 import type { DailyCount, DeliveryStatus } from './ports.js';
@@ -131,8 +132,8 @@ export interface FormValues {
   url: string;
   platform: string;
   events: string[];
-  templateOrder: string;
-  templateTicket: string;
+  /** Each family's template as typed (its form field is `templateField(family)`). */
+  templates: Record<TemplateFamily, string>;
   mode: string;
   color: string;
   username: string;
@@ -170,8 +171,7 @@ export function formFromWebhook(
     url: '',
     platform: w.platform,
     events: w.events,
-    templateOrder: w.templates.order ?? '',
-    templateTicket: w.templates.ticket ?? '',
+    templates: Object.fromEntries(templateFamilies.map((f) => [f, w.templates[f] ?? ''])) as Record<TemplateFamily, string>,
     mode: o.mode,
     color: hex(o.color),
     username: o.username ?? '',
@@ -217,8 +217,7 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     url: s('url'),
     platform: s('platform') || 'auto',
     events: l('events'),
-    templateOrder: s('templateOrder'),
-    templateTicket: s('templateTicket'),
+    templates: Object.fromEntries(templateFamilies.map((f) => [f, s(templateField(f))])) as Record<TemplateFamily, string>,
     mode: s('mode') || 'plain',
     color: s('color'),
     username: s('username'),

@@ -8,7 +8,14 @@ import { ticketPriorities, wellFormed, type EventName } from '../../sdk/events.j
 import { isKnownEvent } from '../events/index.js';
 import type { NetworkPolicy } from '../../sdk/module-context.js';
 import { DISCORD_SNOWFLAKE, hasVisibleText } from '../rendering/limits.js';
-import { platforms, type Platform, type WebhookFilters, type WebhookOptions } from '../webhooks/webhook.js';
+import {
+  platforms,
+  templateFamilies,
+  type Platform,
+  type TemplateFamily,
+  type WebhookFilters,
+  type WebhookOptions,
+} from '../webhooks/webhook.js';
 import { checkWebhookUrl } from './url-policy.js';
 
 export interface FieldError {
@@ -89,7 +96,10 @@ const baseSchema = z
       .array(z.string('event').refine(isKnownEvent, 'event') as unknown as z.ZodType<EventName>)
       .min(1, 'events_required')
       .transform((list) => [...new Set(list)]),
-    templates: z.object({ order: templateText, ticket: templateText }).partial().strict(),
+    templates: z
+      .object(Object.fromEntries(templateFamilies.map((f) => [f, templateText])) as Record<TemplateFamily, typeof templateText>)
+      .partial()
+      .strict(),
     options: optionsSchema,
     filters: filtersSchema,
     enabled: z.boolean('boolean'),
@@ -105,7 +115,7 @@ export interface WebhookInput {
   /** Resolved: detected from the URL when the admin chose "auto". */
   platform?: Platform;
   events?: EventName[];
-  templates?: { order?: string; ticket?: string };
+  templates?: Partial<Record<TemplateFamily, string>>;
   options?: Partial<WebhookOptions>;
   filters?: Partial<WebhookFilters>;
   enabled?: boolean;
@@ -188,10 +198,13 @@ function looseFields(raw: Record<string, unknown>): Record<string, unknown> {
 /** The form field (its `f-<key>` input, `err-<key>` message) an error's dotted path names. */
 export function formFieldKey(path: string): string {
   const [head, sub] = path.split('.');
-  if (head === 'templates') return sub === 'ticket' ? 'templateTicket' : 'templateOrder';
+  if (head === 'templates') return templateField((templateFamilies as readonly string[]).includes(sub) ? (sub as TemplateFamily) : 'order');
   if ((head === 'options' || head === 'filters') && sub) return sub;
   return head;
 }
+
+/** The form field of a family's template: `templateOrder`, `templateTicket`, `templateInvoice`… */
+export const templateField = (family: TemplateFamily): string => `template${family[0].toUpperCase()}${family.slice(1)}`;
 
 /**
  * The form's tag rules, one a line: `urgent = 123456789012345678` (priority, department id or
@@ -240,7 +253,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
     url: str('url') ?? '',
     platform: str('platform') ?? 'auto',
     events: list('events'),
-    templates: { order: str('templateOrder') ?? '', ticket: str('templateTicket') ?? '' },
+    templates: Object.fromEntries(templateFamilies.map((f) => [f, str(templateField(f)) ?? ''])),
     options: {
       mode: str('mode') ?? 'plain',
       color: Number.isNaN(color) ? colorText : color,

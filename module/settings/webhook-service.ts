@@ -4,7 +4,8 @@
  */
 import type { NetworkPolicy } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
-import { defaultFilters, defaultOptions, familyOf, type Webhook } from '../webhooks/webhook.js';
+import { defaultFilters, defaultOptions, familyOf, templateFamilies, type TemplateFamily, type Webhook } from '../webhooks/webhook.js';
+import { eventDefinitions } from '../events/index.js';
 import type { WebhookLabel, WebhookPageQuery, WebhookStore } from '../webhooks/webhook-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { Rendering } from './ports.js';
@@ -13,7 +14,7 @@ import { generateSigningSecret, type RandomBytes } from './signing-secret.js';
 import { toPublicWebhook, type PublicWebhook } from './public-webhook.js';
 
 export interface UnknownVariableWarning {
-  family: 'order' | 'ticket';
+  family: TemplateFamily;
   names: string[];
 }
 
@@ -61,8 +62,8 @@ export class WebhookService {
     if (!parsed.ok) return parsed;
     const input = parsed.value;
     const defaults = this.rendering.defaultTemplates(locale);
-    const templates = { ...defaults };
-    for (const family of ['order', 'ticket'] as const) {
+    const templates = sharedDefaults(defaults);
+    for (const family of templateFamilies) {
       const given = input.templates?.[family];
       if (given !== undefined && given.trim() !== '') templates[family] = given;
     }
@@ -214,7 +215,7 @@ export class WebhookService {
   /** Unknown `%names%` per template family the webhook uses. */
   warnings(webhook: Pick<Webhook, 'events' | 'templates'>): UnknownVariableWarning[] {
     const out: UnknownVariableWarning[] = [];
-    for (const family of ['order', 'ticket'] as const) {
+    for (const family of templateFamilies) {
       const events = webhook.events.filter((e: EventName) => familyOf(e) === family);
       const template = webhook.templates[family];
       if (!events.length || !template) continue;
@@ -223,6 +224,17 @@ export class WebhookService {
     }
     return out;
   }
+}
+
+/**
+ * The default templates a new webhook gets a copy of: the families with an event that has no
+ * default of its own (the shop and the helpdesk, whose defaults are the reference
+ * document's). A family whose every event has its own default (invoices, services) is left
+ * empty, so each event keeps reading its own until the admin writes one for the family.
+ */
+export function sharedDefaults(defaults: Record<TemplateFamily, string>): Partial<Record<TemplateFamily, string>> {
+  const shared = templateFamilies.filter((family) => eventDefinitions().some((d) => d.family === family && !d.defaultTemplate));
+  return Object.fromEntries(shared.map((family) => [family, defaults[family]]));
 }
 
 function changedFields(a: Webhook, b: Webhook): string[] {

@@ -5,9 +5,12 @@ import { definitionOf } from '../events/index.js';
 export const platforms = ['discord', 'slack', 'mattermost', 'rocketchat', 'teams', 'telegram', 'json'] as const;
 export type Platform = (typeof platforms)[number];
 
-/** Templates are per family: one for the shop events, one for the helpdesk events (each event's definition says which). */
-export type TemplateFamily = 'order' | 'ticket';
-export const templateFamilies: readonly TemplateFamily[] = ['order', 'ticket'];
+/**
+ * Templates are per family: the shop's orders, the helpdesk's tickets, invoices, services and
+ * customers (each event's definition says which); the events of a family share their variables.
+ */
+export type TemplateFamily = 'order' | 'ticket' | 'invoice' | 'service' | 'customer';
+export const templateFamilies: readonly TemplateFamily[] = ['order', 'ticket', 'invoice', 'service', 'customer'];
 export const familyOf = (event: EventName): TemplateFamily => definitionOf(event).family;
 
 export interface WebhookOptions {

@@ -1,0 +1,104 @@
+/**
+ * The webhook form knows every event the module defines: a checkbox with its translated name, its
+ * variables with a description in French and in English, a template field for each family, and
+ * the preview and save of a billing event (invoice, service, customer) with the events' own
+ * default templates. Through the handlers and the real nunjucks views.
+ */
+import type { EventName } from '../../sdk/events.js';
+import { knownEventNames, definitionOf } from '../../module/events/index.js';
+import { templateFamilies } from '../../module/webhooks/webhook.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { makeHarness, migrate, type Harness } from './admin-harness.js';
+
+const DISCORD = 'https://discord.com/api/webhooks/123456789012345678/SECRETtokenABCDEFghijklmnop';
+const html = (r: { html?: string }) => r.html ?? '';
+type FormData = { variables: Record<string, { name: string; description: string }[]>; families: Record<string, string> };
+const formData = (page: string): FormData => {
+  const m = /<script type="application\/json" id="wh-form-data">([\s\S]*?)<\/script>/.exec(page);
+  if (!m) throw new Error('no form data on the page');
+  return JSON.parse(m[1]) as FormData;
+};
+
+describe('the webhook form and every event', () => {
+  let db: TestDatabase;
+  let h: Harness;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    await migrate(db.knex);
+    h = makeHarness(db.knex);
+  });
+  afterAll(async () => db?.destroy());
+
+  it.each(['fr', 'en'] as const)('lists every event and its variables, each described, in %s', async (locale) => {
+    const page = html(await h.call('GET', '/webhooks/new', { locale }));
+    const data = formData(page);
+    expect(Object.keys(data.variables).sort()).toEqual([...knownEventNames()].sort());
+    for (const event of knownEventNames()) {
+      expect(page).toContain(`name="events" value="${event}"`);
+      const own = definitionOf(event).variables.map((v) => `%${v.name}%`);
+      const listed = data.variables[event];
+      expect(listed.map((v) => v.name)).toEqual(expect.arrayContaining(own));
+      // Every description is a sentence of the locale, never the translation key.
+      const untranslated = listed.filter((v) => !v.description || /^rendering\./.test(v.description));
+      expect({ event, untranslated }).toEqual({ event, untranslated: [] });
+      expect(data.families[event]).toBe(definitionOf(event).family);
+    }
+    for (const family of templateFamilies) expect(page).toContain(`data-template="${family}"`);
+    expect(page).not.toMatch(/settings\.(events|family|form)\.[a-z_.]+/);
+  });
+
+  it('describes the variables differently in French and in English', async () => {
+    const fr = formData(html(await h.call('GET', '/webhooks/new', { locale: 'fr' })));
+    const en = formData(html(await h.call('GET', '/webhooks/new', { locale: 'en' })));
+    const event: EventName = 'service.suspended';
+    const word = (d: FormData, name: string) => d.variables[event].find((v) => v.name === name)?.description;
+    expect(word(fr, '%reason%')).toMatch(/Raison/);
+    expect(word(en, '%reason%')).toMatch(/Reason/);
+    expect(word(fr, '%productGroup%')).toMatch(/Groupe du produit/);
+    expect(word(en, '%productGroup%')).toMatch(/Product group/);
+  });
+
+  it('previews a billing event with a blank family template as its own default, in both languages', async () => {
+    const fr = await h.call('POST', '/api/preview', {
+      api: true,
+      locale: 'fr',
+      body: { template: '', event: 'invoice.payment_failed', platform: 'slack' },
+    });
+    expect(fr.status).toBe(200);
+    const text = (fr.json as { body: { text: string } }).body.text;
+    expect(text).toContain('Échec du paiement de la facture n° FA-2026-03001');
+    expect(text).toContain('Carte refusée par la banque');
+    expect(text).not.toContain('Remboursé');
+    const en = await h.call('POST', '/api/preview', {
+      api: true,
+      locale: 'en',
+      body: { template: '', event: 'service.expiring', platform: 'slack' },
+    });
+    expect((en.json as { body: { text: string } }).body.text).toContain('Service Minecraft 8 Go #2001 expires in 3 days');
+  });
+
+  it('saves a webhook for every event from the form: the shop and helpdesk templates are copied, the billing ones left to each event', async () => {
+    const saved = await h.call('POST', '/webhooks', {
+      body: {
+        _csrf: 'csrf-test-token',
+        name: 'Tout',
+        url: DISCORD,
+        platform: 'auto',
+        events: knownEventNames(),
+        templateService: 'Service %name% : %action%',
+        mode: 'plain',
+        enabled: ['0', '1'],
+        filterReplyAuthors: 'both',
+        telegramParseMode: 'HTML',
+      },
+    });
+    expect(saved.redirect).toMatch(/done=created/);
+    const [w] = (await h.deps.service.page({ page: 1, perPage: 1 })).items;
+    expect(w.events).toEqual(knownEventNames());
+    expect(Object.keys(w.templates).sort()).toEqual(['order', 'service', 'ticket']);
+    expect(w.templates.service).toBe('Service %name% : %action%');
+    const edit = html(await h.call('GET', `/webhooks/${w.id}/edit`, { locale: 'fr' }));
+    expect(edit).toContain('Service %name% : %action%</textarea>');
+  });
+});
