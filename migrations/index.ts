@@ -7,6 +7,7 @@ import { eventIntake } from './005-event-intake.js';
 import { openDeliveriesIndex } from './006-open-deliveries-index.js';
 import { deliveryReference } from './007-delivery-reference.js';
 import { ticketThreads } from './008-ticket-threads.js';
+import { eventTemplates } from './009-event-templates.js';
 
 /** In order. Append new migrations; never edit a released one. */
 export const migrations: ModuleMigration[] = [
@@ -18,4 +19,5 @@ export const migrations: ModuleMigration[] = [
   openDeliveriesIndex,
   deliveryReference,
   ticketThreads,
+  eventTemplates,
 ];

@@ -21,7 +21,7 @@ import { plural } from './plural-words.js';
 import { platformLabels, reasonWords } from './send-result-words.js';
 import type { SettingsDeps } from './settings-deps.js';
 import { sendTest, type TestAnswer } from './test-send.js';
-import { formFieldKey, formToInput, templateField, type FieldError } from './webhook-input.js';
+import { eventTemplateField, formFieldKey, formToInput, templateField, type FieldError } from './webhook-input.js';
 import { sharedDefaults, type UnknownVariableWarning } from './webhook-service.js';
 import {
   chartFor,
@@ -143,7 +143,12 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         v: s.values,
         errors,
         fieldErrors,
-        warnings: (s.warnings ?? []).map((w) => ({ family: w.family, names: w.names.map((n) => `%${n}%`).join(', ') })),
+        warnings: (s.warnings ?? []).map((w) => ({ family: w.family, event: w.event, names: w.names.map((n) => `%${n}%`).join(', ') })),
+        eventFamilies: Object.fromEntries(eventDefinitions().map((d) => [d.name, d.family])),
+        // Open when one is written or refused, so the admin sees it.
+        eventTemplatesOpen:
+          Object.values(s.values.eventTemplates).some((t) => t.trim() !== '') ||
+          Object.keys(fieldErrors).some((k) => k.startsWith('eventTemplate:')),
         signingSecret: s.signingSecret ?? null,
         testAnswer: s.testAnswer ?? null,
         saved: s.saved ?? false,
@@ -470,6 +475,7 @@ const fieldLabelKeys: Record<string, string> = {
   enabled: 'enabled',
   events: 'events',
   ...Object.fromEntries(templateFamilies.map((f) => [templateField(f), `template_${f}`])),
+  ...Object.fromEntries(knownEventNames().map((e) => [eventTemplateField(e), 'event_template'])),
   mode: 'mode',
   color: 'color',
   username: 'username',

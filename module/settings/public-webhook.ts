@@ -26,6 +26,7 @@ export function toPublicWebhook(w: Webhook | WebhookListing): PublicWebhook {
     platform: w.platform,
     events: w.events,
     templates: w.templates,
+    eventTemplates: w.eventTemplates ?? {},
     options: w.options,
     filters: w.filters,
     enabled: w.enabled,

@@ -1,7 +1,8 @@
 /** Plain objects the nunjucks views read: formatted dates, labels, chart geometry, form values. */
 import type { Locale, Translator } from '../../sdk/module-context.js';
 import { defaultFilters, defaultOptions, templateFamilies, type TemplateFamily, type Webhook } from '../webhooks/webhook.js';
-import { templateField } from './webhook-input.js';
+import { knownEventNames } from '../events/index.js';
+import { eventTemplateField, templateField } from './webhook-input.js';
 import type { AuditEntry } from './audit-store.js';
 import { plural } from './plural-words.js';
 import type { DailyCount, DeliveryStatus } from './ports.js';
@@ -134,6 +135,8 @@ export interface FormValues {
   events: string[];
   /** Each family's template as typed (its form field is `templateField(family)`). */
   templates: Record<TemplateFamily, string>;
+  /** Each event's own template as typed (its form field is `eventTemplateField(event)`); '' for none. */
+  eventTemplates: Record<string, string>;
   mode: string;
   color: string;
   username: string;
@@ -162,7 +165,7 @@ export interface FormValues {
 const hex = (n: number | null) => (n === null ? '' : '#' + n.toString(16).padStart(6, '0'));
 
 export function formFromWebhook(
-  w: Pick<Webhook, 'name' | 'platform' | 'events' | 'templates' | 'options' | 'filters' | 'enabled'>,
+  w: Pick<Webhook, 'name' | 'platform' | 'events' | 'templates' | 'eventTemplates' | 'options' | 'filters' | 'enabled'>,
 ): FormValues {
   const o = { ...defaultOptions(), ...w.options };
   const f = { ...defaultFilters(), ...w.filters };
@@ -172,6 +175,7 @@ export function formFromWebhook(
     platform: w.platform,
     events: w.events,
     templates: Object.fromEntries(templateFamilies.map((f) => [f, w.templates[f] ?? ''])) as Record<TemplateFamily, string>,
+    eventTemplates: { ...w.eventTemplates },
     mode: o.mode,
     color: hex(o.color),
     username: o.username ?? '',
@@ -218,6 +222,7 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     platform: s('platform') || 'auto',
     events: l('events'),
     templates: Object.fromEntries(templateFamilies.map((f) => [f, s(templateField(f))])) as Record<TemplateFamily, string>,
+    eventTemplates: Object.fromEntries(knownEventNames().map((e) => [e, s(eventTemplateField(e))])),
     mode: s('mode') || 'plain',
     color: s('color'),
     username: s('username'),

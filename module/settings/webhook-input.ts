@@ -100,6 +100,8 @@ const baseSchema = z
       .object(Object.fromEntries(templateFamilies.map((f) => [f, templateText])) as Record<TemplateFamily, typeof templateText>)
       .partial()
       .strict(),
+    /** Replaces the stored per-event templates as a whole; a blank one is dropped (the family's is used). */
+    eventTemplates: z.record(z.string().refine(isKnownEvent, 'event') as unknown as z.ZodType<EventName>, templateText),
     options: optionsSchema,
     filters: filtersSchema,
     enabled: z.boolean('boolean'),
@@ -116,6 +118,7 @@ export interface WebhookInput {
   platform?: Platform;
   events?: EventName[];
   templates?: Partial<Record<TemplateFamily, string>>;
+  eventTemplates?: Partial<Record<EventName, string>>;
   options?: Partial<WebhookOptions>;
   filters?: Partial<WebhookFilters>;
   enabled?: boolean;
@@ -198,6 +201,7 @@ function looseFields(raw: Record<string, unknown>): Record<string, unknown> {
 /** The form field (its `f-<key>` input, `err-<key>` message) an error's dotted path names. */
 export function formFieldKey(path: string): string {
   const [head, sub] = path.split('.');
+  if (head === 'eventTemplates') return eventTemplateField(path.slice(head.length + 1));
   if (head === 'templates') return templateField((templateFamilies as readonly string[]).includes(sub) ? (sub as TemplateFamily) : 'order');
   if ((head === 'options' || head === 'filters') && sub) return sub;
   return head;
@@ -205,6 +209,9 @@ export function formFieldKey(path: string): string {
 
 /** The form field of a family's template: `templateOrder`, `templateTicket`, `templateInvoice`… */
 export const templateField = (family: TemplateFamily): string => `template${family[0].toUpperCase()}${family.slice(1)}`;
+
+/** The form field of one event's template: `eventTemplate:ticket.reply`. */
+export const eventTemplateField = (event: string): string => `eventTemplate:${event}`;
 
 /**
  * The form's tag rules, one a line: `urgent = 123456789012345678` (priority, department id or
@@ -220,6 +227,13 @@ export function tagRules(text: string): { when: string; tagId: string }[] {
       const at = line.lastIndexOf('=');
       return at < 0 ? { when: line, tagId: '' } : { when: line.slice(0, at).trim(), tagId: line.slice(at + 1).trim() };
     });
+}
+
+/** The `eventTemplate:<event>` fields of a form; undefined when it has none (it leaves them as stored). */
+function eventTemplatesOf(form: Record<string, unknown>, str: (k: string) => string | undefined): Record<string, string> | undefined {
+  const prefix = eventTemplateField('');
+  const keys = Object.keys(form).filter((k) => k.startsWith(prefix));
+  return keys.length ? Object.fromEntries(keys.map((k) => [k.slice(prefix.length), str(k) ?? ''])) : undefined;
 }
 
 /** Form fields (strings, repeated fields as arrays) -> the JSON shape the schema reads. */
@@ -254,6 +268,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
     platform: str('platform') ?? 'auto',
     events: list('events'),
     templates: Object.fromEntries(templateFamilies.map((f) => [f, str(templateField(f)) ?? ''])),
+    eventTemplates: eventTemplatesOf(form, str),
     options: {
       mode: str('mode') ?? 'plain',
       color: Number.isNaN(color) ? colorText : color,
@@ -279,6 +294,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
       replyAuthors: str('filterReplyAuthors') ?? 'both',
     },
   };
+  if (out.eventTemplates === undefined) delete out.eventTemplates;
   if (str('enabled') !== undefined) out.enabled = checked('enabled');
   if (checked('regenerateSecret')) out.regenerateSecret = true;
   return out;

@@ -4,7 +4,15 @@
  */
 import type { NetworkPolicy } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
-import { defaultFilters, defaultOptions, familyOf, templateFamilies, type TemplateFamily, type Webhook } from '../webhooks/webhook.js';
+import {
+  defaultFilters,
+  defaultOptions,
+  familyOf,
+  keptEventTemplates,
+  templateFamilies,
+  type TemplateFamily,
+  type Webhook,
+} from '../webhooks/webhook.js';
 import { eventDefinitions } from '../events/index.js';
 import type { WebhookLabel, WebhookPageQuery, WebhookStore } from '../webhooks/webhook-store.js';
 import type { AuditStore } from './audit-store.js';
@@ -15,6 +23,8 @@ import { toPublicWebhook, type PublicWebhook } from './public-webhook.js';
 
 export interface UnknownVariableWarning {
   family: TemplateFamily;
+  /** Set when the template is one event's own. */
+  event?: EventName;
   names: string[];
 }
 
@@ -74,6 +84,7 @@ export class WebhookService {
       platform: input.platform!,
       events: input.events!,
       templates,
+      eventTemplates: input.eventTemplates,
       options: input.options,
       filters: input.filters,
       enabled: input.enabled ?? true,
@@ -132,6 +143,7 @@ export class WebhookService {
         platform,
         events: input.events?.length ? input.events : (current?.events ?? []),
         templates: { ...current?.templates, ...Object.fromEntries(Object.entries(input.templates ?? {}).filter(([, v]) => v?.trim())) },
+        eventTemplates: keptEventTemplates(input.eventTemplates ?? current?.eventTemplates),
         options: { ...defaultOptions(), ...current?.options, ...input.options },
         filters: { ...defaultFilters(), ...current?.filters, ...input.filters },
         // A JSON draft is signed with the stored secret, or a throw-away one (shown nowhere).
@@ -171,6 +183,7 @@ export class WebhookService {
       platform: input.platform,
       events: input.events,
       templates: input.templates,
+      eventTemplates: input.eventTemplates,
       options: input.options,
       filters: input.filters,
       enabled: input.enabled,
@@ -212,8 +225,8 @@ export class WebhookService {
     return true;
   }
 
-  /** Unknown `%names%` per template family the webhook uses. */
-  warnings(webhook: Pick<Webhook, 'events' | 'templates'>): UnknownVariableWarning[] {
+  /** Unknown `%names%` per template family the webhook uses, then per event template. */
+  warnings(webhook: Pick<Webhook, 'events' | 'templates' | 'eventTemplates'>): UnknownVariableWarning[] {
     const out: UnknownVariableWarning[] = [];
     for (const family of templateFamilies) {
       const events = webhook.events.filter((e: EventName) => familyOf(e) === family);
@@ -221,6 +234,10 @@ export class WebhookService {
       if (!events.length || !template) continue;
       const names = this.rendering.findUnknownVariables(template, events);
       if (names.length) out.push({ family, names });
+    }
+    for (const [event, template] of Object.entries(webhook.eventTemplates ?? {}) as [EventName, string][]) {
+      const names = webhook.events.includes(event) ? this.rendering.findUnknownVariables(template, [event]) : [];
+      if (names.length) out.push({ family: familyOf(event), event, names });
     }
     return out;
   }
@@ -238,6 +255,6 @@ export function sharedDefaults(defaults: Record<TemplateFamily, string>): Partia
 }
 
 function changedFields(a: Webhook, b: Webhook): string[] {
-  const keys = ['name', 'urlHint', 'platform', 'events', 'templates', 'options', 'filters', 'enabled'] as const;
+  const keys = ['name', 'urlHint', 'platform', 'events', 'templates', 'eventTemplates', 'options', 'filters', 'enabled'] as const;
   return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => (k === 'urlHint' ? 'url' : k));
 }

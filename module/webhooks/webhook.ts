@@ -12,6 +12,12 @@ export type Platform = (typeof platforms)[number];
 export type TemplateFamily = 'order' | 'ticket' | 'invoice' | 'service' | 'customer';
 export const templateFamilies: readonly TemplateFamily[] = ['order', 'ticket', 'invoice', 'service', 'customer'];
 export const familyOf = (event: EventName): TemplateFamily => definitionOf(event).family;
+export type EventTemplates = Partial<Record<EventName, string>>;
+
+/** The templates that are not blank (a blank one means "use the family's"). */
+export function keptEventTemplates(templates: EventTemplates | undefined): EventTemplates {
+  return Object.fromEntries(Object.entries(templates ?? {}).filter(([, t]) => typeof t === 'string' && t.trim() !== ''));
+}
 
 export interface WebhookOptions {
   /** Discord: plain `content` (the reference document's style) or a rich embed. */
@@ -80,6 +86,8 @@ export interface Webhook {
   platform: Platform;
   events: EventName[];
   templates: Partial<Record<TemplateFamily, string>>;
+  /** Templates of single events, read before the family's (absent or empty: none). */
+  eventTemplates?: EventTemplates;
   options: WebhookOptions;
   filters: WebhookFilters;
   /** Standard Webhooks secret (`whsec_...`) for the generic JSON platform, decrypted in memory. */

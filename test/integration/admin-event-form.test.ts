@@ -101,4 +101,73 @@ describe('the webhook form and every event', () => {
     const edit = html(await h.call('GET', `/webhooks/${w.id}/edit`, { locale: 'fr' }));
     expect(edit).toContain('Service %name% : %action%</textarea>');
   });
+
+  describe('templates per event', () => {
+    const api = (method: string, p: string, body?: unknown) => h.call(method, `/api/webhooks${p}`, { body, api: true });
+    const json = (r: { json?: unknown }) => r.json as Record<string, any>;
+
+    it('are saved and read back through the API, a blank one dropped, an unknown event refused naming it', async () => {
+      const created = await api('POST', '', {
+        name: 'Support',
+        url: DISCORD,
+        events: ['ticket.submit', 'ticket.reply'],
+        eventTemplates: { 'ticket.reply': 'Réponse de %author% : %content%', 'ticket.submit': '  ' },
+      });
+      expect(created.status).toBe(201);
+      const id = json(created).webhook.id as number;
+      expect(json(created).webhook.eventTemplates).toEqual({ 'ticket.reply': 'Réponse de %author% : %content%' });
+      expect(json(await api('GET', `/${id}`)).webhook.eventTemplates).toEqual({ 'ticket.reply': 'Réponse de %author% : %content%' });
+
+      const bad = await api('PATCH', `/${id}`, { eventTemplates: { 'ticket.lost': 'x' } });
+      expect(bad.status).toBe(400);
+      expect(json(bad)).toMatchObject({ error: 'invalid_input', field: 'eventTemplates.ticket.lost' });
+      const control = await api('PATCH', `/${id}`, { eventTemplates: { 'ticket.reply': 'a\u0000b' } });
+      expect(json(control)).toMatchObject({ error: 'invalid_input', field: 'eventTemplates.ticket.reply' });
+
+      // A PATCH gives the whole set: what it leaves out is gone.
+      const cleared = await api('PATCH', `/${id}`, { eventTemplates: { 'ticket.submit': 'Nouveau : %subject% %nope%' } });
+      expect(json(cleared).webhook.eventTemplates).toEqual({ 'ticket.submit': 'Nouveau : %subject% %nope%' });
+      expect(json(cleared).warnings).toMatchObject([{ family: 'ticket', event: 'ticket.submit', names: ['nope'] }]);
+      // A PATCH without them keeps them.
+      const renamed = await api('PATCH', `/${id}`, { name: 'Support 2' });
+      expect(json(renamed).webhook.eventTemplates).toEqual({ 'ticket.submit': 'Nouveau : %subject% %nope%' });
+    });
+
+    it('are shown on the form for the events the webhook listens to only, and saved from it', async () => {
+      const created = await api('POST', '', { name: 'Factures', url: DISCORD, events: ['invoice.paid', 'invoice.payment_failed'] });
+      const id = json(created).webhook.id as number;
+      const page = html(await h.call('GET', `/webhooks/${id}/edit`, { locale: 'en' }));
+      const box = (event: string) =>
+        new RegExp(`<div class="wh-field wh-event-template" data-event="${event.replace('.', '\\.')}"( hidden)?>`).exec(page)?.[1];
+      expect(box('invoice.paid')).toBeUndefined();
+      expect(box('invoice.payment_failed')).toBeUndefined();
+      expect(box('ticket.reply')).toBe(' hidden');
+      expect(box('order.paid')).toBe(' hidden');
+      expect(page).toContain('Messages per event');
+      expect(page).toContain('placeholder="Empty: the “Invoices” message is used"');
+
+      const saved = await h.call('POST', `/webhooks/${id}`, {
+        locale: 'en',
+        body: {
+          _csrf: 'csrf-test-token',
+          name: 'Factures',
+          url: '',
+          platform: 'discord',
+          events: ['invoice.paid', 'invoice.payment_failed'],
+          'eventTemplate:invoice.payment_failed': ':x: %user% : %reason%',
+          'eventTemplate:invoice.paid': '',
+          mode: 'plain',
+          enabled: ['0', '1'],
+          filterReplyAuthors: 'both',
+          telegramParseMode: 'HTML',
+        },
+      });
+      expect(saved.status).toBe(200);
+      const w = await h.deps.service.get(id);
+      expect(w!.eventTemplates).toEqual({ 'invoice.payment_failed': ':x: %user% : %reason%' });
+      const again = html(await h.call('GET', `/webhooks/${id}/edit`, { locale: 'fr' }));
+      expect(again).toContain(':x: %user% : %reason%</textarea>');
+      expect(again).toMatch(/id="wh-event-templates" data-testid="event-templates" open>/);
+    });
+  });
 });

@@ -61,7 +61,14 @@ describe.each(testDatabaseKinds())('every event through the host bus on %s', (ki
     await host.modules.installFromFolder(repoRoot);
     expect((await host.modules.enable('webhooks')).error).toBeNull();
     await createWebhook({ name: 'Discord', url: discord.url('1001'), platform: 'discord', options: { mode: 'embed', coalesce: false } });
-    await createWebhook({ name: 'Slack', url: slack.url('every'), platform: 'slack', options: { slackBlocks: true, coalesce: false } });
+    await createWebhook({
+      name: 'Slack',
+      url: slack.url('every'),
+      platform: 'slack',
+      options: { slackBlocks: true, coalesce: false },
+      // One event's own template, read before its family's.
+      eventTemplates: { 'invoice.paid': 'Payée : %number% (%price%)' },
+    });
     await createWebhook({ name: 'JSON', url: json.url('every'), platform: 'json' });
   }, T);
 
@@ -92,6 +99,9 @@ describe.each(testDatabaseKinds())('every event through the host bus on %s', (ki
       expect(broken).toEqual([]);
       expect(discord.requests.map((r) => r.status)).toEqual(events.map(() => 200));
       expect(slack.requests.map((r) => r.status)).toEqual(events.map(() => 200));
+      const texts = slack.requests.map((r) => String(r.json?.text));
+      expect(texts.filter((t) => t.startsWith('Payée : FA-2026-'))).toHaveLength(1);
+      expect(texts.filter((t) => t.includes('Nouvelle facture n° FA-2026-'))).toHaveLength(1);
       // The delivery log has one delivered row per event and webhook, each with its reference.
       const rows = () => host.db('wh_deliveries').select('status', 'reference') as Promise<{ status: string; reference: string | null }[]>;
       await waitFor('every row delivered', async () => (await rows()).every((r) => r.status === 'delivered'), 20_000);

@@ -311,6 +311,12 @@
       form.querySelectorAll('.wh-template').forEach(function (box) {
         box.classList.toggle('wh-hidden', evs.length > 0 && !families[box.getAttribute('data-family')]);
       });
+      // One template field per event the webhook listens to.
+      form.querySelectorAll('.wh-event-template').forEach(function (box) {
+        box.hidden = evs.indexOf(box.getAttribute('data-event')) < 0;
+      });
+      var none = form.querySelector('[data-testid=event-templates-none]');
+      if (none) none.hidden = evs.length > 0;
       var keep = previewEvent.value;
       Array.prototype.forEach.call(previewEvent.options, function (o) {
         o.hidden = evs.length > 0 && evs.indexOf(o.value) < 0;
@@ -340,7 +346,10 @@
         });
       });
     }
+    // What the previewed event is sent with: its own template, else its family's (blank: the default).
     function currentTemplate() {
+      var own = form.querySelector('textarea[data-event-template="' + previewEvent.value + '"]');
+      if (own && own.value.trim()) return own.value;
       var fam = familyOf(previewEvent.value);
       var ta = form.querySelector('textarea[data-template=' + fam + ']');
       return ta ? ta.value : '';
@@ -413,6 +422,12 @@
 
     form.addEventListener('focusin', function (ev) {
       if (ev.target.tagName === 'TEXTAREA') lastTextarea = ev.target;
+      // Writing one event's template previews that event.
+      var own = ev.target.getAttribute && ev.target.getAttribute('data-event-template');
+      if (own && previewEvent.value !== own) {
+        previewEvent.value = own;
+        refreshPreview();
+      }
     });
     varsEl.addEventListener('click', function (ev) {
       var b = ev.target.closest('[data-insert]');
