@@ -8,6 +8,7 @@ import { openDeliveriesIndex } from './006-open-deliveries-index.js';
 import { deliveryReference } from './007-delivery-reference.js';
 import { ticketThreads } from './008-ticket-threads.js';
 import { eventTemplates } from './009-event-templates.js';
+import { webhookCondition } from './010-webhook-condition.js';
 
 /** In order. Append new migrations; never edit a released one. */
 export const migrations: ModuleMigration[] = [
@@ -20,4 +21,5 @@ export const migrations: ModuleMigration[] = [
   deliveryReference,
   ticketThreads,
   eventTemplates,
+  webhookCondition,
 ];

@@ -27,6 +27,7 @@ export function toPublicWebhook(w: Webhook | WebhookListing): PublicWebhook {
     events: w.events,
     templates: w.templates,
     eventTemplates: w.eventTemplates ?? {},
+    condition: w.condition ?? null,
     options: w.options,
     filters: w.filters,
     enabled: w.enabled,

@@ -137,6 +137,7 @@ export interface FormValues {
   templates: Record<TemplateFamily, string>;
   /** Each event's own template as typed (its form field is `eventTemplateField(event)`); '' for none. */
   eventTemplates: Record<string, string>;
+  condition: string;
   mode: string;
   color: string;
   username: string;
@@ -165,7 +166,7 @@ export interface FormValues {
 const hex = (n: number | null) => (n === null ? '' : '#' + n.toString(16).padStart(6, '0'));
 
 export function formFromWebhook(
-  w: Pick<Webhook, 'name' | 'platform' | 'events' | 'templates' | 'eventTemplates' | 'options' | 'filters' | 'enabled'>,
+  w: Pick<Webhook, 'name' | 'platform' | 'events' | 'templates' | 'eventTemplates' | 'condition' | 'options' | 'filters' | 'enabled'>,
 ): FormValues {
   const o = { ...defaultOptions(), ...w.options };
   const f = { ...defaultFilters(), ...w.filters };
@@ -176,6 +177,7 @@ export function formFromWebhook(
     events: w.events,
     templates: Object.fromEntries(templateFamilies.map((f) => [f, w.templates[f] ?? ''])) as Record<TemplateFamily, string>,
     eventTemplates: { ...w.eventTemplates },
+    condition: w.condition ?? '',
     mode: o.mode,
     color: hex(o.color),
     username: o.username ?? '',
@@ -223,6 +225,7 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     events: l('events'),
     templates: Object.fromEntries(templateFamilies.map((f) => [f, s(templateField(f))])) as Record<TemplateFamily, string>,
     eventTemplates: Object.fromEntries(knownEventNames().map((e) => [e, s(eventTemplateField(e))])),
+    condition: s('condition'),
     mode: s('mode') || 'plain',
     color: s('color'),
     username: s('username'),

@@ -101,6 +101,14 @@ const baseSchema = z
       .partial()
       .strict(),
     /** Replaces the stored per-event templates as a whole; a blank one is dropped (the family's is used). */
+    /** A CEL expression (module/conditions/); blank or null: none. Checked against the events by the service. */
+    condition: z
+      .string('condition')
+      .max(1000, 'too_long')
+      .refine((s) => !controlButLineBreaks.test(s), 'control_chars')
+      .transform(wellFormed)
+      .nullable()
+      .transform((s) => (s === null || s.trim() === '' ? null : s.trim())),
     eventTemplates: z.record(z.string().refine(isKnownEvent, 'event') as unknown as z.ZodType<EventName>, templateText),
     options: optionsSchema,
     filters: filtersSchema,
@@ -119,6 +127,7 @@ export interface WebhookInput {
   events?: EventName[];
   templates?: Partial<Record<TemplateFamily, string>>;
   eventTemplates?: Partial<Record<EventName, string>>;
+  condition?: string | null;
   options?: Partial<WebhookOptions>;
   filters?: Partial<WebhookFilters>;
   enabled?: boolean;
@@ -210,6 +219,14 @@ export function formFieldKey(path: string): string {
 /** The form field of a family's template: `templateOrder`, `templateTicket`, `templateInvoice`… */
 export const templateField = (family: TemplateFamily): string => `template${family[0].toUpperCase()}${family.slice(1)}`;
 
+/**
+ * The error of a condition that does not compile (syntax, types, cost), as a reason the pages and
+ * the API translate (`settings.errors.condition`): its position and the checker's message.
+ */
+export function conditionError(problem: { event?: string; line: number; column: number; message: string }): FieldError {
+  return { field: 'condition', reason: `condition:${JSON.stringify(problem)}` };
+}
+
 /** The form field of one event's template: `eventTemplate:ticket.reply`. */
 export const eventTemplateField = (event: string): string => `eventTemplate:${event}`;
 
@@ -269,6 +286,8 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
     events: list('events'),
     templates: Object.fromEntries(templateFamilies.map((f) => [f, str(templateField(f)) ?? ''])),
     eventTemplates: eventTemplatesOf(form, str),
+    // Absent from the form: left as stored; present and blank: cleared.
+    condition: str('condition'),
     options: {
       mode: str('mode') ?? 'plain',
       color: Number.isNaN(color) ? colorText : color,
@@ -295,6 +314,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
     },
   };
   if (out.eventTemplates === undefined) delete out.eventTemplates;
+  if (out.condition === undefined) delete out.condition;
   if (str('enabled') !== undefined) out.enabled = checked('enabled');
   if (checked('regenerateSecret')) out.regenerateSecret = true;
   return out;

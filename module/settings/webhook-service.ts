@@ -17,7 +17,8 @@ import { eventDefinitions } from '../events/index.js';
 import type { WebhookLabel, WebhookPageQuery, WebhookStore } from '../webhooks/webhook-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { Rendering } from './ports.js';
-import { parseWebhookInput, type FieldError, type WebhookInput } from './webhook-input.js';
+import { conditionError, parseWebhookInput, type FieldError, type WebhookInput } from './webhook-input.js';
+import { checkCondition } from '../conditions/conditions.js';
 import { generateSigningSecret, type RandomBytes } from './signing-secret.js';
 import { toPublicWebhook, type PublicWebhook } from './public-webhook.js';
 
@@ -71,6 +72,8 @@ export class WebhookService {
     });
     if (!parsed.ok) return parsed;
     const input = parsed.value;
+    const refused = conditionErrors(input.condition, input.events ?? []);
+    if (refused.length) return { ok: false, errors: refused };
     const defaults = this.rendering.defaultTemplates(locale);
     const templates = sharedDefaults(defaults);
     for (const family of templateFamilies) {
@@ -85,6 +88,7 @@ export class WebhookService {
       events: input.events!,
       templates,
       eventTemplates: input.eventTemplates,
+      condition: input.condition ?? null,
       options: input.options,
       filters: input.filters,
       enabled: input.enabled ?? true,
@@ -112,7 +116,8 @@ export class WebhookService {
       currentPlatform: current?.platform,
       currentOptions: current?.options,
     });
-    return parsed.ok ? [] : parsed.errors;
+    if (!parsed.ok) return parsed.errors;
+    return conditionErrors(savedCondition(parsed.value, current), parsed.value.events ?? current?.events ?? []);
   }
 
   /**
@@ -130,6 +135,10 @@ export class WebhookService {
     });
     if (!parsed.ok) return parsed;
     const input = parsed.value;
+    const events = input.events?.length ? input.events : (current?.events ?? []);
+    const condition = savedCondition(input, current);
+    const refused = conditionErrors(condition, events);
+    if (refused.length) return { ok: false, errors: refused };
     const url = input.url ?? (current && !current.unreadable?.includes('url') ? current.url : undefined);
     if (!url) return { ok: false, errors: [{ field: 'url', reason: 'required' }] };
     const platform = input.platform ?? current?.platform ?? this.rendering.detectPlatform(url) ?? 'json';
@@ -141,7 +150,8 @@ export class WebhookService {
         url,
         urlHint: '',
         platform,
-        events: input.events?.length ? input.events : (current?.events ?? []),
+        events,
+        condition,
         templates: { ...current?.templates, ...Object.fromEntries(Object.entries(input.templates ?? {}).filter(([, v]) => v?.trim())) },
         eventTemplates: keptEventTemplates(input.eventTemplates ?? current?.eventTemplates),
         options: { ...defaultOptions(), ...current?.options, ...input.options },
@@ -169,6 +179,8 @@ export class WebhookService {
     });
     if (!parsed.ok) return parsed;
     const input: WebhookInput = parsed.value;
+    const refused = conditionErrors(savedCondition(input, current), input.events ?? current.events);
+    if (refused.length) return { ok: false, errors: refused };
     // A URL no key opens (APP_KEY changed) must be typed again before anything else is saved, or
     // the save would look done while the webhook still sends nothing. Pausing needs no URL.
     const onlyEnabled = Object.entries(input).every(([k, v]) => k === 'enabled' || v === undefined);
@@ -184,6 +196,7 @@ export class WebhookService {
       events: input.events,
       templates: input.templates,
       eventTemplates: input.eventTemplates,
+      condition: input.condition,
       options: input.options,
       filters: input.filters,
       enabled: input.enabled,
@@ -243,6 +256,21 @@ export class WebhookService {
   }
 }
 
+/** The condition a save would leave: the one sent (null clears it), else the stored one. */
+function savedCondition(input: WebhookInput, current: Webhook | null): string | null {
+  return input.condition !== undefined ? input.condition : (current?.condition ?? null);
+}
+
+/**
+ * A condition is checked against every event the webhook would listen to (a change of events can
+ * make a stored condition wrong, so it is checked on every save).
+ */
+function conditionErrors(condition: string | null | undefined, events: readonly EventName[]): FieldError[] {
+  if (!condition) return [];
+  const checked = checkCondition(condition, events);
+  return checked.ok ? [] : [conditionError(checked.problem)];
+}
+
 /**
  * The default templates a new webhook gets a copy of: the families with an event that has no
  * default of its own (the shop and the helpdesk, whose defaults are the reference
@@ -255,6 +283,17 @@ export function sharedDefaults(defaults: Record<TemplateFamily, string>): Partia
 }
 
 function changedFields(a: Webhook, b: Webhook): string[] {
-  const keys = ['name', 'urlHint', 'platform', 'events', 'templates', 'eventTemplates', 'options', 'filters', 'enabled'] as const;
+  const keys = [
+    'name',
+    'urlHint',
+    'platform',
+    'events',
+    'templates',
+    'eventTemplates',
+    'condition',
+    'options',
+    'filters',
+    'enabled',
+  ] as const;
   return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => (k === 'urlHint' ? 'url' : k));
 }

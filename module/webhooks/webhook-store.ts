@@ -26,6 +26,8 @@ export interface NewWebhook {
   templates: Partial<Record<TemplateFamily, string>>;
   /** Replaces the stored ones as a whole on update; blank ones are dropped. */
   eventTemplates?: EventTemplates;
+  /** Null clears it. */
+  condition?: string | null;
   options?: Partial<WebhookOptions>;
   filters?: Partial<WebhookFilters>;
   signingSecret?: string | null;
@@ -46,6 +48,7 @@ interface WebhookRow {
   events: string;
   templates: string;
   event_templates: string | null;
+  condition: string | null;
   options: string;
   filters: string;
   enabled: boolean | number;
@@ -95,6 +98,7 @@ const listingColumns = [
   'events',
   'templates',
   'event_templates',
+  'condition',
   'options',
   'filters',
   'enabled',
@@ -227,6 +231,7 @@ export class WebhookStore {
       events: JSON.stringify(input.events),
       templates: JSON.stringify(input.templates),
       event_templates: JSON.stringify(keptEventTemplates(input.eventTemplates)),
+      condition: input.condition ?? null,
       options: JSON.stringify({ ...defaultOptions(), ...input.options }),
       filters: JSON.stringify({ ...defaultFilters(), ...input.filters }),
       enabled: input.enabled ?? true,
@@ -255,6 +260,7 @@ export class WebhookStore {
     if (patch.events !== undefined) changes.events = JSON.stringify(patch.events);
     if (patch.templates !== undefined) changes.templates = JSON.stringify({ ...current.templates, ...patch.templates });
     if (patch.eventTemplates !== undefined) changes.event_templates = JSON.stringify(keptEventTemplates(patch.eventTemplates));
+    if (patch.condition !== undefined) changes.condition = patch.condition;
     if (patch.filters !== undefined) changes.filters = JSON.stringify({ ...current.filters, ...patch.filters });
     const secret = patch.signingSecret === undefined ? current.signingSecret : patch.signingSecret;
     if (patch.options !== undefined || patch.signingSecret !== undefined) {
@@ -311,6 +317,7 @@ function listingFromRow(r: Omit<WebhookRow, 'url_sealed'>, unreadable: Unreadabl
     events: JSON.parse(r.events) as EventName[],
     templates: JSON.parse(r.templates) as Webhook['templates'],
     eventTemplates: r.event_templates ? (JSON.parse(r.event_templates) as EventTemplates) : {},
+    condition: r.condition ?? null,
     options: { ...defaultOptions(), ...options },
     filters: { ...defaultFilters(), ...(JSON.parse(r.filters) as Partial<WebhookFilters>) },
     hasSigningSecret: Boolean(signingSecretSealed),

@@ -90,6 +90,8 @@ export interface Webhook {
   eventTemplates?: EventTemplates;
   options: WebhookOptions;
   filters: WebhookFilters;
+  /** A CEL expression over the event's payload (module/conditions/); null or absent: every event. */
+  condition?: string | null;
   /** Standard Webhooks secret (`whsec_...`) for the generic JSON platform, decrypted in memory. */
   signingSecret: string | null;
   /**

@@ -170,4 +170,66 @@ describe('the webhook form and every event', () => {
       expect(again).toMatch(/id="wh-event-templates" data-testid="event-templates" open>/);
     });
   });
+
+  describe('conditions', () => {
+    const api = (method: string, p: string, body?: unknown, locale: 'fr' | 'en' = 'en') =>
+      h.call(method, `/api/webhooks${p}`, { body, api: true, locale });
+    const json = (r: { json?: unknown }) => r.json as Record<string, any>;
+
+    it('are checked on save against the webhook’s events: a 400 names the position, in the admin’s language', async () => {
+      const base = { name: 'Grosses commandes', url: DISCORD, events: ['order.paid'] };
+      const syntax = await api('POST', '', { ...base, condition: 'order.total >= 100 &&' });
+      expect(syntax.status).toBe(400);
+      expect(json(syntax)).toMatchObject({ error: 'invalid_input', field: 'condition' });
+      expect(json(syntax).reason).toMatch(/^line 1, column 22: Unexpected token/);
+      const typed = await api('POST', '', { ...base, condition: 'order.totl >= 100' }, 'fr');
+      expect(json(typed).reason).toBe('ligne 1, colonne 7 (order.paid) : No such key: totl');
+
+      const created = await api('POST', '', { ...base, condition: 'order.total >= 100 && order.paymentGateway == "Stripe"' });
+      expect(created.status).toBe(201);
+      const id = json(created).webhook.id as number;
+      expect(json(created).webhook.condition).toBe('order.total >= 100 && order.paymentGateway == "Stripe"');
+      // Adding an event the condition cannot read is refused, naming that event.
+      const widened = await api('PATCH', `/${id}`, { events: ['order.paid', 'ticket.submit'] });
+      expect(widened.status).toBe(400);
+      expect(json(widened).reason).toMatch(/\(ticket\.submit\)/);
+      const cleared = await api('PATCH', `/${id}`, { condition: '  ' });
+      expect(json(cleared).webhook.condition).toBeNull();
+    });
+
+    it('are shown on the form with their error beside the field, and the preview says whether the sample meets one', async () => {
+      const page = await h.call('POST', '/webhooks', {
+        locale: 'fr',
+        body: {
+          _csrf: 'csrf-test-token',
+          name: 'VPS',
+          url: DISCORD,
+          platform: 'auto',
+          events: ['service.suspended'],
+          condition: 'service.product.grup == "VPS"',
+          mode: 'plain',
+          enabled: ['0', '1'],
+          filterReplyAuthors: 'both',
+          telegramParseMode: 'HTML',
+        },
+      });
+      expect(page.status).toBe(400);
+      expect(html(page)).toMatch(/data-field-error="condition">ligne 1, colonne 17 \(service\.suspended\) : No such key: grup</);
+      expect(html(page)).toContain('service.product.grup == &quot;VPS&quot;</textarea>');
+
+      const preview = (condition: string) =>
+        h.call('POST', '/api/preview', {
+          api: true,
+          locale: 'en',
+          body: { template: '', event: 'service.suspended', platform: 'discord', condition },
+        });
+      // The sample service (seq 1) is a Minecraft server.
+      expect(json(await preview('service.product.group == "Minecraft"')).condition).toEqual({ ok: true, matches: true });
+      expect(json(await preview('service.product.group == "VPS"')).condition).toEqual({ ok: true, matches: false });
+      expect(json(await preview('service.product.group ==')).condition).toMatchObject({
+        ok: false,
+        reason: expect.stringMatching(/^line 1, column 25/),
+      });
+    });
+  });
 });

@@ -98,6 +98,17 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     await migrateTo(knex, migrations.length, eventTemplatesStep);
     expect((await knex('wh_webhooks').first()).event_templates).toBeNull();
 
+    // 010: a webhook's condition; none on older rows, kept each way.
+    const conditionStep = migrations.findIndex((m) => m.name === '010-webhook-condition');
+    expect((await knex('wh_webhooks').first()).condition).toBeNull();
+    await knex('wh_webhooks').where({ id: webhook.id }).update({ condition: 'order.total >= 100' });
+    expect((await knex('wh_webhooks').first()).condition).toBe('order.total >= 100');
+    await migrateTo(knex, conditionStep, migrations.length);
+    expect(await knex.schema.hasColumn('wh_webhooks', 'condition')).toBe(false);
+    expect((await knex('wh_webhooks').first()).name).toBe('Shop');
+    await migrateTo(knex, migrations.length, conditionStep);
+    expect((await knex('wh_webhooks').first()).condition).toBeNull();
+
     // A second delivery with the same idempotency key is refused by the database itself.
     // Matched on the message: errors from a native driver loaded in another test file of the same
     // jest worker are not `instanceof Error` here, and toThrow() would not see them.

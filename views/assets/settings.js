@@ -362,6 +362,17 @@
       if (u && u.length <= 80 && !/discord|clyde/i.test(u)) o.username = u;
       return o;
     }
+    var conditionInput = document.getElementById('f-condition');
+    var conditionOut = document.getElementById('wh-preview-condition');
+    // Whether the previewed sample meets the condition being written (or why it cannot be evaluated).
+    function showCondition(c) {
+      if (!conditionOut) return;
+      conditionOut.classList.toggle('wh-hidden', !c);
+      if (!c) return;
+      var ok = c.ok && c.matches;
+      conditionOut.className = 'wh-alert ' + (ok ? 'wh-alert-ok' : c.ok ? 'wh-alert-warn' : 'wh-alert-danger');
+      conditionOut.textContent = c.ok ? conditionOut.getAttribute(c.matches ? 'data-matches' : 'data-no-match') : c.reason;
+    }
     var refreshPreview = debounce(function () {
       var evs = checkedEvents();
       post('/preview', {
@@ -370,6 +381,7 @@
         platform: platform(),
         options: options(),
         events: evs.length ? evs : undefined,
+        condition: conditionInput && conditionInput.value.trim() ? conditionInput.value : undefined,
       })
         .then(function (r) {
           previewRender.textContent = '';
@@ -379,6 +391,7 @@
           }
           previewRender.appendChild(window.whRender(platform(), r.json.display || r.json.body, data.text));
           previewJson.textContent = r.json.json;
+          showCondition(r.json.condition);
           if (r.json.unknownVariables && r.json.unknownVariables.length) {
             unknownEl.textContent = unknownEl.getAttribute('data-text').replace(
               '__NAMES__',
