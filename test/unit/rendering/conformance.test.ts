@@ -10,8 +10,9 @@
  */
 import fc from 'fast-check';
 import { validateEvent, type EventMap, type EventName } from '../../../sdk/events.js';
-import { combineBodies, renderMessage, signStandardWebhook, type MessageBody } from '../../../module/rendering/index.js';
-import { defaultOptions, platforms, type Platform, type WebhookOptions } from '../../../module/webhooks/webhook.js';
+import { combineBodies, listVariables, renderMessage, signStandardWebhook, type MessageBody } from '../../../module/rendering/index.js';
+import { knownEventNames } from '../../../module/events/index.js';
+import { defaultOptions, platforms, templateFamilies, type Platform, type WebhookOptions } from '../../../module/webhooks/webhook.js';
 import { Sender } from '../../../module/delivery/sender.js';
 import { JsonSink } from '../../support/json-sink.js';
 import {
@@ -123,7 +124,7 @@ export function optionGrid(platform: Platform): Partial<WebhookOptions>[] {
 }
 
 function render(platform: Platform, c: Case): { body: MessageBody; query: Record<string, string> } {
-  const templates = c.template === undefined ? {} : { order: c.template, ticket: c.template };
+  const templates = c.template === undefined ? {} : Object.fromEntries(templateFamilies.map((f) => [f, c.template]));
   const m = renderMessage({
     webhook: { platform, templates, options: { ...defaultOptions(), ...c.options } },
     event: c.event,
@@ -134,9 +135,12 @@ function render(platform: Platform, c: Case): { body: MessageBody; query: Record
   return { body: m.body, query: m.query ?? {} };
 }
 
-/** The url a JSON body must carry unchanged: the event's own link. */
-const eventUrl = (e: EventName, p: AnyPayload): string =>
-  e === 'order.paid' ? (p as EventMap['order.paid']).order.invoiceUrl : (p as EventMap['ticket.submit']).ticket.url;
+/** The url a JSON body must carry unchanged: the event's own link (the order's invoice, the ticket's, the invoice's…). */
+function eventUrl(e: EventName, p: AnyPayload): string {
+  const subject = p as unknown as Record<string, { url?: string; invoiceUrl?: string }>;
+  const key = e.split('.')[0];
+  return subject[key].invoiceUrl ?? subject[key].url ?? '';
+}
 
 function violations(platform: Platform, c: Case, body: MessageBody, query: Record<string, string>): Violation[] {
   switch (platform) {
@@ -188,6 +192,48 @@ const fixedCases = (platform: Platform): Case[] =>
     ),
   );
 
+/** Customer-written fields, by key, that every event's hostile variant fills with hostile text. */
+const customerText = new Set([
+  'firstName',
+  'lastName',
+  'name',
+  'subject',
+  'reason',
+  'hostname',
+  'company',
+  'content',
+  'comment',
+  'transactionId',
+]);
+const hostileText = '@everyone <!channel> **gras** &amp; <b>x</b> _a_ [lien](https://evil.example) \uD800 ';
+
+/** `value` with every customer-written string replaced by hostile text (long in one field). */
+function hostile(value: unknown, key = ''): unknown {
+  if (typeof value === 'string')
+    return customerText.has(key) ? hostileText.repeat(key === 'reason' || key === 'content' ? 120 : 2).slice(0, 1900) : value;
+  if (Array.isArray(value)) return value.map((v) => hostile(v, key));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hostile(v, k)]));
+  return value;
+}
+
+/**
+ * Every event the module defines (module/events/), not only the four of the random cases: its
+ * samples and a hostile variant, with the default template and one naming every variable it has.
+ */
+const everyEventCases = (platform: Platform): Case[] =>
+  knownEventNames().flatMap((event) => {
+    const samples = [1, 2, 3].map((seq) => sample(event, seq));
+    const payloads = [...samples, valid(event, hostile(samples[0]))];
+    const allVariables = listVariables(event, 'fr')
+      .map((v) => `**${v.name}** ${v.name}`)
+      .join('\n');
+    return payloads.flatMap((payload) =>
+      optionGrid(platform).flatMap((options) =>
+        [undefined, allVariables].map((template) => ({ event, payload, template, options, locale: 'en' as const })),
+      ),
+    );
+  });
+
 /** One ticket's life packed into one request: submit, two replies, close (same ticket, same url). */
 function ticketLife(): { event: EventName; payload: AnyPayload }[] {
   const seq = 7;
@@ -210,7 +256,7 @@ describe('conformance to the platforms published contracts', () => {
       const counts: Record<string, number> = {};
       const examples: Record<string, string> = {};
       let bodies = 0;
-      for (const c of [...randomCases, ...fixedCases(platform)]) {
+      for (const c of [...randomCases, ...fixedCases(platform), ...everyEventCases(platform)]) {
         const { body, query } = render(platform, c);
         tally(counts, violations(platform, c, body, query), examples);
         bodies++;
@@ -255,7 +301,7 @@ describe('conformance to the platforms published contracts', () => {
       const secret = 'whsec_' + Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
       const counts: Record<string, number> = {};
       const examples: Record<string, string> = {};
-      const cases = [...randomCases.slice(0, 60), ...fixedCases('json')];
+      const cases = [...randomCases.slice(0, 60), ...fixedCases('json'), ...everyEventCases('json')];
       for (const c of cases) {
         const { body } = render('json', c);
         // The id the dispatcher gives a delivery: msg_<webhook id>_<event id>.
