@@ -7,16 +7,10 @@ import type { EventMap, EventName } from '../../sdk/events.js';
 import { definitionOf, knownEventNames, type ValueFormat } from '../events/index.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { label } from './labels.js';
-import { convertHere, neutralizeMentions, untrustedForms, type HtmlConversion, type UntrustedForms } from './untrusted-text.js';
+import { convertHere, neutralizeMentions, untrustedForms, type HtmlConversion } from '../text/untrusted-text.js';
 
-export interface VarValue {
-  /** The value as plain text (trusted values) or the plain form (untrusted ones). */
-  text: string;
-  /** Set for customer-written values: both forms, mentions already neutralised. */
-  untrusted: UntrustedForms | null;
-}
-
-export type Variables = Record<string, VarValue>;
+export type { VarValue, Variables } from '../text/var-value.js';
+import type { VarValue, Variables } from '../text/var-value.js';
 
 export interface VariableInfo {
   name: string;

@@ -4,7 +4,8 @@ import type { EventName } from '../../sdk/events.js';
 import { isKnownEvent } from '../events/index.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { platforms } from '../webhooks/webhook.js';
-import { rendersShortcodes, shortcodesToUnicode } from '../rendering/emoji.js';
+import { shortcodesToUnicode } from '../text/emoji.js';
+import { platformOf } from '../platforms/index.js';
 import { optionsSchema, type FieldError } from './webhook-input.js';
 import type { SettingsDeps } from './settings-deps.js';
 
@@ -51,7 +52,7 @@ export function runPreview(
     value: {
       body,
       json: JSON.stringify(body, null, 2),
-      display: rendersShortcodes(platform) ? (emojifyStrings(body) as Record<string, unknown>) : body,
+      display: platformOf(platform).rendersShortcodes ? (emojifyStrings(body) as Record<string, unknown>) : body,
       unknownVariables: deps.rendering.findUnknownVariables(template, parsed.data.events?.length ? parsed.data.events : [event]),
       variables: deps.rendering.listVariables(event, locale),
     },

@@ -6,8 +6,8 @@
  */
 import { validateEvent, type EventMap, type EventName } from '../../../sdk/events.js';
 import { combineBodies, renderMessage, type MessageBody } from '../../../module/rendering/index.js';
-import { telegramVisibleText } from '../../../module/rendering/limits.js';
-import { standardWebhookId } from '../../../module/rendering/sign-standard-webhook.js';
+import { telegramVisibleText } from '../../../module/platforms/limits.js';
+import { standardWebhookId } from '../../../module/platforms/json/sign-standard-webhook.js';
 import { defaultOptions, platforms, type Platform, type WebhookOptions } from '../../../module/webhooks/webhook.js';
 import { discordViolations } from '../../support/platform-contracts.js';
 import { sample } from './helpers.js';
