@@ -3,6 +3,7 @@
  * of the module asks here and never names a platform.
  */
 import { discord } from './discord/index.js';
+import { googlechat } from './googlechat/index.js';
 import { json } from './json/index.js';
 import { mattermost } from './mattermost/index.js';
 import type { PlatformDefinition } from './platform-definition.js';
@@ -15,7 +16,7 @@ import { telegram } from './telegram/index.js';
 export type { PlatformDefinition, PreviewStyle } from './platform-definition.js';
 export { platformIds, type Platform } from './platform-ids.js';
 
-const definitions: Record<Platform, PlatformDefinition> = { discord, slack, mattermost, rocketchat, teams, telegram, json };
+const definitions: Record<Platform, PlatformDefinition> = { discord, slack, mattermost, rocketchat, teams, telegram, json, googlechat };
 
 /** Every platform, in the order the settings page lists them. */
 export const platformList: readonly PlatformDefinition[] = platformIds.map((id) => definitions[id]);

@@ -23,6 +23,7 @@ export const optionFields = [
   'telegramChatId',
   'telegramParseMode',
   'signingSecret',
+  'googleChatCard',
 ] as const;
 export type OptionField = (typeof optionFields)[number];
 
@@ -60,6 +61,8 @@ export interface WebhookOptions {
   /** Telegram */
   telegramChatId: string | null;
   telegramParseMode: 'HTML' | 'MarkdownV2';
+  /** Google Chat: add a card (cardsV2) with the event's name and an Open button under the text. */
+  googleChatCard?: boolean;
 }
 
 /** One forum tag applied when the ticket's priority or department is `when` (case-insensitive). */

@@ -489,6 +489,7 @@ const fieldLabelKeys: Record<string, string> = {
   statusCard: 'status_card',
   coalesce: 'coalesce',
   slackBlocks: 'slack_blocks',
+  googleChatCard: 'google_chat_card',
   departments: 'filter_departments',
   priorities: 'filter_priorities',
   minOrderTotal: 'filter_min_total',

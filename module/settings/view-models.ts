@@ -150,6 +150,7 @@ export interface FormValues {
   slackBlocks: boolean;
   telegramChatId: string;
   telegramParseMode: string;
+  googleChatCard: boolean;
   filterDepartments: string;
   filterPriorities: string[];
   filterMinOrderTotal: string;
@@ -188,6 +189,7 @@ export function formFromWebhook(
     slackBlocks: o.slackBlocks,
     telegramChatId: o.telegramChatId ?? '',
     telegramParseMode: o.telegramParseMode,
+    googleChatCard: o.googleChatCard === true,
     filterDepartments: f.departments.join(', '),
     filterPriorities: f.priorities,
     filterMinOrderTotal: f.minOrderTotal === null ? '' : String(f.minOrderTotal),
@@ -235,6 +237,7 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     slackBlocks: on('slackBlocks'),
     telegramChatId: s('telegramChatId'),
     telegramParseMode: s('telegramParseMode') || 'HTML',
+    googleChatCard: on('googleChatCard'),
     filterDepartments: s('filterDepartments'),
     filterPriorities: l('filterPriorities'),
     filterMinOrderTotal: s('filterMinOrderTotal'),

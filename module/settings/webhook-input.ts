@@ -60,6 +60,7 @@ export const optionsSchema = z
     slackBlocks: z.boolean('boolean'),
     telegramChatId: nullableText(64).refine((c) => c === null || /^(-?\d+|@\w{5,})$/.test(c), 'telegram_chat'),
     telegramParseMode: z.enum(['HTML', 'MarkdownV2'], 'choice'),
+    googleChatCard: z.boolean('boolean'),
   })
   .partial()
   .strict();
@@ -260,6 +261,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
       slackBlocks: checked('slackBlocks'),
       telegramChatId: orNull('telegramChatId'),
       telegramParseMode: str('telegramParseMode') ?? 'HTML',
+      googleChatCard: checked('googleChatCard'),
     },
     filters: {
       departments: csv('filterDepartments'),

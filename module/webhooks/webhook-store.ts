@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 import type { Secrets } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
-import { dbKindOf } from '../delivery/db-kind.js';
+import { dbKindOf } from '../storage/db-kind.js';
 import {
   defaultFilters,
   defaultOptions,

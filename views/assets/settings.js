@@ -222,7 +222,7 @@
     return wrap;
   }
   // A body drawn the way its platform shows it; `style` is the platform's preview style (its definition in module/platforms/).
-  var renderers = { card: renderTeams, embed: renderDiscord, mrkdwn: renderSlack, 'bot-message': renderTelegram };
+  var renderers = { card: renderTeams, embed: renderDiscord, mrkdwn: renderSlack, 'chat-card': renderSlack, 'bot-message': renderTelegram };
   window.whRender = function (style, body, text) {
     return (renderers[style] || renderGeneric)(body, text);
   };
