@@ -67,9 +67,12 @@ export const defaultFilters = (): WebhookFilters => ({
  * Path words that route a request on the platforms we know (each definition's `urlWords`) or on
  * any webhook endpoint: fixed words, never a credential.
  */
-const routingWords = new Set(
-  ['api', 'webhooks', 'webhook', 'hooks', 'hook', ...platformList.flatMap((p) => p.urlWords ?? [])].map((w) => w.toLowerCase()),
-);
+let routingWordSet: Set<string> | null = null;
+/** Built on first use: the platform registry and this file import each other's folders. */
+const routingWords = (): Set<string> =>
+  (routingWordSet ??= new Set(
+    ['api', 'webhooks', 'webhook', 'hooks', 'hook', ...platformList.flatMap((p) => p.urlWords ?? [])].map((w) => w.toLowerCase()),
+  ));
 
 /**
  * Masks a webhook URL for display: scheme, host and the platform's routing words survive; every
@@ -86,6 +89,6 @@ export function maskUrl(raw: string): string {
     return '••••';
   }
   const segments = u.pathname.split('/').filter(Boolean);
-  const shape = segments.map((seg) => (routingWords.has(seg.toLowerCase()) || /^v\d{1,2}$/i.test(seg) ? seg : '••••'));
+  const shape = segments.map((seg) => (routingWords().has(seg.toLowerCase()) || /^v\d{1,2}$/i.test(seg) ? seg : '••••'));
   return `${u.protocol}//${u.host}/${shape.join('/')}${u.search ? '?••••' : ''}`;
 }

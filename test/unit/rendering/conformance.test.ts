@@ -44,6 +44,9 @@ function violations(platform: Platform, c: Case, body: MessageBody, query: Recor
       return teamsViolations(body);
     case 'telegram':
       return telegramViolations(body);
+    case 'googlechat':
+      // Checked against Google's discovery document in googlechat-conformance.test.ts.
+      return lonelySurrogates(body);
     default: {
       const v = lonelySurrogates(body);
       const data = body.data as Record<string, unknown> | undefined;
