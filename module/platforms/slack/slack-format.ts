@@ -58,10 +58,22 @@ export interface SlackStyle {
 
 export const slackStyle: SlackStyle = { dialect: slackDialect, textLimit: SLACK.text, blocks: true };
 
-/** Mattermost and Rocket.Chat read Markdown: customer text goes in its escaped Markdown form. */
+/**
+ * A link with no `@` after its host: `@` becomes `%40` (the same path to the server). Mattermost's
+ * server splits a message's text into words at `/` among other runes (`model.SplitRunes`) and
+ * looks each word up as a mention, so `https://billing.example.com/u/@here/t/7` would notify the
+ * channel (and `/u/@jean/` would mention jean); Rocket.Chat's older parsers matched `@here`
+ * anywhere. docs/platforms.md cites both.
+ */
+export function linkWithoutMentions(text: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)(.*)$/is.exec(text);
+  return m && m[2].includes('@') ? m[1] + m[2].replace(/@/g, '%40') : text;
+}
+
+/** Mattermost and Rocket.Chat read Markdown: customer text goes in its escaped Markdown form, links cannot mention. */
 export const markdownSlackDialect = (boldMarker: string): Dialect => ({
   literal: shortcodesToUnicode,
-  value: (v, cap) => (v.untrusted ? truncate(v.untrusted.markdown, cap) : v.text),
+  value: (v, cap) => (v.untrusted ? truncate(v.untrusted.markdown, cap) : linkWithoutMentions(v.text)),
   bold: (inner) => boldAround(inner, boldMarker),
 });
 
