@@ -11,6 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import { createHost } from './create-host.js';
+import { databaseKind } from './db/connect-database.js';
+import { describeSqliteDriver } from './db/sqlite-driver.js';
 import { buildModulePackage } from './modules/module-package.js';
 import { repoRoot } from './paths.js';
 
@@ -71,6 +73,11 @@ async function startCommand(): Promise<void> {
     moduleArchiveLimits: config.moduleArchiveLimits,
     signInLimits: config.signInLimits,
     marketplace,
+    allowModuleUpload: config.allowModuleUpload,
+    allowFolderInstall: config.allowFolderInstall,
+    insecureCookies: config.insecureCookies,
+    trustProxy: config.trustProxy,
+    moduleTimeoutMs: config.moduleTimeoutMs,
   });
 
   if (!(await host.hostSettings.get(FIRST_BOOT_KEY, false))) {
@@ -90,6 +97,7 @@ async function startCommand(): Promise<void> {
   const lines = [
     '',
     `  Reference host ready (${config.profile}, ${config.locale}, database ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')})`,
+    ...(databaseKind(config.databaseUrl) === 'sqlite' ? [`  SQLite:      ${describeSqliteDriver()}`] : []),
     `  Admin:       ${host.url}/admin`,
     `  Admin token: ${config.adminTokenGenerated ? host.adminToken + '   (generated for this run; set ADMIN_TOKEN to choose one)' : '(from ADMIN_TOKEN)'}`,
     `  Simulator:   ${host.url}/admin/simulate`,
@@ -119,6 +127,13 @@ async function startCommand(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping…`);
+    // Whatever a module does in its shutdown(), the process ends: each module's shutdown is
+    // bounded by the module timeout, and the whole stop by that plus a margin.
+    const boundMs = config.moduleTimeoutMs + 5_000;
+    setTimeout(() => {
+      console.error(`${signal}: not stopped within ${boundMs / 1000} s, exiting anyway`);
+      process.exit(1);
+    }, boundMs).unref();
     await host.close();
     await inbox?.close();
     await demoRegistry?.close();

@@ -31,6 +31,20 @@ export interface HostConfig {
   moduleArchiveLimits: { maxBytes: number; maxEntries: number };
   /** SIGNIN_MAX_FAILURES (default 10) per SIGNIN_WINDOW_MIN (default 15) minutes, per address, before 429. */
   signInLimits: { max: number; windowMs: number };
+  /** HOST_ALLOW_MODULE_UPLOAD=1: admins may upload module archives (default: on in development only). */
+  allowModuleUpload: boolean;
+  /** HOST_ALLOW_FOLDER_INSTALL=1: admins may install a module from a folder or .tgz on the host (default: development only). */
+  allowFolderInstall: boolean;
+  /** HOST_INSECURE_COOKIES=1: production cookies without `Secure`, for a plain-http trial (warned at start). */
+  insecureCookies: boolean;
+  /**
+   * HOST_TRUST_PROXY: whose X-Forwarded-* headers to believe. `1`: a proxy on this machine
+   * (loopback); or a comma list of proxy addresses, CIDRs or proxy-addr's names (`uniquelocal`).
+   * null: nobody's.
+   */
+  trustProxy: string | null;
+  /** HOST_MODULE_TIMEOUT_S (default 30): how long a module's import, migrations, register() or shutdown() may take. */
+  moduleTimeoutMs: number;
   /** MARKETPLACE_REGISTRY (an npm-compatible registry URL), MARKETPLACE_TOKEN, MARKETPLACE_TIMEOUT_S (default 15); null when unset. */
   marketplace: { registry: string; token?: string; timeoutMs: number } | null;
 }
@@ -78,6 +92,24 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   return value as T;
 }
 
+function flag(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw new ConfigError(`${name}: must be 1 or 0 (got "${value.slice(0, 40)}")`);
+}
+
+function trustProxyOf(value: string | undefined): string | null {
+  const v = value?.trim();
+  if (!v || v === '0' || v === 'false') return null;
+  if (v === '1' || v === 'true') return 'loopback';
+  if (!/^[\w.:/,\s]+$/.test(v))
+    throw new ConfigError(
+      `HOST_TRUST_PROXY: must be 1 (a proxy on this machine) or a comma list of proxy addresses or CIDRs (got "${v.slice(0, 60)}")`,
+    );
+  return v;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { varDir?: string; defaultProfile?: HostProfile } = {}): HostConfig {
   const varDir = path.resolve(opts.varDir ?? env.HOST_VAR_DIR ?? defaultVarDir);
   const portText = env.PORT ?? '8080';
@@ -107,6 +139,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { varDir?
       throw new ConfigError(`MARKETPLACE_REGISTRY: must be an http(s) URL (got "${registry}")`);
     if (u.username || u.password) throw new ConfigError('MARKETPLACE_REGISTRY: put the credentials in MARKETPLACE_TOKEN, not in the URL');
   }
+  const profile = oneOf('HOST_PROFILE', env.HOST_PROFILE, ['development', 'production'] as const, opts.defaultProfile ?? 'production');
+  const dev = profile === 'development';
   return {
     port,
     bindAddress: env.HOST_BIND || '127.0.0.1',
@@ -117,7 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { varDir?
     previousAppKeys: parsePreviousKeys(env.APP_PREVIOUS_KEYS),
     locale: oneOf('HOST_LOCALE', env.HOST_LOCALE, ['fr', 'en'] as const, 'fr'),
     timeZone,
-    profile: oneOf('HOST_PROFILE', env.HOST_PROFILE, ['development', 'production'] as const, opts.defaultProfile ?? 'production'),
+    profile,
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, logLevels, 'info'),
     varDir,
     allowPrivateNetworks: env.ALLOW_PRIVATE_NETWORKS === '1' || env.ALLOW_PRIVATE_NETWORKS === 'true',
@@ -129,6 +163,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { varDir?
       max: positiveInt('SIGNIN_MAX_FAILURES', env.SIGNIN_MAX_FAILURES, 10),
       windowMs: positiveInt('SIGNIN_WINDOW_MIN', env.SIGNIN_WINDOW_MIN, 15) * 60_000,
     },
+    allowModuleUpload: flag('HOST_ALLOW_MODULE_UPLOAD', env.HOST_ALLOW_MODULE_UPLOAD, dev),
+    allowFolderInstall: flag('HOST_ALLOW_FOLDER_INSTALL', env.HOST_ALLOW_FOLDER_INSTALL, dev),
+    insecureCookies: flag('HOST_INSECURE_COOKIES', env.HOST_INSECURE_COOKIES, false),
+    trustProxy: trustProxyOf(env.HOST_TRUST_PROXY),
+    moduleTimeoutMs: positiveInt('HOST_MODULE_TIMEOUT_S', env.HOST_MODULE_TIMEOUT_S, 30) * 1000,
     marketplace: registry
       ? {
           registry,

@@ -20,18 +20,20 @@ import { chooseSqliteDriver } from './db/sqlite-driver.js';
 import { startWalCheckpointer, type WalCheckpointer } from './db/wal-checkpointer.js';
 import { migrateHost } from './db/host-migrations.js';
 import { cookieSecret, SESSION_MAX_AGE_S } from './http/auth.js';
-import { createServer } from './http/create-server.js';
+import { createServer, type RouteInfo } from './http/create-server.js';
 import { HostViews } from './http/host-views.js';
 import { SessionStore } from './http/session-store.js';
 import { defaultSignInLimits, type SignInLimits } from './http/sign-in-limiter.js';
 import { Simulator } from './http/simulator.js';
 import { defaultArchiveLimits, type ArchiveLimits } from './modules/module-archive.js';
-import { ModuleRegistry } from './modules/module-registry.js';
+import { DEFAULT_MODULE_TIMEOUT_MS, ModuleRegistry } from './modules/module-registry.js';
 import { MarketplaceClient } from './marketplace/marketplace-client.js';
 import { MarketplaceService } from './marketplace/marketplace-service.js';
 import { defaultVarDir, hostLangDir } from './paths.js';
 import { createSecrets } from './security/secrets.js';
 import { HOST_VERSION } from './version.js';
+import { HelpdeskService } from './helpdesk/helpdesk-service.js';
+import { HelpdeskStore } from './helpdesk/helpdesk-store.js';
 
 export interface HostOptions {
   /** Default 8080; 0 picks a free port. */
@@ -69,6 +71,18 @@ export interface HostOptions {
   signInLimits?: Partial<SignInLimits>;
   /** The npm-compatible registry the Marketplace tab lists and installs from (none: the tab says so). */
   marketplace?: { registry: string; token?: string; timeoutMs?: number } | null;
+  /** Admins may upload module archives (default: in the development profile only). */
+  allowModuleUpload?: boolean;
+  /** Admins may install from a folder or a .tgz on the host's disk (default: in the development profile only). */
+  allowFolderInstall?: boolean;
+  /** Production cookies without `Secure` (a plain-http trial; a warning is logged at start). */
+  insecureCookies?: boolean;
+  /** Fastify's trustProxy: proxy addresses or CIDRs whose X-Forwarded-* headers are believed (default none). */
+  trustProxy?: string | null;
+  /** How long a module's import, migrations, register() or shutdown() may take (default 30 s). */
+  moduleTimeoutMs?: number;
+  /** The host's address as staff reach it, for links in events (default its listening address). */
+  publicUrl?: string;
 }
 
 export interface Host {
@@ -83,6 +97,10 @@ export interface Host {
   varDir: string;
   /** Host-scoped settings (first-boot marker and such). */
   hostSettings: { get<T>(key: string, fallback: T): Promise<T>; set(key: string, value: unknown): Promise<void> };
+  /** The reference host's helpdesk (tickets, staff), also given to modules as ctx.helpdesk. */
+  helpdesk: HelpdeskService;
+  /** Every route the HTTP router can match, and whether it is public (tests walk it). */
+  routes: readonly RouteInfo[];
   close(): Promise<void>;
 }
 
@@ -121,7 +139,11 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const views = new HostViews(translator);
   const notifications = new NotificationStore(db, now);
   const secrets = createSecrets(appKey, options.previousAppKeys ?? []);
+  // The helpdesk's links name the host's address, known once it listens.
+  let baseUrl = options.publicUrl ?? '';
+  const helpdesk = new HelpdeskService(new HelpdeskStore(db), bus, now, () => baseUrl, log);
   const services = {
+    helpdesk,
     db,
     pino: logger,
     secrets,
@@ -134,9 +156,13 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     notifications,
     views,
   };
+  const insecureCookies = profile === 'production' && options.insecureCookies === true;
+  if (insecureCookies)
+    log.warn('host: HOST_INSECURE_COOKIES is set: the production profile sends its session cookie without Secure (plain-http trial only)');
   const modules = new ModuleRegistry({
     db,
     bus,
+    timeoutMs: options.moduleTimeoutMs ?? DEFAULT_MODULE_TIMEOUT_MS,
     container: rootContainer,
     hostVersion: HOST_VERSION,
     varDir,
@@ -167,7 +193,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     varDir,
   );
   const simulator = new Simulator(bus, now);
-  const app = await createServer({
+  const { app, routes } = await createServer({
     registry: modules,
     marketplace,
     varDir,
@@ -176,6 +202,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     translator,
     notifications,
     simulator,
+    helpdesk,
     adminToken,
     cookieSecret: cookieSecret(appKey, adminToken),
     sessions: new SessionStore(db, now, SESSION_MAX_AGE_S * 1000),
@@ -186,6 +213,10 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     adminPermissions: options.adminPermissions ?? ['*'],
     pino: logger,
     now,
+    allowModuleUpload: options.allowModuleUpload ?? profile === 'development',
+    allowFolderInstall: options.allowFolderInstall ?? profile === 'development',
+    secureCookies: profile === 'production' && !insecureCookies,
+    trustProxy: options.trustProxy ?? null,
   });
 
   if (options.bootModules !== false) await modules.bootEnabled();
@@ -201,6 +232,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080);
   const shownHost = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind.includes(':') ? `[${bind}]` : bind;
+  baseUrl ||= `http://${shownHost}:${port}`;
   const { createSettings } = await import('./context/settings-store.js');
 
   let closed: Promise<void> | null = null;
@@ -214,6 +246,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     logger,
     varDir,
     hostSettings: createSettings(db, '_host', now),
+    routes,
+    helpdesk,
     close() {
       closed ??= (async () => {
         await app.close();

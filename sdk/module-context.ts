@@ -2,6 +2,8 @@
  * What a host gives a module, and what a module's entry exports.
  * Types only: a module depends on this file, never on the host's code.
  */
+import type { HelpdeskPort } from './helpdesk.js';
+import type { PublicRouter } from './public-routes.js';
 import type { DependencyContainer } from 'tsyringe';
 import type { EventEmitter2 } from 'eventemitter2';
 import type { Knex } from 'knex';
@@ -140,6 +142,10 @@ export interface ModuleContext {
   clock: Clock;
   notifications: HostNotifications;
   network: NetworkPolicy;
+  /** Routes outside the admin for signed callbacks (chat platforms): see public-routes.ts. */
+  publicRoutes: PublicRouter;
+  /** The host's helpdesk, when it has one: staff actions taken from elsewhere (a chat). */
+  helpdesk: HelpdeskPort | null;
 }
 
 /** A module's running instance, returned by register(); the host calls shutdown() on disable and on exit. */

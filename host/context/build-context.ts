@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Logger as Pino } from 'pino';
+import type { HelpdeskPort } from '../../sdk/helpdesk.js';
 import type { Clock, HostProfile, Locale, ModuleContext, Secrets } from '../../sdk/module-context.js';
 import type { HostViews } from '../http/host-views.js';
 import type { ContextParts } from '../modules/module-registry.js';
@@ -23,10 +24,11 @@ export interface HostServices {
   allowPrivateNetworks: boolean;
   notifications: NotificationStore;
   views: HostViews;
+  helpdesk: HelpdeskPort | null;
 }
 
 export function buildModuleContext(host: HostServices, parts: ContextParts): ModuleContext {
-  const { manifest, dir, routes, bus, container } = parts;
+  const { manifest, dir, routes, publicRoutes, bus, container } = parts;
   const i18n = createTranslator(path.join(dir, 'lang'), host.locale);
   const now = () => host.clock.now();
   return {
@@ -47,5 +49,7 @@ export function buildModuleContext(host: HostServices, parts: ContextParts): Mod
     clock: host.clock,
     notifications: { notify: (n) => host.notifications.add(manifest.uuid, n) },
     network: { allowLoopback: host.profile === 'development', allowPrivate: host.allowPrivateNetworks },
+    publicRoutes,
+    helpdesk: host.helpdesk,
   };
 }

@@ -83,6 +83,62 @@ const hostMigrations: NamedMigration[] = [
       });
     },
   },
+  {
+    name: '004-host-helpdesk',
+    async up(knex) {
+      // The reference host's helpdesk: staff, tickets and their messages (helpdesk/).
+      await knex.schema.createTable('host_staff', (t) => {
+        t.string('id', 64).primary();
+        t.string('name', 200).notNullable();
+        t.string('email', 320).nullable();
+        /** JSON array: `tickets.reply`, `tickets.close`, `tickets.assign`, or `*`. */
+        t.text('permissions').notNullable();
+        t.boolean('active').notNullable().defaultTo(true);
+        t.bigInteger('created_at').notNullable();
+      });
+      await knex.schema.createTable('host_tickets', (t) => {
+        t.increments('id').primary();
+        t.string('subject', 1000).notNullable();
+        t.string('department', 200).notNullable();
+        t.string('priority', 16).notNullable();
+        /** `open` (waiting for staff), `answered` (waiting for the customer) or `closed`. */
+        t.string('status', 16).notNullable();
+        t.string('customer_first_name', 200).notNullable();
+        t.string('customer_last_name', 200).notNullable();
+        t.string('customer_email', 320).notNullable();
+        /** SHA-256 of the key in the customer's link to the ticket, never the key. */
+        t.string('customer_key_hash', 64).notNullable();
+        t.string('assigned_staff_id', 64).nullable();
+        t.bigInteger('created_at').notNullable();
+        t.bigInteger('updated_at').notNullable();
+        t.index(['status', 'updated_at']);
+      });
+      await knex.schema.createTable('host_ticket_messages', (t) => {
+        t.increments('id').primary();
+        t.integer('ticket_id').unsigned().notNullable();
+        /** `customer` or `staff`. */
+        t.string('author_kind', 16).notNullable();
+        t.string('staff_id', 64).nullable();
+        t.string('author_name', 200).notNullable();
+        t.text('content').notNullable();
+        t.bigInteger('created_at').notNullable();
+        t.index(['ticket_id', 'id']);
+      });
+      await knex('host_staff').insert({
+        id: 'admin',
+        name: 'Admin',
+        email: null,
+        permissions: JSON.stringify(['*']),
+        active: true,
+        created_at: Date.now(),
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('host_ticket_messages');
+      await knex.schema.dropTableIfExists('host_tickets');
+      await knex.schema.dropTableIfExists('host_staff');
+    },
+  },
 ];
 
 /** A knex migrationSource over in-memory migrations (no files to find: works from src and dist alike). */

@@ -52,7 +52,8 @@ export async function authenticate(req: FastifyRequest, adminToken: string, sess
  * Signs in: a new session, and a new CSRF secret (the one the login page used is dropped, so a
  * token handed out before signing in, or planted by someone else, is worthless after it).
  */
-export async function startSession(reply: FastifyReply, sessions: SessionStore, secure: boolean): Promise<void> {
+/** The cookie is `Secure` by the server's cookie defaults (always in production). */
+export async function startSession(reply: FastifyReply, sessions: SessionStore): Promise<void> {
   const id = await sessions.create();
   reply.setCookie(SESSION_COOKIE, `s1.${id}`, {
     signed: true,
@@ -60,7 +61,6 @@ export async function startSession(reply: FastifyReply, sessions: SessionStore, 
     sameSite: 'lax',
     path: '/admin',
     maxAge: SESSION_MAX_AGE_S,
-    secure,
   });
   reply.clearCookie(CSRF_COOKIE, { path: '/admin' });
 }

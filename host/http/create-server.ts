@@ -1,7 +1,7 @@
 /**
  * The host's HTTP server (fastify): cookies, forms, CSRF, the admin gate, the host's pages and
- * the module mount point. Every /admin route but the login page needs the session cookie or the
- * bearer token; a cookie-authenticated request that changes something needs a CSRF token
+ * the module mount point. Every route but those marked `public` in their options (the login
+ * page, the host's script, the `/` redirect) needs the session cookie or the bearer token; a cookie-authenticated request that changes something needs a CSRF token
  * (`_csrf` field or `x-csrf-token` header), a bearer request does not (no ambient credential).
  * close() cuts open connections: a client holding an unread body must not keep the host alive.
  */
@@ -19,11 +19,14 @@ import { authenticate, CSRF_COOKIE } from './auth.js';
 import { mountHostPages, moduleTranslator } from './host-pages.js';
 import type { HostViews, LayoutData } from './host-views.js';
 import { mountModuleDispatch } from './module-dispatch.js';
+import { mountPublicRoutes } from './public-routes.js';
+import type { HelpdeskService } from '../helpdesk/helpdesk-service.js';
 import { wantsJson } from './request-context.js';
 import type { SessionStore } from './session-store.js';
 import { registerSignInLimiter, tooManyFailures, type SignInLimits } from './sign-in-limiter.js';
 import type { Simulator } from './simulator.js';
 import { sdkLogger } from '../context/logger.js';
+import { installAudit } from './install-audit.js';
 
 export interface ServerDeps {
   registry: ModuleRegistry;
@@ -35,6 +38,7 @@ export interface ServerDeps {
   translator: Translator;
   notifications: NotificationStore;
   simulator: Simulator;
+  helpdesk: HelpdeskService;
   adminToken: string;
   cookieSecret: string;
   sessions: SessionStore;
@@ -45,17 +49,34 @@ export interface ServerDeps {
   adminPermissions: string[];
   pino: Pino;
   now: () => number;
+  /** Uploading module archives is allowed (HOST_ALLOW_MODULE_UPLOAD; development by default). */
+  allowModuleUpload: boolean;
+  /** Installing from the host's disk is allowed (HOST_ALLOW_FOLDER_INSTALL; development by default). */
+  allowFolderInstall: boolean;
+  /** Every cookie `Secure` (production); otherwise `Secure` when the request came over https. */
+  secureCookies: boolean;
+  /** Whose X-Forwarded-* headers to believe (HOST_TRUST_PROXY): proxy addresses; null: nobody's. */
+  trustProxy: string | null;
 }
 
 const csp =
   "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
+/** One row of the host's route table: what the router can match and whether it is open to anyone. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  public: boolean;
+}
+
+export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInstance; routes: RouteInfo[] }> {
   const app = Fastify({
     loggerInstance: deps.pino.child({ part: 'http' }),
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // Addresses, never `true` or a hop count: a client reaching the host directly must not be
+    // able to claim https or another address with headers of its own.
+    trustProxy: deps.trustProxy ?? false,
     forceCloseConnections: true,
     // A path fastify cannot decode (`/webhooks/%ZZ`) is answered before any route or hook runs:
     // a 400 in the host's `{error}` shape instead of fastify's own body, the path not echoed.
@@ -66,10 +87,15 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
         .header('x-content-type-options', 'nosniff')
         .send({ error: err.code === 'FST_ERR_BAD_URL' ? 'bad request: the address is not valid (a malformed %-escape)' : 'bad request' }),
   }) as unknown as FastifyInstance;
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method: String(method), url: r.url, public: r.config?.public === true });
+  });
   // Pages, scripts, styles and JSON answers go out compressed (brotli or gzip, as the browser
   // accepts) when over 1 KB: the webhook list is ~250 KB of HTML and ~8 KB gzipped.
   await app.register(fastifyCompress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
-  await app.register(fastifyCookie, { secret: deps.cookieSecret });
+  // Defaults of every cookie the host and its plugins set (session, CSRF, flash).
+  await app.register(fastifyCookie, { secret: deps.cookieSecret, parseOptions: { secure: deps.secureCookies ? true : 'auto' } });
   await app.register(fastifyFormbody, { bodyLimit: 1024 * 1024 });
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
@@ -88,7 +114,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
   const signIn = await registerSignInLimiter(app, deps.signInLimits);
 
   app.decorateRequest('auth', null);
-  app.addHook('onSend', async (_req, reply) => {
+  app.addHook('onSend', async (req, reply) => {
+    if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000');
     reply
       .header('content-security-policy', csp)
       .header('x-frame-options', 'DENY')
@@ -96,31 +123,36 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
       .header('x-content-type-options', 'nosniff');
   });
 
-  // Callback style: csrfProtection answers a bad token itself and never calls back.
-  app.addHook('preHandler', (req, reply, done) => {
-    if (!req.url.startsWith('/admin') || req.routeOptions.config?.public) {
-      // The login form checks CSRF too (login CSRF), with the token its GET handed out.
-      if (req.method === 'POST' && req.routeOptions.url === '/admin/login') return app.csrfProtection(req, reply, done);
-      return done();
+  // Deny by default, decided on the route the router matched (never on the raw URL, which an
+  // attacker spells as he likes: `/%61dmin/…` is `/admin/…` to the router). Only a route whose
+  // options say `public: true` is open; every other one, and any path no route matches (so an
+  // anonymous caller cannot tell which exist), needs the session cookie or the bearer token.
+  // It runs before the body is read: an anonymous upload is refused without being received.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.routeOptions.config?.public === true) return;
+    const result = await authenticate(req, deps.adminToken, deps.sessions);
+    if (result.kind === 'session' || result.kind === 'bearer') {
+      req.auth = result.kind;
+      return;
     }
-    void authenticate(req, deps.adminToken, deps.sessions)
-      .then(async (result) => {
-        if (result.kind === 'session' || result.kind === 'bearer') {
-          req.auth = result.kind;
-          if (req.auth === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return app.csrfProtection(req, reply, done);
-          return done();
-        }
-        // A wrong bearer token is a failed sign-in; no credentials at all (or an ended session) is not.
-        const waitS = result.kind === 'wrong-token' ? await signIn.failed(req) : null;
-        if (waitS !== null) return void tooManyFailures(reply, waitS);
-        if (req.method === 'GET' && !wantsJson(req) && result.kind === 'none')
-          return void reply.redirect(`/admin/login?next=${encodeURIComponent(req.url)}`);
-        return void reply
-          .code(401)
-          .header('www-authenticate', 'Bearer')
-          .send({ error: 'unauthorized: sign in or send Authorization: Bearer <admin token>' });
-      })
-      .catch((err: Error) => done(err));
+    // A wrong bearer token is a failed sign-in; no credentials at all (or an ended session) is not.
+    const waitS = result.kind === 'wrong-token' ? await signIn.failed(req) : null;
+    if (waitS !== null) return tooManyFailures(reply, waitS);
+    if (req.method === 'GET' && !wantsJson(req) && result.kind === 'none')
+      return reply.redirect(`/admin/login?next=${encodeURIComponent(req.url)}`);
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Bearer')
+      .send({ error: 'unauthorized: sign in or send Authorization: Bearer <admin token>' });
+  });
+
+  // CSRF, once the body is parsed (the token may be a form field). Callback style:
+  // csrfProtection answers a bad token itself and never calls back. A bearer request carries no
+  // ambient credential and needs none; the login form checks it too (login CSRF).
+  app.addHook('preHandler', (req, reply, done) => {
+    const login = req.method === 'POST' && req.routeOptions.url === '/admin/login';
+    const sessionWrite = req.auth === 'session' && !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
+    return login || sessionWrite ? app.csrfProtection(req, reply, done) : done();
   });
 
   const log = sdkLogger(deps.pino);
@@ -159,6 +191,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
       path: req.url.split('?')[0],
       nav: [
         { href: '/admin/modules', label: t('nav.modules') },
+        { href: '/admin/tickets', label: t('nav.tickets') },
+        { href: '/admin/staff', label: t('nav.staff') },
         { href: '/admin/simulate', label: t('nav.simulate') },
         { href: '/admin/notifications', label: t('nav.notifications'), badge: unread },
       ],
@@ -167,7 +201,8 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     };
   };
 
-  mountHostPages(app, { ...deps, signIn, layout });
+  mountHostPages(app, { ...deps, signIn, layout, audit: installAudit(deps.notifications, log, deps.translator, deps.locale) });
+  mountPublicRoutes(app, { tableOf: (uuid) => deps.registry.running(uuid)?.publicRoutes, logger: log });
   mountModuleDispatch(app, {
     registry: deps.registry,
     views: deps.views,
@@ -176,5 +211,5 @@ export async function createServer(deps: ServerDeps): Promise<FastifyInstance> {
     adminPermissions: deps.adminPermissions,
     layout,
   });
-  return app;
+  return { app, routes };
 }

@@ -13,6 +13,9 @@ import { ModuleError, type ModuleRecord, type ModuleRegistry } from '../modules/
 import { hostViewsDir } from '../paths.js';
 import { endSession, sameToken, startSession } from './auth.js';
 import type { HostViews, LayoutData } from './host-views.js';
+import type { InstallAudit } from './install-audit.js';
+import { mountHelpdeskPages } from './helpdesk-pages.js';
+import type { HelpdeskService } from '../helpdesk/helpdesk-service.js';
 import { errorStatus, mountMarketplaceRoutes } from './marketplace-routes.js';
 import { safeFile, sendFile } from './module-dispatch.js';
 import { csrfTokenFor, setFlash, takeFlash, wantsJson } from './request-context.js';
@@ -29,12 +32,16 @@ export interface PageDeps {
   translator: Translator;
   notifications: NotificationStore;
   simulator: Simulator;
+  helpdesk: HelpdeskService;
   adminToken: string;
   sessions: SessionStore;
   signIn: SignInLimiter;
   locale: Locale;
   timeZone: string;
   now: () => number;
+  allowModuleUpload: boolean;
+  allowFolderInstall: boolean;
+  audit: InstallAudit;
   layout(req: FastifyRequest, reply: FastifyReply, csrfToken: string): Promise<LayoutData>;
 }
 
@@ -84,7 +91,7 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
     return html(reply, views.page(name, { flash: takeFlash(req, reply), ...data }, layout, title), status);
   };
 
-  app.get('/', async (_req, reply) => reply.redirect('/admin/'));
+  app.get('/', { config: { public: true } }, async (_req, reply) => reply.redirect('/admin/'));
   app.get('/admin', async (_req, reply) => reply.redirect('/admin/'));
   app.get('/admin/', async (_req, reply) => reply.redirect('/admin/modules'));
 
@@ -108,7 +115,7 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
       reply.header('retry-after', String(waitS));
       return loginPage(req, reply, t('login.too_many_failures', { minutes: Math.ceil(waitS / 60) }), 429);
     }
-    await startSession(reply, deps.sessions, req.protocol === 'https');
+    await startSession(reply, deps.sessions);
     return reply.redirect(safeNext(body.next), 303);
   });
   app.post('/admin/logout', async (req, reply) => {
@@ -151,7 +158,11 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
       };
     });
     const extra = refused ? { flash: { kind: 'error', text: refused.text } } : {};
-    return page(req, reply, 'modules.njk', t('modules.title'), { modules, tab: 'installed', ...extra }, refused?.status);
+    const installs = {
+      folder: deps.allowFolderInstall ? null : t('modules.folder_install_off'),
+      upload: deps.allowModuleUpload ? null : t('modules.upload_off'),
+    };
+    return page(req, reply, 'modules.njk', t('modules.title'), { modules, tab: 'installed', installs, ...extra }, refused?.status);
   };
   app.get('/admin/modules', async (req, reply) => modulesPage(req, reply));
 
@@ -185,11 +196,20 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
     return reply.redirect('/admin/modules', 303);
   });
 
+  /** Installs from a folder or a .tgz on the host's disk, when the operator allows it; on record. */
+  const installFromHost = async (req: FastifyRequest, source: string): Promise<ModuleRecord> => {
+    if (!deps.allowFolderInstall) throw new ModuleError(t('modules.folder_install_off'), 403);
+    const archive = /\.(tgz|tar\.gz)$/i.test(source);
+    const rec = archive ? await registry.installFromArchive(source) : await registry.installFromFolder(source);
+    await deps.audit.record(req, { name: rec.name, version: rec.version, how: archive ? 'host archive' : 'host folder' });
+    return rec;
+  };
+
   app.post('/admin/module-install', async (req, reply) => {
     const source = String(((req.body ?? {}) as { source?: unknown }).source ?? '').trim();
     try {
       if (!source) throw new ModuleError(t('modules.install_source_required'));
-      const rec = /\.(tgz|tar\.gz)$/i.test(source) ? await registry.installFromArchive(source) : await registry.installFromFolder(source);
+      const rec = await installFromHost(req, source);
       setFlash(reply, { kind: 'ok', text: t('modules.installed_ok', { name: rec.name }) });
     } catch (err) {
       return modulesPage(req, reply, { status: errorStatus(err), text: (err as Error).message });
@@ -203,11 +223,15 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
     return file ? sendFile(reply, file) : reply.code(404).send({ error: 'not found' });
   });
 
+  mountHelpdeskPages(app, { helpdesk: deps.helpdesk, views, locale: deps.locale, timeZone: deps.timeZone, t, page });
+
   mountMarketplaceRoutes(app, {
     marketplace: deps.marketplace,
     registry,
     varDir: deps.varDir,
     uploadLimit: deps.uploadLimit,
+    allowModuleUpload: deps.allowModuleUpload,
+    audit: deps.audit,
     t,
     publicRecord,
     page: (req, reply, name, title, data, status) => page(req, reply, name, title, data, status),
@@ -220,9 +244,7 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
     if (typeof source !== 'string' || !source.trim())
       return reply.code(400).send({ error: 'source: required (a module folder or a .tgz path on the host)' });
     try {
-      const rec = /\.(tgz|tar\.gz)$/i.test(source)
-        ? await registry.installFromArchive(source.trim())
-        : await registry.installFromFolder(source.trim());
+      const rec = await installFromHost(req, source.trim());
       return reply.code(201).send(publicRecord(rec));
     } catch (err) {
       return reply.code(errorStatus(err)).send({ error: (err as Error).message });

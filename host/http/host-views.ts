@@ -4,6 +4,7 @@
  * database (nav, unread notifications) is loaded before a handler runs and looked up here by
  * request.
  */
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import nunjucks from 'nunjucks';
 import type { AdminRequest, Locale, Translator } from '../../sdk/module-context.js';
 import { hostViewsDir } from '../paths.js';
@@ -75,3 +76,13 @@ export class HostViews {
     return this.wrap(this.fragment(name, { csrfToken: layout.csrfToken, ...data }, layout.locale), layout, title);
   }
 }
+
+/** Answers an admin page in the host's layout, with its one-time message (host-pages' `page`). */
+export type RenderPage = (
+  req: FastifyRequest,
+  reply: FastifyReply,
+  name: string,
+  title: string,
+  data?: Record<string, unknown>,
+  status?: number,
+) => Promise<unknown>;

@@ -14,6 +14,8 @@ import { MarketplaceError } from '../marketplace/marketplace-client.js';
 import type { MarketplaceService } from '../marketplace/marketplace-service.js';
 import { ManifestError } from '../modules/manifest-schema.js';
 import { ModuleError, type ModuleRecord, type ModuleRegistry, type UpdateResult } from '../modules/module-registry.js';
+import type { InstallAudit } from './install-audit.js';
+import type { RenderPage } from './host-views.js';
 import { setFlash } from './request-context.js';
 
 export interface MarketplaceRouteDeps {
@@ -22,16 +24,12 @@ export interface MarketplaceRouteDeps {
   varDir: string;
   /** Bytes an uploaded .tgz may have (the archive rules then bound what it expands to). */
   uploadLimit: number;
+  /** Uploads are refused (403) unless the operator allows them (HOST_ALLOW_MODULE_UPLOAD). */
+  allowModuleUpload: boolean;
+  audit: InstallAudit;
   t(key: string, vars?: Record<string, string | number>): string;
   publicRecord(r: ModuleRecord): Record<string, unknown>;
-  page(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    name: string,
-    title: string,
-    data?: Record<string, unknown>,
-    status?: number,
-  ): Promise<unknown>;
+  page: RenderPage;
 }
 
 export function errorStatus(err: unknown): number {
@@ -72,6 +70,7 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
     if (typeof name !== 'string' || !name.trim()) return reply.code(400).send({ error: 'name: required (an npm package name)' });
     try {
       const rec = await marketplace.install(name.trim(), versionOf(req.body));
+      await deps.audit.record(req, { name: rec.name, version: rec.version, how: 'marketplace' });
       return reply.code(201).send(deps.publicRecord(rec));
     } catch (err) {
       return reply.code(errorStatus(err)).send({ error: errorText(err), reason: (err as MarketplaceError).reason });
@@ -80,6 +79,7 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
   app.post('/admin/api/modules/:uuid/update', async (req, reply) => {
     try {
       const r = await marketplace.update((req.params as { uuid: string }).uuid, versionOf(req.body));
+      if (r.updated) await deps.audit.record(req, { name: r.record.name, version: r.to, how: `marketplace update from ${r.from}` });
       return reply
         .code(r.updated ? 200 : 422)
         .send({ updated: r.updated, from: r.from, to: r.to, error: r.error, module: deps.publicRecord(r.record) });
@@ -107,6 +107,7 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
       const installed = await registry.get(manifest.uuid);
       if (installed) {
         const r = await registry.update(manifest.uuid, file, { kind: 'archive', label });
+        if (r.updated) await deps.audit.record(req, { name: r.record.name, version: r.to, how: `upload, update from ${r.from}` });
         return {
           status: r.updated ? 200 : 422,
           text: updateText(r, installed.name),
@@ -114,12 +115,18 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
         };
       }
       const rec = await registry.installFromArchive(file, { kind: 'archive', label });
+      await deps.audit.record(req, { name: rec.name, version: rec.version, how: 'upload' });
       return { status: 201, text: t('modules.installed_ok', { name: rec.name }), body: deps.publicRecord(rec) };
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   };
   app.register(async (scope) => {
+    // Refused before the body is read: installing uploaded code is the operator's decision.
+    scope.addHook('onRequest', async (_req, reply) => {
+      if (!deps.allowModuleUpload)
+        return reply.code(403).send({ ok: false, error: t('modules.upload_off'), text: t('modules.upload_off') });
+    });
     scope.addContentTypeParser(
       ['application/gzip', 'application/x-gzip', 'application/octet-stream'],
       { parseAs: 'buffer', bodyLimit: deps.uploadLimit },
@@ -177,6 +184,7 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
     const body = (req.body ?? {}) as { name?: unknown };
     try {
       const rec = await marketplace.install(String(body.name ?? '').trim(), versionOf(req.body));
+      await deps.audit.record(req, { name: rec.name, version: rec.version, how: 'marketplace' });
       setFlash(reply, { kind: 'ok', text: t('marketplace.installed_ok', { name: rec.name, version: rec.version }) });
     } catch (err) {
       setFlash(reply, { kind: 'error', text: errorText(err) });
@@ -187,6 +195,7 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
     const uuid = (req.params as { uuid: string }).uuid;
     try {
       const r = await marketplace.update(uuid, versionOf(req.body));
+      if (r.updated) await deps.audit.record(req, { name: r.record.name, version: r.to, how: `marketplace update from ${r.from}` });
       setFlash(reply, { kind: r.updated ? 'ok' : 'error', text: updateText(r, r.record.name) });
     } catch (err) {
       setFlash(reply, { kind: 'error', text: errorText(err) });

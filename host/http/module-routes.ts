@@ -63,6 +63,11 @@ export class ModuleRouteTable implements AdminRouter {
     return null;
   }
 
+  /** The declared routes, for tests that walk every route. */
+  list(): Array<{ kind: RouteKind; method: string; path: string }> {
+    return this.routes.map((r) => ({ kind: r.kind, method: r.method, path: '/' + r.segments.join('/') }));
+  }
+
   size(): number {
     return this.routes.length;
   }

@@ -17,6 +17,7 @@ import type { EventEmitter2 } from 'eventemitter2';
 import type { ModuleManifest } from '../../sdk/manifest.js';
 import type { Logger, ModuleContext, ModuleEntry, ModuleInstance } from '../../sdk/module-context.js';
 import { ModuleRouteTable } from '../http/module-routes.js';
+import { PublicRouteTable } from '../http/public-routes.js';
 import { parseManifestText, validateManifest } from './manifest-schema.js';
 import { ArchiveRefusedError, defaultArchiveLimits, extractArchive, type ArchiveLimits } from './module-archive.js';
 import { checkMigrations, migrateModuleDown, migrateModuleUp } from './module-migrator.js';
@@ -50,6 +51,7 @@ export interface RunningModule {
   manifest: ModuleManifest;
   dir: string;
   routes: ModuleRouteTable;
+  publicRoutes: PublicRouteTable;
   entry: ModuleEntry;
   instance: ModuleInstance | void;
   scoped: ScopedBus;
@@ -60,6 +62,7 @@ export interface ContextParts {
   manifest: ModuleManifest;
   dir: string;
   routes: ModuleRouteTable;
+  publicRoutes: PublicRouteTable;
   bus: EventEmitter2;
   container: DependencyContainer;
 }
@@ -74,6 +77,8 @@ export interface RegistryDeps {
   archiveLimits?: ArchiveLimits;
   logger: Logger;
   now: () => number;
+  /** How long a module's import, migrations, register() or shutdown() may take (default 30 s). */
+  timeoutMs?: number;
   buildContext(parts: ContextParts): ModuleContext;
   /** Told when a module failed and was disabled (the host raises a notification). */
   onFailure?(uuid: string, name: string, error: string): Promise<void>;
@@ -102,6 +107,23 @@ export interface UpdateResult {
   error: string | null;
   /** The failure itself (import, migration or register() error), without the versions. */
   reason: string | null;
+}
+
+export const DEFAULT_MODULE_TIMEOUT_MS = 30_000;
+
+/** A module's step that did not settle in time. The step may still run on; the host stops waiting. */
+export class ModuleTimeoutError extends Error {}
+
+/**
+ * Waits for a module's step at most `ms`: a module that never settles must not hold the module
+ * lock (every later install, enable or update waits behind it) nor the host's shutdown.
+ */
+function bounded<T>(what: string, ms: number, job: () => Promise<T> | T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new ModuleTimeoutError(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([Promise.resolve().then(job), limit]).finally(() => clearTimeout(timer));
 }
 
 /** At most this many events are held for one module while its versions swap; past it they are logged and dropped. */
@@ -147,6 +169,10 @@ export class ModuleRegistry {
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: RegistryDeps) {}
+
+  private get timeoutMs(): number {
+    return this.deps.timeoutMs ?? DEFAULT_MODULE_TIMEOUT_MS;
+  }
 
   private serial<T>(job: () => Promise<T>): Promise<T> {
     const next = this.queue.then(job, job);
@@ -410,7 +436,11 @@ export class ModuleRegistry {
     const file = path.join(rec.dir, rec.manifest.entry);
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      mod = await bounded(
+        `import of ${rec.manifest.entry}`,
+        this.timeoutMs,
+        () => import(pathToFileURL(file).href) as Promise<Record<string, unknown>>,
+      );
     } catch (err) {
       throw new Error(`could not load ${rec.manifest.entry}: ${message(err)}`, { cause: err });
     }
@@ -470,22 +500,23 @@ export class ModuleRegistry {
   private async startVersion(rec: ModuleRecord, entry: ModuleEntry, paused: boolean): Promise<{ ok: true } | { ok: false; error: string }> {
     const uuid = rec.uuid;
     const routes = new ModuleRouteTable(`/admin/modules/${uuid}`);
+    const publicRoutes = new PublicRouteTable(`/hooks/${uuid}`);
     const scoped = createScopedBus(this.deps.bus, this.deps.logger, uuid, { paused });
     const container = this.deps.container.createChildContainer();
     try {
       // Checked again: the host may have been upgraded past the module's prerequisites.host.
       validateManifest(rec.manifest, this.deps.hostVersion);
       await this.checkDependencies(rec.manifest);
-      await migrateModuleUp(this.deps.db, uuid, entry.migrations).catch((err: unknown) => {
+      await bounded('migrations', this.timeoutMs, () => migrateModuleUp(this.deps.db, uuid, entry.migrations)).catch((err: unknown) => {
         throw new Error(`migrations failed: ${message(err)}`, { cause: err });
       });
-      const ctx = this.deps.buildContext({ manifest: rec.manifest, dir: rec.dir, routes, bus: scoped.bus, container });
-      const instance = await entry.register(ctx);
-      this.runningModules.set(uuid, { manifest: rec.manifest, dir: rec.dir, routes, entry, instance, scoped, container });
+      const ctx = this.deps.buildContext({ manifest: rec.manifest, dir: rec.dir, routes, publicRoutes, bus: scoped.bus, container });
+      const instance = await bounded('register()', this.timeoutMs, () => entry.register(ctx));
+      this.runningModules.set(uuid, { manifest: rec.manifest, dir: rec.dir, routes, publicRoutes, entry, instance, scoped, container });
       return { ok: true };
     } catch (err) {
       scoped.dispose();
-      if (entry.shutdown) await entry.shutdown().catch(() => undefined);
+      if (entry.shutdown) await bounded('shutdown()', this.timeoutMs, () => entry.shutdown!()).catch(() => undefined);
       return { ok: false, error: message(err) };
     }
   }
@@ -508,7 +539,7 @@ export class ModuleRegistry {
     this.runningModules.delete(uuid);
     const attempt = async (what: string, job: () => unknown) => {
       try {
-        await job();
+        await bounded(what, this.timeoutMs, job);
       } catch (err) {
         this.deps.logger.error(`module ${uuid}: ${what} failed: ${message(err)}`, { module: uuid });
       }
@@ -533,7 +564,7 @@ export class ModuleRegistry {
           module: uuid,
         });
       }
-      if (entry) await migrateModuleDown(this.deps.db, uuid, entry.migrations);
+      if (entry) await bounded('down migrations', this.timeoutMs, () => migrateModuleDown(this.deps.db, uuid, entry.migrations));
       await this.deps.db('host_settings').where({ scope: uuid }).delete();
       await this.deps.db('host_modules').where({ uuid }).delete();
       if (rec.sourceKind !== 'folder') this.removeExtracted(rec.dir);

@@ -32,6 +32,8 @@ export interface ScopedBus {
 export function createScopedBus(target: EventEmitter2, logger: Logger, moduleUuid: string, opts: { paused?: boolean } = {}): ScopedBus {
   const tracked: Tracked[] = [];
   let paused = opts.paused ?? false;
+  // A module whose register() timed out may still subscribe later: once disposed, nothing attaches.
+  let disposed = false;
 
   const wrap = (original: ListenerFn, label: () => string): ListenerFn =>
     function (this: unknown, ...args: unknown[]) {
@@ -60,6 +62,7 @@ export function createScopedBus(target: EventEmitter2, logger: Logger, moduleUui
   const overrides: Record<string, (...args: never[]) => unknown> = {};
   for (const name of adders) {
     overrides[name] = (event: Event, fn: ListenerFn, ...rest: unknown[]) => {
+      if (disposed) return ref.proxy;
       const wrapped = wrap(fn, () => String(event));
       tracked.push({ any: false, event, original: fn, wrapped });
       (target[name] as (...a: unknown[]) => unknown).call(target, event, wrapped, ...rest);
@@ -67,12 +70,14 @@ export function createScopedBus(target: EventEmitter2, logger: Logger, moduleUui
     };
   }
   overrides.many = (event: Event, times: number, fn: ListenerFn, ...rest: unknown[]) => {
+    if (disposed) return ref.proxy;
     const wrapped = wrap(fn, () => String(event));
     tracked.push({ any: false, event, original: fn, wrapped });
     target.many(event, times, wrapped, ...(rest as []));
     return ref.proxy;
   };
   overrides.onAny = (fn: ListenerFn) => {
+    if (disposed) return ref.proxy;
     const wrapped = wrap(fn, () => 'any event');
     tracked.push({ any: true, original: fn, wrapped });
     target.onAny(wrapped);
@@ -115,6 +120,7 @@ export function createScopedBus(target: EventEmitter2, logger: Logger, moduleUui
   return {
     bus: proxy,
     dispose() {
+      disposed = true;
       for (const t of tracked.splice(0)) {
         if (t.any) target.offAny(t.wrapped);
         else target.off(t.event as Event, t.wrapped);

@@ -27,6 +27,10 @@ const snowflake = z.string().regex(DISCORD_SNOWFLAKE, 'snowflake');
  */
 const anyControl = /\p{Cc}/u;
 const controlButLineBreaks = /(?![\t\n\r])\p{Cc}/u;
+/** Right-to-left overrides, isolates and marks: they can make a name read as another in the list. */
+const bidiControl = /\p{Bidi_Control}/u;
+/** A name must show something: not only spaces, format characters or fillers (U+3164, U+200B…). */
+const visibleName = (s: string) => s.replace(/[\p{Cf}\p{Z}\s\p{Default_Ignorable_Code_Point}]/gu, '') !== '';
 const oneLine = (schema: z.ZodString) => schema.refine((s) => !anyControl.test(s), 'control_chars').transform(wellFormed);
 const nullableText = (max: number) =>
   z
@@ -43,6 +47,7 @@ export const optionsSchema = z
     color: z.number('color').int('color').min(0, 'color').max(0xffffff, 'color').nullable(),
     username: nullableText(80)
       .refine((u) => u === null || hasVisibleText(u), 'username_invisible')
+      .refine((u) => u === null || !bidiControl.test(u), 'bidi_controls')
       .refine((u) => u === null || !/discord|clyde/i.test(u), 'username_forbidden'),
     avatarUrl: nullableText(2048).refine((u) => u === null || /^https:\/\/[^\s]+$/i.test(u), 'https_url'),
     rolePing: z
@@ -54,7 +59,8 @@ export const optionsSchema = z
     threadTitle: nullableText(500),
     threadTags: z
       .array(z.object({ when: oneLine(z.string().trim().min(1, 'required').max(200, 'too_long')), tagId: snowflake }).strict())
-      .max(50, 'too_many'),
+      // Discord applies at most 5 tags to a forum post.
+      .max(5, 'too_many'),
     statusCard: z.enum(['off', 'close', 'each'], 'choice'),
     coalesce: z.boolean('boolean'),
     slackBlocks: z.boolean('boolean'),
@@ -84,7 +90,15 @@ const templateText = z
 
 const baseSchema = z
   .object({
-    name: oneLine(z.string('required').trim().min(1, 'required').max(200, 'too_long')),
+    name: oneLine(
+      z
+        .string('required')
+        .trim()
+        .min(1, 'required')
+        .max(200, 'too_long')
+        .refine((s) => !bidiControl.test(s), 'bidi_controls')
+        .refine((s) => s === '' || visibleName(s), 'name_invisible'),
+    ),
     url: z.string('required').trim().max(2048, 'too_long'),
     platform: z.enum([...platforms, 'auto'], 'platform'),
     events: z

@@ -155,6 +155,25 @@ describe.each(['fr', 'en'] as const)('accessibility and phone width of every pag
       await check('simulator');
       await page.goto(`${host.url}/admin/notifications`);
       await check('notifications');
+      // The helpdesk: a ticket answered by staff, its staff page, the staff list, the customer's pages.
+      const opened = await host.helpdesk.open({
+        subject: 'VPS down',
+        department: 'Support',
+        priority: 'urgent',
+        customer: { firstName: 'Alice', lastName: 'Martin', email: 'alice@example.com' },
+        content: 'Nothing answers since 9:00.',
+      });
+      await host.helpdesk.reply(String(opened.ticket.id), { staffId: 'admin', content: 'Restarted.' });
+      await page.goto(`${host.url}/admin/tickets`);
+      await check('tickets');
+      await page.goto(`${host.url}/admin/tickets/${opened.ticket.id}`);
+      await check('ticket');
+      await page.goto(`${host.url}/admin/staff`);
+      await check('staff');
+      await page.goto(`${host.url}/support`);
+      await check('support-new');
+      await page.goto(`${host.url}/support/tickets/${opened.ticket.id}?key=${opened.key}`);
+      await check('support-ticket');
       await page.goto(`${base}/`);
       await until('the paused webhook holding the order', async () => {
         await page.goto(`${base}/`);

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import * as tar from 'tar';
-import { repoRoot, tempVarDir } from '../fixtures/host-kit.js';
+import { fixtureModule, repoRoot, tempVarDir } from '../fixtures/host-kit.js';
 
 const cli = path.join(repoRoot, 'dist', 'host', 'cli.js');
 
@@ -56,6 +56,8 @@ describe('host CLI', () => {
     const first = await start(varDir);
     try {
       expect(first.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      // The banner says which SQLite driver this Node got (the child runs on this test's Node).
+      expect(first.output()).toMatch(new RegExp(`SQLite: +(node:sqlite|better-sqlite3) \\(Node ${process.version.replace(/\./g, '\\.')}`));
       const modules = await fetch(`${first.admin}/api/modules`, { headers: { authorization: `Bearer ${first.token}` } });
       const items = ((await modules.json()) as { items: { uuid: string; state: string; source: string }[] }).items;
       expect(items).toEqual([expect.objectContaining({ uuid: 'webhooks', state: 'enabled', source: 'folder' })]);
@@ -82,6 +84,35 @@ describe('host CLI', () => {
       expect((await fetch(`${second.admin}/api/modules`, { headers: { authorization: `Bearer ${first.token}` } })).status).toBe(401);
     } finally {
       await stop(second);
+    }
+  });
+
+  it('ends on SIGTERM within its bound even when a module’s shutdown() never settles', async () => {
+    const dir = tempVarDir('cli-hang');
+    const s = await start(dir, { HOST_MODULE_TIMEOUT_S: '2', MARKETPLACE_DEMO: '0' });
+    try {
+      const auth = { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' };
+      const installed = await fetch(`${s.admin}/api/modules`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ source: fixtureModule('hangs-at-shutdown') }),
+      });
+      expect(installed.status).toBe(201);
+      expect((await fetch(`${s.admin}/api/modules/hangs-at-shutdown/enable`, { method: 'POST', headers: auth })).status).toBe(200);
+      const exited = new Promise<number | null>((resolve) => {
+        s.child.removeAllListeners('exit');
+        s.child.on('exit', (code) => resolve(code));
+      });
+      s.child.kill('SIGTERM');
+      // Without the bound the process stays alive for ever (only SIGKILL ended it): 60 s is far
+      // past the 2 s module timeout plus the 5 s margin, and far short of never.
+      const code = await Promise.race([exited, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 60_000).unref())]);
+      expect(code).toBe(0);
+      expect(s.output()).toContain('SIGTERM: stopping…');
+      expect(s.output()).toMatch(/module hangs-at-shutdown: entry shutdown\(\) failed: entry shutdown\(\) did not finish within 2 s/);
+    } finally {
+      if (s.child.exitCode === null) s.child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

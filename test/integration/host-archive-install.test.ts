@@ -45,7 +45,7 @@ describe('installing a crafted module archive', () => {
   };
 
   beforeAll(async () => {
-    ({ host, varDir } = await startTestHost({ label: 'archive' }));
+    ({ host, varDir } = await startTestHost({ label: 'archive', allowFolderInstall: true }));
   });
   afterAll(async () => {
     await host?.close();

@@ -47,6 +47,11 @@ describe('host configuration', () => {
         HOST_PROFILE: 'production',
         LOG_LEVEL: 'debug',
         ALLOW_PRIVATE_NETWORKS: '1',
+        HOST_ALLOW_MODULE_UPLOAD: '1',
+        HOST_ALLOW_FOLDER_INSTALL: 'true',
+        HOST_INSECURE_COOKIES: '1',
+        HOST_TRUST_PROXY: '10.0.0.2, 10.0.0.3',
+        HOST_MODULE_TIMEOUT_S: '45',
       },
       { varDir },
     );
@@ -61,8 +66,30 @@ describe('host configuration', () => {
       profile: 'production',
       logLevel: 'debug',
       allowPrivateNetworks: true,
+      allowModuleUpload: true,
+      allowFolderInstall: true,
+      insecureCookies: true,
+      trustProxy: '10.0.0.2, 10.0.0.3',
+      moduleTimeoutMs: 45_000,
     });
     expect(fs.existsSync(path.join(varDir, 'app.key'))).toBe(false);
+  });
+
+  it('keeps installing code off in production unless the operator turns it on; cookies Secure; no proxy believed', () => {
+    const prod = loadConfig({ APP_KEY: 'k', HOST_PROFILE: 'production' }, { varDir });
+    expect(prod).toMatchObject({
+      allowModuleUpload: false,
+      allowFolderInstall: false,
+      insecureCookies: false,
+      trustProxy: null,
+      moduleTimeoutMs: 30_000,
+    });
+    const dev = loadConfig({ APP_KEY: 'k' }, { varDir, defaultProfile: 'development' });
+    expect(dev).toMatchObject({ allowModuleUpload: true, allowFolderInstall: true });
+    expect(loadConfig({ APP_KEY: 'k', HOST_TRUST_PROXY: '1' }, { varDir }).trustProxy).toBe('loopback');
+    expect(loadConfig({ APP_KEY: 'k', HOST_ALLOW_MODULE_UPLOAD: '0' }, { varDir, defaultProfile: 'development' }).allowModuleUpload).toBe(
+      false,
+    );
   });
 
   it.each([
@@ -74,6 +101,9 @@ describe('host configuration', () => {
     [{ HOST_TIMEZONE: 'Mars/Olympus' }, 'HOST_TIMEZONE: unknown IANA time zone "Mars/Olympus"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN: must be at least 12 characters'],
+    [{ HOST_ALLOW_MODULE_UPLOAD: 'yes' }, 'HOST_ALLOW_MODULE_UPLOAD: must be 1 or 0 (got "yes")'],
+    [{ HOST_TRUST_PROXY: 'proxy.example.com; rm' }, 'HOST_TRUST_PROXY: must be 1 (a proxy on this machine) or a comma list'],
+    [{ HOST_MODULE_TIMEOUT_S: '0' }, 'HOST_MODULE_TIMEOUT_S: must be a whole number of at least 1 (got "0")'],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadConfig({ APP_KEY: 'k', ...env }, { varDir })).toThrow(message);
   });

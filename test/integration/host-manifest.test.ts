@@ -48,7 +48,7 @@ describe('manifest validation', () => {
   });
 
   it('refuses a module folder with a bad manifest at install, without importing its code', async () => {
-    const { host, varDir } = await startTestHost({ label: 'manifest' });
+    const { host, varDir } = await startTestHost({ label: 'manifest', allowFolderInstall: true });
     try {
       await expect(host.modules.installFromFolder(fixtureModule('bad-manifest'))).rejects.toThrow(
         'manifest.json: version: must be semver (e.g. 1.2.3)',

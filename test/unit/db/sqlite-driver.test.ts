@@ -1,12 +1,27 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chooseSqliteDriver } from '../../../host/db/sqlite-driver.js';
+import {
+  allRowsStepByStep,
+  chooseSqliteDriver,
+  nodeSqliteAllSeesSchemaChanges,
+  type NodeSqliteStatement,
+} from '../../../host/db/sqlite-driver.js';
 import { connectDatabase } from '../../../host/db/connect-database.js';
 
 // Told apart here without the module's helper: node:sqlite with StatementSync#columns (22.16+).
-const getBuiltin = (process as { getBuiltinModule?: (id: string) => { StatementSync?: { prototype: object } } | undefined })
-  .getBuiltinModule;
+interface RawDatabase {
+  exec(sql: string): void;
+  prepare(sql: string): NodeSqliteStatement;
+  close(): void;
+}
+const getBuiltin = (
+  process as {
+    getBuiltinModule?: (
+      id: string,
+    ) => { StatementSync?: { prototype: object }; DatabaseSync: new (file: string) => RawDatabase } | undefined;
+  }
+).getBuiltinModule;
 const nodeSqlite = getBuiltin?.call(process, 'node:sqlite');
 const nodeHasSqlite = !!nodeSqlite?.StatementSync && 'columns' in nodeSqlite.StatementSync.prototype;
 
@@ -61,5 +76,56 @@ describe(`SQLite driver on Node ${process.version}`, () => {
       await db.destroy();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe(`node:sqlite after a schema change on Node ${process.version}`, () => {
+  const onNodeSqlite = nodeHasSqlite ? it : it.skip;
+  let db: RawDatabase;
+  beforeEach(() => {
+    if (!nodeHasSqlite) return;
+    db = new nodeSqlite!.DatabaseSync(':memory:');
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT UNIQUE, gone TEXT); INSERT INTO t (k, gone) VALUES ('a', 'x'), ('b', 'y')");
+  });
+  afterEach(() => db?.close());
+
+  onNodeSqlite('the probe says what all() does with a statement prepared before a column drop', () => {
+    const statement = db.prepare('SELECT * FROM t ORDER BY id');
+    db.exec('ALTER TABLE t DROP COLUMN gone');
+    let seen: string;
+    try {
+      seen = JSON.stringify(statement.all().map((row) => Object.keys(row)));
+    } catch (err) {
+      seen = (err as Error).message;
+    }
+    // The probe (an added column) and this drop agree on whether all() can be trusted.
+    expect({ right: seen === '[["id","k"],["id","k"]]', seen }).toEqual({ right: nodeSqliteAllSeesSchemaChanges(), seen });
+  });
+
+  onNodeSqlite('reads every row with the columns of the moment, across an added and a dropped column', () => {
+    const select = db.prepare('SELECT * FROM t ORDER BY id');
+    expect(allRowsStepByStep(select, [])).toEqual([
+      { id: 1, k: 'a', gone: 'x' },
+      { id: 2, k: 'b', gone: 'y' },
+    ]);
+    db.exec("ALTER TABLE t ADD COLUMN note TEXT DEFAULT 'n'");
+    expect(allRowsStepByStep(select, [])).toEqual([
+      { id: 1, k: 'a', gone: 'x', note: 'n' },
+      { id: 2, k: 'b', gone: 'y', note: 'n' },
+    ]);
+    db.exec('ALTER TABLE t DROP COLUMN gone');
+    const rows = allRowsStepByStep(select, []);
+    expect(rows).toEqual([
+      { id: 1, k: 'a', note: 'n' },
+      { id: 2, k: 'b', note: 'n' },
+    ]);
+    expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
+  });
+
+  onNodeSqlite('leaves a statement whose step failed ready to run again (INSERT … RETURNING, one row each time)', () => {
+    const insert = db.prepare('INSERT INTO t (k) VALUES (?) RETURNING id, k');
+    expect(() => allRowsStepByStep(insert, ['a'])).toThrow(/UNIQUE constraint failed: t\.k/);
+    expect(allRowsStepByStep(insert, ['c'])).toEqual([{ id: 3, k: 'c' }]);
+    expect(allRowsStepByStep(db.prepare('SELECT k FROM t ORDER BY id'), [])).toEqual([{ k: 'a' }, { k: 'b' }, { k: 'c' }]);
   });
 });

@@ -77,6 +77,35 @@ describe('parseWebhookInput', () => {
     expect(parseWebhookInput({ ...discord, options: { username: '\u200BShop' } }, ctx).ok).toBe(true);
   });
 
+  it('refuses names that could pass for another: bidirectional controls, or nothing visible', () => {
+    const discord = { url: 'https://discord.com/api/webhooks/1/x', events: ['order.paid'] };
+    for (const name of ['\u202eevil\u200b', 'Shop\u202Elatot', 'a\u2066b\u2069', 'x\u200Fy', 'y\u061Cz']) {
+      expect([name, parseWebhookInput({ ...discord, name }, ctx)]).toEqual([
+        name,
+        { ok: false, errors: [{ field: 'name', reason: 'bidi_controls' }] },
+      ]);
+    }
+    for (const name of ['\u200B\u200D\uFEFF', '\u3164', '\u2060\u00AD', '\u115F\u200C']) {
+      expect([name, parseWebhookInput({ ...discord, name }, ctx)]).toEqual([
+        name,
+        { ok: false, errors: [{ field: 'name', reason: 'name_invisible' }] },
+      ]);
+    }
+    // Scripts written right to left are names like any other; only the invisible controls are refused.
+    for (const name of ['Boutique متجر', 'חנות', 'Shop 🛒', 'Équipe support'])
+      expect(parseWebhookInput({ ...discord, name }, ctx).ok).toBe(true);
+  });
+
+  it('takes at most 5 forum tags, as Discord applies at most 5 to a post', () => {
+    const tags = (n: number) => Array.from({ length: n }, (_v, i) => ({ when: `t${i}`, tagId: `12345678901234567${i}` }));
+    const discord = { name: 'a', url: 'https://discord.com/api/webhooks/1/x', events: ['ticket.submit'] };
+    expect(parseWebhookInput({ ...discord, options: { threadTags: tags(5) } }, ctx).ok).toBe(true);
+    expect(parseWebhookInput({ ...discord, options: { threadTags: tags(6) } }, ctx)).toEqual({
+      ok: false,
+      errors: [{ field: 'options.threadTags', reason: 'too_many' }],
+    });
+  });
+
   it('names every bad field', () => {
     const r = parseWebhookInput({ name: '', url: 'ftp://x', events: [], options: { color: 'red' } }, ctx);
     expect(r.ok).toBe(false);
