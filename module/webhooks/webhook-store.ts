@@ -6,7 +6,6 @@ import { dbKindOf } from '../storage/db-kind.js';
 import {
   defaultFilters,
   defaultOptions,
-  maskUrl,
   type Platform,
   type TemplateFamily,
   type UnreadableField,
@@ -14,6 +13,7 @@ import {
   type WebhookFilters,
   type WebhookOptions,
 } from './webhook.js';
+import { maskUrl } from './mask-url.js';
 import { sealedSecretIn, WebhookSeals } from './webhook-seals.js';
 
 export interface NewWebhook {

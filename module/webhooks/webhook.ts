@@ -1,7 +1,6 @@
 /** A configured webhook, as every part of the module sees it. */
 import type { EventName, TicketPriority } from '../../sdk/events.js';
 import { definitionOf } from '../events/index.js';
-import { platformList } from '../platforms/index.js';
 import type { Platform } from '../platforms/platform-ids.js';
 import type { WebhookOptions } from '../platforms/webhook-options.js';
 
@@ -67,28 +66,3 @@ export const defaultFilters = (): WebhookFilters => ({
  * Path words that route a request on the platforms we know (each definition's `urlWords`) or on
  * any webhook endpoint: fixed words, never a credential.
  */
-let routingWordSet: Set<string> | null = null;
-/** Built on first use: the platform registry and this file import each other's folders. */
-const routingWords = (): Set<string> =>
-  (routingWordSet ??= new Set(
-    ['api', 'webhooks', 'webhook', 'hooks', 'hook', ...platformList.flatMap((p) => p.urlWords ?? [])].map((w) => w.toLowerCase()),
-  ));
-
-/**
- * Masks a webhook URL for display: scheme, host and the platform's routing words survive; every
- * other path segment becomes ••••, whatever it looks like (a token can be all letters, a custom
- * endpoint's `/in/Secrettoken` too), and a query becomes `?••••` (Teams' `sig=`).
- * `https://discord.com/api/webhooks/123456789/abcdef` -> `https://discord.com/api/webhooks/••••/••••`
- * Masking a mask gives the same mask, so a hint stored by an older, leakier rule can be re-masked.
- */
-export function maskUrl(raw: string): string {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    return '••••';
-  }
-  const segments = u.pathname.split('/').filter(Boolean);
-  const shape = segments.map((seg) => (routingWords().has(seg.toLowerCase()) || /^v\d{1,2}$/i.test(seg) ? seg : '••••'));
-  return `${u.protocol}//${u.host}/${shape.join('/')}${u.search ? '?••••' : ''}`;
-}
