@@ -223,7 +223,7 @@ header{padding:16px 24px;background:#111214;border-bottom:1px solid #2b2d31;disp
 header h1{margin:0;font-size:18px;color:#f2f3f5}header p{margin:2px 0 0;color:#b5bac1;font-size:12px;overflow-wrap:anywhere}
 header code{background:#2b2d31;padding:1px 5px;border-radius:4px;color:#dbdee1}
 .cols{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr) minmax(0,2fr);min-height:calc(100vh - 70px)}
-.googlechat{background:#f6f8fc;color:#1f1f1f}.googlechat h2{color:#444746}.googlechat .empty{color:#444746}.gc{padding:8px 16px;font:15px/1.46 Roboto,Arial,sans-serif}.gc time,.gc .rc{color:#444746}.gth{font-size:12px;color:#0b57d0}
+.googlechat{background:#f6f8fc;color:#1f1f1f}.col.googlechat h2{color:#444746}.googlechat .empty{color:#444746}.gc{padding:8px 16px;font:15px/1.46 Roboto,Arial,sans-serif}.gc time,.gc .rc{color:#444746}.gth{font-size:12px;color:#0b57d0}
 .col{padding:8px 0;min-width:0}.col h2{font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:#b5bac1;margin:12px 20px}
 .discord{background:#313338}.slack{background:#fff;color:#1d1c1d}.slack h2{color:#545454}
 .empty{margin:20px;color:#b5bac1}.slack .empty{color:#545454}
