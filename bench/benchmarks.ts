@@ -7,5 +7,6 @@ import { scaleOut } from './scale-out.js';
 import { memory } from './memory.js';
 import { hostile } from './hostile.js';
 import { dueQuery } from './due-query.js';
+import { conditions } from './conditions.js';
 
-export const benchmarks: Benchmark[] = [hostOverhead, throughput, dueQuery, burst, memory, scaleOut, hostile];
+export const benchmarks: Benchmark[] = [hostOverhead, throughput, dueQuery, burst, memory, scaleOut, hostile, conditions];

@@ -7,6 +7,8 @@ import { eventIntake } from './005-event-intake.js';
 import { openDeliveriesIndex } from './006-open-deliveries-index.js';
 import { deliveryReference } from './007-delivery-reference.js';
 import { ticketThreads } from './008-ticket-threads.js';
+import { eventTemplates } from './009-event-templates.js';
+import { webhookCondition } from './010-webhook-condition.js';
 
 /** In order. Append new migrations; never edit a released one. */
 export const migrations: ModuleMigration[] = [
@@ -18,4 +20,6 @@ export const migrations: ModuleMigration[] = [
   openDeliveriesIndex,
   deliveryReference,
   ticketThreads,
+  eventTemplates,
+  webhookCondition,
 ];

@@ -13,6 +13,7 @@ import { checkWebhookSeals } from './webhooks/seal-check.js';
 import { createRenderingPort } from './rendering/rendering-port.js';
 import { registerSettings } from './settings/register-settings.js';
 import { createDelivery, readDeliverySettings } from './delivery/index.js';
+import { registerHelpdesk } from './helpdesk/register-helpdesk.js';
 
 export { migrations };
 
@@ -32,6 +33,8 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
     sender: delivery.sender,
     deliveryWrites: delivery.writes,
   });
+  // Two-way helpdesk (module/helpdesk/): staff act on tickets from Discord.
+  registerHelpdesk(ctx);
   delivery.start();
 
   return {

@@ -55,6 +55,8 @@ export const customerSchema = z.object({
   firstName: text(200),
   lastName: text(200),
   email: z.string().max(320).email(),
+  /** The customer's group in the host (`vip`, `reseller`), when it has groups. */
+  group: text(100).nullable().optional(),
 });
 
 export const orderItemSchema = z.object({
@@ -114,11 +116,109 @@ export const ticketCloseSchema = z.object({
   message: ticketMessageSchema.nullable().optional(),
 });
 
+const recordId = z.union([z.string().min(1).max(64).transform(wellFormed), z.number().int().nonnegative()]);
+const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR');
+const envelope = { eventId, occurredAt: isoDate };
+/** Why something happened (a failed payment, a suspension), as the host words it. */
+const reason = text(2000);
+
+/** An invoice of the billing side (ClientXCMS `Invoice`): amounts, due date, lines, link. */
+export const invoiceSchema = z.object({
+  id: recordId,
+  /** The number printed on the invoice, when it differs from its id (`FA-2026-0042`). */
+  number: text(64).nullable().optional(),
+  total: money,
+  currency,
+  customer: customerSchema,
+  dueDate: isoDate,
+  paymentGateway: text(100).nullable().optional(),
+  transactionId: text(200).nullable().optional(),
+  items: z.array(orderItemSchema).max(1000),
+  url: url,
+});
+
+const invoicePayload = <T extends z.ZodRawShape>(extra: T) => z.object({ ...envelope, invoice: invoiceSchema, ...extra });
+export const invoiceCreatedSchema = invoicePayload({});
+export const invoicePaidSchema = invoicePayload({});
+export const invoicePaymentFailedSchema = invoicePayload({ reason });
+export const invoiceRefundedSchema = invoicePayload({
+  refund: z.object({ amount: money, reason: reason.nullable().optional() }),
+});
+export const invoiceCancelledSchema = invoicePayload({ reason: reason.nullable().optional() });
+export const invoiceOverdueSchema = invoicePayload({ daysOverdue: z.number().int().min(1).max(36_500) });
+
+/** A product of the catalogue and its group (`VPS`, `Minecraft`, `Domaines`). */
+export const productSchema = z.object({ id: recordId, name: text(200), group: text(200) });
+
+/** A customer's service (ClientXCMS `Service`): what was bought, for whom, until when, where. */
+export const serviceSchema = z.object({
+  id: recordId,
+  name: text(200),
+  hostname: text(253).nullable().optional(),
+  product: productSchema,
+  customer: customerSchema,
+  price: money,
+  currency,
+  /** `monthly`, `quarterly`, `annually`… as the host names it. */
+  billingCycle: text(50).nullable().optional(),
+  /** The next due date; null for a service that does not expire. */
+  expiresAt: isoDate.nullable().optional(),
+  url: url,
+});
+
+const servicePayload = <T extends z.ZodRawShape>(extra: T) => z.object({ ...envelope, service: serviceSchema, ...extra });
+export const serviceCreatedSchema = servicePayload({});
+export const serviceDeliveredSchema = servicePayload({});
+export const serviceDeliveryFailedSchema = servicePayload({ reason });
+export const serviceRenewedSchema = servicePayload({ previousExpiresAt: isoDate.nullable().optional() });
+export const serviceUpgradedSchema = servicePayload({ previousProduct: productSchema });
+export const serviceSuspendedSchema = servicePayload({ reason });
+export const serviceUnsuspendedSchema = servicePayload({});
+/** Fired by the host N days before the due date (N is the host's setting). */
+export const serviceExpiringSchema = servicePayload({ daysLeft: z.number().int().min(0).max(3650) });
+export const serviceExpiredSchema = servicePayload({});
+export const serviceCancelledSchema = servicePayload({ reason: reason.nullable().optional() });
+
+export const customerRegisteredSchema = z.object({
+  ...envelope,
+  customer: customerSchema.extend({
+    company: text(200).nullable().optional(),
+    /** ISO 3166-1 alpha-2 (`FR`). */
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 code such as FR')
+      .nullable()
+      .optional(),
+    url: url,
+  }),
+});
+
+/** A closed ticket opened again (by the customer or by staff), with the message that did it if any. */
+export const ticketReopenSchema = ticketCloseSchema;
+
 export const eventSchemas = {
   'order.paid': orderPaidSchema,
   'ticket.submit': ticketSubmitSchema,
   'ticket.reply': ticketReplySchema,
   'ticket.close': ticketCloseSchema,
+  'ticket.reopen': ticketReopenSchema,
+  'invoice.created': invoiceCreatedSchema,
+  'invoice.paid': invoicePaidSchema,
+  'invoice.payment_failed': invoicePaymentFailedSchema,
+  'invoice.refunded': invoiceRefundedSchema,
+  'invoice.cancelled': invoiceCancelledSchema,
+  'invoice.overdue': invoiceOverdueSchema,
+  'service.created': serviceCreatedSchema,
+  'service.delivered': serviceDeliveredSchema,
+  'service.delivery_failed': serviceDeliveryFailedSchema,
+  'service.renewed': serviceRenewedSchema,
+  'service.upgraded': serviceUpgradedSchema,
+  'service.suspended': serviceSuspendedSchema,
+  'service.unsuspended': serviceUnsuspendedSchema,
+  'service.expiring': serviceExpiringSchema,
+  'service.expired': serviceExpiredSchema,
+  'service.cancelled': serviceCancelledSchema,
+  'customer.registered': customerRegisteredSchema,
 } as const;
 
 export type EventName = keyof typeof eventSchemas;
@@ -126,6 +226,10 @@ export const eventNames = Object.keys(eventSchemas) as EventName[];
 export type EventMap = { [K in EventName]: z.infer<(typeof eventSchemas)[K]> };
 export type OrderPaidPayload = EventMap['order.paid'];
 export type TicketEventPayload = EventMap['ticket.submit'] | EventMap['ticket.close'];
+export type InvoiceEventName = Extract<EventName, `invoice.${string}`>;
+export type ServiceEventName = Extract<EventName, `service.${string}`>;
+export type InvoiceEventPayload = EventMap[InvoiceEventName];
+export type ServiceEventPayload = EventMap[ServiceEventName];
 export type TicketPriority = (typeof ticketPriorities)[number];
 export type AnyEventPayload = EventMap[EventName];
 

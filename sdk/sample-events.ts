@@ -14,14 +14,15 @@ export interface SampleOptions {
 
 const customers = [
   { id: 17, firstName: 'Camille', lastName: 'Martin', email: 'camille.martin@example.com' },
-  { id: 42, firstName: 'Jean', lastName: 'Dupont', email: 'jean.dupont@example.com' },
+  { id: 42, firstName: 'Jean', lastName: 'Dupont', email: 'jean.dupont@example.com', group: 'vip' },
   { id: 73, firstName: 'Amélie', lastName: 'Rousseau', email: 'amelie.rousseau@example.com' },
 ];
 const products = [
-  { name: 'VPS SSD 4 Go', price: 12.5 },
-  { name: 'Minecraft 8 Go', price: 19.99 },
-  { name: 'Nom de domaine .fr', price: 7.2 },
+  { id: 3, name: 'VPS SSD 4 Go', group: 'VPS', price: 12.5, hostname: 'vps-{n}.clients.example.com' },
+  { id: 8, name: 'Minecraft 8 Go', group: 'Minecraft', price: 19.99, hostname: 'mc-{n}.play.example.com' },
+  { id: 12, name: 'Nom de domaine .fr', group: 'Domaines', price: 7.2, hostname: 'boulangerie-{n}.fr' },
 ];
+const DAY = 86_400_000;
 const gateways = ['PayPal', 'Stripe', 'Wallet'];
 const departments = [
   { id: 1, name: 'Support technique' },
@@ -80,6 +81,77 @@ function customerMessage(seq: number) {
   };
 }
 
+/** An invoice of the sample customers for one of the products, due in a week. */
+function sampleInvoice(opts: SampleOptions): EventMap['invoice.created']['invoice'] {
+  const { seq, now } = ids(opts);
+  const product = products[seq % products.length];
+  const id = 3000 + seq;
+  return {
+    id,
+    number: `FA-2026-${String(id).padStart(5, '0')}`,
+    total: product.price,
+    currency: 'EUR',
+    customer: customers[seq % customers.length],
+    dueDate: new Date(now + 7 * DAY).toISOString(),
+    paymentGateway: gateways[seq % gateways.length],
+    transactionId: null,
+    items: [{ name: product.name, quantity: 1, price: product.price }],
+    url: `https://billing.example.com/admin/invoices/${id}`,
+  };
+}
+
+/** A monthly service of the sample customers, due in a month. */
+function sampleService(opts: SampleOptions): EventMap['service.created']['service'] {
+  const { seq, now } = ids(opts);
+  const product = products[seq % products.length];
+  const id = 2000 + seq;
+  return {
+    id,
+    name: `${product.name} #${id}`,
+    hostname: product.hostname.replace('{n}', String(id)),
+    product: { id: product.id, name: product.name, group: product.group },
+    customer: customers[seq % customers.length],
+    price: product.price,
+    currency: 'EUR',
+    billingCycle: 'monthly',
+    expiresAt: new Date(now + 30 * DAY).toISOString(),
+    url: `https://billing.example.com/admin/services/${id}`,
+  };
+}
+
+type Sample<K extends EventName> = (opts: SampleOptions) => EventMap[K];
+const invoiceSample =
+  <K extends Extract<EventName, `invoice.${string}`>>(
+    event: K,
+    extra: (opts: SampleOptions) => Omit<EventMap[K], 'eventId' | 'occurredAt' | 'invoice'>,
+    patch: Partial<EventMap[K]['invoice']> = {},
+  ): Sample<K> =>
+  (opts) => {
+    const { seq, iso } = ids(opts);
+    return {
+      eventId: `evt_${event.replace('.', '_')}_${seq}`,
+      occurredAt: iso,
+      invoice: { ...sampleInvoice(opts), ...patch },
+      ...extra(opts),
+    } as EventMap[K];
+  };
+const serviceSample =
+  <K extends Extract<EventName, `service.${string}`>>(
+    event: K,
+    extra: (opts: SampleOptions) => Omit<EventMap[K], 'eventId' | 'occurredAt' | 'service'>,
+    patch: (opts: SampleOptions) => Partial<EventMap[K]['service']> = () => ({}),
+  ): Sample<K> =>
+  (opts) => {
+    const { seq, iso } = ids(opts);
+    return {
+      eventId: `evt_${event.replace('.', '_')}_${seq}`,
+      occurredAt: iso,
+      service: { ...sampleService(opts), ...patch(opts) },
+      ...extra(opts),
+    } as EventMap[K];
+  };
+const none = () => ({});
+
 const samples: { [K in EventName]: (opts: SampleOptions) => EventMap[K] } = {
   'order.paid': orderPaid,
   'ticket.submit': (opts) => {
@@ -99,7 +171,74 @@ const samples: { [K in EventName]: (opts: SampleOptions) => EventMap[K] } = {
     const { seq, iso } = ids(opts);
     return { eventId: `evt_ticket_close_${seq}`, occurredAt: iso, ticket: sampleTicket(opts), message: null };
   },
+  'ticket.reopen': (opts) => {
+    const { seq, iso } = ids(opts);
+    return {
+      eventId: `evt_ticket_reopen_${seq}`,
+      occurredAt: iso,
+      ticket: sampleTicket(opts),
+      message: { content: 'Le problème est revenu ce soir, le VPS ne répond plus.', author: customerMessage(seq).author },
+    };
+  },
+  'invoice.created': invoiceSample('invoice.created', none),
+  'invoice.paid': invoiceSample('invoice.paid', none, { transactionId: 'txn_8F3A91C2' }),
+  'invoice.payment_failed': invoiceSample('invoice.payment_failed', () => ({ reason: 'Carte refusée par la banque (fonds insuffisants)' })),
+  'invoice.refunded': invoiceSample('invoice.refunded', (opts) => ({
+    refund: { amount: sampleInvoice(opts).total, reason: 'Service annulé dans les 14 jours' },
+  })),
+  'invoice.cancelled': invoiceSample('invoice.cancelled', () => ({ reason: 'Commande annulée par le client' })),
+  'invoice.overdue': (opts) => {
+    const { now } = ids(opts);
+    return invoiceSample('invoice.overdue', () => ({ daysOverdue: 5 }), { dueDate: new Date(now - 5 * DAY).toISOString() })(opts);
+  },
+  'service.created': serviceSample('service.created', none),
+  'service.delivered': serviceSample('service.delivered', none),
+  'service.delivery_failed': serviceSample('service.delivery_failed', () => ({
+    reason: 'Le serveur Proxmox pve-02 ne répond pas (délai dépassé)',
+  })),
+  'service.renewed': serviceSample('service.renewed', (opts) => ({ previousExpiresAt: new Date(ids(opts).now).toISOString() })),
+  'service.upgraded': serviceSample(
+    'service.upgraded',
+    () => ({ previousProduct: { id: 2, name: 'VPS SSD 2 Go', group: 'VPS' } }),
+    (opts) => ({ ...vpsOf(opts), price: 19.5 }),
+  ),
+  'service.suspended': serviceSample('service.suspended', () => ({ reason: 'Facture impayée depuis 10 jours' })),
+  'service.unsuspended': serviceSample('service.unsuspended', none),
+  'service.expiring': (opts) => {
+    const { now } = ids(opts);
+    return serviceSample(
+      'service.expiring',
+      () => ({ daysLeft: 3 }),
+      () => ({ expiresAt: new Date(now + 3 * DAY).toISOString() }),
+    )(opts);
+  },
+  'service.expired': (opts) => {
+    const { now } = ids(opts);
+    return serviceSample('service.expired', none, () => ({ expiresAt: new Date(now - DAY).toISOString() }))(opts);
+  },
+  'service.cancelled': serviceSample('service.cancelled', () => ({ reason: 'Je n’en ai plus besoin' })),
+  'customer.registered': (opts) => {
+    const { seq, iso } = ids(opts);
+    const customer = customers[seq % customers.length];
+    return {
+      eventId: `evt_customer_registered_${seq}`,
+      occurredAt: iso,
+      customer: {
+        ...customer,
+        id: customer.id + seq * 100,
+        company: seq % 2 ? 'Boulangerie Martin SARL' : null,
+        country: 'FR',
+        url: `https://billing.example.com/admin/customers/${customer.id + seq * 100}`,
+      },
+    };
+  },
 };
+
+/** The VPS product for an upgrade sample (an upgrade stays in its group). */
+function vpsOf(opts: SampleOptions): Partial<EventMap['service.upgraded']['service']> {
+  const id = 2000 + (opts.seq ?? 1);
+  return { name: `VPS SSD 4 Go #${id}`, hostname: `vps-${id}.clients.example.com`, product: { id: 3, name: 'VPS SSD 4 Go', group: 'VPS' } };
+}
 
 export function sampleEvent<K extends EventName>(event: K, opts: SampleOptions = {}): EventMap[K] {
   return samples[event](opts);

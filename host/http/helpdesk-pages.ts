@@ -116,7 +116,9 @@ export function mountHelpdeskPages(app: FastifyInstance, deps: HelpdeskPageDeps)
   app.get('/support', { config: { public: true } }, async (_req, reply) =>
     supportPage(reply, 'support-new.njk', { error: null, values: {} }),
   );
-  app.post('/support/tickets', { config: { public: true }, bodyLimit: 64 * 1024 }, async (req, reply) => {
+  // Anyone may post these: each address gets a few a minute (429 with Retry-After past them).
+  const customerPost = { config: { public: true, rateLimit: { max: 20, timeWindow: 60_000 } }, bodyLimit: 64 * 1024 };
+  app.post('/support/tickets', customerPost, async (req, reply) => {
     const b = req.body;
     const priority = field(b, 'priority');
     try {
@@ -137,7 +139,7 @@ export function mountHelpdeskPages(app: FastifyInstance, deps: HelpdeskPageDeps)
     if (!ticket) return reply.code(404).send({ error: 'not found' });
     return supportPage(reply, 'support-ticket.njk', { ticket, messages: await helpdesk.messages(ticket.id), key: keyOf(req), error: null });
   });
-  app.post('/support/tickets/:id/reply', { config: { public: true }, bodyLimit: 64 * 1024 }, async (req, reply) => {
+  app.post('/support/tickets/:id/reply', customerPost, async (req, reply) => {
     const id = ticketIdOf(req);
     const key = field(req.body, 'key');
     try {

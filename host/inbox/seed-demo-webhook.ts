@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { eventNames } from '../../sdk/events.js';
 
 export interface SeedOptions {
   /** e.g. http://127.0.0.1:8080 */
@@ -33,7 +34,7 @@ export async function seedDemoWebhook(o: SeedOptions): Promise<{ outcome: SeedOu
       name: o.locale === 'fr' ? 'Exemple — boîte de réception locale' : 'Example — local inbox',
       url: o.discordWebhookUrl,
       platform: 'discord',
-      events: ['order.paid', 'ticket.submit', 'ticket.reply', 'ticket.close'],
+      events: eventNames,
       options: { username: o.locale === 'fr' ? 'Boutique' : 'Shop' },
     }),
   });

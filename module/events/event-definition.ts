@@ -46,6 +46,9 @@ export interface VariableSpec<P> {
 
 export type FilterField = keyof WebhookFilters;
 
+/** How a helpdesk event moves a ticket's conversation. */
+export type TicketThreadKind = 'submit' | 'reply' | 'close';
+
 export interface EventDefinition<P = unknown> {
   /** The host's event name (`order.paid`). */
   name: string;
@@ -67,6 +70,11 @@ export interface EventDefinition<P = unknown> {
   embed: { color: number };
   /** The order or ticket number the delivery log shows on each row (at most 64 characters kept). */
   reference?(payload: P): string;
+  /**
+   * What the event does to a ticket's conversation (a Discord post per ticket, its status card):
+   * opens it, adds to it, or closes it. Events without one are never put in a ticket's thread.
+   */
+  thread?: TicketThreadKind;
   /** The ticket priority a Discord role ping is decided on; events without one never ping. */
   priority?(payload: P): TicketPriority;
   /** The template used when the webhook has none for the family (else the family's default). */

@@ -6,16 +6,59 @@
  */
 import type { EventName } from '../../sdk/events.js';
 import type { EventDefinition } from './event-definition.js';
+import { customerRegistered } from './customer-registered.js';
+import { invoiceCancelled } from './invoice-cancelled.js';
+import { invoiceCreated } from './invoice-created.js';
+import { invoiceOverdue } from './invoice-overdue.js';
+import { invoicePaid } from './invoice-paid.js';
+import { invoicePaymentFailed } from './invoice-payment-failed.js';
+import { invoiceRefunded } from './invoice-refunded.js';
 import { orderPaid } from './order-paid.js';
+import { serviceCancelled } from './service-cancelled.js';
+import { serviceCreated } from './service-created.js';
+import { serviceDelivered } from './service-delivered.js';
+import { serviceDeliveryFailed } from './service-delivery-failed.js';
+import { serviceExpired } from './service-expired.js';
+import { serviceExpiring } from './service-expiring.js';
+import { serviceRenewed } from './service-renewed.js';
+import { serviceSuspended } from './service-suspended.js';
+import { serviceUnsuspended } from './service-unsuspended.js';
+import { serviceUpgraded } from './service-upgraded.js';
 import { ticketClose } from './ticket-close.js';
+import { ticketReopen } from './ticket-reopen.js';
 import { ticketReply } from './ticket-reply.js';
 import { ticketSubmit } from './ticket-submit.js';
 
-export type { EventDefinition, FilterField, ValueFormat, VariableKind, VariableSpec } from './event-definition.js';
+export type { EventDefinition, FilterField, TicketThreadKind, ValueFormat, VariableKind, VariableSpec } from './event-definition.js';
 export { defineEvent, titleKey } from './event-definition.js';
 
 const registry = new Map<string, EventDefinition>();
-for (const d of [orderPaid, ticketSubmit, ticketReply, ticketClose]) registry.set(d.name, d as EventDefinition);
+// The settings page lists them in this order: the shop, the helpdesk, then billing and customers.
+const definitions = [
+  orderPaid,
+  ticketSubmit,
+  ticketReply,
+  ticketClose,
+  ticketReopen,
+  invoiceCreated,
+  invoicePaid,
+  invoicePaymentFailed,
+  invoiceRefunded,
+  invoiceCancelled,
+  invoiceOverdue,
+  serviceCreated,
+  serviceDelivered,
+  serviceDeliveryFailed,
+  serviceRenewed,
+  serviceUpgraded,
+  serviceSuspended,
+  serviceUnsuspended,
+  serviceExpiring,
+  serviceExpired,
+  serviceCancelled,
+  customerRegistered,
+];
+for (const d of definitions) registry.set(d.name, d as EventDefinition);
 
 /** Every known event's definition, in the order the settings page lists them. */
 export function eventDefinitions(): EventDefinition[] {

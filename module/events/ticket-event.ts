@@ -4,7 +4,7 @@
  */
 import type { TicketEventPayload } from '../../sdk/events.js';
 import type { WebhookFilters } from '../webhooks/webhook.js';
-import type { EventDefinition, FilterField, VariableSpec } from './event-definition.js';
+import type { EventDefinition, FilterField, TicketThreadKind, VariableSpec } from './event-definition.js';
 
 const lower = (s: string) => s.trim().toLowerCase();
 const fullName = (c: { firstName: string; lastName: string }) => `${c.firstName} ${c.lastName}`.trim();
@@ -45,8 +45,10 @@ export function ticketMatches(f: WebhookFilters, p: TicketEventPayload): boolean
 /** The parts every ticket event has in common. */
 export function ticketParts<P extends TicketEventPayload>(
   action: string,
-): Pick<EventDefinition<P>, 'family' | 'variables' | 'aliases' | 'filters' | 'matches' | 'priority' | 'reference'> {
+  thread: TicketThreadKind = action === 'submit' || action === 'close' ? action : 'reply',
+): Pick<EventDefinition<P>, 'family' | 'variables' | 'aliases' | 'filters' | 'matches' | 'priority' | 'reference' | 'thread'> {
   return {
+    thread,
     family: 'ticket',
     variables: ticketVariables<P>(action),
     aliases: ticketAliases,

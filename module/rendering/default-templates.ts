@@ -5,6 +5,19 @@
  */
 import type { Locale } from '../../sdk/module-context.js';
 import type { TemplateFamily } from '../webhooks/webhook.js';
+import { customerLines } from '../events/customer-registered.js';
+import { withHeadline } from '../events/event-template.js';
+import { invoiceLines } from '../events/invoice-event.js';
+import { serviceLines } from '../events/service-event.js';
+
+/**
+ * The billing families' templates, for an admin who writes one template for all of a family's
+ * events: `%action%` names the event (`Facture payée`); each event also has its own default
+ * (module/events/), used while the webhook has no template for the family.
+ */
+const invoice = withHeadline({ fr: ':receipt: %action% — facture n° %number%', en: ':receipt: %action% — invoice %number%' }, invoiceLines);
+const service = withHeadline({ fr: ':gear: %action% — %name%', en: ':gear: %action% — %name%' }, serviceLines);
+const customer = withHeadline({ fr: ':wave: Nouveau client : %user%', en: ':wave: New customer: %user%' }, customerLines);
 
 const templates: Record<Locale, Record<TemplateFamily, string>> = {
   fr: {
@@ -27,6 +40,9 @@ const templates: Record<Locale, Record<TemplateFamily, string>> = {
       ':memo: **Message :** %content%',
       ':arrow_right: Cliquez ici pour y répondre : %url%',
     ].join('\n'),
+    invoice: invoice.fr,
+    service: service.fr,
+    customer: customer.fr,
   },
   en: {
     order: [
@@ -48,6 +64,9 @@ const templates: Record<Locale, Record<TemplateFamily, string>> = {
       ':memo: **Message:** %content%',
       ':arrow_right: Click here to answer: %url%',
     ].join('\n'),
+    invoice: invoice.en,
+    service: service.en,
+    customer: customer.en,
   },
 };
 

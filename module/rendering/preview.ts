@@ -8,7 +8,7 @@ import { definitionOf } from '../events/index.js';
 import { defaultOptions, type Platform, type WebhookOptions } from '../webhooks/webhook.js';
 import { platformOf } from '../platforms/index.js';
 import { label } from './labels.js';
-import { renderWithTemplate } from './render-message.js';
+import { renderWithTemplate, templateFor } from './render-message.js';
 import { DEFAULT_THREAD_TITLE, threadTitle, ticketThreadPlan } from './ticket-thread-plan.js';
 import { computeVariables } from './variables.js';
 import type { MessageBody } from './types.js';
@@ -39,7 +39,9 @@ export function preview(
 ): PreviewResult {
   const payload = definitionOf(event).sample({ seq: context.seq, now: context.now }) as AnyEventPayload;
   const timeZone = context.timeZone ?? 'UTC';
-  const rendered = renderWithTemplate({ template, event, payload, platform, locale, timeZone, options });
+  // A blank template previews what would be sent: the event's or the family's default.
+  const used = templateFor({ templates: { [definitionOf(event).family]: template } }, event, locale);
+  const rendered = renderWithTemplate({ template: used, event, payload, platform, locale, timeZone, options });
   const body = { ...rendered.body };
   // A thread-per-ticket webhook's sample ticket opens a post of its own, as its first event would
   // (the preview shows it; "Send test" to a forum channel needs it).

@@ -83,10 +83,20 @@ export function renderWithTemplate(args: RenderArgs): RenderedMessage {
   return message;
 }
 
-/** The template a webhook renders `event` with: its own for the family, else the event's or the family's default. */
-export function templateFor(webhook: Pick<Webhook, 'templates'>, event: EventName, locale: Locale): string {
+/**
+ * The template a webhook renders `event` with: its own for the event, else its own for the
+ * event's family, else the event's default, else the family's. A blank one counts as none (a
+ * form saves an emptied textarea as '').
+ */
+export function templateFor(webhook: Pick<Webhook, 'templates' | 'eventTemplates'>, event: EventName, locale: Locale): string {
   const def = definitionOf(event);
-  return webhook.templates[def.family] ?? def.defaultTemplate?.[locale] ?? defaultTemplates(locale)[def.family];
+  const given = (t: string | undefined) => (t?.trim() ? t : undefined);
+  return (
+    given(webhook.eventTemplates?.[event]) ??
+    given(webhook.templates[def.family]) ??
+    def.defaultTemplate?.[locale] ??
+    defaultTemplates(locale)[def.family]
+  );
 }
 
 /** The body to send for one event to one webhook. */

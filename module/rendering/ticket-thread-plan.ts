@@ -6,6 +6,7 @@
  */
 import { wellFormed, type AnyEventPayload, type EventName, type TicketEventPayload } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
+import { definitionOf, type TicketThreadKind } from '../events/index.js';
 import type { WebhookOptions } from '../webhooks/webhook.js';
 import { DISCORD, DISCORD_SNOWFLAKE } from '../platforms/limits.js';
 import { label } from './labels.js';
@@ -21,7 +22,7 @@ export const DEFAULT_THREAD_TITLE = '#%id% %subject%';
 /** Discord takes at most 5 tags on a forum post. */
 export const MAX_THREAD_TAGS = 5;
 
-export type TicketThreadKind = 'submit' | 'reply' | 'close';
+export type { TicketThreadKind } from '../events/event-definition.js';
 
 export interface TicketThreadPlan {
   /** The ticket's id: with the webhook, the key of the ticket-thread map. */
@@ -36,12 +37,6 @@ export interface TicketThreadPlan {
   /** The edit of the ticket's first message this event makes (status card), or null. */
   card: MessageBody | null;
 }
-
-const KINDS: Partial<Record<EventName, TicketThreadKind>> = {
-  'ticket.submit': 'submit',
-  'ticket.reply': 'reply',
-  'ticket.close': 'close',
-};
 
 /** The post title `template` gives for these variables: one line, cut to Discord's limit, never empty. */
 export function threadTitle(template: string | null, vars: Variables, fallback: string): string {
@@ -107,7 +102,8 @@ export function ticketThreadPlan(args: {
   locale: Locale;
   timeZone: string;
 }): TicketThreadPlan | null {
-  const kind = KINDS[args.event];
+  // What the event does to the ticket's conversation, as its definition says (ticket.reopen: a reply).
+  const kind = definitionOf(args.event).thread;
   const { options } = args;
   const statusCardOn = options.statusCard === 'close' || options.statusCard === 'each';
   if (!kind || (!options.threadPerTicket && !statusCardOn)) return null;

@@ -22,8 +22,8 @@ import { plural } from './plural-words.js';
 import { platformLabels, reasonWords } from './send-result-words.js';
 import type { SettingsDeps } from './settings-deps.js';
 import { sendTest, type TestAnswer } from './test-send.js';
-import { formFieldKey, formToInput, type FieldError } from './webhook-input.js';
-import type { UnknownVariableWarning } from './webhook-service.js';
+import { eventTemplateField, formFieldKey, formToInput, templateField, type FieldError } from './webhook-input.js';
+import { sharedDefaults, type UnknownVariableWarning } from './webhook-service.js';
 import {
   chartFor,
   dateFormatter,
@@ -144,7 +144,12 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         v: s.values,
         errors,
         fieldErrors,
-        warnings: (s.warnings ?? []).map((w) => ({ family: w.family, names: w.names.map((n) => `%${n}%`).join(', ') })),
+        warnings: (s.warnings ?? []).map((w) => ({ family: w.family, event: w.event, names: w.names.map((n) => `%${n}%`).join(', ') })),
+        eventFamilies: Object.fromEntries(eventDefinitions().map((d) => [d.name, d.family])),
+        // Open when one is written or refused, so the admin sees it.
+        eventTemplatesOpen:
+          Object.values(s.values.eventTemplates).some((t) => t.trim() !== '') ||
+          Object.keys(fieldErrors).some((k) => k.startsWith('eventTemplate:')),
         signingSecret: s.signingSecret ?? null,
         testAnswer: s.testAnswer ?? null,
         saved: s.saved ?? false,
@@ -261,7 +266,8 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
           name: '',
           platform: 'auto' as never,
           events: [],
-          templates: { order: d.order, ticket: d.ticket },
+          // The families a new webhook gets a copy of (webhook-service.ts); the others read each event's own default.
+          templates: sharedDefaults(d),
           options: {} as never,
           filters: {} as never,
           enabled: true,
@@ -474,8 +480,8 @@ const fieldLabelKeys: Record<string, string> = {
   telegramParseMode: 'telegram_mode',
   enabled: 'enabled',
   events: 'events',
-  templateOrder: 'template_order',
-  templateTicket: 'template_ticket',
+  ...Object.fromEntries(templateFamilies.map((f) => [templateField(f), `template_${f}`])),
+  ...Object.fromEntries(knownEventNames().map((e) => [eventTemplateField(e), 'event_template'])),
   mode: 'mode',
   color: 'color',
   username: 'username',
@@ -489,7 +495,11 @@ const fieldLabelKeys: Record<string, string> = {
   statusCard: 'status_card',
   coalesce: 'coalesce',
   slackBlocks: 'slack_blocks',
+<<<<<<< HEAD
   googleChatCard: 'google_chat_card',
+=======
+  condition: 'condition',
+>>>>>>> main
   departments: 'filter_departments',
   priorities: 'filter_priorities',
   minOrderTotal: 'filter_min_total',

@@ -34,7 +34,7 @@ export interface Rendering {
   findUnknownVariables(template: string, events: EventName[]): string[];
   defaultTemplates(locale: Locale): Record<TemplateFamily, string>;
   /** The template `webhook` renders `event` with (its own for the family, else the default). */
-  templateFor(webhook: Pick<Webhook, 'templates'>, event: EventName, locale: Locale): string;
+  templateFor(webhook: Pick<Webhook, 'templates' | 'eventTemplates'>, event: EventName, locale: Locale): string;
   detectPlatform(url: string): Platform | null;
 }
 

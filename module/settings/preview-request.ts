@@ -4,9 +4,17 @@ import type { EventName } from '../../sdk/events.js';
 import { isKnownEvent } from '../events/index.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { platforms } from '../webhooks/webhook.js';
+<<<<<<< HEAD
 import { shortcodesToUnicode } from '../text/emoji.js';
 import { platformOf } from '../platforms/index.js';
 import { optionsSchema, type FieldError } from './webhook-input.js';
+=======
+import { rendersShortcodes, shortcodesToUnicode } from '../rendering/emoji.js';
+import { conditionError, optionsSchema, type FieldError } from './webhook-input.js';
+import { checkCondition, conditionMatches } from '../conditions/conditions.js';
+import { definitionOf } from '../events/index.js';
+import { translateReason } from './request-parsing.js';
+>>>>>>> main
 import type { SettingsDeps } from './settings-deps.js';
 
 /** An event some definition (module/events/) describes. */
@@ -18,6 +26,8 @@ const previewSchema = z
     event: knownEvent,
     platform: z.enum(platforms, 'platform'),
     options: optionsSchema.optional(),
+    /** The webhook's condition being written: the answer says whether the sample meets it. */
+    condition: z.string().max(1000, 'too_long').optional(),
     /** Events the webhook listens to, for the unknown-variable check; defaults to `event`. */
     events: z.array(knownEvent).optional(),
   })
@@ -31,6 +41,8 @@ export interface PreviewAnswer {
   display: Record<string, unknown>;
   unknownVariables: string[];
   variables: { name: string; description: string }[];
+  /** With a condition: whether the sample meets it, or why it cannot be evaluated (translated). */
+  condition?: { ok: true; matches: boolean } | { ok: false; reason: string };
 }
 
 export function runPreview(
@@ -55,8 +67,17 @@ export function runPreview(
       display: platformOf(platform).rendersShortcodes ? (emojifyStrings(body) as Record<string, unknown>) : body,
       unknownVariables: deps.rendering.findUnknownVariables(template, parsed.data.events?.length ? parsed.data.events : [event]),
       variables: deps.rendering.listVariables(event, locale),
+      ...(parsed.data.condition?.trim() ? { condition: sampleMeets(deps, parsed.data.condition.trim(), event, locale) } : {}),
     },
   };
+}
+
+/** Whether the event's sample (the one previewed) meets `condition`, or the condition's error. */
+function sampleMeets(deps: SettingsDeps, condition: string, event: EventName, locale: Locale): PreviewAnswer['condition'] {
+  const checked = checkCondition(condition, [event]);
+  if (!checked.ok)
+    return { ok: false, reason: translateReason(conditionError(checked.problem).reason, deps.i18n.t.bind(deps.i18n), locale) };
+  return { ok: true, matches: conditionMatches(condition, event, definitionOf(event).sample({})) };
 }
 
 /** Every string inside a JSON value, with its emoji shortcodes turned into Unicode. */

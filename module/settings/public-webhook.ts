@@ -26,6 +26,8 @@ export function toPublicWebhook(w: Webhook | WebhookListing): PublicWebhook {
     platform: w.platform,
     events: w.events,
     templates: w.templates,
+    eventTemplates: w.eventTemplates ?? {},
+    condition: w.condition ?? null,
     options: w.options,
     filters: w.filters,
     enabled: w.enabled,

@@ -134,6 +134,11 @@ function listFilters(req: AdminRequest, strict: boolean): ListFilters {
 
 /** A reason key under `settings.errors.*` in the admin's language; unknown keys pass through. */
 export function translateReason(reason: string, t: Translator['t'], locale: Locale): string {
+  if (reason.startsWith('condition:')) {
+    const p = JSON.parse(reason.slice('condition:'.length)) as { event?: string; line: number; column: number; message: string };
+    const vars = { line: p.line, column: p.column, message: p.message, event: p.event ?? '' };
+    return t(p.event ? 'settings.errors.condition_event' : 'settings.errors.condition', vars, locale);
+  }
   if (reason.startsWith('unknown_field:'))
     return t('settings.errors.unknown_field', { fields: reason.slice('unknown_field:'.length) }, locale);
   const key = `settings.errors.${reason}`;

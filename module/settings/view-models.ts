@@ -1,6 +1,8 @@
 /** Plain objects the nunjucks views read: formatted dates, labels, chart geometry, form values. */
 import type { Locale, Translator } from '../../sdk/module-context.js';
-import { defaultFilters, defaultOptions, type Webhook } from '../webhooks/webhook.js';
+import { defaultFilters, defaultOptions, templateFamilies, type TemplateFamily, type Webhook } from '../webhooks/webhook.js';
+import { knownEventNames } from '../events/index.js';
+import { eventTemplateField, templateField } from './webhook-input.js';
 import type { AuditEntry } from './audit-store.js';
 import { plural } from './plural-words.js';
 import type { DailyCount, DeliveryStatus } from './ports.js';
@@ -131,8 +133,11 @@ export interface FormValues {
   url: string;
   platform: string;
   events: string[];
-  templateOrder: string;
-  templateTicket: string;
+  /** Each family's template as typed (its form field is `templateField(family)`). */
+  templates: Record<TemplateFamily, string>;
+  /** Each event's own template as typed (its form field is `eventTemplateField(event)`); '' for none. */
+  eventTemplates: Record<string, string>;
+  condition: string;
   mode: string;
   color: string;
   username: string;
@@ -162,7 +167,7 @@ export interface FormValues {
 const hex = (n: number | null) => (n === null ? '' : '#' + n.toString(16).padStart(6, '0'));
 
 export function formFromWebhook(
-  w: Pick<Webhook, 'name' | 'platform' | 'events' | 'templates' | 'options' | 'filters' | 'enabled'>,
+  w: Pick<Webhook, 'name' | 'platform' | 'events' | 'templates' | 'eventTemplates' | 'condition' | 'options' | 'filters' | 'enabled'>,
 ): FormValues {
   const o = { ...defaultOptions(), ...w.options };
   const f = { ...defaultFilters(), ...w.filters };
@@ -171,8 +176,9 @@ export function formFromWebhook(
     url: '',
     platform: w.platform,
     events: w.events,
-    templateOrder: w.templates.order ?? '',
-    templateTicket: w.templates.ticket ?? '',
+    templates: Object.fromEntries(templateFamilies.map((f) => [f, w.templates[f] ?? ''])) as Record<TemplateFamily, string>,
+    eventTemplates: { ...w.eventTemplates },
+    condition: w.condition ?? '',
     mode: o.mode,
     color: hex(o.color),
     username: o.username ?? '',
@@ -219,8 +225,9 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     url: s('url'),
     platform: s('platform') || 'auto',
     events: l('events'),
-    templateOrder: s('templateOrder'),
-    templateTicket: s('templateTicket'),
+    templates: Object.fromEntries(templateFamilies.map((f) => [f, s(templateField(f))])) as Record<TemplateFamily, string>,
+    eventTemplates: Object.fromEntries(knownEventNames().map((e) => [e, s(eventTemplateField(e))])),
+    condition: s('condition'),
     mode: s('mode') || 'plain',
     color: s('color'),
     username: s('username'),

@@ -7,9 +7,21 @@ import { z } from 'zod';
 import { ticketPriorities, wellFormed, type EventName } from '../../sdk/events.js';
 import { isKnownEvent } from '../events/index.js';
 import type { NetworkPolicy } from '../../sdk/module-context.js';
+<<<<<<< HEAD
 import { DISCORD_SNOWFLAKE, hasVisibleText } from '../platforms/limits.js';
 import { fallbackPlatform, isPlatform, platformOf } from '../platforms/index.js';
 import { platforms, type Platform, type WebhookFilters, type WebhookOptions } from '../webhooks/webhook.js';
+=======
+import { DISCORD_SNOWFLAKE, hasVisibleText } from '../rendering/limits.js';
+import {
+  platforms,
+  templateFamilies,
+  type Platform,
+  type TemplateFamily,
+  type WebhookFilters,
+  type WebhookOptions,
+} from '../webhooks/webhook.js';
+>>>>>>> main
 import { checkWebhookUrl } from './url-policy.js';
 
 export interface FieldError {
@@ -105,7 +117,20 @@ const baseSchema = z
       .array(z.string('event').refine(isKnownEvent, 'event') as unknown as z.ZodType<EventName>)
       .min(1, 'events_required')
       .transform((list) => [...new Set(list)]),
-    templates: z.object({ order: templateText, ticket: templateText }).partial().strict(),
+    templates: z
+      .object(Object.fromEntries(templateFamilies.map((f) => [f, templateText])) as Record<TemplateFamily, typeof templateText>)
+      .partial()
+      .strict(),
+    /** Replaces the stored per-event templates as a whole; a blank one is dropped (the family's is used). */
+    /** A CEL expression (module/conditions/); blank or null: none. Checked against the events by the service. */
+    condition: z
+      .string('condition')
+      .max(1000, 'too_long')
+      .refine((s) => !controlButLineBreaks.test(s), 'control_chars')
+      .transform(wellFormed)
+      .nullable()
+      .transform((s) => (s === null || s.trim() === '' ? null : s.trim())),
+    eventTemplates: z.record(z.string().refine(isKnownEvent, 'event') as unknown as z.ZodType<EventName>, templateText),
     options: optionsSchema,
     filters: filtersSchema,
     enabled: z.boolean('boolean'),
@@ -121,7 +146,9 @@ export interface WebhookInput {
   /** Resolved: detected from the URL when the admin chose "auto". */
   platform?: Platform;
   events?: EventName[];
-  templates?: { order?: string; ticket?: string };
+  templates?: Partial<Record<TemplateFamily, string>>;
+  eventTemplates?: Partial<Record<EventName, string>>;
+  condition?: string | null;
   options?: Partial<WebhookOptions>;
   filters?: Partial<WebhookFilters>;
   enabled?: boolean;
@@ -206,10 +233,25 @@ function looseFields(raw: Record<string, unknown>): Record<string, unknown> {
 /** The form field (its `f-<key>` input, `err-<key>` message) an error's dotted path names. */
 export function formFieldKey(path: string): string {
   const [head, sub] = path.split('.');
-  if (head === 'templates') return sub === 'ticket' ? 'templateTicket' : 'templateOrder';
+  if (head === 'eventTemplates') return eventTemplateField(path.slice(head.length + 1));
+  if (head === 'templates') return templateField((templateFamilies as readonly string[]).includes(sub) ? (sub as TemplateFamily) : 'order');
   if ((head === 'options' || head === 'filters') && sub) return sub;
   return head;
 }
+
+/** The form field of a family's template: `templateOrder`, `templateTicket`, `templateInvoice`… */
+export const templateField = (family: TemplateFamily): string => `template${family[0].toUpperCase()}${family.slice(1)}`;
+
+/**
+ * The error of a condition that does not compile (syntax, types, cost), as a reason the pages and
+ * the API translate (`settings.errors.condition`): its position and the checker's message.
+ */
+export function conditionError(problem: { event?: string; line: number; column: number; message: string }): FieldError {
+  return { field: 'condition', reason: `condition:${JSON.stringify(problem)}` };
+}
+
+/** The form field of one event's template: `eventTemplate:ticket.reply`. */
+export const eventTemplateField = (event: string): string => `eventTemplate:${event}`;
 
 /**
  * The form's tag rules, one a line: `urgent = 123456789012345678` (priority, department id or
@@ -225,6 +267,13 @@ export function tagRules(text: string): { when: string; tagId: string }[] {
       const at = line.lastIndexOf('=');
       return at < 0 ? { when: line, tagId: '' } : { when: line.slice(0, at).trim(), tagId: line.slice(at + 1).trim() };
     });
+}
+
+/** The `eventTemplate:<event>` fields of a form; undefined when it has none (it leaves them as stored). */
+function eventTemplatesOf(form: Record<string, unknown>, str: (k: string) => string | undefined): Record<string, string> | undefined {
+  const prefix = eventTemplateField('');
+  const keys = Object.keys(form).filter((k) => k.startsWith(prefix));
+  return keys.length ? Object.fromEntries(keys.map((k) => [k.slice(prefix.length), str(k) ?? ''])) : undefined;
 }
 
 /** Form fields (strings, repeated fields as arrays) -> the JSON shape the schema reads. */
@@ -258,7 +307,10 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
     url: str('url') ?? '',
     platform: str('platform') ?? 'auto',
     events: list('events'),
-    templates: { order: str('templateOrder') ?? '', ticket: str('templateTicket') ?? '' },
+    templates: Object.fromEntries(templateFamilies.map((f) => [f, str(templateField(f)) ?? ''])),
+    eventTemplates: eventTemplatesOf(form, str),
+    // Absent from the form: left as stored; present and blank: cleared.
+    condition: str('condition'),
     options: {
       mode: str('mode') ?? 'plain',
       color: Number.isNaN(color) ? colorText : color,
@@ -285,6 +337,8 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
       replyAuthors: str('filterReplyAuthors') ?? 'both',
     },
   };
+  if (out.eventTemplates === undefined) delete out.eventTemplates;
+  if (out.condition === undefined) delete out.condition;
   if (str('enabled') !== undefined) out.enabled = checked('enabled');
   if (checked('regenerateSecret')) out.regenerateSecret = true;
   return out;

@@ -4,17 +4,33 @@
  */
 import type { NetworkPolicy } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
+<<<<<<< HEAD
 import { fallbackPlatform, platformOf } from '../platforms/index.js';
 import { defaultFilters, defaultOptions, familyOf, type Webhook } from '../webhooks/webhook.js';
+=======
+import {
+  defaultFilters,
+  defaultOptions,
+  familyOf,
+  keptEventTemplates,
+  templateFamilies,
+  type TemplateFamily,
+  type Webhook,
+} from '../webhooks/webhook.js';
+import { eventDefinitions } from '../events/index.js';
+>>>>>>> main
 import type { WebhookLabel, WebhookPageQuery, WebhookStore } from '../webhooks/webhook-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { Rendering } from './ports.js';
-import { parseWebhookInput, type FieldError, type WebhookInput } from './webhook-input.js';
+import { conditionError, parseWebhookInput, type FieldError, type WebhookInput } from './webhook-input.js';
+import { checkCondition } from '../conditions/conditions.js';
 import { generateSigningSecret, type RandomBytes } from './signing-secret.js';
 import { toPublicWebhook, type PublicWebhook } from './public-webhook.js';
 
 export interface UnknownVariableWarning {
-  family: 'order' | 'ticket';
+  family: TemplateFamily;
+  /** Set when the template is one event's own. */
+  event?: EventName;
   names: string[];
 }
 
@@ -61,9 +77,11 @@ export class WebhookService {
     });
     if (!parsed.ok) return parsed;
     const input = parsed.value;
+    const refused = conditionErrors(input.condition, input.events ?? []);
+    if (refused.length) return { ok: false, errors: refused };
     const defaults = this.rendering.defaultTemplates(locale);
-    const templates = { ...defaults };
-    for (const family of ['order', 'ticket'] as const) {
+    const templates = sharedDefaults(defaults);
+    for (const family of templateFamilies) {
       const given = input.templates?.[family];
       if (given !== undefined && given.trim() !== '') templates[family] = given;
     }
@@ -74,6 +92,8 @@ export class WebhookService {
       platform: input.platform!,
       events: input.events!,
       templates,
+      eventTemplates: input.eventTemplates,
+      condition: input.condition ?? null,
       options: input.options,
       filters: input.filters,
       enabled: input.enabled ?? true,
@@ -101,7 +121,8 @@ export class WebhookService {
       currentPlatform: current?.platform,
       currentOptions: current?.options,
     });
-    return parsed.ok ? [] : parsed.errors;
+    if (!parsed.ok) return parsed.errors;
+    return conditionErrors(savedCondition(parsed.value, current), parsed.value.events ?? current?.events ?? []);
   }
 
   /**
@@ -119,6 +140,10 @@ export class WebhookService {
     });
     if (!parsed.ok) return parsed;
     const input = parsed.value;
+    const events = input.events?.length ? input.events : (current?.events ?? []);
+    const condition = savedCondition(input, current);
+    const refused = conditionErrors(condition, events);
+    if (refused.length) return { ok: false, errors: refused };
     const url = input.url ?? (current && !current.unreadable?.includes('url') ? current.url : undefined);
     if (!url) return { ok: false, errors: [{ field: 'url', reason: 'required' }] };
     const platform = input.platform ?? current?.platform ?? this.rendering.detectPlatform(url) ?? fallbackPlatform;
@@ -130,8 +155,10 @@ export class WebhookService {
         url,
         urlHint: '',
         platform,
-        events: input.events?.length ? input.events : (current?.events ?? []),
+        events,
+        condition,
         templates: { ...current?.templates, ...Object.fromEntries(Object.entries(input.templates ?? {}).filter(([, v]) => v?.trim())) },
+        eventTemplates: keptEventTemplates(input.eventTemplates ?? current?.eventTemplates),
         options: { ...defaultOptions(), ...current?.options, ...input.options },
         filters: { ...defaultFilters(), ...current?.filters, ...input.filters },
         // A JSON draft is signed with the stored secret, or a throw-away one (shown nowhere).
@@ -157,6 +184,8 @@ export class WebhookService {
     });
     if (!parsed.ok) return parsed;
     const input: WebhookInput = parsed.value;
+    const refused = conditionErrors(savedCondition(input, current), input.events ?? current.events);
+    if (refused.length) return { ok: false, errors: refused };
     // A URL no key opens (APP_KEY changed) must be typed again before anything else is saved, or
     // the save would look done while the webhook still sends nothing. Pausing needs no URL.
     const onlyEnabled = Object.entries(input).every(([k, v]) => k === 'enabled' || v === undefined);
@@ -171,6 +200,8 @@ export class WebhookService {
       platform: input.platform,
       events: input.events,
       templates: input.templates,
+      eventTemplates: input.eventTemplates,
+      condition: input.condition,
       options: input.options,
       filters: input.filters,
       enabled: input.enabled,
@@ -212,21 +243,62 @@ export class WebhookService {
     return true;
   }
 
-  /** Unknown `%names%` per template family the webhook uses. */
-  warnings(webhook: Pick<Webhook, 'events' | 'templates'>): UnknownVariableWarning[] {
+  /** Unknown `%names%` per template family the webhook uses, then per event template. */
+  warnings(webhook: Pick<Webhook, 'events' | 'templates' | 'eventTemplates'>): UnknownVariableWarning[] {
     const out: UnknownVariableWarning[] = [];
-    for (const family of ['order', 'ticket'] as const) {
+    for (const family of templateFamilies) {
       const events = webhook.events.filter((e: EventName) => familyOf(e) === family);
       const template = webhook.templates[family];
       if (!events.length || !template) continue;
       const names = this.rendering.findUnknownVariables(template, events);
       if (names.length) out.push({ family, names });
     }
+    for (const [event, template] of Object.entries(webhook.eventTemplates ?? {}) as [EventName, string][]) {
+      const names = webhook.events.includes(event) ? this.rendering.findUnknownVariables(template, [event]) : [];
+      if (names.length) out.push({ family: familyOf(event), event, names });
+    }
     return out;
   }
 }
 
+/** The condition a save would leave: the one sent (null clears it), else the stored one. */
+function savedCondition(input: WebhookInput, current: Webhook | null): string | null {
+  return input.condition !== undefined ? input.condition : (current?.condition ?? null);
+}
+
+/**
+ * A condition is checked against every event the webhook would listen to (a change of events can
+ * make a stored condition wrong, so it is checked on every save).
+ */
+function conditionErrors(condition: string | null | undefined, events: readonly EventName[]): FieldError[] {
+  if (!condition) return [];
+  const checked = checkCondition(condition, events);
+  return checked.ok ? [] : [conditionError(checked.problem)];
+}
+
+/**
+ * The default templates a new webhook gets a copy of: the families with an event that has no
+ * default of its own (the shop and the helpdesk, whose defaults are the reference
+ * document's). A family whose every event has its own default (invoices, services) is left
+ * empty, so each event keeps reading its own until the admin writes one for the family.
+ */
+export function sharedDefaults(defaults: Record<TemplateFamily, string>): Partial<Record<TemplateFamily, string>> {
+  const shared = templateFamilies.filter((family) => eventDefinitions().some((d) => d.family === family && !d.defaultTemplate));
+  return Object.fromEntries(shared.map((family) => [family, defaults[family]]));
+}
+
 function changedFields(a: Webhook, b: Webhook): string[] {
-  const keys = ['name', 'urlHint', 'platform', 'events', 'templates', 'options', 'filters', 'enabled'] as const;
+  const keys = [
+    'name',
+    'urlHint',
+    'platform',
+    'events',
+    'templates',
+    'eventTemplates',
+    'condition',
+    'options',
+    'filters',
+    'enabled',
+  ] as const;
   return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => (k === 'urlHint' ? 'url' : k));
 }

@@ -6,6 +6,12 @@ import { dbKindOf } from '../storage/db-kind.js';
 import {
   defaultFilters,
   defaultOptions,
+<<<<<<< HEAD
+=======
+  keptEventTemplates,
+  maskUrl,
+  type EventTemplates,
+>>>>>>> main
   type Platform,
   type TemplateFamily,
   type UnreadableField,
@@ -22,6 +28,10 @@ export interface NewWebhook {
   platform: Platform;
   events: EventName[];
   templates: Partial<Record<TemplateFamily, string>>;
+  /** Replaces the stored ones as a whole on update; blank ones are dropped. */
+  eventTemplates?: EventTemplates;
+  /** Null clears it. */
+  condition?: string | null;
   options?: Partial<WebhookOptions>;
   filters?: Partial<WebhookFilters>;
   signingSecret?: string | null;
@@ -41,6 +51,8 @@ interface WebhookRow {
   platform: string;
   events: string;
   templates: string;
+  event_templates: string | null;
+  condition: string | null;
   options: string;
   filters: string;
   enabled: boolean | number;
@@ -89,6 +101,8 @@ const listingColumns = [
   'platform',
   'events',
   'templates',
+  'event_templates',
+  'condition',
   'options',
   'filters',
   'enabled',
@@ -220,6 +234,8 @@ export class WebhookStore {
       platform: input.platform,
       events: JSON.stringify(input.events),
       templates: JSON.stringify(input.templates),
+      event_templates: JSON.stringify(keptEventTemplates(input.eventTemplates)),
+      condition: input.condition ?? null,
       options: JSON.stringify({ ...defaultOptions(), ...input.options }),
       filters: JSON.stringify({ ...defaultFilters(), ...input.filters }),
       enabled: input.enabled ?? true,
@@ -247,6 +263,8 @@ export class WebhookStore {
     if (patch.platform !== undefined) changes.platform = patch.platform;
     if (patch.events !== undefined) changes.events = JSON.stringify(patch.events);
     if (patch.templates !== undefined) changes.templates = JSON.stringify({ ...current.templates, ...patch.templates });
+    if (patch.eventTemplates !== undefined) changes.event_templates = JSON.stringify(keptEventTemplates(patch.eventTemplates));
+    if (patch.condition !== undefined) changes.condition = patch.condition;
     if (patch.filters !== undefined) changes.filters = JSON.stringify({ ...current.filters, ...patch.filters });
     const secret = patch.signingSecret === undefined ? current.signingSecret : patch.signingSecret;
     if (patch.options !== undefined || patch.signingSecret !== undefined) {
@@ -302,6 +320,8 @@ function listingFromRow(r: Omit<WebhookRow, 'url_sealed'>, unreadable: Unreadabl
     platform: r.platform as Platform,
     events: JSON.parse(r.events) as EventName[],
     templates: JSON.parse(r.templates) as Webhook['templates'],
+    eventTemplates: r.event_templates ? (JSON.parse(r.event_templates) as EventTemplates) : {},
+    condition: r.condition ?? null,
     options: { ...defaultOptions(), ...options },
     filters: { ...defaultFilters(), ...(JSON.parse(r.filters) as Partial<WebhookFilters>) },
     hasSigningSecret: Boolean(signingSecretSealed),

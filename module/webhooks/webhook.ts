@@ -7,10 +7,19 @@ import type { WebhookOptions } from '../platforms/webhook-options.js';
 export { platformIds as platforms, type Platform } from '../platforms/platform-ids.js';
 export { defaultOptions, type WebhookOptions, type ThreadTagRule } from '../platforms/webhook-options.js';
 
-/** Templates are per family: one for the shop events, one for the helpdesk events (each event's definition says which). */
-export type TemplateFamily = 'order' | 'ticket';
-export const templateFamilies: readonly TemplateFamily[] = ['order', 'ticket'];
+/**
+ * Templates are per family: the shop's orders, the helpdesk's tickets, invoices, services and
+ * customers (each event's definition says which); the events of a family share their variables.
+ */
+export type TemplateFamily = 'order' | 'ticket' | 'invoice' | 'service' | 'customer';
+export const templateFamilies: readonly TemplateFamily[] = ['order', 'ticket', 'invoice', 'service', 'customer'];
 export const familyOf = (event: EventName): TemplateFamily => definitionOf(event).family;
+export type EventTemplates = Partial<Record<EventName, string>>;
+
+/** The templates that are not blank (a blank one means "use the family's"). */
+export function keptEventTemplates(templates: EventTemplates | undefined): EventTemplates {
+  return Object.fromEntries(Object.entries(templates ?? {}).filter(([, t]) => typeof t === 'string' && t.trim() !== ''));
+}
 
 export interface WebhookFilters {
   /** Department ids or names; empty = all. */
@@ -37,8 +46,12 @@ export interface Webhook {
   platform: Platform;
   events: EventName[];
   templates: Partial<Record<TemplateFamily, string>>;
+  /** Templates of single events, read before the family's (absent or empty: none). */
+  eventTemplates?: EventTemplates;
   options: WebhookOptions;
   filters: WebhookFilters;
+  /** A CEL expression over the event's payload (module/conditions/); null or absent: every event. */
+  condition?: string | null;
   /** Standard Webhooks secret (`whsec_...`) for the generic JSON platform, decrypted in memory. */
   signingSecret: string | null;
   /**

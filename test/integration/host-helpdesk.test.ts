@@ -129,6 +129,20 @@ describe.each(testDatabaseKinds())('helpdesk on %s', (kind) => {
     expect(events.map((e) => e.name)).toEqual(['ticket.submit', 'ticket.reply', 'ticket.reply', 'ticket.assigned', 'ticket.close']);
   });
 
+  it('limits what an address may post on the customer’s pages', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) {
+      const res = await fetch(`${host.url}/support/tickets/${ticketId}/reply`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'key=wrong&content=spam',
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 15).every((s) => s === 404)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
   it('public routes: the raw body byte for byte, 404 for what no module declared, 413 past the limit, 429 past the rate, 500 kept in', async () => {
     const raw = Buffer.from('{ "a" :\t1,\n "é": "\\u00e9" }  ', 'utf8');
     const res = await hook('/echo', raw, { 'content-type': 'application/json; charset=utf-8' });

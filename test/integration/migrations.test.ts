@@ -74,15 +74,40 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
       message: expect.stringMatching(/UNIQUE|Duplicate|duplicate key/i),
     });
     await knex('wh_deliveries').where({ id: delivery.id }).update({ thread: '{"ticket":"42"}' });
-    // 007 down and up again: the map goes, the rows stay with their body, the open-rows index (006) survives.
-    await migrateTo(knex, migrations.length - 1, migrations.length);
+    // 008 (and what follows) down and up again: the map goes, the rows stay with their body, the
+    // open-rows index (006) survives.
+    const threadsStep = migrations.findIndex((m) => m.name === '008-ticket-threads');
+    await migrateTo(knex, threadsStep, migrations.length);
     expect(await knex.schema.hasTable('wh_ticket_threads')).toBe(false);
     expect(await knex.schema.hasColumn('wh_deliveries', 'thread')).toBe(false);
     expect((await knex('wh_deliveries').first()).body).toBe('{"content":"x"}');
     if (kind === 'sqlite')
       expect(await knex('sqlite_master').where({ type: 'index', name: 'wh_deliveries_open_idx' }).first()).toBeDefined();
-    await migrateTo(knex, migrations.length, migrations.length - 1);
+    await migrateTo(knex, migrations.length, threadsStep);
     expect(Number((await knex('wh_ticket_threads').count({ n: '*' }))[0].n)).toBe(0);
+
+    // 009: a webhook's templates per event; none on the rows written before it, kept each way.
+    const eventTemplatesStep = migrations.findIndex((m) => m.name === '009-event-templates');
+    expect((await knex('wh_webhooks').first()).event_templates).toBeNull();
+    const perEvent = JSON.stringify({ 'ticket.reply': 'Réponse de %author% : %content%' });
+    await knex('wh_webhooks').where({ id: webhook.id }).update({ event_templates: perEvent });
+    expect((await knex('wh_webhooks').first()).event_templates).toBe(perEvent);
+    await migrateTo(knex, eventTemplatesStep, migrations.length);
+    expect(await knex.schema.hasColumn('wh_webhooks', 'event_templates')).toBe(false);
+    expect((await knex('wh_webhooks').first()).templates).toBe('{}');
+    await migrateTo(knex, migrations.length, eventTemplatesStep);
+    expect((await knex('wh_webhooks').first()).event_templates).toBeNull();
+
+    // 010: a webhook's condition; none on older rows, kept each way.
+    const conditionStep = migrations.findIndex((m) => m.name === '010-webhook-condition');
+    expect((await knex('wh_webhooks').first()).condition).toBeNull();
+    await knex('wh_webhooks').where({ id: webhook.id }).update({ condition: 'order.total >= 100' });
+    expect((await knex('wh_webhooks').first()).condition).toBe('order.total >= 100');
+    await migrateTo(knex, conditionStep, migrations.length);
+    expect(await knex.schema.hasColumn('wh_webhooks', 'condition')).toBe(false);
+    expect((await knex('wh_webhooks').first()).name).toBe('Shop');
+    await migrateTo(knex, migrations.length, conditionStep);
+    expect((await knex('wh_webhooks').first()).condition).toBeNull();
 
     // A second delivery with the same idempotency key is refused by the database itself.
     // Matched on the message: errors from a native driver loaded in another test file of the same

@@ -51,6 +51,8 @@ interface DiscordValidators {
   snowflake: ValidateFunction;
   /** The request body of edit_webhook_message (PATCH …/messages/{message_id}). */
   editBody: ValidateFunction;
+  /** An interaction's answer (the body of create_interaction_response: PONG, a message, a modal…). */
+  callback: ValidateFunction;
   /** Each operation's query parameters, as the spec declares them (name -> schema). */
   executeQuery: Map<string, ValidateFunction>;
   editQuery: Map<string, ValidateFunction>;
@@ -82,6 +84,9 @@ function discordSchemas(): DiscordValidators {
     }),
     editBody: ajv.compile({
       $ref: 'discord#/paths/~1webhooks~1{webhook_id}~1{webhook_token}~1messages~1{message_id}/patch/requestBody/content/application~1json/schema',
+    }),
+    callback: ajv.compile({
+      $ref: 'discord#/paths/~1interactions~1{interaction_id}~1{interaction_token}~1callback/post/requestBody/content/application~1json/schema',
     }),
     snowflake: ajv.compile({ $ref: 'discord#/components/schemas/SnowflakeType' }),
     executeQuery: queryOf(execute),
@@ -122,6 +127,14 @@ export function discordEditViolations(body: Record<string, unknown>, query: Reco
   const am = body.allowed_mentions as { parse?: unknown[] } | undefined;
   if (!am || !Array.isArray(am.parse) || am.parse.length)
     v.push({ kind: 'discord: allowed_mentions must parse nothing', detail: JSON.stringify(am) });
+  return v;
+}
+
+/** An answer to a Discord interaction against the spec's create_interaction_response body. */
+export function discordCallbackViolations(body: Record<string, unknown>): Violation[] {
+  const v: Violation[] = [...lonelySurrogates(body)];
+  const { callback } = discordSchemas();
+  if (!callback(body)) v.push({ kind: 'discord: OpenAPI interaction callback body', detail: ajvErrors(callback) });
   return v;
 }
 

@@ -309,6 +309,12 @@
       form.querySelectorAll('.wh-template').forEach(function (box) {
         box.classList.toggle('wh-hidden', evs.length > 0 && !families[box.getAttribute('data-family')]);
       });
+      // One template field per event the webhook listens to.
+      form.querySelectorAll('.wh-event-template').forEach(function (box) {
+        box.hidden = evs.indexOf(box.getAttribute('data-event')) < 0;
+      });
+      var none = form.querySelector('[data-testid=event-templates-none]');
+      if (none) none.hidden = evs.length > 0;
       var keep = previewEvent.value;
       Array.prototype.forEach.call(previewEvent.options, function (o) {
         o.hidden = evs.length > 0 && evs.indexOf(o.value) < 0;
@@ -338,7 +344,10 @@
         });
       });
     }
+    // What the previewed event is sent with: its own template, else its family's (blank: the default).
     function currentTemplate() {
+      var own = form.querySelector('textarea[data-event-template="' + previewEvent.value + '"]');
+      if (own && own.value.trim()) return own.value;
       var fam = familyOf(previewEvent.value);
       var ta = form.querySelector('textarea[data-template=' + fam + ']');
       return ta ? ta.value : '';
@@ -351,6 +360,17 @@
       if (u && u.length <= 80 && !/discord|clyde/i.test(u)) o.username = u;
       return o;
     }
+    var conditionInput = document.getElementById('f-condition');
+    var conditionOut = document.getElementById('wh-preview-condition');
+    // Whether the previewed sample meets the condition being written (or why it cannot be evaluated).
+    function showCondition(c) {
+      if (!conditionOut) return;
+      conditionOut.classList.toggle('wh-hidden', !c);
+      if (!c) return;
+      var ok = c.ok && c.matches;
+      conditionOut.className = 'wh-alert ' + (ok ? 'wh-alert-ok' : c.ok ? 'wh-alert-warn' : 'wh-alert-danger');
+      conditionOut.textContent = c.ok ? conditionOut.getAttribute(c.matches ? 'data-matches' : 'data-no-match') : c.reason;
+    }
     var refreshPreview = debounce(function () {
       var evs = checkedEvents();
       post('/preview', {
@@ -359,6 +379,7 @@
         platform: platform(),
         options: options(),
         events: evs.length ? evs : undefined,
+        condition: conditionInput && conditionInput.value.trim() ? conditionInput.value : undefined,
       })
         .then(function (r) {
           previewRender.textContent = '';
@@ -368,6 +389,7 @@
           }
           previewRender.appendChild(window.whRender(data.previewStyles[platform()], r.json.display || r.json.body, data.text));
           previewJson.textContent = r.json.json;
+          showCondition(r.json.condition);
           if (r.json.unknownVariables && r.json.unknownVariables.length) {
             unknownEl.textContent = unknownEl.getAttribute('data-text').replace(
               '__NAMES__',
@@ -411,6 +433,12 @@
 
     form.addEventListener('focusin', function (ev) {
       if (ev.target.tagName === 'TEXTAREA') lastTextarea = ev.target;
+      // Writing one event's template previews that event.
+      var own = ev.target.getAttribute && ev.target.getAttribute('data-event-template');
+      if (own && previewEvent.value !== own) {
+        previewEvent.value = own;
+        refreshPreview();
+      }
     });
     varsEl.addEventListener('click', function (ev) {
       var b = ev.target.closest('[data-insert]');

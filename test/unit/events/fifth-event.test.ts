@@ -1,6 +1,6 @@
 /**
- * Adding an event is one definition file and its words: `invoice.overdue` exists only in a test
- * fixture (test/fixtures/events/invoice-overdue.ts). Registered, it is subscribed to, validated,
+ * Adding an event is one definition file and its words: `quote.overdue` exists only in a test
+ * fixture (test/fixtures/events/quote-overdue.ts). Registered, it is subscribed to, validated,
  * filtered, rendered on every platform within each platform's published contract, listed with
  * its variables, previewed and accepted by the settings input, with no other file changed.
  */
@@ -21,15 +21,15 @@ import {
   telegramViolations,
   type Violation,
 } from '../../support/platform-contracts.js';
-import { invoiceOverdue, type InvoiceOverdue } from '../../fixtures/events/invoice-overdue.js';
+import { quoteOverdue, type QuoteOverdue } from '../../fixtures/events/quote-overdue.js';
 
-const EVENT = 'invoice.overdue' as EventName;
-const sample = invoiceOverdue.sample({ seq: 4 });
+const EVENT = 'quote.overdue' as EventName;
+const sample = quoteOverdue.sample({ seq: 4 });
 const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 let unregister: () => void;
 beforeAll(() => {
-  unregister = registerEvent(invoiceOverdue);
+  unregister = registerEvent(quoteOverdue);
 });
 afterAll(() => unregister());
 
@@ -52,9 +52,9 @@ function conformance(platform: Platform, body: Record<string, unknown>, query: R
 
 describe('a fifth event from one definition file', () => {
   it('is known by name, and a second definition with its name is refused', () => {
-    expect(isKnownEvent('invoice.overdue')).toBe(true);
-    expect(knownEventNames()).toContain('invoice.overdue');
-    expect(() => registerEvent(invoiceOverdue)).toThrow(/already defined/);
+    expect(isKnownEvent('quote.overdue')).toBe(true);
+    expect(knownEventNames()).toContain('quote.overdue');
+    expect(() => registerEvent(quoteOverdue)).toThrow(/already defined/);
   });
 
   it('is subscribed on the bus: a valid payload reaches the intake, a malformed one is refused with the field named', async () => {
@@ -67,13 +67,13 @@ describe('a fifth event from one definition file', () => {
       logger: silent,
       onRejected: (event, reason) => rejected.push([event, reason]),
     });
-    await bus.emitAsync('invoice.overdue', sample);
-    await bus.emitAsync('invoice.overdue', { ...sample, invoice: { ...sample.invoice, daysOverdue: 0 } });
+    await bus.emitAsync('quote.overdue', sample);
+    await bus.emitAsync('quote.overdue', { ...sample, quote: { ...sample.quote, daysOverdue: 0 } });
     stop();
-    await bus.emitAsync('invoice.overdue', sample);
-    expect(accepted).toEqual([['invoice.overdue', sample]]);
+    await bus.emitAsync('quote.overdue', sample);
+    expect(accepted).toEqual([['quote.overdue', sample]]);
     expect(rejected).toHaveLength(1);
-    expect(rejected[0][1]).toMatch(/^invoice\.daysOverdue: /);
+    expect(rejected[0][1]).toMatch(/^quote\.daysOverdue: /);
   });
 
   it('is filtered by the filters it supports only', () => {
@@ -108,17 +108,17 @@ describe('a fifth event from one definition file', () => {
         });
         expect(conformance(platform, m.body, m.query ?? {})).toEqual([]);
         // The definition's own template, with its variables filled in.
-        expect(m.text).toContain(locale === 'fr' ? 'Facture n° 3004 en retard de 5 jours' : 'Invoice #3004 is 5 days overdue');
+        expect(m.text).toContain(locale === 'fr' ? 'Devis n° 3004 en retard de 5 jours' : 'Quote #3004 is 5 days overdue');
         expect(m.text).toContain('https://billing.example.com/invoices/3004');
         expect(m.text).not.toMatch(/%[A-Za-z_]+%/);
         const shown = JSON.stringify(m.body);
         if (platform === 'discord' && options.mode === 'embed') {
           const embed = (m.body.embeds as { color: number; footer: { text: string }; url: string }[])[0];
           expect(embed.color).toBe(0xe74c3c);
-          expect(embed.footer.text).toBe(locale === 'fr' ? 'Facture en retard' : 'Invoice overdue');
+          expect(embed.footer.text).toBe(locale === 'fr' ? 'Devis en retard' : 'Quote overdue');
           expect(embed.url).toBe('https://billing.example.com/invoices/3004');
         } else if (platform === 'json') {
-          expect(m.body).toMatchObject({ type: 'invoice.overdue', data: { id: '3004', daysOverdue: '5', url: sample.invoice.url } });
+          expect(m.body).toMatchObject({ type: 'quote.overdue', data: { id: '3004', daysOverdue: '5', url: sample.quote.url } });
         } else expect(shown).toContain('3004');
       }
   });
@@ -129,7 +129,7 @@ describe('a fifth event from one definition file', () => {
         renderMessage({
           webhook: { platform: 'discord', templates: {}, options: { ...defaultOptions(), mode: 'embed' } },
           event: EVENT,
-          payload: invoiceOverdue.sample({ seq }) as never,
+          payload: quoteOverdue.sample({ seq }) as never,
           locale: 'fr',
           timeZone: 'UTC',
         }).body,
@@ -146,11 +146,11 @@ describe('a fifth event from one definition file', () => {
     const p = preview('%daysOverdue% j — %user%', EVENT, 'slack', 'fr');
     expect(p.body).toEqual({ text: '5 j — Camille Martin' });
     const parsed = parseWebhookInput(
-      { name: 'Relances', url: 'https://hooks.slack.com/services/T/B/x', events: ['invoice.overdue', 'order.paid'] },
+      { name: 'Relances', url: 'https://hooks.slack.com/services/T/B/x', events: ['quote.overdue', 'order.paid'] },
       { mode: 'create', network: { allowLoopback: false, allowPrivate: false }, detectPlatform: () => 'slack' },
     );
-    expect(parsed).toMatchObject({ ok: true, value: { events: ['invoice.overdue', 'order.paid'] } });
-    const typed: InvoiceOverdue = sample;
-    expect(typed.invoice.daysOverdue).toBe(5);
+    expect(parsed).toMatchObject({ ok: true, value: { events: ['quote.overdue', 'order.paid'] } });
+    const typed: QuoteOverdue = sample;
+    expect(typed.quote.daysOverdue).toBe(5);
   });
 });

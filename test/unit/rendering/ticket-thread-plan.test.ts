@@ -32,6 +32,13 @@ describe('ticket thread plan', () => {
     expect(plan('ticket.submit', { statusCard: 'off' })).toBeNull();
   });
 
+  it('puts a reopened ticket in its post as a reply, and keeps billing events out of every thread', () => {
+    expect(plan('ticket.reopen', { threadPerTicket: true })).toMatchObject({ kind: 'reply', mode: 'forum' });
+    expect(plan('ticket.reopen', { statusCard: 'each' })).toMatchObject({ kind: 'reply', mode: 'channel' });
+    for (const event of ['invoice.paid', 'service.suspended', 'customer.registered'] as const)
+      expect(plan(event, { threadPerTicket: true, statusCard: 'each' })).toBeNull();
+  });
+
   it('names the post #id subject by default, or from the admin’s template, on one line, cut to 100', () => {
     const p = plan('ticket.submit', { threadPerTicket: true }, (x) => {
       (x as { ticket: { id: number } }).ticket.id = 42;

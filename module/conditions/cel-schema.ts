@@ -1,0 +1,95 @@
+/**
+ * An event's payload as a condition sees it: its zod schema read as CEL types (the declaration the
+ * type checker uses) and each payload turned into matching CEL values. Numbers declared integer
+ * are CEL `int` (BigInt), other numbers `double`; ids that may be a string or a number are
+ * `string`; an absent or null text is `""`, an absent number `0`; an absent object stays absent
+ * (`has(ticket.related)` tells). Texts are cut to TEXT_CAP characters and lists to LIST_CAP
+ * elements, so no payload makes an expression slow (see condition-cost.ts).
+ */
+import type { z } from 'zod';
+
+/** The characters of a text a condition sees (a ticket message may hold a million). */
+export const TEXT_CAP = 4096;
+/** The elements of a list a condition sees (an order may hold a thousand lines). */
+export const LIST_CAP = 50;
+
+/** What a schema node is for a condition: a CEL type, and how a value of it is converted. */
+export type CelShape =
+  | { kind: 'string' | 'int' | 'double' | 'bool' }
+  | { kind: 'list'; element: CelShape }
+  | { kind: 'object'; fields: Record<string, CelShape>; optional: boolean };
+
+interface Def {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  element?: z.ZodType;
+  options?: z.ZodType[];
+  checks?: { _zod: { def: { format?: string } } }[];
+}
+const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The CEL shape of a zod schema (the sdk's event schemas use objects, arrays, strings, numbers, booleans, enums). */
+export function celShape(schema: z.ZodType, optional = false): CelShape {
+  const def = defOf(schema);
+  switch (def.type) {
+    case 'optional':
+    case 'nullable':
+      return celShape(def.innerType!, true);
+    case 'pipe':
+      return celShape(def.in!, optional);
+    case 'string':
+    case 'enum':
+    case 'union':
+      return { kind: 'string' };
+    case 'boolean':
+      return { kind: 'bool' };
+    case 'number':
+      return { kind: def.checks?.some((c) => c._zod.def.format === 'safeint') ? 'int' : 'double' };
+    case 'array':
+      return { kind: 'list', element: celShape(def.element!) };
+    case 'object':
+      return { kind: 'object', optional, fields: Object.fromEntries(Object.entries(def.shape!).map(([k, v]) => [k, celShape(v)])) };
+    default:
+      throw new Error(`webhooks: no CEL type for a zod ${def.type}`);
+  }
+}
+
+/** The type cel-js declares for a shape (`schema` objects for objects, `list<…>` strings otherwise). */
+export function celDeclaration(shape: CelShape): unknown {
+  switch (shape.kind) {
+    case 'object':
+      return Object.fromEntries(Object.entries(shape.fields).map(([k, v]) => [k, celDeclaration(v)]));
+    case 'list':
+      return `list<${shape.element.kind === 'object' ? 'map' : shape.element.kind}>`;
+    default:
+      return shape.kind;
+  }
+}
+
+/** A validated payload value as the condition sees it. */
+export function celValue(shape: CelShape, value: unknown): unknown {
+  switch (shape.kind) {
+    case 'string':
+      return value === null || value === undefined ? '' : String(value).slice(0, TEXT_CAP);
+    case 'int':
+      return BigInt(Math.trunc(Number(value ?? 0)));
+    case 'double':
+      return Number(value ?? 0);
+    case 'bool':
+      return Boolean(value);
+    case 'list':
+      return Array.isArray(value) ? value.slice(0, LIST_CAP).map((v) => celValue(shape.element, v)) : [];
+    case 'object': {
+      const source = (value ?? {}) as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [k, field] of Object.entries(shape.fields)) {
+        // An absent object stays absent (has() tells); any other absent field gets its empty value.
+        if (field.kind === 'object' && field.optional && (source[k] === null || source[k] === undefined)) continue;
+        out[k] = celValue(field, source[k]);
+      }
+      return out;
+    }
+  }
+}

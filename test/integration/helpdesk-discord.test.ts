@@ -1,0 +1,163 @@
+/**
+ * Staff answer, claim and close a ticket from Discord, end to end through the reference host:
+ * the admin connects the Discord application (its secrets never read back) and links a Discord
+ * user to a staff account; Discord's signed interactions (signed here with a key pair made as
+ * Discord makes its) reach `POST /hooks/webhooks/discord/interactions` without any admin
+ * credential; the answer shows on the CMS's staff page and the customer's page, and the host
+ * emits its usual events. A request with a bad signature changes nothing.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { Host } from '../../host/create-host.js';
+import { createDatabaseUrl, testDatabaseKinds } from '../support/databases.js';
+import { discordCallbackViolations } from '../support/platform-contracts.js';
+import { startTestHost } from '../fixtures/host-kit.js';
+import { helpdeskWithTicket } from '../support/helpdesk-setup.js';
+
+const pair = crypto.generateKeyPairSync('ed25519');
+const publicKey = (pair.publicKey.export({ format: 'der', type: 'spki' }) as Buffer).subarray(12).toString('hex');
+const BOT_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GhIjKl.abcdefghijklmnopqrstuvwxyz0123456789AB';
+const APP_ID = '123456789012345678';
+const ALICE_DISCORD = '80351110224678912';
+
+describe.each(testDatabaseKinds())('Discord interactions on %s', (kind) => {
+  let host: Host;
+  let varDir: string;
+  let drop: () => Promise<void>;
+  let ticketId = '';
+  let key = '';
+  const events: string[] = [];
+  const api = (method: string, path: string, body?: unknown) =>
+    fetch(`${host.url}/admin/modules/webhooks/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${host.adminToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const interact = async (interaction: unknown, opts: { tamper?: boolean } = {}) => {
+    const body = JSON.stringify(interaction);
+    const ts = String(Math.floor(Date.now() / 1000));
+    const signature = crypto.sign(null, Buffer.from(ts + body), pair.privateKey).toString('hex');
+    const res = await fetch(`${host.url}/hooks/webhooks/discord/interactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature-ed25519': signature, 'x-signature-timestamp': ts },
+      body: opts.tamper ? body.replace('Restarted', 'Hijacked') : body,
+    });
+    return {
+      status: res.status,
+      body: res.headers.get('content-type')?.includes('json') ? ((await res.json()) as Record<string, unknown>) : await res.text(),
+    };
+  };
+  const button = (action: string, user = ALICE_DISCORD) => ({
+    type: 3,
+    id: '1',
+    application_id: APP_ID,
+    token: 'tok',
+    data: { custom_id: `ticket:${action}:${ticketId}`, component_type: 2 },
+    member: { user: { id: user, username: 'alice' } },
+  });
+
+  beforeAll(async () => {
+    const db = await createDatabaseUrl(kind);
+    drop = db.drop;
+    ({ host, varDir } = await startTestHost({ label: `discord-${kind}`, databaseUrl: db.url, locale: 'en' }));
+    host.bus.onAny((name) => void events.push(String(name)));
+    ({ ticketId, key } = await helpdeskWithTicket(host, {
+      subject: 'VPS down',
+      department: 'Support',
+      priority: 'high',
+      content: 'Nothing answers.',
+    }));
+  });
+  afterAll(async () => {
+    await host?.close();
+    await drop?.();
+    fs.rmSync(varDir, { recursive: true, force: true });
+  });
+
+  it('answers 503 until the application is connected, then keeps its secrets to itself', async () => {
+    expect((await interact({ type: 1 })).status).toBe(503);
+    const bad = await api('PUT', '/apps/discord', { applicationId: 'abc', publicKey: 'xyz', botToken: 'not a token' });
+    expect(bad.status).toBe(400);
+    const badText = await bad.text();
+    expect(badText).not.toContain('not a token');
+    expect(
+      JSON.parse(badText)
+        .errors.map((e: { field: string }) => e.field)
+        .sort(),
+    ).toEqual(['applicationId', 'botToken', 'publicKey']);
+    const ok = await api('PUT', '/apps/discord', { applicationId: APP_ID, publicKey, botToken: BOT_TOKEN });
+    expect(ok.status).toBe(200);
+    const shown = await (await api('GET', '/apps/discord')).text();
+    for (const secret of [BOT_TOKEN, publicKey, BOT_TOKEN.split('.')[2]]) expect(shown).not.toContain(secret);
+    expect(JSON.parse(shown)).toEqual({ applicationId: APP_ID, publicKeySet: true, botTokenSet: true, links: {} });
+    // Stored sealed: neither secret is in the database in clear.
+    const rows = JSON.stringify(await host.db('host_settings').where({ scope: 'webhooks' }));
+    expect(rows).not.toContain(BOT_TOKEN);
+    expect(rows).not.toContain(publicKey);
+    expect((await api('PUT', '/apps/discord/links', { links: { [ALICE_DISCORD]: 'nobody' } })).status).toBe(400);
+    expect((await api('PUT', '/apps/discord/links', { links: { [ALICE_DISCORD]: 'alice' } })).status).toBe(200);
+  });
+
+  it('answers PING with PONG, and 401 to a bad signature (Discord’s own endpoint check)', async () => {
+    const pong = await interact({ type: 1 });
+    expect(pong).toEqual({ status: 200, body: { type: 1 } });
+    const forged = await interact({ type: 1, note: 'Restarted' }, { tamper: true });
+    expect(forged.status).toBe(401);
+  });
+
+  it('Reply → modal → submit: the answer is on the ticket in the CMS, and ticket.reply is emitted', async () => {
+    const modal = await interact(button('reply'));
+    expect(modal.status).toBe(200);
+    expect(discordCallbackViolations(modal.body as Record<string, unknown>)).toEqual([]);
+    expect(modal.body).toMatchObject({ type: 9, data: { custom_id: `ticket:reply-modal:${ticketId}` } });
+    const before = events.filter((e) => e === 'ticket.reply').length;
+    // A tampered submit is refused and writes nothing.
+    const submit = {
+      type: 5,
+      id: '2',
+      application_id: APP_ID,
+      token: 'tok',
+      data: {
+        custom_id: `ticket:reply-modal:${ticketId}`,
+        components: [{ type: 1, components: [{ type: 4, custom_id: 'content', value: 'Restarted, it answers again.' }] }],
+      },
+      member: { user: { id: ALICE_DISCORD, username: 'alice' } },
+    };
+    expect((await interact(submit, { tamper: true })).status).toBe(401);
+    const done = await interact(submit);
+    expect(done.body).toEqual({
+      type: 4,
+      data: { content: `Answer sent on ticket #${ticketId}.`, flags: 64, allowed_mentions: { parse: [] } },
+    });
+    expect(events.filter((e) => e === 'ticket.reply').length).toBe(before + 1);
+    const messages = await host.helpdesk.messages(Number(ticketId));
+    expect(messages.map((m) => [m.authorKind, m.authorName, m.content])).toEqual([
+      ['customer', 'Carl Client', 'Nothing answers.'],
+      ['staff', 'Alice (staff)', 'Restarted, it answers again.'],
+    ]);
+    const staffPage = await (
+      await fetch(`${host.url}/admin/tickets/${ticketId}`, { headers: { authorization: `Bearer ${host.adminToken}` } })
+    ).text();
+    expect(staffPage).toContain('Restarted, it answers again.');
+    const customerPage = await (await fetch(`${host.url}/support/tickets/${ticketId}?key=${key}`)).text();
+    expect(customerPage).toContain('Restarted, it answers again.');
+  });
+
+  it('Claim assigns; Close is refused without the permission, and an unlinked Discord user can do nothing', async () => {
+    const claimed = await interact(button('claim'));
+    expect((claimed.body as { data: { content: string } }).data.content).toBe(`You took ticket #${ticketId}.`);
+    expect((await host.helpdesk.ticket(Number(ticketId)))?.assignedStaffId).toBe('alice');
+    const refused = await interact(button('close'));
+    expect((refused.body as { data: { content: string } }).data.content).toMatch(
+      /^Not allowed: Alice \(staff\) may not do this \(needs tickets\.close\)$/,
+    );
+    const stranger = await interact(button('close', '99999999999999999'));
+    expect((stranger.body as { data: { content: string } }).data.content).toMatch(/is not linked to a staff account/);
+    expect((await host.helpdesk.ticket(Number(ticketId)))?.status).toBe('answered');
+    await host.helpdesk.saveStaff({ id: 'alice', name: 'Alice (staff)', email: null, permissions: ['*'], active: true });
+    const closed = await interact(button('close'));
+    expect((closed.body as { data: { content: string } }).data.content).toBe(`Ticket #${ticketId} closed.`);
+    expect((await host.helpdesk.ticket(Number(ticketId)))?.status).toBe('closed');
+    expect(events.filter((e) => e.startsWith('ticket.'))).toEqual(['ticket.submit', 'ticket.reply', 'ticket.assigned', 'ticket.close']);
+  });
+});

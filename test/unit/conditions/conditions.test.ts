@@ -1,0 +1,162 @@
+/**
+ * Conditions (CEL through @marcbachmann/cel-js): a syntax error and a type error name their
+ * position, ten conditions a hosting provider would write give what they should on real payloads,
+ * a costly or dangerous expression is refused before it is saved, and the fixed filters still
+ * apply beside a condition.
+ */
+import { sampleEvent } from '../../../sdk/sample-events.js';
+import { validateEvent, type EventMap, type EventName } from '../../../sdk/events.js';
+import { checkCondition, conditionMatches } from '../../../module/conditions/conditions.js';
+import { LIST_CAP, TEXT_CAP } from '../../../module/conditions/cel-schema.js';
+import { MAX_CONDITION_COST } from '../../../module/conditions/condition-cost.js';
+import { matchesFilters } from '../../../module/delivery/webhook-filter.js';
+import { defaultFilters } from '../../../module/webhooks/webhook.js';
+
+const valid = <K extends EventName>(event: K, patch: (p: EventMap[K]) => void = () => {}): EventMap[K] => {
+  const raw = structuredClone(sampleEvent(event, { seq: 2 }));
+  patch(raw);
+  const r = validateEvent(event, raw);
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.value;
+};
+
+describe('conditions', () => {
+  it('names the position of a syntax error', () => {
+    const r = checkCondition('order.total >= 100 &&', ['order.paid']);
+    expect(r).toMatchObject({ ok: false, problem: { line: 1, column: 22, message: expect.stringMatching(/Unexpected token/) } });
+    const two = checkCondition('ticket.priority == "high"\n  && ticket.subject.contains("urgent"', ['ticket.submit']);
+    expect(two).toMatchObject({ ok: false, problem: { line: 2 } });
+  });
+
+  it('refuses an unknown field, a text compared with a number and a non-boolean, naming the event and the position', () => {
+    expect(checkCondition('order.totl >= 100', ['order.paid'])).toMatchObject({
+      ok: false,
+      problem: { event: 'order.paid', line: 1, column: 7, message: 'No such key: totl' },
+    });
+    expect(checkCondition('order.total >= "100"', ['order.paid'])).toMatchObject({
+      ok: false,
+      problem: { event: 'order.paid', message: 'no such overload: double >= string' },
+    });
+    expect(checkCondition('ticket.subject > 3', ['ticket.submit'])).toMatchObject({ ok: false, problem: { message: /no such overload/ } });
+    expect(checkCondition('order.total', ['order.paid'])).toMatchObject({ ok: false, problem: { message: /not a boolean/ } });
+    // Typed against each event the webhook listens to: `order` does not exist for a ticket.
+    expect(checkCondition('order.total >= 100', ['order.paid', 'ticket.submit'])).toMatchObject({
+      ok: false,
+      problem: { event: 'ticket.submit', message: /order/ },
+    });
+  });
+
+  it.each<[string, EventName, (p: never) => void, boolean]>([
+    [
+      'order.total >= 100 && order.paymentGateway == "Stripe"',
+      'order.paid',
+      (p: EventMap['order.paid']) => void ((p.order.total = 150), (p.order.paymentGateway = 'Stripe')),
+      true,
+    ],
+    [
+      'order.total >= 100 && order.paymentGateway == "Stripe"',
+      'order.paid',
+      (p: EventMap['order.paid']) => void ((p.order.total = 99.99), (p.order.paymentGateway = 'Stripe')),
+      false,
+    ],
+    [
+      'ticket.subject.contains("urgent")',
+      'ticket.submit',
+      (p: EventMap['ticket.submit']) => void (p.ticket.subject = 'Serveur down, urgent !'),
+      true,
+    ],
+    [
+      'ticket.priority in ["high", "urgent"] && ticket.department.name == "Support technique"',
+      'ticket.reply',
+      (p: EventMap['ticket.reply']) => void ((p.ticket.priority = 'urgent'), (p.ticket.department = { id: 1, name: 'Support technique' })),
+      true,
+    ],
+    ['!message.author.staff', 'ticket.reply', (p: EventMap['ticket.reply']) => void (p.message.author.staff = true), false],
+    [
+      'service.product.group == "VPS"',
+      'service.suspended',
+      (p: EventMap['service.suspended']) => void (p.service.product.group = 'VPS'),
+      true,
+    ],
+    ['customer.group == "vip"', 'customer.registered', (p: EventMap['customer.registered']) => void (p.customer.group = 'vip'), true],
+    [
+      'invoice.customer.group == "vip" || invoice.total > 500.0',
+      'invoice.payment_failed',
+      (p: EventMap['invoice.payment_failed']) => void ((p.invoice.customer.group = null), (p.invoice.total = 20)),
+      false,
+    ],
+    [
+      'daysLeft <= 3 && service.billingCycle == "annually"',
+      'service.expiring',
+      (p: EventMap['service.expiring']) => void ((p.daysLeft = 2), (p.service.billingCycle = 'annually')),
+      true,
+    ],
+    [
+      'order.items.exists(i, i.name.startsWith("Minecraft")) && size(order.items) < 5',
+      'order.paid',
+      (p: EventMap['order.paid']) => void (p.order.items = [{ name: 'Minecraft 8 Go', quantity: 1, price: 19.99 }]),
+      true,
+    ],
+    [
+      'has(ticket.related) && ticket.related.name.contains("VPS")',
+      'ticket.submit',
+      (p: EventMap['ticket.submit']) => void (p.ticket.related = null),
+      false,
+    ],
+    [
+      'event == "invoice.refunded" && refund.amount >= 10.0',
+      'invoice.refunded',
+      (p: EventMap['invoice.refunded']) => void (p.refund.amount = 12.5),
+      true,
+    ],
+  ])('%s on %s gives what it should', (condition, event, patch, expected) => {
+    expect(checkCondition(condition, [event])).toMatchObject({ ok: true });
+    expect(conditionMatches(condition, event, valid(event, patch as never))).toBe(expected);
+  });
+
+  it('refuses an expression whose worst cost is over the limit, and regular expressions', () => {
+    const nested = 'order.items.all(a, order.items.all(b, order.items.exists(c, a.name + b.name == c.name)))';
+    const r = checkCondition(nested, ['order.paid']);
+    expect(r).toMatchObject({ ok: false, problem: { message: expect.stringMatching(/too costly/) } });
+    expect(checkCondition('order.items.exists(i, i.name.contains("VPS"))', ['order.paid'])).toMatchObject({ ok: true });
+    const one = checkCondition('order.items.exists(i, i.name.contains("VPS"))', ['order.paid']);
+    expect(one.ok && one.cost).toBeLessThan(MAX_CONDITION_COST);
+    expect(checkCondition('ticket.subject.matches("(a+)+$")', ['ticket.submit'])).toMatchObject({
+      ok: false,
+      problem: { message: expect.stringMatching(/regular expressions/) },
+    });
+    expect(checkCondition('x'.repeat(1001), ['order.paid'])).toMatchObject({ ok: false, problem: { message: /longer than/ } });
+    // Parse-time limits: a deeply nested expression is refused before anything else.
+    expect(checkCondition('('.repeat(40) + 'true' + ')'.repeat(40), ['order.paid'])).toMatchObject({ ok: false });
+  });
+
+  it('sees capped texts and lists, so a huge payload cannot make it slow or wrong at the far end', () => {
+    const big = valid('ticket.submit', (p) => void (p.message.content = 'a'.repeat(TEXT_CAP) + 'urgent'));
+    expect(conditionMatches('message.content.contains("urgent")', 'ticket.submit', big)).toBe(false);
+    expect(conditionMatches('message.content.size() == ' + TEXT_CAP, 'ticket.submit', big)).toBe(true);
+    const many = valid(
+      'order.paid',
+      (p) => void (p.order.items = Array.from({ length: 500 }, (_, i) => ({ name: `l${i}`, quantity: 1, price: 1 }))),
+    );
+    expect(conditionMatches(`size(order.items) == ${LIST_CAP}`, 'order.paid', many)).toBe(true);
+  });
+
+  it('lets nothing through when the condition fails while evaluating or does not compile', () => {
+    const close = valid('ticket.close', (p) => void (p.message = null));
+    expect(conditionMatches('message.content.contains("x")', 'ticket.close', close)).toBe(false);
+    expect(conditionMatches('order.total >', 'order.paid', valid('order.paid'))).toBe(false);
+  });
+
+  it('applies beside the fixed filters: both must let the event through', () => {
+    const order = valid('order.paid', (p) => void ((p.order.total = 150), (p.order.paymentGateway = 'PayPal')));
+    const webhook = (condition: string | null, minOrderTotal: number | null) => ({
+      events: ['order.paid' as EventName],
+      filters: { ...defaultFilters(), minOrderTotal },
+      condition,
+    });
+    expect(matchesFilters(webhook(null, null), 'order.paid', order)).toBe(true);
+    expect(matchesFilters(webhook('order.paymentGateway == "PayPal"', 100), 'order.paid', order)).toBe(true);
+    expect(matchesFilters(webhook('order.paymentGateway == "PayPal"', 200), 'order.paid', order)).toBe(false);
+    expect(matchesFilters(webhook('order.paymentGateway == "Stripe"', 100), 'order.paid', order)).toBe(false);
+  });
+});
