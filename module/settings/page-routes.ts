@@ -495,11 +495,8 @@ const fieldLabelKeys: Record<string, string> = {
   statusCard: 'status_card',
   coalesce: 'coalesce',
   slackBlocks: 'slack_blocks',
-<<<<<<< HEAD
   googleChatCard: 'google_chat_card',
-=======
   condition: 'condition',
->>>>>>> main
   departments: 'filter_departments',
   priorities: 'filter_priorities',
   minOrderTotal: 'filter_min_total',

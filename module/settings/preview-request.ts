@@ -4,17 +4,12 @@ import type { EventName } from '../../sdk/events.js';
 import { isKnownEvent } from '../events/index.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { platforms } from '../webhooks/webhook.js';
-<<<<<<< HEAD
 import { shortcodesToUnicode } from '../text/emoji.js';
 import { platformOf } from '../platforms/index.js';
-import { optionsSchema, type FieldError } from './webhook-input.js';
-=======
-import { rendersShortcodes, shortcodesToUnicode } from '../rendering/emoji.js';
 import { conditionError, optionsSchema, type FieldError } from './webhook-input.js';
 import { checkCondition, conditionMatches } from '../conditions/conditions.js';
 import { definitionOf } from '../events/index.js';
 import { translateReason } from './request-parsing.js';
->>>>>>> main
 import type { SettingsDeps } from './settings-deps.js';
 
 /** An event some definition (module/events/) describes. */

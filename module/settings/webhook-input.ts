@@ -7,12 +7,8 @@ import { z } from 'zod';
 import { ticketPriorities, wellFormed, type EventName } from '../../sdk/events.js';
 import { isKnownEvent } from '../events/index.js';
 import type { NetworkPolicy } from '../../sdk/module-context.js';
-<<<<<<< HEAD
 import { DISCORD_SNOWFLAKE, hasVisibleText } from '../platforms/limits.js';
 import { fallbackPlatform, isPlatform, platformOf } from '../platforms/index.js';
-import { platforms, type Platform, type WebhookFilters, type WebhookOptions } from '../webhooks/webhook.js';
-=======
-import { DISCORD_SNOWFLAKE, hasVisibleText } from '../rendering/limits.js';
 import {
   platforms,
   templateFamilies,
@@ -21,7 +17,6 @@ import {
   type WebhookFilters,
   type WebhookOptions,
 } from '../webhooks/webhook.js';
->>>>>>> main
 import { checkWebhookUrl } from './url-policy.js';
 
 export interface FieldError {

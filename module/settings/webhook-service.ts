@@ -4,10 +4,7 @@
  */
 import type { NetworkPolicy } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
-<<<<<<< HEAD
 import { fallbackPlatform, platformOf } from '../platforms/index.js';
-import { defaultFilters, defaultOptions, familyOf, type Webhook } from '../webhooks/webhook.js';
-=======
 import {
   defaultFilters,
   defaultOptions,
@@ -18,7 +15,6 @@ import {
   type Webhook,
 } from '../webhooks/webhook.js';
 import { eventDefinitions } from '../events/index.js';
->>>>>>> main
 import type { WebhookLabel, WebhookPageQuery, WebhookStore } from '../webhooks/webhook-store.js';
 import type { AuditStore } from './audit-store.js';
 import type { Rendering } from './ports.js';

@@ -6,12 +6,8 @@ import { dbKindOf } from '../storage/db-kind.js';
 import {
   defaultFilters,
   defaultOptions,
-<<<<<<< HEAD
-=======
   keptEventTemplates,
-  maskUrl,
   type EventTemplates,
->>>>>>> main
   type Platform,
   type TemplateFamily,
   type UnreadableField,

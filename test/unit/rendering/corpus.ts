@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { validateEvent, type EventMap, type EventName } from '../../../sdk/events.js';
 import { renderMessage, type MessageBody } from '../../../module/rendering/index.js';
-import { defaultOptions, type Platform, type WebhookOptions } from '../../../module/webhooks/webhook.js';
+import { defaultOptions, templateFamilies, type Platform, type WebhookOptions } from '../../../module/webhooks/webhook.js';
 import { options as optionsArb, template as templateArb, validEvent } from './arbitraries.js';
 import { sample } from './helpers.js';
 
@@ -20,7 +20,7 @@ export interface Case {
   locale: 'fr' | 'en';
 }
 
-const valid = <K extends EventName>(event: K, raw: unknown): EventMap[K] => {
+export const valid = <K extends EventName>(event: K, raw: unknown): EventMap[K] => {
   const r = validateEvent(event, raw);
   if (!r.ok) throw new Error(`fixture ${event} is invalid: ${JSON.stringify(r.issues)}`);
   return r.value;
@@ -108,7 +108,7 @@ export function optionGrid(platform: Platform): Partial<WebhookOptions>[] {
 }
 
 export function render(platform: Platform, c: Case): { body: MessageBody; query: Record<string, string> } {
-  const templates = c.template === undefined ? {} : { order: c.template, ticket: c.template };
+  const templates = c.template === undefined ? {} : Object.fromEntries(templateFamilies.map((f) => [f, c.template]));
   const m = renderMessage({
     webhook: { platform, templates, options: { ...defaultOptions(), ...c.options } },
     event: c.event,
