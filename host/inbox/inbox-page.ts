@@ -58,6 +58,7 @@ const words = {
     empty: 'Aucun message pour l’instant.',
     receiver: 'webhook',
     forum: '#tickets — forum Discord',
+    thread: 'fil',
     posts: (n: number) => `${n} ${new Intl.PluralRules('fr').select(n) === 'one' ? 'message' : 'messages'}`,
     edited: '(modifié)',
     tag: 'étiquette',
@@ -70,6 +71,7 @@ const words = {
     empty: 'No message yet.',
     receiver: 'webhook',
     forum: '#tickets — Discord forum',
+    thread: 'thread',
     posts: (n: number) => `${n} ${new Intl.PluralRules('en').select(n) === 'one' ? 'message' : 'messages'}`,
     edited: '(edited)',
     tag: 'tag',
@@ -125,6 +127,20 @@ export function slackCard(m: InboxMessage, view: InboxView): string {
     <div class="st">${slackText(b.text)}</div></div></article>`;
 }
 
+/** Google Chat: its text markup (`*bold*`, `_italic_`, `<url|label>`), the message's thread under it. */
+export function googleChatCard(m: InboxMessage, view: InboxView): string {
+  const b = m.body as { text?: string };
+  const text = escapeHtml(toEmoji(String(b.text ?? '')))
+    .replace(/&lt;(https?:\/\/[^|&]+?)\|([^&]+?)&gt;/g, '<a href="$1" rel="noopener noreferrer">$2</a>')
+    .replace(/\*([^*\n]+?)\*/g, '<strong>$1</strong>')
+    .replace(/_([^_\n]+?)_/g, '<em>$1</em>');
+  const thread = m.thread?.name ? `<div class="gth">${escapeHtml(words[view.locale].thread)} ${escapeHtml(m.thread.name)}</div>` : '';
+  return `<article class="gc" data-kind="googlechat" data-seq="${m.seq}" data-thread="${escapeHtml(m.thread?.id ?? '')}">
+    <div class="main"><div class="hd"><span class="snm">Webhooks</span><span class="app">APP</span>
+    <time datetime="${new Date(m.at).toISOString()}">${escapeHtml(timeOf(m.at, view))}</time><span class="rc">${escapeHtml(m.receiver)}</span></div>
+    ${thread}<div class="st">${text}</div></div></article>`;
+}
+
 /**
  * Forum posts (Discord threads), newest activity first: the post's title and tags, its starter
  * message, then the messages of its thread in the order they came.
@@ -155,7 +171,7 @@ export function forumPosts(messages: InboxMessage[], view: InboxView): string {
  */
 export function inboxUpdate(messages: InboxMessage[], after: number, view: InboxView, lastSeq?: number) {
   const fresh = messages.filter((m) => m.seq > after).slice(-INBOX_SHOWN);
-  const reload = messages.some((m) => (m.seq > after && m.thread) || (m.editedSeq ?? 0) > after);
+  const reload = messages.some((m) => (m.seq > after && m.kind === 'discord' && m.thread) || (m.editedSeq ?? 0) > after);
   return {
     reload,
     last: lastSeq ?? (messages.length ? messages[messages.length - 1].seq : after),
@@ -169,6 +185,11 @@ export function inboxUpdate(messages: InboxMessage[], after: number, view: Inbox
       .filter((m) => m.kind === 'slack')
       .reverse()
       .map((m) => slackCard(m, view))
+      .join('\n'),
+    googlechat: fresh
+      .filter((m) => m.kind === 'googlechat')
+      .reverse()
+      .map((m) => googleChatCard(m, view))
       .join('\n'),
   };
 }
@@ -189,6 +210,10 @@ export function inboxPage(
     .filter((m) => m.kind === 'slack')
     .slice(-INBOX_SHOWN)
     .reverse();
+  const googleChat = messages
+    .filter((m) => m.kind === 'googlechat')
+    .slice(-INBOX_SHOWN)
+    .reverse();
   const last = lastSeq ?? (messages.length ? messages[messages.length - 1].seq : 0);
   return `<!doctype html><html lang="${view.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${w.title}</title>
@@ -197,7 +222,8 @@ export function inboxPage(
 header{padding:16px 24px;background:#111214;border-bottom:1px solid #2b2d31;display:flex;justify-content:space-between;gap:12px;flex-wrap:wrap;align-items:center}
 header h1{margin:0;font-size:18px;color:#f2f3f5}header p{margin:2px 0 0;color:#b5bac1;font-size:12px;overflow-wrap:anywhere}
 header code{background:#2b2d31;padding:1px 5px;border-radius:4px;color:#dbdee1}
-.cols{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);min-height:calc(100vh - 70px)}
+.cols{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr) minmax(0,2fr);min-height:calc(100vh - 70px)}
+.googlechat{background:#f6f8fc;color:#1f1f1f}.col.googlechat h2{color:#444746}.googlechat .empty{color:#444746}.gc{padding:8px 16px;font:15px/1.46 Roboto,Arial,sans-serif}.gc time,.gc .rc{color:#444746}.gth{font-size:12px;color:#0b57d0}
 .col{padding:8px 0;min-width:0}.col h2{font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:#b5bac1;margin:12px 20px}
 .discord{background:#313338}.slack{background:#fff;color:#1d1c1d}.slack h2{color:#545454}
 .empty{margin:20px;color:#b5bac1}.slack .empty{color:#545454}
@@ -231,7 +257,9 @@ a:focus-visible{outline:3px solid #6ec6ff;outline-offset:2px}
 ${forum ? `<div class="forum" data-testid="inbox-forum"><h2 id="h-forum">${escapeHtml(w.forum)}</h2>${forum}</div>` : ''}<h2 id="h-discord">#commandes — Discord</h2>
 <div class="list" id="discord">${discord.map((m) => discordCard(m, view)).join('\n')}</div>${discord.length || forum ? '' : `<p class="empty">${w.empty}</p>`}</section>
 <section class="col slack" data-testid="inbox-slack" aria-labelledby="h-slack"><h2 id="h-slack">#support — Slack</h2>
-<div class="list" id="slack">${slack.map((m) => slackCard(m, view)).join('\n')}</div>${slack.length ? '' : `<p class="empty">${w.empty}</p>`}</section></main>
+<div class="list" id="slack">${slack.map((m) => slackCard(m, view)).join('\n')}</div>${slack.length ? '' : `<p class="empty">${w.empty}</p>`}</section>
+<section class="col googlechat" data-testid="inbox-googlechat" aria-labelledby="h-googlechat"><h2 id="h-googlechat">Support — Google Chat</h2>
+<div class="list" id="googlechat">${googleChat.map((m) => googleChatCard(m, view)).join('\n')}</div>${googleChat.length ? '' : `<p class="empty">${w.empty}</p>`}</section></main>
 </body></html>`;
 }
 
@@ -265,6 +293,7 @@ export const inboxScript = `(function () {
         main.setAttribute('data-last', String(last));
         put('discord', u.discord);
         put('slack', u.slack);
+        put('googlechat', u.googlechat);
         document.getElementById('count').textContent = u.count;
       })
       .catch(function () {});

@@ -1,5 +1,5 @@
 /** What the local demo inbox received, in memory, newest last, capped. */
-export type InboxKind = 'discord' | 'slack';
+export type InboxKind = 'discord' | 'slack' | 'googlechat';
 
 /** A Discord forum post (thread) a message belongs to. */
 export interface InboxThread {

@@ -8,6 +8,7 @@ import { DiscordReceiver } from './discord-receiver.js';
 import { InboxStore, type InboxMessage } from './inbox-store.js';
 import { inboxPage, inboxScript, inboxUpdate, type InboxView } from './inbox-page.js';
 import { SlackReceiver } from './slack-receiver.js';
+import { GoogleChatReceiver } from './google-chat-receiver.js';
 
 export interface InboxOptions {
   port: number;
@@ -30,6 +31,8 @@ export interface RunningInbox {
   discordWebhookUrl(id?: string, token?: string): string;
   /** A Slack-like incoming-webhook URL on this inbox. */
   slackWebhookUrl(): string;
+  /** A Google-Chat-like incoming-webhook URL on this inbox. */
+  googleChatWebhookUrl(space?: string): string;
   messages(): InboxMessage[];
   clear(): void;
   close(): Promise<void>;
@@ -40,6 +43,7 @@ export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
   const view: InboxView = { locale: opts.locale ?? 'fr', timeZone: opts.timeZone ?? 'Europe/Paris' };
   const discord = new DiscordReceiver(store, opts.now);
   const slack = new SlackReceiver(store);
+  const googleChat = new GoogleChatReceiver(store);
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
   const host = opts.host ?? '127.0.0.1';
 
@@ -64,9 +68,17 @@ export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
     return reply.code(a.status).headers(a.headers).send(a.body);
   });
 
+  app.post('/v1/spaces/:space/messages', async (req, reply) => {
+    const { space } = req.params as { space: string };
+    const a = googleChat.receive(space, req.query as Record<string, string | undefined>, req.body);
+    return reply.code(a.status).headers(a.headers).send(a.body);
+  });
+
   let base = '';
   const discordWebhookUrl = (id = '1234567890123456789', token = 'demo-token-local-inbox') => `${base}/api/webhooks/${id}/${token}`;
   const slackWebhookUrl = () => `${base}/services/T0DEMO000/B0DEMO000/demoSecretLocalInbox`;
+  const googleChatWebhookUrl = (space = 'AAAAdemoSpace') =>
+    `${base}/v1/spaces/${space}/messages?key=demoKeyLocalInbox&token=demoTokenLocalInbox`;
   app.get('/', async (_req, reply) =>
     reply
       .type('text/html; charset=utf-8')
@@ -103,6 +115,7 @@ export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
     port,
     discordWebhookUrl,
     slackWebhookUrl,
+    googleChatWebhookUrl,
     messages: () => store.list(),
     clear: () => store.clear(),
     close: () => app.close(),

@@ -8,6 +8,8 @@
  *  - dead_webhook: the target says the webhook is gone or revoked (disable it, keep its queue).
  *  - dead_request: any other 4xx: this body will never be accepted; the platform's message is kept.
  */
+import { platformOf } from '../platforms/index.js';
+import { short } from '../text/short-text.js';
 import type { Platform } from '../webhooks/webhook.js';
 import { boundedMs, parseRetryAfter, parseSeconds, serverWait, type ServerWait, type WaitSource } from './retry-after.js';
 
@@ -57,8 +59,6 @@ export interface HttpAnswer {
   headers: Headers;
   body: string;
 }
-
-const slackLike = new Set<Platform>(['slack', 'mattermost', 'rocketchat']);
 
 function header(headers: Headers, name: string): string | null {
   const wanted = name.toLowerCase();
@@ -122,33 +122,7 @@ export function readRateLimit(answer: HttpAnswer, nowMs = 0): RateLimitInfo {
   };
 }
 
-/** Discord's `{code, message, errors}` -> "Invalid Form Body (50035): embeds.0.title: Must be 256 or fewer in length." */
-export function discordErrorText(json: Record<string, unknown>): string {
-  const base = typeof json.message === 'string' ? json.message : 'error';
-  const code = typeof json.code === 'number' ? ` (${json.code})` : '';
-  const fields: string[] = [];
-  const walk = (node: unknown, path: string[]) => {
-    if (typeof node !== 'object' || node === null) return;
-    const errs = (node as { _errors?: unknown })._errors;
-    if (Array.isArray(errs)) {
-      for (const e of errs) {
-        const msg =
-          typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string'
-            ? (e as { message: string }).message
-            : String(e);
-        fields.push(`${path.join('.') || '(body)'}: ${msg}`);
-      }
-    }
-    for (const [k, v] of Object.entries(node)) if (k !== '_errors') walk(v, [...path, k]);
-  };
-  walk(json.errors, []);
-  return fields.length ? `${base}${code}: ${fields.slice(0, 5).join('; ')}` : `${base}${code}`;
-}
-
-function short(text: string, max = 300): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length > max ? t.slice(0, max) + '…' : t;
-}
+export { discordErrorText } from '../platforms/discord/discord-answers.js';
 
 export function classifyResponse(platform: Platform, answer: HttpAnswer, nowMs = 0): Classified {
   const rateLimit = readRateLimit(answer, nowMs);
@@ -168,62 +142,8 @@ export function classifyResponse(platform: Platform, answer: HttpAnswer, nowMs =
         ignored: wait.ignored,
       };
     }
-    if (platform === 'discord') {
-      const code = typeof json?.code === 'number' ? json.code : null;
-      if (status >= 200 && status < 300) return { kind: 'ok' };
-      if (status === 404 || code === 10015)
-        return { kind: 'dead_webhook', reason: json ? discordErrorText(json) : 'Unknown Webhook (404)', platformCode: code ?? 10015 };
-      if (status === 401 || code === 50027)
-        return { kind: 'dead_webhook', reason: json ? discordErrorText(json) : 'Invalid Webhook Token (401)', platformCode: code ?? 50027 };
-      if (status >= 400 && status < 500 && status !== 408)
-        return { kind: 'dead_request', reason: json ? discordErrorText(json) : `HTTP ${status}: ${short(text)}`, platformCode: code };
-    }
-    if (slackLike.has(platform)) {
-      const word = text.trim();
-      if (status >= 200 && status < 300) {
-        // Slack answers 200 "ok"; Mattermost/Rocket.Chat may answer JSON. An error word in a 2xx is still an error.
-        if (/^(no_service|channel_is_archived|action_prohibited|invalid_token|no_team|team_disabled)$/.test(word))
-          return { kind: 'dead_webhook', reason: word, platformCode: null };
-        if (/^(invalid_payload|no_text|too_many_attachments|invalid_blocks)$/.test(word))
-          return { kind: 'dead_request', reason: word, platformCode: null };
-        return { kind: 'ok' };
-      }
-      if (
-        /no_service|channel_is_archived|channel_not_found|action_prohibited|invalid_token|no_team|team_disabled|posting_to_general_channel_denied/.test(
-          word,
-        ) ||
-        status === 404 ||
-        status === 410
-      )
-        return { kind: 'dead_webhook', reason: short(word) || `HTTP ${status}`, platformCode: null };
-      if (status === 403) return { kind: 'dead_webhook', reason: short(word) || 'HTTP 403', platformCode: null };
-      if (status >= 400 && status < 500 && status !== 408)
-        return { kind: 'dead_request', reason: short(word) || `HTTP ${status}`, platformCode: null };
-    }
-    if (platform === 'telegram') {
-      const description = typeof json?.description === 'string' ? json.description : short(text);
-      const ok = json ? json.ok !== false : true;
-      if (status >= 200 && status < 300 && ok) return { kind: 'ok' };
-      if (
-        /chat not found|bot was blocked|bot was kicked|user is deactivated|not enough rights|have no rights|chat_write_forbidden/i.test(
-          description,
-        ) ||
-        status === 401 ||
-        status === 403 ||
-        status === 404
-      )
-        return {
-          kind: 'dead_webhook',
-          reason: description || `HTTP ${status}`,
-          platformCode: typeof json?.error_code === 'number' ? json.error_code : null,
-        };
-      if (status >= 400 && status < 500 && status !== 408)
-        return {
-          kind: 'dead_request',
-          reason: description || `HTTP ${status}`,
-          platformCode: typeof json?.error_code === 'number' ? json.error_code : null,
-        };
-    }
+    const own = platformOf(platform).classify?.({ status, text, json });
+    if (own) return own;
     if (status >= 200 && status < 300) return { kind: 'ok' };
     if (status === 408 || status >= 500) return { kind: 'retry', reason: `HTTP ${status}${text ? ': ' + short(text, 200) : ''}` };
     if (status === 404 || status === 410)

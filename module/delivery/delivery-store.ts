@@ -9,7 +9,7 @@ import type { Knex } from 'knex';
 import type { EventName } from '../../sdk/events.js';
 import type { TicketThreadPlan } from '../rendering/ticket-thread-plan.js';
 import type { MessageBody } from '../rendering/types.js';
-import type { DbKind } from './db-kind.js';
+import type { DbKind } from '../storage/db-kind.js';
 
 export interface NewDelivery {
   webhookId: number;

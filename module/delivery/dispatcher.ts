@@ -7,6 +7,7 @@
  */
 import crypto from 'node:crypto';
 import type { Clock, Logger } from '../../sdk/module-context.js';
+import { platformOf } from '../platforms/index.js';
 import { combineBodies } from '../rendering/combine-bodies.js';
 import type { Platform, Webhook } from '../webhooks/webhook.js';
 import type { Verdict } from './classify-response.js';
@@ -72,9 +73,6 @@ export interface DispatcherDeps {
   /** Identifies this worker's leases (default: random). */
   workerId?: string;
 }
-
-const COALESCING: ReadonlySet<Platform> = new Set(['discord', 'slack', 'mattermost', 'rocketchat']);
-const SLACK_LIKE: ReadonlySet<Platform> = new Set(['slack', 'mattermost', 'rocketchat']);
 
 /**
  * A turn writes its successes together, at the latest once the first of them is this old: a crash
@@ -398,7 +396,8 @@ export class Dispatcher {
       // kept (renewed at half-life), not released and taken again. The claim only takes rows of
       // an enabled webhook; the webhook is read again between turns (an edit applies).
       for (;;) {
-        const coalesce = webhook.options.coalesce !== false && COALESCING.has(webhook.platform);
+        const platform = platformOf(webhook.platform);
+        const coalesce = webhook.options.coalesce !== false && platform.coalesce !== undefined;
         for (let requests = 0; requests < this.o.turnRequests && !this.stopping; requests++) {
           if (!(await this.keepLease(turn, clock.now()))) return;
           const limit = coalesce ? this.o.packWindow : this.o.turnRequests - requests;
@@ -421,17 +420,17 @@ export class Dispatcher {
             if (turn.claimed.length) idle = 0;
           }
           const now = clock.now();
-          // Other Discord lanes' answers may have filled the invalid-request window meanwhile.
-          const held = webhook.platform === 'discord' ? this.guardHolds(now) : 0;
+          // Other lanes' answers may have filled the invalid-request window meanwhile (Discord).
+          const held = platform.countsInvalidRequests ? this.guardHolds(now) : 0;
           if (held) {
             turn.block = { until: held, reason: 'invalid_requests' };
             return;
           }
           const { packed, body, text } = this.pack(webhook.platform, turn.claimed, coalesce && turn.claimed[0].id > singleUntil);
           turn.claimed = turn.claimed.slice(packed.length);
-          if (turn.claimed.length === 0 && requests + 1 < this.o.turnRequests && !SLACK_LIKE.has(webhook.platform)) {
+          if (turn.claimed.length === 0 && requests + 1 < this.o.turnRequests && !platform.paced) {
             // The lane's next rows are claimed while this request is out: the claim's round trip
-            // no longer sits between two requests. (Slack-likes end the turn after each success.)
+            // no longer sits between two requests. (Paced platforms end the turn after each success.)
             seen = this.arrivals;
             this.claimAhead(turn, coalesce ? this.o.packWindow : this.o.turnRequests - requests - 1);
           }
@@ -450,7 +449,7 @@ export class Dispatcher {
               : await this.deps.send(request);
           this.stats.requests++;
           const after = clock.now();
-          if (webhook.platform === 'discord' && isInvalidRequestStatus(result.statusCode)) this.invalidRequests.record(after);
+          if (platform.countsInvalidRequests && isInvalidRequestStatus(result.statusCode)) this.invalidRequests.record(after);
           const attempt: AttemptRecord = {
             statusCode: result.statusCode,
             outcome: result.outcome,
@@ -648,7 +647,7 @@ export class Dispatcher {
         urlHint: webhook.urlHint,
         waitMs: rl.resetAfterMs,
       });
-    } else if (SLACK_LIKE.has(webhook.platform) && this.o.slackPaceMs > 0)
+    } else if (platformOf(webhook.platform).paced && this.o.slackPaceMs > 0)
       turn.block = { until: after + this.o.slackPaceMs, reason: 'pacing' };
     return turn.block ? 'end' : 'next';
   }

@@ -9,7 +9,7 @@ import type { Knex } from 'knex';
 import type { TicketThreadPlan } from '../rendering/ticket-thread-plan.js';
 import type { MessageBody } from '../rendering/types.js';
 import { OPEN_STATUSES_SQL } from '../../migrations/006-open-deliveries-index.js';
-import { dbKindOf, type DbKind } from './db-kind.js';
+import { dbKindOf, type DbKind } from '../storage/db-kind.js';
 import type { AttemptRecord, DeliveryStore, LaneState, NewDelivery, QueuedDelivery, Success } from './delivery-store.js';
 
 const DELIVERIES = 'wh_deliveries';

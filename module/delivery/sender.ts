@@ -5,7 +5,8 @@
  * thread or on the send thread. Never throws: every answer or failure comes back classified.
  * Never puts the URL in an error: targets are credentials.
  */
-import { signStandardWebhook } from '../rendering/sign-standard-webhook.js';
+import { platformOf } from '../platforms/index.js';
+import { signStandardWebhook } from '../platforms/json/sign-standard-webhook.js';
 import type { MessageBody } from '../rendering/types.js';
 import type { Webhook } from '../webhooks/webhook.js';
 import { GotExchange, type ExchangeOptions, type HttpExchange } from './http-exchange.js';
@@ -68,7 +69,7 @@ export interface SenderOptions extends ExchangeOptions {
 export function targetUrl(webhook: Pick<Webhook, 'platform' | 'url'>, query?: Record<string, string> | null, editMessageId?: string): URL {
   const url = new URL(webhook.url);
   if (editMessageId) url.pathname = `${url.pathname.replace(/\/+$/, '')}/messages/${encodeURIComponent(editMessageId)}`;
-  else if (webhook.platform === 'discord') url.searchParams.set('wait', 'true');
+  else for (const [k, v] of Object.entries(platformOf(webhook.platform).sendQuery ?? {})) url.searchParams.set(k, v);
   for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
   return url;
 }
@@ -111,7 +112,7 @@ export class Sender implements TestSender {
     }
     const text = req.text ?? JSON.stringify(req.body);
     const headers: Record<string, string> = {};
-    if (req.webhook.platform === 'json' && req.webhook.signingSecret) {
+    if (platformOf(req.webhook.platform).signed && req.webhook.signingSecret) {
       Object.assign(headers, signStandardWebhook(req.webhook.signingSecret, req.messageId, Math.floor(this.now() / 1000), text));
     }
     const answer = await this.exchange.exchange({

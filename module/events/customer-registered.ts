@@ -26,9 +26,9 @@ export const customerRegistered = defineEvent<EventMap['customer.registered']>({
   family: 'customer',
   variables: [
     { name: 'id', kind: 'trusted', value: (p) => (p.customer.id === undefined ? undefined : String(p.customer.id)) },
-    { name: 'user', kind: 'untrusted', value: (p) => fullName(p.customer) },
-    { name: 'email', kind: 'untrusted', value: (p) => p.customer.email },
-    { name: 'company', kind: 'untrusted', value: (p) => p.customer.company },
+    { name: 'user', kind: 'untrusted-line', value: (p) => fullName(p.customer) },
+    { name: 'email', kind: 'untrusted-line', value: (p) => p.customer.email },
+    { name: 'company', kind: 'untrusted-line', value: (p) => p.customer.company },
     { name: 'country', kind: 'trusted', value: (p) => p.customer.country },
     { name: 'customerGroup', kind: 'trusted', value: (p) => p.customer.group },
     { name: 'url', kind: 'link', value: (p) => p.customer.url },

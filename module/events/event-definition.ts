@@ -16,7 +16,12 @@ import type { TemplateFamily, WebhookFilters } from '../webhooks/webhook.js';
  * escaped, mentions broken, shortened first); `trusted` comes from the host (ids, amounts,
  * labels); `link` is a URL sent byte-identical.
  */
-export type VariableKind = 'trusted' | 'untrusted' | 'link';
+/**
+ * `untrusted`: customer text, HTML converted to Markdown (a ticket's content, an order comment).
+ * `untrusted-line`: a one-line customer value (a name, an e-mail, a subject): plain text on every
+ * platform, never a link nor formatting, whatever HTML or Markdown it holds.
+ */
+export type VariableKind = 'trusted' | 'untrusted' | 'untrusted-line' | 'link';
 
 /** What a variable's value may use: the locale's formats and the module's words. */
 export interface ValueFormat {

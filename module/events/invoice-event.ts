@@ -14,11 +14,11 @@ export function invoiceVariables(event: InvoiceEventName): VariableSpec<InvoiceE
     { name: 'id', kind: 'trusted', value: (p) => String(p.invoice.id) },
     { name: 'number', kind: 'trusted', value: (p) => p.invoice.number ?? String(p.invoice.id) },
     { name: 'price', kind: 'trusted', value: (p, f) => f.price(p.invoice.total, p.invoice.currency) },
-    { name: 'user', kind: 'untrusted', value: (p) => fullName(p.invoice.customer) },
+    { name: 'user', kind: 'untrusted-line', value: (p) => fullName(p.invoice.customer) },
     { name: 'customerGroup', kind: 'trusted', value: (p) => p.invoice.customer.group },
     { name: 'dueDate', kind: 'trusted', value: (p, f) => f.date(p.invoice.dueDate) },
     { name: 'paymentType', kind: 'trusted', value: (p) => p.invoice.paymentGateway },
-    { name: 'transactionId', kind: 'untrusted', value: (p) => p.invoice.transactionId },
+    { name: 'transactionId', kind: 'untrusted-line', value: (p) => p.invoice.transactionId },
     {
       name: 'items',
       kind: 'untrusted',
@@ -44,7 +44,7 @@ export function invoiceVariables(event: InvoiceEventName): VariableSpec<InvoiceE
     },
     { name: 'action', kind: 'trusted', value: (_p, f) => f.label(titleKey(event)) },
     { name: 'url', kind: 'link', value: (p) => p.invoice.url },
-    { name: 'email', kind: 'untrusted', value: (p) => p.invoice.customer.email, legacy: true },
+    { name: 'email', kind: 'untrusted-line', value: (p) => p.invoice.customer.email, legacy: true },
   ];
 }
 

@@ -17,12 +17,12 @@ const cycleWord = (cycle: string | null | undefined, f: ValueFormat) =>
 export function serviceVariables(event: ServiceEventName): VariableSpec<ServiceEventPayload>[] {
   return [
     { name: 'id', kind: 'trusted', value: (p) => String(p.service.id) },
-    { name: 'name', kind: 'untrusted', value: (p) => p.service.name },
-    { name: 'hostname', kind: 'untrusted', value: (p) => p.service.hostname },
+    { name: 'name', kind: 'untrusted-line', value: (p) => p.service.name },
+    { name: 'hostname', kind: 'untrusted-line', value: (p) => p.service.hostname },
     { name: 'product', kind: 'trusted', value: (p) => p.service.product.name },
     { name: 'productGroup', kind: 'trusted', value: (p) => p.service.product.group },
     { name: 'previousProduct', kind: 'trusted', value: (p) => extra<{ name: string }>(p, 'previousProduct')?.name },
-    { name: 'user', kind: 'untrusted', value: (p) => fullName(p.service.customer) },
+    { name: 'user', kind: 'untrusted-line', value: (p) => fullName(p.service.customer) },
     { name: 'customerGroup', kind: 'trusted', value: (p) => p.service.customer.group },
     { name: 'price', kind: 'trusted', value: (p, f) => f.price(p.service.price, p.service.currency) },
     { name: 'billingCycle', kind: 'trusted', value: (p, f) => cycleWord(p.service.billingCycle, f) },
@@ -43,7 +43,7 @@ export function serviceVariables(event: ServiceEventName): VariableSpec<ServiceE
     { name: 'reason', kind: 'untrusted', value: (p) => extra<string | null>(p, 'reason') },
     { name: 'action', kind: 'trusted', value: (_p, f) => f.label(titleKey(event)) },
     { name: 'url', kind: 'link', value: (p) => p.service.url },
-    { name: 'email', kind: 'untrusted', value: (p) => p.service.customer.email, legacy: true },
+    { name: 'email', kind: 'untrusted-line', value: (p) => p.service.customer.email, legacy: true },
   ];
 }
 

@@ -13,18 +13,18 @@ const fullName = (c: { firstName: string; lastName: string }) => `${c.firstName}
 export function ticketVariables<P extends TicketEventPayload>(action: string): VariableSpec<P>[] {
   return [
     { name: 'id', kind: 'trusted', value: (p) => String(p.ticket.id) },
-    { name: 'subject', kind: 'untrusted', value: (p) => p.ticket.subject },
+    { name: 'subject', kind: 'untrusted-line', value: (p) => p.ticket.subject },
     { name: 'departmentName', kind: 'trusted', value: (p) => p.ticket.department.name },
-    { name: 'user', kind: 'untrusted', value: (p) => fullName(p.ticket.customer) },
+    { name: 'user', kind: 'untrusted-line', value: (p) => fullName(p.ticket.customer) },
     { name: 'priority', kind: 'trusted', value: (p, f) => f.label(`rendering.priority.${p.ticket.priority}`) },
     { name: 'created_at', kind: 'trusted', value: (p, f) => f.date(p.ticket.createdAt) },
     { name: 'action', kind: 'trusted', value: (_p, f) => f.label(`rendering.action.${action}`) },
     { name: 'url', kind: 'link', value: (p) => p.ticket.url },
     { name: 'content', kind: 'untrusted', value: (p) => p.message?.content },
-    { name: 'author', kind: 'untrusted', value: (p) => p.message?.author.name },
+    { name: 'author', kind: 'untrusted-line', value: (p) => p.message?.author.name },
     { name: 'relatedUri', kind: 'link', value: (p) => p.ticket.related?.url },
-    { name: 'related', kind: 'untrusted', value: (p) => p.ticket.related?.name },
-    { name: 'email', kind: 'untrusted', value: (p) => p.ticket.customer.email, legacy: true },
+    { name: 'related', kind: 'untrusted-line', value: (p) => p.ticket.related?.name },
+    { name: 'email', kind: 'untrusted-line', value: (p) => p.ticket.customer.email, legacy: true },
   ];
 }
 

@@ -7,11 +7,12 @@
 import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
+import { platformOf } from '../platforms/index.js';
 import { capForPlatform } from './platform-caps.js';
 import { renderWithTemplate } from './render-message.js';
 import { ticketThreadPlan } from './ticket-thread-plan.js';
 import type { RenderedMessage } from './types.js';
-import type { HtmlConversion } from './untrusted-text.js';
+import type { HtmlConversion } from '../text/untrusted-text.js';
 import { computeVariables, type Variables } from './variables.js';
 
 /** What webhooks sharing a body have in common. */
@@ -45,7 +46,9 @@ export function bodiesFor(job: EventRenderJob, vars: Variables): RenderedMessage
       vars: platformVars,
     });
     // A ticket of a thread-per-ticket or status-card Discord webhook: the post's title, tags and card.
-    const thread = target.platform === 'discord' ? ticketThreadPlan({ ...job, options: target.options, vars: platformVars }) : null;
+    const thread = platformOf(target.platform).ticketThreads
+      ? ticketThreadPlan({ ...job, options: target.options, vars: platformVars })
+      : null;
     return thread ? { ...msg, thread } : msg;
   });
 }

@@ -5,7 +5,7 @@
  */
 import type { EventMap, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
-import { convertHere } from './untrusted-text.js';
+import { convertHere } from '../text/untrusted-text.js';
 import { computeVariables, type Variables } from './variables.js';
 
 export interface MarkdownConverter {

@@ -2,11 +2,11 @@
 export type { RenderInput, RenderedMessage, CombinedBody, MessageBody } from './types.js';
 export { renderMessage, renderWithTemplate } from './render-message.js';
 export { combineBodies } from './combine-bodies.js';
-export { detectPlatform } from './detect-platform.js';
+export { detectPlatform } from '../platforms/detect-platform.js';
 export { defaultTemplates } from './default-templates.js';
 export { listVariables, findUnknownVariables, computeVariables, formatPrice, formatDate, type VariableInfo } from './variables.js';
 export { preview, type PreviewResult, type PreviewContext } from './preview.js';
-export { signStandardWebhook, type StandardWebhookHeaders } from './sign-standard-webhook.js';
+export { signStandardWebhook, type StandardWebhookHeaders } from '../platforms/json/sign-standard-webhook.js';
 export {
   DISCORD,
   SLACK,
@@ -18,5 +18,5 @@ export {
   slackProblems,
   telegramProblems,
   teamsProblems,
-} from './limits.js';
+} from '../platforms/limits.js';
 export { createRenderingPort } from './rendering-port.js';

@@ -7,25 +7,15 @@
  * platform never shows.
  */
 import type { Platform } from '../webhooks/webhook.js';
-import { DISCORD, MATTERMOST, ROCKETCHAT, TEAMS, TELEGRAM } from './limits.js';
-import { cutUnits } from './untrusted-text.js';
+import { platformOf } from '../platforms/index.js';
+import { cutUnits } from '../text/untrusted-text.js';
 import type { Variables } from './variables.js';
-
-/**
- * The largest field a value can land in, per platform (Teams: a whole card's bytes, each unit at
- * least one byte). Slack (40 000 units of text) and the JSON platform (every value whole) are not cut.
- */
-const SHOWN_AT_MOST: Partial<Record<Platform, number>> = {
-  discord: DISCORD.description,
-  telegram: TELEGRAM.text,
-  teams: TEAMS.bytes,
-  mattermost: MATTERMOST.text,
-  rocketchat: ROCKETCHAT.text,
-};
 
 /** The variables with each customer-written value cut just past what `platform` can show. */
 export function capForPlatform(vars: Variables, platform: Platform): Variables {
-  const most = SHOWN_AT_MOST[platform];
+  // The largest field a value can land in (Teams: a whole card's bytes, each unit at least one
+  // byte). Slack (40 000 units of text) and the JSON platform (every value whole) are not cut.
+  const most = platformOf(platform).shownAtMost;
   if (most === undefined) return vars;
   // Two past: cutUnits may step back one unit so as not to split a surrogate pair.
   const cap = most + 2;

@@ -6,6 +6,7 @@ import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { definitionOf } from '../events/index.js';
 import { defaultOptions, type Platform, type WebhookOptions } from '../webhooks/webhook.js';
+import { platformOf } from '../platforms/index.js';
 import { label } from './labels.js';
 import { renderWithTemplate, templateFor } from './render-message.js';
 import { DEFAULT_THREAD_TITLE, threadTitle, ticketThreadPlan } from './ticket-thread-plan.js';
@@ -46,7 +47,7 @@ export function preview(
   // (the preview shows it; "Send test" to a forum channel needs it).
   const full = { ...defaultOptions(), ...options };
   const plan =
-    platform === 'discord' && full.threadPerTicket
+    platformOf(platform).ticketThreads && full.threadPerTicket
       ? ticketThreadPlan({
           event,
           payload,

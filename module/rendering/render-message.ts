@@ -8,34 +8,14 @@ import type { Locale } from '../../sdk/module-context.js';
 import { definitionOf, titleKey } from '../events/index.js';
 import { defaultOptions, type Platform, type Webhook, type WebhookOptions } from '../webhooks/webhook.js';
 import { defaultTemplates } from './default-templates.js';
-import { formatDiscord } from './discord-formatter.js';
-import type { FormatContext, Formatted } from './format-context.js';
-import { formatJson } from './json-formatter.js';
+import type { FormatContext, Formatted } from '../platforms/format-context.js';
 import { label } from './labels.js';
-import { formatSlackLike } from './slack-formatter.js';
-import { formatTeams } from './teams-formatter.js';
-import { formatTelegram } from './telegram-formatter.js';
-import { compileTemplate } from './template.js';
+import { platformOf } from '../platforms/index.js';
+import { compileTemplate } from '../text/template.js';
 import type { RenderInput, RenderedMessage } from './types.js';
 import { computeVariables, type Variables } from './variables.js';
 
-function format(platform: Platform, ctx: FormatContext): Formatted {
-  switch (platform) {
-    case 'discord':
-      return formatDiscord(ctx);
-    case 'slack':
-    case 'mattermost':
-    case 'rocketchat':
-      return formatSlackLike(platform, ctx);
-    case 'teams':
-      return formatTeams(ctx);
-    case 'telegram':
-      return formatTelegram(ctx);
-    case 'json':
-    default:
-      return formatJson(ctx);
-  }
-}
+const format = (platform: Platform, ctx: FormatContext): Formatted => platformOf(platform).format(ctx);
 
 export interface RenderArgs {
   template: string;
@@ -73,6 +53,7 @@ export function buildFormatContext(args: RenderArgs): FormatContext {
     template: compileTemplate(wellFormed(args.template)),
     vars: args.vars ?? computeVariables(args.event, args.payload as never, locale, args.timeZone),
     fallbackText: label(locale, titleKey(args.event)),
+    say: (key) => label(locale, key),
   };
 }
 
@@ -94,6 +75,7 @@ export function renderWithTemplate(args: RenderArgs): RenderedMessage {
       template: compileTemplate(''),
       vars: {},
       fallbackText,
+      say: (key) => label(locale, key),
     });
   }
   const message: RenderedMessage = { platform: args.platform, body: formatted.body, text: formatted.text };

@@ -5,7 +5,7 @@
  */
 import { renderEventBodies, type EventRenderJob } from './event-bodies.js';
 import type { RenderedMessage } from './types.js';
-import { convertHere } from './untrusted-text.js';
+import { convertHere } from '../text/untrusted-text.js';
 
 export interface RenderTask {
   job: EventRenderJob;

@@ -6,7 +6,7 @@ import type { EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
 import { defaultTemplates } from './default-templates.js';
-import { detectPlatform } from './detect-platform.js';
+import { detectPlatform } from '../platforms/detect-platform.js';
 import { preview, threadPreview } from './preview.js';
 import { templateFor } from './render-message.js';
 import { findUnknownVariables, listVariables } from './variables.js';

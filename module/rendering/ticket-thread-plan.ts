@@ -8,12 +8,12 @@ import { wellFormed, type AnyEventPayload, type EventName, type TicketEventPaylo
 import type { Locale } from '../../sdk/module-context.js';
 import { definitionOf, type TicketThreadKind } from '../events/index.js';
 import type { WebhookOptions } from '../webhooks/webhook.js';
-import { DISCORD, DISCORD_SNOWFLAKE } from './limits.js';
+import { DISCORD, DISCORD_SNOWFLAKE } from '../platforms/limits.js';
 import { label } from './labels.js';
-import { plainDialect } from './plain-dialect.js';
-import { compileTemplate, renderText } from './template.js';
+import { plainDialect } from '../text/plain-dialect.js';
+import { compileTemplate, renderText } from '../text/template.js';
 import type { MessageBody } from './types.js';
-import { truncate } from './untrusted-text.js';
+import { truncate } from '../text/untrusted-text.js';
 import type { Variables } from './variables.js';
 
 /** The post's title when the admin wrote none. */

@@ -8,8 +8,8 @@ import type { Platform, Webhook } from '../webhooks/webhook.js';
 import type { TicketThreadPlan } from './ticket-thread-plan.js';
 import type { Variables } from './variables.js';
 
-/** JSON body sent to the platform. */
-export type MessageBody = Record<string, unknown>;
+export type { MessageBody } from '../text/var-value.js';
+import type { MessageBody } from '../text/var-value.js';
 
 export interface RenderInput {
   webhook: Pick<Webhook, 'platform' | 'templates' | 'options'>;

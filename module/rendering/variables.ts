@@ -7,16 +7,10 @@ import type { EventMap, EventName } from '../../sdk/events.js';
 import { definitionOf, knownEventNames, type ValueFormat } from '../events/index.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { label } from './labels.js';
-import { convertHere, neutralizeMentions, untrustedForms, type HtmlConversion, type UntrustedForms } from './untrusted-text.js';
+import { convertHere, neutralizeMentions, untrustedForms, untrustedLineForms, type HtmlConversion } from '../text/untrusted-text.js';
 
-export interface VarValue {
-  /** The value as plain text (trusted values) or the plain form (untrusted ones). */
-  text: string;
-  /** Set for customer-written values: both forms, mentions already neutralised. */
-  untrusted: UntrustedForms | null;
-}
-
-export type Variables = Record<string, VarValue>;
+export type { VarValue, Variables } from '../text/var-value.js';
+import type { VarValue, Variables } from '../text/var-value.js';
 
 export interface VariableInfo {
   name: string;
@@ -56,6 +50,13 @@ const untrustedWith =
     const forms = untrustedForms(raw, convert);
     return forms.plain ? { text: forms.plain, untrusted: forms } : { text: '', untrusted: null };
   };
+
+/** A one-line customer value: plain text on every platform (untrusted-text.ts). */
+function untrustedLine(raw: string | null | undefined): VarValue {
+  if (!raw) return { text: '', untrusted: null };
+  const forms = untrustedLineForms(raw);
+  return forms.plain ? { text: forms.plain, untrusted: forms } : { text: '', untrusted: null };
+}
 
 /**
  * `amount` in `currency`, formatted for `locale` by Intl. Exactly what Intl emits: in French the
@@ -138,7 +139,14 @@ export function computeVariables<K extends EventName>(
   const vars: Variables = {};
   for (const spec of def.variables) {
     const raw = spec.value(payload, format) ?? '';
-    vars[spec.name] = spec.kind === 'untrusted' ? untrusted(raw) : spec.kind === 'link' ? link(raw) : trusted(raw);
+    vars[spec.name] =
+      spec.kind === 'untrusted'
+        ? untrusted(raw)
+        : spec.kind === 'untrusted-line'
+          ? untrustedLine(raw)
+          : spec.kind === 'link'
+            ? link(raw)
+            : trusted(raw);
   }
   for (const [alias, target] of Object.entries(def.aliases)) if (vars[target]) vars[alias] = vars[target];
   return vars;

@@ -5,6 +5,7 @@
 import { ticketPriorities, type EventName } from '../../sdk/events.js';
 import type { AdminHandler, AdminRequest, AdminResponse } from '../../sdk/module-context.js';
 import { eventDefinitions, isKnownEvent, knownEventNames } from '../events/index.js';
+import { fallbackPlatform, isPlatform, platformList, platformsWhere } from '../platforms/index.js';
 import { optionNotes } from '../webhooks/option-platforms.js';
 import { familyOf, platforms, templateFamilies, type Platform, type TemplateFamily, type Webhook } from '../webhooks/webhook.js';
 
@@ -122,10 +123,10 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
     // JSON when it says none), else the stored one; unknown (null) while nothing says it.
     const typedUrl = s.values.url.trim();
     const detected = typedUrl ? deps.rendering.detectPlatform(typedUrl) : null;
-    const chosen: Platform | null = (platforms as readonly string[]).includes(String(s.values.platform))
-      ? (s.values.platform as Platform)
+    const chosen: Platform | null = isPlatform(s.values.platform)
+      ? s.values.platform
       : typedUrl
-        ? (detected ?? 'json')
+        ? (detected ?? fallbackPlatform)
         : (s.webhook?.platform ?? null);
     // Each filter shows when a chosen event can be excluded by it (or while no event is chosen).
     const filterEvents: Record<string, string[]> = {};
@@ -154,6 +155,8 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         saved: s.saved ?? false,
         platforms,
         optionNotes: notesFor(chosen),
+        // Platforms where a post per ticket needs a bot token (the form says so).
+        noTicketThreads: platformsWhere((p) => !p.ticketThreads),
         chosenPlatform: chosen,
         filterEvents,
         filterHidden,
@@ -173,6 +176,9 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
           currentPlatform: s.webhook?.platform ?? null,
           families: Object.fromEntries(eventDefinitions().map((d) => [d.name, d.family])),
           platformLabels,
+          previewStyles: Object.fromEntries(platformList.map((p) => [p.id, p.preview])),
+          fallbackPlatform,
+          firstPlatform: platformList[0].id,
           optionNotes: Object.fromEntries(platforms.map((p) => [p, notesFor(p)])),
           threadSample: deps.rendering.threadPreview(null, locale),
           text: {
@@ -489,6 +495,7 @@ const fieldLabelKeys: Record<string, string> = {
   statusCard: 'status_card',
   coalesce: 'coalesce',
   slackBlocks: 'slack_blocks',
+  googleChatCard: 'google_chat_card',
   condition: 'condition',
   departments: 'filter_departments',
   priorities: 'filter_priorities',

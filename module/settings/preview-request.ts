@@ -4,7 +4,8 @@ import type { EventName } from '../../sdk/events.js';
 import { isKnownEvent } from '../events/index.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { platforms } from '../webhooks/webhook.js';
-import { rendersShortcodes, shortcodesToUnicode } from '../rendering/emoji.js';
+import { shortcodesToUnicode } from '../text/emoji.js';
+import { platformOf } from '../platforms/index.js';
 import { conditionError, optionsSchema, type FieldError } from './webhook-input.js';
 import { checkCondition, conditionMatches } from '../conditions/conditions.js';
 import { definitionOf } from '../events/index.js';
@@ -58,7 +59,7 @@ export function runPreview(
     value: {
       body,
       json: JSON.stringify(body, null, 2),
-      display: rendersShortcodes(platform) ? (emojifyStrings(body) as Record<string, unknown>) : body,
+      display: platformOf(platform).rendersShortcodes ? (emojifyStrings(body) as Record<string, unknown>) : body,
       unknownVariables: deps.rendering.findUnknownVariables(template, parsed.data.events?.length ? parsed.data.events : [event]),
       variables: deps.rendering.listVariables(event, locale),
       ...(parsed.data.condition?.trim() ? { condition: sampleMeets(deps, parsed.data.condition.trim(), event, locale) } : {}),

@@ -5,18 +5,12 @@
  * failure the sender named), not from reading error text; the platform only picks the words.
  */
 import type { Locale, Translator } from '../../sdk/module-context.js';
+import { platformList, platformOf } from '../platforms/index.js';
 import type { Platform } from '../webhooks/webhook.js';
 import type { SendResult } from './ports.js';
 
-export const platformLabels: Record<Platform, string> = {
-  discord: 'Discord',
-  slack: 'Slack',
-  mattermost: 'Mattermost',
-  rocketchat: 'Rocket.Chat',
-  teams: 'Microsoft Teams',
-  telegram: 'Telegram',
-  json: 'JSON',
-};
+/** Each platform's name as people write it, from its definition. */
+export const platformLabels = Object.fromEntries(platformList.map((p) => [p.id, p.name])) as Record<Platform, string>;
 
 export interface PlainAnswer {
   ok: boolean;
@@ -45,14 +39,10 @@ export const answerKinds = [
 ] as const;
 export type AnswerKind = (typeof answerKinds)[number];
 
-/** Platform-specific words (`settings.test.<platform>.<kind>`); the rest use `settings.test.<kind>`. */
-export const platformAnswers: Partial<Record<Platform, AnswerKind[]>> = {
-  discord: ['not_found', 'unauthorized', 'forbidden'],
-  slack: ['not_found', 'gone', 'forbidden'],
-  teams: ['not_found', 'unauthorized', 'forbidden'],
-  telegram: ['not_found', 'unauthorized', 'forbidden', 'chat'],
-  json: ['not_found', 'unauthorized', 'forbidden'],
-};
+/** Platform-specific words (`settings.test.<platform>.<kind>`), from the definitions; the rest use `settings.test.<kind>`. */
+export const platformAnswers = Object.fromEntries(
+  platformList.filter((p) => p.testWords).map((p) => [p.id, [...p.testWords!] as AnswerKind[]]),
+) as Partial<Record<Platform, AnswerKind[]>>;
 
 export function answerKind(
   platform: Platform,
@@ -65,10 +55,9 @@ export function answerKind(
     const f = r.failure ?? 'other';
     return f === 'reset' || f === 'other' ? 'unreachable' : f;
   }
-  if (platform === 'discord' && r.platformCode === 10015) return 'not_found';
-  if (platform === 'discord' && r.platformCode === 50027) return 'unauthorized';
-  // Telegram answers 400 for a wrong chat id and for a bad body alike; its description tells them apart.
-  if (platform === 'telegram' && status === 400 && /chat not found|chat_id is empty/i.test(r.error ?? '')) return 'chat';
+  // The platform's own codes and descriptions first (Discord's 10015, Telegram's "chat not found").
+  const own = platformOf(platform).testAnswerKind?.(r);
+  if (own) return own as AnswerKind;
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
@@ -81,7 +70,7 @@ export function answerKind(
 export function describeSendResult(platform: Platform, r: SendResult, t: Translator['t'], locale: Locale): PlainAnswer {
   const kind = answerKind(platform, r);
   const vars = { platform: platformLabels[platform], status: r.statusCode ?? '-', error: r.error ?? '' };
-  const key = platformAnswers[platform]?.includes(kind) ? `settings.test.${platform}.${kind}` : `settings.test.${kind}`;
+  const key = platformOf(platform).testWords?.includes(kind) ? `settings.test.${platform}.${kind}` : `settings.test.${kind}`;
   return { ok: kind === 'ok', message: t(key, vars, locale) };
 }
 

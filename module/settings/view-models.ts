@@ -155,6 +155,7 @@ export interface FormValues {
   slackBlocks: boolean;
   telegramChatId: string;
   telegramParseMode: string;
+  googleChatCard: boolean;
   filterDepartments: string;
   filterPriorities: string[];
   filterMinOrderTotal: string;
@@ -194,6 +195,7 @@ export function formFromWebhook(
     slackBlocks: o.slackBlocks,
     telegramChatId: o.telegramChatId ?? '',
     telegramParseMode: o.telegramParseMode,
+    googleChatCard: o.googleChatCard === true,
     filterDepartments: f.departments.join(', '),
     filterPriorities: f.priorities,
     filterMinOrderTotal: f.minOrderTotal === null ? '' : String(f.minOrderTotal),
@@ -242,6 +244,7 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     slackBlocks: on('slackBlocks'),
     telegramChatId: s('telegramChatId'),
     telegramParseMode: s('telegramParseMode') || 'HTML',
+    googleChatCard: on('googleChatCard'),
     filterDepartments: s('filterDepartments'),
     filterPriorities: l('filterPriorities'),
     filterMinOrderTotal: s('filterMinOrderTotal'),

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { ticketPriorities, wellFormed, type EventName } from '../../sdk/events.js';
 import { isKnownEvent } from '../events/index.js';
 import type { NetworkPolicy } from '../../sdk/module-context.js';
-import { DISCORD_SNOWFLAKE, hasVisibleText } from '../rendering/limits.js';
+import { DISCORD_SNOWFLAKE, hasVisibleText } from '../platforms/limits.js';
+import { fallbackPlatform, isPlatform, platformOf } from '../platforms/index.js';
 import {
   platforms,
   templateFamilies,
@@ -72,6 +73,7 @@ export const optionsSchema = z
     slackBlocks: z.boolean('boolean'),
     telegramChatId: nullableText(64).refine((c) => c === null || /^(-?\d+|@\w{5,})$/.test(c), 'telegram_chat'),
     telegramParseMode: z.enum(['HTML', 'MarkdownV2'], 'choice'),
+    googleChatCard: z.boolean('boolean'),
   })
   .partial()
   .strict();
@@ -181,10 +183,10 @@ export function parseWebhookInput(raw: unknown, ctx: ParseContext): ParseResult 
     if (refusal) errors.push({ field: 'url', reason: refusal });
   }
   let platform: Platform | undefined;
-  const chosen = (platforms as readonly string[]).includes(String(v.platform)) ? (v.platform as Platform) : undefined;
+  const chosen = isPlatform(v.platform) ? v.platform : undefined;
   if (chosen === undefined) {
-    if (url !== undefined) platform = ctx.detectPlatform(url) ?? 'json';
-    else if (ctx.mode === 'create') platform = 'json';
+    if (url !== undefined) platform = ctx.detectPlatform(url) ?? fallbackPlatform;
+    else if (ctx.mode === 'create') platform = fallbackPlatform;
     else platform = v.platform === 'auto' ? ctx.currentPlatform : undefined;
   } else {
     platform = chosen;
@@ -192,9 +194,11 @@ export function parseWebhookInput(raw: unknown, ctx: ParseContext): ParseResult 
   // What the save would leave, not only what this request sends: a PATCH that turns a webhook into
   // Telegram (or clears the chat id) without one would store a webhook that can never send.
   const savedPlatform = platform ?? ctx.currentPlatform;
-  const savedChatId = v.options?.telegramChatId !== undefined ? v.options.telegramChatId : ctx.currentOptions?.telegramChatId;
-  if (savedPlatform === 'telegram' && !savedChatId && !hasError('options.telegramChatId'))
-    errors.push({ field: 'options.telegramChatId', reason: 'required' });
+  for (const field of savedPlatform ? (platformOf(savedPlatform).requiredOptions ?? []) : []) {
+    const key = field as keyof WebhookOptions;
+    const savedValue = v.options?.[key] !== undefined ? v.options[key] : ctx.currentOptions?.[key];
+    if (!savedValue && !hasError(`options.${field}`)) errors.push({ field: `options.${field}`, reason: 'required' });
+  }
   // Discord refuses a message naming a new forum post and an existing thread (220002/220003).
   const saved = <K extends 'threadId' | 'threadName'>(k: K) => (v.options?.[k] !== undefined ? v.options[k] : ctx.currentOptions?.[k]);
   if (saved('threadId') && saved('threadName') && !hasError('options.threadName'))
@@ -318,6 +322,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
       slackBlocks: checked('slackBlocks'),
       telegramChatId: orNull('telegramChatId'),
       telegramParseMode: str('telegramParseMode') ?? 'HTML',
+      googleChatCard: checked('googleChatCard'),
     },
     filters: {
       departments: csv('filterDepartments'),

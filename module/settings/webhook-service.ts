@@ -4,6 +4,7 @@
  */
 import type { NetworkPolicy } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
+import { fallbackPlatform, platformOf } from '../platforms/index.js';
 import {
   defaultFilters,
   defaultOptions,
@@ -80,7 +81,7 @@ export class WebhookService {
       const given = input.templates?.[family];
       if (given !== undefined && given.trim() !== '') templates[family] = given;
     }
-    const signingSecret = input.platform === 'json' ? generateSigningSecret(this.randomBytes) : undefined;
+    const signingSecret = input.platform && platformOf(input.platform).signed ? generateSigningSecret(this.randomBytes) : undefined;
     const created = await this.store.create({
       name: input.name!,
       url: input.url!,
@@ -141,7 +142,7 @@ export class WebhookService {
     if (refused.length) return { ok: false, errors: refused };
     const url = input.url ?? (current && !current.unreadable?.includes('url') ? current.url : undefined);
     if (!url) return { ok: false, errors: [{ field: 'url', reason: 'required' }] };
-    const platform = input.platform ?? current?.platform ?? this.rendering.detectPlatform(url) ?? 'json';
+    const platform = input.platform ?? current?.platform ?? this.rendering.detectPlatform(url) ?? fallbackPlatform;
     return {
       ok: true,
       webhook: {
@@ -157,7 +158,7 @@ export class WebhookService {
         options: { ...defaultOptions(), ...current?.options, ...input.options },
         filters: { ...defaultFilters(), ...current?.filters, ...input.filters },
         // A JSON draft is signed with the stored secret, or a throw-away one (shown nowhere).
-        signingSecret: platform === 'json' ? (current?.signingSecret ?? generateSigningSecret(this.randomBytes)) : null,
+        signingSecret: platformOf(platform).signed ? (current?.signingSecret ?? generateSigningSecret(this.randomBytes)) : null,
         enabled: true,
         disabledReason: null,
         disabledAt: null,
@@ -187,7 +188,7 @@ export class WebhookService {
     if (current.unreadable?.includes('url') && input.url === undefined && !onlyEnabled)
       return { ok: false, errors: [{ field: 'url', reason: 'url_unreadable' }] };
     const platform = input.platform ?? current.platform;
-    const needsSecret = platform === 'json' && (!current.signingSecret || input.regenerateSecret === true);
+    const needsSecret = !!platformOf(platform).signed && (!current.signingSecret || input.regenerateSecret === true);
     const signingSecret = needsSecret ? generateSigningSecret(this.randomBytes) : undefined;
     const updated = await this.store.update(id, {
       name: input.name,

@@ -3,54 +3,21 @@
  * form says "no effect" next to an option the chosen platform ignores, and names the platform's
  * own caveat (Slack-app webhooks ignore the name and icon that legacy incoming webhooks use).
  */
+import { platformList } from '../platforms/index.js';
+import { optionFields, type OptionField } from '../platforms/webhook-options.js';
 import type { Platform } from './webhook.js';
 
-export type OptionField =
-  | 'mode'
-  | 'color'
-  | 'username'
-  | 'avatarUrl'
-  | 'rolePing'
-  | 'threadId'
-  | 'threadName'
-  | 'threadPerTicket'
-  | 'threadTitle'
-  | 'threadTags'
-  | 'statusCard'
-  | 'coalesce'
-  | 'slackBlocks'
-  | 'telegramChatId'
-  | 'telegramParseMode'
-  | 'signingSecret';
+export type { OptionField };
 
-const slackLike: Platform[] = ['slack', 'mattermost', 'rocketchat'];
-
-export const optionPlatforms: Record<OptionField, Platform[]> = {
-  mode: ['discord'],
-  color: ['discord'],
-  username: ['discord', ...slackLike],
-  avatarUrl: ['discord', ...slackLike],
-  rolePing: ['discord'],
-  threadId: ['discord'],
-  threadName: ['discord'],
-  // A post per ticket and message edits need Discord's webhook API; others need a bot token.
-  threadPerTicket: ['discord'],
-  threadTitle: ['discord'],
-  threadTags: ['discord'],
-  statusCard: ['discord'],
-  // Packing a backlog into one request: dispatcher.ts coalesces these platforms only.
-  coalesce: ['discord', ...slackLike],
-  slackBlocks: ['slack'],
-  telegramChatId: ['telegram'],
-  telegramParseMode: ['telegram'],
-  signingSecret: ['json'],
-};
+/** The platforms that read each option, in the registry's order (each definition lists its own). */
+export const optionPlatforms = Object.fromEntries(
+  optionFields.map((field) => [field, platformList.filter((p) => p.options.includes(field)).map((p) => p.id)]),
+) as Record<OptionField, Platform[]>;
 
 /** Translation keys (under `settings.form.`) of caveats: the option is sent, but may be ignored. */
-export const optionCaveats: Partial<Record<OptionField, Partial<Record<Platform, string>>>> = {
-  username: { slack: 'caveat_slack_app_identity' },
-  avatarUrl: { slack: 'caveat_slack_app_identity' },
-};
+export const optionCaveats: Partial<Record<OptionField, Partial<Record<Platform, string>>>> = {};
+for (const p of platformList)
+  for (const [field, key] of Object.entries(p.optionCaveats ?? {})) (optionCaveats[field as OptionField] ??= {})[p.id] = key;
 
 export interface OptionNote {
   /** Platforms that read the option, space-separated (for the page's script). */

@@ -2,12 +2,11 @@
 import type { Knex } from 'knex';
 import type { Secrets } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
-import { dbKindOf } from '../delivery/db-kind.js';
+import { dbKindOf } from '../storage/db-kind.js';
 import {
   defaultFilters,
   defaultOptions,
   keptEventTemplates,
-  maskUrl,
   type EventTemplates,
   type Platform,
   type TemplateFamily,
@@ -16,6 +15,7 @@ import {
   type WebhookFilters,
   type WebhookOptions,
 } from './webhook.js';
+import { maskUrl } from './mask-url.js';
 import { sealedSecretIn, WebhookSeals } from './webhook-seals.js';
 
 export interface NewWebhook {

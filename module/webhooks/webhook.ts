@@ -1,9 +1,11 @@
 /** A configured webhook, as every part of the module sees it. */
 import type { EventName, TicketPriority } from '../../sdk/events.js';
 import { definitionOf } from '../events/index.js';
+import type { Platform } from '../platforms/platform-ids.js';
+import type { WebhookOptions } from '../platforms/webhook-options.js';
 
-export const platforms = ['discord', 'slack', 'mattermost', 'rocketchat', 'teams', 'telegram', 'json'] as const;
-export type Platform = (typeof platforms)[number];
+export { platformIds as platforms, type Platform } from '../platforms/platform-ids.js';
+export { defaultOptions, type WebhookOptions, type ThreadTagRule } from '../platforms/webhook-options.js';
 
 /**
  * Templates are per family: the shop's orders, the helpdesk's tickets, invoices, services and
@@ -17,48 +19,6 @@ export type EventTemplates = Partial<Record<EventName, string>>;
 /** The templates that are not blank (a blank one means "use the family's"). */
 export function keptEventTemplates(templates: EventTemplates | undefined): EventTemplates {
   return Object.fromEntries(Object.entries(templates ?? {}).filter(([, t]) => typeof t === 'string' && t.trim() !== ''));
-}
-
-export interface WebhookOptions {
-  /** Discord: plain `content` (the reference document's style) or a rich embed. */
-  mode: 'plain' | 'embed';
-  /** Embed / attachment colour as 0xRRGGBB; null picks the event's default colour. */
-  color: number | null;
-  username: string | null;
-  avatarUrl: string | null;
-  /** Discord role ids pinged, only for tickets whose priority is listed (all tickets when empty). */
-  rolePing: { roleIds: string[]; priorities: TicketPriority[] } | null;
-  /** Discord forum or thread channel */
-  threadId: string | null;
-  threadName: string | null;
-  /**
-   * Discord forum or media channel: each ticket is one post (created by ticket.submit, named by
-   * `threadTitle`), its replies and close go into it (ticket-threads.ts).
-   */
-  threadPerTicket: boolean;
-  /** Template of the post's title; null = `#%id% %subject%`. Cut to Discord's 100 characters. */
-  threadTitle: string | null;
-  /** Forum tag ids applied to the post, by ticket priority or department (id or name, any case). */
-  threadTags: ThreadTagRule[];
-  /**
-   * Keep the ticket's first message current (Discord): `close` edits it when the ticket closes,
-   * `each` on every reply too. In a text channel (no threadPerTicket) the close then edits the
-   * first message instead of posting a new one.
-   */
-  statusCard: 'off' | 'close' | 'each';
-  /** Pack a backlog into fewer requests (Discord, Slack). */
-  coalesce: boolean;
-  /** Slack/Mattermost/Rocket.Chat: add Block Kit blocks next to the text. */
-  slackBlocks: boolean;
-  /** Telegram */
-  telegramChatId: string | null;
-  telegramParseMode: 'HTML' | 'MarkdownV2';
-}
-
-/** One forum tag applied when the ticket's priority or department is `when` (case-insensitive). */
-export interface ThreadTagRule {
-  when: string;
-  tagId: string;
 }
 
 export interface WebhookFilters {
@@ -107,24 +67,6 @@ export interface Webhook {
   updatedAt: number;
 }
 
-export const defaultOptions = (): WebhookOptions => ({
-  mode: 'plain',
-  color: null,
-  username: null,
-  avatarUrl: null,
-  rolePing: null,
-  threadId: null,
-  threadName: null,
-  threadPerTicket: false,
-  threadTitle: null,
-  threadTags: [],
-  statusCard: 'off',
-  coalesce: true,
-  slackBlocks: false,
-  telegramChatId: null,
-  telegramParseMode: 'HTML',
-});
-
 export const defaultFilters = (): WebhookFilters => ({
   departments: [],
   priorities: [],
@@ -134,45 +76,6 @@ export const defaultFilters = (): WebhookFilters => ({
 });
 
 /**
- * Path words that route a request on the platforms we know (Discord, Slack, Teams incoming
- * webhooks and workflows, Mattermost, Rocket.Chat, Telegram): fixed words, never a credential.
+ * Path words that route a request on the platforms we know (each definition's `urlWords`) or on
+ * any webhook endpoint: fixed words, never a credential.
  */
-const routingWords = new Set(
-  [
-    'api',
-    'webhooks',
-    'webhook',
-    'hooks',
-    'hook',
-    'services',
-    'webhookb2',
-    'incomingwebhook',
-    'workflows',
-    'triggers',
-    'manual',
-    'paths',
-    'invoke',
-    'sendmessage',
-    'slack',
-    'github',
-  ].map((w) => w.toLowerCase()),
-);
-
-/**
- * Masks a webhook URL for display: scheme, host and the platform's routing words survive; every
- * other path segment becomes ••••, whatever it looks like (a token can be all letters, a custom
- * endpoint's `/in/Secrettoken` too), and a query becomes `?••••` (Teams' `sig=`).
- * `https://discord.com/api/webhooks/123456789/abcdef` -> `https://discord.com/api/webhooks/••••/••••`
- * Masking a mask gives the same mask, so a hint stored by an older, leakier rule can be re-masked.
- */
-export function maskUrl(raw: string): string {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    return '••••';
-  }
-  const segments = u.pathname.split('/').filter(Boolean);
-  const shape = segments.map((seg) => (routingWords.has(seg.toLowerCase()) || /^v\d{1,2}$/i.test(seg) ? seg : '••••'));
-  return `${u.protocol}//${u.host}/${shape.join('/')}${u.search ? '?••••' : ''}`;
-}

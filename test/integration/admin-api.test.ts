@@ -233,6 +233,38 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
     expect(json(bad).field).toBe('event');
   });
 
+  it('creates a Google Chat webhook (platform "googlechat"), sends its test and previews it', async () => {
+    const url = 'https://chat.googleapis.com/v1/spaces/AAAAspace/messages?key=GCHATkeySECRET&token=GCHATtokenSECRET';
+    const r = await create({
+      name: 'Chat',
+      url,
+      platform: 'googlechat',
+      events: ['ticket.submit'],
+      templates: { ticket: '*%subject%* %id%' },
+    });
+    expect(r.status).toBe(201);
+    const w = json(r).webhook;
+    expect(w).toMatchObject({ platform: 'googlechat', urlHint: 'https://chat.googleapis.com/v1/spaces/••••/messages?••••' });
+    expect(JSON.stringify(r.json)).not.toMatch(/GCHAT/);
+    // Left on "auto", the URL says Google Chat.
+    const auto = json(await create({ name: 'Chat auto', url, platform: 'auto', events: ['ticket.submit'] })).webhook;
+    expect(auto.platform).toBe('googlechat');
+    h.sender.next = { outcome: 'ok', statusCode: 200, error: null, durationMs: 30 };
+    const ok = await h.call('POST', `/api/webhooks/${w.id}/test`, { body: {}, locale: 'en' });
+    expect(json(ok)).toMatchObject({ ok: true, event: 'ticket.submit' });
+    expect(json(ok).message).toContain('Google Chat');
+    const sent = h.sender.sent.at(-1)!.body;
+    expect(sent.text).toMatch(/^\*.+\* \d+$/);
+    expect(sent.thread).toEqual({ threadKey: expect.stringMatching(/^ticket-/) });
+    h.sender.next = { outcome: 'dead', statusCode: 404, error: 'NOT_FOUND', durationMs: 30 };
+    const gone = json(await h.call('POST', `/api/webhooks/${w.id}/test`, { body: {}, locale: 'en' }));
+    expect(gone).toMatchObject({ ok: false });
+    expect(gone.message).toContain('This Google Chat webhook no longer exists (404)');
+    const preview = await h.call('POST', '/api/preview', { body: { template: '*%id%*', event: 'order.paid', platform: 'googlechat' } });
+    expect(preview.status).toBe(200);
+    expect(json(preview).body).toEqual({ text: '*1001*' });
+  });
+
   it('previews a template exactly as it would be sent', async () => {
     const r = await h.call('POST', '/api/preview', { body: { template: '**%id%** %nope%', event: 'order.paid', platform: 'discord' } });
     expect(r.status).toBe(200);

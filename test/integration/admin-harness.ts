@@ -14,7 +14,7 @@ import { sampleEvent } from '../../sdk/sample-events.js';
 import { migrations } from '../../migrations/index.js';
 import { createSecrets } from '../../host/security/secrets.js';
 import { WebhookStore } from '../../module/webhooks/webhook-store.js';
-import { dbKindOf } from '../../module/delivery/db-kind.js';
+import { dbKindOf } from '../../module/storage/db-kind.js';
 import { AuditStore } from '../../module/settings/audit-store.js';
 import { DeliveryLogQueries } from '../../module/settings/delivery-log-queries.js';
 import { KnexDeliveryStore, KnexHeldDeliveryStore, deliveryWrites } from '../../module/delivery/index.js';

@@ -119,4 +119,25 @@ describe('local inbox', () => {
     const update = (await (await fetch(`${inbox.url}/updates?after=${before - 1}`)).json()) as { reload: boolean };
     expect(update.reload).toBe(true);
   });
+
+  it('answers like Google Chat: 403 without key, a thread per threadKey with the reply option, a column on the page', async () => {
+    const url = inbox.googleChatWebhookUrl('AAAAinboxTest');
+    const noKey = await post(url.replace(/\?.*$/, ''), { text: 'x' });
+    expect(noKey.status).toBe(403);
+    expect((await noKey.json()).error.status).toBe('PERMISSION_DENIED');
+    expect((await post(url, { text: '' })).status).toBe(400);
+    const reply = `${url}&messageReplyOption=REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD`;
+    const first = await (await post(reply, { text: '*Ticket 7* <b>x</b>', thread: { threadKey: 'ticket-7' } })).json();
+    const second = await (await post(reply, { text: 'reply', thread: { threadKey: 'ticket-7' } })).json();
+    const other = await (await post(url, { text: 'no reply option', thread: { threadKey: 'ticket-7' } })).json();
+    expect(second.thread.name).toBe(first.thread.name);
+    expect(other.thread.name).not.toBe(first.thread.name);
+    const page = await (await fetch(inbox.url)).text();
+    expect(page).toContain('data-testid="inbox-googlechat"');
+    expect(page).toContain('<strong>Ticket 7</strong> &lt;b&gt;x&lt;/b&gt;');
+    expect(page).toContain('ticket-7');
+    expect(page).not.toContain('demoTokenLocalInbox');
+    const update = (await (await fetch(`${inbox.url}/updates?after=0`)).json()) as { googlechat: string; reload: boolean };
+    expect(update.googlechat).toContain('no reply option');
+  });
 });

@@ -14,7 +14,7 @@ import { waitUntil } from '../faults/wait-until.js';
 import { renderEventBodies, type EventRenderJob } from '../../module/rendering/event-bodies.js';
 import { RenderWorkers } from '../../module/rendering/event-renderers.js';
 import { markdownHere, type MarkdownConverter } from '../../module/rendering/event-variables.js';
-import { convertHere } from '../../module/rendering/untrusted-text.js';
+import { convertHere } from '../../module/text/untrusted-text.js';
 import { sampleEvent } from '../../sdk/sample-events.js';
 import { defaultOptions } from '../../module/webhooks/webhook.js';
 import { makeKit, stopKits, migrate, TestClock, type Kit } from './delivery-harness.js';

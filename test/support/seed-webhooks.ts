@@ -5,7 +5,8 @@
  */
 import type { Knex } from 'knex';
 import type { Secrets } from '../../sdk/module-context.js';
-import { defaultFilters, defaultOptions, maskUrl } from '../../module/webhooks/webhook.js';
+import { defaultFilters, defaultOptions } from '../../module/webhooks/webhook.js';
+import { maskUrl } from '../../module/webhooks/mask-url.js';
 
 export interface SeedOptions {
   /** Name of the i-th webhook (0-based); default `Webhook 00042`. */

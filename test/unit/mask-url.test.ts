@@ -1,4 +1,4 @@
-import { maskUrl } from '../../module/webhooks/webhook.js';
+import { maskUrl } from '../../module/webhooks/mask-url.js';
 
 describe('maskUrl', () => {
   it.each([

@@ -221,12 +221,10 @@
     }
     return wrap;
   }
-  window.whRender = function (platform, body, text) {
-    if (platform === 'teams') return renderTeams(body);
-    if (platform === 'discord') return renderDiscord(body, text);
-    if (platform === 'slack' || platform === 'mattermost' || platform === 'rocketchat') return renderSlack(body, text);
-    if (platform === 'telegram') return renderTelegram(body);
-    return renderGeneric(body);
+  // A body drawn the way its platform shows it; `style` is the platform's preview style (its definition in module/platforms/).
+  var renderers = { card: renderTeams, embed: renderDiscord, mrkdwn: renderSlack, 'chat-card': renderSlack, 'bot-message': renderTelegram };
+  window.whRender = function (style, body, text) {
+    return (renderers[style] || renderGeneric)(body, text);
   };
 
   // ---- Create / edit form ----
@@ -268,11 +266,11 @@
     // typed URL says (generic JSON when it says nothing), else the stored one; null while unknown.
     function knownPlatform() {
       if (platformSel.value !== 'auto') return platformSel.value;
-      if (urlInput.value.trim()) return detected || (detectPending ? data.currentPlatform : 'json');
+      if (urlInput.value.trim()) return detected || (detectPending ? data.currentPlatform : data.fallbackPlatform);
       return data.currentPlatform || null;
     }
     function platform() {
-      return knownPlatform() || 'discord';
+      return knownPlatform() || data.firstPlatform;
     }
     // Only the options the platform reads and the filters the chosen events can use are shown.
     function refreshAdaptive() {
@@ -389,7 +387,7 @@
             previewRender.appendChild(el('p', 'wh-field-error', (r.json && r.json.reason) || data.text.error));
             return;
           }
-          previewRender.appendChild(window.whRender(platform(), r.json.display || r.json.body, data.text));
+          previewRender.appendChild(window.whRender(data.previewStyles[platform()], r.json.display || r.json.body, data.text));
           previewJson.textContent = r.json.json;
           showCondition(r.json.condition);
           if (r.json.unknownVariables && r.json.unknownVariables.length) {

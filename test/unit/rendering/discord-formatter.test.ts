@@ -1,5 +1,5 @@
 import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10';
-import { discordBody, formatDiscord, sanitizeUsername } from '../../../module/rendering/discord-formatter.js';
+import { discordBody, formatDiscord, sanitizeUsername } from '../../../module/platforms/discord/discord-format.js';
 import { defaultTemplates, discordProblems, DISCORD } from '../../../module/rendering/index.js';
 import { ctxFor, sample } from './helpers.js';
 

@@ -3,7 +3,7 @@ import type { EventMap, EventName } from '../../../sdk/events.js';
 import { sampleEvent } from '../../../sdk/sample-events.js';
 import type { Locale } from '../../../sdk/module-context.js';
 import { buildFormatContext } from '../../../module/rendering/render-message.js';
-import type { FormatContext } from '../../../module/rendering/format-context.js';
+import type { FormatContext } from '../../../module/platforms/format-context.js';
 import type { Platform, WebhookOptions } from '../../../module/webhooks/webhook.js';
 
 export const NOW = Date.UTC(2026, 10, 29, 9, 30, 0);

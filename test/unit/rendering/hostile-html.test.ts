@@ -12,9 +12,9 @@ import {
   htmlToMarkdown,
   htmlToPlainText,
   prepareHtml,
-} from '../../../module/rendering/html-to-markdown.js';
+} from '../../../module/text/html-to-markdown.js';
 import { discordProblems, renderMessage, slackProblems, telegramProblems, teamsProblems } from '../../../module/rendering/index.js';
-import { escapeMarkdown, untrustedForms } from '../../../module/rendering/untrusted-text.js';
+import { escapeMarkdown, untrustedForms } from '../../../module/text/untrusted-text.js';
 import { defaultOptions, type Platform } from '../../../module/webhooks/webhook.js';
 import { hostileCorpus } from '../../../bench/support/hostile-corpus.js';
 import { sample } from './helpers.js';

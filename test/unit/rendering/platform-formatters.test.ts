@@ -1,9 +1,11 @@
 /** Slack (typed by @slack/types), Mattermost, Rocket.Chat, Teams, Telegram and JSON bodies. */
 import type { KnownBlock, SectionBlock } from '@slack/types';
-import { slackBody, sectionBlocks } from '../../../module/rendering/slack-formatter.js';
-import { formatTelegram } from '../../../module/rendering/telegram-formatter.js';
-import { formatTeams } from '../../../module/rendering/teams-formatter.js';
-import { formatJson } from '../../../module/rendering/json-formatter.js';
+import { slackBody, sectionBlocks, slackStyle } from '../../../module/platforms/slack/slack-format.js';
+import { mattermostStyle } from '../../../module/platforms/mattermost/index.js';
+import { rocketchatStyle } from '../../../module/platforms/rocketchat/index.js';
+import { formatTelegram } from '../../../module/platforms/telegram/telegram-format.js';
+import { formatTeams } from '../../../module/platforms/teams/teams-format.js';
+import { formatJson } from '../../../module/platforms/json/json-format.js';
 import {
   defaultTemplates,
   signStandardWebhook,
@@ -12,7 +14,7 @@ import {
   telegramProblems,
   SLACK,
 } from '../../../module/rendering/index.js';
-import { telegramVisibleText } from '../../../module/rendering/limits.js';
+import { telegramVisibleText } from '../../../module/platforms/limits.js';
 import { ctxFor, sample } from './helpers.js';
 
 const withContent = (content: string) => {
@@ -22,14 +24,17 @@ const withContent = (content: string) => {
 
 describe('Slack', () => {
   it('mrkdwn: **bold** becomes *bold*, customer &, <, > are escaped, shortcodes stay', () => {
-    const body = slackBody('slack', ctxFor('ticket.submit', ':memo: **Message :** %content%', { payload: withContent('a < b && c > d') }));
+    const body = slackBody(
+      slackStyle,
+      ctxFor('ticket.submit', ':memo: **Message :** %content%', { payload: withContent('a < b && c > d') }),
+    );
     expect(body).toEqual({ text: ':memo: *Message :* a &lt; b &amp;&amp; c &gt; d' });
   });
 
   it("keeps the admin's own Slack links and mentions in the template, escapes the rest", () => {
-    const body = slackBody('slack', ctxFor('order.paid', '<!here> <https://x.example|Facture %id%> & co <not a link', {}));
+    const body = slackBody(slackStyle, ctxFor('order.paid', '<!here> <https://x.example|Facture %id%> & co <not a link', {}));
     expect(body.text).toBe('<!here> <https://x.example|Facture 1001> &amp; co &lt;not a link');
-    expect(slackBody('slack', ctxFor('order.paid', '<%url%|Facture %id%>')).text).toBe(
+    expect(slackBody(slackStyle, ctxFor('order.paid', '<%url%|Facture %id%>')).text).toBe(
       '<https://billing.example.com/invoices/1001|Facture 1001>',
     );
   });
@@ -37,7 +42,7 @@ describe('Slack', () => {
   it("a customer value can never complete an admin's <...> into a mention", () => {
     const p = sample('ticket.submit');
     const body = slackBody(
-      'slack',
+      slackStyle,
       ctxFor('ticket.submit', '<%subject%> <@%user%> <!%author%> <!here> <#C123|%author%>', {
         payload: {
           ...p,
@@ -53,7 +58,7 @@ describe('Slack', () => {
 
   it('Block Kit: section blocks typed by @slack/types, each within 3000, text kept as the fallback', () => {
     const body = slackBody(
-      'slack',
+      slackStyle,
       ctxFor('ticket.submit', '%subject%\n%content%', { payload: withContent('line\n'.repeat(2000)), options: { slackBlocks: true } }),
     );
     const blocks: KnownBlock[] = body.blocks!;
@@ -74,7 +79,7 @@ describe('Slack', () => {
 
   it('text over 40 000 is shortened in the untrusted variable first', () => {
     const body = slackBody(
-      'slack',
+      slackStyle,
       ctxFor('ticket.submit', 'Sujet : %subject%\n%content%\nfin', { payload: withContent('z'.repeat(39_990)) }),
     );
     expect(body.text.length).toBeLessThanOrEqual(SLACK.text);
@@ -83,9 +88,9 @@ describe('Slack', () => {
   });
 
   it('Mattermost keeps **bold** and gets Unicode emoji; Rocket.Chat gets *bold* within 5000', () => {
-    expect(slackBody('mattermost', ctxFor('order.paid', ':moneybag: **Prix :** %price%')).text).toBe('💰 **Prix :** 39,98\u00A0€');
+    expect(slackBody(mattermostStyle, ctxFor('order.paid', ':moneybag: **Prix :** %price%')).text).toBe('💰 **Prix :** 39,98\u00A0€');
     const rc = slackBody(
-      'rocketchat',
+      rocketchatStyle,
       ctxFor('ticket.submit', ':memo: **Message :** %content%', { payload: withContent('r'.repeat(9000)) }),
     );
     expect(rc.text.startsWith('📝 *Message :* rrr')).toBe(true);

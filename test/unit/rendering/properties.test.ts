@@ -17,6 +17,7 @@ import {
   SLACK,
   type MessageBody,
 } from '../../../module/rendering/index.js';
+import { googleChatProblems } from '../../../module/platforms/googlechat/googlechat-limits.js';
 import { defaultOptions, platforms, type Platform, type WebhookOptions } from '../../../module/webhooks/webhook.js';
 import { options, template, validEvent } from './arbitraries.js';
 
@@ -34,6 +35,8 @@ function limitProblems(platform: Platform, body: MessageBody): string[] {
       return teamsProblems(body);
     case 'telegram':
       return telegramProblems(body);
+    case 'googlechat':
+      return googleChatProblems(body);
     default:
       return typeof body.type === 'string' && typeof body.data === 'object' ? [] : ['not a JSON event'];
   }

@@ -1,13 +1,7 @@
-import { compileTemplate, compiledCacheSize, renderText } from '../../../module/rendering/template.js';
-import { discordDialect } from '../../../module/rendering/discord-formatter.js';
-import {
-  escapeMarkdown,
-  looksLikeHtml,
-  neutralizeCustomerText,
-  truncate,
-  untrustedForms,
-} from '../../../module/rendering/untrusted-text.js';
-import { shortcodesToUnicode } from '../../../module/rendering/emoji.js';
+import { compileTemplate, compiledCacheSize, renderText } from '../../../module/text/template.js';
+import { discordDialect } from '../../../module/platforms/discord/discord-format.js';
+import { escapeMarkdown, looksLikeHtml, neutralizeCustomerText, truncate, untrustedForms } from '../../../module/text/untrusted-text.js';
+import { shortcodesToUnicode } from '../../../module/text/emoji.js';
 import type { Variables } from '../../../module/rendering/variables.js';
 
 const v = (text: string): Variables[string] => ({ text, untrusted: null });

@@ -15,6 +15,3 @@ export function shortcodesToUnicode(text: string): string {
   const aliased = text.replace(/:([a-z0-9_+-]+):/gi, (whole, name: string) => (aliases[name] ? `:${aliases[name]}:` : whole));
   return emojify(aliased);
 }
-
-/** Platforms whose clients render shortcodes themselves. */
-export const rendersShortcodes = (platform: string): boolean => platform === 'discord' || platform === 'slack';

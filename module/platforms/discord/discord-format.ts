@@ -4,16 +4,16 @@
  * applies. `username`/`avatar_url` overrides are validated, never passed through broken.
  */
 import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10';
-import type { EventName } from '../../sdk/events.js';
-import { definitionOf } from '../events/index.js';
-import type { WebhookOptions } from '../webhooks/webhook.js';
-import { shortenUntrusted, cutWholeText } from './fit-to-limit.js';
-import type { FormatContext, Formatted } from './format-context.js';
-import { DISCORD, DISCORD_SNOWFLAKE, discordProblems, embedTextLength, hasVisibleText } from './limits.js';
-import { linkHref } from './link-href.js';
-import { plainDialect } from './plain-dialect.js';
-import { compileTemplate, renderLines, renderText, type Dialect, type RenderedLine } from './template.js';
-import { cutUnits, truncate } from './untrusted-text.js';
+import type { EventName } from '../../../sdk/events.js';
+import { definitionOf } from '../../events/index.js';
+import type { WebhookOptions } from '../webhook-options.js';
+import { shortenUntrusted, cutWholeText } from '../../text/fit-to-limit.js';
+import type { FormatContext, Formatted } from '../format-context.js';
+import { DISCORD, DISCORD_SNOWFLAKE, discordProblems, embedTextLength, hasVisibleText } from '../limits.js';
+import { linkHref } from '../../text/link-href.js';
+import { plainDialect } from '../../text/plain-dialect.js';
+import { compileTemplate, renderLines, renderText, type Dialect, type RenderedLine } from '../../text/template.js';
+import { cutUnits, truncate } from '../../text/untrusted-text.js';
 
 export const discordDialect: Dialect = {
   literal: (text) => text,

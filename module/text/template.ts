@@ -10,7 +10,7 @@
  *    (`:envelope: **Commentaire :** %comment%` disappears when there is no comment).
  *    Lines without variables are kept as written; leading and trailing blank lines are trimmed.
  */
-import type { VarValue, Variables } from './variables.js';
+import type { VarValue, Variables } from './var-value.js';
 
 type Token = { kind: 'text'; text: string } | { kind: 'var'; name: string } | { kind: 'bold' };
 

@@ -108,6 +108,18 @@ export const convertHere: HtmlConversion = (html) => {
   }
 };
 
+/**
+ * Both forms of a one-line customer value (a name, an e-mail, a subject): plain text whatever it
+ * holds. HTML gives its visible text (an `<a href>` name is its words, never a link), line breaks
+ * become spaces, and Markdown characters are escaped in the Markdown form (a `[label](url)` shows
+ * as typed). A bare URL stays as typed: clients may show it as a link, as they do in any text.
+ */
+export function untrustedLineForms(raw: string): UntrustedForms {
+  const input = cutUnits(raw, RAW_INPUT_CAP);
+  const text = (looksLikeHtml(input) ? htmlToPlainText(input) : input).replace(/\s+/g, ' ').trim();
+  return { markdown: neutralizeCustomerText(escapeMarkdown(text)), plain: neutralizeCustomerText(text) };
+}
+
 /** Both forms of an untrusted value, mentions neutralised, whitespace at the ends trimmed. */
 export function untrustedForms(raw: string, convert: HtmlConversion = convertHere): UntrustedForms {
   // Cut before normalising line breaks: the replace then runs on 80 000 units, not on 1 MB.

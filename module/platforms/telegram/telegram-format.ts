@@ -5,13 +5,13 @@
  * message is sent as plain text (no parse_mode) cut to the limit, because cutting marked-up text
  * could leave an unclosed tag.
  */
-import { cutWholeText, shortenUntrusted } from './fit-to-limit.js';
-import type { FormatContext, Formatted } from './format-context.js';
-import { telegramProblems } from './limits.js';
-import { boldAround, plainDialect } from './plain-dialect.js';
-import { shortcodesToUnicode } from './emoji.js';
-import { renderText, type Dialect } from './template.js';
-import { truncate } from './untrusted-text.js';
+import { cutWholeText, shortenUntrusted } from '../../text/fit-to-limit.js';
+import type { FormatContext, Formatted } from '../format-context.js';
+import { telegramProblems } from '../limits.js';
+import { boldAround, plainDialect } from '../../text/plain-dialect.js';
+import { shortcodesToUnicode } from '../../text/emoji.js';
+import { renderText, type Dialect } from '../../text/template.js';
+import { truncate } from '../../text/untrusted-text.js';
 
 export const escapeTelegramHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 export const escapeMarkdownV2 = (text: string): string => text.replace(/[_*[\]()~`>#+\-=|{}.!\\]/g, '\\$&');

@@ -6,15 +6,14 @@
  * form, as on Discord: a subject written `[Reset your password](https://evil.example)` is shown
  * as typed, never as a live link.
  */
-import { cutWholeText, shortenUntrusted } from './fit-to-limit.js';
-import type { FormatContext, Formatted } from './format-context.js';
-import { label } from './labels.js';
-import { linkHref } from './link-href.js';
-import { teamsProblems } from './limits.js';
-import { boldAround, plainDialect } from './plain-dialect.js';
-import { shortcodesToUnicode } from './emoji.js';
-import { renderText, type Dialect } from './template.js';
-import { truncate } from './untrusted-text.js';
+import { cutWholeText, shortenUntrusted } from '../../text/fit-to-limit.js';
+import type { FormatContext, Formatted } from '../format-context.js';
+import { linkHref } from '../../text/link-href.js';
+import { teamsProblems } from '../limits.js';
+import { boldAround, plainDialect } from '../../text/plain-dialect.js';
+import { shortcodesToUnicode } from '../../text/emoji.js';
+import { renderText, type Dialect } from '../../text/template.js';
+import { truncate } from '../../text/untrusted-text.js';
 
 export const teamsDialect: Dialect = {
   literal: shortcodesToUnicode,
@@ -61,7 +60,7 @@ export function adaptiveCardMessage(text: string, url: string | undefined, openL
 
 export function formatTeams(ctx: FormatContext): Formatted {
   const url = linkHref(ctx.vars.url?.text);
-  const open = label(ctx.locale, 'rendering.open_link');
+  const open = ctx.say('rendering.open_link');
   const build = (text: string) => adaptiveCardMessage(text || ctx.fallbackText, url, open);
   const fits = (b: Record<string, unknown>) => teamsProblems(b).length === 0;
   const body =

@@ -4,14 +4,14 @@
  * rendered as plain text, and `payload` the validated event as the host sent it. The Standard
  * Webhooks signature is added at send time by the delivery code (see sign-standard-webhook.ts).
  */
-import type { FormatContext, Formatted } from './format-context.js';
-import { plainDialect } from './plain-dialect.js';
-import { renderText } from './template.js';
-import { variableNames } from './variables.js';
+import type { FormatContext, Formatted } from '../format-context.js';
+import { plainDialect } from '../../text/plain-dialect.js';
+import { renderText } from '../../text/template.js';
+import { definitionOf } from '../../events/index.js';
 
 export function formatJson(ctx: FormatContext): Formatted {
   const data: Record<string, unknown> = {};
-  for (const name of variableNames(ctx.event)) data[name] = ctx.vars[name]?.text ?? '';
+  for (const { name } of definitionOf(ctx.event).variables.filter((v) => !v.legacy)) data[name] = ctx.vars[name]?.text ?? '';
   const message = renderText(ctx.template, ctx.vars, plainDialect) || ctx.fallbackText;
   data.message = message;
   data.payload = ctx.payload;

@@ -1,10 +1,9 @@
 /** What every platform formatter receives, and what it returns. */
 import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
-import type { WebhookOptions } from '../webhooks/webhook.js';
-import type { CompiledTemplate } from './template.js';
-import type { MessageBody } from './types.js';
-import type { Variables } from './variables.js';
+import type { WebhookOptions } from './webhook-options.js';
+import type { CompiledTemplate } from '../text/template.js';
+import type { MessageBody, Variables } from '../text/var-value.js';
 
 export interface FormatContext {
   event: EventName;
@@ -16,6 +15,8 @@ export interface FormatContext {
   vars: Variables;
   /** The event's translated name, sent when a template renders to nothing (no empty message). */
   fallbackText: string;
+  /** A word of the module's lang files in the message's language (`rendering.open_link`). */
+  say: (key: string) => string;
 }
 
 export interface Formatted {

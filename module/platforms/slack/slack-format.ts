@@ -4,16 +4,14 @@
  * the admin's own Slack links and mentions in the template (`<https://x|y>`, `<@U123>`) are kept.
  */
 import type { KnownBlock, SectionBlock } from '@slack/types';
-import { cutWholeText, shortenUntrusted } from './fit-to-limit.js';
-import type { FormatContext, Formatted } from './format-context.js';
-import { hasVisibleText, MATTERMOST, ROCKETCHAT, SLACK, slackProblems } from './limits.js';
-import { linkHref } from './link-href.js';
-import { boldAround, plainDialect } from './plain-dialect.js';
-import { shortcodesToUnicode } from './emoji.js';
-import { renderText, type Dialect } from './template.js';
-import { cutUnits, truncate } from './untrusted-text.js';
-
-export type SlackLike = 'slack' | 'mattermost' | 'rocketchat';
+import { cutWholeText, shortenUntrusted } from '../../text/fit-to-limit.js';
+import type { FormatContext, Formatted } from '../format-context.js';
+import { hasVisibleText, SLACK, slackProblems } from '../limits.js';
+import { linkHref } from '../../text/link-href.js';
+import { boldAround, plainDialect } from '../../text/plain-dialect.js';
+import { shortcodesToUnicode } from '../../text/emoji.js';
+import { renderText, type Dialect } from '../../text/template.js';
+import { cutUnits, truncate } from '../../text/untrusted-text.js';
 
 export const escapeSlack = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -48,16 +46,36 @@ export const slackDialect: Dialect = {
       .replace(/\uE004/g, ''),
 };
 
-const mattermostDialect: Dialect = {
+/**
+ * What tells the Slack-shaped platforms apart: how text is marked up, how long it may be, and
+ * whether the admin may add Block Kit blocks (Slack only).
+ */
+export interface SlackStyle {
+  dialect: Dialect;
+  textLimit: number;
+  blocks: boolean;
+}
+
+export const slackStyle: SlackStyle = { dialect: slackDialect, textLimit: SLACK.text, blocks: true };
+
+/**
+ * A link with no `@` after its host: `@` becomes `%40` (the same path to the server). Mattermost's
+ * server splits a message's text into words at `/` among other runes (`model.SplitRunes`) and
+ * looks each word up as a mention, so `https://billing.example.com/u/@here/t/7` would notify the
+ * channel (and `/u/@jean/` would mention jean); Rocket.Chat's older parsers matched `@here`
+ * anywhere. docs/platforms.md cites both.
+ */
+export function linkWithoutMentions(text: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)(.*)$/is.exec(text);
+  return m && m[2].includes('@') ? m[1] + m[2].replace(/@/g, '%40') : text;
+}
+
+/** Mattermost and Rocket.Chat read Markdown: customer text goes in its escaped Markdown form, links cannot mention. */
+export const markdownSlackDialect = (boldMarker: string): Dialect => ({
   literal: shortcodesToUnicode,
-  value: (v, cap) => (v.untrusted ? truncate(v.untrusted.markdown, cap) : v.text),
-  bold: (inner) => boldAround(inner, '**'),
-};
-
-const rocketchatDialect: Dialect = { ...mattermostDialect, bold: (inner) => boldAround(inner, '*') };
-
-const dialects: Record<SlackLike, Dialect> = { slack: slackDialect, mattermost: mattermostDialect, rocketchat: rocketchatDialect };
-export const textLimits: Record<SlackLike, number> = { slack: SLACK.text, mattermost: MATTERMOST.text, rocketchat: ROCKETCHAT.text };
+  value: (v, cap) => (v.untrusted ? truncate(v.untrusted.markdown, cap) : linkWithoutMentions(v.text)),
+  bold: (inner) => boldAround(inner, boldMarker),
+});
 
 /**
  * Where a line longer than a section may be cut: at most `max` units, never inside an entity
@@ -107,10 +125,9 @@ export interface SlackBody {
 }
 
 /** The incoming-webhook body (text, optional Block Kit blocks typed by @slack/types). */
-export function slackBody(platform: SlackLike, ctx: FormatContext): SlackBody {
-  const dialect = dialects[platform];
-  const limit = textLimits[platform];
-  const withBlocks = platform === 'slack' && ctx.options.slackBlocks;
+export function slackBody(style: SlackStyle, ctx: FormatContext): SlackBody {
+  const { dialect, textLimit: limit } = style;
+  const withBlocks = style.blocks && ctx.options.slackBlocks;
   const base: Omit<SlackBody, 'text'> = {};
   // Legacy incoming webhooks honour these; Slack-app webhooks ignore them (the form says so).
   const username = ctx.options.username ? cutUnits(ctx.options.username.trim(), 80) : '';
@@ -128,7 +145,7 @@ export function slackBody(platform: SlackLike, ctx: FormatContext): SlackBody {
   );
 }
 
-export function formatSlackLike(platform: SlackLike, ctx: FormatContext): Formatted {
-  const body = slackBody(platform, ctx);
+export function formatSlackLike(style: SlackStyle, ctx: FormatContext): Formatted {
+  const body = slackBody(style, ctx);
   return { body: body as unknown as Record<string, unknown>, text: renderText(ctx.template, ctx.vars, plainDialect) || ctx.fallbackText };
 }

@@ -1,0 +1,83 @@
+/**
+ * One platform, declared in one place (module/platforms/<id>/index.ts), in the spirit of Medusa's
+ * notification providers and of our own `defineEvent`: how its URLs look, which options it reads,
+ * how a body is written and packed, what its answers mean, how fast it may be sent to, and the
+ * words the settings pages use for it. Rendering, delivery and settings ask `platformOf(id)`;
+ * none of them names a platform.
+ */
+import type { MessageBody } from '../text/var-value.js';
+import type { FormatContext, Formatted } from './format-context.js';
+import type { Platform } from './platform-ids.js';
+import type { OptionField } from './webhook-options.js';
+
+/** An HTTP answer as the platform's classification reads it. */
+export interface PlatformAnswer {
+  status: number;
+  /** The body's text (capped by the sender). */
+  text: string;
+  /** The body parsed when it is a JSON object, else null. */
+  json: Record<string, unknown> | null;
+}
+
+/**
+ * What an answer means when the platform knows better than the generic rules (delivery/
+ * classify-response.ts: 2xx ok, 408/5xx retry, 404/410 dead webhook, other 4xx dead request).
+ */
+export type PlatformVerdict =
+  | { kind: 'ok' }
+  | { kind: 'dead_request'; reason: string; platformCode: number | null }
+  | { kind: 'dead_webhook'; reason: string; platformCode: number | null };
+
+/** A send result, as the Send test's words read it. */
+export interface TestAnswer {
+  statusCode: number | null;
+  platformCode?: number | null;
+  error?: string | null;
+}
+
+/** How the settings page draws the preview of a body (views/assets/settings.js). */
+export type PreviewStyle = 'embed' | 'mrkdwn' | 'card' | 'bot-message' | 'chat-card' | 'raw';
+
+export interface PlatformDefinition {
+  id: Platform;
+  /** The platform's name as people write it (`Rocket.Chat`). */
+  name: string;
+  /** Whether `url` (already parsed; host lower-cased, no trailing dot) is one of this platform's webhooks. */
+  detect?: (url: URL, host: string) => boolean;
+  /** Fixed words of its webhook URLs' paths (never a credential): kept when a URL is masked for display. */
+  urlWords?: readonly string[];
+  /** The webhook options this platform reads (the form marks the others "no effect"). */
+  options: readonly OptionField[];
+  /** Translation keys (under `settings.form.`) of options sent but possibly ignored. */
+  optionCaveats?: Partial<Record<OptionField, string>>;
+  /** Options a webhook of this platform cannot send without (the form refuses to save it). */
+  requiredOptions?: readonly OptionField[];
+  /** The request body for one event. */
+  format: (ctx: FormatContext) => Formatted;
+  /** The most of one customer-written value the platform can show (values are cut past it before formatting). */
+  shownAtMost?: number;
+  /** Emoji shortcodes (`:pushpin:`) that its clients render themselves. */
+  rendersShortcodes?: boolean;
+  /** Packs two queued bodies into one request, or null when they cannot share one. */
+  coalesce?: (a: MessageBody, b: MessageBody) => MessageBody | null;
+  /** A post per ticket, edits of the first message (rendering/ticket-thread-plan.ts, delivery/ticket-threads.ts). */
+  ticketThreads?: boolean;
+  /** Query parameters every new message is sent with (Discord `wait=true`, so errors come back). */
+  sendQuery?: Record<string, string>;
+  /** Requests are signed the Standard Webhooks way with the webhook's secret. */
+  signed?: boolean;
+  /** What an answer means, when it decides (null: the generic rules). */
+  classify?: (answer: PlatformAnswer) => PlatformVerdict | null;
+  /** Sent about one message a second: one request per turn of its lane, spaced. */
+  paced?: boolean;
+  /** Its invalid answers (401, 403, 429) are counted, and sending pauses before an IP ban. */
+  countsInvalidRequests?: boolean;
+  /** Send test: the kind of a failed answer when the platform tells it apart (null: by status). */
+  testAnswerKind?: (answer: TestAnswer) => string | null;
+  /** Send test: the kinds with their own words, `settings.test.<id>.<kind>`. */
+  testWords?: readonly string[];
+  /** How the settings page draws its preview. */
+  preview: PreviewStyle;
+}
+
+export const definePlatform = (definition: PlatformDefinition): PlatformDefinition => definition;
