@@ -36,7 +36,6 @@ async function startCommand(): Promise<void> {
     const inboxPort = process.env.INBOX_PORT ? Number(process.env.INBOX_PORT) : config.port === 0 ? 0 : config.port + 1;
     try {
       inbox = await startInbox({ port: inboxPort, locale: config.locale, timeZone: config.timeZone });
-      process.env.WEBHOOKS_INBOX_URL ??= inbox.url;
     } catch (err) {
       console.warn(`inbox: not started (${(err as Error).message})`);
     }
@@ -78,6 +77,7 @@ async function startCommand(): Promise<void> {
     insecureCookies: config.insecureCookies,
     trustProxy: config.trustProxy,
     moduleTimeoutMs: config.moduleTimeoutMs,
+    inboxUrl: inbox?.url,
   });
 
   if (!(await host.hostSettings.get(FIRST_BOOT_KEY, false))) {

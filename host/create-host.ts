@@ -83,6 +83,8 @@ export interface HostOptions {
   moduleTimeoutMs?: number;
   /** The host's address as staff reach it, for links in events (default its listening address). */
   publicUrl?: string;
+  /** The local inbox modules may link to (development profile only; the CLI starts one). */
+  inboxUrl?: string;
 }
 
 export interface Host {
@@ -142,8 +144,11 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   // The helpdesk's links name the host's address, known once it listens.
   let baseUrl = options.publicUrl ?? '';
   const helpdesk = new HelpdeskService(new HelpdeskStore(db), bus, now, () => baseUrl, log);
+  const dev = profile === 'development';
   const services = {
     helpdesk,
+    // The reference host's tools, offered to modules in development only.
+    hostLinks: { simulator: dev ? '/admin/simulate' : null, inbox: dev ? (options.inboxUrl ?? null) : null },
     db,
     pino: logger,
     secrets,

@@ -119,6 +119,14 @@ export interface NetworkPolicy {
   allowPrivate: boolean;
 }
 
+/** The host's own tools a module may link to; null where the host has none (a production CMS). */
+export interface HostLinks {
+  /** Base path of the host's event simulator: `POST <simulator>/<event>` fires a sample. */
+  simulator: string | null;
+  /** A local inbox that stands in for the chat platforms (the reference host in development). */
+  inbox: string | null;
+}
+
 export interface ModuleContext {
   manifest: ModuleManifest;
   /** Folder the module was installed in (holds manifest.json, views/, lang/). */
@@ -146,6 +154,7 @@ export interface ModuleContext {
   publicRoutes: PublicRouter;
   /** The host's helpdesk, when it has one: staff actions taken from elsewhere (a chat). */
   helpdesk: HelpdeskPort | null;
+  hostLinks: HostLinks;
 }
 
 /** A module's running instance, returned by register(); the host calls shutdown() on disable and on exit. */

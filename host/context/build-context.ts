@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Logger as Pino } from 'pino';
 import type { HelpdeskPort } from '../../sdk/helpdesk.js';
-import type { Clock, HostProfile, Locale, ModuleContext, Secrets } from '../../sdk/module-context.js';
+import type { HostLinks, Clock, HostProfile, Locale, ModuleContext, Secrets } from '../../sdk/module-context.js';
 import type { HostViews } from '../http/host-views.js';
 import type { ContextParts } from '../modules/module-registry.js';
 import { sdkLogger } from './logger.js';
@@ -25,6 +25,7 @@ export interface HostServices {
   notifications: NotificationStore;
   views: HostViews;
   helpdesk: HelpdeskPort | null;
+  hostLinks: HostLinks;
 }
 
 export function buildModuleContext(host: HostServices, parts: ContextParts): ModuleContext {
@@ -51,5 +52,6 @@ export function buildModuleContext(host: HostServices, parts: ContextParts): Mod
     network: { allowLoopback: host.profile === 'development', allowPrivate: host.allowPrivateNetworks },
     publicRoutes,
     helpdesk: host.helpdesk,
+    hostLinks: host.hostLinks,
   };
 }

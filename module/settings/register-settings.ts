@@ -37,9 +37,9 @@ export function registerSettings(ctx: ModuleContext, parts: SettingsParts): Sett
     timeZone: ctx.timeZone,
     basePath: ctx.admin.basePath,
     sampleEvent: (event, opts) => sampleEvent(event, opts),
-    // The reference host's development conveniences; a real CMS sets neither.
-    simulatorPath: ctx.profile === 'development' ? '/admin/simulate' : null,
-    inboxUrl: ctx.profile === 'development' ? (process.env.WEBHOOKS_INBOX_URL ?? null) : null,
+    // The host's own tools, when it offers them (a real CMS offers neither).
+    simulatorPath: ctx.hostLinks.simulator,
+    inboxUrl: ctx.hostLinks.inbox,
   };
   mountSettings(ctx.admin, deps);
   return deps;

@@ -62,8 +62,13 @@ describe.each(['fr', 'en'] as const)('accessibility and phone width of every pag
   beforeAll(async () => {
     fs.mkdirSync(shots, { recursive: true });
     inbox = await startInbox({ port: 0, locale, timeZone: 'Europe/Paris' });
-    process.env.WEBHOOKS_INBOX_URL = inbox.url;
-    ({ host, varDir } = await startTestHost({ label: `a11y-${locale}`, locale, profile: 'development', timeZone: 'Europe/Paris' }));
+    ({ host, varDir } = await startTestHost({
+      label: `a11y-${locale}`,
+      locale,
+      profile: 'development',
+      timeZone: 'Europe/Paris',
+      inboxUrl: inbox.url,
+    }));
     await host.modules.installFromFolder(repoRoot);
     await host.modules.enable('webhooks');
     base = `${host.url}/admin/modules/webhooks`;
@@ -113,7 +118,6 @@ describe.each(['fr', 'en'] as const)('accessibility and phone width of every pag
     await browser?.close();
     await host?.close();
     await inbox?.close();
-    delete process.env.WEBHOOKS_INBOX_URL;
     if (varDir) fs.rmSync(varDir, { recursive: true, force: true });
   }, T);
 

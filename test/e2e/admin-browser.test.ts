@@ -64,6 +64,7 @@ describe('admin pages in a browser', () => {
       logDestination: sink,
       appKey: APP_KEY,
       timeZone: 'Europe/Paris',
+      inboxUrl: inbox.url,
     });
     if (!(await host.modules.get('webhooks'))) await host.modules.installFromFolder(root);
     if ((await host.modules.get('webhooks'))?.state !== 'enabled') await host.modules.enable('webhooks');
@@ -88,7 +89,6 @@ describe('admin pages in a browser', () => {
   beforeAll(async () => {
     varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wh-e2e-'));
     inbox = await startInbox({ port: 0 });
-    process.env.WEBHOOKS_INBOX_URL = inbox.url;
     webhookUrl = inbox.discordWebhookUrl('1300000000000000042', 'e2eSecretTokenValue');
     browser = await launchBrowser();
     await start('fr');
@@ -97,7 +97,6 @@ describe('admin pages in a browser', () => {
     await browser?.close();
     await host?.close();
     await inbox?.close();
-    delete process.env.WEBHOOKS_INBOX_URL;
     if (varDir) fs.rmSync(varDir, { recursive: true, force: true });
   }, T);
 

@@ -34,6 +34,7 @@ describe.each(testDatabaseKinds())('module context on %s', (kind) => {
       locale: 'en',
       profile: 'development',
       timeZone: 'America/Montreal',
+      inboxUrl: 'http://127.0.0.1:9/inbox',
     }));
     await host.modules.installFromFolder(fixtureModule('probe'));
     expect((await host.modules.enable('probe')).error).toBeNull();
@@ -52,6 +53,10 @@ describe.each(testDatabaseKinds())('module context on %s', (kind) => {
     expect(ctx.profile).toBe('development');
     expect(ctx.timeZone).toBe('America/Montreal');
     expect(ctx.network).toEqual({ allowLoopback: true, allowPrivate: false });
+    // The host's own tools, offered in development (a production host offers none: host-helpdesk's probe).
+    expect(ctx.hostLinks).toEqual({ simulator: '/admin/simulate', inbox: 'http://127.0.0.1:9/inbox' });
+    expect(ctx.publicRoutes.basePath).toBe('/hooks/probe');
+    expect(ctx.helpdesk).not.toBeNull();
     expect(ctx.admin.basePath).toBe('/admin/modules/probe');
     expect(typeof ctx.clock.now()).toBe('number');
     expect(ctx.i18n.locale).toBe('en');
