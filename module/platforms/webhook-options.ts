@@ -24,6 +24,7 @@ export const optionFields = [
   'telegramParseMode',
   'signingSecret',
   'googleChatCard',
+  'helpdeskButtons',
 ] as const;
 export type OptionField = (typeof optionFields)[number];
 
@@ -63,6 +64,12 @@ export interface WebhookOptions {
   telegramParseMode: 'HTML' | 'MarkdownV2';
   /** Google Chat: add a card (cardsV2) with the event's name and an Open button under the text. */
   googleChatCard?: boolean;
+  /**
+   * Discord and Slack: ticket messages carry Reply, Claim and Close buttons (and Slack an answer
+   * field) that the module's helpdesk acts on; only useful once the matching chat app is connected
+   * (the Discord webhook must be one the application created, the Slack webhook one of the app).
+   */
+  helpdeskButtons?: boolean;
 }
 
 /** One forum tag applied when the ticket's priority or department is `when` (case-insensitive). */

@@ -74,6 +74,7 @@ export const optionsSchema = z
     telegramChatId: nullableText(64).refine((c) => c === null || /^(-?\d+|@\w{5,})$/.test(c), 'telegram_chat'),
     telegramParseMode: z.enum(['HTML', 'MarkdownV2'], 'choice'),
     googleChatCard: z.boolean('boolean'),
+    helpdeskButtons: z.boolean('boolean'),
   })
   .partial()
   .strict();
@@ -323,6 +324,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
       telegramChatId: orNull('telegramChatId'),
       telegramParseMode: str('telegramParseMode') ?? 'HTML',
       googleChatCard: checked('googleChatCard'),
+      helpdeskButtons: checked('helpdeskButtons'),
     },
     filters: {
       departments: csv('filterDepartments'),

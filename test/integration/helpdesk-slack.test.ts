@@ -78,7 +78,7 @@ describe('Slack interactions', () => {
     expect((await api('PUT', '/apps/slack', { signingSecret: SECRET })).status).toBe(200);
     const shown = await (await api('GET', '/apps/slack')).text();
     expect(shown).not.toContain(SECRET);
-    expect(JSON.parse(shown)).toEqual({ signingSecretSet: true, links: {} });
+    expect(JSON.parse(shown)).toEqual({ signingSecretSet: true, botTokenSet: false, links: {} });
     expect((await api('PUT', '/apps/slack/links', { links: { 'not-a-user': 'alice' } })).status).toBe(400);
     expect((await api('PUT', '/apps/slack/links', { links: { U0ALICE01: 'nobody' } })).status).toBe(400);
     expect((await api('PUT', '/apps/slack/links', { links: { U0ALICE01: 'alice' } })).status).toBe(200);

@@ -26,6 +26,7 @@ export const discord = definePlatform({
     'threadTags',
     'statusCard',
     'coalesce',
+    'helpdeskButtons',
   ],
   format: formatDiscord,
   shownAtMost: DISCORD.description,

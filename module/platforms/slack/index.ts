@@ -11,7 +11,7 @@ export const slack = definePlatform({
   // Discord's `/slack` suffix accepts Slack's body shape.
   detect: (url, host) => (host === 'hooks.slack.com' && /^\/services\/.+/.test(url.pathname)) || discordWebhookPath(url, host) === 'slack',
   urlWords: ['services'],
-  options: ['username', 'avatarUrl', 'coalesce', 'slackBlocks'],
+  options: ['username', 'avatarUrl', 'coalesce', 'slackBlocks', 'helpdeskButtons'],
   // Legacy incoming webhooks honour the name and icon; Slack-app webhooks ignore them.
   optionCaveats: { username: 'caveat_slack_app_identity', avatarUrl: 'caveat_slack_app_identity' },
   format: (ctx) => formatSlackLike(slackStyle, ctx),

@@ -12,6 +12,8 @@ import { boldAround, plainDialect } from '../../text/plain-dialect.js';
 import { shortcodesToUnicode } from '../../text/emoji.js';
 import { renderText, type Dialect } from '../../text/template.js';
 import { cutUnits, truncate } from '../../text/untrusted-text.js';
+import { buttonsTicket, openTicket, ticketButtonWords } from '../ticket-actions.js';
+import { slackTicketBlocks } from './slack-ticket-blocks.js';
 
 export const escapeSlack = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -139,10 +141,16 @@ export function slackBody(style: SlackStyle, ctx: FormatContext): SlackBody {
     return withBlocks ? { ...base, text: t, blocks: sectionBlocks(t) } : { ...base, text: t };
   };
   const fits = (b: SlackBody): boolean => slackProblems(b as unknown as Record<string, unknown>, limit).length === 0;
-  return (
+  const body =
     shortenUntrusted((cap) => build(renderText(ctx.template, ctx.vars, dialect, cap)), fits) ??
-    cutWholeText(renderText(ctx.template, ctx.vars, dialect), build, fits)
-  );
+    cutWholeText(renderText(ctx.template, ctx.vars, dialect), build, fits);
+  // Reply, Claim, Close and the answer field under a ticket's message (option helpdeskButtons):
+  // the text goes into sections too, since a message with blocks shows only its blocks.
+  const ticketId = style.blocks ? buttonsTicket(ctx) : null;
+  if (!ticketId) return body;
+  const interactive = slackTicketBlocks(ticketId, ticketButtonWords(ctx.say), openTicket);
+  const text = (body.blocks as SectionBlock[] | undefined) ?? sectionBlocks(body.text);
+  return { ...body, blocks: [...text.slice(0, SLACK.blocks - interactive.length), ...interactive] };
 }
 
 export function formatSlackLike(style: SlackStyle, ctx: FormatContext): Formatted {
