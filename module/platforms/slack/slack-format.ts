@@ -129,7 +129,10 @@ export interface SlackBody {
 /** The incoming-webhook body (text, optional Block Kit blocks typed by @slack/types). */
 export function slackBody(style: SlackStyle, ctx: FormatContext): SlackBody {
   const { dialect, textLimit: limit } = style;
-  const withBlocks = style.blocks && ctx.options.slackBlocks;
+  // Reply, Claim, Close and the answer field under a ticket's message (option helpdeskButtons)
+  // need blocks, so the text goes into sections too (a message with blocks shows only them).
+  const ticketId = style.blocks ? buttonsTicket(ctx) : null;
+  const withBlocks = style.blocks && (ctx.options.slackBlocks || ticketId !== null);
   const base: Omit<SlackBody, 'text'> = {};
   // Legacy incoming webhooks honour these; Slack-app webhooks ignore them (the form says so).
   const username = ctx.options.username ? cutUnits(ctx.options.username.trim(), 80) : '';
@@ -144,13 +147,10 @@ export function slackBody(style: SlackStyle, ctx: FormatContext): SlackBody {
   const body =
     shortenUntrusted((cap) => build(renderText(ctx.template, ctx.vars, dialect, cap)), fits) ??
     cutWholeText(renderText(ctx.template, ctx.vars, dialect), build, fits);
-  // Reply, Claim, Close and the answer field under a ticket's message (option helpdeskButtons):
-  // the text goes into sections too, since a message with blocks shows only its blocks.
-  const ticketId = style.blocks ? buttonsTicket(ctx) : null;
   if (!ticketId) return body;
+  // Added once the text fits: these blocks hold no text the limits count.
   const interactive = slackTicketBlocks(ticketId, ticketButtonWords(ctx.say), openTicket);
-  const text = (body.blocks as SectionBlock[] | undefined) ?? sectionBlocks(body.text);
-  return { ...body, blocks: [...text.slice(0, SLACK.blocks - interactive.length), ...interactive] };
+  return { ...body, blocks: [...(body.blocks ?? []).slice(0, SLACK.blocks - interactive.length), ...interactive] };
 }
 
 export function formatSlackLike(style: SlackStyle, ctx: FormatContext): Formatted {
