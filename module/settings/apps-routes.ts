@@ -61,10 +61,12 @@ export function appsRoutes(deps: SettingsDeps): PageRoute[] {
     ]);
     const staff: StaffMember[] = helpdesk ? await helpdesk.staff.list() : [];
     const userOf = (links: Record<string, string>, staffId: string) => Object.keys(links).find((u) => links[u] === staffId) ?? '';
-    const errors = (s.errors?.problems ?? []).map((p) => ({
-      field: p.field,
-      text: say(`settings.apps.errors.${p.reason}`) === `settings.apps.errors.${p.reason}` ? p.reason : say(`settings.apps.errors.${p.reason}`),
-    }));
+    // One error a field (the first), in words; a reason without words shows as it is.
+    const fieldErrors: Record<string, string> = {};
+    for (const p of s.errors?.problems ?? []) {
+      const key = `settings.apps.errors.${p.reason}`;
+      fieldErrors[p.field] ??= say(key) === key ? p.reason : say(key);
+    }
     const data = {
       t: say,
       locale,
@@ -97,7 +99,8 @@ export function appsRoutes(deps: SettingsDeps): PageRoute[] {
       ],
       saved: s.saved ?? null,
       errorSection: s.errors?.section ?? null,
-      errors,
+      fieldErrors,
+      errorCount: Object.keys(fieldErrors).length,
     };
     return { status: s.status ?? 200, html: deps.views.render('apps.njk', data, req, { title: say('settings.apps.title') }) };
   };
