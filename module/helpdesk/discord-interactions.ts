@@ -8,7 +8,14 @@
  */
 import type { HelpdeskPort, HelpdeskResult } from '../../sdk/helpdesk.js';
 import { discordButtonState, discordTicketButtons } from '../platforms/discord/discord-ticket-buttons.js';
-import { parseTicketActionId, replyModalId, ticketActionId, ticketButtonWords, withName, type TicketAction } from '../platforms/ticket-actions.js';
+import {
+  parseTicketActionId,
+  replyModalId,
+  ticketActionId,
+  ticketButtonWords,
+  withName,
+  type TicketAction,
+} from '../platforms/ticket-actions.js';
 
 /** Discord's InteractionType and InteractionCallbackType values this module uses. */
 const PING = 1;

@@ -31,11 +31,7 @@ export function registerHelpdesk(ctx: ModuleContext): void {
     return answer(outcome, 'Discord application', () => store.discordView());
   });
   ctx.admin.api('PUT', '/apps/discord/links', async (req: AdminRequest) =>
-    answer(
-      await saveLinks(discordUser, ctx.helpdesk, (l) => store.saveDiscordLinks(l), req.body),
-      'links',
-      () => store.discordView(),
-    ),
+    answer(await saveLinks(discordUser, ctx.helpdesk, (l) => store.saveDiscordLinks(l), req.body), 'links', () => store.discordView()),
   );
 
   ctx.admin.api('GET', '/apps/slack', async () => ({
@@ -47,11 +43,7 @@ export function registerHelpdesk(ctx: ModuleContext): void {
     return answer(outcome, 'Slack app', () => store.slackView());
   });
   ctx.admin.api('PUT', '/apps/slack/links', async (req: AdminRequest) =>
-    answer(
-      await saveLinks(slackUser, ctx.helpdesk, (l) => store.saveSlackLinks(l), req.body),
-      'links',
-      () => store.slackView(),
-    ),
+    answer(await saveLinks(slackUser, ctx.helpdesk, (l) => store.saveSlackLinks(l), req.body), 'links', () => store.slackView()),
   );
 
   ctx.publicRoutes.post(
@@ -111,7 +103,8 @@ export function registerHelpdesk(ctx: ModuleContext): void {
       const botToken = await store.slackBotToken();
       const outcome = await actOnSlack(payload, { helpdesk: ctx.helpdesk, links: await store.slackLinks(), t, canOpenModals: !!botToken });
       if (!outcome) return { status: 200, text: '' };
-      const reachable = outcome.responseUrl && responseUrlAllowed(outcome.responseUrl, ctx.network.allowLoopback) ? outcome.responseUrl : null;
+      const reachable =
+        outcome.responseUrl && responseUrlAllowed(outcome.responseUrl, ctx.network.allowLoopback) ? outcome.responseUrl : null;
       const warn = (what: string) => (err: Error) => ctx.logger.warn(`helpdesk: ${what}`, { error: err.message });
       // After the ack, never awaited inside it: the modal, the message's new state, or words.
       if (outcome.openModal && botToken) {
@@ -124,7 +117,8 @@ export function registerHelpdesk(ctx: ModuleContext): void {
       }
       if (reachable && outcome.replace)
         void tellSlack(reachable, { ...outcome.replace, replace_original: true }).catch(warn('Slack response_url did not take the update'));
-      else if (reachable && outcome.text) void tellSlack(reachable, { text: outcome.text }).catch(warn('Slack response_url did not take the outcome'));
+      else if (reachable && outcome.text)
+        void tellSlack(reachable, { text: outcome.text }).catch(warn('Slack response_url did not take the outcome'));
       return outcome.ack ? { json: outcome.ack } : { status: 200, text: '' };
     },
     { bodyLimit: 64 * 1024, rateLimit: { max: 600, windowMs: 60_000 } },
