@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import type { Host } from '../../host/create-host.js';
 import { createDatabaseUrl, testDatabaseKinds } from '../support/databases.js';
 import { DiscordSink } from '../support/discord-sink.js';
+import { DiscordForumSink } from '../support/discord-forum-sink.js';
 import { discordCallbackViolations, discordViolations } from '../support/platform-contracts.js';
 import { startTestHost } from '../fixtures/host-kit.js';
 import { helpdeskWithTicket } from '../support/helpdesk-setup.js';
@@ -35,6 +36,8 @@ describe.each(testDatabaseKinds())('ticket buttons through the reference host on
   let varDir: string;
   let drop: () => Promise<void>;
   const sink = new DiscordSink({ limit: 50 });
+  /** A forum channel's webhook (a post per ticket): the buttons must follow the ticket into its post. */
+  const forum = new DiscordForumSink();
   const api = (method: string, path: string, body?: unknown) =>
     fetch(`${host.url}/admin/modules/webhooks/api${path}`, {
       method,
@@ -68,7 +71,7 @@ describe.each(testDatabaseKinds())('ticket buttons through the reference host on
   const messagesWithRows = () => sink.requests.filter((r) => r.method === 'POST' && Array.isArray(r.json?.components));
 
   beforeAll(async () => {
-    await sink.start();
+    await Promise.all([sink.start(), forum.start()]);
     const db = await createDatabaseUrl(kind);
     drop = db.drop;
     // Development: the module may send to the receiver on 127.0.0.1.
@@ -84,10 +87,18 @@ describe.each(testDatabaseKinds())('ticket buttons through the reference host on
       options: { helpdeskButtons: true },
     });
     expect(created.status).toBe(201);
+    const inForum = await api('POST', '/webhooks', {
+      name: 'Support forum',
+      url: forum.url(778),
+      platform: 'discord',
+      events: ['ticket.submit', 'ticket.reply', 'ticket.close'],
+      options: { helpdeskButtons: true, threadPerTicket: true },
+    });
+    expect(inForum.status).toBe(201);
   });
   afterAll(async () => {
     await host?.close();
-    await sink.close();
+    await Promise.all([sink.close(), forum.close()]);
     await drop?.();
     fs.rmSync(varDir, { recursive: true, force: true });
   });
@@ -189,5 +200,25 @@ describe.each(testDatabaseKinds())('ticket buttons through the reference host on
     // The close carries no buttons: nothing is left to do on a closed ticket.
     const last = sink.requests.filter((r) => r.method === 'POST').at(-1)!;
     expect(last.json?.components).toBeUndefined();
+  });
+
+  it('in a forum channel, the ticket’s post and every message in it carry the buttons, sent with_components', async () => {
+    await waitUntil(
+      () => [...forum.posts.values()].some((p) => p.messages.length >= 3),
+      () => `posts: ${JSON.stringify([...forum.posts.values()].map((p) => [p.name, p.messages.length]))}`,
+    );
+    const post = [...forum.posts.values()].find((p) => p.messages.length >= 3)!;
+    const ticketId = /#(\d+)/.exec(post.name)?.[1];
+    // Submit and the chat answer carry the ticket's row; the close carries none.
+    expect(post.messages.map((m) => (m.body.components as Row[] | undefined)?.[0].components[1].custom_id ?? null)).toEqual([
+      `ticket:claim:${ticketId}`,
+      `ticket:claim:${ticketId}`,
+      null,
+    ]);
+    const sent = forum.requests.filter((r) => r.method === 'POST');
+    for (const r of sent)
+      expect([r.query.with_components ?? null, discordViolations(r.json!, r.query)]).toEqual([r.json?.components ? 'true' : null, []]);
+    // Every message after the first went into the ticket's post.
+    expect(sent.slice(1).every((r) => r.query.thread_id === post.id)).toBe(true);
   });
 });
