@@ -105,7 +105,9 @@ export function registerHelpdesk(ctx: ModuleContext): void {
       if (!outcome) return { status: 200, text: '' };
       const reachable =
         outcome.responseUrl && responseUrlAllowed(outcome.responseUrl, ctx.network.allowLoopback) ? outcome.responseUrl : null;
-      const warn = (what: string) => (err: Error) => ctx.logger.warn(`helpdesk: ${what}`, { error: err.message });
+      // got's messages name the URL, and a response_url lets anyone post: only the error's code is logged.
+      const warn = (what: string) => (err: Error & { code?: string }) =>
+        ctx.logger.warn(`helpdesk: ${what}`, { error: err.code ?? err.name });
       // After the ack, never awaited inside it: the modal, the message's new state, or words.
       if (outcome.openModal && botToken) {
         const { triggerId, view } = outcome.openModal;
