@@ -8,6 +8,12 @@
   var api = root.getAttribute('data-api');
   var csrf = root.getAttribute('data-csrf');
 
+  // On a phone the tab bar scrolls sideways: the page's own tab is brought into it.
+  var tabs = root.querySelector('.wh-tabs');
+  var activeTab = tabs && tabs.querySelector('.wh-tab.is-active');
+  if (tabs && activeTab && tabs.scrollWidth > tabs.clientWidth)
+    tabs.scrollLeft = Math.max(0, activeTab.offsetLeft - tabs.offsetLeft - (tabs.clientWidth - activeTab.offsetWidth) / 2);
+
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
