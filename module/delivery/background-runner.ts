@@ -39,8 +39,8 @@ export interface BackgroundRunnerOptions {
 
 export class BackgroundRunner {
   private readonly timers: Timers;
-  /** Rounds and the owner's exclusive work (drain) run one after the other on this chain. */
-  private chain: Promise<unknown> = Promise.resolve();
+  /** The last round or exclusive work (drain) queued; null when none is in progress. */
+  private tail: Promise<void> | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private timer: unknown = null;
@@ -66,11 +66,6 @@ export class BackgroundRunner {
   /** Rounds ended so far, thrown ones included (tests, diagnostics). */
   get rounds(): number {
     return this.finished;
-  }
-
-  /** A round is running (or queued behind the owner's exclusive work). */
-  get busy(): boolean {
-    return this.running !== null;
   }
 
   /** Starts the loop with a round at once. */
@@ -134,10 +129,21 @@ export class BackgroundRunner {
     return typeof this.o.pollMs === 'number' ? this.o.pollMs : this.o.pollMs();
   }
 
-  /** Runs `fn` after the round in progress, and the next round after `fn` (the owner's drain). */
+  /**
+   * Runs `fn` after the round in progress, and the next round after `fn` (the owner's drain).
+   * With nothing in progress `fn` starts at once, in this call: a round woken by the end of a
+   * lane issues its first statement before the caller's next one, as it always did.
+   */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
-    this.chain = run.catch(() => undefined);
+    const run = this.tail ? this.tail.then(fn) : startNow(fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.tail = tail;
+    void tail.then(() => {
+      if (this.tail === tail) this.tail = null;
+    });
     return run;
   }
 
@@ -157,6 +163,15 @@ export class BackgroundRunner {
 
   /** Resolves once the round and the owner's work in flight have ended (true), or after `limitMs` (false). */
   settled(limitMs = this.o.shutdownGraceMs): Promise<boolean> {
-    return withinRealTime(Promise.allSettled([this.chain, ...(this.o.inFlight?.() ?? [])]), limitMs);
+    return withinRealTime(Promise.allSettled([this.tail, ...(this.o.inFlight?.() ?? [])]), limitMs);
+  }
+}
+
+/** `fn()`, a synchronous throw included as a rejection. */
+function startNow<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return fn();
+  } catch (err) {
+    return Promise.reject(err as Error);
   }
 }
