@@ -40,12 +40,7 @@ export async function deleteWebhook(deps: SettingsDeps, req: AdminRequest, id: n
   return (await deps.service.remove(req.user.name, id)) ? { json: { deleted: true, id } } : notFound('webhook');
 }
 
-function saveAnswer(
-  deps: SettingsDeps,
-  req: AdminRequest,
-  result: SaveResult,
-  created: boolean,
-): AdminResponse {
+function saveAnswer(deps: SettingsDeps, req: AdminRequest, result: SaveResult, created: boolean): AdminResponse {
   const t = deps.i18n.t.bind(deps.i18n);
   if (!result.ok) return 'notFound' in result ? notFound('webhook') : invalid(deps, req, result.errors);
   return {
@@ -56,7 +51,9 @@ function saveAnswer(
         ...w,
         message: t('settings.form.unknown_variables', { names: w.names.map((n) => `%${n}%`).join(', ') }, req.locale),
       })),
-      ...(result.signingSecret ? { signingSecret: result.signingSecret, signingSecretNotice: t('settings.form.secret_once', {}, req.locale) } : {}),
+      ...(result.signingSecret
+        ? { signingSecret: result.signingSecret, signingSecretNotice: t('settings.form.secret_once', {}, req.locale) }
+        : {}),
     },
   };
 }

@@ -39,14 +39,25 @@ export async function postNewWebhook(deps: SettingsDeps, req: AdminRequest): Pro
     return renderForm(deps, req, { webhook: null, values: formFromPost(form), errors: 'errors' in r ? r.errors : [], status: 400 });
   const w = (await deps.service.get(r.webhook.id))!;
   if (r.signingSecret || r.warnings.length) {
-    return renderForm(deps, req, { webhook: w, values: formFromWebhook(w), warnings: r.warnings, signingSecret: r.signingSecret, saved: true });
+    return renderForm(deps, req, {
+      webhook: w,
+      values: formFromWebhook(w),
+      warnings: r.warnings,
+      signingSecret: r.signingSecret,
+      saved: true,
+    });
   }
   return { redirect: `${deps.basePath}/?done=created` };
 }
 
 /** `GET /webhooks/:id/edit`. */
 export async function showWebhookForm(deps: SettingsDeps, req: AdminRequest, w: Webhook): Promise<AdminResponse> {
-  return renderForm(deps, req, { webhook: w, values: formFromWebhook(w), warnings: deps.service.warnings(w), saved: req.query.saved === '1' });
+  return renderForm(deps, req, {
+    webhook: w,
+    values: formFromWebhook(w),
+    warnings: deps.service.warnings(w),
+    saved: req.query.saved === '1',
+  });
 }
 
 /** `POST /webhooks/:id`. */
