@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ModuleError } from '../modules/module-registry.js';
 import { hostWords, renderHostPage, type PageDeps } from './host-page-kit.js';
-import { errorStatus } from './marketplace-routes.js';
+import { errorStatus } from './install-refusals.js';
 import { installFromHost, publicRecord, runModuleAction } from './module-actions.js';
 import { safeFile, sendFile } from './module-dispatch.js';
 import { moduleTranslator } from './module-translator.js';

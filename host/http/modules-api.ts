@@ -1,7 +1,7 @@
 /** The modules' JSON API for scripts (`/admin/api/modules`): list, install from the host's disk, enable/disable, uninstall. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { PageDeps } from './host-page-kit.js';
-import { errorStatus } from './marketplace-routes.js';
+import { errorStatus } from './install-refusals.js';
 import { installFromHost, publicRecord, runModuleAction } from './module-actions.js';
 
 /** `GET /admin/api/modules`. */
