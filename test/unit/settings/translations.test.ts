@@ -69,7 +69,8 @@ const dynamicKeys = [
 
 /** Reason codes the validators return, each with a translated message. */
 function reasonKeys(): string[] {
-  const text = ['webhook-input.ts', 'request-parsing.ts', 'url-policy.ts', 'preview-request.ts', 'api-routes.ts']
+  const apiFiles = fs.readdirSync(path.join(root, 'module/settings/api')).map((f) => `api/${f}`);
+  const text = ['webhook-input.ts', 'request-parsing.ts', 'url-policy.ts', 'preview-request.ts', ...apiFiles]
     .map((f) => fs.readFileSync(path.join(root, 'module/settings', f), 'utf8'))
     .join('\n');
   const codes = new Set<string>();
