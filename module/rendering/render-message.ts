@@ -6,7 +6,8 @@
 import { wellFormed, type AnyEventPayload, type EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { definitionOf, titleKey } from '../events/index.js';
-import { defaultOptions, type Platform, type Webhook, type WebhookOptions } from '../webhooks/webhook.js';
+import type { Platform, Webhook, WebhookOptions } from '../webhooks/webhook.js';
+import type { EveryOption } from '../platforms/webhook-options.js';
 import { defaultTemplates } from './default-templates.js';
 import type { FormatContext, Formatted } from '../platforms/format-context.js';
 import { label } from './labels.js';
@@ -34,22 +35,26 @@ export interface RenderArgs {
  * surrogate into U+FFFD; a row written before that rule, or a caller that skipped the form, gets
  * the same here, so no body holds a string that has no UTF-8 form.
  */
-function wellFormedOptions(options: WebhookOptions): WebhookOptions {
-  const out = { ...options };
-  for (const key of ['username', 'avatarUrl', 'threadName', 'threadId', 'telegramChatId'] as const)
-    if (typeof out[key] === 'string') out[key] = wellFormed(out[key]);
-  return out;
+function wellFormedOptions<O extends object>(options: O): O {
+  const out: Record<string, unknown> = { ...(options as Record<string, unknown>) };
+  for (const key of ['username', 'avatarUrl', 'threadName', 'threadId', 'telegramChatId'])
+    if (typeof out[key] === 'string') out[key] = wellFormed(out[key] as string);
+  return out as O;
 }
 
-/** Everything a formatter needs, computed once (variables, compiled template, options with defaults). */
-export function buildFormatContext(args: RenderArgs): FormatContext {
+/**
+ * Everything a formatter needs, computed once (variables, compiled template, options with
+ * defaults). The options are the platform's own fields over its defaults (the others left out);
+ * typed as every platform's so a test can hand them to one platform's format.
+ */
+export function buildFormatContext(args: RenderArgs): FormatContext<EveryOption> {
   const locale: Locale = args.locale === 'en' ? 'en' : 'fr';
   return {
     event: args.event,
     payload: args.payload,
     locale,
     timeZone: args.timeZone,
-    options: wellFormedOptions({ ...defaultOptions(), ...(args.options ?? {}) }),
+    options: wellFormedOptions(platformOf(args.platform).options.filled(args.options)) as EveryOption,
     template: compileTemplate(wellFormed(args.template)),
     vars: args.vars ?? computeVariables(args.event, args.payload as never, locale, args.timeZone),
     fallbackText: label(locale, titleKey(args.event)),
@@ -71,7 +76,7 @@ export function renderWithTemplate(args: RenderArgs): RenderedMessage {
       payload: args.payload,
       locale,
       timeZone: 'UTC',
-      options: defaultOptions(),
+      options: platformOf(args.platform).options.defaults(),
       template: compileTemplate(''),
       vars: {},
       fallbackText,
