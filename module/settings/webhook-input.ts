@@ -141,7 +141,7 @@ export function checkPlatformOptions(
     else if (foreign === 'refuse')
       errors.push({
         field: `options.${field}`,
-        reason: optionPlatforms[field] && field !== 'signingSecret' ? `not_for_platform:${platform}` : `unknown_field:${field}`,
+        reason: optionPlatforms[field] && field !== 'signingSecret' ? `not_for_platform:${platform}:${field}` : `unknown_field:${field}`,
       });
   }
   const parsed = own.schema.safeParse(mine);

@@ -7,7 +7,6 @@ import type { EventName } from '../../sdk/events.js';
 import { fallbackPlatform, platformOf } from '../platforms/index.js';
 import {
   defaultFilters,
-  defaultOptions,
   familyOf,
   keptEventTemplates,
   templateFamilies,

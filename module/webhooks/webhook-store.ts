@@ -239,7 +239,9 @@ export class WebhookStore {
       created_at: at,
       updated_at: at,
     };
-    const withSecret = input.signingSecret ? { ...row, options: this.sealSecretInto(row.options, input.signingSecret) } : row;
+    // Only a platform that signs its requests keeps a secret.
+    const withSecret =
+      input.signingSecret && platformOf(input.platform).signed ? { ...row, options: this.sealSecretInto(row.options, input.signingSecret) } : row;
     // knex's mysql client ignores .returning() (and says so); on MariaDB the driver answers the
     // insert id, [id], which for this one-row insert is the new row's id.
     const insert = this.db(TABLE).insert(withSecret);
