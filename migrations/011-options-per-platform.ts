@@ -109,7 +109,7 @@ export function optionsOfEveryPlatform(json: string): string {
 }
 
 async function rewrite(knex: Knex, convert: (platform: string, json: string) => string | null): Promise<void> {
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows: { id: number; platform: string; options: string }[] = await knex('wh_webhooks')
       .select('id', 'platform', 'options')
       .where('id', '>', after)

@@ -46,17 +46,16 @@ export function preview(
   // A thread-per-ticket webhook's sample ticket opens a post of its own, as its first event would
   // (the preview shows it; "Send test" to a forum channel needs it).
   const threadOptions = ticketThreadOptions(platform, options);
-  const plan =
-    threadOptions?.threadPerTicket
-      ? ticketThreadPlan({
-          event,
-          payload,
-          options: threadOptions,
-          vars: computeVariables(event, payload as never, locale, timeZone),
-          locale,
-          timeZone,
-        })
-      : null;
+  const plan = threadOptions?.threadPerTicket
+    ? ticketThreadPlan({
+        event,
+        payload,
+        options: threadOptions,
+        vars: computeVariables(event, payload as never, locale, timeZone),
+        locale,
+        timeZone,
+      })
+    : null;
   if (plan) {
     body.thread_name = plan.name;
     if (plan.tags.length) body.applied_tags = plan.tags;

@@ -5,14 +5,7 @@
 import type { NetworkPolicy } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
 import { fallbackPlatform, platformOf } from '../platforms/index.js';
-import {
-  defaultFilters,
-  familyOf,
-  keptEventTemplates,
-  templateFamilies,
-  type TemplateFamily,
-  type Webhook,
-} from '../webhooks/webhook.js';
+import { defaultFilters, familyOf, keptEventTemplates, templateFamilies, type TemplateFamily, type Webhook } from '../webhooks/webhook.js';
 import { eventDefinitions } from '../events/index.js';
 import type { WebhookLabel, WebhookPageQuery, WebhookStore } from '../webhooks/webhook-store.js';
 import type { AuditStore } from './audit-store.js';

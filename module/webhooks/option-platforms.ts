@@ -18,7 +18,9 @@ export type OptionField = string;
 export const optionPlatforms: Record<string, Platform[]> = Object.fromEntries(
   optionFields.map((field) => [
     field,
-    field === 'signingSecret' ? platformsWhere((p) => p.signed) : platformList.filter((p) => p.options.fields.includes(field)).map((p) => p.id),
+    field === 'signingSecret'
+      ? platformsWhere((p) => p.signed)
+      : platformList.filter((p) => p.options.fields.includes(field)).map((p) => p.id),
   ]),
 );
 

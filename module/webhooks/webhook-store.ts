@@ -241,7 +241,9 @@ export class WebhookStore {
     };
     // Only a platform that signs its requests keeps a secret.
     const withSecret =
-      input.signingSecret && platformOf(input.platform).signed ? { ...row, options: this.sealSecretInto(row.options, input.signingSecret) } : row;
+      input.signingSecret && platformOf(input.platform).signed
+        ? { ...row, options: this.sealSecretInto(row.options, input.signingSecret) }
+        : row;
     // knex's mysql client ignores .returning() (and says so); on MariaDB the driver answers the
     // insert id, [id], which for this one-row insert is the new row's id.
     const insert = this.db(TABLE).insert(withSecret);
@@ -271,7 +273,9 @@ export class WebhookStore {
     const signed = platformOf(platform).signed === true;
     const secret = !signed ? null : patch.signingSecret === undefined ? current.signingSecret : patch.signingSecret;
     if (patch.options !== undefined || patch.signingSecret !== undefined || platformChanged) {
-      const options = JSON.stringify(platformOf(platform).options.filled({ ...(platformChanged ? {} : current.options), ...patch.options }));
+      const options = JSON.stringify(
+        platformOf(platform).options.filled({ ...(platformChanged ? {} : current.options), ...patch.options }),
+      );
       changes.options = secret ? this.sealSecretInto(options, secret) : options;
     }
     if (patch.enabled !== undefined) {

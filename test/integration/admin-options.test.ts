@@ -30,7 +30,12 @@ describe.each(testDatabaseKinds())('webhook options per platform on %s', (kind) 
 
   it('the API refuses an option of another platform, naming the option and both platforms, and stores nothing', async () => {
     const before = Number((await db.knex('wh_webhooks').count({ n: '*' }))[0].n);
-    const r = await create({ name: 'T', url: TELEGRAM, events: ['order.paid'], options: { telegramChatId: '@shop_alerts', mode: 'embed' } });
+    const r = await create({
+      name: 'T',
+      url: TELEGRAM,
+      events: ['order.paid'],
+      options: { telegramChatId: '@shop_alerts', mode: 'embed' },
+    });
     expect([r.status, json(r).field, json(r).reason]).toEqual([400, 'options.mode', 'not an option of Telegram (an option of: Discord)']);
     const fr = await create({ name: 'S', url: SLACK, events: ['order.paid'], options: { googleChatCard: true } }, 'fr');
     expect([fr.status, json(fr).field, json(fr).reason]).toEqual([
@@ -51,7 +56,9 @@ describe.each(testDatabaseKinds())('webhook options per platform on %s', (kind) 
   });
 
   it("a webhook stores its platform's options only, over that platform's defaults", async () => {
-    const slack = json(await create({ name: 'S', url: SLACK, events: ['order.paid'], options: { slackBlocks: true, username: 'Shop' } })).webhook;
+    const slack = json(
+      await create({ name: 'S', url: SLACK, events: ['order.paid'], options: { slackBlocks: true, username: 'Shop' } }),
+    ).webhook;
     expect(await stored(slack.id)).toEqual({ username: 'Shop', avatarUrl: null, coalesce: true, slackBlocks: true });
     const teams = json(await create({ name: 'Teams', url: 'https://x.webhook.office.com/webhookb2/abc', events: ['order.paid'] })).webhook;
     expect([teams.platform, await stored(teams.id)]).toEqual(['teams', {}]);
@@ -61,7 +68,12 @@ describe.each(testDatabaseKinds())('webhook options per platform on %s', (kind) 
 
   it("changing platform keeps none of the old platform's options, nor its signing secret", async () => {
     const w = json(
-      await create({ name: 'D', url: DISCORD, events: ['ticket.submit'], options: { mode: 'embed', username: 'Shop', threadPerTicket: true } }),
+      await create({
+        name: 'D',
+        url: DISCORD,
+        events: ['ticket.submit'],
+        options: { mode: 'embed', username: 'Shop', threadPerTicket: true },
+      }),
     ).webhook;
     expect(await stored(w.id)).toMatchObject({ mode: 'embed', username: 'Shop', threadPerTicket: true, statusCard: 'close' });
     const moved = await put(w.id, { url: SLACK, platform: 'slack' });

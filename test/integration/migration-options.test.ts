@@ -89,7 +89,15 @@ const rows: { name: string; platform: string; options: Record<string, unknown>; 
   {
     name: 'discord, shapes the formats read loosely',
     platform: 'discord',
-    options: { ...earlier, mode: 'rich', statusCard: 'sometimes', threadPerTicket: 1, coalesce: 0, threadTags: null, threadId: '323456789012345678' },
+    options: {
+      ...earlier,
+      mode: 'rich',
+      statusCard: 'sometimes',
+      threadPerTicket: 1,
+      coalesce: 0,
+      threadTags: null,
+      threadId: '323456789012345678',
+    },
     after: {
       mode: 'plain',
       color: null,
@@ -164,7 +172,10 @@ describe.each(testDatabaseKinds())('migration 011, options per platform, on %s',
 
   const read = async () =>
     Object.fromEntries(
-      ((await db.knex('wh_webhooks').select('name', 'options').orderBy('id')) as { name: string; options: string }[]).map((r) => [r.name, r.options]),
+      ((await db.knex('wh_webhooks').select('name', 'options').orderBy('id')) as { name: string; options: string }[]).map((r) => [
+        r.name,
+        r.options,
+      ]),
     );
 
   it('moves every row to its platform, keeps its bodies, goes down to the earlier shape and up again to the same rows', async () => {
