@@ -54,7 +54,7 @@ export function runPreview(
     };
   }
   const { template, event, platform } = parsed.data;
-  const options = checkPlatformOptions(platform, parsed.data.options ?? {}, 'ignore');
+  const options = checkPlatformOptions(platform, parsed.data.options ?? {}, { foreign: 'ignore' });
   if (options.errors.length) return { ok: false, errors: options.errors };
   const body = deps.rendering.preview(template, event, platform, locale, options.value);
   return {

@@ -126,19 +126,19 @@ const fromTheForm = new WeakSet<object>();
 /**
  * `sent` checked against `platform`'s own options: each field by its schema (errors named
  * `options.<field>`), a field of another platform refused with the platform named, or dropped
- * (`foreign: 'ignore'`, the form).
+ * (`foreign: 'ignore'`: the form, whose hidden widgets of other platforms are posted too).
  */
 export function checkPlatformOptions(
   platform: Platform,
   sent: Record<string, unknown>,
-  foreign: 'refuse' | 'ignore',
+  how: { foreign: 'refuse' | 'ignore' },
 ): { value: Partial<WebhookOptions>; errors: FieldError[] } {
   const own = platformOf(platform).options;
   const errors: FieldError[] = [];
   const mine: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(sent)) {
     if (own.fields.includes(field)) mine[field] = value;
-    else if (foreign === 'refuse')
+    else if (how.foreign === 'refuse')
       errors.push({
         field: `options.${field}`,
         reason: optionPlatforms[field] && field !== 'signingSecret' ? `not_for_platform:${platform}:${field}` : `unknown_field:${field}`,
@@ -187,7 +187,7 @@ export function parseWebhookInput(raw: unknown, ctx: ParseContext): ParseResult 
   const stored: Partial<WebhookOptions> = savedPlatform === ctx.currentPlatform ? (ctx.currentOptions ?? {}) : {};
   let options: Partial<WebhookOptions> | undefined;
   if (v.options !== undefined && !hasError('options')) {
-    const checked = checkPlatformOptions(savedPlatform, v.options, fromTheForm.has(raw) ? 'ignore' : 'refuse');
+    const checked = checkPlatformOptions(savedPlatform, v.options, { foreign: fromTheForm.has(raw) ? 'ignore' : 'refuse' });
     errors.push(...checked.errors);
     options = checked.value;
   }
