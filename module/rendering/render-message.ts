@@ -11,7 +11,7 @@ import type { EveryOption } from '../platforms/webhook-options.js';
 import { defaultTemplates } from './default-templates.js';
 import type { FormatContext, Formatted } from '../platforms/format-context.js';
 import { label } from './labels.js';
-import { platformOf } from '../platforms/index.js';
+import { defaultOptions, platformOf } from '../platforms/index.js';
 import { compileTemplate } from '../text/template.js';
 import type { RenderInput, RenderedMessage } from './types.js';
 import { computeVariables, type Variables } from './variables.js';
@@ -44,8 +44,8 @@ function wellFormedOptions<O extends object>(options: O): O {
 
 /**
  * Everything a formatter needs, computed once (variables, compiled template, options with
- * defaults). The options are the platform's own fields over its defaults (the others left out);
- * typed as every platform's so a test can hand them to one platform's format.
+ * defaults). The options given (a webhook's: its platform's) over every platform's defaults, so
+ * each format finds its own fields whatever it is handed; none reads another platform's.
  */
 export function buildFormatContext(args: RenderArgs): FormatContext<EveryOption> {
   const locale: Locale = args.locale === 'en' ? 'en' : 'fr';
@@ -54,7 +54,7 @@ export function buildFormatContext(args: RenderArgs): FormatContext<EveryOption>
     payload: args.payload,
     locale,
     timeZone: args.timeZone,
-    options: wellFormedOptions(platformOf(args.platform).options.filled(args.options)) as EveryOption,
+    options: wellFormedOptions({ ...defaultOptions(), ...(args.options ?? {}) }) as EveryOption,
     template: compileTemplate(wellFormed(args.template)),
     vars: args.vars ?? computeVariables(args.event, args.payload as never, locale, args.timeZone),
     fallbackText: label(locale, titleKey(args.event)),
@@ -76,7 +76,7 @@ export function renderWithTemplate(args: RenderArgs): RenderedMessage {
       payload: args.payload,
       locale,
       timeZone: 'UTC',
-      options: platformOf(args.platform).options.defaults(),
+      options: defaultOptions(),
       template: compileTemplate(''),
       vars: {},
       fallbackText,
