@@ -145,9 +145,16 @@ export function checkPlatformOptions(
       });
   }
   const parsed = own.schema.safeParse(mine);
-  if (!parsed.success)
-    for (const i of parsed.error.issues) errors.push({ field: ['options', ...i.path.map(String)].join('.'), reason: i.message });
-  return { value: parsed.success ? (parsed.data as Partial<WebhookOptions>) : {}, errors };
+  if (parsed.success) return { value: parsed.data as Partial<WebhookOptions>, errors };
+  for (const i of parsed.error.issues) errors.push({ field: ['options', ...i.path.map(String)].join('.'), reason: i.message });
+  // The valid ones still count for the checks of what the save would leave (a chat id sent with a
+  // bad parse mode is not also "required").
+  const valid: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(mine)) {
+    const one = own.schema.safeParse({ [field]: value });
+    if (one.success) Object.assign(valid, one.data);
+  }
+  return { value: valid as Partial<WebhookOptions>, errors };
 }
 
 export function parseWebhookInput(raw: unknown, ctx: ParseContext): ParseResult {

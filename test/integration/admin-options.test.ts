@@ -53,6 +53,14 @@ describe.each(testDatabaseKinds())('webhook options per platform on %s', (kind) 
     expect([r.status, json(r).field]).toEqual([400, 'options.slackBlocks']);
     const t = await create({ name: 'T', url: TELEGRAM, events: ['order.paid'], options: { telegramChatId: 'not a chat' } });
     expect([t.status, json(t).field]).toEqual([400, 'options.telegramChatId']);
+    // A valid chat id sent with a bad parse mode: the parse mode is named, the chat id is not "required".
+    const mode = await create({
+      name: 'T',
+      url: TELEGRAM,
+      events: ['order.paid'],
+      options: { telegramChatId: '@shop_alerts', telegramParseMode: 'Markdown' },
+    });
+    expect(json(mode).errors.map((e: { field: string }) => e.field)).toEqual(['options.telegramParseMode']);
   });
 
   it("a webhook stores its platform's options only, over that platform's defaults", async () => {
