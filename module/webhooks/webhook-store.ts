@@ -239,11 +239,7 @@ export class WebhookStore {
       created_at: at,
       updated_at: at,
     };
-    // Only a platform that signs its requests keeps a secret.
-    const withSecret =
-      input.signingSecret && platformOf(input.platform).signed
-        ? { ...row, options: this.sealSecretInto(row.options, input.signingSecret) }
-        : row;
+    const withSecret = input.signingSecret ? { ...row, options: this.sealSecretInto(row.options, input.signingSecret) } : row;
     // knex's mysql client ignores .returning() (and says so); on MariaDB the driver answers the
     // insert id, [id], which for this one-row insert is the new row's id.
     const insert = this.db(TABLE).insert(withSecret);
@@ -269,9 +265,9 @@ export class WebhookStore {
     if (patch.eventTemplates !== undefined) changes.event_templates = JSON.stringify(keptEventTemplates(patch.eventTemplates));
     if (patch.condition !== undefined) changes.condition = patch.condition;
     if (patch.filters !== undefined) changes.filters = JSON.stringify({ ...current.filters, ...patch.filters });
-    // Another platform keeps none of the old one's options (nor its signing secret).
-    const signed = platformOf(platform).signed === true;
-    const secret = !signed ? null : patch.signingSecret === undefined ? current.signingSecret : patch.signingSecret;
+    // Another platform keeps none of the old one's options, nor its signing secret unless it signs too.
+    const dropsSecret = platformChanged && !platformOf(platform).signed;
+    const secret = patch.signingSecret !== undefined ? patch.signingSecret : dropsSecret ? null : current.signingSecret;
     if (patch.options !== undefined || patch.signingSecret !== undefined || platformChanged) {
       const options = JSON.stringify(
         platformOf(platform).options.filled({ ...(platformChanged ? {} : current.options), ...patch.options }),
