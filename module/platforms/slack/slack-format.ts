@@ -6,6 +6,12 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { cutWholeText, shortenUntrusted } from '../../text/fit-to-limit.js';
 import type { FormatContext, Formatted } from '../format-context.js';
+import type { SlackOptions } from './slack-options.js';
+
+/** Mattermost and Rocket.Chat have no `slackBlocks` nor `helpdeskButtons` (their style has no blocks). */
+type SlackLikeContext = FormatContext<
+  Omit<SlackOptions, 'slackBlocks' | 'helpdeskButtons'> & Partial<Pick<SlackOptions, 'slackBlocks' | 'helpdeskButtons'>>
+>;
 import { hasVisibleText, SLACK, slackProblems } from '../limits.js';
 import { linkHref } from '../../text/link-href.js';
 import { boldAround, plainDialect } from '../../text/plain-dialect.js';
@@ -127,7 +133,7 @@ export interface SlackBody {
 }
 
 /** The incoming-webhook body (text, optional Block Kit blocks typed by @slack/types). */
-export function slackBody(style: SlackStyle, ctx: FormatContext): SlackBody {
+export function slackBody(style: SlackStyle, ctx: SlackLikeContext): SlackBody {
   const { dialect, textLimit: limit } = style;
   // Reply, Claim, Close and the answer field under a ticket's message (option helpdeskButtons)
   // need blocks, so the text goes into sections too (a message with blocks shows only them).
@@ -153,7 +159,7 @@ export function slackBody(style: SlackStyle, ctx: FormatContext): SlackBody {
   return { ...body, blocks: [...(body.blocks ?? []).slice(0, SLACK.blocks - interactive.length), ...interactive] };
 }
 
-export function formatSlackLike(style: SlackStyle, ctx: FormatContext): Formatted {
+export function formatSlackLike(style: SlackStyle, ctx: SlackLikeContext): Formatted {
   const body = slackBody(style, ctx);
   return { body: body as unknown as Record<string, unknown>, text: renderText(ctx.template, ctx.vars, plainDialect) || ctx.fallbackText };
 }
