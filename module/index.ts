@@ -12,7 +12,7 @@ import { WebhookStore } from './webhooks/webhook-store.js';
 import { checkWebhookSeals } from './webhooks/seal-check.js';
 import { createRenderingPort } from './rendering/rendering-port.js';
 import { registerSettings } from './settings/register-settings.js';
-import { createDelivery, readDeliverySettings } from './delivery/index.js';
+import { createDelivery, PROMETHEUS_CONTENT_TYPE, readDeliverySettings } from './delivery/index.js';
 import { registerHelpdesk } from './helpdesk/register-helpdesk.js';
 
 export { migrations };
@@ -32,6 +32,7 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
     rendering: createRenderingPort(ctx.timeZone),
     sender: delivery.sender,
     deliveryWrites: delivery.writes,
+    metrics: { scrape: () => delivery.metrics.scrape(), contentType: PROMETHEUS_CONTENT_TYPE },
   });
   // Two-way helpdesk (module/helpdesk/): staff act on tickets from Discord.
   registerHelpdesk(ctx);

@@ -20,6 +20,8 @@ import { Sender } from './sender.js';
 import { SendThread } from './send-thread.js';
 import { KnexTicketThreadStore } from './ticket-thread-store.js';
 import { TicketThreads } from './ticket-threads.js';
+import { EngineCounters, databaseGauges, scrape } from './delivery-metrics.js';
+import { MeteredDeliveryStore } from './metered-delivery-store.js';
 
 export { matchesFilters } from './webhook-filter.js';
 export { nextAttemptDelay, DEFAULT_SCHEDULE_MS, parseSchedule } from './retry-schedule.js';
@@ -39,6 +41,12 @@ export { KnexTicketThreadStore, type TicketThreadStore, type TicketThread } from
 export { TicketThreads } from './ticket-threads.js';
 
 export { readDeliverySettings, type DeliverySettings } from './delivery-settings.js';
+export { EngineCounters, databaseGauges, scrape, PROMETHEUS_CONTENT_TYPE, type CounterSource } from './delivery-metrics.js';
+
+/** The delivery engine's metrics, in Prometheus' text format (the settings' metrics route). */
+export interface DeliveryMetrics {
+  scrape(): Promise<string>;
+}
 
 /**
  * The admin's writes on the queue (the delivery log's "replay" and "retry all failed" buttons,
@@ -108,13 +116,15 @@ export interface Delivery {
   /** Per webhook and ticket, its Discord post and first message. */
   ticketThreads: KnexTicketThreadStore;
   writes: DeliveryWrites;
+  metrics: DeliveryMetrics;
   start(): void;
   stop(): Promise<void>;
 }
 
 export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, options: DeliveryOptions = {}): Delivery {
   const now = () => ctx.clock.now();
-  const store = new KnexDeliveryStore(ctx.db, now);
+  const counters = new EngineCounters();
+  const store = new MeteredDeliveryStore(new KnexDeliveryStore(ctx.db, now), counters, now);
   const events = new EventStore(ctx.db, store, now);
   const requests = { network: ctx.network, timeoutMs: options.timeoutMs };
   const sender = new Sender({
@@ -126,15 +136,24 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
   const dispatcher = new Dispatcher(
     {
       store,
-      webhooks,
+      webhooks: {
+        // The platform of each lane opened, for the counters (rows carry only the webhook's id).
+        get: async (id) => {
+          const webhook = await webhooks.get(id);
+          if (webhook) counters.knowPlatform(webhook.id, webhook.platform);
+          return webhook;
+        },
+        disable: (id, reason) => webhooks.disable(id, reason),
+      },
       send: (req) => sender.deliver(req),
       threads: new TicketThreads({ store: ticketThreads, logger: ctx.logger }),
       clock: ctx.clock,
       logger: ctx.logger,
       timers: options.timers,
       workerId: options.workerId,
-      onWebhookDead: (webhook, reason, cause) =>
-        ctx.notifications.notify({
+      onWebhookDead: (webhook, reason, cause) => {
+        counters.turnedOffWebhook(webhook.platform, cause);
+        return ctx.notifications.notify({
           level: 'error',
           title: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.title' : 'delivery.disabled.title', {
             name: webhook.name,
@@ -144,7 +163,8 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
             reason,
           }),
           href: `${ctx.admin.basePath}/webhooks/${webhook.id}/edit`,
-        }),
+        });
+      },
     },
     options,
   );
@@ -173,6 +193,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     timers: options.timers,
   });
   const held = new KnexHeldDeliveryStore(ctx.db, now);
+  const gauges = databaseGauges(ctx.db, now);
   const writes = deliveryWrites(store, () => dispatcher.wake(), held);
   const timers = options.timers ?? {
     setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(),
@@ -206,6 +227,9 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     held,
     ticketThreads,
     writes,
+    metrics: {
+      scrape: () => scrape({ counters: () => counters.registry.getMetricsAsJSON() }, gauges),
+    },
     start() {
       fanOut.start();
       dispatcher.start();

@@ -271,6 +271,16 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
         return { json: { since, days: 14, counts: await deps.deliveries.dailyCounts(since) } };
       },
     },
+    {
+      // For Prometheus: the host's gate lets through its admin session or `Authorization: Bearer
+      // <ADMIN_TOKEN>` only (docs/host-contract.md); nothing here is public.
+      method: 'GET',
+      path: '/metrics',
+      handler: async () =>
+        deps.metrics
+          ? { text: await deps.metrics.scrape(), contentType: deps.metrics.contentType }
+          : { status: 404, json: { error: 'not found: no metrics in this build of the settings' } },
+    },
   ];
   return routes;
 }

@@ -18,6 +18,7 @@ export interface SettingsParts {
   rendering: Rendering;
   sender: TestSender;
   deliveryWrites: DeliveryWrites;
+  metrics?: SettingsDeps['metrics'];
 }
 
 export function registerSettings(ctx: ModuleContext, parts: SettingsParts): SettingsDeps {
@@ -40,6 +41,7 @@ export function registerSettings(ctx: ModuleContext, parts: SettingsParts): Sett
     // The host's own tools, when it offers them (a real CMS offers neither).
     simulatorPath: ctx.hostLinks.simulator,
     inboxUrl: ctx.hostLinks.inbox,
+    metrics: parts.metrics,
   };
   mountSettings(ctx.admin, deps);
   return deps;
