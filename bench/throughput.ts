@@ -26,7 +26,7 @@ import { startBenchHost } from './support/bench-host.js';
 import { startCountingSink, type CountingSink } from './support/counting-sink.js';
 import { plainGotLoop } from './support/plain-got-loop.js';
 import { median, ratio } from './support/stats.js';
-import { startGraphileWorker } from './support/graphile-worker-peer.js';
+import { migrateGraphileWorker, startGraphileWorker } from './support/graphile-worker-peer.js';
 import { throwAwayDatabase } from './support/throwaway-database.js';
 
 /** Webhooks = lanes = requests in flight (one lane sends one request at a time). */
@@ -138,6 +138,7 @@ export const throughput: Benchmark = {
             webhooks: THROUGHPUT_CONCURRENCY,
             body: jsonBody,
           });
+        if (kind === 'postgres') await migrateGraphileWorker(database.url);
         const gw = kind === 'postgres' ? await peer(true) : null;
         const gwu = kind === 'postgres' ? await peer(false) : null;
         try {

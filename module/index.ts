@@ -14,6 +14,7 @@ import { createRenderingPort } from './rendering/rendering-port.js';
 import { registerSettings } from './settings/register-settings.js';
 import { createDelivery, PROMETHEUS_CONTENT_TYPE, readDeliverySettings } from './delivery/index.js';
 import { registerHelpdesk } from './helpdesk/register-helpdesk.js';
+import { createDeliveryOnThread, type DeliveryFront } from './delivery/engine-thread.js';
 
 export { migrations };
 
@@ -21,8 +22,11 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
   const webhookStore = new WebhookStore(ctx.db, ctx.secrets, () => ctx.clock.now());
   await checkWebhookSeals(webhookStore, ctx.logger);
 
-  // Delivery (module/delivery/): outbox intake, dispatcher, sender.
-  const delivery = createDelivery(ctx, webhookStore, await readDeliverySettings(ctx.settings, ctx.logger));
+  // Delivery (module/delivery/): outbox intake, dispatcher, sender; the engine on its own thread
+  // when `delivery.engineThread` says so and it can start there, else on the host's thread.
+  const { engineThread, ...settings } = await readDeliverySettings(ctx.settings, ctx.logger);
+  const delivery: DeliveryFront =
+    (engineThread ? createDeliveryOnThread(ctx, webhookStore, settings) : null) ?? createDelivery(ctx, webhookStore, settings);
 
   const unsubscribe = subscribeAll({ bus: ctx.bus, logger: ctx.logger, intake: delivery.intake });
 

@@ -11,14 +11,27 @@
  */
 import http from 'node:http';
 import got from 'got';
-import { Logger, makeWorkerUtils, run, type Runner, type WorkerUtils } from 'graphile-worker';
+import { Logger, makeWorkerUtils, run, runMigrations, type Runner, type WorkerUtils } from 'graphile-worker';
 import type { CountingSink } from './counting-sink.js';
 
-const silent = new Logger(() => () => undefined);
+/** Its warnings and errors on stderr (a runner that stops itself says why), the rest dropped. */
+const quiet = new Logger((scope) => (level, message) => {
+  if (level === 'error' || level === 'warning') console.error(`graphile-worker ${scope.label ?? ''}: ${message}`);
+});
 
 export interface GraphilePeer {
   round(prefix: string, events: number, sink: CountingSink, goal: number, drainLimitMs: number): Promise<number>;
   stop(): Promise<void>;
+}
+
+const schemaOf = (ordered: boolean) => (ordered ? 'gw_ordered' : 'gw_unordered');
+
+/**
+ * Both modes' schemas, migrated before either runner starts: a runner shuts itself down when any
+ * schema's breaking migration is announced (its `jobs:migrate` notification names no schema).
+ */
+export async function migrateGraphileWorker(connectionString: string): Promise<void> {
+  for (const ordered of [true, false]) await runMigrations({ connectionString, schema: schemaOf(ordered), logger: quiet });
 }
 
 export async function startGraphileWorker(
@@ -26,7 +39,7 @@ export async function startGraphileWorker(
   sinkUrl: string,
   opts: { ordered: boolean; webhooks: number; body: (eventId: string) => unknown },
 ): Promise<GraphilePeer> {
-  const schema = opts.ordered ? 'gw_ordered' : 'gw_unordered';
+  const schema = schemaOf(opts.ordered);
   const path = opts.ordered ? 'gw' : 'gwu';
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.webhooks });
   const runner: Runner = await run({
@@ -36,7 +49,7 @@ export async function startGraphileWorker(
     maxPoolSize: opts.webhooks + 2,
     noHandleSignals: true,
     pollInterval: 500,
-    logger: silent,
+    logger: quiet,
     preset: {
       worker: opts.ordered
         ? { concurrentJobs: opts.webhooks }
@@ -54,7 +67,7 @@ export async function startGraphileWorker(
       },
     },
   });
-  const utils: WorkerUtils = await makeWorkerUtils({ connectionString, schema, logger: silent });
+  const utils: WorkerUtils = await makeWorkerUtils({ connectionString, schema, logger: quiet });
   return {
     async round(prefix, events, sink, goal, drainLimitMs) {
       const t0 = performance.now();
@@ -73,7 +86,8 @@ export async function startGraphileWorker(
       return (events * opts.webhooks) / ((performance.now() - t0) / 1000);
     },
     async stop() {
-      await runner.stop();
+      // A runner that stopped itself (and said why on stderr) is not stopped twice.
+      await runner.stop().catch(() => undefined);
       await utils.release();
       agent.destroy();
     },

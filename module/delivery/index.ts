@@ -80,6 +80,30 @@ export function deliveryWrites(outbox: DeliveryStore, wake: () => void, held: He
   };
 }
 
+/** What the delivery engine reads of the module's context (the engine thread builds its own). */
+export type EngineContext = Pick<ModuleContext, 'db' | 'clock' | 'logger' | 'network' | 'timeZone' | 'i18n' | 'notifications' | 'admin'>;
+
+/** What the engine asks of the webhooks (the engine thread asks the host's thread for `get`: it holds no key). */
+export type EngineWebhooks = Pick<WebhookStore, 'get' | 'disable' | 'listeningTo'>;
+
+type WebhookDeadHandler = NonNullable<ConstructorParameters<typeof Dispatcher>[0]['onWebhookDead']>;
+
+/** Tells the admin, in the host's language, that the engine turned a webhook off. */
+export function webhookDeadNotifier(ctx: Pick<ModuleContext, 'notifications' | 'i18n' | 'admin'>): WebhookDeadHandler {
+  return (webhook, reason, cause) =>
+    ctx.notifications.notify({
+      level: 'error',
+      title: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.title' : 'delivery.disabled.title', {
+        name: webhook.name,
+      }),
+      body: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.body' : 'delivery.disabled.body', {
+        name: webhook.name,
+        reason,
+      }),
+      href: `${ctx.admin.basePath}/webhooks/${webhook.id}/edit`,
+    });
+}
+
 export interface DeliveryOptions extends DispatcherOptions {
   /** Request timeout (default 10 s). */
   timeoutMs?: number;
@@ -101,6 +125,8 @@ export interface DeliveryOptions extends DispatcherOptions {
   renderBudgetMs?: number;
   /** Makes the requests on the calling thread instead of the send thread (send-thread.ts). */
   sendOnCallingThread?: boolean;
+  /** Instead of notifying through `ctx` (the engine thread asks the host's thread). */
+  onWebhookDead?: WebhookDeadHandler;
 }
 
 export interface Delivery {
@@ -117,13 +143,16 @@ export interface Delivery {
   ticketThreads: KnexTicketThreadStore;
   writes: DeliveryWrites;
   metrics: DeliveryMetrics;
+  /** What this engine counted (the engine thread answers its host's scrapes from them). */
+  counters: EngineCounters;
   start(): void;
   stop(): Promise<void>;
 }
 
-export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, options: DeliveryOptions = {}): Delivery {
+export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, options: DeliveryOptions = {}): Delivery {
   const now = () => ctx.clock.now();
   const counters = new EngineCounters();
+  const notifyDead = options.onWebhookDead ?? webhookDeadNotifier(ctx);
   const store = new MeteredDeliveryStore(new KnexDeliveryStore(ctx.db, now), counters, now);
   const events = new EventStore(ctx.db, store, now);
   const requests = { network: ctx.network, timeoutMs: options.timeoutMs };
@@ -153,17 +182,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
       workerId: options.workerId,
       onWebhookDead: (webhook, reason, cause) => {
         counters.turnedOffWebhook(webhook.platform, cause);
-        return ctx.notifications.notify({
-          level: 'error',
-          title: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.title' : 'delivery.disabled.title', {
-            name: webhook.name,
-          }),
-          body: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.body' : 'delivery.disabled.body', {
-            name: webhook.name,
-            reason,
-          }),
-          href: `${ctx.admin.basePath}/webhooks/${webhook.id}/edit`,
-        });
+        return notifyDead(webhook, reason, cause);
       },
     },
     options,
@@ -227,6 +246,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     held,
     ticketThreads,
     writes,
+    counters,
     metrics: {
       scrape: () => scrape({ counters: () => counters.registry.getMetricsAsJSON() }, gauges),
     },
