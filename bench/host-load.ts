@@ -45,99 +45,105 @@ export const hostLoad: Benchmark = {
   async run(log): Promise<BenchResult> {
     const result: BenchResult = { figures: [], goals: [], notes: [] };
     const lines: string[] = [];
-    for (const kind of ['sqlite', 'postgres'] as const) {
-      const database = await throwAwayDatabase(kind);
-      const varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wh-bench-load-'));
-      const traffic = startWorker({}, 'traffic-worker');
-      let host: WorkerProcess | null = null;
-      try {
-        const { sinkUrl } = await traffic.next<{ sinkUrl: string }>('ready');
-        host = startWorker({
-          DATABASE_URL: database.url,
-          BENCH_VAR_DIR: varDir,
-          BENCH_MODULE_SETTINGS: JSON.stringify({ 'delivery.concurrency': WEBHOOKS }),
-        });
-        const { url } = await host.next<{ url: string }>('ready');
-        for (let i = 1; i <= WEBHOOKS; i++) {
-          host.send({ type: 'webhook', url: `${sinkUrl}/${kind}/${i}`, platform: 'json' });
-          await host.next('webhook');
-        }
-        const page = `${url}/admin/login`;
-        // Warm the page and the module once (JIT, sockets), then let the host settle.
-        await probe(traffic, page, () => new Promise((r) => setTimeout(r, 1000)));
-        host.send({ type: 'emit', count: 20, prefix: `warm_${kind}` });
-        await host.next('emitted');
-        traffic.send({ type: 'wait-distinct', n: 20 * WEBHOOKS, limitMs: DRAIN_LIMIT_MS });
-        await traffic.next('distinct', DRAIN_LIMIT_MS);
-        await new Promise((r) => setTimeout(r, 2000));
-
-        host.send({ type: 'rss' });
-        const rest = await host.next<{ rss: number }>('rss');
-        const atRest = await probe(traffic, page, () => new Promise((r) => setTimeout(r, REST_MS)));
-
-        const t0 = performance.now();
-        let emitSeconds = 0;
-        const whileEmitting = await probe(traffic, page, async () => {
-          host!.send({ type: 'emit', count: EVENTS, prefix: `load_${kind}` });
-          await host!.next('emitted', DRAIN_LIMIT_MS);
-          emitSeconds = (performance.now() - t0) / 1000;
-        });
-        const whileDraining = await probe(traffic, page, async () => {
-          traffic.send({ type: 'wait-distinct', n: (20 + EVENTS) * WEBHOOKS, limitMs: DRAIN_LIMIT_MS });
+    const modes = [
+      { thread: true, name: '' },
+      { thread: false, name: ' (engine on the host thread)' },
+    ];
+    for (const kind of ['sqlite', 'postgres'] as const)
+      for (const mode of modes) {
+        const label = `${kind}${mode.name}`;
+        const database = await throwAwayDatabase(kind);
+        const varDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wh-bench-load-'));
+        const traffic = startWorker({}, 'traffic-worker');
+        let host: WorkerProcess | null = null;
+        try {
+          const { sinkUrl } = await traffic.next<{ sinkUrl: string }>('ready');
+          host = startWorker({
+            DATABASE_URL: database.url,
+            BENCH_VAR_DIR: varDir,
+            BENCH_MODULE_SETTINGS: JSON.stringify({ 'delivery.concurrency': WEBHOOKS, 'delivery.engineThread': mode.thread }),
+          });
+          const { url } = await host.next<{ url: string }>('ready');
+          for (let i = 1; i <= WEBHOOKS; i++) {
+            host.send({ type: 'webhook', url: `${sinkUrl}/${kind}/${i}`, platform: 'json' });
+            await host.next('webhook');
+          }
+          const page = `${url}/admin/login`;
+          // Warm the page and the module once (JIT, sockets), then let the host settle.
+          await probe(traffic, page, () => new Promise((r) => setTimeout(r, 1000)));
+          host.send({ type: 'emit', count: 20, prefix: `warm_${kind}` });
+          await host.next('emitted');
+          traffic.send({ type: 'wait-distinct', n: 20 * WEBHOOKS, limitMs: DRAIN_LIMIT_MS });
           await traffic.next('distinct', DRAIN_LIMIT_MS);
-        });
-        const deliverySeconds = (performance.now() - t0) / 1000;
-        host.send({ type: 'rss' });
-        const burst = await host.next<{ rss: number; peakRss: number }>('rss');
-        await new Promise((r) => setTimeout(r, AFTER_MS));
-        host.send({ type: 'rss' });
-        const after = await host.next<{ rss: number }>('rss');
+          await new Promise((r) => setTimeout(r, 2000));
 
-        const rate = (EVENTS * WEBHOOKS) / deliverySeconds;
-        const during = [...whileEmitting, ...whileDraining];
-        const [r50, r95] = [p(atRest, 50), p(atRest, 95)];
-        const say = (samples: number[], what: string) =>
-          `p50 ${ms(p(samples, 50))}, p95 ${ms(p(samples, 95))} ${what} (p50 ${x(p(samples, 50), r50)}, p95 ${x(p(samples, 95), r95)})`;
-        lines.push(
-          `host under delivery load ${kind}: page p50 ${ms(r50)}, p95 ${ms(r95)} at rest; ${say(during, `while delivering ${rate.toFixed(0)}/s`)}`,
-          `host under delivery load ${kind}, while the emits arrive: page p50 ${ms(r50)}, p95 ${ms(r95)} at rest; ${say(whileEmitting, `while ${(EVENTS / emitSeconds).toFixed(0)} emits/s arrive`)}`,
-          `host under delivery load ${kind}, after the emits, while the queue drains: ${say(whileDraining, 'while draining')}`,
-          `host rss ${kind}: ${mb(rest.rss)} at rest, ${mb(burst.peakRss)} peak during the burst, ${mb(after.rss)} ${AFTER_MS / 1000} s after (${x(after.rss, rest.rss)} of rest)`,
-        );
-        log(
-          `${kind}: ${atRest.length} + ${whileEmitting.length} + ${whileDraining.length} probes; p99 ${ms(p(atRest, 99))} at rest, ${ms(p(during, 99))} under load`,
-        );
-        result.goals.push(
-          {
-            goal: `${kind}: page p50 under load <= ${GOAL_P50}x at rest`,
-            measured: x(p(during, 50), r50),
-            met: p(during, 50) / r50 <= GOAL_P50,
-          },
-          {
-            goal: `${kind}: page p95 under load <= ${GOAL_P95}x at rest`,
-            measured: x(p(during, 95), r95),
-            met: p(during, 95) / r95 <= GOAL_P95,
-          },
-          { goal: `${kind}: host RSS peak <= 250 MB`, measured: mb(burst.peakRss), met: burst.peakRss <= GOAL_PEAK_BYTES },
-          {
-            goal: `${kind}: RSS ${AFTER_MS / 1000} s after within 20 % of rest`,
-            measured: x(after.rss, rest.rss),
-            met: after.rss <= rest.rss * 1.2,
-          },
-        );
-      } finally {
-        if (host) {
-          host.send({ type: 'stop' });
-          await host.next('stopped').catch(() => undefined);
-          host.kill();
+          host.send({ type: 'rss' });
+          const rest = await host.next<{ rss: number }>('rss');
+          const atRest = await probe(traffic, page, () => new Promise((r) => setTimeout(r, REST_MS)));
+
+          const t0 = performance.now();
+          let emitSeconds = 0;
+          const whileEmitting = await probe(traffic, page, async () => {
+            host!.send({ type: 'emit', count: EVENTS, prefix: `load_${kind}` });
+            await host!.next('emitted', DRAIN_LIMIT_MS);
+            emitSeconds = (performance.now() - t0) / 1000;
+          });
+          const whileDraining = await probe(traffic, page, async () => {
+            traffic.send({ type: 'wait-distinct', n: (20 + EVENTS) * WEBHOOKS, limitMs: DRAIN_LIMIT_MS });
+            await traffic.next('distinct', DRAIN_LIMIT_MS);
+          });
+          const deliverySeconds = (performance.now() - t0) / 1000;
+          host.send({ type: 'rss' });
+          const burst = await host.next<{ rss: number; peakRss: number }>('rss');
+          await new Promise((r) => setTimeout(r, AFTER_MS));
+          host.send({ type: 'rss' });
+          const after = await host.next<{ rss: number }>('rss');
+
+          const rate = (EVENTS * WEBHOOKS) / deliverySeconds;
+          const during = [...whileEmitting, ...whileDraining];
+          const [r50, r95] = [p(atRest, 50), p(atRest, 95)];
+          const say = (samples: number[], what: string) =>
+            `p50 ${ms(p(samples, 50))}, p95 ${ms(p(samples, 95))} ${what} (p50 ${x(p(samples, 50), r50)}, p95 ${x(p(samples, 95), r95)})`;
+          lines.push(
+            `host under delivery load ${label}: page p50 ${ms(r50)}, p95 ${ms(r95)} at rest; ${say(during, `while delivering ${rate.toFixed(0)}/s`)}`,
+            `host under delivery load ${label}, while the emits arrive: page p50 ${ms(r50)}, p95 ${ms(r95)} at rest; ${say(whileEmitting, `while ${(EVENTS / emitSeconds).toFixed(0)} emits/s arrive`)}`,
+            `host under delivery load ${label}, after the emits, while the queue drains: ${say(whileDraining, 'while draining')}`,
+            `host rss ${label}: ${mb(rest.rss)} at rest, ${mb(burst.peakRss)} peak during the burst, ${mb(after.rss)} ${AFTER_MS / 1000} s after (${x(after.rss, rest.rss)} of rest)`,
+          );
+          log(
+            `${kind}: ${atRest.length} + ${whileEmitting.length} + ${whileDraining.length} probes; p99 ${ms(p(atRest, 99))} at rest, ${ms(p(during, 99))} under load`,
+          );
+          result.goals.push(
+            {
+              goal: `${kind}: page p50 under load <= ${GOAL_P50}x at rest`,
+              measured: x(p(during, 50), r50),
+              met: p(during, 50) / r50 <= GOAL_P50,
+            },
+            {
+              goal: `${kind}: page p95 under load <= ${GOAL_P95}x at rest`,
+              measured: x(p(during, 95), r95),
+              met: p(during, 95) / r95 <= GOAL_P95,
+            },
+            { goal: `${kind}: host RSS peak <= 250 MB`, measured: mb(burst.peakRss), met: burst.peakRss <= GOAL_PEAK_BYTES },
+            {
+              goal: `${kind}: RSS ${AFTER_MS / 1000} s after within 20 % of rest`,
+              measured: x(after.rss, rest.rss),
+              met: after.rss <= rest.rss * 1.2,
+            },
+          );
+        } finally {
+          if (host) {
+            host.send({ type: 'stop' });
+            await host.next('stopped').catch(() => undefined);
+            host.kill();
+          }
+          traffic.send({ type: 'stop' });
+          await traffic.next('stopped').catch(() => undefined);
+          traffic.kill();
+          fs.rmSync(varDir, { recursive: true, force: true });
+          await database.drop();
         }
-        traffic.send({ type: 'stop' });
-        await traffic.next('stopped').catch(() => undefined);
-        traffic.kill();
-        fs.rmSync(varDir, { recursive: true, force: true });
-        await database.drop();
       }
-    }
     for (const line of lines) log(line);
     result.notes!.push(
       `the page is the host's /admin/login (GET, no session); the module's rate counts ${(EVENTS * WEBHOOKS).toLocaleString('en')} deliveries from the first emit to the last arrival; RSS is the host process's (the engine's thread included when it runs one)`,
