@@ -8,6 +8,7 @@
  * Needs the built dist/ (the engine thread runs dist/module/delivery/engine-worker.js).
  */
 import fs from 'node:fs';
+import parsePrometheus from 'parse-prometheus-text-format';
 import path from 'node:path';
 import { createSecrets } from '../../host/security/secrets.js';
 import type { HostNotification, ModuleContext } from '../../sdk/module-context.js';
@@ -126,6 +127,18 @@ describe.each(testDatabaseKinds())('delivery engine thread on %s', (kind) => {
       expect({ duplicates, withinBound: duplicates <= heldAtDeath }).toEqual({ duplicates, withinBound: true });
       for (let w = 0; w < WEBHOOKS; w++) expect([...new Set(received(w))].sort((a, b) => a - b)).toEqual([...Array(EVENTS).keys()]);
       expect(logger.entries.some((e) => e.msg.includes('delivery engine thread stopped unexpectedly'))).toBe(true);
+      // The metrics route's counters come from the engine thread (the restarted one: the dead
+      // one's counts died with it), its gauges from the database.
+      const families = parsePrometheus(await front!.metrics.scrape());
+      const value = (name: string, labels: Record<string, string>) =>
+        Number(
+          families.find((f) => f.name === name)?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))
+            ?.value ?? NaN,
+        );
+      const deliveredSinceRestart = value('webhooks_deliveries_total', { platform: 'discord', outcome: 'delivered' });
+      expect(deliveredSinceRestart).toBeGreaterThan(0);
+      expect(deliveredSinceRestart).toBeLessThanOrEqual(EVENTS * WEBHOOKS);
+      expect(value('webhooks_queue_depth', { status: 'pending' })).toBe(0);
       process.stdout.write(`[${kind}] engine thread killed after ${atKill} deliveries, ${heldAtDeath} held, ${duplicates} duplicates\n`);
     } finally {
       await front!.stop();
