@@ -5,8 +5,8 @@
  * work on the host's thread), every PROBE_EVERY_MS on the clock whether or not the last answered.
  * The receiver and the probe run in a third process (bench/workers/traffic-worker.ts), so neither
  * shows in the host's event loop. Three phases, each probed:
- *   at rest (the module idle), while the emits arrive (EVENTS order.paid, emitted one after
- *   the other as fast as the bus answers), then while the module drains the rest of the queue
+ *   at rest (the module idle), while the emits arrive (EVENTS order.paid at EMITS_PER_SECOND, in
+ *   ticks of 10 ms, each emit awaited as a request handler would), then while the module drains the rest of the queue
  *   (until the receiver holds every delivery).
  * The delivery rate is deliveries / (first emit -> last arrival). RSS is the host process's, read
  * from it at rest, as its peak over the burst (sampled every 50 ms), and 30 s after the burst.
@@ -22,6 +22,8 @@ import { startWorker, type WorkerProcess } from './support/worker-process.js';
 const WEBHOOKS = 8;
 const EVENTS = Number(process.env.BENCH_HOST_LOAD_EVENTS ?? 1250);
 const PROBE_EVERY_MS = 20;
+/** The emits arrive at a CMS's pace (its requests), not in one tight loop on the host's thread. */
+const EMITS_PER_SECOND = Number(process.env.BENCH_HOST_LOAD_EMITS_PER_S ?? 500);
 const REST_MS = 5_000;
 const AFTER_MS = 30_000;
 const DRAIN_LIMIT_MS = 300_000;
@@ -84,7 +86,7 @@ export const hostLoad: Benchmark = {
           const t0 = performance.now();
           let emitSeconds = 0;
           const whileEmitting = await probe(traffic, page, async () => {
-            host!.send({ type: 'emit', count: EVENTS, prefix: `load_${kind}` });
+            host!.send({ type: 'emit', count: EVENTS, prefix: `load_${kind}`, perSecond: EMITS_PER_SECOND });
             await host!.next('emitted', DRAIN_LIMIT_MS);
             emitSeconds = (performance.now() - t0) / 1000;
           });
@@ -111,22 +113,22 @@ export const hostLoad: Benchmark = {
             `host rss ${label}: ${mb(rest.rss)} at rest, ${mb(burst.peakRss)} peak during the burst, ${mb(after.rss)} ${AFTER_MS / 1000} s after (${x(after.rss, rest.rss)} of rest)`,
           );
           log(
-            `${kind}: ${atRest.length} + ${whileEmitting.length} + ${whileDraining.length} probes; p99 ${ms(p(atRest, 99))} at rest, ${ms(p(during, 99))} under load`,
+            `${label}: ${atRest.length} + ${whileEmitting.length} + ${whileDraining.length} probes; p99 ${ms(p(atRest, 99))} at rest, ${ms(p(during, 99))} under load`,
           );
           result.goals.push(
             {
-              goal: `${kind}: page p50 under load <= ${GOAL_P50}x at rest`,
+              goal: `${label}: page p50 under load <= ${GOAL_P50}x at rest`,
               measured: x(p(during, 50), r50),
               met: p(during, 50) / r50 <= GOAL_P50,
             },
             {
-              goal: `${kind}: page p95 under load <= ${GOAL_P95}x at rest`,
+              goal: `${label}: page p95 under load <= ${GOAL_P95}x at rest`,
               measured: x(p(during, 95), r95),
               met: p(during, 95) / r95 <= GOAL_P95,
             },
-            { goal: `${kind}: host RSS peak <= 250 MB`, measured: mb(burst.peakRss), met: burst.peakRss <= GOAL_PEAK_BYTES },
+            { goal: `${label}: host RSS peak <= 250 MB`, measured: mb(burst.peakRss), met: burst.peakRss <= GOAL_PEAK_BYTES },
             {
-              goal: `${kind}: RSS ${AFTER_MS / 1000} s after within 20 % of rest`,
+              goal: `${label}: RSS ${AFTER_MS / 1000} s after within 20 % of rest`,
               measured: x(after.rss, rest.rss),
               met: after.rss <= rest.rss * 1.2,
             },

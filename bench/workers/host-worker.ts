@@ -2,7 +2,8 @@
  * A host process for the benchmarks that need several (scale-out) or a clean RSS (memory):
  * `fork(dist/bench/workers/host-worker.js)` with DATABASE_URL set. It starts the reference host
  * with the module enabled, samples its own RSS, and obeys the parent over IPC:
- *   parent -> {type:'emit', count, prefix}  emits `count` order.paid events, answers {type:'emitted'}
+ *   parent -> {type:'emit', count, prefix, perSecond?}  emits `count` order.paid events (at `perSecond`
+ *             when given), answers {type:'emitted'}
  *   parent -> {type:'webhook', url, platform}  creates a webhook (order.paid), answers {type:'webhook', id}
  *   parent -> {type:'rss'}                  answers {type:'rss', rss, peakRss} (peak since the last 'rss'), then starts a new peak
  *   parent -> {type:'stop'}                 closes the host, answers {type:'stopped', peakRss, hwm}, exits
@@ -13,7 +14,7 @@ import { sampleEvent } from '../../sdk/sample-events.js';
 import { startBenchHost } from '../support/bench-host.js';
 
 type Command =
-  | { type: 'emit'; count: number; prefix: string }
+  | { type: 'emit'; count: number; prefix: string; perSecond?: number }
   | { type: 'webhook'; url: string; platform: 'json' | 'discord' }
   | { type: 'rss' }
   | { type: 'stop' };
@@ -42,7 +43,11 @@ async function main(): Promise<void> {
   process.on('message', (cmd: Command) => {
     void (async () => {
       if (cmd.type === 'emit') {
+        const t0 = performance.now();
         for (let i = 0; i < cmd.count; i++) {
+          // At `perSecond`, the next emit waits for its time (10 ms ticks); without it, back to back.
+          const due = cmd.perSecond ? t0 + (i * 1000) / cmd.perSecond : 0;
+          if (due - performance.now() >= 10) await new Promise((r) => setTimeout(r, due - performance.now()));
           const p = sampleEvent('order.paid', { seq: i + 1, now: Date.now() });
           await bh.host.bus.emitAsync('order.paid', { ...p, eventId: `${cmd.prefix}_${i}` });
         }
