@@ -75,7 +75,15 @@ export interface AdminRequest {
   isApi: boolean;
 }
 
-export type AdminResponse = { status?: number; json: unknown } | { status?: number; html: string } | { status?: number; redirect: string };
+export type AdminResponse =
+  | { status?: number; json: unknown }
+  | { status?: number; html: string }
+  | { status?: number; redirect: string }
+  /**
+   * Plain text (an API route's machine-readable answer, e.g. Prometheus' text format). The host
+   * sends `contentType` when it is a `text/plain` type (its parameters kept), else `text/plain; charset=utf-8`.
+   */
+  | { status?: number; text: string; contentType?: string };
 
 export type AdminHandler = (req: AdminRequest) => Promise<AdminResponse> | AdminResponse;
 

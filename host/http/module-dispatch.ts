@@ -137,6 +137,14 @@ export function mountModuleDispatch(app: FastifyInstance, deps: DispatchDeps): v
         .code(res.status ?? 200)
         .type('text/html; charset=utf-8')
         .send(res.html);
+    if ('text' in res)
+      return (
+        reply
+          .code(res.status ?? 200)
+          // Only plain text: a module cannot make the admin's browser run what it answers.
+          .type(res.contentType && /^text\/plain(;|$)/i.test(res.contentType) ? res.contentType : 'text/plain; charset=utf-8')
+          .send(String(res.text))
+      );
     return reply.code(res.status ?? 200).send(res.json);
   };
 

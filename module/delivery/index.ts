@@ -21,6 +21,8 @@ import { Sender } from './sender.js';
 import { SendThread } from './send-thread.js';
 import { KnexTicketThreadStore } from './ticket-thread-store.js';
 import { TicketThreads } from './ticket-threads.js';
+import { EngineCounters, databaseGauges, scrape } from './delivery-metrics.js';
+import { MeteredDeliveryStore } from './metered-delivery-store.js';
 
 export { matchesFilters } from './webhook-filter.js';
 export { nextAttemptDelay, DEFAULT_SCHEDULE_MS, parseSchedule } from './retry-schedule.js';
@@ -40,6 +42,12 @@ export { KnexTicketThreadStore, type TicketThreadStore, type TicketThread } from
 export { TicketThreads } from './ticket-threads.js';
 
 export { readDeliverySettings, type DeliverySettings } from './delivery-settings.js';
+export { EngineCounters, databaseGauges, scrape, PROMETHEUS_CONTENT_TYPE, type CounterSource } from './delivery-metrics.js';
+
+/** The delivery engine's metrics, in Prometheus' text format (the settings' metrics route). */
+export interface DeliveryMetrics {
+  scrape(): Promise<string>;
+}
 
 /**
  * The admin's writes on the queue (the delivery log's "replay" and "retry all failed" buttons,
@@ -73,6 +81,30 @@ export function deliveryWrites(outbox: DeliveryStore, wake: () => void, held: He
   };
 }
 
+/** What the delivery engine reads of the module's context (the engine thread builds its own). */
+export type EngineContext = Pick<ModuleContext, 'db' | 'clock' | 'logger' | 'network' | 'timeZone' | 'i18n' | 'notifications' | 'admin'>;
+
+/** What the engine asks of the webhooks (the engine thread asks the host's thread for `get`: it holds no key). */
+export type EngineWebhooks = Pick<WebhookStore, 'get' | 'disable' | 'listeningTo'>;
+
+type WebhookDeadHandler = NonNullable<ConstructorParameters<typeof Dispatcher>[0]['onWebhookDead']>;
+
+/** Tells the admin, in the host's language, that the engine turned a webhook off. */
+export function webhookDeadNotifier(ctx: Pick<ModuleContext, 'notifications' | 'i18n' | 'admin'>): WebhookDeadHandler {
+  return (webhook, reason, cause) =>
+    ctx.notifications.notify({
+      level: 'error',
+      title: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.title' : 'delivery.disabled.title', {
+        name: webhook.name,
+      }),
+      body: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.body' : 'delivery.disabled.body', {
+        name: webhook.name,
+        reason,
+      }),
+      href: `${ctx.admin.basePath}/webhooks/${webhook.id}/edit`,
+    });
+}
+
 export interface DeliveryOptions extends DispatcherOptions {
   /** Request timeout (default 10 s). */
   timeoutMs?: number;
@@ -94,6 +126,8 @@ export interface DeliveryOptions extends DispatcherOptions {
   renderBudgetMs?: number;
   /** Makes the requests on the calling thread instead of the send thread (send-thread.ts). */
   sendOnCallingThread?: boolean;
+  /** Instead of notifying through `ctx` (the engine thread asks the host's thread). */
+  onWebhookDead?: WebhookDeadHandler;
 }
 
 export interface Delivery {
@@ -109,13 +143,18 @@ export interface Delivery {
   /** Per webhook and ticket, its Discord post and first message. */
   ticketThreads: KnexTicketThreadStore;
   writes: DeliveryWrites;
+  metrics: DeliveryMetrics;
+  /** What this engine counted (the engine thread answers its host's scrapes from them). */
+  counters: EngineCounters;
   start(): void;
   stop(): Promise<void>;
 }
 
-export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, options: DeliveryOptions = {}): Delivery {
+export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, options: DeliveryOptions = {}): Delivery {
   const now = () => ctx.clock.now();
-  const store = new KnexDeliveryStore(ctx.db, now);
+  const counters = new EngineCounters();
+  const notifyDead = options.onWebhookDead ?? webhookDeadNotifier(ctx);
+  const store = new MeteredDeliveryStore(new KnexDeliveryStore(ctx.db, now), counters, now);
   const events = new EventStore(ctx.db, store, now);
   const requests = { network: ctx.network, timeoutMs: options.timeoutMs };
   const sender = new Sender({
@@ -127,25 +166,25 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
   const dispatcher = new Dispatcher(
     {
       store,
-      webhooks,
+      webhooks: {
+        // The platform of each lane opened, for the counters (rows carry only the webhook's id).
+        get: async (id) => {
+          const webhook = await webhooks.get(id);
+          if (webhook) counters.knowPlatform(webhook.id, webhook.platform);
+          return webhook;
+        },
+        disable: (id, reason) => webhooks.disable(id, reason),
+      },
       send: (req) => sender.deliver(req),
       threads: new TicketThreads({ store: ticketThreads, logger: ctx.logger }),
       clock: ctx.clock,
       logger: ctx.logger,
       timers: options.timers,
       workerId: options.workerId,
-      onWebhookDead: (webhook, reason, cause) =>
-        ctx.notifications.notify({
-          level: 'error',
-          title: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.title' : 'delivery.disabled.title', {
-            name: webhook.name,
-          }),
-          body: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.body' : 'delivery.disabled.body', {
-            name: webhook.name,
-            reason,
-          }),
-          href: `${ctx.admin.basePath}/webhooks/${webhook.id}/edit`,
-        }),
+      onWebhookDead: (webhook, reason, cause) => {
+        counters.turnedOffWebhook(webhook.platform, cause);
+        return notifyDead(webhook, reason, cause);
+      },
     },
     options,
   );
@@ -174,6 +213,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     timers: options.timers,
   });
   const held = new KnexHeldDeliveryStore(ctx.db, now);
+  const gauges = databaseGauges(ctx.db, now);
   const writes = deliveryWrites(store, () => dispatcher.wake(), held);
   const timers = options.timers ?? realTimers;
   let pruneTimer: unknown = null;
@@ -204,6 +244,10 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     held,
     ticketThreads,
     writes,
+    counters,
+    metrics: {
+      scrape: () => scrape({ counters: () => counters.registry.getMetricsAsJSON() }, gauges),
+    },
     start() {
       fanOut.start();
       dispatcher.start();

@@ -9,6 +9,7 @@ import { listAudit } from './api/audit-api.js';
 import { deliveryStats, getDelivery, listDeliveries, replayDelivery, retryFailed } from './api/deliveries-api.js';
 import { detectPlatform, listVariables, validateForm } from './api/form-feedback-api.js';
 import { countWaiting, resumeWebhook } from './api/pause-resume-api.js';
+import { scrapeMetrics } from './api/metrics-api.js';
 import { previewMessage } from './api/preview-api.js';
 import { sendDraftTest, sendWebhookTest } from './api/test-send-api.js';
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks, updateWebhook } from './api/webhooks-api.js';
@@ -38,5 +39,6 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
     { method: 'POST', path: '/deliveries/:id/replay', handler: guarded(deps, replayDelivery) },
     { method: 'GET', path: '/audit', handler: guarded(deps, listAudit) },
     { method: 'GET', path: '/stats', handler: unguarded(deps, deliveryStats) },
+    { method: 'GET', path: '/metrics', handler: unguarded(deps, scrapeMetrics) },
   ];
 }

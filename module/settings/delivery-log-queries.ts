@@ -162,19 +162,24 @@ export class DeliveryLogQueries implements DeliveryLog {
   }
 
   async dailyCounts(since: number, webhookIds?: number[]): Promise<DailyCount[]> {
-    // Bucket in JS: date functions differ between SQLite, PostgreSQL and MariaDB.
-    const q = this.db('wh_deliveries').select('webhook_id', 'status', 'created_at').where('created_at', '>=', since);
+    // Counted by the database, one row per (day, webhook, status), never 14 days of rows read
+    // into JavaScript. The UTC day is plain arithmetic on the epoch-ms column (the same on
+    // SQLite, PostgreSQL and MariaDB, whose date functions differ); the constant is written in
+    // the SQL so the GROUP BY repeats the select's expression word for word (PostgreSQL).
+    const day = `created_at - (created_at % ${DAY})`;
+    const q = this.db('wh_deliveries')
+      .select(this.db.raw(`${day} AS day_ms`), 'webhook_id', 'status')
+      .count({ n: '*' })
+      .where('created_at', '>=', since)
+      .groupByRaw(`${day}, webhook_id, status`);
     if (webhookIds) q.whereIn('webhook_id', webhookIds);
-    const rows: { webhook_id: number | string; status: string; created_at: number | string }[] = await q;
-    const counts = new Map<string, DailyCount>();
-    for (const r of rows) {
-      const day = new Date(Math.floor(Number(r.created_at) / DAY) * DAY).toISOString().slice(0, 10);
-      const key = `${day}|${r.webhook_id}|${r.status}`;
-      const entry = counts.get(key) ?? { day, webhookId: Number(r.webhook_id), status: r.status as DeliveryStatus, count: 0 };
-      entry.count += 1;
-      counts.set(key, entry);
-    }
-    return [...counts.values()];
+    const rows = (await q) as unknown as { day_ms: number | string; webhook_id: number | string; status: string; n: number | string }[];
+    return rows.map((r) => ({
+      day: new Date(Number(r.day_ms)).toISOString().slice(0, 10),
+      webhookId: Number(r.webhook_id),
+      status: r.status as DeliveryStatus,
+      count: Number(r.n),
+    }));
   }
 
   async lastPerWebhook(webhookIds: number[]): Promise<Map<number, DeliverySummary>> {

@@ -19,6 +19,7 @@ export interface SettingsParts {
   rendering: Rendering;
   sender: TestSender;
   deliveryWrites: DeliveryWrites;
+  metrics?: SettingsDeps['metrics'];
 }
 
 export function registerSettings(ctx: ModuleContext, parts: SettingsParts): SettingsDeps {
@@ -42,6 +43,7 @@ export function registerSettings(ctx: ModuleContext, parts: SettingsParts): Sett
     simulatorPath: ctx.hostLinks.simulator,
     inboxUrl: ctx.hostLinks.inbox,
     chatApps: { store: new ChatAppsStore(ctx.settings, ctx.secrets), helpdesk: ctx.helpdesk, hooksPath: ctx.publicRoutes.basePath },
+    metrics: parts.metrics,
   };
   mountSettings(ctx.admin, deps);
   return deps;

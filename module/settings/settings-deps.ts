@@ -24,6 +24,8 @@ export interface SettingsDeps {
   sampleEvent<K extends EventName>(event: K, opts: { now: number }): EventMap[K];
   /** Optional link to the host's event simulator (shown on the list page in development). */
   simulatorPath?: string | null;
+  /** The delivery engine's metrics in Prometheus' text format (GET api/metrics); absent in tests that fake the rest. */
+  metrics?: { scrape(): Promise<string>; contentType: string };
   /** Optional link to the local demo inbox (development). */
   inboxUrl?: string | null;
   /** The chat apps page (two-way helpdesk); absent: the page answers not found. */
