@@ -34,8 +34,12 @@ export interface WebhookOptions {
   color: number | null;
   username: string | null;
   avatarUrl: string | null;
-  /** Discord role ids pinged, only for tickets whose priority is listed (all tickets when empty). */
-  rolePing: { roleIds: string[]; priorities: TicketPriority[] } | null;
+  /**
+   * Discord role ids pinged, only for tickets whose priority is listed (all tickets when empty);
+   * `on`: only on the message that opens (or reopens) a ticket (the default, also for rows saved
+   * before the choice existed), or on every message of its conversation.
+   */
+  rolePing: { roleIds: string[]; priorities: TicketPriority[]; on?: RolePingOn } | null;
   /** Discord forum or thread channel */
   threadId: string | null;
   threadName: string | null;
@@ -64,6 +68,10 @@ export interface WebhookOptions {
   /** Google Chat: add a card (cardsV2) with the event's name and an Open button under the text. */
   googleChatCard?: boolean;
 }
+
+/** Where a role ping goes: the ticket's opening message only, or each of its messages. */
+export const rolePingOns = ['opening', 'every'] as const;
+export type RolePingOn = (typeof rolePingOns)[number];
 
 /** One forum tag applied when the ticket's priority or department is `when` (case-insensitive). */
 export interface ThreadTagRule {

@@ -8,6 +8,7 @@ import { ticketPriorities, wellFormed, type EventName } from '../../sdk/events.j
 import { isKnownEvent } from '../events/index.js';
 import type { NetworkPolicy } from '../../sdk/module-context.js';
 import { DISCORD_SNOWFLAKE, hasVisibleText } from '../platforms/limits.js';
+import { rolePingOns } from '../platforms/webhook-options.js';
 import { fallbackPlatform, isPlatform, platformOf } from '../platforms/index.js';
 import {
   platforms,
@@ -58,7 +59,11 @@ export const optionsSchema = z
       .refine((u) => u === null || !/discord|clyde/i.test(u), 'username_forbidden'),
     avatarUrl: nullableText(2048).refine((u) => u === null || /^https:\/\/[^\s]+$/i.test(u), 'https_url'),
     rolePing: z
-      .object({ roleIds: z.array(snowflake).max(10, 'too_many'), priorities: z.array(z.enum(ticketPriorities, 'choice')) })
+      .object({
+        roleIds: z.array(snowflake).max(10, 'too_many'),
+        priorities: z.array(z.enum(ticketPriorities, 'choice')),
+        on: z.enum(rolePingOns, 'choice').optional(),
+      })
       .nullable(),
     threadId: z.union([snowflake, z.literal(''), z.null()]).transform((s) => (s ? s : null)),
     threadName: nullableText(100),
@@ -311,7 +316,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
       color: Number.isNaN(color) ? colorText : color,
       username: orNull('username'),
       avatarUrl: orNull('avatarUrl'),
-      rolePing: roleIds.length ? { roleIds, priorities: list('rolePingPriorities') } : null,
+      rolePing: roleIds.length ? { roleIds, priorities: list('rolePingPriorities'), on: str('rolePingOn') ?? 'opening' } : null,
       threadId: orNull('threadId'),
       threadName: orNull('threadName'),
       threadPerTicket: checked('threadPerTicket'),
