@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Locale, Translator } from '../../sdk/module-context.js';
 import type { NotificationStore } from '../context/notifications-store.js';
+import { groupNotifications } from '../context/group-notifications.js';
 import { createTranslator } from '../context/translator.js';
 import type { MarketplaceService } from '../marketplace/marketplace-service.js';
 import { ModuleError, type ModuleRecord, type ModuleRegistry } from '../modules/module-registry.js';
@@ -318,7 +319,7 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
       timeZone: deps.timeZone,
     });
     return page(req, reply, 'notifications.njk', t('notifications.title'), {
-      items: await deps.notifications.list(),
+      items: groupNotifications(await deps.notifications.list()),
       fmt: (ms: number) => dtf.format(ms),
     });
   });

@@ -3,6 +3,7 @@
  * the module permission and CSRF for cookie sessions (403) before a handler runs.
  * Answers never hold a full webhook URL: only `urlHint`.
  */
+import { activityAnswer } from './webhook-activity.js';
 import { setWebhookEnabled } from './pause-resume.js';
 import type { EventName } from '../../sdk/events.js';
 import { isKnownEvent } from '../events/index.js';
@@ -114,6 +115,12 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
         const r = await setWebhookEnabled(deps, req.user.name, id, true, { discardWaiting: discard === true });
         return r ? { json: r } : notFound('webhook');
       }),
+    },
+    {
+      // The list's rows as they stand (issue 29: rows update without a reload): `?ids=1,2&since=<ms>`.
+      method: 'GET',
+      path: '/webhooks/activity',
+      handler: guarded(deps, async (req) => activityAnswer(deps, req)),
     },
     {
       method: 'GET',

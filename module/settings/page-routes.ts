@@ -18,6 +18,7 @@ import { deliveryStatuses } from './ports.js';
 import { toPublicWebhook } from './public-webhook.js';
 import { InputError, parseDeliveryFilter, parseId, translateErrors, webhookListPageQuery } from './request-parsing.js';
 import { setWebhookEnabled } from './pause-resume.js';
+import { afterReplayQuery, keptLogFilters } from './delivery-log-view.js';
 import { plural } from './plural-words.js';
 import { platformLabels, reasonWords } from './send-result-words.js';
 import type { SettingsDeps } from './settings-deps.js';
@@ -398,7 +399,7 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         const pages = Math.max(1, Math.ceil(total / filter.perPage));
         const qs = (page: number) =>
           new URLSearchParams({
-            ...Object.fromEntries(['webhook', 'event', 'status', 'from', 'to'].map((k) => [k, q(k)]).filter(([, v]) => v)),
+            ...keptLogFilters(req.query),
             page: String(page),
           }).toString();
         return render(
@@ -419,12 +420,14 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
                   : null,
               detail: details[i],
               bodyPretty: prettyJson(details[i]?.body ?? ''),
+              batchPretty: prettyJson(details[i]?.batch?.body ?? ''),
             })),
             total,
             pager: pagerFor(Math.min(filter.page, pages), pages, (p) => `${basePath}/deliveries?${qs(p)}`),
             webhookChoices: choices.total <= WEBHOOK_SELECT_LIMIT ? choices.items.map((w) => ({ id: w.id, name: w.name })) : null,
             statuses: deliveryStatuses,
-            f: { webhook: q('webhook'), event: q('event'), status: q('status'), from: q('from'), to: q('to') },
+            f: { webhook: q('webhook'), event: q('event'), status: q('status'), from: q('from'), to: q('to'), q: q('q') },
+            keptFilters: keptLogFilters(req.query),
             filterError,
             requeued: q('requeued') || null,
             replayed: q('replayed') || null,
@@ -443,7 +446,7 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         if (!d || id === null) return notFoundPage(req);
         await deps.deliveries.replay(id);
         await deps.audit.write(req.user.name, 'delivery.replay', d.webhookId, { deliveryId: id, event: d.event });
-        return { redirect: `${basePath}/deliveries?replayed=${id}` };
+        return { redirect: `${basePath}/deliveries?${afterReplayQuery(body(req), id)}` };
       },
     },
     {

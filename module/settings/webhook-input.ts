@@ -83,7 +83,7 @@ export const optionsSchema = z
   .partial()
   .strict();
 
-const filtersSchema = z
+export const filtersSchema = z
   .object({
     departments: z.array(oneLine(z.string().trim().min(1, 'required').max(200, 'too_long'))).max(100, 'too_many'),
     priorities: z.array(z.enum(ticketPriorities, 'choice')),

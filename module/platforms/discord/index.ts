@@ -4,12 +4,14 @@ import { DISCORD } from '../limits.js';
 import { classifyDiscord, discordTestAnswer } from './discord-answers.js';
 import { mergeDiscord } from './discord-coalesce.js';
 import { formatDiscord } from './discord-format.js';
-import { discordWebhookPath } from './discord-url.js';
+import { discordWebhookPath, isDiscordHost } from './discord-url.js';
 
 export const discord = definePlatform({
   id: 'discord',
   name: 'Discord',
   detect: (url, host) => discordWebhookPath(url, host) === 'discord',
+  ownsHost: isDiscordHost,
+  urlShape: 'https://discord.com/api/webhooks/<id>/<token>',
   // `/slack` and `/github` suffixes take those services' body shapes.
   urlWords: ['api', 'webhooks', 'slack', 'github'],
   options: [
