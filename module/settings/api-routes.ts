@@ -87,6 +87,13 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
       handler: guarded(deps, async (req) => saveAnswer(req, await service.create(req.user.name, req.body, req.locale), true)),
     },
     {
+      // The list's rows as they stand (issue 29: rows update without a reload): `?ids=1,2&since=<ms>` (before
+      // `/webhooks/:id`, which would take `activity` for an id).
+      method: 'GET',
+      path: '/webhooks/activity',
+      handler: guarded(deps, async (req) => activityAnswer(deps, req)),
+    },
+    {
       method: 'GET',
       path: '/webhooks/:id',
       handler: withWebhook(async (_req, id) => {
@@ -115,12 +122,6 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
         const r = await setWebhookEnabled(deps, req.user.name, id, true, { discardWaiting: discard === true });
         return r ? { json: r } : notFound('webhook');
       }),
-    },
-    {
-      // The list's rows as they stand (issue 29: rows update without a reload): `?ids=1,2&since=<ms>`.
-      method: 'GET',
-      path: '/webhooks/activity',
-      handler: guarded(deps, async (req) => activityAnswer(deps, req)),
     },
     {
       method: 'GET',

@@ -67,7 +67,7 @@ describe('admin pages', () => {
     });
     expect(r.status).toBe(400);
     expect(html(r)).toContain('data-field-error="url"');
-    expect(html(r)).toContain('seules les URL http(s) sont acceptées');
+    expect(html(r)).toContain('seules les adresses http:// ou https:// sont acceptées');
     expect(html(r)).toContain('value="Bad"');
     expect(html(r)).not.toContain('SECRETtoken');
   });

@@ -1,4 +1,4 @@
-/* global document, window, fetch, setTimeout, sessionStorage */
+/* global document, window, fetch, setTimeout */
 /* Webhooks settings, the parts that follow the server while a page is open (issue 29): the URL
  * field shown on demand, Resend with its outcome, list rows kept current, what a resume sent, the
  * preview docked beside the template on a phone. Progressive enhancement only; text goes in with
@@ -115,7 +115,7 @@
     var resumed = {};
     try {
       resumed = JSON.parse(store.getItem(resumedKey) || '{}') || {};
-    } catch (e) {
+    } catch {
       resumed = {};
     }
     // Resume or re-enable: the server's time is kept for the page that follows, which asks what was sent since.
