@@ -176,11 +176,21 @@
   var side = document.querySelector('.wh-side');
   if (dock && side) {
     dock.hidden = false;
+    // The template last typed in: docking brings it to the top, above the docked preview.
+    var lastField = document.querySelector('textarea[data-template]');
+    document.addEventListener('focusin', function (ev) {
+      if (ev.target.matches && ev.target.matches('#wh-form textarea, #wh-form input[type=text]')) lastField = ev.target;
+    });
     dock.addEventListener('click', function () {
       var on = !side.classList.contains('is-docked');
       side.classList.toggle('is-docked', on);
+      root.classList.toggle('has-docked-preview', on);
       dock.setAttribute('aria-expanded', on ? 'true' : 'false');
       dock.textContent = dock.getAttribute(on ? 'data-hide' : 'data-show');
+      if (on && lastField) {
+        lastField.scrollIntoView({ block: 'start' });
+        lastField.focus({ preventScroll: true });
+      }
     });
   }
 })();

@@ -358,6 +358,23 @@
       if (/^#?[0-9a-f]{6}$/i.test(c)) o.color = parseInt(c.replace('#', ''), 16);
       var u = form.querySelector('input[name=username]').value.trim();
       if (u && u.length <= 80 && !/discord|clyde/i.test(u)) o.username = u;
+      // The role ping as typed (valid ids only), so the preview shows when the sample pings.
+      var roles = form.querySelector('input[name=rolePingIds]');
+      var ids = roles
+        ? roles.value.split(/[,\s]+/).filter(function (s) {
+            return /^[1-9][0-9]{16,19}$/.test(s);
+          })
+        : [];
+      if (ids.length) {
+        var on = form.querySelector('input[name=rolePingOn]:checked');
+        o.rolePing = {
+          roleIds: ids.slice(0, 10),
+          priorities: Array.prototype.map.call(form.querySelectorAll('input[name=rolePingPriorities]:checked'), function (i) {
+            return i.value;
+          }),
+          on: on ? on.value : 'opening',
+        };
+      }
       return o;
     }
     var conditionInput = document.getElementById('f-condition');
