@@ -70,11 +70,12 @@ describe.each(['fr', 'en'] as const)('the admin’s second pass, settings pages 
     await host.bus.emitAsync(event, { ...p, eventId: `e2e-29-${locale}-${fired}` });
   };
   /** The page at 1366 then 390 px, each saved as issue29-after-<name>-<locale>-<width>.png. */
-  const both = async (name: string, prepare: (width: number) => Promise<void> = async () => {}) => {
+  const both = async (name: string, prepare?: (width: number) => Promise<void>) => {
     for (const width of [1366, 390]) {
       await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-      await prepare(width);
-      await page.evaluate(() => window.scrollTo(0, 0));
+      // The phone's shot is the screen the state is on (scrolled to it by `prepare`), the desktop's the whole page.
+      if (prepare) await prepare(width);
+      if (!prepare || width === 1366) await page.evaluate(() => window.scrollTo(0, 0));
       await page.screenshot({ path: path.join(shots, `issue29-after-${name}-${locale}-${width}.png`), fullPage: width === 1366 });
       // Nothing is wider than a phone's screen.
       if (width === 390) expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
