@@ -94,7 +94,8 @@ export function templateFor(webhook: Pick<Webhook, 'templates' | 'eventTemplates
   // A webhook created before an event had its own default holds an untouched copy of the family's
   // (the helpdesk's opening text): that copy is no choice of the admin's, the event's own applies.
   const family = webhook.templates[def.family];
-  const untouchedCopy = def.defaultTemplate !== undefined && (family === familyDefaults.fr[def.family] || family === familyDefaults.en[def.family]);
+  const untouchedCopy =
+    def.defaultTemplate !== undefined && (family === familyDefaults.fr[def.family] || family === familyDefaults.en[def.family]);
   return (
     given(webhook.eventTemplates?.[event]) ??
     (untouchedCopy ? undefined : given(family)) ??
