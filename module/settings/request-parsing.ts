@@ -7,6 +7,8 @@ import { deliveryStatuses, type DeliveryFilter, type DeliveryStatus } from './po
 import type { WebhookPageQuery } from '../webhooks/webhook-store.js';
 import { platforms } from '../webhooks/webhook.js';
 import type { FieldError } from './webhook-input.js';
+import { isPlatform, platformOf } from '../platforms/index.js';
+import { optionPlatforms } from '../webhooks/option-platforms.js';
 
 export class InputError extends Error {
   constructor(
@@ -158,6 +160,13 @@ export function translateReason(reason: string, t: Translator['t'], locale: Loca
   if (reason.startsWith('url_not_platform:')) {
     const p = JSON.parse(reason.slice('url_not_platform:'.length)) as { platform: string; shape: string };
     return t('settings.errors.url_not_platform', p, locale);
+  }
+  if (reason.startsWith('not_for_platform:')) {
+    // `not_for_platform:<platform>:<option>`: the platform chosen, and the ones the option is of.
+    const [platform, option] = reason.slice('not_for_platform:'.length).split(':');
+    const name = (id: string) => (isPlatform(id) ? platformOf(id).name : id);
+    const readers = (optionPlatforms[option] ?? []).map(name).join(', ');
+    return t('settings.errors.not_for_platform', { platform: name(platform), platforms: readers }, locale);
   }
   if (reason.startsWith('unknown_field:'))
     return t('settings.errors.unknown_field', { fields: reason.slice('unknown_field:'.length) }, locale);

@@ -4,6 +4,7 @@ import { discordWebhookPath } from '../discord/discord-url.js';
 import { classifySlackLike } from './slack-answers.js';
 import { mergeSlack } from './slack-coalesce.js';
 import { formatSlackLike, slackStyle } from './slack-format.js';
+import { slackOptions } from './slack-options.js';
 
 export const slack = definePlatform({
   id: 'slack',
@@ -14,7 +15,7 @@ export const slack = definePlatform({
   ownsHost: (host, url) => host === 'hooks.slack.com' && !/^\/(triggers|workflows)\//.test(url.pathname),
   urlShape: 'https://hooks.slack.com/services/T…/B…/…',
   urlWords: ['services'],
-  options: ['username', 'avatarUrl', 'coalesce', 'slackBlocks'],
+  options: slackOptions,
   // Legacy incoming webhooks honour the name and icon; Slack-app webhooks ignore them.
   optionCaveats: { username: 'caveat_slack_app_identity', avatarUrl: 'caveat_slack_app_identity' },
   format: (ctx) => formatSlackLike(slackStyle, ctx),

@@ -3,6 +3,7 @@ import { definePlatform } from '../platform-definition.js';
 import { TELEGRAM } from '../limits.js';
 import { classifyTelegram, telegramTestAnswer } from './telegram-answers.js';
 import { formatTelegram } from './telegram-format.js';
+import { telegramOptions } from './telegram-options.js';
 
 export const telegram = definePlatform({
   id: 'telegram',
@@ -11,8 +12,7 @@ export const telegram = definePlatform({
   ownsHost: (host) => host === 'api.telegram.org',
   urlShape: 'https://api.telegram.org/bot<token>/sendMessage',
   urlWords: ['sendmessage'],
-  options: ['telegramChatId', 'telegramParseMode'],
-  requiredOptions: ['telegramChatId'],
+  options: telegramOptions,
   format: formatTelegram,
   shownAtMost: TELEGRAM.text,
   classify: classifyTelegram,
