@@ -169,7 +169,13 @@ const samples: { [K in EventName]: (opts: SampleOptions) => EventMap[K] } = {
   },
   'ticket.close': (opts) => {
     const { seq, iso } = ids(opts);
-    return { eventId: `evt_ticket_close_${seq}`, occurredAt: iso, ticket: sampleTicket(opts), message: null };
+    return {
+      eventId: `evt_ticket_close_${seq}`,
+      occurredAt: iso,
+      ticket: sampleTicket(opts),
+      message: null,
+      closedBy: { name: 'Support', staff: true },
+    };
   },
   'ticket.reopen': (opts) => {
     const { seq, iso } = ids(opts);

@@ -157,10 +157,10 @@ export class HelpdeskService implements HelpdeskPort {
   }
 
   close(ticketId: string, input: { staffId: string }): Promise<HelpdeskResult> {
-    return this.asStaff(ticketId, input.staffId, 'tickets.close', async (ticket) => {
+    return this.asStaff(ticketId, input.staffId, 'tickets.close', async (ticket, staff) => {
       const at = this.now();
       await this.store.setStatus(ticket.id, 'closed', at);
-      await this.announce('ticket.close', { ...ticket, status: 'closed', updatedAt: at }, null);
+      await this.announce('ticket.close', { ...ticket, status: 'closed', updatedAt: at }, null, { name: staff.name, staff: true });
     });
   }
 
@@ -222,8 +222,14 @@ export class HelpdeskService implements HelpdeskPort {
     };
   }
 
-  private async announce(event: EventName, ticket: Ticket, message: TicketMessage | null): Promise<void> {
+  private async announce(
+    event: EventName,
+    ticket: Ticket,
+    message: TicketMessage | null,
+    closedBy?: { name: string; staff: boolean },
+  ): Promise<void> {
     const payload = {
+      ...(closedBy ? { closedBy } : {}),
       eventId: message ? `ticket-${ticket.id}-message-${message.id}` : `ticket-${ticket.id}-closed-${ticket.updatedAt}`,
       occurredAt: new Date(message?.createdAt ?? ticket.updatedAt).toISOString(),
       ticket: this.ticketPayload(ticket),

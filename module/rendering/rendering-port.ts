@@ -8,13 +8,21 @@ import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
 import { defaultTemplates } from './default-templates.js';
 import { detectPlatform } from '../platforms/detect-platform.js';
 import { preview, threadPreview } from './preview.js';
+import type { SampleChoices } from '../events/sample-choices.js';
 import { templateFor } from './render-message.js';
 import { findUnknownVariables, listVariables } from './variables.js';
 
 export function createRenderingPort(timeZone: string) {
   return {
-    preview: (template: string, event: EventName, platform: Platform, locale: Locale, options?: Partial<WebhookOptions>, at?: number) =>
-      preview(template, event, platform, locale, options ?? {}, { timeZone, now: at }).body,
+    preview: (
+      template: string,
+      event: EventName,
+      platform: Platform,
+      locale: Locale,
+      options?: Partial<WebhookOptions>,
+      at?: number,
+      sample?: SampleChoices,
+    ) => preview(template, event, platform, locale, options ?? {}, { timeZone, now: at, sample }).body,
     threadPreview: (template: string | null, locale: Locale) => threadPreview(template, locale, { timeZone }),
     listVariables,
     findUnknownVariables,

@@ -14,6 +14,7 @@ import { previewMessage } from './api/preview-api.js';
 import { sendDraftTest, sendWebhookTest } from './api/test-send-api.js';
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks, updateWebhook } from './api/webhooks-api.js';
 import type { SettingsDeps } from './settings-deps.js';
+import { activityAnswer } from './webhook-activity.js';
 
 export type { Route };
 
@@ -21,6 +22,8 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
   return [
     { method: 'GET', path: '/webhooks', handler: guarded(deps, listWebhooks) },
     { method: 'POST', path: '/webhooks', handler: guarded(deps, createWebhook) },
+    // The list's rows as they stand (issue 29), before `/webhooks/:id` would take `activity` for an id.
+    { method: 'GET', path: '/webhooks/activity', handler: guarded(deps, activityAnswer) },
     { method: 'GET', path: '/webhooks/:id', handler: webhookApi(deps, getWebhook) },
     { method: 'PUT', path: '/webhooks/:id', handler: webhookApi(deps, updateWebhook) },
     { method: 'PATCH', path: '/webhooks/:id', handler: webhookApi(deps, updateWebhook) },

@@ -5,6 +5,8 @@
  */
 import type { Knex } from 'knex';
 import type { DeliveryWrites } from '../delivery/index.js';
+import { isPlatform } from '../platforms/index.js';
+import { combineBodies, type MessageBody } from '../rendering/index.js';
 import type { AttemptView, DailyCount, DeliveryDetail, DeliveryFilter, DeliveryLog, DeliveryStatus, DeliverySummary } from './ports.js';
 
 interface DeliveryRow {
@@ -23,6 +25,15 @@ interface DeliveryRow {
   updated_at: number | string;
   delivered_at: number | string | null;
   thread?: string | null;
+  batch_id?: string | null;
+}
+
+function parseBody(text: string): MessageBody | undefined {
+  try {
+    return JSON.parse(text) as MessageBody;
+  } catch {
+    return undefined;
+  }
 }
 
 const numOrNull = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
@@ -82,6 +93,7 @@ export class DeliveryLogQueries implements DeliveryLog {
     if (f.status !== undefined) q.where('status', f.status);
     if (f.from !== undefined) q.where('created_at', '>=', f.from);
     if (f.to !== undefined) q.where('created_at', '<', f.to);
+    if (f.reference !== undefined) q.where('reference', f.reference);
     const [{ n }] = (await q.clone().count({ n: '*' })) as { n: number | string }[];
     const rows: DeliveryRow[] = await q
       .clone()
@@ -138,7 +150,26 @@ export class DeliveryLogQueries implements DeliveryLog {
       error: a.error,
       durationMs: Number(a.duration_ms),
     }));
-    return { ...summary(row), body: row.body ?? '', attemptsList };
+    return { ...summary(row), body: row.body ?? '', attemptsList, batch: row.batch_id ? await this.batch(row) : null };
+  }
+
+  /**
+   * What one coalesced request carried: its deliveries (one batch id, written together with the
+   * success) and the message the platform received, packed again from their stored bodies the
+   * way the dispatcher packs them (combineBodies is pure, so the result is the same message).
+   */
+  private async batch(row: DeliveryRow): Promise<{ ids: number[]; body: string }> {
+    const rows: { id: number | string; body: string | null }[] = await this.db('wh_deliveries')
+      .select('id', 'body')
+      .where('batch_id', row.batch_id!)
+      .where('webhook_id', row.webhook_id)
+      .orderBy('id', 'asc');
+    const ids = rows.map((r) => Number(r.id));
+    const webhook: { platform: string } | undefined = await this.db('wh_webhooks').select('platform').where('id', row.webhook_id).first();
+    const bodies = rows.map((r) => parseBody(r.body ?? ''));
+    if (!webhook || !isPlatform(webhook.platform) || bodies.some((b) => b === undefined)) return { ids, body: '' };
+    const [first] = combineBodies(webhook.platform, bodies as MessageBody[]);
+    return { ids, body: first && first.count === rows.length ? JSON.stringify(first.body) : '' };
   }
 
   replay(id: number): Promise<boolean> {
@@ -180,6 +211,27 @@ export class DeliveryLogQueries implements DeliveryLog {
       status: r.status as DeliveryStatus,
       count: Number(r.n),
     }));
+  }
+
+  async sentSince(webhookIds: number[], since: number): Promise<Map<number, { deliveries: number; requests: number }>> {
+    const out = new Map<number, { deliveries: number; requests: number }>();
+    if (!webhookIds.length) return out;
+    const rows: { webhook_id: number | string; id: number | string; batch_id: string | null }[] = await this.db('wh_deliveries')
+      .select('webhook_id', 'id', 'batch_id')
+      .whereIn('webhook_id', webhookIds)
+      .where('status', 'delivered')
+      .where('delivered_at', '>=', since);
+    const requests = new Map<number, Set<string>>();
+    for (const r of rows) {
+      const id = Number(r.webhook_id);
+      const seen = requests.get(id) ?? new Set<string>();
+      // One request per batch id; a delivery sent alone is a request of its own.
+      seen.add(r.batch_id ?? `row ${r.id}`);
+      requests.set(id, seen);
+      out.set(id, { deliveries: (out.get(id)?.deliveries ?? 0) + 1, requests: 0 });
+    }
+    for (const [id, seen] of requests) out.get(id)!.requests = seen.size;
+    return out;
   }
 
   async lastPerWebhook(webhookIds: number[]): Promise<Map<number, DeliverySummary>> {

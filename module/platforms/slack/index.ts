@@ -11,6 +11,9 @@ export const slack = definePlatform({
   name: 'Slack',
   // Discord's `/slack` suffix accepts Slack's body shape.
   detect: (url, host) => (host === 'hooks.slack.com' && /^\/services\/.+/.test(url.pathname)) || discordWebhookPath(url, host) === 'slack',
+  // Workflow Builder's triggers live there too and take their own JSON: not a near miss.
+  ownsHost: (host, url) => host === 'hooks.slack.com' && !/^\/(triggers|workflows)\//.test(url.pathname),
+  urlShape: 'https://hooks.slack.com/services/T…/B…/…',
   urlWords: ['services'],
   options: slackOptions,
   // Legacy incoming webhooks honour the name and icon; Slack-app webhooks ignore them.
