@@ -166,6 +166,8 @@ function message(err: unknown): string {
 
 export class ModuleRegistry {
   private readonly runningModules = new Map<string, RunningModule>();
+  /** Modules being started or swapped by an update: their routes answer 503 meanwhile, not 404. */
+  private readonly startingModules = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: RegistryDeps) {}
@@ -197,6 +199,21 @@ export class ModuleRegistry {
   /** The loaded module, if enabled and registered in this process (used to dispatch its routes). */
   running(uuid: string): RunningModule | undefined {
     return this.runningModules.get(uuid);
+  }
+
+  /** True while the module is being started (enable, boot) or swapped (update): it will answer soon. */
+  isStarting(uuid: string): boolean {
+    return this.startingModules.has(uuid);
+  }
+
+  /** Runs `job` with the module marked as starting. */
+  private async whileStarting<T>(uuid: string, job: () => Promise<T>): Promise<T> {
+    this.startingModules.add(uuid);
+    try {
+      return await job();
+    } finally {
+      this.startingModules.delete(uuid);
+    }
   }
 
   runningModulesList(): RunningModule[] {
@@ -334,6 +351,7 @@ export class ModuleRegistry {
         released = true;
         held.release(run);
       };
+      this.startingModules.add(uuid);
       try {
         await this.stop(uuid);
         const started = await this.startVersion(next, entry, true);
@@ -349,6 +367,7 @@ export class ModuleRegistry {
           this.deps.logger.error(`module ${uuid}: ${from} did not start again after the failed update: ${back.error ?? ''}`);
         return await fail(started.error);
       } finally {
+        this.startingModules.delete(uuid);
         release(this.runningModules.get(uuid));
       }
     });
@@ -476,6 +495,11 @@ export class ModuleRegistry {
   private async start(uuid: string, persist: boolean, paused = false): Promise<ModuleRecord> {
     const rec = await this.mustGet(uuid);
     if (this.runningModules.has(uuid)) return rec;
+    return this.whileStarting(uuid, () => this.startRecord(rec, persist, paused));
+  }
+
+  private async startRecord(rec: ModuleRecord, persist: boolean, paused: boolean): Promise<ModuleRecord> {
+    const uuid = rec.uuid;
     let started: { ok: true } | { ok: false; error: string };
     try {
       started = await this.startVersion(rec, await this.loadEntry(rec), paused);

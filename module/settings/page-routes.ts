@@ -276,6 +276,9 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         // The two flows offered on the list page: every event of the family (from the event definitions).
         if (preset === 'shop') values.events = eventsOfFamily('order');
         if (preset === 'support') values.events = eventsOfFamily('ticket');
+        // "Use this receiver" from the host's local inbox: its URL, the platform left to detection.
+        const receiver = deps.receivers?.find((r) => r.platform === req.query.receiver && isPlatform(r.platform));
+        if (receiver) values.url = receiver.example;
         return renderForm(req, { webhook: null, values });
       },
     },

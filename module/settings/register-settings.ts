@@ -40,6 +40,7 @@ export function registerSettings(ctx: ModuleContext, parts: SettingsParts): Sett
     // The host's own tools, when it offers them (a real CMS offers neither).
     simulatorPath: ctx.hostLinks.simulator,
     inboxUrl: ctx.hostLinks.inbox,
+    receivers: ctx.hostLinks.receivers ?? [],
   };
   mountSettings(ctx.admin, deps);
   return deps;

@@ -1,5 +1,5 @@
 /** Everything the settings routes use, injected by the composition root (fakes in tests). */
-import type { Clock, Locale, Logger, NetworkPolicy, Translator, Views } from '../../sdk/module-context.js';
+import type { Clock, InboxReceiver, Locale, Logger, NetworkPolicy, Translator, Views } from '../../sdk/module-context.js';
 import type { EventMap, EventName } from '../../sdk/events.js';
 import type { AuditStore } from './audit-store.js';
 import type { DeliveryLog, Rendering, TestSender } from './ports.js';
@@ -24,6 +24,8 @@ export interface SettingsDeps {
   simulatorPath?: string | null;
   /** Optional link to the local demo inbox (development). */
   inboxUrl?: string | null;
+  /** The host's stand-in receivers: `…/webhooks/new?receiver=<platform>` prefills one (development). */
+  receivers?: readonly InboxReceiver[];
 }
 
 export type { Locale };

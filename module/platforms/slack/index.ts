@@ -5,11 +5,18 @@ import { classifySlackLike } from './slack-answers.js';
 import { mergeSlack } from './slack-coalesce.js';
 import { formatSlackLike, slackStyle } from './slack-format.js';
 
+/** `/services/T…/B…/<secret>`: a workspace id, a bot (integration) id, the secret. */
+const SLACK_SHAPED_PATH = /^\/services\/T[A-Z0-9]{2,}\/B[A-Z0-9]{2,}\/[A-Za-z0-9]{8,}\/?$/;
+
 export const slack = definePlatform({
   id: 'slack',
   name: 'Slack',
-  // Discord's `/slack` suffix accepts Slack's body shape.
-  detect: (url, host) => (host === 'hooks.slack.com' && /^\/services\/.+/.test(url.pathname)) || discordWebhookPath(url, host) === 'slack',
+  // Discord's `/slack` suffix accepts Slack's body shape. A Slack-shaped path on another host (a
+  // relay, a local stand-in) is Slack's too: saving it as signed JSON would post what Slack refuses.
+  detect: (url, host) =>
+    (host === 'hooks.slack.com' && /^\/services\/.+/.test(url.pathname)) ||
+    SLACK_SHAPED_PATH.test(url.pathname) ||
+    discordWebhookPath(url, host) === 'slack',
   urlWords: ['services'],
   options: ['username', 'avatarUrl', 'coalesce', 'slackBlocks'],
   // Legacy incoming webhooks honour the name and icon; Slack-app webhooks ignore them.
