@@ -216,7 +216,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     modules,
     varDir,
   );
-  const simulator = new Simulator(bus, now);
+  const simulator = new Simulator(bus, now, helpdesk, locale);
   const { app, routes } = await createServer({
     registry: modules,
     marketplace,

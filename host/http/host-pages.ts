@@ -21,7 +21,8 @@ import { safeFile, sendFile } from './module-dispatch.js';
 import { csrfTokenFor, setFlash, takeFlash, wantsJson } from './request-context.js';
 import type { SessionStore } from './session-store.js';
 import type { SignInLimiter } from './sign-in-limiter.js';
-import type { Simulator } from './simulator.js';
+import { continueRequestOf, conversationRequestOf, type Simulator, type TicketAnswer } from './simulator.js';
+import { ticketPriorities } from '../../sdk/events.js';
 
 export interface PageDeps {
   registry: ModuleRegistry;
@@ -274,8 +275,35 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
     page(req, reply, 'simulate.njk', t('simulate.title'), {
       events: deps.simulator.events,
       samples: Object.fromEntries(deps.simulator.events.map((e) => [e, JSON.stringify(deps.simulator.sample(e), null, 2)])),
+      openTickets: await deps.simulator.openTickets(),
+      priorities: ticketPriorities,
     }),
   );
+  /** A ticket action's answer: JSON for scripts and the page's script, a message and a redirect for a plain form. */
+  const ticketAnswer = (req: FastifyRequest, reply: FastifyReply, answer: TicketAnswer) => {
+    if (wantsJson(req) || !String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+      return reply.code(answer.status).send(answer.body);
+    setFlash(
+      reply,
+      answer.status === 202
+        ? {
+            kind: 'ok',
+            text: t('simulate.ticket_done', { id: answer.body.ticketId, events: answer.body.events.map((e) => e.event).join(', ') }),
+          }
+        : { kind: 'error', text: answer.body.error },
+    );
+    return reply.redirect('/admin/simulate', 303);
+  };
+  const refuse = (req: FastifyRequest, reply: FastifyReply, error: string) =>
+    ticketAnswer(req, reply, { status: 400, body: { error, reason: 'invalid' } });
+  app.post('/admin/simulate/continue', async (req, reply) => {
+    const r = continueRequestOf(req.body);
+    return typeof r === 'string' ? refuse(req, reply, r) : ticketAnswer(req, reply, await deps.simulator.continueTicket(r));
+  });
+  app.post('/admin/simulate/conversation', async (req, reply) => {
+    const r = conversationRequestOf(req.body);
+    return typeof r === 'string' ? refuse(req, reply, r) : ticketAnswer(req, reply, await deps.simulator.conversation(r));
+  });
   app.post('/admin/simulate/:event', { bodyLimit: 2 * 1024 * 1024 }, async (req, reply) => {
     const { event } = req.params as { event: string };
     const type = String(req.headers['content-type'] ?? '');

@@ -73,7 +73,10 @@ export function mountPublicRoutes(app: FastifyInstance, deps: PublicDispatchDeps
       const { uuid, '*': rest } = req.params as { uuid: string; '*': string };
       const table = deps.tableOf(uuid);
       if (!table && deps.isStarting(uuid))
-        return reply.code(503).header('retry-after', String(STARTING_RETRY_AFTER_S)).send({ error: 'the module is starting; retry shortly' });
+        return reply
+          .code(503)
+          .header('retry-after', String(STARTING_RETRY_AFTER_S))
+          .send({ error: 'the module is starting; retry shortly' });
       const route = table?.match('/' + rest);
       if (!route) return notFound(reply);
       const length = Number(req.headers['content-length'] ?? 0);

@@ -35,7 +35,9 @@ describe.each(testDatabaseKinds())('module context on %s', (kind) => {
       profile: 'development',
       timeZone: 'America/Montreal',
       inboxUrl: 'http://127.0.0.1:9/inbox',
-      inboxReceivers: [{ platform: 'discord', urlPrefix: 'http://127.0.0.1:9/api/webhooks/', example: 'http://127.0.0.1:9/api/webhooks/1/t' }],
+      inboxReceivers: [
+        { platform: 'discord', urlPrefix: 'http://127.0.0.1:9/api/webhooks/', example: 'http://127.0.0.1:9/api/webhooks/1/t' },
+      ],
     }));
     await host.modules.installFromFolder(fixtureModule('probe'));
     expect((await host.modules.enable('probe')).error).toBeNull();
