@@ -234,6 +234,7 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
     allowModuleUpload: deps.allowModuleUpload,
     audit: deps.audit,
     t,
+    locale: deps.locale,
     publicRecord,
     page: (req, reply, name, title, data, status) => page(req, reply, name, title, data, status),
   });

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import semver from 'semver';
-import { MarketplaceError } from '../marketplace/marketplace-client.js';
+import { MarketplaceError, type MarketplaceVersion } from '../marketplace/marketplace-client.js';
 import type { MarketplaceService } from '../marketplace/marketplace-service.js';
 import { ManifestError } from '../modules/manifest-schema.js';
 import { ModuleError, type ModuleRecord, type ModuleRegistry, type UpdateResult } from '../modules/module-registry.js';
@@ -28,6 +28,8 @@ export interface MarketplaceRouteDeps {
   allowModuleUpload: boolean;
   audit: InstallAudit;
   t(key: string, vars?: Record<string, string | number>): string;
+  /** The page's language: a package's description in it when the package gives one. */
+  locale: string;
   publicRecord(r: ModuleRecord): Record<string, unknown>;
   page: RenderPage;
 }
@@ -72,6 +74,13 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
       const rec = await marketplace.install(name.trim(), versionOf(req.body));
       await deps.audit.record(req, { name: rec.name, version: rec.version, how: 'marketplace' });
       return reply.code(201).send(deps.publicRecord(rec));
+    } catch (err) {
+      return reply.code(errorStatus(err)).send({ error: errorText(err), reason: (err as MarketplaceError).reason });
+    }
+  });
+  app.get('/admin/api/modules/:uuid/update-preview', async (req, reply) => {
+    try {
+      return await marketplace.previewUpdate((req.params as { uuid: string }).uuid, versionOf(req.query));
     } catch (err) {
       return reply.code(errorStatus(err)).send({ error: errorText(err), reason: (err as MarketplaceError).reason });
     }
@@ -165,13 +174,28 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
         problem = errorText(err);
       }
     }
-    // The versions a button may ask for: compatible ones, newer than the installed one for an update.
-    const shown = items.map((p) => ({
-      ...p,
-      choices: p.versions.filter(
-        (v) => v.compatible && (!p.installed || (semver.valid(p.installed.version) && semver.gt(v.version, p.installed.version))),
-      ),
-    }));
+    // Every version the registry has; a button may ask for the compatible ones, newer than the
+    // installed one for an update. The others are listed, disabled, with the reason.
+    const shown = items.map((p) => {
+      const choosable = (v: MarketplaceVersion) =>
+        v.compatible && (!p.installed || (semver.valid(p.installed.version) !== null && semver.gt(v.version, p.installed.version)));
+      return {
+        ...p,
+        description: p.descriptions[deps.locale] ?? p.description,
+        choices: p.versions.filter(choosable),
+        versionList: p.versions.map((v) => ({
+          ...v,
+          choosable: choosable(v),
+          note: !v.compatible
+            ? t('marketplace.needs_host', { range: v.hostRange ?? '?' })
+            : p.installed && v.version === p.installed.version
+              ? t('marketplace.installed_version')
+              : p.installed && !choosable(v)
+                ? t('marketplace.older_version')
+                : '',
+        })),
+      };
+    });
     return deps.page(req, reply, 'marketplace.njk', t('marketplace.title'), {
       items: shown,
       problem,
@@ -190,6 +214,20 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
       setFlash(reply, { kind: 'error', text: errorText(err) });
     }
     return back(reply);
+  });
+  // The update's confirmation: which version, the migrations it will run, its changelog.
+  app.get('/admin/marketplace/update/:uuid', async (req, reply) => {
+    const uuid = (req.params as { uuid: string }).uuid;
+    try {
+      const preview = await marketplace.previewUpdate(uuid, versionOf(req.query));
+      return await deps.page(req, reply, 'marketplace-confirm.njk', t('marketplace.confirm_title', { name: preview.name, to: preview.to }), {
+        preview,
+        tab: 'marketplace',
+      });
+    } catch (err) {
+      setFlash(reply, { kind: 'error', text: errorText(err) });
+      return back(reply);
+    }
   });
   app.post('/admin/marketplace/update/:uuid', async (req, reply) => {
     const uuid = (req.params as { uuid: string }).uuid;

@@ -20,7 +20,7 @@ import { ModuleRouteTable } from '../http/module-routes.js';
 import { PublicRouteTable } from '../http/public-routes.js';
 import { parseManifestText, validateManifest } from './manifest-schema.js';
 import { ArchiveRefusedError, defaultArchiveLimits, extractArchive, type ArchiveLimits } from './module-archive.js';
-import { checkMigrations, migrateModuleDown, migrateModuleUp } from './module-migrator.js';
+import { checkMigrations, migrateModuleDown, migrateModuleUp, migrationsTableOf } from './module-migrator.js';
 import { createScopedBus, type ScopedBus } from './scoped-bus.js';
 
 export type ModuleState = 'enabled' | 'disabled';
@@ -271,9 +271,26 @@ export class ModuleRegistry {
 
   /** The manifest an archive holds (extracted under the archive rules, then removed). */
   async peekArchive(file: string, label: string): Promise<ModuleManifest> {
-    const { target, manifest } = await this.extractChecked(file, { kind: 'archive', label });
-    fs.rmSync(target, { recursive: true, force: true });
-    return manifest;
+    return (await this.peekPackage(file, label)).manifest;
+  }
+
+  /** The manifest and CHANGELOG.md (first 64 KB, or null) an archive holds; nothing of it runs. */
+  async peekPackage(file: string, label: string): Promise<{ manifest: ModuleManifest; changelog: string | null }> {
+    const { target, root, manifest } = await this.extractChecked(file, { kind: 'archive', label });
+    try {
+      const changelog = path.join(root, 'CHANGELOG.md');
+      const text = fs.existsSync(changelog) && fs.statSync(changelog).isFile() ? fs.readFileSync(changelog, 'utf8').slice(0, 64 * 1024) : null;
+      return { manifest, changelog: text };
+    } finally {
+      fs.rmSync(target, { recursive: true, force: true });
+    }
+  }
+
+  /** Names of a module's migrations already applied here (its knex migrations table). */
+  async appliedMigrations(uuid: string): Promise<string[]> {
+    const table = migrationsTableOf(uuid);
+    if (!(await this.deps.db.schema.hasTable(table))) return [];
+    return ((await this.deps.db(table).select('name')) as Array<{ name: string }>).map((r) => r.name);
   }
 
   /**
