@@ -220,10 +220,16 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
     const uuid = (req.params as { uuid: string }).uuid;
     try {
       const preview = await marketplace.previewUpdate(uuid, versionOf(req.query));
-      return await deps.page(req, reply, 'marketplace-confirm.njk', t('marketplace.confirm_title', { name: preview.name, to: preview.to }), {
-        preview,
-        tab: 'marketplace',
-      });
+      return await deps.page(
+        req,
+        reply,
+        'marketplace-confirm.njk',
+        t('marketplace.confirm_title', { name: preview.name, to: preview.to }),
+        {
+          preview,
+          tab: 'marketplace',
+        },
+      );
     } catch (err) {
       setFlash(reply, { kind: 'error', text: errorText(err) });
       return back(reply);

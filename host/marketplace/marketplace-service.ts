@@ -116,7 +116,8 @@ export class MarketplaceService {
     const name = await this.packageFor(rec);
     return this.download(name, version, async (file, t) => {
       const { manifest, changelog } = await this.registry.peekPackage(file, `${t.name}@${t.version}`);
-      if (manifest.uuid !== uuid) throw new ModuleError(`${t.name}@${t.version}: manifest.json: uuid is "${manifest.uuid}", expected "${uuid}"`);
+      if (manifest.uuid !== uuid)
+        throw new ModuleError(`${t.name}@${t.version}: manifest.json: uuid is "${manifest.uuid}", expected "${uuid}"`);
       const applied = new Set(await this.registry.appliedMigrations(uuid));
       return {
         uuid,

@@ -132,7 +132,8 @@ export async function buildModulePackage(opts: PackageOptions): Promise<PackageR
     fs.writeFileSync(path.join(stage, 'manifest.json'), JSON.stringify(shipped, null, 2) + '\n');
     for (const dir of ['lang', 'views']) copyDir(path.join(rootDir, dir), path.join(stage, dir));
     const changelog = [opts.changelogEntry, readIfExists(path.join(rootDir, 'CHANGELOG.md'))].filter(Boolean).join('\n');
-    if (changelog) fs.writeFileSync(path.join(stage, 'CHANGELOG.md'), changelog.startsWith('#') ? changelog : `# Changelog\n\n${changelog}`);
+    if (changelog)
+      fs.writeFileSync(path.join(stage, 'CHANGELOG.md'), changelog.startsWith('#') ? changelog : `# Changelog\n\n${changelog}`);
     const pkg = {
       name,
       version,

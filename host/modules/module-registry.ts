@@ -279,7 +279,8 @@ export class ModuleRegistry {
     const { target, root, manifest } = await this.extractChecked(file, { kind: 'archive', label });
     try {
       const changelog = path.join(root, 'CHANGELOG.md');
-      const text = fs.existsSync(changelog) && fs.statSync(changelog).isFile() ? fs.readFileSync(changelog, 'utf8').slice(0, 64 * 1024) : null;
+      const text =
+        fs.existsSync(changelog) && fs.statSync(changelog).isFile() ? fs.readFileSync(changelog, 'utf8').slice(0, 64 * 1024) : null;
       return { manifest, changelog: text };
     } finally {
       fs.rmSync(target, { recursive: true, force: true });

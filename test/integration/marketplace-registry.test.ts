@@ -39,10 +39,14 @@ function order(n: number) {
 beforeAll(async () => {
   requireBuild();
   await registry.start();
-  const versions: Array<{ version: string; entry?: string; hostRange?: string }> = [
+  const versions: Array<{ version: string; entry?: string; hostRange?: string; changelogEntry?: string }> = [
     { version: '0.9.0' },
     { version: '1.0.0' },
-    { version: '1.1.0', entry: path.join(repoRoot, 'host', 'marketplace', 'demo-next-version.ts'), changelogEntry: demoNextChangelog('1.1.0') },
+    {
+      version: '1.1.0',
+      entry: path.join(repoRoot, 'host', 'marketplace', 'demo-next-version.ts'),
+      changelogEntry: demoNextChangelog('1.1.0'),
+    },
     { version: '1.2.0', entry: fixture('webhooks-throws-at-boot.ts') },
     { version: '1.2.1', entry: fixture('webhooks-throws-at-import.ts') },
     { version: '1.2.2', entry: fixture('webhooks-migration-throws.ts') },
