@@ -66,8 +66,8 @@ const words = {
     support: '#support — Slack',
     chat: 'Support — Google Chat',
     receivers: 'Récepteurs',
-    use: (platform: string) => `Utiliser ce récepteur ${platform}`,
-    useShort: 'Créer un webhook ici',
+    use: (platform: string) => `Utiliser ce récepteur (${platform})`,
+    useShort: 'Utiliser ce récepteur',
   },
   en: {
     title: 'Local inbox',
@@ -85,8 +85,8 @@ const words = {
     support: '#support — Slack',
     chat: 'Support — Google Chat',
     receivers: 'Receivers',
-    use: (platform: string) => `Use this ${platform} receiver`,
-    useShort: 'Create a webhook here',
+    use: (platform: string) => `Use this receiver (${platform})`,
+    useShort: 'Use this receiver',
   },
 } as const;
 

@@ -57,6 +57,8 @@ interface FormState {
   testAnswer?: TestAnswer;
   saved?: boolean;
   status?: number;
+  /** The URL field shows `values.url` (a receiver the host offers, not one the admin typed). */
+  prefillUrl?: boolean;
 }
 
 export function pageRoutes(deps: SettingsDeps): PageRoute[] {
@@ -142,6 +144,7 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
       {
         webhook: s.webhook ? toPublicWebhook(s.webhook) : null,
         v: s.values,
+        prefillUrl: s.prefillUrl ?? false,
         errors,
         fieldErrors,
         warnings: (s.warnings ?? []).map((w) => ({ family: w.family, event: w.event, names: w.names.map((n) => `%${n}%`).join(', ') })),
@@ -279,7 +282,7 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
         // "Use this receiver" from the host's local inbox: its URL, the platform left to detection.
         const receiver = deps.receivers?.find((r) => r.platform === req.query.receiver && isPlatform(r.platform));
         if (receiver) values.url = receiver.example;
-        return renderForm(req, { webhook: null, values });
+        return renderForm(req, { webhook: null, values, prefillUrl: !!receiver });
       },
     },
     {
