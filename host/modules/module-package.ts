@@ -67,6 +67,13 @@ function copyDir(from: string, to: string): void {
   fs.cpSync(from, to, { recursive: true, filter: (src) => !src.endsWith('.map') });
 }
 
+/** The changelog with `entry` as its newest section (below its `# ` title, if it has one). */
+function withEntry(changelog: string, entry: string | undefined): string {
+  if (!entry) return changelog;
+  const title = /^# [^\n]*\n+/.exec(changelog)?.[0] ?? '# Changelog\n\n';
+  return `${title}${entry.trim()}\n\n${changelog.slice(/^# /.test(changelog) ? title.length : 0)}`;
+}
+
 function readIfExists(file: string): string {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
 }
@@ -131,9 +138,8 @@ export async function buildModulePackage(opts: PackageOptions): Promise<PackageR
     };
     fs.writeFileSync(path.join(stage, 'manifest.json'), JSON.stringify(shipped, null, 2) + '\n');
     for (const dir of ['lang', 'views']) copyDir(path.join(rootDir, dir), path.join(stage, dir));
-    const changelog = [opts.changelogEntry, readIfExists(path.join(rootDir, 'CHANGELOG.md'))].filter(Boolean).join('\n');
-    if (changelog)
-      fs.writeFileSync(path.join(stage, 'CHANGELOG.md'), changelog.startsWith('#') ? changelog : `# Changelog\n\n${changelog}`);
+    const changelog = withEntry(readIfExists(path.join(rootDir, 'CHANGELOG.md')), opts.changelogEntry);
+    if (changelog) fs.writeFileSync(path.join(stage, 'CHANGELOG.md'), changelog);
     const pkg = {
       name,
       version,

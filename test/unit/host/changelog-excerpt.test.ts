@@ -23,6 +23,12 @@ describe('changelogExcerpt', () => {
     expect(changelogExcerpt(md, '1.2.0', '1.2.0').sections).toEqual([]);
   });
 
+  it('ends a section at a title', () => {
+    expect(changelogExcerpt('## 1.1.0\n- New.\n# Older notes\nkept out\n', '1.0.0', '1.1.0').sections).toEqual([
+      { version: '1.1.0', text: '- New.' },
+    ]);
+  });
+
   it('shows a changelog without version headings whole, bounded', () => {
     expect(changelogExcerpt('Fixed things.\r\nMore.', '1.0.0', '1.1.0')).toEqual({ sections: [], whole: 'Fixed things.\nMore.' });
     expect(changelogExcerpt('x'.repeat(20_000), '1.0.0', '1.1.0').whole).toHaveLength(8_000);
