@@ -115,6 +115,12 @@ describe.each(['fr', 'en'] as const)('the Marketplace tab in a browser (%s)', (l
     // Every version the registry has; the installed one listed, not choosable.
     await expect(card.locator('select[name=version] option').allTextContents()).resolves.toEqual(['1.1.0', w.installedNote]);
     await expect(card.locator('select[name=version] option:not([disabled])').allTextContents()).resolves.toEqual(['1.1.0']);
+    for (const width of [1366, 390]) {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      if (width === 1366) expect(serious(await axe(page))).toEqual([]);
+      await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshots', `marketplace-tab-${locale}-${width}.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: 1366, height: 900 });
     // Update asks first: the migration it will run and the changelog, then runs on confirmation.
     await Promise.all([
       page.waitForURL(/\/admin\/marketplace\/update\/webhooks\?version=1\.1\.0$/),
