@@ -22,7 +22,8 @@ export function changelogExcerpt(markdown: string, from: string, to: string): { 
     if (m && semver.valid(m[1])) {
       current = { version: m[1], text: '' };
       sections.push(current);
-    } else if (/^#\s/.test(line)) current = null; // a title: no section's text
+    } else if (/^#\s/.test(line))
+      current = null; // a title: no section's text
     else if (current) current.text += line + '\n';
   }
   if (!sections.length) return { sections: [], whole: text.trim().slice(0, MAX) || null };

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Host } from '../../host/create-host.js';
 import { startInbox, type RunningInbox } from '../../host/inbox/start-inbox.js';
 import { repoRoot, startTestHost } from '../fixtures/host-kit.js';
