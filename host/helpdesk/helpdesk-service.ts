@@ -35,6 +35,12 @@ export interface NewTicket {
 /** The helpdesk's answer to a staff action: the port's, plus the id of the event announced. */
 export type HostHelpdeskResult = HelpdeskResult & { eventId?: string };
 
+/** The port's answer exactly as the sdk declares it (no host-only fields for modules). */
+async function portAnswer(answer: Promise<HostHelpdeskResult>): Promise<HelpdeskResult> {
+  const r = await answer;
+  return r.ok ? { ok: true, ticketId: r.ticketId } : r;
+}
+
 const hashKey = (key: string) => crypto.createHash('sha256').update(key).digest('hex');
 
 function slug(s: string): string {
@@ -175,7 +181,16 @@ export class HelpdeskService implements HelpdeskPort {
     return this.announce('ticket.close', { ...ticket, status: 'closed', updatedAt: at }, null);
   }
 
-  reply(ticketId: string, input: { staffId: string; content: string }): Promise<HostHelpdeskResult> {
+  reply(ticketId: string, input: { staffId: string; content: string }): Promise<HelpdeskResult> {
+    return portAnswer(this.staffReply(ticketId, input));
+  }
+
+  close(ticketId: string, input: { staffId: string }): Promise<HelpdeskResult> {
+    return portAnswer(this.staffClose(ticketId, input));
+  }
+
+  /** reply(), answering also the id of the event announced (the host's simulator shows it). */
+  staffReply(ticketId: string, input: { staffId: string; content: string }): Promise<HostHelpdeskResult> {
     return this.asStaff(ticketId, input.staffId, 'tickets.reply', async (ticket, staff) => {
       const at = this.now();
       const message = await this.store.addMessage(
@@ -187,11 +202,12 @@ export class HelpdeskService implements HelpdeskPort {
     });
   }
 
-  close(ticketId: string, input: { staffId: string }): Promise<HostHelpdeskResult> {
+  /** close(), answering also the id of the event announced. */
+  staffClose(ticketId: string, input: { staffId: string }): Promise<HostHelpdeskResult> {
     return this.asStaff(ticketId, input.staffId, 'tickets.close', (ticket) => this.markClosed(ticket));
   }
 
-  assign(ticketId: string, staffId: string): Promise<HostHelpdeskResult> {
+  assign(ticketId: string, staffId: string): Promise<HelpdeskResult> {
     return this.asStaff(ticketId, staffId, 'tickets.assign', async (ticket, staff) => {
       const at = this.now();
       await this.store.assign(ticket.id, staff.id, at);

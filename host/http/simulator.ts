@@ -231,8 +231,8 @@ export class Simulator {
     const staffId = req.staffId ?? (await this.staffFor(req.action === 'reply' ? 'tickets.reply' : 'tickets.close'));
     const r =
       req.action === 'reply'
-        ? await this.helpdesk.reply(String(ticketId), { staffId, content: req.content ?? texts.staffReply })
-        : await this.helpdesk.close(String(ticketId), { staffId });
+        ? await this.helpdesk.staffReply(String(ticketId), { staffId, content: req.content ?? texts.staffReply })
+        : await this.helpdesk.staffClose(String(ticketId), { staffId });
     if (!r.ok) throw new Refused(refusalStatus[r.reason] ?? 400, r.reason, r.message);
     return this.emitted(event, r.eventId ?? null);
   }
