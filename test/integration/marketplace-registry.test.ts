@@ -78,7 +78,8 @@ beforeAll(async () => {
   const bytes = fs.readFileSync(tampered);
   bytes[bytes.length - 40] ^= 0xff;
   fs.writeFileSync(tampered, bytes);
-}, T);
+  // Eight packages, each bundled, its migrations read by importing the bundle, packed and published.
+}, 2 * T);
 
 afterAll(async () => {
   await registry.close();
