@@ -6,6 +6,7 @@
  *  - the local inbox speaks the host's language (column titles, the sample ticket) and offers
  *    "use this receiver" links that open the module's webhook form prefilled, its platform
  *    detected; `POST …/api/detect-platform` recognises the inbox's Discord and Slack receivers.
+ *  - a module being started answers its pages with 503, Retry-After and a Reload button.
  * Screenshots: docs/screenshots/host-tools-<state>-<locale>-<width>.png.
  */
 import fs from 'node:fs';
@@ -14,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Host } from '../../host/create-host.js';
 import { startInbox, type RunningInbox } from '../../host/inbox/start-inbox.js';
 import { sampleTicketTexts } from '../../sdk/sample-events.js';
-import { repoRoot, startTestHost } from '../fixtures/host-kit.js';
+import { fixtureModule, repoRoot, startTestHost } from '../fixtures/host-kit.js';
 import { axe, serious } from '../support/axe.js';
 import { launchBrowser } from '../support/browser.js';
 import { requireBuild, waitFor } from '../support/host-child.js';
@@ -179,6 +180,49 @@ describe.each(['fr', 'en'] as const)('the host’s tools in a browser (%s)', (lo
       expect(problems).toEqual([]);
       expect(errors).toEqual([]);
       await context.close();
+    },
+    T,
+  );
+});
+
+describe.each(['fr', 'en'] as const)('a module being started, in a browser (%s)', (locale) => {
+  let browser: Browser;
+  let host: Host;
+  let varDir: string;
+
+  beforeAll(async () => {
+    ({ host, varDir } = await startTestHost({ label: `starting-${locale}`, locale, moduleTimeoutMs: 8_000 }));
+    await host.modules.installFromFolder(fixtureModule('hangs-at-register'));
+    browser = await launchBrowser();
+  }, T);
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    if (varDir) fs.rmSync(varDir, { recursive: true, force: true });
+  }, T);
+
+  it(
+    'shows "starting" (503) with a Reload button while register() runs',
+    async () => {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+      await page.goto(`${host.url}/admin/login`);
+      await page.fill('input[name=token]', host.adminToken);
+      await Promise.all([page.waitForURL(/\/admin\/(?!login)/), page.press('input[name=token]', 'Enter')]);
+      const enabling = host.modules.enable('hangs-at-register');
+      await waitFor('the module to be starting', () => host.modules.isStarting('hangs-at-register'), 2_000, 5);
+      const res = await page.goto(`${host.url}/admin/modules/hangs-at-register/`);
+      expect(res?.status()).toBe(503);
+      expect(res?.headers()['retry-after']).toBe('1');
+      await expect(page.locator('[data-testid=reload]').count()).resolves.toBe(1);
+      const problems: string[] = [];
+      for (const width of [1366, 390]) {
+        await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+        if (width === 1366) problems.push(...serious(await axe(page)));
+        await page.screenshot({ path: path.join(shots, `host-tools-starting-${locale}-${width}.png`), fullPage: true });
+      }
+      expect(problems).toEqual([]);
+      await enabling;
+      await page.close();
     },
     T,
   );

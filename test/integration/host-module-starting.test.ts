@@ -99,7 +99,7 @@ describe('a module being started answers 503 with Retry-After', () => {
     expect([api.status, page.status, hook.status]).toEqual([503, 503, 503]);
     for (const r of [api, page, hook]) expect(r.headers.get('retry-after')).toBe('1');
     expect(await api.json()).toEqual({ error: 'the module is starting; retry shortly' });
-    expect(await page.text()).toMatch(/<meta http-equiv="refresh"/);
+    expect(await page.text()).toMatch(/data-testid="reload"/);
 
     const rec = await enabling;
     expect(rec.error).toMatch(/register\(\)/);
