@@ -141,6 +141,16 @@ export interface InboxReceiver {
   example: string;
 }
 
+/**
+ * Where the chat platforms' Web APIs are (`https://slack.com/api`, `https://discord.com/api/v10`
+ * when absent). A host points them at a local receiver for tests and demos (the reference host:
+ * SLACK_API_BASE, DISCORD_API_BASE); a production CMS leaves them out.
+ */
+export interface ChatApiBases {
+  slack?: string;
+  discord?: string;
+}
+
 export interface ModuleContext {
   manifest: ModuleManifest;
   /** Folder the module was installed in (holds manifest.json, views/, lang/). */
@@ -169,6 +179,8 @@ export interface ModuleContext {
   /** The host's helpdesk, when it has one: staff actions taken from elsewhere (a chat). */
   helpdesk: HelpdeskPort | null;
   hostLinks: HostLinks;
+  /** Optional: absent on hosts written before it (the real APIs are used). */
+  chatApiBases?: ChatApiBases;
 }
 
 /** A module's running instance, returned by register(); the host calls shutdown() on disable and on exit. */

@@ -1,6 +1,8 @@
 /** Everything the settings routes use, injected by the composition root (fakes in tests). */
 import type { Clock, InboxReceiver, Locale, Logger, NetworkPolicy, Translator, Views } from '../../sdk/module-context.js';
 import type { EventMap, EventName } from '../../sdk/events.js';
+import type { ChatAppsStore } from '../helpdesk/chat-apps-store.js';
+import type { HelpdeskPort } from '../../sdk/helpdesk.js';
 import type { AuditStore } from './audit-store.js';
 import type { DeliveryLog, Rendering, TestSender } from './ports.js';
 import type { WebhookService } from './webhook-service.js';
@@ -26,6 +28,13 @@ export interface SettingsDeps {
   inboxUrl?: string | null;
   /** The host's stand-in receivers: `…/webhooks/new?receiver=<platform>` prefills one (development). */
   receivers?: readonly InboxReceiver[];
+  /** The chat apps page (two-way helpdesk); absent: the page answers not found. */
+  chatApps?: {
+    store: ChatAppsStore;
+    helpdesk: HelpdeskPort | null;
+    /** Where the module's public routes are mounted (`/hooks/webhooks`). */
+    hooksPath: string;
+  };
 }
 
 export type { Locale };

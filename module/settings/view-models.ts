@@ -32,6 +32,11 @@ export interface ChartModel {
 
 const chartOrder: DeliveryStatus[] = ['delivered', 'failed', 'dead', 'pending', 'sending'];
 
+export const startOfUtcDay = (ms: number) => Math.floor(ms / DAY) * DAY;
+
+/** The first of the 14 UTC days the charts draw (the list page's and the API's `/stats`), ending today. */
+export const chartSince = (now: number) => startOfUtcDay(now) - 13 * DAY;
+
 /** Last 14 UTC days of one webhook's deliveries, stacked by status, as SVG rectangle geometry. */
 export function chartFor(webhookId: number, counts: DailyCount[], since: number, t: Translator['t'], locale: Locale): ChartModel {
   const barWidth = 9;
@@ -156,6 +161,7 @@ export interface FormValues {
   telegramChatId: string;
   telegramParseMode: string;
   googleChatCard: boolean;
+  helpdeskButtons: boolean;
   filterDepartments: string;
   filterPriorities: string[];
   filterMinOrderTotal: string;
@@ -196,6 +202,7 @@ export function formFromWebhook(
     telegramChatId: o.telegramChatId ?? '',
     telegramParseMode: o.telegramParseMode,
     googleChatCard: o.googleChatCard === true,
+    helpdeskButtons: o.helpdeskButtons === true,
     filterDepartments: f.departments.join(', '),
     filterPriorities: f.priorities,
     filterMinOrderTotal: f.minOrderTotal === null ? '' : String(f.minOrderTotal),
@@ -245,6 +252,7 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     telegramChatId: s('telegramChatId'),
     telegramParseMode: s('telegramParseMode') || 'HTML',
     googleChatCard: on('googleChatCard'),
+    helpdeskButtons: on('helpdeskButtons'),
     filterDepartments: s('filterDepartments'),
     filterPriorities: l('filterPriorities'),
     filterMinOrderTotal: s('filterMinOrderTotal'),

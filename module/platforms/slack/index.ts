@@ -4,6 +4,7 @@ import { discordWebhookPath } from '../discord/discord-url.js';
 import { classifySlackLike } from './slack-answers.js';
 import { mergeSlack } from './slack-coalesce.js';
 import { formatSlackLike, slackStyle } from './slack-format.js';
+import { slackOptions } from './slack-options.js';
 
 /** `/services/T…/B…/<secret>`: a workspace id, a bot (integration) id, the secret. */
 const SLACK_SHAPED_PATH = /^\/services\/T[A-Z0-9]{2,}\/B[A-Z0-9]{2,}\/[A-Za-z0-9]{8,}\/?$/;
@@ -18,7 +19,7 @@ export const slack = definePlatform({
     SLACK_SHAPED_PATH.test(url.pathname) ||
     discordWebhookPath(url, host) === 'slack',
   urlWords: ['services'],
-  options: ['username', 'avatarUrl', 'coalesce', 'slackBlocks'],
+  options: slackOptions,
   // Legacy incoming webhooks honour the name and icon; Slack-app webhooks ignore them.
   optionCaveats: { username: 'caveat_slack_app_identity', avatarUrl: 'caveat_slack_app_identity' },
   format: (ctx) => formatSlackLike(slackStyle, ctx),
