@@ -33,7 +33,7 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
   // Settings pages and JSON API (module/settings/).
   registerSettings(ctx, {
     store: webhookStore,
-    rendering: createRenderingPort(ctx.timeZone),
+    rendering: createRenderingPort(ctx.timeZone, ctx.hostLinks.receivers ?? []),
     sender: delivery.sender,
     deliveryWrites: delivery.writes,
     metrics: { scrape: () => delivery.metrics.scrape(), contentType: PROMETHEUS_CONTENT_TYPE },

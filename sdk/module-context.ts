@@ -133,6 +133,20 @@ export interface HostLinks {
   simulator: string | null;
   /** A local inbox that stands in for the chat platforms (the reference host in development). */
   inbox: string | null;
+  /**
+   * The inbox's receivers: which of its URLs answer like which platform's webhooks (empty when
+   * the host offers none). A module may treat a URL starting with `urlPrefix` as `platform`'s.
+   */
+  receivers: InboxReceiver[];
+}
+
+export interface InboxReceiver {
+  /** A platform id as modules name them (`discord`, `slack`, `google-chat`…). */
+  platform: string;
+  /** Webhook URLs on this receiver start with it (origin and path, ending with `/`). */
+  urlPrefix: string;
+  /** One complete webhook URL on this receiver, ready to paste. */
+  example: string;
 }
 
 /**

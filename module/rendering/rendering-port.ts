@@ -3,16 +3,17 @@
  * `preview` returns the body only; the time zone is the host's, given by the composition root.
  */
 import type { EventName } from '../../sdk/events.js';
-import type { Locale } from '../../sdk/module-context.js';
+import type { InboxReceiver, Locale } from '../../sdk/module-context.js';
 import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
 import { defaultTemplates } from './default-templates.js';
-import { detectPlatform } from '../platforms/detect-platform.js';
+import { detectPlatformWith } from '../platforms/detect-platform.js';
 import { preview, threadPreview } from './preview.js';
 import type { SampleChoices } from '../events/sample-choices.js';
 import { templateFor } from './render-message.js';
 import { findUnknownVariables, listVariables } from './variables.js';
 
-export function createRenderingPort(timeZone: string) {
+/** `receivers`: the host's stand-in receivers (ctx.hostLinks.receivers), recognised like the platforms they play. */
+export function createRenderingPort(timeZone: string, receivers: readonly InboxReceiver[] = []) {
   return {
     preview: (
       template: string,
@@ -28,6 +29,6 @@ export function createRenderingPort(timeZone: string) {
     findUnknownVariables,
     defaultTemplates,
     templateFor,
-    detectPlatform,
+    detectPlatform: detectPlatformWith(receivers),
   };
 }

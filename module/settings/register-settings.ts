@@ -42,6 +42,7 @@ export function registerSettings(ctx: ModuleContext, parts: SettingsParts): Sett
     // The host's own tools, when it offers them (a real CMS offers neither).
     simulatorPath: ctx.hostLinks.simulator,
     inboxUrl: ctx.hostLinks.inbox,
+    receivers: ctx.hostLinks.receivers ?? [],
     chatApps: { store: new ChatAppsStore(ctx.settings, ctx.secrets), helpdesk: ctx.helpdesk, hooksPath: ctx.publicRoutes.basePath },
     metrics: parts.metrics,
   };
