@@ -168,8 +168,7 @@ export class HelpdeskService implements HelpdeskPort {
     return this.asStaff(ticketId, staffId, 'tickets.assign', async (ticket, staff) => {
       const at = this.now();
       await this.store.assign(ticket.id, staff.id, at);
-      // Not (yet) in the sdk's event map: announced as is, for the modules that listen to it.
-      await this.bus.emitAsync('ticket.assigned', {
+      await this.emitChecked('ticket.assigned', ticket.id, {
         eventId: `ticket-${ticket.id}-assigned-${at}`,
         occurredAt: new Date(at).toISOString(),
         ticket: this.ticketPayload({ ...ticket, assignedStaffId: staff.id }),
@@ -229,11 +228,16 @@ export class HelpdeskService implements HelpdeskPort {
       ticket: this.ticketPayload(ticket),
       message: message ? { content: message.content, author: { name: message.authorName, staff: message.authorKind === 'staff' } } : null,
     };
+    await this.emitChecked(event, ticket.id, payload);
+  }
+
+  /** Validated against the sdk's schema, then emitted. */
+  private async emitChecked(event: EventName, ticketId: number, payload: unknown): Promise<void> {
     const checked = validateEvent(event, payload);
     // What the host records is what it announces; a payload its own schema refuses is a host bug.
     if (!checked.ok) {
       this.logger.error(
-        `helpdesk: ${event} for ticket ${ticket.id} not emitted: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        `helpdesk: ${event} for ticket ${ticketId} not emitted: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
       );
       return;
     }

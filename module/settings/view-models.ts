@@ -161,6 +161,7 @@ export interface FormValues {
   filterMinOrderTotal: string;
   filterGateways: string;
   filterReplyAuthors: string;
+  filterAwaitingStaffMinutes: string;
   enabled: boolean;
 }
 
@@ -201,6 +202,7 @@ export function formFromWebhook(
     filterMinOrderTotal: f.minOrderTotal === null ? '' : String(f.minOrderTotal),
     filterGateways: f.paymentGateways.join(', '),
     filterReplyAuthors: f.replyAuthors,
+    filterAwaitingStaffMinutes: String(f.awaitingStaffMinutes),
     enabled: w.enabled,
   };
 }
@@ -250,6 +252,7 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     filterMinOrderTotal: s('filterMinOrderTotal'),
     filterGateways: s('filterGateways'),
     filterReplyAuthors: s('filterReplyAuthors') || 'both',
+    filterAwaitingStaffMinutes: s('filterAwaitingStaffMinutes'),
     enabled: body.enabled === undefined ? true : on('enabled'),
   };
 }
