@@ -9,6 +9,7 @@ import { deliveryReference } from './007-delivery-reference.js';
 import { ticketThreads } from './008-ticket-threads.js';
 import { eventTemplates } from './009-event-templates.js';
 import { webhookCondition } from './010-webhook-condition.js';
+import { opsAlertsAndReminders } from './011-ops-alerts-and-reminders.js';
 
 /** In order. Append new migrations; never edit a released one. */
 export const migrations: ModuleMigration[] = [
@@ -22,4 +23,5 @@ export const migrations: ModuleMigration[] = [
   ticketThreads,
   eventTemplates,
   webhookCondition,
+  opsAlertsAndReminders,
 ];

@@ -19,6 +19,8 @@ import { GotExchange } from './http-exchange.js';
 import { Sender } from './sender.js';
 import { SendThread } from './send-thread.js';
 import { KnexTicketThreadStore } from './ticket-thread-store.js';
+import { OpsAlerts } from './ops-alerts.js';
+import { AwaitingStaff } from './awaiting-staff.js';
 import { TicketThreads } from './ticket-threads.js';
 
 export { matchesFilters } from './webhook-filter.js';
@@ -37,6 +39,8 @@ export { KnexHeldDeliveryStore, DISCARDED_ON_RESUME, EXPIRED_WHILE_PAUSED, type 
 export { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 export { KnexTicketThreadStore, type TicketThreadStore, type TicketThread } from './ticket-thread-store.js';
 export { TicketThreads } from './ticket-threads.js';
+export { OpsAlerts } from './ops-alerts.js';
+export { AwaitingStaff } from './awaiting-staff.js';
 
 export { readDeliverySettings, type DeliverySettings } from './delivery-settings.js';
 
@@ -93,6 +97,10 @@ export interface DeliveryOptions extends DispatcherOptions {
   renderBudgetMs?: number;
   /** Makes the requests on the calling thread instead of the send thread (send-thread.ts). */
   sendOnCallingThread?: boolean;
+  /** At most one operational alert per webhook and kind in this window (default 1 h; ops-alerts.ts). */
+  opsAlertWindowMs?: number;
+  /** How often due `ticket.awaiting_staff` reminders are looked for (default 30 s; awaiting-staff.ts). */
+  awaitingStaffPollMs?: number;
 }
 
 export interface Delivery {
@@ -108,6 +116,10 @@ export interface Delivery {
   /** Per webhook and ticket, its Discord post and first message. */
   ticketThreads: KnexTicketThreadStore;
   writes: DeliveryWrites;
+  /** The module's alerts about its own webhooks (webhooks.disabled, paused, delivery_failed, recovered). */
+  ops: OpsAlerts;
+  /** The durable schedule of ticket.awaiting_staff reminders. */
+  awaitingStaff: AwaitingStaff;
   start(): void;
   stop(): Promise<void>;
 }
@@ -123,9 +135,19 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     exchange: options.sendOnCallingThread ? new GotExchange(requests) : new SendThread({ ...requests, logger: ctx.logger }),
   });
   const ticketThreads = new KnexTicketThreadStore(ctx.db, now);
+  // Operational events enter through the intake (below) like the host's: persisted, then fanned out.
+  const ops = new OpsAlerts({
+    db: ctx.db,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    raise: (event, payload) => intake.accept(event, payload),
+    webhooks,
+    windowMs: options.opsAlertWindowMs,
+  });
   const dispatcher = new Dispatcher(
     {
-      store,
+      // The same outbox, whose given-up rows and successes the operational alerts are told about.
+      store: ops.observeOutbox(store),
       webhooks,
       send: (req) => sender.deliver(req),
       threads: new TicketThreads({ store: ticketThreads, logger: ctx.logger }),
@@ -133,8 +155,9 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
       logger: ctx.logger,
       timers: options.timers,
       workerId: options.workerId,
-      onWebhookDead: (webhook, reason, cause) =>
-        ctx.notifications.notify({
+      onWebhookDead: (webhook, reason, cause) => {
+        void ops.webhookDead(webhook, reason, cause);
+        return ctx.notifications.notify({
           level: 'error',
           title: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.title' : 'delivery.disabled.title', {
             name: webhook.name,
@@ -144,7 +167,8 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
             reason,
           }),
           href: `${ctx.admin.basePath}/webhooks/${webhook.id}/edit`,
-        }),
+        });
+      },
     },
     options,
   );
@@ -166,8 +190,24 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     },
     { pollMs: options.pollMs, leaseMs: options.leaseMs, shutdownGraceMs: options.shutdownGraceMs },
   );
-  const intake = new OutboxIntake({
+  const awaitingStaff = new AwaitingStaff({
+    db: ctx.db,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    delays: async () => (await webhooks.listeningTo('ticket.awaiting_staff')).map((w) => w.filters.awaitingStaffMinutes),
     persist: (event, payload) => events.add(event, payload),
+    wake: () => fanOut.wake(),
+    timers: options.timers,
+    pollMs: options.awaitingStaffPollMs,
+    workerId: options.workerId,
+  });
+  const intake = new OutboxIntake({
+    // A ticket event also schedules (a customer's message) or cancels (staff's answer, a close)
+    // its awaiting-staff reminder, before the emit returns: the schedule is as durable as the event.
+    persist: async (event, payload) => {
+      await events.add(event, payload);
+      await awaitingStaff.observe(event, payload);
+    },
     wake: () => fanOut.wake(),
     logger: ctx.logger,
     timers: options.timers,
@@ -206,14 +246,18 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     held,
     ticketThreads,
     writes,
+    ops,
+    awaitingStaff,
     start() {
       fanOut.start();
       dispatcher.start();
+      awaitingStaff.start();
       pruneTimer = timers.setTimeout(prune, 60_000);
     },
     async stop() {
       if (pruneTimer !== null) timers.clearTimeout(pruneTimer);
       pruneTimer = null;
+      await awaitingStaff.stop();
       await intake.stop();
       await fanOut.stop();
       await dispatcher.stop();
@@ -222,6 +266,9 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
       // their lanes to be released, before the host closes the database.
       await sender.close();
       await dispatcher.settled();
+      // Alerts the last turns raised are written before the host closes the database.
+      await ops.settled();
+      await intake.stop();
     },
   };
 }
