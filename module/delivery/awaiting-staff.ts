@@ -163,7 +163,9 @@ export class AwaitingStaff {
       const payload = this.reminder(row, now);
       if (payload) await this.deps.persist('ticket.awaiting_staff', payload);
       await db(TABLE).where({ id: row.id, locked_by: this.workerId }).delete();
-      if (payload) raised++;
+      if (!payload) continue;
+      raised++;
+      this.deps.logger.info('webhooks: ticket.awaiting_staff raised', { ticketId: row.ticket_id, delayMinutes: payload.delayMinutes });
     }
     if (raised > 0) this.deps.wake();
     return raised;
