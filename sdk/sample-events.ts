@@ -270,7 +270,7 @@ function opsSample<K extends Extract<EventName, `webhooks.${string}`>>(
     return {
       eventId: `evt_${event.replace('.', '_')}_${seq}`,
       occurredAt: iso,
-      webhook: { id: 3, name: 'Boutique (Discord)', platform: 'discord', urlHint: 'https://discord.com/api/webhooks/1234…/••••' },
+      webhook: { id: 9001, name: 'Boutique (Discord)', platform: 'discord', urlHint: 'https://discord.com/api/webhooks/1234…/••••' },
       ...extra(opts),
     } as EventMap[K];
   };
