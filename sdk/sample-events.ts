@@ -234,7 +234,12 @@ const samples: { [K in EventName]: (opts: SampleOptions) => EventMap[K] } = {
   },
   'ticket.assigned': (opts) => {
     const { seq, iso } = ids(opts);
-    return { eventId: `evt_ticket_assigned_${seq}`, occurredAt: iso, ticket: sampleTicket(opts), staff: { id: 'sophie', name: 'Sophie Bernard' } };
+    return {
+      eventId: `evt_ticket_assigned_${seq}`,
+      occurredAt: iso,
+      ticket: sampleTicket(opts),
+      staff: { id: 'sophie', name: 'Sophie Bernard' },
+    };
   },
   'ticket.awaiting_staff': (opts) => {
     const { seq, iso, now } = ids(opts);
@@ -247,12 +252,20 @@ const samples: { [K in EventName]: (opts: SampleOptions) => EventMap[K] } = {
       delayMinutes: 240,
     };
   },
-  'webhooks.disabled': opsSample('webhooks.disabled', () => ({ reason: 'Discord: 404 Unknown Webhook (code 10015): the webhook was deleted' })),
+  'webhooks.disabled': opsSample('webhooks.disabled', () => ({
+    reason: 'Discord: 404 Unknown Webhook (code 10015): the webhook was deleted',
+  })),
   'webhooks.paused': opsSample('webhooks.paused', () => ({ reason: 'rate limited (429) 12 times in a row for 10 min' })),
   'webhooks.delivery_failed': opsSample('webhooks.delivery_failed', (opts) => ({
     reason: 'gave up after 8 attempts: HTTP 503',
     failures: 1,
-    delivery: { id: 9000 + (opts.seq ?? 1), event: 'order.paid', eventId: `evt_order_${opts.seq ?? 1}`, reference: String(1000 + (opts.seq ?? 1)), attempts: 8 },
+    delivery: {
+      id: 9000 + (opts.seq ?? 1),
+      event: 'order.paid',
+      eventId: `evt_order_${opts.seq ?? 1}`,
+      reference: String(1000 + (opts.seq ?? 1)),
+      attempts: 8,
+    },
   })),
   'webhooks.recovered': opsSample('webhooks.recovered', (opts) => ({
     failingSince: new Date(ids(opts).now - 2 * 3_600_000).toISOString(),

@@ -271,9 +271,7 @@ export class OpsAlerts {
   }
 
   private track(work: Promise<void>): Promise<void> {
-    const p = work.catch((err: Error) =>
-      this.deps.logger.error('webhooks: could not raise an operational event', { error: err.message }),
-    );
+    const p = work.catch((err: Error) => this.deps.logger.error('webhooks: could not raise an operational event', { error: err.message }));
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
     return p;

@@ -52,7 +52,10 @@ function describeOn(kind: (typeof kinds)[number]): void {
       const tickets = (from: number, to: number) =>
         Array.from({ length: to - from }, (_, i) => {
           const p = sampleEvent('ticket.submit', { seq: from + i, now: Date.now() });
-          return { name: 'ticket.submit', payload: { ...p, eventId: `evt-wait-${from + i}`, ticket: { ...p.ticket, id: 7000 + from + i } } };
+          return {
+            name: 'ticket.submit',
+            payload: { ...p, eventId: `evt-wait-${from + i}`, ticket: { ...p.ticket, id: 7000 + from + i } },
+          };
         });
       await Promise.all([a.emitEvents(tickets(0, TICKETS / 2)), b.emitEvents(tickets(TICKETS / 2, TICKETS))]);
       const scheduled = await db.knex('wh_awaiting_staff').count({ n: '*' }).first();
@@ -71,7 +74,11 @@ function describeOn(kind: (typeof kinds)[number]): void {
       // Let a duplicate about to be sent arrive before counting.
       await new Promise((r) => setTimeout(r, 500));
       expect([...ids()].sort((x, y) => x - y)).toEqual(Array.from({ length: TICKETS }, (_, i) => 7000 + i));
-      const raisedBy = (c: HostChild) => c.tail(1_000_000).split('\n').filter((l) => l.includes(RAISED)).length;
+      const raisedBy = (c: HostChild) =>
+        c
+          .tail(1_000_000)
+          .split('\n')
+          .filter((l) => l.includes(RAISED)).length;
       const [byA, byB] = [raisedBy(a), raisedBy(b)];
       // Printed: how the work was shared (both usually take part; exactness is what is asserted).
       process.stdout.write(`awaiting_staff on ${kind}: raised by A ${byA}, by B ${byB}\n`);
