@@ -22,11 +22,10 @@ import { DEFAULT_RATE_LIMIT_BUDGET, formatDuration, rateLimitDecision, type Rate
 import { DEFAULT_SCHEDULE_MS, nextAttemptDelay } from './retry-schedule.js';
 import type { SendOutcome, SendRequest } from './sender.js';
 import { threadPackGroup, type TicketThreads } from './ticket-threads.js';
+import { BackgroundRunner } from './background-runner.js';
+import { realTimers, type Timers } from './timers.js';
 
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+export type { Timers } from './timers.js';
 
 export interface DispatcherOptions {
   /** Lanes sent to at the same time by this process (default 4). */
@@ -97,7 +96,31 @@ interface LaneTurn {
   endRun: boolean;
   /** The lane closes until then when released. */
   block?: { until: number; reason: string };
+  /** Rows up to this id are sent one per request (a packed request was refused). */
+  singleUntil: number;
+  /** Rows the fan-out wrote (this process's wakeSoon calls) that the last claim may not have seen. */
+  seen: number;
+  /** Lingers in a row that found nothing. */
+  idle: number;
 }
+
+/** A request about to go out, and the rows it carries. */
+interface Outgoing {
+  packed: QueuedDelivery[];
+  request: SendRequest;
+}
+
+/** One request and its answer, as the record step gets it. */
+interface Exchange {
+  packed: QueuedDelivery[];
+  result: SendOutcome;
+  attempt: AttemptRecord;
+  /** When the answer came. */
+  after: number;
+}
+
+/** After a request: the turn goes on, or ends (the lane is released). */
+type Next = 'next' | 'end';
 
 /** How long a drained lane waits for new rows, holding its lease, and how many times in a row. */
 const LINGER_MS = 20;
@@ -110,11 +133,6 @@ const WAKE_COALESCE_MS = 5;
 
 /** How long a lane waits after an unexpected error in its turn. */
 export const LANE_ERROR_PAUSE_MS = 30_000;
-
-const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
 
 export interface DispatcherStats {
   requests: number;
@@ -135,14 +153,9 @@ export class Dispatcher {
   private readonly budget: RateLimitBudget;
   /** While the invalid-request guard holds sending: until when (0 = not holding). */
   private guardHeldUntil = 0;
-  private readonly timers: Timers;
+  /** Passes: woken, polled, stopped (background-runner.ts). */
+  private readonly runner: BackgroundRunner;
   private readonly active = new Map<number, Promise<void>>();
-  private timer: unknown = null;
-  private timerAt = Infinity;
-  private passing: Promise<void> | null = null;
-  private again = false;
-  private started = false;
-  private stopping = false;
   /** Set once shutdown gave this worker's rows back: late answers must not overwrite them. */
   private released = false;
   /** Earliest time this process knows a lane it closed opens again. */
@@ -163,7 +176,6 @@ export class Dispatcher {
     options: DispatcherOptions = {},
   ) {
     this.workerId = deps.workerId ?? `w-${crypto.randomBytes(6).toString('hex')}`;
-    this.timers = deps.timers ?? realTimers;
     this.o = {
       concurrency: options.concurrency ?? 4,
       pollMs: options.pollMs ?? 250,
@@ -177,30 +189,32 @@ export class Dispatcher {
     };
     this.budget = { ...DEFAULT_RATE_LIMIT_BUDGET, ...options.rateLimitBudget };
     this.invalidRequests = new InvalidRequestGuard({ ...DISCORD_INVALID_REQUEST_LIMIT, ...options.invalidRequestLimit });
+    this.runner = new BackgroundRunner({
+      round: () => this.pass(),
+      pollMs: () => this.pollIn(),
+      shutdownGraceMs: this.o.shutdownGraceMs,
+      now: () => deps.clock.now(),
+      logger: deps.logger,
+      failed: 'webhooks: dispatcher pass failed',
+      timers: deps.timers,
+      inFlight: () => this.active.values(),
+      // Lanes holding their lease for new rows end at once.
+      onStop: () => this.rouse(),
+    });
+  }
+
+  /** Set once stop() was called: lanes end at their next check. */
+  private get stopping(): boolean {
+    return this.runner.stopping;
   }
 
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.wake();
+    this.runner.start();
   }
 
   /** Runs a pass now (or right after the current one). */
   wake(): void {
-    if (!this.started || this.stopping) return;
-    if (this.passing) {
-      this.again = true;
-      return;
-    }
-    this.passing = this.pass()
-      .catch((err: Error) => this.deps.logger.error('webhooks: dispatcher pass failed', { error: err.message }))
-      .finally(() => {
-        this.passing = null;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        } else this.arm();
-      });
+    this.runner.wake();
   }
 
   /**
@@ -208,15 +222,11 @@ export class Dispatcher {
    * one lane turn, not one turn (lease, claim, write, release) each.
    */
   wakeSoon(ms = WAKE_COALESCE_MS): void {
-    if (!this.started || this.stopping) return;
+    if (!this.runner.live) return;
     // Lanes holding their lease for new rows claim them at once (their rows are written by now).
     this.arrivals++;
     this.rouse();
-    if (this.passing) {
-      this.again = true;
-      return;
-    }
-    this.wakeIn(this.deps.clock.now(), ms);
+    this.runner.wakeSoon(ms);
   }
 
   /** Tests and benchmarks: passes until nothing is due now and no lane is running. */
@@ -246,19 +256,7 @@ export class Dispatcher {
   /** Stop claiming, wait for requests in flight up to the grace period, give back what is left. */
   async stop(): Promise<void> {
     if (this.stopping) return;
-    this.stopping = true;
-    this.rouse();
-    if (this.timer !== null) this.timers.clearTimeout(this.timer);
-    this.timer = null;
-    const inFlight = Promise.all([this.passing, ...this.active.values()]).then(() => true);
-    let graceTimer: unknown = null;
-    const finished = await Promise.race([
-      inFlight,
-      new Promise<boolean>((resolve) => {
-        graceTimer = realTimers.setTimeout(() => resolve(false), this.o.shutdownGraceMs);
-      }),
-    ]);
-    realTimers.clearTimeout(graceTimer);
+    const finished = await this.runner.stop();
     try {
       this.released = true;
       const released = await this.deps.store.releaseWorker(this.workerId);
@@ -278,36 +276,13 @@ export class Dispatcher {
    * is released while the database is still open: nothing outlives the module's shutdown.
    */
   async settled(limitMs = 2000): Promise<void> {
-    let timer: unknown = null;
-    await Promise.race([
-      Promise.allSettled([this.passing, ...this.active.values()]),
-      new Promise((resolve) => {
-        timer = realTimers.setTimeout(() => resolve(undefined), limitMs);
-      }),
-    ]);
-    realTimers.clearTimeout(timer);
+    await this.runner.settled(limitMs);
   }
 
-  private arm(): void {
-    if (this.stopping || !this.started) return;
-    const now = this.deps.clock.now();
-    const hintIn = this.nextHint === Infinity ? Infinity : Math.max(0, this.nextHint - now);
-    this.wakeIn(now, Math.min(this.o.pollMs, hintIn));
-  }
-
-  /** One timer: a pass in `ms`, unless one is already set to come sooner. */
-  private wakeIn(now: number, ms: number): void {
-    const at = now + ms;
-    if (this.timer !== null) {
-      if (this.timerAt <= at) return;
-      this.timers.clearTimeout(this.timer);
-    }
-    this.timerAt = at;
-    this.timer = this.timers.setTimeout(() => {
-      this.timer = null;
-      this.timerAt = Infinity;
-      this.wake();
-    }, ms);
+  /** Until the next pass: the poll, or sooner when a lane this process closed opens again. */
+  private pollIn(): number {
+    const hintIn = this.nextHint === Infinity ? Infinity : Math.max(0, this.nextHint - this.deps.clock.now());
+    return Math.min(this.o.pollMs, hintIn);
   }
 
   private async pass(): Promise<void> {
@@ -328,7 +303,7 @@ export class Dispatcher {
         .finally(() => {
           this.active.delete(webhookId);
           // A lane finished: free slot, and maybe more work.
-          if (!this.stopping && this.started) this.wake();
+          this.wake();
         });
       this.active.set(webhookId, run);
     }
@@ -372,6 +347,8 @@ export class Dispatcher {
    * request at a time (packed when the platform coalesces), and write the successes together;
    * any other answer is written at once and, but for a refused pack or a dead row, ends the turn.
    * The unsent claims go back and the lane is released, closed for as long as it must wait.
+   * Each request is three steps: claim (the rows), send (one HTTP exchange), record (the answer,
+   * by the handler of its outcome).
    */
   private async runLane(webhookId: number): Promise<void> {
     const { clock } = this.deps;
@@ -382,16 +359,13 @@ export class Dispatcher {
       successes: [],
       leaseUntil: clock.now() + this.o.leaseMs,
       endRun: false,
+      singleUntil: 0,
+      seen: -1,
+      idle: 0,
     };
     try {
       let webhook = await this.openWebhook(turn);
       if (!webhook) return;
-      // Rows up to this id are sent one per request (a packed request was refused).
-      let singleUntil = 0;
-      // Rows the fan-out wrote (this process's wakeSoon calls) that the last claim may not have seen.
-      let seen = -1;
-      // Lingers in a row that found nothing.
-      let idle = 0;
       // Turn after turn while the lane has work and no other lane waits for a slot: the lease is
       // kept (renewed at half-life), not released and taken again. The claim only takes rows of
       // an enabled webhook; the webhook is read again between turns (an edit applies).
@@ -400,75 +374,16 @@ export class Dispatcher {
         const coalesce = webhook.options.coalesce !== false && platform.coalesce !== undefined;
         for (let requests = 0; requests < this.o.turnRequests && !this.stopping; requests++) {
           if (!(await this.keepLease(turn, clock.now()))) return;
-          const limit = coalesce ? this.o.packWindow : this.o.turnRequests - requests;
-          if (turn.ahead && (await this.takeAhead(turn))) idle = 0;
-          while (turn.claimed.length === 0) {
-            // Nothing written since the last claim: wait a little for the fan-out's next rows
-            // (the turn's successes wait with them, LINGER_MS at most) rather than give the lane
-            // back, and claim once more before giving up (another process's rows, due retries).
-            if (seen === this.arrivals && (idle++ >= LINGER_ROUNDS || !(await this.linger()))) return;
-            seen = this.arrivals;
-            // The successes so far are written with the claim (one round trip on PostgreSQL).
-            turn.claimed = await this.deps.store.claim(
-              webhookId,
-              clock.now(),
-              limit,
-              this.workerId,
-              turn.leaseUntil,
-              turn.successes.splice(0),
-            );
-            if (turn.claimed.length) idle = 0;
-          }
-          const now = clock.now();
+          if (!(await this.claim(turn, coalesce ? this.o.packWindow : this.o.turnRequests - requests))) return;
           // Other lanes' answers may have filled the invalid-request window meanwhile (Discord).
-          const held = platform.countsInvalidRequests ? this.guardHolds(now) : 0;
+          const held = platform.countsInvalidRequests ? this.guardHolds(clock.now()) : 0;
           if (held) {
             turn.block = { until: held, reason: 'invalid_requests' };
             return;
           }
-          const { packed, body, text } = this.pack(webhook.platform, turn.claimed, coalesce && turn.claimed[0].id > singleUntil);
-          turn.claimed = turn.claimed.slice(packed.length);
-          if (turn.claimed.length === 0 && requests + 1 < this.o.turnRequests && !platform.paced) {
-            // The lane's next rows are claimed while this request is out: the claim's round trip
-            // no longer sits between two requests. (Paced platforms end the turn after each success.)
-            seen = this.arrivals;
-            this.claimAhead(turn, coalesce ? this.o.packWindow : this.o.turnRequests - requests - 1);
-          }
-          const request: SendRequest = {
-            webhook,
-            body,
-            text,
-            query: packed[0].query,
-            // Same id on every retry of a delivery (Standard Webhooks consumers dedupe on it).
-            messageId: `msg_${webhook.id}_${packed[0].eventId}`,
-          };
-          const plan = packed[packed.length - 1].thread;
-          const result =
-            plan && this.deps.threads
-              ? await this.deps.threads.deliver(webhook, plan, request, this.deps.send)
-              : await this.deps.send(request);
-          this.stats.requests++;
-          const after = clock.now();
-          if (platform.countsInvalidRequests && isInvalidRequestStatus(result.statusCode)) this.invalidRequests.record(after);
-          const attempt: AttemptRecord = {
-            statusCode: result.statusCode,
-            outcome: result.outcome,
-            error: result.error,
-            responseBody: result.responseBody,
-            durationMs: result.durationMs,
-          };
-          const v = result.verdict;
-          // After shutdown released the rows, only a success is worth writing (it saves a resend).
-          if (this.released && v.kind !== 'ok') return;
-          // A failure may put rows back in front (split) or end the turn: the rows claimed ahead
-          // join the turn first, behind the ones just sent, so the order holds and none is lost.
-          if (v.kind !== 'ok') await this.takeAhead(turn);
-          const next =
-            v.kind === 'ok'
-              ? await this.onDelivered(turn, webhook, packed, attempt, result.rateLimit, after)
-              : await this.onFailure(turn, webhook, packed, attempt, v, result, after);
-          if (next === 'split') singleUntil = packed[packed.length - 1].id;
-          if (next === 'end') return;
+          const outgoing = this.nextRequest(turn, webhook, coalesce, requests);
+          const exchange = await this.send(webhook, outgoing);
+          if ((await this.record(turn, webhook, exchange)) === 'end') return;
         }
         if (this.stopping || !(await this.mayKeepLane())) return;
         webhook = await this.openWebhook(turn);
@@ -483,6 +398,101 @@ export class Dispatcher {
       await this.endTurn(turn);
       if (turn.block) this.hint(turn.block.until);
       await this.deps.store.releaseLane(webhookId, this.workerId, clock.now(), turn.block, { endRun: turn.endRun });
+    }
+  }
+
+  /**
+   * Claim: rows for the turn's next request, in id order, marked `sending` (those claimed ahead
+   * first). False when the lane has none left and waited enough for new ones: the turn ends.
+   */
+  private async claim(turn: LaneTurn, limit: number): Promise<boolean> {
+    if (turn.ahead && (await this.takeAhead(turn))) turn.idle = 0;
+    while (turn.claimed.length === 0) {
+      // Nothing written since the last claim: wait a little for the fan-out's next rows
+      // (the turn's successes wait with them, LINGER_MS at most) rather than give the lane
+      // back, and claim once more before giving up (another process's rows, due retries).
+      if (turn.seen === this.arrivals && (turn.idle++ >= LINGER_ROUNDS || !(await this.linger()))) return false;
+      turn.seen = this.arrivals;
+      // The successes so far are written with the claim (one round trip on PostgreSQL).
+      turn.claimed = await this.deps.store.claim(
+        turn.webhookId,
+        this.deps.clock.now(),
+        limit,
+        this.workerId,
+        turn.leaseUntil,
+        turn.successes.splice(0),
+      );
+      if (turn.claimed.length) turn.idle = 0;
+    }
+    return true;
+  }
+
+  /**
+   * The next request, from the first claimed rows (packed when the platform coalesces); when it
+   * takes the last of them, the lane's next rows are claimed while it is out.
+   */
+  private nextRequest(turn: LaneTurn, webhook: Webhook, coalesce: boolean, requests: number): Outgoing {
+    const { packed, body, text } = this.pack(webhook.platform, turn.claimed, coalesce && turn.claimed[0].id > turn.singleUntil);
+    turn.claimed = turn.claimed.slice(packed.length);
+    if (turn.claimed.length === 0 && requests + 1 < this.o.turnRequests && !platformOf(webhook.platform).paced) {
+      // The lane's next rows are claimed while this request is out: the claim's round trip
+      // no longer sits between two requests. (Paced platforms end the turn after each success.)
+      turn.seen = this.arrivals;
+      this.claimAhead(turn, coalesce ? this.o.packWindow : this.o.turnRequests - requests - 1);
+    }
+    const request: SendRequest = {
+      webhook,
+      body,
+      text,
+      query: packed[0].query,
+      // Same id on every retry of a delivery (Standard Webhooks consumers dedupe on it).
+      messageId: `msg_${webhook.id}_${packed[0].eventId}`,
+    };
+    return { packed, request };
+  }
+
+  /** Send: one HTTP exchange (through the ticket's thread when the rows carry a plan), counted. */
+  private async send(webhook: Webhook, { packed, request }: Outgoing): Promise<Exchange> {
+    const plan = packed[packed.length - 1].thread;
+    const result =
+      plan && this.deps.threads ? await this.deps.threads.deliver(webhook, plan, request, this.deps.send) : await this.deps.send(request);
+    this.stats.requests++;
+    const after = this.deps.clock.now();
+    if (platformOf(webhook.platform).countsInvalidRequests && isInvalidRequestStatus(result.statusCode)) this.invalidRequests.record(after);
+    const attempt: AttemptRecord = {
+      statusCode: result.statusCode,
+      outcome: result.outcome,
+      error: result.error,
+      responseBody: result.responseBody,
+      durationMs: result.durationMs,
+    };
+    return { packed, result, attempt, after };
+  }
+
+  /**
+   * Record: the answer written by the handler of its outcome (Svix's worker has the same split):
+   * delivered, rate limited, retry later, refused request, gone webhook. `next` goes on with the
+   * turn, `end` ends it.
+   */
+  private async record(turn: LaneTurn, webhook: Webhook, x: Exchange): Promise<Next> {
+    const v = x.result.verdict;
+    if (v.kind === 'ok') return this.onDelivered(turn, webhook, x);
+    // After shutdown released the rows, only a success is worth writing (it saves a resend).
+    if (this.released) return 'end';
+    // A failure may put rows back in front (split) or end the turn: the rows claimed ahead
+    // join the turn first, behind the ones just sent, so the order holds and none is lost.
+    await this.takeAhead(turn);
+    // The turn's successes are written before the failure (a row's history stays in order).
+    await this.flush(turn);
+    switch (v.kind) {
+      case 'rate_limited':
+        return this.onRateLimited(turn, webhook, x, v);
+      case 'retry':
+        return this.onRetryLater(turn, x, v);
+      case 'dead_request':
+        return this.onDeadRequest(turn, webhook, x, v);
+      case 'dead_webhook':
+        return this.onDeadWebhook(webhook, x, v);
     }
   }
 
@@ -620,15 +630,9 @@ export class Dispatcher {
     }
   }
 
-  /** A 2xx: kept for the turn's write; the lane goes on unless the platform asks to wait. */
-  private async onDelivered(
-    turn: LaneTurn,
-    webhook: Webhook,
-    packed: QueuedDelivery[],
-    attempt: AttemptRecord,
-    rl: SendOutcome['rateLimit'],
-    after: number,
-  ): Promise<'next' | 'end'> {
+  /** Delivered (2xx): kept for the turn's write; the lane goes on unless the platform asks to wait. */
+  private async onDelivered(turn: LaneTurn, webhook: Webhook, { packed, attempt, result, after }: Exchange): Promise<Next> {
+    const rl = result.rateLimit;
     turn.endRun = true;
     turn.successes.push({
       rows: packed,
@@ -653,97 +657,20 @@ export class Dispatcher {
   }
 
   /**
-   * Any answer but a 2xx, after the turn's successes are written (a row's history stays in
-   * order): `split` resends a refused pack one by one, `next` goes on, `end` ends the turn.
+   * Rate limited (429): a wait, not a failed attempt (the rows keep their place and their attempt
+   * count). The wait is the server's, bounded (retry-after.ts), and grows with the lane's run of
+   * 429s; past the budget the webhook is paused like a dead one, its queue kept. Ends the turn.
    */
-  private async onFailure(
+  private async onRateLimited(
     turn: LaneTurn,
     webhook: Webhook,
-    packed: QueuedDelivery[],
-    attempt: AttemptRecord,
-    v: Exclude<Verdict, { kind: 'ok' }>,
-    result: SendOutcome,
-    after: number,
-  ): Promise<'next' | 'split' | 'end'> {
-    const { store } = this.deps;
-    await this.flush(turn);
-    if (v.kind === 'rate_limited') {
-      const next = await this.handleRateLimited(webhook, packed, attempt, v, after, turn.endRun);
-      if (next.kind === 'paused') turn.endRun = true;
-      else turn.block = next.block;
-      return 'end';
-    }
-    if (v.kind === 'retry') {
-      const delays = packed.map((row) =>
-        nextAttemptDelay({
-          attempt: row.attempts + 1,
-          schedule: this.o.schedule,
-          random: this.o.random,
-          retryAfterMs: result.rateLimit.retryAfterMs,
-        }),
-      );
-      const waits = delays.filter((d): d is number => d !== null);
-      // Keep the order: the packed rows retry together, at the latest of their times (each row's
-      // own jitter would make the earliest due first, and the lane's newer rows would overtake
-      // the later ones), and later rows wait behind them.
-      const nextAt = waits.length ? after + Math.max(...waits) : null;
-      const updates = packed.map((row, i) => ({ row, nextAt: delays[i] === null ? null : nextAt }));
-      await store.failed(updates, attempt, `gave up after ${packed[0].attempts + 1} attempts: ${v.reason}`);
-      if (nextAt !== null) {
-        turn.block = { until: nextAt, reason: 'retry_backoff' };
-        return 'end';
-      }
-      return 'next';
-    }
-    if (v.kind === 'dead_request') {
-      if (packed.length > 1) {
-        // One of the packed messages may be the bad one: send them one by one (still claimed).
-        turn.claimed = [...packed, ...turn.claimed];
-        return 'split';
-      }
-      await store.dead(packed, attempt);
-      this.deps.logger.warn('webhooks: delivery refused by the platform', {
-        webhookId: webhook.id,
-        deliveryId: packed[0].id,
-        status: result.statusCode,
-        error: v.reason,
-      });
-      return 'next';
-    }
-    // dead_webhook: stop sending, keep the queue paused, tell the admin.
-    await store.requeue(packed, attempt, { counted: true });
-    await this.disableWebhook(webhook, v.reason, 'gone');
-    return 'end';
-  }
-
-  private sayUnreadable(webhook: Webhook): void {
-    if (this.unreadableSaid.has(webhook.id)) return;
-    this.unreadableSaid.add(webhook.id);
-    // Named by id and name: the URL is what cannot be read, and is never logged anyway.
-    this.deps.logger.warn(
-      `webhooks: webhook #${webhook.id} "${webhook.name}" cannot be read with the current APP_KEY (was APP_KEY changed?); ` +
-        'its deliveries stay queued until its URL is typed again or APP_PREVIOUS_KEYS holds the old key',
-      { webhookId: webhook.id, name: webhook.name, unreadable: webhook.unreadable },
-    );
-  }
-
-  /**
-   * A 429: a wait, not a failed attempt (the rows keep their place and their attempt count). The
-   * wait is the server's, bounded (retry-after.ts), and grows with the lane's run of 429s; past
-   * the budget the webhook is paused like a dead one, its queue kept.
-   */
-  private async handleRateLimited(
-    webhook: Webhook,
-    packed: QueuedDelivery[],
-    attempt: AttemptRecord,
+    { packed, attempt, after }: Exchange,
     v: Extract<Verdict, { kind: 'rate_limited' }>,
-    after: number,
-    hadSuccess: boolean,
-  ): Promise<{ kind: 'wait'; block: { until: number; reason: string } } | { kind: 'paused' }> {
+  ): Promise<Next> {
     const webhookId = webhook.id;
     this.stats.rateLimited++;
     await this.deps.store.requeue(packed, attempt, { counted: false });
-    const run = await this.deps.store.noteRateLimited(webhookId, this.workerId, after, hadSuccess);
+    const run = await this.deps.store.noteRateLimited(webhookId, this.workerId, after, turn.endRun);
     const decision = rateLimitDecision(v.waitMs, run, after, this.budget);
     const fields = {
       webhookId,
@@ -763,9 +690,10 @@ export class Dispatcher {
     if (decision.kind === 'pause') {
       this.stats.rateLimitPauses++;
       await this.disableWebhook(webhook, decision.reason, 'rate_limited', fields);
-      return { kind: 'paused' };
+      turn.endRun = true;
+      return 'end';
     }
-    const block = { until: after + decision.waitMs, reason: 'rate_limited' };
+    turn.block = { until: after + decision.waitMs, reason: 'rate_limited' };
     this.deps.logger.info(`webhooks: rate limited (429); waiting ${formatDuration(decision.waitMs)}`, {
       ...fields,
       waitMs: decision.waitMs,
@@ -773,7 +701,86 @@ export class Dispatcher {
       ...(decision.backoffMs > v.waitMs ? { backoffMs: decision.backoffMs } : {}),
       global: v.global,
     });
-    return { kind: 'wait', block };
+    return 'end';
+  }
+
+  /**
+   * Retry later (5xx, timeout, network): an attempt counted; the rows wait for their next attempt
+   * (the lane with them), or give up once the schedule is spent and the lane goes on.
+   */
+  private async onRetryLater(
+    turn: LaneTurn,
+    { packed, attempt, result, after }: Exchange,
+    v: Extract<Verdict, { kind: 'retry' }>,
+  ): Promise<Next> {
+    const delays = packed.map((row) =>
+      nextAttemptDelay({
+        attempt: row.attempts + 1,
+        schedule: this.o.schedule,
+        random: this.o.random,
+        retryAfterMs: result.rateLimit.retryAfterMs,
+      }),
+    );
+    const waits = delays.filter((d): d is number => d !== null);
+    // Keep the order: the packed rows retry together, at the latest of their times (each row's
+    // own jitter would make the earliest due first, and the lane's newer rows would overtake
+    // the later ones), and later rows wait behind them.
+    const nextAt = waits.length ? after + Math.max(...waits) : null;
+    const updates = packed.map((row, i) => ({ row, nextAt: delays[i] === null ? null : nextAt }));
+    await this.deps.store.failed(updates, attempt, `gave up after ${packed[0].attempts + 1} attempts: ${v.reason}`);
+    if (nextAt !== null) {
+      turn.block = { until: nextAt, reason: 'retry_backoff' };
+      return 'end';
+    }
+    return 'next';
+  }
+
+  /**
+   * Refused request (another 4xx): this body will never be accepted. A refused pack is sent again
+   * one row per request (one of its messages may be the bad one); a single row is dead.
+   */
+  private async onDeadRequest(
+    turn: LaneTurn,
+    webhook: Webhook,
+    { packed, attempt, result }: Exchange,
+    v: Extract<Verdict, { kind: 'dead_request' }>,
+  ): Promise<Next> {
+    if (packed.length > 1) {
+      // Still claimed: back in front of the turn's rows, sent one by one up to the last of them.
+      turn.claimed = [...packed, ...turn.claimed];
+      turn.singleUntil = packed[packed.length - 1].id;
+      return 'next';
+    }
+    await this.deps.store.dead(packed, attempt);
+    this.deps.logger.warn('webhooks: delivery refused by the platform', {
+      webhookId: webhook.id,
+      deliveryId: packed[0].id,
+      status: result.statusCode,
+      error: v.reason,
+    });
+    return 'next';
+  }
+
+  /** Gone webhook (404/401 and the like): stop sending, keep the queue paused, tell the admin. */
+  private async onDeadWebhook(
+    webhook: Webhook,
+    { packed, attempt }: Exchange,
+    v: Extract<Verdict, { kind: 'dead_webhook' }>,
+  ): Promise<Next> {
+    await this.deps.store.requeue(packed, attempt, { counted: true });
+    await this.disableWebhook(webhook, v.reason, 'gone');
+    return 'end';
+  }
+
+  private sayUnreadable(webhook: Webhook): void {
+    if (this.unreadableSaid.has(webhook.id)) return;
+    this.unreadableSaid.add(webhook.id);
+    // Named by id and name: the URL is what cannot be read, and is never logged anyway.
+    this.deps.logger.warn(
+      `webhooks: webhook #${webhook.id} "${webhook.name}" cannot be read with the current APP_KEY (was APP_KEY changed?); ` +
+        'its deliveries stay queued until its URL is typed again or APP_PREVIOUS_KEYS holds the old key',
+      { webhookId: webhook.id, name: webhook.name, unreadable: webhook.unreadable },
+    );
   }
 
   /** One path for every webhook the dispatcher turns off: disabled with the reason, logged, the admin told. */

@@ -23,7 +23,8 @@ import type { RenderTarget } from '../rendering/event-bodies.js';
 import type { EventRenderer } from '../rendering/event-renderers.js';
 import { templateFor } from '../rendering/render-message.js';
 import { defaultOptions, type Webhook } from '../webhooks/webhook.js';
-import type { Timers } from './dispatcher.js';
+import { BackgroundRunner } from './background-runner.js';
+import type { Timers } from './timers.js';
 import type { EventStore, StoredEvent } from './event-store.js';
 import type { NewDelivery } from './delivery-store.js';
 import { matchesFilters } from './webhook-filter.js';
@@ -55,11 +56,6 @@ export interface FanOutOptions {
   shutdownGraceMs?: number;
 }
 
-const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
 /** A batch is written once its renders took this long, so its first events are not held by its last. */
 const BATCH_RENDER_MS = 250;
 
@@ -74,13 +70,8 @@ export class FanOut {
   /** Events fanned out by this process, and events dropped as poison. */
   readonly stats = { events: 0, deliveries: 0, dropped: 0 };
   private readonly o: Required<FanOutOptions>;
-  private readonly timers: Timers;
-  private passing: Promise<void> | null = null;
-  private chain: Promise<unknown> = Promise.resolve();
-  private again = false;
-  private timer: unknown = null;
-  private started = false;
-  private stopping = false;
+  /** Passes: woken, polled, stopped (background-runner.ts). */
+  private readonly runner: BackgroundRunner;
   /** Renders started for events (by row id) that a pass has not written yet. */
   private readonly inFlight = new Map<number, Promise<NewDelivery[]>>();
 
@@ -89,7 +80,6 @@ export class FanOut {
     options: FanOutOptions = {},
   ) {
     this.workerId = deps.workerId ?? `f-${crypto.randomBytes(6).toString('hex')}`;
-    this.timers = deps.timers ?? realTimers;
     this.o = {
       pollMs: options.pollMs ?? 1000,
       leaseMs: options.leaseMs ?? 60_000,
@@ -97,42 +87,38 @@ export class FanOut {
       maxRefusals: options.maxRefusals ?? 5,
       shutdownGraceMs: options.shutdownGraceMs ?? 5000,
     };
+    this.runner = new BackgroundRunner({
+      // Another worker holds the lease: it may have read the events before ours was written.
+      round: async () => ((await this.pass()) ? undefined : Math.min(LEASE_BUSY_RETRY_MS, this.o.pollMs)),
+      pollMs: this.o.pollMs,
+      shutdownGraceMs: this.o.shutdownGraceMs,
+      now: () => deps.clock.now(),
+      logger: deps.logger,
+      failed: 'webhooks: fan-out pass failed; will try again',
+      timers: deps.timers,
+    });
+  }
+
+  /** Set once stop() was called: the pass ends after its batch. */
+  private get stopping(): boolean {
+    return this.runner.stopping;
   }
 
   /** Starts, and fans out at once what earlier processes left (a crash, a stop mid-way). */
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.wake();
+    this.runner.start();
   }
 
   /** Runs a pass now (or right after the current one). The intake calls it after each event. */
   wake(): void {
-    if (!this.started || this.stopping) return;
-    if (this.passing) {
-      this.again = true;
-      return;
-    }
-    let leaseBusy = false;
-    this.passing = this.exclusive(() => this.pass())
-      .then((done) => void (leaseBusy = !done))
-      .catch((err: Error) => {
-        this.deps.logger.error('webhooks: fan-out pass failed; will try again', { error: err.message });
-      })
-      .finally(() => {
-        this.passing = null;
-        if (this.again && !this.stopping) {
-          this.again = false;
-          this.wake();
-          // Another worker holds the lease: it may have read the events before ours was written.
-        } else this.arm(leaseBusy ? Math.min(LEASE_BUSY_RETRY_MS, this.o.pollMs) : this.o.pollMs);
-      });
+    this.runner.wake();
   }
 
   /** Tests and benchmarks: fans out until no event is left (or the lease is someone else's). */
   async drain(maxPasses = 1000): Promise<void> {
     for (let i = 0; i < maxPasses && !this.stopping; i++) {
-      if (!(await this.exclusive(() => this.pass()))) return;
+      // One pass at a time in this process: drain's wait behind the background ones.
+      if (!(await this.runner.exclusive(() => this.pass()))) return;
       if ((await this.deps.events.pending()) === 0) return;
     }
     if (!this.stopping) throw new Error(`fanOut.drain: still events after ${maxPasses} passes`);
@@ -141,37 +127,12 @@ export class FanOut {
   /** Stops taking events, waits for the pass in progress (bounded), gives the lease back. */
   async stop(): Promise<void> {
     if (this.stopping) return;
-    this.stopping = true;
-    if (this.timer !== null) this.timers.clearTimeout(this.timer);
-    this.timer = null;
-    let grace: unknown = null;
-    await Promise.race([
-      this.chain,
-      new Promise((resolve) => {
-        grace = realTimers.setTimeout(() => resolve(undefined), this.o.shutdownGraceMs);
-      }),
-    ]);
-    realTimers.clearTimeout(grace);
+    await this.runner.stop();
     try {
       await this.deps.events.release(this.workerId);
     } catch (err) {
       this.deps.logger.warn('webhooks: could not give back the fan-out lease (it expires by itself)', { error: (err as Error).message });
     }
-  }
-
-  /** One pass at a time in this process (wake and drain share the queue). */
-  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.chain.then(fn);
-    this.chain = run.catch(() => undefined);
-    return run;
-  }
-
-  private arm(ms: number): void {
-    if (!this.started || this.stopping || this.timer !== null) return;
-    this.timer = this.timers.setTimeout(() => {
-      this.timer = null;
-      this.wake();
-    }, ms);
   }
 
   /**

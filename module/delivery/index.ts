@@ -8,7 +8,8 @@ import type { ModuleContext } from '../../sdk/module-context.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
 import { RenderOnCallingThread, RenderWorkers, type EventRenderer } from '../rendering/event-renderers.js';
 import type { MarkdownConverter } from '../rendering/event-variables.js';
-import { Dispatcher, type DispatcherOptions, type Timers } from './dispatcher.js';
+import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
+import { realTimers, type Timers } from './timers.js';
 import { EventStore } from './event-store.js';
 import { FanOut } from './fan-out.js';
 import { KnexHeldDeliveryStore, type HeldDeliveryStore } from './held-deliveries.js';
@@ -214,10 +215,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
   });
   const held = new KnexHeldDeliveryStore(ctx.db, now);
   const writes = deliveryWrites(store, () => dispatcher.wake(), held);
-  const timers = options.timers ?? {
-    setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(),
-    clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
-  };
+  const timers = options.timers ?? realTimers;
   let pruneTimer: unknown = null;
   const retentionDays = options.retentionDays ?? 30;
   const prune = () => {

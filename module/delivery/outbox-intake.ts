@@ -8,6 +8,7 @@
 import type { AnyEventPayload, EventMap, EventName } from '../../sdk/events.js';
 import type { Logger } from '../../sdk/module-context.js';
 import type { EventIntake } from '../subscribers/subscriber.js';
+import { realTimers, type Timers } from './timers.js';
 
 export interface IntakeDeps {
   /** Persists one event (EventStore.add). */
@@ -15,7 +16,7 @@ export interface IntakeDeps {
   /** Wakes the fan-out. */
   wake(): void;
   logger: Logger;
-  timers?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void };
+  timers?: Timers;
   /** Events kept in memory while the database refuses writes (default 10 000). */
   bufferLimit?: number;
   /** First and longest wait between write retries (default 500 ms, 30 s). */
@@ -79,13 +80,8 @@ export class OutboxIntake implements EventIntake {
     this.scheduleRetry();
   }
 
-  private timers() {
-    return (
-      this.deps.timers ?? {
-        setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms).unref(),
-        clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
-      }
-    );
+  private timers(): Timers {
+    return this.deps.timers ?? realTimers;
   }
 
   private scheduleRetry(): void {
