@@ -12,13 +12,15 @@
  *   conditional update that only one process wins; a crash after persisting and before deleting
  *   persists the event again after the lease, with the same event id, and the outbox's
  *   idempotency key (webhook, event id) keeps one delivery per webhook.
- * - The clock is injected; the poll runs on the injected timers (tests call `fireDue()`).
+ * - The clock is injected; the poll is the delivery engine's BackgroundRunner on the injected
+ *   timers (tests call `fireDue()`).
  */
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { validateEvent, type AnyEventPayload, type EventMap, type EventName } from '../../sdk/events.js';
 import type { Clock, Logger } from '../../sdk/module-context.js';
-import type { Timers } from './dispatcher.js';
+import { BackgroundRunner } from './background-runner.js';
+import type { Timers } from './timers.js';
 
 const TABLE = 'wh_awaiting_staff';
 /** What a reminder shows of the customer's message. */
@@ -54,22 +56,22 @@ interface ReminderRow {
   snapshot: string;
 }
 
-const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
 export class AwaitingStaff {
   readonly workerId: string;
-  private readonly timers: Timers;
-  private timer: unknown = null;
-  private running: Promise<number> | null = null;
-  private stopped = true;
+  private readonly runner: BackgroundRunner;
   private delaysCache: { at: number; delays: Promise<number[]> } | null = null;
 
   constructor(private readonly deps: AwaitingStaffDeps) {
     this.workerId = deps.workerId ?? `a-${crypto.randomBytes(6).toString('hex')}`;
-    this.timers = deps.timers ?? realTimers;
+    this.runner = new BackgroundRunner({
+      round: async () => void (await this.fire()),
+      pollMs: deps.pollMs ?? 30_000,
+      shutdownGraceMs: 5000,
+      now: () => deps.clock.now(),
+      logger: deps.logger,
+      failed: 'webhooks: awaiting-staff reminders failed; will try again',
+      timers: deps.timers,
+    });
   }
 
   /** Called with every event the intake persists: schedules or cancels; other events cost nothing. */
@@ -82,33 +84,17 @@ export class AwaitingStaff {
     await this.schedule(p.ticket, p.message, p.occurredAt);
   }
 
-  /** Claims the due reminders, raises each once, and returns how many it raised. */
+  /** Claims the due reminders, raises each once, and returns how many it raised (one round at a time). */
   fireDue(): Promise<number> {
-    this.running ??= this.fire().finally(() => (this.running = null));
-    return this.running;
+    return this.runner.exclusive(() => this.fire());
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.arm(0);
+    this.runner.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer !== null) this.timers.clearTimeout(this.timer);
-    this.timer = null;
-    await this.running?.catch(() => undefined);
-  }
-
-  private arm(ms: number): void {
-    if (this.stopped || this.timer !== null) return;
-    this.timer = this.timers.setTimeout(() => {
-      this.timer = null;
-      this.fireDue()
-        .catch((err: Error) => this.deps.logger.warn('webhooks: awaiting-staff reminders: will try again', { error: err.message }))
-        .finally(() => this.arm(this.deps.pollMs ?? 30_000));
-    }, ms);
+    await this.runner.stop();
   }
 
   private async schedule(ticket: Payload['ticket'], message: Payload['message'], occurredAt: string): Promise<void> {
