@@ -57,14 +57,18 @@ describe.each(testDatabaseKinds())('operational events on %s', (kind) => {
       return { type: body.type, payload: body.data.payload, raw: r.text };
     });
 
-  async function world(opts: { window?: number; schedule?: number[] } = {}) {
+  async function world(opts: { window?: number; schedule?: number[]; maxConsecutive?: number } = {}) {
     // Each test its own webhooks: an earlier test's shop would deliver (and recover) here.
     await stopKits();
     await db.knex('wh_deliveries').delete();
     await db.knex('wh_webhooks').delete();
     const kit = await makeKit(db, {
       clock,
-      delivery: { opsAlertWindowMs: opts.window ?? HOUR, ...(opts.schedule ? { schedule: opts.schedule } : {}) },
+      delivery: {
+        opsAlertWindowMs: opts.window ?? HOUR,
+        ...(opts.schedule ? { schedule: opts.schedule } : {}),
+        ...(opts.maxConsecutive ? { rateLimitBudget: { maxConsecutive: opts.maxConsecutive } } : {}),
+      },
     });
     const n = ++port;
     const shopKey = String(n * 10);
@@ -96,6 +100,27 @@ describe.each(testDatabaseKinds())('operational events on %s', (kind) => {
     expect(got[0].raw).not.toContain(`/webhooks/${shopKey}/`);
     // The in-app notice is still given.
     expect(kit.notifications).toHaveLength(1);
+  });
+
+  it('a webhook that keeps answering 429 past the budget raises webhooks.paused once', async () => {
+    const { kit, shop, shopKey, opsKey } = await world({ maxConsecutive: 3 });
+    const limited: Fault = {
+      kind: 'status',
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: 1, global: false },
+      headers: { 'retry-after': '1' },
+    };
+    discord.inject(shopKey, ...Array.from({ length: 10 }, () => limited));
+    await kit.emit('order.paid', 100 * port + 1);
+    for (let i = 0; i < 10 && (await kit.store.get(shop))?.enabled; i++) {
+      await settle(kit);
+      clock.advance(60_000);
+    }
+    await settle(kit);
+    expect((await kit.store.get(shop))?.enabled).toBe(false);
+    const got = alerts(opsKey);
+    expect(got.map((a) => a.type)).toEqual(['webhooks.paused']);
+    expect(got[0].payload).toMatchObject({ webhook: { id: shop, name: 'Boutique' }, reason: expect.stringMatching(/429/) });
   });
 
   it('a refused delivery raises webhooks.delivery_failed to the ops webhook, never to the webhook it is about', async () => {
