@@ -4,6 +4,7 @@
  * the background), the dispatcher (outbox -> HTTP), the sender (also "Send test"), and the
  * admin's writes (replay, retry all).
  */
+import type { EventMap } from '../../sdk/events.js';
 import type { ModuleContext } from '../../sdk/module-context.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
 import { RenderOnCallingThread, RenderWorkers, type EventRenderer } from '../rendering/event-renderers.js';
@@ -144,6 +145,16 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     raise: (event, payload) => intake.accept(event, payload),
     webhooks,
     windowMs: options.opsAlertWindowMs,
+    notify: (event, p) => {
+      const failed = event === 'webhooks.delivery_failed' ? (p as EventMap['webhooks.delivery_failed']) : null;
+      const words = { name: p.webhook.name, failures: p.failures, event: failed?.delivery.event ?? '', reason: failed?.reason ?? '' };
+      return ctx.notifications.notify({
+        level: failed ? 'warning' : 'info',
+        title: ctx.i18n.t(failed ? 'delivery.failed.title' : 'delivery.recovered.title', words),
+        body: ctx.i18n.t(failed ? 'delivery.failed.body' : 'delivery.recovered.body', words),
+        href: `${ctx.admin.basePath}/webhooks/${p.webhook.id}/edit`,
+      });
+    },
   });
   const dispatcher = new Dispatcher(
     {

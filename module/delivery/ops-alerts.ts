@@ -31,6 +31,14 @@ export interface OpsAlertsDeps {
   logger: Logger;
   /** The intake's accept: persists the event, then wakes the fan-out. */
   raise<K extends OpsEventName>(event: K, payload: EventMap[K]): Promise<void>;
+  /**
+   * Tells the host's notifications about a given-up delivery or a recovery, as coalesced as the
+   * events (a disabled or paused webhook is told by the dispatcher's hook already).
+   */
+  notify?(
+    event: 'webhooks.delivery_failed' | 'webhooks.recovered',
+    payload: EventMap['webhooks.delivery_failed' | 'webhooks.recovered'],
+  ): Promise<void>;
   webhooks: { get(id: number): Promise<Webhook | null> };
   /** At most one alert per webhook and kind in this window (default 1 h). */
   windowMs?: number;
@@ -268,6 +276,8 @@ export class OpsAlerts {
       return;
     }
     await this.deps.raise(event, checked.value);
+    if (event === 'webhooks.delivery_failed' || event === 'webhooks.recovered')
+      await this.deps.notify?.(event, checked.value as EventMap['webhooks.delivery_failed' | 'webhooks.recovered']);
   }
 
   private track(work: Promise<void>): Promise<void> {

@@ -174,6 +174,8 @@ describe.each(testDatabaseKinds())('operational events on %s', (kind) => {
     const got = alerts(opsKey);
     expect(got.map((a) => a.type)).toEqual(['webhooks.delivery_failed', 'webhooks.delivery_failed']);
     expect(first.failures + (got[1].payload as { failures: number }).failures).toBe(burst + 1);
+    // The host's notifications are coalesced the same way.
+    expect(kit.notifications.map((x) => x.title.split(' ')[0])).toEqual(['delivery.failed.title', 'delivery.failed.title']);
   });
 
   it('a failing webhook that delivers again raises webhooks.recovered once', async () => {
@@ -192,6 +194,10 @@ describe.each(testDatabaseKinds())('operational events on %s', (kind) => {
       failingSince: new Date(clock.now()).toISOString(),
       failures: 2,
     });
+    expect(kit.notifications.map((x) => [x.level, x.title.split(' ')[0]])).toEqual([
+      ['warning', 'delivery.failed.title'],
+      ['info', 'delivery.recovered.title'],
+    ]);
   });
 
   it('an alert that cannot be delivered raises nothing: no loop between failing alert targets', async () => {
