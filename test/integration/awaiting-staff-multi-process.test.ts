@@ -3,7 +3,8 @@
  * pool and its own reminder poll every 50 ms) on one PostgreSQL, then one MariaDB, database: 40
  * tickets wait for staff, both clocks jump past the delay, and each reminder is raised by exactly
  * one of the processes (counted in their logs, not only at the sink, where the outbox's
- * idempotency key would hide a double raise) and delivered once. Needs the built dist/.
+ * idempotency key would hide a double raise) and delivered once. Then a host is stopped while a
+ * ticket waits and started again past the delay: one reminder. Needs the built dist/.
  */
 import { sampleEvent } from '../../sdk/sample-events.js';
 import { JsonSink } from '../support/json-sink.js';
@@ -83,6 +84,32 @@ function describeOn(kind: (typeof kinds)[number]): void {
       // Printed: how the work was shared (both usually take part; exactness is what is asserted).
       process.stdout.write(`awaiting_staff on ${kind}: raised by A ${byA}, by B ${byB}\n`);
       expect(byA + byB).toBe(TICKETS);
+    }, 120_000);
+
+    it('a host stopped while a ticket waits, and started again past the delay, reminds exactly once', async () => {
+      // Only this test's hosts: the two above would take the reminder.
+      for (const c of children.splice(0)) await c.close();
+      const first = await HostChild.start({ ...db.childEnv('aw-c', false), WH_LOG_LEVEL: 'info' });
+      const p = sampleEvent('ticket.submit', { seq: 900, now: Date.now() });
+      await first.emitEvents([
+        { name: 'ticket.submit', payload: { ...p, eventId: 'evt-wait-restart', ticket: { ...p.ticket, id: 8900 } } },
+      ]);
+      await first.close();
+      const ofTicket = () =>
+        sink.requests.filter((r) => (r.json as { data: { payload: { ticket: { id: number } } } }).data.payload.ticket.id === 8900);
+      expect(ofTicket()).toHaveLength(0);
+      // Started again two minutes later (its clock is ahead: the delay has passed while it was down).
+      const again = await HostChild.start({ ...db.childEnv('aw-d', false), WH_LOG_LEVEL: 'info', WH_CLOCK_OFFSET_MS: String(2 * 60_000) });
+      children.push(again);
+      await waitFor(`the reminder of ticket 8900\n${again.tail(10)}`, () => ofTicket().length >= 1, 60_000, 100);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(ofTicket()).toHaveLength(1);
+      expect(
+        again
+          .tail(1_000_000)
+          .split('\n')
+          .filter((l) => l.includes(RAISED)),
+      ).toHaveLength(1);
     }, 120_000);
   });
 }
