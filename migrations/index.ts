@@ -9,7 +9,8 @@ import { deliveryReference } from './007-delivery-reference.js';
 import { ticketThreads } from './008-ticket-threads.js';
 import { eventTemplates } from './009-event-templates.js';
 import { webhookCondition } from './010-webhook-condition.js';
-import { opsAlertsAndReminders } from './011-ops-alerts-and-reminders.js';
+import { optionsPerPlatformMigration } from './011-options-per-platform.js';
+import { opsAlertsAndReminders } from './012-ops-alerts-and-reminders.js';
 
 /** In order. Append new migrations; never edit a released one. */
 export const migrations: ModuleMigration[] = [
@@ -23,5 +24,6 @@ export const migrations: ModuleMigration[] = [
   ticketThreads,
   eventTemplates,
   webhookCondition,
+  optionsPerPlatformMigration,
   opsAlertsAndReminders,
 ];

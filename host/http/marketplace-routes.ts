@@ -1,22 +1,17 @@
 /**
- * The marketplace under the admin: the JSON API (`GET /admin/api/marketplace`, `POST
- * /admin/api/marketplace/install {name, version?}`, `POST /admin/api/modules/:uuid/update
- * {version?}`, `POST /admin/api/modules/upload` with a .tgz body), the Marketplace tab
- * (`/admin/marketplace`) and its forms, and the .tgz upload of the modules page. Refusals say
- * which rule refused (integrity, host range, registry down or slow, manifest).
+ * The marketplace's route table, under the admin: the JSON API (`marketplace-api.ts`), the .tgz
+ * upload of the modules page and of scripts (`module-upload.ts`), and the Marketplace tab with
+ * its forms (`marketplace-page.ts`). Refusals say which rule refused (integrity, host range,
+ * registry down or slow, manifest).
  */
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import semver from 'semver';
-import { MarketplaceError } from '../marketplace/marketplace-client.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import type { MarketplaceService } from '../marketplace/marketplace-service.js';
-import { ManifestError } from '../modules/manifest-schema.js';
-import { ModuleError, type ModuleRecord, type ModuleRegistry, type UpdateResult } from '../modules/module-registry.js';
-import type { InstallAudit } from './install-audit.js';
+import type { ModuleRecord, ModuleRegistry } from '../modules/module-registry.js';
 import type { RenderPage } from './host-views.js';
-import { setFlash } from './request-context.js';
+import type { InstallAudit } from './install-audit.js';
+import { installFromMarketplace, listMarketplace, updateFromMarketplace } from './marketplace-api.js';
+import { postMarketplaceInstall, postMarketplaceUninstall, postMarketplaceUpdate, showMarketplace } from './marketplace-page.js';
+import { postModuleUpload, refuseUnlessUploadsAllowed, uploadModule } from './module-upload.js';
 
 export interface MarketplaceRouteDeps {
   marketplace: MarketplaceService;
@@ -32,187 +27,33 @@ export interface MarketplaceRouteDeps {
   page: RenderPage;
 }
 
-export function errorStatus(err: unknown): number {
-  if (err instanceof ModuleError || err instanceof MarketplaceError) return err.status;
-  if (err instanceof ManifestError) return 400;
-  return 500;
-}
-
-function errorText(err: unknown): string {
-  return errorStatus(err) >= 500 && !(err instanceof MarketplaceError)
-    ? `internal error: ${(err as Error).message}`
-    : (err as Error).message;
-}
-
-function versionOf(body: unknown): string | undefined {
-  const v = (body ?? {}) as { version?: unknown };
-  return typeof v.version === 'string' && v.version.trim() ? v.version.trim() : undefined;
-}
+type MarketplaceHandler = (deps: MarketplaceRouteDeps, req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
 export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRouteDeps): void {
-  const { marketplace, registry, t } = deps;
+  const h =
+    (fn: MarketplaceHandler): RouteHandlerMethod =>
+    (req, reply) =>
+      fn(deps, req, reply);
 
-  const updateText = (r: UpdateResult, name: string) =>
-    r.updated
-      ? t('marketplace.updated_ok', { name, from: r.from, to: r.to })
-      : t('marketplace.update_failed', { name, from: r.from, to: r.to, error: r.reason ?? r.error ?? '' });
+  app.get('/admin/api/marketplace', h(listMarketplace));
+  app.post('/admin/api/marketplace/install', h(installFromMarketplace));
+  app.post('/admin/api/modules/:uuid/update', h(updateFromMarketplace));
 
-  // ---- JSON API ----
-  app.get('/admin/api/marketplace', async (_req, reply) => {
-    try {
-      return { registry: marketplace.registryUrl, items: await marketplace.list() };
-    } catch (err) {
-      return reply.code(errorStatus(err)).send({ error: errorText(err), reason: (err as MarketplaceError).reason });
-    }
-  });
-  app.post('/admin/api/marketplace/install', async (req, reply) => {
-    const name = ((req.body ?? {}) as { name?: unknown }).name;
-    if (typeof name !== 'string' || !name.trim()) return reply.code(400).send({ error: 'name: required (an npm package name)' });
-    try {
-      const rec = await marketplace.install(name.trim(), versionOf(req.body));
-      await deps.audit.record(req, { name: rec.name, version: rec.version, how: 'marketplace' });
-      return reply.code(201).send(deps.publicRecord(rec));
-    } catch (err) {
-      return reply.code(errorStatus(err)).send({ error: errorText(err), reason: (err as MarketplaceError).reason });
-    }
-  });
-  app.post('/admin/api/modules/:uuid/update', async (req, reply) => {
-    try {
-      const r = await marketplace.update((req.params as { uuid: string }).uuid, versionOf(req.body));
-      if (r.updated) await deps.audit.record(req, { name: r.record.name, version: r.to, how: `marketplace update from ${r.from}` });
-      return reply
-        .code(r.updated ? 200 : 422)
-        .send({ updated: r.updated, from: r.from, to: r.to, error: r.error, module: deps.publicRecord(r.record) });
-    } catch (err) {
-      return reply.code(errorStatus(err)).send({ error: errorText(err), reason: (err as MarketplaceError).reason });
-    }
-  });
-
-  // ---- upload: the .tgz as the request body (the modules page sends it with fetch) ----
-  const upload = async (req: FastifyRequest): Promise<{ status: number; text: string; body: Record<string, unknown> }> => {
-    const data = req.body;
-    if (!Buffer.isBuffer(data) || data.length === 0)
-      throw new ModuleError('upload: send the .tgz as the request body (content-type application/gzip)');
-    const label =
-      String((req.query as { name?: unknown }).name ?? 'upload.tgz')
-        .replace(/[^\w.@+-]/g, '_')
-        .slice(0, 100) || 'upload.tgz';
-    // Under its own name (in a folder of its own), so a refusal names the file the admin sent.
-    const dir = path.join(deps.varDir, 'downloads', crypto.randomUUID());
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, label.replace(/^\.+/, '_'));
-    fs.writeFileSync(file, data, { mode: 0o600 });
-    try {
-      const manifest = await registry.peekArchive(file, label);
-      const installed = await registry.get(manifest.uuid);
-      if (installed) {
-        const r = await registry.update(manifest.uuid, file, { kind: 'archive', label });
-        if (r.updated) await deps.audit.record(req, { name: r.record.name, version: r.to, how: `upload, update from ${r.from}` });
-        return {
-          status: r.updated ? 200 : 422,
-          text: updateText(r, installed.name),
-          body: { updated: r.updated, from: r.from, to: r.to, error: r.error, module: deps.publicRecord(r.record) },
-        };
-      }
-      const rec = await registry.installFromArchive(file, { kind: 'archive', label });
-      await deps.audit.record(req, { name: rec.name, version: rec.version, how: 'upload' });
-      return { status: 201, text: t('modules.installed_ok', { name: rec.name }), body: deps.publicRecord(rec) };
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  };
+  // The uploads in a scope of their own: refused before their body is read unless allowed, and
+  // the only routes that accept a .tgz body (up to the operator's limit).
   app.register(async (scope) => {
-    // Refused before the body is read: installing uploaded code is the operator's decision.
-    scope.addHook('onRequest', async (_req, reply) => {
-      if (!deps.allowModuleUpload)
-        return reply.code(403).send({ ok: false, error: t('modules.upload_off'), text: t('modules.upload_off') });
-    });
+    scope.addHook('onRequest', h(refuseUnlessUploadsAllowed));
     scope.addContentTypeParser(
       ['application/gzip', 'application/x-gzip', 'application/octet-stream'],
       { parseAs: 'buffer', bodyLimit: deps.uploadLimit },
       (_req, body, done) => done(null, body),
     );
-    scope.post('/admin/api/modules/upload', async (req, reply) => {
-      try {
-        const r = await upload(req);
-        return reply.code(r.status).send(r.body);
-      } catch (err) {
-        return reply.code(errorStatus(err)).send({ error: errorText(err) });
-      }
-    });
-    // The page's upload: same, and a one-time message for the page it goes back to.
-    scope.post('/admin/module-upload', async (req, reply) => {
-      try {
-        const r = await upload(req);
-        setFlash(reply, { kind: r.status < 300 ? 'ok' : 'error', text: r.text });
-        return reply.code(r.status).send({ ok: r.status < 300, text: r.text });
-      } catch (err) {
-        setFlash(reply, { kind: 'error', text: errorText(err) });
-        return reply.code(errorStatus(err)).send({ ok: false, text: errorText(err) });
-      }
-    });
+    scope.post('/admin/api/modules/upload', h(uploadModule));
+    scope.post('/admin/module-upload', h(postModuleUpload));
   });
 
-  // ---- the Marketplace tab ----
-  app.get('/admin/marketplace', async (req, reply) => {
-    let items: Awaited<ReturnType<MarketplaceService['list']>> = [];
-    let problem: string | null = null;
-    if (!marketplace.configured) problem = t('marketplace.not_configured');
-    else {
-      try {
-        items = await marketplace.list();
-      } catch (err) {
-        problem = errorText(err);
-      }
-    }
-    // The versions a button may ask for: compatible ones, newer than the installed one for an update.
-    const shown = items.map((p) => ({
-      ...p,
-      choices: p.versions.filter(
-        (v) => v.compatible && (!p.installed || (semver.valid(p.installed.version) && semver.gt(v.version, p.installed.version))),
-      ),
-    }));
-    return deps.page(req, reply, 'marketplace.njk', t('marketplace.title'), {
-      items: shown,
-      problem,
-      registryUrl: marketplace.registryUrl,
-      tab: 'marketplace',
-    });
-  });
-  const back = (reply: FastifyReply) => reply.redirect('/admin/marketplace', 303);
-  app.post('/admin/marketplace/install', async (req, reply) => {
-    const body = (req.body ?? {}) as { name?: unknown };
-    try {
-      const rec = await marketplace.install(String(body.name ?? '').trim(), versionOf(req.body));
-      await deps.audit.record(req, { name: rec.name, version: rec.version, how: 'marketplace' });
-      setFlash(reply, { kind: 'ok', text: t('marketplace.installed_ok', { name: rec.name, version: rec.version }) });
-    } catch (err) {
-      setFlash(reply, { kind: 'error', text: errorText(err) });
-    }
-    return back(reply);
-  });
-  app.post('/admin/marketplace/update/:uuid', async (req, reply) => {
-    const uuid = (req.params as { uuid: string }).uuid;
-    try {
-      const r = await marketplace.update(uuid, versionOf(req.body));
-      if (r.updated) await deps.audit.record(req, { name: r.record.name, version: r.to, how: `marketplace update from ${r.from}` });
-      setFlash(reply, { kind: r.updated ? 'ok' : 'error', text: updateText(r, r.record.name) });
-    } catch (err) {
-      setFlash(reply, { kind: 'error', text: errorText(err) });
-    }
-    return back(reply);
-  });
-  app.post('/admin/marketplace/uninstall/:uuid', async (req, reply) => {
-    const uuid = (req.params as { uuid: string }).uuid;
-    try {
-      const rec = await registry.get(uuid);
-      if (!rec) throw new ModuleError(`module "${uuid}" is not installed`, 404);
-      if (rec.state === 'enabled') await registry.disable(uuid);
-      await registry.uninstall(uuid);
-      setFlash(reply, { kind: 'ok', text: t('modules.uninstalled_ok', { name: rec.name }) });
-    } catch (err) {
-      setFlash(reply, { kind: 'error', text: errorText(err) });
-    }
-    return back(reply);
-  });
+  app.get('/admin/marketplace', h(showMarketplace));
+  app.post('/admin/marketplace/install', h(postMarketplaceInstall));
+  app.post('/admin/marketplace/update/:uuid', h(postMarketplaceUpdate));
+  app.post('/admin/marketplace/uninstall/:uuid', h(postMarketplaceUninstall));
 }

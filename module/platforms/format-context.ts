@@ -1,16 +1,16 @@
 /** What every platform formatter receives, and what it returns. */
 import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
-import type { WebhookOptions } from './webhook-options.js';
 import type { CompiledTemplate } from '../text/template.js';
 import type { MessageBody, Variables } from '../text/var-value.js';
 
-export interface FormatContext {
+/** `O`: the platform's own options, filled with its defaults (platform-options.ts). */
+export interface FormatContext<O extends object = Record<string, unknown>> {
   event: EventName;
   payload: AnyEventPayload;
   locale: Locale;
   timeZone: string;
-  options: WebhookOptions;
+  options: O;
   template: CompiledTemplate;
   vars: Variables;
   /** The event's translated name, sent when a template renders to nothing (no empty message). */

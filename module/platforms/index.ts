@@ -12,6 +12,7 @@ import { rocketchat } from './rocketchat/index.js';
 import { slack } from './slack/index.js';
 import { teams } from './teams/index.js';
 import { telegram } from './telegram/index.js';
+import type { EveryOption, TicketThreadOptions } from './webhook-options.js';
 
 export type { PlatformDefinition, PreviewStyle } from './platform-definition.js';
 export { platformIds, type Platform } from './platform-ids.js';
@@ -32,6 +33,19 @@ export const fallbackPlatform: Platform = json.id;
  * crash of its lane.
  */
 export const platformOf = (id: Platform): PlatformDefinition => (isPlatform(id) ? definitions[id] : json);
+
+/**
+ * Every platform's option defaults in one object, for callers holding options of any platform (a
+ * draft, a test's corpus, the fan-out's render key); each platform's format takes its own fields.
+ */
+export const defaultOptions = (): EveryOption => Object.assign({}, ...platformList.map((p) => p.options.defaults())) as EveryOption;
+
+/**
+ * The options of a platform that keeps a post per ticket (`ticketThreads`), filled with its
+ * defaults; null for the others. Such a platform's options include the thread fields.
+ */
+export const ticketThreadOptions = (id: Platform, given: Readonly<Record<string, unknown>> | undefined): TicketThreadOptions | null =>
+  platformOf(id).ticketThreads ? (platformOf(id).options.filled(given) as unknown as TicketThreadOptions) : null;
 
 /** The platforms whose definitions say `has`, by id (`platformsWhere((p) => p.paced)`). */
 export const platformsWhere = (has: (p: PlatformDefinition) => boolean | undefined): Platform[] =>

@@ -8,7 +8,7 @@
 import type { MessageBody } from '../text/var-value.js';
 import type { FormatContext, Formatted } from './format-context.js';
 import type { Platform } from './platform-ids.js';
-import type { OptionField } from './webhook-options.js';
+import type { PlatformOptions } from './platform-options.js';
 
 /** An HTTP answer as the platform's classification reads it. */
 export interface PlatformAnswer {
@@ -38,7 +38,11 @@ export interface TestAnswer {
 /** How the settings page draws the preview of a body (views/assets/settings.js). */
 export type PreviewStyle = 'embed' | 'mrkdwn' | 'card' | 'bot-message' | 'chat-card' | 'raw';
 
-export interface PlatformDefinition {
+/**
+ * `O` is the platform's own options (its `options.defaults()`): its format reads them, filled with
+ * its defaults; the registry holds every definition as `PlatformDefinition` (options by name).
+ */
+export interface PlatformDefinition<O extends object = Record<string, unknown>> {
   id: Platform;
   /** The platform's name as people write it (`Rocket.Chat`). */
   name: string;
@@ -46,14 +50,15 @@ export interface PlatformDefinition {
   detect?: (url: URL, host: string) => boolean;
   /** Fixed words of its webhook URLs' paths (never a credential): kept when a URL is masked for display. */
   urlWords?: readonly string[];
-  /** The webhook options this platform reads (the form marks the others "no effect"). */
-  options: readonly OptionField[];
+  /**
+   * Its own options: schema, defaults, required ones (platform-options.ts). A webhook stores these
+   * fields only; the form shows these only (and marks the others "no effect").
+   */
+  options: PlatformOptions<O>;
   /** Translation keys (under `settings.form.`) of options sent but possibly ignored. */
-  optionCaveats?: Partial<Record<OptionField, string>>;
-  /** Options a webhook of this platform cannot send without (the form refuses to save it). */
-  requiredOptions?: readonly OptionField[];
-  /** The request body for one event. */
-  format: (ctx: FormatContext) => Formatted;
+  optionCaveats?: Partial<Record<keyof O & string, string>>;
+  /** The request body for one event (its options already filled with its defaults). */
+  format: (ctx: FormatContext<O>) => Formatted;
   /** The most of one customer-written value the platform can show (values are cut past it before formatting). */
   shownAtMost?: number;
   /** Emoji shortcodes (`:pushpin:`) that its clients render themselves. */
@@ -80,4 +85,9 @@ export interface PlatformDefinition {
   preview: PreviewStyle;
 }
 
-export const definePlatform = (definition: PlatformDefinition): PlatformDefinition => definition;
+/**
+ * Checks a definition against its own options' type, then hands it to the registry by name: the
+ * only callers of `format` (rendering) pass `options.filled(…)`, which has that type.
+ */
+export const definePlatform = <O extends object>(definition: PlatformDefinition<O>): PlatformDefinition =>
+  definition as unknown as PlatformDefinition;

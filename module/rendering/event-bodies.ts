@@ -7,7 +7,7 @@
 import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
-import { platformOf } from '../platforms/index.js';
+import { ticketThreadOptions } from '../platforms/index.js';
 import { capForPlatform } from './platform-caps.js';
 import { renderWithTemplate } from './render-message.js';
 import { ticketThreadPlan } from './ticket-thread-plan.js';
@@ -46,9 +46,8 @@ export function bodiesFor(job: EventRenderJob, vars: Variables): RenderedMessage
       vars: platformVars,
     });
     // A ticket of a thread-per-ticket or status-card Discord webhook: the post's title, tags and card.
-    const thread = platformOf(target.platform).ticketThreads
-      ? ticketThreadPlan({ ...job, options: target.options, vars: platformVars })
-      : null;
+    const threadOptions = ticketThreadOptions(target.platform, target.options);
+    const thread = threadOptions ? ticketThreadPlan({ ...job, options: threadOptions, vars: platformVars }) : null;
     return thread ? { ...msg, thread } : msg;
   });
 }

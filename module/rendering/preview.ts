@@ -5,8 +5,8 @@
 import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { definitionOf } from '../events/index.js';
-import { defaultOptions, type Platform, type WebhookOptions } from '../webhooks/webhook.js';
-import { platformOf } from '../platforms/index.js';
+import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
+import { ticketThreadOptions } from '../platforms/index.js';
 import { label } from './labels.js';
 import { renderWithTemplate, templateFor } from './render-message.js';
 import { DEFAULT_THREAD_TITLE, threadTitle, ticketThreadPlan } from './ticket-thread-plan.js';
@@ -45,18 +45,17 @@ export function preview(
   const body = { ...rendered.body };
   // A thread-per-ticket webhook's sample ticket opens a post of its own, as its first event would
   // (the preview shows it; "Send test" to a forum channel needs it).
-  const full = { ...defaultOptions(), ...options };
-  const plan =
-    platformOf(platform).ticketThreads && full.threadPerTicket
-      ? ticketThreadPlan({
-          event,
-          payload,
-          options: full,
-          vars: computeVariables(event, payload as never, locale, timeZone),
-          locale,
-          timeZone,
-        })
-      : null;
+  const threadOptions = ticketThreadOptions(platform, options);
+  const plan = threadOptions?.threadPerTicket
+    ? ticketThreadPlan({
+        event,
+        payload,
+        options: threadOptions,
+        vars: computeVariables(event, payload as never, locale, timeZone),
+        locale,
+        timeZone,
+      })
+    : null;
   if (plan) {
     body.thread_name = plan.name;
     if (plan.tags.length) body.applied_tags = plan.tags;

@@ -6,11 +6,12 @@
 import { wellFormed, type AnyEventPayload, type EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { definitionOf, titleKey } from '../events/index.js';
-import { defaultOptions, type Platform, type Webhook, type WebhookOptions } from '../webhooks/webhook.js';
+import type { Platform, Webhook, WebhookOptions } from '../webhooks/webhook.js';
+import type { EveryOption } from '../platforms/webhook-options.js';
 import { defaultTemplates } from './default-templates.js';
 import type { FormatContext, Formatted } from '../platforms/format-context.js';
 import { label } from './labels.js';
-import { platformOf } from '../platforms/index.js';
+import { defaultOptions, platformOf } from '../platforms/index.js';
 import { compileTemplate } from '../text/template.js';
 import type { RenderInput, RenderedMessage } from './types.js';
 import { computeVariables, type Variables } from './variables.js';
@@ -34,22 +35,26 @@ export interface RenderArgs {
  * surrogate into U+FFFD; a row written before that rule, or a caller that skipped the form, gets
  * the same here, so no body holds a string that has no UTF-8 form.
  */
-function wellFormedOptions(options: WebhookOptions): WebhookOptions {
-  const out = { ...options };
-  for (const key of ['username', 'avatarUrl', 'threadName', 'threadId', 'telegramChatId'] as const)
-    if (typeof out[key] === 'string') out[key] = wellFormed(out[key]);
-  return out;
+function wellFormedOptions<O extends object>(options: O): O {
+  const out: Record<string, unknown> = { ...(options as Record<string, unknown>) };
+  for (const key of ['username', 'avatarUrl', 'threadName', 'threadId', 'telegramChatId'])
+    if (typeof out[key] === 'string') out[key] = wellFormed(out[key] as string);
+  return out as O;
 }
 
-/** Everything a formatter needs, computed once (variables, compiled template, options with defaults). */
-export function buildFormatContext(args: RenderArgs): FormatContext {
+/**
+ * Everything a formatter needs, computed once (variables, compiled template, options with
+ * defaults). The options given (a webhook's: its platform's) over every platform's defaults, so
+ * each format finds its own fields whatever it is handed; none reads another platform's.
+ */
+export function buildFormatContext(args: RenderArgs): FormatContext<EveryOption> {
   const locale: Locale = args.locale === 'en' ? 'en' : 'fr';
   return {
     event: args.event,
     payload: args.payload,
     locale,
     timeZone: args.timeZone,
-    options: wellFormedOptions({ ...defaultOptions(), ...(args.options ?? {}) }),
+    options: wellFormedOptions({ ...defaultOptions(), ...(args.options ?? {}) }) as EveryOption,
     template: compileTemplate(wellFormed(args.template)),
     vars: args.vars ?? computeVariables(args.event, args.payload as never, locale, args.timeZone),
     fallbackText: label(locale, titleKey(args.event)),

@@ -7,7 +7,7 @@
 import { wellFormed, type AnyEventPayload, type EventName, type TicketEventPayload } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { definitionOf, type TicketThreadKind } from '../events/index.js';
-import type { WebhookOptions } from '../webhooks/webhook.js';
+import type { TicketThreadOptions } from '../platforms/webhook-options.js';
 import { DISCORD, DISCORD_SNOWFLAKE } from '../platforms/limits.js';
 import { label } from './labels.js';
 import { plainDialect } from '../text/plain-dialect.js';
@@ -48,7 +48,7 @@ export function threadTitle(template: string | null, vars: Variables, fallback: 
 }
 
 /** Tag ids whose rule names the ticket's priority or department (id or name), in the admin's order, no repeats. */
-export function threadTags(rules: WebhookOptions['threadTags'], payload: TicketEventPayload): string[] {
+export function threadTags(rules: TicketThreadOptions['threadTags'], payload: TicketEventPayload): string[] {
   const { priority, department } = payload.ticket;
   const names = new Set([priority, String(department.id), department.name].map((s) => s.trim().toLowerCase()));
   const out: string[] = [];
@@ -68,7 +68,7 @@ function statusCard(
   kind: TicketThreadKind,
   payload: TicketEventPayload,
   vars: Variables,
-  options: WebhookOptions,
+  options: TicketThreadOptions,
   locale: Locale,
   timeZone: string,
 ): MessageBody {
@@ -97,7 +97,7 @@ function statusCard(
 export function ticketThreadPlan(args: {
   event: EventName;
   payload: AnyEventPayload;
-  options: WebhookOptions;
+  options: TicketThreadOptions;
   vars: Variables;
   locale: Locale;
   timeZone: string;

@@ -6,7 +6,7 @@ import type { Locale } from '../../sdk/module-context.js';
 import { platforms } from '../webhooks/webhook.js';
 import { shortcodesToUnicode } from '../text/emoji.js';
 import { platformOf } from '../platforms/index.js';
-import { conditionError, optionsSchema, type FieldError } from './webhook-input.js';
+import { checkPlatformOptions, conditionError, type FieldError } from './webhook-input.js';
 import { checkCondition, conditionMatches } from '../conditions/conditions.js';
 import { definitionOf } from '../events/index.js';
 import { translateReason } from './request-parsing.js';
@@ -20,7 +20,8 @@ const previewSchema = z
     template: z.string('required').max(10_000, 'too_long'),
     event: knownEvent,
     platform: z.enum(platforms, 'platform'),
-    options: optionsSchema.optional(),
+    /** The form's options: those of `platform` are checked and used, the others ignored (the form's script sends a few of Discord's whatever the platform). */
+    options: z.record(z.string(), z.unknown(), 'object').optional(),
     /** The webhook's condition being written: the answer says whether the sample meets it. */
     condition: z.string().max(1000, 'too_long').optional(),
     /** Events the webhook listens to, for the unknown-variable check; defaults to `event`. */
@@ -52,8 +53,10 @@ export function runPreview(
       errors: parsed.error.issues.map((i) => ({ field: i.path.length ? i.path.map(String).join('.') : '(body)', reason: i.message })),
     };
   }
-  const { template, event, platform, options } = parsed.data;
-  const body = deps.rendering.preview(template, event, platform, locale, options ?? {});
+  const { template, event, platform } = parsed.data;
+  const options = checkPlatformOptions(platform, parsed.data.options ?? {}, { foreign: 'ignore' });
+  if (options.errors.length) return { ok: false, errors: options.errors };
+  const body = deps.rendering.preview(template, event, platform, locale, options.value);
   return {
     ok: true,
     value: {

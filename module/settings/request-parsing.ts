@@ -7,6 +7,8 @@ import { deliveryStatuses, type DeliveryFilter, type DeliveryStatus } from './po
 import type { WebhookPageQuery } from '../webhooks/webhook-store.js';
 import { platforms } from '../webhooks/webhook.js';
 import type { FieldError } from './webhook-input.js';
+import { isPlatform, platformOf } from '../platforms/index.js';
+import { optionPlatforms } from '../webhooks/option-platforms.js';
 
 export class InputError extends Error {
   constructor(
@@ -138,6 +140,13 @@ export function translateReason(reason: string, t: Translator['t'], locale: Loca
     const p = JSON.parse(reason.slice('condition:'.length)) as { event?: string; line: number; column: number; message: string };
     const vars = { line: p.line, column: p.column, message: p.message, event: p.event ?? '' };
     return t(p.event ? 'settings.errors.condition_event' : 'settings.errors.condition', vars, locale);
+  }
+  if (reason.startsWith('not_for_platform:')) {
+    // `not_for_platform:<platform>:<option>`: the platform chosen, and the ones the option is of.
+    const [platform, option] = reason.slice('not_for_platform:'.length).split(':');
+    const name = (id: string) => (isPlatform(id) ? platformOf(id).name : id);
+    const readers = (optionPlatforms[option] ?? []).map(name).join(', ');
+    return t('settings.errors.not_for_platform', { platform: name(platform), platforms: readers }, locale);
   }
   if (reason.startsWith('unknown_field:'))
     return t('settings.errors.unknown_field', { fields: reason.slice('unknown_field:'.length) }, locale);

@@ -32,6 +32,11 @@ export interface ChartModel {
 
 const chartOrder: DeliveryStatus[] = ['delivered', 'failed', 'dead', 'pending', 'sending'];
 
+export const startOfUtcDay = (ms: number) => Math.floor(ms / DAY) * DAY;
+
+/** The first of the 14 UTC days the charts draw (the list page's and the API's `/stats`), ending today. */
+export const chartSince = (now: number) => startOfUtcDay(now) - 13 * DAY;
+
 /** Last 14 UTC days of one webhook's deliveries, stacked by status, as SVG rectangle geometry. */
 export function chartFor(webhookId: number, counts: DailyCount[], since: number, t: Translator['t'], locale: Locale): ChartModel {
   const barWidth = 9;

@@ -7,8 +7,9 @@ import { z } from 'zod';
 import { ticketPriorities, wellFormed, type EventName } from '../../sdk/events.js';
 import { isKnownEvent } from '../events/index.js';
 import type { NetworkPolicy } from '../../sdk/module-context.js';
-import { DISCORD_SNOWFLAKE, hasVisibleText } from '../platforms/limits.js';
 import { fallbackPlatform, isPlatform, platformOf } from '../platforms/index.js';
+import { bidiControl, controlButLineBreaks, oneLine, visibleName } from '../text/input-text.js';
+import { optionPlatforms } from '../webhooks/option-platforms.js';
 import {
   platforms,
   templateFamilies,
@@ -25,58 +26,11 @@ export interface FieldError {
   reason: string;
 }
 
-/** Discord's SnowflakeType (`^(0|[1-9][0-9]*)$`), 17 to 20 digits as real ids have. */
-const snowflake = z.string().regex(DISCORD_SNOWFLAKE, 'snowflake');
 /**
- * Text is stored and shown as typed, so what is not text is dealt with here: a control character
- * (NUL is refused by PostgreSQL, breaks a page or a log line) is refused with the field named; a
- * lone UTF-16 surrogate (a JSON `"\ud800"`) becomes U+FFFD, as a UTF-8 decoder would make it.
+ * The options as sent: an object whose fields the chosen platform's own schema checks once the
+ * platform is known (`checkPlatformOptions`), so an option is judged by the platform it is for.
  */
-const anyControl = /\p{Cc}/u;
-const controlButLineBreaks = /(?![\t\n\r])\p{Cc}/u;
-/** Right-to-left overrides, isolates and marks: they can make a name read as another in the list. */
-const bidiControl = /\p{Bidi_Control}/u;
-/** A name must show something: not only spaces, format characters or fillers (U+3164, U+200B…). */
-const visibleName = (s: string) => s.replace(/[\p{Cf}\p{Z}\s\p{Default_Ignorable_Code_Point}]/gu, '') !== '';
-const oneLine = (schema: z.ZodString) => schema.refine((s) => !anyControl.test(s), 'control_chars').transform(wellFormed);
-const nullableText = (max: number) =>
-  z
-    .string()
-    .max(max, 'too_long')
-    .refine((s) => !anyControl.test(s), 'control_chars')
-    .transform(wellFormed)
-    .nullable()
-    .transform((s) => (s === null || s.trim() === '' ? null : s.trim()));
-
-export const optionsSchema = z
-  .object({
-    mode: z.enum(['plain', 'embed'], 'choice'),
-    color: z.number('color').int('color').min(0, 'color').max(0xffffff, 'color').nullable(),
-    username: nullableText(80)
-      .refine((u) => u === null || hasVisibleText(u), 'username_invisible')
-      .refine((u) => u === null || !bidiControl.test(u), 'bidi_controls')
-      .refine((u) => u === null || !/discord|clyde/i.test(u), 'username_forbidden'),
-    avatarUrl: nullableText(2048).refine((u) => u === null || /^https:\/\/[^\s]+$/i.test(u), 'https_url'),
-    rolePing: z
-      .object({ roleIds: z.array(snowflake).max(10, 'too_many'), priorities: z.array(z.enum(ticketPriorities, 'choice')) })
-      .nullable(),
-    threadId: z.union([snowflake, z.literal(''), z.null()]).transform((s) => (s ? s : null)),
-    threadName: nullableText(100),
-    threadPerTicket: z.boolean('boolean'),
-    threadTitle: nullableText(500),
-    threadTags: z
-      .array(z.object({ when: oneLine(z.string().trim().min(1, 'required').max(200, 'too_long')), tagId: snowflake }).strict())
-      // Discord applies at most 5 tags to a forum post.
-      .max(5, 'too_many'),
-    statusCard: z.enum(['off', 'close', 'each'], 'choice'),
-    coalesce: z.boolean('boolean'),
-    slackBlocks: z.boolean('boolean'),
-    telegramChatId: nullableText(64).refine((c) => c === null || /^(-?\d+|@\w{5,})$/.test(c), 'telegram_chat'),
-    telegramParseMode: z.enum(['HTML', 'MarkdownV2'], 'choice'),
-    googleChatCard: z.boolean('boolean'),
-  })
-  .partial()
-  .strict();
+const sentOptions = z.record(z.string(), z.unknown(), 'object');
 
 const filtersSchema = z
   .object({
@@ -127,7 +81,7 @@ const baseSchema = z
       .nullable()
       .transform((s) => (s === null || s.trim() === '' ? null : s.trim())),
     eventTemplates: z.record(z.string().refine(isKnownEvent, 'event') as unknown as z.ZodType<EventName>, templateText),
-    options: optionsSchema,
+    options: sentOptions,
     filters: filtersSchema,
     enabled: z.boolean('boolean'),
     /** Update only: make a new signing secret (shown once). */
@@ -163,6 +117,47 @@ export interface ParseContext {
   currentOptions?: Partial<WebhookOptions>;
 }
 
+/**
+ * What the settings form builds (`formToInput`): it has a widget for every platform's options and
+ * posts them all, so the options the chosen platform does not have are left out silently. The
+ * JSON API is told which option does not belong (`not_for_platform`).
+ */
+const fromTheForm = new WeakSet<object>();
+
+/**
+ * `sent` checked against `platform`'s own options: each field by its schema (errors named
+ * `options.<field>`), a field of another platform refused with the platform named, or dropped
+ * (`foreign: 'ignore'`: the form, whose hidden widgets of other platforms are posted too).
+ */
+export function checkPlatformOptions(
+  platform: Platform,
+  sent: Record<string, unknown>,
+  how: { foreign: 'refuse' | 'ignore' },
+): { value: Partial<WebhookOptions>; errors: FieldError[] } {
+  const own = platformOf(platform).options;
+  const errors: FieldError[] = [];
+  const mine: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(sent)) {
+    if (own.fields.includes(field)) mine[field] = value;
+    else if (how.foreign === 'refuse')
+      errors.push({
+        field: `options.${field}`,
+        reason: optionPlatforms[field] && field !== 'signingSecret' ? `not_for_platform:${platform}:${field}` : `unknown_field:${field}`,
+      });
+  }
+  const parsed = own.schema.safeParse(mine);
+  if (parsed.success) return { value: parsed.data as Partial<WebhookOptions>, errors };
+  for (const i of parsed.error.issues) errors.push({ field: ['options', ...i.path.map(String)].join('.'), reason: i.message });
+  // The valid ones still count for the checks of what the save would leave (a chat id sent with a
+  // bad parse mode is not also "required").
+  const valid: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(mine)) {
+    const one = own.schema.safeParse({ [field]: value });
+    if (one.success) Object.assign(valid, one.data);
+  }
+  return { value: valid as Partial<WebhookOptions>, errors };
+}
+
 export function parseWebhookInput(raw: unknown, ctx: ParseContext): ParseResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, errors: [{ field: '(body)', reason: 'object' }] };
   const schema = ctx.mode === 'create' ? baseSchema.partial().required({ name: true, url: true, events: true }) : baseSchema.partial();
@@ -192,22 +187,30 @@ export function parseWebhookInput(raw: unknown, ctx: ParseContext): ParseResult 
   } else {
     platform = chosen;
   }
-  // What the save would leave, not only what this request sends: a PATCH that turns a webhook into
-  // Telegram (or clears the chat id) without one would store a webhook that can never send.
-  const savedPlatform = platform ?? ctx.currentPlatform;
-  for (const field of savedPlatform ? (platformOf(savedPlatform).requiredOptions ?? []) : []) {
-    const key = field as keyof WebhookOptions;
-    const savedValue = v.options?.[key] !== undefined ? v.options[key] : ctx.currentOptions?.[key];
-    if (!savedValue && !hasError(`options.${field}`)) errors.push({ field: `options.${field}`, reason: 'required' });
+  // The options are the saved platform's: checked by its own schema. What the save would leave is
+  // checked, not only what this request sends: a PATCH that turns a webhook into Telegram (or
+  // clears the chat id) without one would store a webhook that can never send. A webhook that
+  // changes platform keeps none of its old platform's options.
+  const savedPlatform = platform ?? ctx.currentPlatform ?? fallbackPlatform;
+  const stored: Partial<WebhookOptions> = savedPlatform === ctx.currentPlatform ? (ctx.currentOptions ?? {}) : {};
+  let options: Partial<WebhookOptions> | undefined;
+  if (v.options !== undefined && !hasError('options')) {
+    const checked = checkPlatformOptions(savedPlatform, v.options, { foreign: fromTheForm.has(raw) ? 'ignore' : 'refuse' });
+    errors.push(...checked.errors);
+    options = checked.value;
   }
-  // Discord refuses a message naming a new forum post and an existing thread (220002/220003).
-  const saved = <K extends 'threadId' | 'threadName'>(k: K) => (v.options?.[k] !== undefined ? v.options[k] : ctx.currentOptions?.[k]);
-  if (saved('threadId') && saved('threadName') && !hasError('options.threadName'))
-    errors.push({ field: 'options.threadName', reason: 'thread_id_and_name' });
+  const own = platformOf(savedPlatform).options;
+  const saved: Record<string, unknown> = { ...stored };
+  for (const [field, value] of Object.entries(options ?? {})) if (value !== undefined) saved[field] = value;
+  for (const field of own.required)
+    if (!saved[field] && !hasError(`options.${field}`)) errors.push({ field: `options.${field}`, reason: 'required' });
+  for (const problem of own.check(saved))
+    if (!hasError(`options.${problem.field}`)) errors.push({ field: `options.${problem.field}`, reason: problem.reason });
   if (errors.length) return { ok: false, errors };
-  const value: WebhookInput = { ...v, url, platform } as WebhookInput;
+  const value: WebhookInput = { ...v, url, platform, options } as WebhookInput;
+  if (value.options === undefined) delete value.options;
   // A forum post per ticket keeps its state on the post unless the admin said otherwise.
-  if (value.options?.threadPerTicket && value.options.statusCard === undefined && !ctx.currentOptions?.threadPerTicket)
+  if (value.options?.threadPerTicket && value.options.statusCard === undefined && !stored.threadPerTicket)
     value.options = { ...value.options, statusCard: 'close' };
   if (value.platform === undefined) delete value.platform;
   if (value.url === undefined) delete value.url;
@@ -216,14 +219,9 @@ export function parseWebhookInput(raw: unknown, ctx: ParseContext): ParseResult 
 
 /** The fields the checks after the schema read, taken as sent when the schema refused the body. */
 function looseFields(raw: Record<string, unknown>): Record<string, unknown> {
-  const options = typeof raw.options === 'object' && raw.options !== null ? (raw.options as Record<string, unknown>) : {};
-  // Absent stays absent (an update keeps the stored value); present but blank means cleared.
-  const text = (x: unknown) => (x === undefined ? undefined : typeof x === 'string' && x.trim() !== '' ? x.trim() : null);
-  return {
-    url: typeof raw.url === 'string' ? raw.url : undefined,
-    platform: raw.platform,
-    options: { telegramChatId: text(options.telegramChatId), threadId: text(options.threadId), threadName: text(options.threadName) },
-  };
+  // The options are checked by the platform's own schema after this one, whatever else failed.
+  const options = typeof raw.options === 'object' && raw.options !== null && !Array.isArray(raw.options) ? raw.options : undefined;
+  return { url: typeof raw.url === 'string' ? raw.url : undefined, platform: raw.platform, options };
 }
 
 /** The form field (its `f-<key>` input, `err-<key>` message) an error's dotted path names. */
@@ -339,5 +337,6 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
   if (out.condition === undefined) delete out.condition;
   if (str('enabled') !== undefined) out.enabled = checked('enabled');
   if (checked('regenerateSecret')) out.regenerateSecret = true;
+  fromTheForm.add(out);
   return out;
 }

@@ -5,15 +5,7 @@
 import type { NetworkPolicy } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
 import { fallbackPlatform, platformOf } from '../platforms/index.js';
-import {
-  defaultFilters,
-  defaultOptions,
-  familyOf,
-  keptEventTemplates,
-  templateFamilies,
-  type TemplateFamily,
-  type Webhook,
-} from '../webhooks/webhook.js';
+import { defaultFilters, familyOf, keptEventTemplates, templateFamilies, type TemplateFamily, type Webhook } from '../webhooks/webhook.js';
 import { eventDefinitions } from '../events/index.js';
 import type { WebhookLabel, WebhookPageQuery, WebhookStore } from '../webhooks/webhook-store.js';
 import type { AuditStore } from './audit-store.js';
@@ -155,7 +147,8 @@ export class WebhookService {
         condition,
         templates: { ...current?.templates, ...Object.fromEntries(Object.entries(input.templates ?? {}).filter(([, v]) => v?.trim())) },
         eventTemplates: keptEventTemplates(input.eventTemplates ?? current?.eventTemplates),
-        options: { ...defaultOptions(), ...current?.options, ...input.options },
+        // Its platform's options; another platform's stored ones are not carried into a draft.
+        options: platformOf(platform).options.filled({ ...(platform === current?.platform ? current.options : {}), ...input.options }),
         filters: { ...defaultFilters(), ...current?.filters, ...input.filters },
         // A JSON draft is signed with the stored secret, or a throw-away one (shown nowhere).
         signingSecret: platformOf(platform).signed ? (current?.signingSecret ?? generateSigningSecret(this.randomBytes)) : null,

@@ -3,9 +3,9 @@ import type { Knex } from 'knex';
 import type { Secrets } from '../../sdk/module-context.js';
 import type { EventName } from '../../sdk/events.js';
 import { dbKindOf } from '../storage/db-kind.js';
+import { platformOf } from '../platforms/index.js';
 import {
   defaultFilters,
-  defaultOptions,
   keptEventTemplates,
   type EventTemplates,
   type Platform,
@@ -232,7 +232,8 @@ export class WebhookStore {
       templates: JSON.stringify(input.templates),
       event_templates: JSON.stringify(keptEventTemplates(input.eventTemplates)),
       condition: input.condition ?? null,
-      options: JSON.stringify({ ...defaultOptions(), ...input.options }),
+      // Its platform's options only, over that platform's defaults (the others are not its).
+      options: JSON.stringify(platformOf(input.platform).options.filled(input.options)),
       filters: JSON.stringify({ ...defaultFilters(), ...input.filters }),
       enabled: input.enabled ?? true,
       created_at: at,
@@ -257,14 +258,20 @@ export class WebhookStore {
       changes.url_hint = maskUrl(patch.url);
     }
     if (patch.platform !== undefined) changes.platform = patch.platform;
+    const platform = patch.platform ?? current.platform;
+    const platformChanged = platform !== current.platform;
     if (patch.events !== undefined) changes.events = JSON.stringify(patch.events);
     if (patch.templates !== undefined) changes.templates = JSON.stringify({ ...current.templates, ...patch.templates });
     if (patch.eventTemplates !== undefined) changes.event_templates = JSON.stringify(keptEventTemplates(patch.eventTemplates));
     if (patch.condition !== undefined) changes.condition = patch.condition;
     if (patch.filters !== undefined) changes.filters = JSON.stringify({ ...current.filters, ...patch.filters });
-    const secret = patch.signingSecret === undefined ? current.signingSecret : patch.signingSecret;
-    if (patch.options !== undefined || patch.signingSecret !== undefined) {
-      const options = JSON.stringify({ ...current.options, ...patch.options });
+    // Another platform keeps none of the old one's options, nor its signing secret unless it signs too.
+    const dropsSecret = platformChanged && !platformOf(platform).signed;
+    const secret = patch.signingSecret !== undefined ? patch.signingSecret : dropsSecret ? null : current.signingSecret;
+    if (patch.options !== undefined || patch.signingSecret !== undefined || platformChanged) {
+      const options = JSON.stringify(
+        platformOf(platform).options.filled({ ...(platformChanged ? {} : current.options), ...patch.options }),
+      );
       changes.options = secret ? this.sealSecretInto(options, secret) : options;
     }
     if (patch.enabled !== undefined) {
@@ -306,7 +313,7 @@ export class WebhookStore {
 }
 
 function listingFromRow(r: Omit<WebhookRow, 'url_sealed'>, unreadable: UnreadableField[]): WebhookListing {
-  const { signingSecretSealed, ...options } = JSON.parse(r.options) as WebhookOptions & { signingSecretSealed?: string };
+  const { signingSecretSealed, ...options } = JSON.parse(r.options) as Record<string, unknown> & { signingSecretSealed?: string };
   return {
     id: Number(r.id),
     name: r.name,
@@ -318,7 +325,8 @@ function listingFromRow(r: Omit<WebhookRow, 'url_sealed'>, unreadable: Unreadabl
     templates: JSON.parse(r.templates) as Webhook['templates'],
     eventTemplates: r.event_templates ? (JSON.parse(r.event_templates) as EventTemplates) : {},
     condition: r.condition ?? null,
-    options: { ...defaultOptions(), ...options },
+    // Read through its platform: a field another version stored for another platform is left out.
+    options: platformOf(r.platform as Platform).options.filled(options) as WebhookOptions,
     filters: { ...defaultFilters(), ...(JSON.parse(r.filters) as Partial<WebhookFilters>) },
     hasSigningSecret: Boolean(signingSecretSealed),
     unreadable,

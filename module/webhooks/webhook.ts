@@ -5,7 +5,8 @@ import type { Platform } from '../platforms/platform-ids.js';
 import type { WebhookOptions } from '../platforms/webhook-options.js';
 
 export { platformIds as platforms, type Platform } from '../platforms/platform-ids.js';
-export { defaultOptions, type WebhookOptions, type ThreadTagRule } from '../platforms/webhook-options.js';
+export { defaultOptions } from '../platforms/index.js';
+export type { WebhookOptions, ThreadTagRule } from '../platforms/webhook-options.js';
 
 /**
  * Templates are per family: the shop's orders, the helpdesk's tickets, invoices, services and

@@ -126,7 +126,10 @@ describe('host strings', () => {
         .readdirSync(path.join(repoRoot, 'host', 'views'))
         .filter((f) => f.endsWith('.njk'))
         .map((f) => path.join(repoRoot, 'host', 'views', f)),
-      ...['host-pages.ts', 'create-server.ts'].map((f) => path.join(repoRoot, 'host', 'http', f)),
+      ...fs
+        .readdirSync(path.join(repoRoot, 'host', 'http'))
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => path.join(repoRoot, 'host', 'http', f)),
       path.join(repoRoot, 'host', 'create-host.ts'),
     ];
     const used = new Set<string>();

@@ -109,9 +109,9 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     await migrateTo(knex, migrations.length, conditionStep);
     expect((await knex('wh_webhooks').first()).condition).toBeNull();
 
-    // 011: the operational alerts' state and the awaiting-staff schedule (one waiting period per
+    // 012: the operational alerts' state and the awaiting-staff schedule (one waiting period per
     // ticket and delay); down drops both tables and leaves the webhooks, up again starts empty.
-    const remindersStep = migrations.findIndex((m) => m.name === '011-ops-alerts-and-reminders');
+    const remindersStep = migrations.findIndex((m) => m.name === '012-ops-alerts-and-reminders');
     await knex('wh_ops_alerts').insert({ webhook_id: webhook.id, failing_since: 7, failures: 2, updated_at: 7 });
     const reminder = { ticket_id: '42', delay_minutes: 240, waiting_since: 8, due_at: 8 + 240 * 60_000, snapshot: '{}', created_at: 8 };
     await knex('wh_awaiting_staff').insert(reminder);

@@ -6,7 +6,7 @@
 import type { APIEmbed, RESTPostAPIWebhookWithTokenJSONBody } from 'discord-api-types/v10';
 import type { EventName } from '../../../sdk/events.js';
 import { definitionOf } from '../../events/index.js';
-import type { WebhookOptions } from '../webhook-options.js';
+import type { DiscordOptions } from './discord-options.js';
 import { shortenUntrusted, cutWholeText } from '../../text/fit-to-limit.js';
 import type { FormatContext, Formatted } from '../format-context.js';
 import { DISCORD, DISCORD_SNOWFLAKE, discordProblems, embedTextLength, hasVisibleText } from '../limits.js';
@@ -14,6 +14,8 @@ import { linkHref } from '../../text/link-href.js';
 import { plainDialect } from '../../text/plain-dialect.js';
 import { compileTemplate, renderLines, renderText, type Dialect, type RenderedLine } from '../../text/template.js';
 import { cutUnits, truncate } from '../../text/untrusted-text.js';
+
+type DiscordContext = FormatContext<DiscordOptions>;
 
 export const discordDialect: Dialect = {
   literal: (text) => text,
@@ -43,7 +45,7 @@ export function sanitizeAvatarUrl(url: string | null | undefined): string | unde
 }
 
 /** Role ids pinged for this event: events with a priority (tickets) only, when the priority filter lets it through. */
-export function rolesToPing(event: EventName, payload: unknown, options: Pick<WebhookOptions, 'rolePing'>): string[] {
+export function rolesToPing(event: EventName, payload: unknown, options: Pick<DiscordOptions, 'rolePing'>): string[] {
   const ping = options.rolePing;
   const priorityOf = definitionOf(event).priority;
   if (!ping || !priorityOf) return [];
@@ -55,13 +57,13 @@ export function rolesToPing(event: EventName, payload: unknown, options: Pick<We
 type DiscordBody = RESTPostAPIWebhookWithTokenJSONBody;
 
 /** A ticket of a thread-per-ticket webhook: its post and thread are the worker's (ticket-threads.ts), not the options'. */
-const ticketThread = (ctx: FormatContext): boolean => ctx.options.threadPerTicket && definitionOf(ctx.event).family === 'ticket';
+const ticketThread = (ctx: DiscordContext): boolean => ctx.options.threadPerTicket && definitionOf(ctx.event).family === 'ticket';
 
 /** The thread to post in, when the option holds a real snowflake. */
-const threadIdOf = (ctx: FormatContext): string | undefined =>
+const threadIdOf = (ctx: DiscordContext): string | undefined =>
   ctx.options.threadId && DISCORD_SNOWFLAKE.test(ctx.options.threadId) && !ticketThread(ctx) ? ctx.options.threadId : undefined;
 
-function envelope(ctx: FormatContext, roles: string[]): DiscordBody {
+function envelope(ctx: DiscordContext, roles: string[]): DiscordBody {
   const body: DiscordBody = { allowed_mentions: roles.length ? { parse: [], roles } : { parse: [] } };
   const username = sanitizeUsername(ctx.options.username);
   if (username) body.username = username;
@@ -82,7 +84,7 @@ function envelope(ctx: FormatContext, roles: string[]): DiscordBody {
 
 const fits = (body: DiscordBody): boolean => discordProblems(body as Record<string, unknown>).length === 0;
 
-function plainBody(ctx: FormatContext, roles: string[]): DiscordBody {
+function plainBody(ctx: DiscordContext, roles: string[]): DiscordBody {
   const base = envelope(ctx, roles);
   const prefix = roles.length ? roles.map((id) => `<@&${id}>`).join(' ') + '\n' : '';
   const build = (text: string): DiscordBody => ({ ...base, content: prefix + (text || ctx.fallbackText) });
@@ -93,7 +95,7 @@ function plainBody(ctx: FormatContext, roles: string[]): DiscordBody {
 
 const unbold = (s: string): string => s.replace(/\*\*/g, '').trim();
 
-function buildEmbed(ctx: FormatContext, lines: RenderedLine[]): APIEmbed {
+function buildEmbed(ctx: DiscordContext, lines: RenderedLine[]): APIEmbed {
   const [first, ...rest] = lines;
   const embed: APIEmbed = {};
   const title = first ? unbold(first.text) : '';
@@ -137,7 +139,7 @@ function clampEmbed(embed: APIEmbed): APIEmbed {
   return e;
 }
 
-function embedBody(ctx: FormatContext, roles: string[]): DiscordBody {
+function embedBody(ctx: DiscordContext, roles: string[]): DiscordBody {
   const base = envelope(ctx, roles);
   if (roles.length) base.content = roles.map((id) => `<@&${id}>`).join(' ');
   const build = (cap: number): DiscordBody => ({
@@ -148,12 +150,12 @@ function embedBody(ctx: FormatContext, roles: string[]): DiscordBody {
 }
 
 /** The execute-webhook JSON body, typed by discord-api-types. */
-export function discordBody(ctx: FormatContext): RESTPostAPIWebhookWithTokenJSONBody {
+export function discordBody(ctx: DiscordContext): RESTPostAPIWebhookWithTokenJSONBody {
   const roles = rolesToPing(ctx.event, ctx.payload, ctx.options);
   return ctx.options.mode === 'embed' ? embedBody(ctx, roles) : plainBody(ctx, roles);
 }
 
-export function formatDiscord(ctx: FormatContext): Formatted {
+export function formatDiscord(ctx: DiscordContext): Formatted {
   const body = discordBody(ctx);
   const query: Record<string, string> = {};
   const threadId = threadIdOf(ctx);

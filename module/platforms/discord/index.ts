@@ -3,6 +3,7 @@ import { definePlatform } from '../platform-definition.js';
 import { DISCORD } from '../limits.js';
 import { classifyDiscord, discordTestAnswer } from './discord-answers.js';
 import { mergeDiscord } from './discord-coalesce.js';
+import { discordOptions } from './discord-options.js';
 import { formatDiscord } from './discord-format.js';
 import { discordWebhookPath } from './discord-url.js';
 
@@ -12,21 +13,8 @@ export const discord = definePlatform({
   detect: (url, host) => discordWebhookPath(url, host) === 'discord',
   // `/slack` and `/github` suffixes take those services' body shapes.
   urlWords: ['api', 'webhooks', 'slack', 'github'],
-  options: [
-    'mode',
-    'color',
-    'username',
-    'avatarUrl',
-    'rolePing',
-    'threadId',
-    'threadName',
-    // A post per ticket and message edits need Discord's webhook API; others need a bot token.
-    'threadPerTicket',
-    'threadTitle',
-    'threadTags',
-    'statusCard',
-    'coalesce',
-  ],
+  // Its posts per ticket and message edits need Discord's webhook API; others need a bot token.
+  options: discordOptions,
   format: formatDiscord,
   shownAtMost: DISCORD.description,
   rendersShortcodes: true,

@@ -16,6 +16,7 @@ import { boldAround, plainDialect } from '../../text/plain-dialect.js';
 import { renderText, type Dialect } from '../../text/template.js';
 import { cutUnits, truncate } from '../../text/untrusted-text.js';
 import type { FormatContext, Formatted } from '../format-context.js';
+import type { GoogleChatOptions } from './googlechat-options.js';
 import { GOOGLE_CHAT, googleChatProblems } from './googlechat-limits.js';
 
 /** A customer's `<` never starts a Chat token (`<users/all>`, `<url|label>`). */
@@ -37,7 +38,7 @@ export function ticketThreadKey(ctx: FormatContext): string | null {
   return id ? cutUnits(`ticket-${id}`, GOOGLE_CHAT.threadKey) : null;
 }
 
-function card(ctx: FormatContext): Record<string, unknown> {
+function card(ctx: FormatContext<GoogleChatOptions>): Record<string, unknown> {
   const url = linkHref(ctx.vars.url?.text);
   const card: Record<string, unknown> = { header: { title: ctx.fallbackText } };
   if (url)
@@ -47,7 +48,7 @@ function card(ctx: FormatContext): Record<string, unknown> {
   return { cardId: 'event', card };
 }
 
-export function formatGoogleChat(ctx: FormatContext): Formatted {
+export function formatGoogleChat(ctx: FormatContext<GoogleChatOptions>): Formatted {
   const threadKey = ticketThreadKey(ctx);
   const extra: Record<string, unknown> = {};
   if (threadKey) extra.thread = { threadKey };

@@ -7,6 +7,7 @@ import { definePlatform } from '../platform-definition.js';
 import { classifyGoogleChat } from './googlechat-answers.js';
 import { formatGoogleChat } from './googlechat-format.js';
 import { GOOGLE_CHAT } from './googlechat-limits.js';
+import { googleChatOptions } from './googlechat-options.js';
 
 export const googlechat = definePlatform({
   id: 'googlechat',
@@ -17,7 +18,7 @@ export const googlechat = definePlatform({
     url.searchParams.has('key') &&
     url.searchParams.has('token'),
   urlWords: ['spaces', 'messages'],
-  options: ['googleChatCard'],
+  options: googleChatOptions,
   format: formatGoogleChat,
   shownAtMost: GOOGLE_CHAT.bytes,
   classify: classifyGoogleChat,

@@ -6,6 +6,7 @@ import { definePlatform } from '../platform-definition.js';
 import { MATTERMOST } from '../limits.js';
 import { classifySlackLike } from '../slack/slack-answers.js';
 import { mergeSlack } from '../slack/slack-coalesce.js';
+import { slackFamilyOptions } from '../slack/slack-options.js';
 import { formatSlackLike, markdownSlackDialect, type SlackStyle } from '../slack/slack-format.js';
 
 export const mattermostStyle: SlackStyle = { dialect: markdownSlackDialect('**'), textLimit: MATTERMOST.text, blocks: false };
@@ -14,7 +15,7 @@ export const mattermost = definePlatform({
   id: 'mattermost',
   name: 'Mattermost',
   urlWords: ['hooks'],
-  options: ['username', 'avatarUrl', 'coalesce'],
+  options: slackFamilyOptions,
   format: (ctx) => formatSlackLike(mattermostStyle, ctx),
   shownAtMost: MATTERMOST.text,
   coalesce: (a, b) => mergeSlack(mattermostStyle.textLimit, a, b),

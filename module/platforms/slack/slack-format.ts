@@ -6,6 +6,10 @@
 import type { KnownBlock, SectionBlock } from '@slack/types';
 import { cutWholeText, shortenUntrusted } from '../../text/fit-to-limit.js';
 import type { FormatContext, Formatted } from '../format-context.js';
+import type { SlackOptions } from './slack-options.js';
+
+/** Mattermost and Rocket.Chat have no `slackBlocks` (their style has no blocks). */
+type SlackLikeContext = FormatContext<Omit<SlackOptions, 'slackBlocks'> & Partial<Pick<SlackOptions, 'slackBlocks'>>>;
 import { hasVisibleText, SLACK, slackProblems } from '../limits.js';
 import { linkHref } from '../../text/link-href.js';
 import { boldAround, plainDialect } from '../../text/plain-dialect.js';
@@ -125,7 +129,7 @@ export interface SlackBody {
 }
 
 /** The incoming-webhook body (text, optional Block Kit blocks typed by @slack/types). */
-export function slackBody(style: SlackStyle, ctx: FormatContext): SlackBody {
+export function slackBody(style: SlackStyle, ctx: SlackLikeContext): SlackBody {
   const { dialect, textLimit: limit } = style;
   const withBlocks = style.blocks && ctx.options.slackBlocks;
   const base: Omit<SlackBody, 'text'> = {};
@@ -145,7 +149,7 @@ export function slackBody(style: SlackStyle, ctx: FormatContext): SlackBody {
   );
 }
 
-export function formatSlackLike(style: SlackStyle, ctx: FormatContext): Formatted {
+export function formatSlackLike(style: SlackStyle, ctx: SlackLikeContext): Formatted {
   const body = slackBody(style, ctx);
   return { body: body as unknown as Record<string, unknown>, text: renderText(ctx.template, ctx.vars, plainDialect) || ctx.fallbackText };
 }

@@ -1,5 +1,6 @@
 /** Microsoft Teams Workflows (and connector) webhooks: one Adaptive Card per message, 28 KB a request. */
 import { definePlatform } from '../platform-definition.js';
+import { noOptions } from '../platform-options.js';
 import { TEAMS } from '../limits.js';
 import { formatTeams } from './teams-format.js';
 
@@ -11,7 +12,7 @@ export const teams = definePlatform({
   detect: (_url, host) => ['logic.azure.com', 'powerplatform.com', 'webhook.office.com'].some((d) => endsWithDomain(host, d)),
   // Incoming webhooks (webhookb2, IncomingWebhook) and Power Automate workflows.
   urlWords: ['webhookb2', 'incomingwebhook', 'workflows', 'triggers', 'manual', 'paths', 'invoke'],
-  options: [],
+  options: noOptions,
   format: formatTeams,
   shownAtMost: TEAMS.bytes,
   testWords: ['not_found', 'unauthorized', 'forbidden'],

@@ -3,14 +3,14 @@ import { definePlatform } from '../platform-definition.js';
 import { TELEGRAM } from '../limits.js';
 import { classifyTelegram, telegramTestAnswer } from './telegram-answers.js';
 import { formatTelegram } from './telegram-format.js';
+import { telegramOptions } from './telegram-options.js';
 
 export const telegram = definePlatform({
   id: 'telegram',
   name: 'Telegram',
   detect: (url, host) => host === 'api.telegram.org' && /^\/bot[^/]+\/sendMessage\/?$/.test(url.pathname),
   urlWords: ['sendmessage'],
-  options: ['telegramChatId', 'telegramParseMode'],
-  requiredOptions: ['telegramChatId'],
+  options: telegramOptions,
   format: formatTelegram,
   shownAtMost: TELEGRAM.text,
   classify: classifyTelegram,

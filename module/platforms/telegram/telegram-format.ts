@@ -7,6 +7,7 @@
  */
 import { cutWholeText, shortenUntrusted } from '../../text/fit-to-limit.js';
 import type { FormatContext, Formatted } from '../format-context.js';
+import type { TelegramOptions } from './telegram-options.js';
 import { telegramProblems } from '../limits.js';
 import { boldAround, plainDialect } from '../../text/plain-dialect.js';
 import { shortcodesToUnicode } from '../../text/emoji.js';
@@ -28,7 +29,7 @@ const markdownV2Dialect: Dialect = {
   bold: (inner) => boldAround(inner, '*'),
 };
 
-export function formatTelegram(ctx: FormatContext): Formatted {
+export function formatTelegram(ctx: FormatContext<TelegramOptions>): Formatted {
   const parseMode = ctx.options.telegramParseMode === 'MarkdownV2' ? 'MarkdownV2' : 'HTML';
   const dialect = parseMode === 'HTML' ? htmlDialect : markdownV2Dialect;
   const chat = ctx.options.telegramChatId ? { chat_id: ctx.options.telegramChatId } : {};

@@ -5,6 +5,7 @@ import type { Locale } from '../../../sdk/module-context.js';
 import { buildFormatContext } from '../../../module/rendering/render-message.js';
 import type { FormatContext } from '../../../module/platforms/format-context.js';
 import type { Platform, WebhookOptions } from '../../../module/webhooks/webhook.js';
+import type { EveryOption } from '../../../module/platforms/webhook-options.js';
 
 export const NOW = Date.UTC(2026, 10, 29, 9, 30, 0);
 export const sample = <K extends EventName>(event: K, seq = 1): EventMap[K] => sampleEvent(event, { seq, now: NOW });
@@ -13,7 +14,7 @@ export function ctxFor<K extends EventName>(
   event: K,
   template: string,
   opts: { payload?: EventMap[K]; locale?: Locale; options?: Partial<WebhookOptions>; platform?: Platform; timeZone?: string } = {},
-): FormatContext {
+): FormatContext<EveryOption> {
   return buildFormatContext({
     template,
     event,

@@ -100,7 +100,7 @@ describe('ticket thread plan', () => {
   it('random events and options: the post creation, the message into it and the edit all follow the spec, never thread_id with thread_name', () => {
     fc.assert(
       fc.property(validEvent, anyOptions, ({ event, payload }, opts) => {
-        const options = { ...opts, threadPerTicket: true };
+        const options = { ...defaultOptions(), ...opts, threadPerTicket: true };
         const vars = computeVariables(event, payload as never, 'fr', TZ);
         const p = ticketThreadPlan({ event, payload, options, vars, locale: 'fr', timeZone: TZ });
         const msg = renderMessage({ webhook: { platform: 'discord', templates: {}, options }, event, payload, locale: 'fr', timeZone: TZ });

@@ -69,15 +69,27 @@ const dynamicKeys = [
 
 /** Reason codes the validators return, each with a translated message. */
 function reasonKeys(): string[] {
-  const text = ['webhook-input.ts', 'request-parsing.ts', 'url-policy.ts', 'preview-request.ts', 'api-routes.ts']
+  const apiFiles = fs.readdirSync(path.join(root, 'module/settings/api')).map((f) => `api/${f}`);
+  const text = ['webhook-input.ts', 'request-parsing.ts', 'url-policy.ts', 'preview-request.ts', ...apiFiles]
     .map((f) => fs.readFileSync(path.join(root, 'module/settings', f), 'utf8'))
     .join('\n');
   const codes = new Set<string>();
   // zod messages are the reason codes: `.min(1, 'required')`, `z.enum([...], 'choice')`.
-  const schemas = ['webhook-input.ts', 'preview-request.ts']
-    .map((f) => fs.readFileSync(path.join(root, 'module/settings', f), 'utf8'))
-    .join('\n');
+  // Each platform's options (module/platforms/**/*-options.ts) and the text rules they share are
+  // checked by their own schemas, whose reasons the same pages and API translate.
+  const optionFiles = [
+    'module/text/input-text.ts',
+    ...fs
+      .readdirSync(path.join(root, 'module/platforms'), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('-options.ts'))
+      .map((f) => path.join('module/platforms', f)),
+  ].map((f) => fs.readFileSync(path.join(root, f), 'utf8'));
+  const schemas = [
+    ...['webhook-input.ts', 'preview-request.ts'].map((f) => fs.readFileSync(path.join(root, 'module/settings', f), 'utf8')),
+    ...optionFiles,
+  ].join('\n');
   for (const m of schemas.matchAll(/,\s*'([a-z_]+)'\)/g)) codes.add(m[1]);
+  for (const m of optionFiles.join('\n').matchAll(/reason: '([a-z_]+)'/g)) codes.add(m[1]);
   for (const m of text.matchAll(/InputError\('[a-zA-Z]+', '([a-z_]+)'\)/g)) codes.add(m[1]);
   for (const m of text.matchAll(/reason: '([a-z_]+)'/g)) codes.add(m[1]);
   for (const m of text.matchAll(/'(url_[a-z]+)'/g)) codes.add(m[1]);

@@ -274,7 +274,10 @@ describe('thread-per-ticket options (issue 14)', () => {
     expect(off.ok && off.value.options?.statusCard).toBe('off');
     // Turned on by a PATCH: the card too; a PATCH of a webhook already in threads keeps its choice.
     const update = (current: { threadPerTicket: boolean; statusCard: 'off' }) =>
-      parseWebhookInput({ options: { threadPerTicket: true } }, { ...ctx, mode: 'update', currentOptions: current });
+      parseWebhookInput(
+        { options: { threadPerTicket: true } },
+        { ...ctx, mode: 'update', currentPlatform: 'discord', currentOptions: current },
+      );
     const turnedOn = update({ threadPerTicket: false, statusCard: 'off' });
     expect(turnedOn.ok && turnedOn.value.options?.statusCard).toBe('close');
     const kept = update({ threadPerTicket: true, statusCard: 'off' });

@@ -10,7 +10,7 @@ import type { ModuleMigration } from '../sdk/module-context.js';
  * lease by one process, deleted once its event is persisted or when staff answer or close.
  */
 export const opsAlertsAndReminders: ModuleMigration = {
-  name: '011-ops-alerts-and-reminders',
+  name: '012-ops-alerts-and-reminders',
   async up(knex: Knex) {
     await knex.schema.createTable('wh_ops_alerts', (t) => {
       t.integer('webhook_id').unsigned().primary().references('id').inTable('wh_webhooks').onDelete('CASCADE');
