@@ -69,6 +69,7 @@ async function startCommand(): Promise<void> {
     logLevel: config.logLevel,
     varDir: config.varDir,
     allowPrivateNetworks: config.allowPrivateNetworks,
+    chatApiBases: config.chatApiBases,
     moduleArchiveLimits: config.moduleArchiveLimits,
     signInLimits: config.signInLimits,
     marketplace,

@@ -25,6 +25,8 @@ export interface HostConfig {
   profile: HostProfile;
   logLevel: string;
   varDir: string;
+  /** SLACK_API_BASE, DISCORD_API_BASE: the chat platforms' Web APIs (a local receiver in tests). */
+  chatApiBases: { slack?: string; discord?: string };
   /** ALLOW_PRIVATE_NETWORKS=1: modules may call RFC 1918 / link-local addresses. */
   allowPrivateNetworks: boolean;
   /** MODULE_ARCHIVE_MAX_MB (default 50) and MODULE_ARCHIVE_MAX_FILES (default 5000): what an installed .tgz may expand to. */
@@ -76,6 +78,20 @@ export function parsePreviousKeys(raw: string | undefined): string[] {
     .split(',')
     .map((k) => k.trim())
     .filter(Boolean);
+}
+
+/** An API base URL (http or https, no credentials, no query), without its trailing slash; undefined when unset. */
+function apiBase(name: string, value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new ConfigError(`${name}: not a URL`);
+  }
+  if (!/^https?:$/.test(u.protocol) || u.username || u.password || u.search || u.hash)
+    throw new ConfigError(`${name}: an http(s) base URL without credentials, query or fragment`);
+  return u.href.replace(/\/+$/, '');
 }
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -154,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: { varDir?
     profile,
     logLevel: oneOf('LOG_LEVEL', env.LOG_LEVEL, logLevels, 'info'),
     varDir,
+    chatApiBases: { slack: apiBase('SLACK_API_BASE', env.SLACK_API_BASE), discord: apiBase('DISCORD_API_BASE', env.DISCORD_API_BASE) },
     allowPrivateNetworks: env.ALLOW_PRIVATE_NETWORKS === '1' || env.ALLOW_PRIVATE_NETWORKS === 'true',
     moduleArchiveLimits: {
       maxBytes: positiveInt('MODULE_ARCHIVE_MAX_MB', env.MODULE_ARCHIVE_MAX_MB, 50) * 1024 * 1024,

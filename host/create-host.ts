@@ -63,6 +63,8 @@ export interface HostOptions {
   /** Permissions of the admin (default ['*'], all). */
   adminPermissions?: string[];
   allowPrivateNetworks?: boolean;
+  /** The chat platforms' Web APIs (SLACK_API_BASE, DISCORD_API_BASE): a local receiver in tests. */
+  chatApiBases?: { slack?: string; discord?: string };
   /** Register the modules saved as enabled (default true). */
   bootModules?: boolean;
   /** What an installed .tgz may expand to (default 50 MB in 5,000 files and folders). */
@@ -158,6 +160,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     profile,
     hostVersion: HOST_VERSION,
     allowPrivateNetworks: options.allowPrivateNetworks ?? false,
+    chatApiBases: options.chatApiBases ?? {},
     notifications,
     views,
   };

@@ -127,6 +127,16 @@ export interface HostLinks {
   inbox: string | null;
 }
 
+/**
+ * Where the chat platforms' Web APIs are (`https://slack.com/api`, `https://discord.com/api/v10`
+ * when absent). A host points them at a local receiver for tests and demos (the reference host:
+ * SLACK_API_BASE, DISCORD_API_BASE); a production CMS leaves them out.
+ */
+export interface ChatApiBases {
+  slack?: string;
+  discord?: string;
+}
+
 export interface ModuleContext {
   manifest: ModuleManifest;
   /** Folder the module was installed in (holds manifest.json, views/, lang/). */
@@ -155,6 +165,8 @@ export interface ModuleContext {
   /** The host's helpdesk, when it has one: staff actions taken from elsewhere (a chat). */
   helpdesk: HelpdeskPort | null;
   hostLinks: HostLinks;
+  /** Optional: absent on hosts written before it (the real APIs are used). */
+  chatApiBases?: ChatApiBases;
 }
 
 /** A module's running instance, returned by register(); the host calls shutdown() on disable and on exit. */

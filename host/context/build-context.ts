@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type { Logger as Pino } from 'pino';
 import type { HelpdeskPort } from '../../sdk/helpdesk.js';
-import type { HostLinks, Clock, HostProfile, Locale, ModuleContext, Secrets } from '../../sdk/module-context.js';
+import type { ChatApiBases, HostLinks, Clock, HostProfile, Locale, ModuleContext, Secrets } from '../../sdk/module-context.js';
 import type { HostViews } from '../http/host-views.js';
 import type { ContextParts } from '../modules/module-registry.js';
 import { sdkLogger } from './logger.js';
@@ -26,6 +26,7 @@ export interface HostServices {
   views: HostViews;
   helpdesk: HelpdeskPort | null;
   hostLinks: HostLinks;
+  chatApiBases: ChatApiBases;
 }
 
 export function buildModuleContext(host: HostServices, parts: ContextParts): ModuleContext {
@@ -53,5 +54,6 @@ export function buildModuleContext(host: HostServices, parts: ContextParts): Mod
     publicRoutes,
     helpdesk: host.helpdesk,
     hostLinks: host.hostLinks,
+    chatApiBases: host.chatApiBases,
   };
 }

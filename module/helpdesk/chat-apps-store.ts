@@ -1,5 +1,5 @@
 /**
- * The chat applications the admin connected (today: Discord) and which chat user is which staff
+ * The chat applications the admin connected (Discord, Slack) and which chat user is which staff
  * member. Kept in the module's settings; the bot token and the public key are sealed with the
  * host's secrets like webhook URLs, and never read back to a page or an API answer.
  */
@@ -25,11 +25,18 @@ const LINKS_KEY = 'helpdesk.discord.links';
 const SLACK_KEY = 'helpdesk.slack.app';
 const SLACK_LINKS_KEY = 'helpdesk.slack.links';
 
-/** What the admin may see of the Slack app: never its signing secret. */
+/** What the admin may see of the Slack app: never its signing secret or bot token. */
 export interface SlackAppView {
   signingSecretSet: boolean;
+  /** A bot token lets Reply open a modal (views.open); without one, answers are typed in the message. */
+  botTokenSet: boolean;
   /** Slack user id -> staff id. */
   links: Record<string, string>;
+}
+
+interface SealedSlack {
+  signingSecret: string;
+  botToken?: string | null;
 }
 
 interface SealedApp {
@@ -54,12 +61,13 @@ export class ChatAppsStore {
     };
   }
 
-  async saveDiscord(app: DiscordApp): Promise<void> {
-    await this.settings.set(APP_KEY, {
-      applicationId: app.applicationId,
-      publicKey: this.secrets.encrypt(app.publicKey),
-      botToken: this.secrets.encrypt(app.botToken),
-    } satisfies SealedApp);
+  /** Saves the application; a key or token left out keeps its stored value (the page never shows them). */
+  async saveDiscord(app: { applicationId: string; publicKey?: string; botToken?: string }): Promise<void> {
+    const stored = await this.settings.get<SealedApp | null>(APP_KEY, null);
+    const publicKey = app.publicKey !== undefined ? this.secrets.encrypt(app.publicKey) : stored?.publicKey;
+    const botToken = app.botToken !== undefined ? this.secrets.encrypt(app.botToken) : stored?.botToken;
+    if (!publicKey || !botToken) throw new Error('the Discord application needs its public key and bot token');
+    await this.settings.set(APP_KEY, { applicationId: app.applicationId, publicKey, botToken } satisfies SealedApp);
   }
 
   async discordLinks(): Promise<Record<string, string>> {
@@ -77,12 +85,25 @@ export class ChatAppsStore {
   }
 
   async slackSigningSecret(): Promise<string | null> {
-    const sealed = await this.settings.get<{ signingSecret: string } | null>(SLACK_KEY, null);
+    const sealed = await this.settings.get<SealedSlack | null>(SLACK_KEY, null);
     return sealed ? this.secrets.decrypt(sealed.signingSecret) : null;
   }
 
-  async saveSlack(signingSecret: string): Promise<void> {
-    await this.settings.set(SLACK_KEY, { signingSecret: this.secrets.encrypt(signingSecret) });
+  async slackBotToken(): Promise<string | null> {
+    const sealed = await this.settings.get<SealedSlack | null>(SLACK_KEY, null);
+    return sealed?.botToken ? this.secrets.decrypt(sealed.botToken) : null;
+  }
+
+  /**
+   * Saves what is given: a field left out keeps its stored value (a page shows "set", never the
+   * secret, so an admin replaces one without typing the other again); `botToken: null` removes it.
+   */
+  async saveSlack(input: { signingSecret?: string; botToken?: string | null }): Promise<void> {
+    const stored = await this.settings.get<SealedSlack | null>(SLACK_KEY, null);
+    const signingSecret = input.signingSecret !== undefined ? this.secrets.encrypt(input.signingSecret) : stored?.signingSecret;
+    if (!signingSecret) throw new Error('the Slack app needs its signing secret');
+    const botToken = input.botToken === undefined ? (stored?.botToken ?? null) : input.botToken && this.secrets.encrypt(input.botToken);
+    await this.settings.set(SLACK_KEY, { signingSecret, botToken } satisfies SealedSlack);
   }
 
   async slackLinks(): Promise<Record<string, string>> {
@@ -94,7 +115,7 @@ export class ChatAppsStore {
   }
 
   async slackView(): Promise<SlackAppView | null> {
-    const sealed = await this.settings.get<{ signingSecret: string } | null>(SLACK_KEY, null);
-    return sealed ? { signingSecretSet: true, links: await this.slackLinks() } : null;
+    const sealed = await this.settings.get<SealedSlack | null>(SLACK_KEY, null);
+    return sealed ? { signingSecretSet: true, botTokenSet: !!sealed.botToken, links: await this.slackLinks() } : null;
   }
 }

@@ -7,6 +7,15 @@
  * Every answer is immediate (well within Discord's 3 s): the host's helpdesk is a local write.
  */
 import type { HelpdeskPort, HelpdeskResult } from '../../sdk/helpdesk.js';
+import { discordButtonState, discordTicketButtons } from '../platforms/discord/discord-ticket-buttons.js';
+import {
+  parseTicketActionId,
+  replyModalId,
+  ticketActionId,
+  ticketButtonWords,
+  withName,
+  type TicketAction,
+} from '../platforms/ticket-actions.js';
 
 /** Discord's InteractionType and InteractionCallbackType values this module uses. */
 const PING = 1;
@@ -14,6 +23,7 @@ const MESSAGE_COMPONENT = 3;
 const MODAL_SUBMIT = 5;
 const PONG = 1;
 const CHANNEL_MESSAGE = 4;
+const UPDATE_MESSAGE = 7;
 const MODAL = 9;
 const EPHEMERAL = 64;
 const ACTION_ROW = 1;
@@ -21,11 +31,10 @@ const TEXT_INPUT = 4;
 const PARAGRAPH = 2;
 export const REPLY_MAX = 4000;
 
-export type InteractionAction = 'reply' | 'close' | 'claim';
+export type InteractionAction = TicketAction;
 
-/** The custom_id of a ticket's button, and of the reply modal. */
-export const ticketButtonId = (action: InteractionAction, ticketId: string) => `ticket:${action}:${ticketId}`;
-const replyModalId = (ticketId: string) => `ticket:reply-modal:${ticketId}`;
+/** The custom_id of a ticket's button (module/platforms/ticket-actions.ts). */
+export const ticketButtonId = ticketActionId;
 
 /** What acting on a chat's interaction needs (Discord's and Slack's alike). */
 export interface InteractionDeps {
@@ -45,6 +54,8 @@ interface Component {
 interface Interaction {
   type?: unknown;
   data?: { custom_id?: unknown; components?: unknown };
+  /** The message the button is on (component interactions). */
+  message?: { components?: unknown };
   member?: { user?: { id?: unknown } };
   user?: { id?: unknown };
 }
@@ -71,9 +82,9 @@ export async function answerInteraction(body: unknown, deps: InteractionDeps): P
   if (i.type === PING) return { type: PONG };
   if (i.type !== MESSAGE_COMPONENT && i.type !== MODAL_SUBMIT) return say(deps.t('helpdesk.discord.unsupported'));
 
-  const m = /^ticket:(reply|close|claim|reply-modal):(\d{1,12})$/.exec(String(i.data?.custom_id ?? ''));
-  if (!m) return say(deps.t('helpdesk.discord.unsupported'));
-  const [, action, ticketId] = m;
+  const parsed = parseTicketActionId(i.data?.custom_id);
+  if (!parsed) return say(deps.t('helpdesk.discord.unsupported'));
+  const { action, ticketId } = parsed;
   if (!deps.helpdesk) return say(deps.t('helpdesk.discord.no_helpdesk'));
   const discordUser = String(i.member?.user?.id ?? i.user?.id ?? '');
   const staffId = deps.links[discordUser];
@@ -113,6 +124,15 @@ export async function answerInteraction(body: unknown, deps: InteractionDeps): P
   else if (i.type === MESSAGE_COMPONENT && action === 'claim') result = await deps.helpdesk.assign(ticketId, staffId);
   else return say(deps.t('helpdesk.discord.unsupported'));
 
+  if (result.ok && (action === 'claim' || action === 'close') && i.message) {
+    // The ticket's message itself shows who took or closed it (its buttons in their new state).
+    const name = (await deps.helpdesk.staff.get(staffId))?.name ?? staffId;
+    const words = ticketButtonWords((key) => deps.t(key));
+    const state = discordButtonState(i.message.components, ticketId);
+    if (action === 'claim') state.claimed = withName(words.claimedBy, name);
+    else state.closed = withName(words.closedBy, name);
+    return { type: UPDATE_MESSAGE, data: { components: [discordTicketButtons(ticketId, words, state)], allowed_mentions: { parse: [] } } };
+  }
   if (result.ok) return say(deps.t(`helpdesk.discord.done_${action === 'reply-modal' ? 'reply' : action}`, { id: ticketId }));
   return say(deps.t(`helpdesk.discord.refused_${result.reason}`, { id: ticketId, message: result.message }));
 }

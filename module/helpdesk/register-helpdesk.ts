@@ -4,90 +4,46 @@
  * `/slack/interactions`, `/slack/events`), where the signature is checked before anything else
  * is read.
  */
-import { z } from 'zod';
 import { got } from 'got';
 import type { AdminRequest, ModuleContext } from '../../sdk/module-context.js';
 import type { PublicRequest, PublicResponse } from '../../sdk/public-routes.js';
+import { discordUser, saveDiscordApp, saveLinks, saveSlackApp, slackUser, type SaveOutcome } from './chat-apps-input.js';
 import { ChatAppsStore } from './chat-apps-store.js';
 import { answerInteraction } from './discord-interactions.js';
 import { checkDiscordSignature, discordPublicKey } from './discord-signature.js';
 import { checkSlackSignature } from './slack-signature.js';
 import { actOnSlack, responseUrlAllowed } from './slack-interactions.js';
-
-const snowflake = z.string().regex(/^[1-9][0-9]{16,19}$/, 'snowflake');
-const discordAppInput = z
-  .object({
-    applicationId: snowflake,
-    publicKey: z.string().regex(/^[0-9a-fA-F]{64}$/, 'public_key'),
-    // A bot token is three base64url parts joined by dots; never echoed in an error.
-    botToken: z.string().regex(/^[\w-]{10,200}\.[\w-]{3,100}\.[\w-]{10,200}$/, 'bot_token'),
-  })
-  .strict();
-const slackUser = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'slack_user');
-const linksOf = (user: z.ZodString) => z.object({ links: z.record(user, z.string().min(1).max(64)) }).strict();
-const slackAppInput = z.object({ signingSecret: z.string().regex(/^[0-9a-f]{32}$/, 'signing_secret') }).strict();
-
-function fieldErrors(err: z.ZodError): { field: string; reason: string }[] {
-  return err.issues.map((i) => ({ field: i.path.map(String).join('.') || '(body)', reason: i.message }));
-}
+import { openSlackView, SLACK_API_BASE } from './slack-web-api.js';
 
 export function registerHelpdesk(ctx: ModuleContext): void {
   const store = new ChatAppsStore(ctx.settings, ctx.secrets);
   const t = (key: string, vars?: Record<string, string | number>) => ctx.i18n.t(key, vars);
+  const slackApi = ctx.chatApiBases?.slack ?? SLACK_API_BASE;
+  const answer = async (outcome: SaveOutcome, what: string, view: () => Promise<unknown>) =>
+    outcome.ok ? { json: await view() } : { status: 400, json: { error: `invalid ${what}`, errors: outcome.errors } };
 
   ctx.admin.api('GET', '/apps/discord', async () => ({
     json: (await store.discordView()) ?? { configured: false, interactionsPath: `${ctx.publicRoutes.basePath}/discord/interactions` },
   }));
   ctx.admin.api('PUT', '/apps/discord', async (req: AdminRequest) => {
-    const parsed = discordAppInput.safeParse(req.body);
-    if (!parsed.success) return { status: 400, json: { error: 'invalid Discord application', errors: fieldErrors(parsed.error) } };
-    await store.saveDiscord({ ...parsed.data, publicKey: parsed.data.publicKey.toLowerCase() });
-    ctx.logger.info(`helpdesk: Discord application ${parsed.data.applicationId} saved`);
-    return { json: await store.discordView() };
+    const outcome = await saveDiscordApp(store, req.body);
+    if (outcome.ok) ctx.logger.info('helpdesk: Discord application saved');
+    return answer(outcome, 'Discord application', () => store.discordView());
   });
-  /** Chat user -> staff links: every staff id must exist in the host's helpdesk. */
-  const linksRoute =
-    (user: z.ZodString, save: (links: Record<string, string>) => Promise<void>, view: () => Promise<unknown>) =>
-    async (req: AdminRequest) => {
-      const parsed = linksOf(user).safeParse(req.body);
-      if (!parsed.success) return { status: 400, json: { error: 'invalid links', errors: fieldErrors(parsed.error) } };
-      const unknown: { field: string; reason: string }[] = [];
-      for (const [chatUser, staffId] of Object.entries(parsed.data.links)) {
-        if (!ctx.helpdesk || !(await ctx.helpdesk.staff.get(staffId)))
-          unknown.push({ field: `links.${chatUser}`, reason: 'unknown_staff' });
-      }
-      if (unknown.length) return { status: 400, json: { error: 'invalid links', errors: unknown } };
-      await save(parsed.data.links);
-      return { json: await view() };
-    };
-  ctx.admin.api(
-    'PUT',
-    '/apps/discord/links',
-    linksRoute(
-      snowflake,
-      (l) => store.saveDiscordLinks(l),
-      () => store.discordView(),
-    ),
+  ctx.admin.api('PUT', '/apps/discord/links', async (req: AdminRequest) =>
+    answer(await saveLinks(discordUser, ctx.helpdesk, (l) => store.saveDiscordLinks(l), req.body), 'links', () => store.discordView()),
   );
 
   ctx.admin.api('GET', '/apps/slack', async () => ({
     json: (await store.slackView()) ?? { configured: false, interactionsPath: `${ctx.publicRoutes.basePath}/slack/interactions` },
   }));
   ctx.admin.api('PUT', '/apps/slack', async (req: AdminRequest) => {
-    const parsed = slackAppInput.safeParse(req.body);
-    if (!parsed.success) return { status: 400, json: { error: 'invalid Slack app', errors: fieldErrors(parsed.error) } };
-    await store.saveSlack(parsed.data.signingSecret);
-    ctx.logger.info('helpdesk: Slack app saved');
-    return { json: await store.slackView() };
+    const outcome = await saveSlackApp(store, req.body);
+    if (outcome.ok) ctx.logger.info('helpdesk: Slack app saved');
+    return answer(outcome, 'Slack app', () => store.slackView());
   });
-  ctx.admin.api(
-    'PUT',
-    '/apps/slack/links',
-    linksRoute(
-      slackUser,
-      (l) => store.saveSlackLinks(l),
-      () => store.slackView(),
-    ),
+  ctx.admin.api('PUT', '/apps/slack/links', async (req: AdminRequest) =>
+    answer(await saveLinks(slackUser, ctx.helpdesk, (l) => store.saveSlackLinks(l), req.body), 'links', () => store.slackView()),
   );
 
   ctx.publicRoutes.post(
@@ -144,24 +100,38 @@ export function registerHelpdesk(ctx: ModuleContext): void {
       } catch {
         return { status: 400, json: { error: 'the body has no JSON payload field' } };
       }
-      const outcome = await actOnSlack(payload, { helpdesk: ctx.helpdesk, links: await store.slackLinks(), t });
-      // Acked at once; the outcome follows on response_url (never awaited inside the ack).
-      if (outcome?.responseUrl && responseUrlAllowed(outcome.responseUrl, ctx.network.allowLoopback))
-        void tellSlack(outcome.responseUrl, outcome.text).catch((err: Error) =>
-          ctx.logger.warn('helpdesk: Slack response_url did not take the outcome', { error: err.message }),
-        );
-      return { status: 200, text: '' };
+      const botToken = await store.slackBotToken();
+      const outcome = await actOnSlack(payload, { helpdesk: ctx.helpdesk, links: await store.slackLinks(), t, canOpenModals: !!botToken });
+      if (!outcome) return { status: 200, text: '' };
+      const reachable =
+        outcome.responseUrl && responseUrlAllowed(outcome.responseUrl, ctx.network.allowLoopback) ? outcome.responseUrl : null;
+      // got's messages name the URL, and a response_url lets anyone post: only the error's code is logged.
+      const warn = (what: string) => (err: Error & { code?: string }) =>
+        ctx.logger.warn(`helpdesk: ${what}`, { error: err.code ?? err.name });
+      // After the ack, never awaited inside it: the modal, the message's new state, or words.
+      if (outcome.openModal && botToken) {
+        const { triggerId, view } = outcome.openModal;
+        void openSlackView(slackApi, botToken, triggerId, view).then((r) => {
+          if (r.ok) return;
+          ctx.logger.warn('helpdesk: Slack did not open the answer modal', { error: r.error });
+          if (reachable) return tellSlack(reachable, { text: t('helpdesk.slack.modal_failed', { error: r.error }) });
+        }, warn('Slack views.open failed'));
+      }
+      if (reachable && outcome.replace)
+        void tellSlack(reachable, { ...outcome.replace, replace_original: true }).catch(warn('Slack response_url did not take the update'));
+      else if (reachable && outcome.text)
+        void tellSlack(reachable, { text: outcome.text }).catch(warn('Slack response_url did not take the outcome'));
+      return outcome.ack ? { json: outcome.ack } : { status: 200, text: '' };
     },
     { bodyLimit: 64 * 1024, rateLimit: { max: 600, windowMs: 60_000 } },
   );
 }
 
-/** An ephemeral message to the user who acted (Slack's response_url; no retry, no redirect). */
-async function tellSlack(url: string, text: string): Promise<void> {
-  await got.post(url, {
-    json: { response_type: 'ephemeral', replace_original: false, text },
-    timeout: { request: 5000 },
-    retry: { limit: 0 },
-    followRedirect: false,
-  });
+/**
+ * A message on Slack's response_url (no retry, no redirect): ephemeral words to the user who
+ * acted, or the ticket's message replaced in its new state.
+ */
+async function tellSlack(url: string, message: { text: string; blocks?: unknown[]; replace_original?: boolean }): Promise<void> {
+  const json = message.replace_original ? message : { response_type: 'ephemeral', replace_original: false, text: message.text };
+  await got.post(url, { json, timeout: { request: 5000 }, retry: { limit: 0 }, followRedirect: false });
 }

@@ -19,3 +19,11 @@ export const identityDefaults = { username: null, avatarUrl: null };
 
 /** Pack a backlog into fewer requests (on by default; off sends one request per event). */
 export const coalesceField = { coalesce: z.boolean('boolean') };
+
+/**
+ * Discord and Slack: ticket messages carry Reply, Claim and Close buttons (and on Slack an answer
+ * field) that the module's helpdesk acts on (off by default); only useful once the matching chat
+ * app is connected (the Discord webhook must be one the application created, the Slack webhook
+ * one of the app). docs/helpdesk.md.
+ */
+export const helpdeskButtonsField = { helpdeskButtons: z.boolean('boolean') };

@@ -5,6 +5,7 @@
  */
 import type { SettingsDeps } from './settings-deps.js';
 import { showAuditLog } from './pages/audit-page.js';
+import { APP_A, APP_B, postChatLinks, postDiscordApp, postSlackApp, showChatApps } from './pages/chat-apps-pages.js';
 import { postReplay, postRetryFailed, showDeliveryLog } from './pages/delivery-log-pages.js';
 import { page, webhookPage, type PageRoute } from './pages/page-render.js';
 import { postToggle } from './pages/pause-resume-page.js';
@@ -28,5 +29,9 @@ export function pageRoutes(deps: SettingsDeps): PageRoute[] {
     { method: 'GET', path: '/deliveries', handler: page(deps, showDeliveryLog) },
     { method: 'POST', path: '/deliveries/:id/replay', handler: page(deps, postReplay) },
     { method: 'GET', path: '/audit', handler: page(deps, showAuditLog) },
+    { method: 'GET', path: '/apps', handler: page(deps, showChatApps) },
+    { method: 'POST', path: `/apps/${APP_A}`, handler: page(deps, postDiscordApp) },
+    { method: 'POST', path: `/apps/${APP_B}`, handler: page(deps, postSlackApp) },
+    { method: 'POST', path: '/apps/links', handler: page(deps, postChatLinks) },
   ];
 }

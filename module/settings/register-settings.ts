@@ -5,6 +5,7 @@
 import type { ModuleContext } from '../../sdk/module-context.js';
 import { sampleEvent } from '../../sdk/sample-events.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
+import { ChatAppsStore } from '../helpdesk/chat-apps-store.js';
 import { AuditStore } from './audit-store.js';
 import type { DeliveryWrites } from '../delivery/index.js';
 import { DeliveryLogQueries } from './delivery-log-queries.js';
@@ -40,6 +41,7 @@ export function registerSettings(ctx: ModuleContext, parts: SettingsParts): Sett
     // The host's own tools, when it offers them (a real CMS offers neither).
     simulatorPath: ctx.hostLinks.simulator,
     inboxUrl: ctx.hostLinks.inbox,
+    chatApps: { store: new ChatAppsStore(ctx.settings, ctx.secrets), helpdesk: ctx.helpdesk, hooksPath: ctx.publicRoutes.basePath },
   };
   mountSettings(ctx.admin, deps);
   return deps;

@@ -1,6 +1,8 @@
 /** Everything the settings routes use, injected by the composition root (fakes in tests). */
 import type { Clock, Locale, Logger, NetworkPolicy, Translator, Views } from '../../sdk/module-context.js';
 import type { EventMap, EventName } from '../../sdk/events.js';
+import type { ChatAppsStore } from '../helpdesk/chat-apps-store.js';
+import type { HelpdeskPort } from '../../sdk/helpdesk.js';
 import type { AuditStore } from './audit-store.js';
 import type { DeliveryLog, Rendering, TestSender } from './ports.js';
 import type { WebhookService } from './webhook-service.js';
@@ -24,6 +26,13 @@ export interface SettingsDeps {
   simulatorPath?: string | null;
   /** Optional link to the local demo inbox (development). */
   inboxUrl?: string | null;
+  /** The chat apps page (two-way helpdesk); absent: the page answers not found. */
+  chatApps?: {
+    store: ChatAppsStore;
+    helpdesk: HelpdeskPort | null;
+    /** Where the module's public routes are mounted (`/hooks/webhooks`). */
+    hooksPath: string;
+  };
 }
 
 export type { Locale };

@@ -161,6 +161,7 @@ export interface FormValues {
   telegramChatId: string;
   telegramParseMode: string;
   googleChatCard: boolean;
+  helpdeskButtons: boolean;
   filterDepartments: string;
   filterPriorities: string[];
   filterMinOrderTotal: string;
@@ -202,6 +203,7 @@ export function formFromWebhook(
     telegramChatId: o.telegramChatId ?? '',
     telegramParseMode: o.telegramParseMode,
     googleChatCard: o.googleChatCard === true,
+    helpdeskButtons: o.helpdeskButtons === true,
     filterDepartments: f.departments.join(', '),
     filterPriorities: f.priorities,
     filterMinOrderTotal: f.minOrderTotal === null ? '' : String(f.minOrderTotal),
@@ -252,6 +254,7 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     telegramChatId: s('telegramChatId'),
     telegramParseMode: s('telegramParseMode') || 'HTML',
     googleChatCard: on('googleChatCard'),
+    helpdeskButtons: on('helpdeskButtons'),
     filterDepartments: s('filterDepartments'),
     filterPriorities: l('filterPriorities'),
     filterMinOrderTotal: s('filterMinOrderTotal'),

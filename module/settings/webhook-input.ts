@@ -323,6 +323,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
       telegramChatId: orNull('telegramChatId'),
       telegramParseMode: str('telegramParseMode') ?? 'HTML',
       googleChatCard: checked('googleChatCard'),
+      helpdeskButtons: checked('helpdeskButtons'),
     },
     filters: {
       departments: csv('filterDepartments'),

@@ -216,6 +216,8 @@ describe.each(['fr', 'en'] as const)('accessibility and phone width of every pag
       });
       await page.goto(`${base}/audit`);
       await check('audit');
+      await page.goto(`${base}/apps`);
+      await check('chat-apps');
 
       await page.goto(`${inbox.url}/`);
       await check('inbox');

@@ -12,6 +12,7 @@ import type { Host } from '../../host/create-host.js';
 import { startTestHost } from '../fixtures/host-kit.js';
 import { helpdeskWithTicket } from '../support/helpdesk-setup.js';
 import { waitUntil } from '../faults/wait-until.js';
+import { slackLikeViolations, slackModalViolations } from '../support/platform-contracts.js';
 
 const SECRET = '0123456789abcdef0123456789abcdef';
 
@@ -21,6 +22,9 @@ describe('Slack interactions', () => {
   let receiver: http.Server;
   let responseUrl = '';
   const told: Array<Record<string, unknown>> = [];
+  /** Calls to the local stand-in for Slack's Web API (SLACK_API_BASE), and what it answers next. */
+  const apiCalls: Array<{ path: string; authorization: string; body: Record<string, unknown> }> = [];
+  let apiAnswer: Record<string, unknown> = { ok: true };
   let ticketId = '';
 
   const api = (method: string, path: string, body?: unknown) =>
@@ -52,13 +56,28 @@ describe('Slack interactions', () => {
       let body = '';
       req.on('data', (d) => (body += d));
       req.on('end', () => {
+        if (req.url?.startsWith('/api/')) {
+          apiCalls.push({
+            path: req.url,
+            authorization: String(req.headers.authorization),
+            body: JSON.parse(body) as Record<string, unknown>,
+          });
+          res.setHeader('content-type', 'application/json');
+          return res.end(JSON.stringify(apiAnswer));
+        }
         told.push(JSON.parse(body) as Record<string, unknown>);
         res.end('ok');
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     responseUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/actions/T1/2/abc`;
-    ({ host, varDir } = await startTestHost({ label: 'slack', locale: 'en', profile: 'development' }));
+    const origin = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    ({ host, varDir } = await startTestHost({
+      label: 'slack',
+      locale: 'en',
+      profile: 'development',
+      chatApiBases: { slack: `${origin}/api` },
+    }));
     ({ ticketId } = await helpdeskWithTicket(host, {
       subject: 'Invoice question',
       department: 'Billing',
@@ -78,7 +97,7 @@ describe('Slack interactions', () => {
     expect((await api('PUT', '/apps/slack', { signingSecret: SECRET })).status).toBe(200);
     const shown = await (await api('GET', '/apps/slack')).text();
     expect(shown).not.toContain(SECRET);
-    expect(JSON.parse(shown)).toEqual({ signingSecretSet: true, links: {} });
+    expect(JSON.parse(shown)).toEqual({ signingSecretSet: true, botTokenSet: false, links: {} });
     expect((await api('PUT', '/apps/slack/links', { links: { 'not-a-user': 'alice' } })).status).toBe(400);
     expect((await api('PUT', '/apps/slack/links', { links: { U0ALICE01: 'nobody' } })).status).toBe(400);
     expect((await api('PUT', '/apps/slack/links', { links: { U0ALICE01: 'alice' } })).status).toBe(200);
@@ -124,5 +143,107 @@ describe('Slack interactions', () => {
     );
     const ticket = await host.helpdesk.ticket(Number(ticketId));
     expect([ticket?.status, ticket?.assignedStaffId]).toEqual(['answered', 'alice']);
+  });
+
+  it('with a bot token, Reply opens a modal through views.open; its submit answers the ticket; a refused modal says so', async () => {
+    const BOT = 'xoxb-1234567890-abcdefghijklmnop';
+    expect((await api('PUT', '/apps/slack', { botToken: 'xoxp-not-a-bot' })).status).toBe(400);
+    expect((await api('PUT', '/apps/slack', { botToken: BOT })).status).toBe(200);
+    const shown = await (await api('GET', '/apps/slack')).text();
+    expect(shown).not.toContain(BOT);
+    expect(JSON.parse(shown)).toMatchObject({ signingSecretSet: true, botTokenSet: true });
+    // The ticket is open again for this part (the test before closed nothing: Alice may not close).
+    const reply = (trigger: string) =>
+      signed(
+        '/interactions',
+        'payload=' +
+          encodeURIComponent(
+            JSON.stringify({
+              type: 'block_actions',
+              user: { id: 'U0ALICE01' },
+              trigger_id: trigger,
+              response_url: responseUrl,
+              actions: [{ action_id: `ticket:reply:${ticketId}`, type: 'button', value: ticketId }],
+            }),
+          ),
+        'application/x-www-form-urlencoded',
+      );
+    expect((await reply('111.222.aaa')).status).toBe(200);
+    await waitUntil(
+      () => apiCalls.length === 1,
+      () => `api calls: ${JSON.stringify(apiCalls)}`,
+    );
+    expect(apiCalls[0].path).toBe('/api/views.open');
+    expect(apiCalls[0].authorization).toBe(`Bearer ${BOT}`);
+    expect(apiCalls[0].body.trigger_id).toBe('111.222.aaa');
+    const view = apiCalls[0].body.view as Record<string, unknown>;
+    expect(slackModalViolations(view)).toEqual([]);
+
+    const submit = (value: string, user = 'U0ALICE01') =>
+      signed(
+        '/interactions',
+        'payload=' +
+          encodeURIComponent(
+            JSON.stringify({
+              type: 'view_submission',
+              user: { id: user },
+              view: { ...view, state: { values: { 'ticket-answer': { content: { type: 'plain_text_input', value } } } } },
+            }),
+          ),
+        'application/x-www-form-urlencoded',
+      );
+    const ok = await submit('Sent from the modal.');
+    expect([ok.status, await ok.text()]).toEqual([200, '']);
+    expect((await host.helpdesk.messages(Number(ticketId))).at(-1)?.content).toBe('Sent from the modal.');
+    const refused = await submit('Not me.', 'U0STRANGER');
+    expect(await refused.json()).toEqual({
+      response_action: 'errors',
+      errors: { 'ticket-answer': expect.stringMatching(/^Your Slack account \(U0STRANGER\) is not linked/) },
+    });
+    expect((await host.helpdesk.messages(Number(ticketId))).at(-1)?.content).toBe('Sent from the modal.');
+
+    // Slack refuses the modal (an expired trigger): the user is told to use the answer field.
+    apiAnswer = { ok: false, error: 'expired_trigger_id' };
+    const before = told.length;
+    await reply('333.444.bbb');
+    await waitUntil(
+      () => told.length === before + 1,
+      () => `told: ${JSON.stringify(told.slice(before))}`,
+    );
+    expect(String(told.at(-1)?.text)).toContain('expired_trigger_id');
+    apiAnswer = { ok: true };
+  });
+
+  it('a claim on a message with the buttons replaces it in its new state on response_url', async () => {
+    const blocks = [
+      { type: 'section', text: { type: 'mrkdwn', text: 'New ticket' } },
+      { type: 'actions', block_id: 'ticket-actions', elements: [] },
+    ];
+    const before = told.length;
+    await signed(
+      '/interactions',
+      'payload=' +
+        encodeURIComponent(
+          JSON.stringify({
+            type: 'block_actions',
+            user: { id: 'U0ALICE01' },
+            response_url: responseUrl,
+            message: { text: 'New ticket', blocks },
+            actions: [{ action_id: `ticket:claim:${ticketId}`, type: 'button' }],
+          }),
+        ),
+      'application/x-www-form-urlencoded',
+    );
+    await waitUntil(
+      () => told.length === before + 1,
+      () => `told: ${JSON.stringify(told.slice(before))}`,
+    );
+    const update = told.at(-1)!;
+    expect(update.replace_original).toBe(true);
+    const { replace_original: _r, ...message } = update;
+    void _r;
+    expect(slackLikeViolations('slack', message)).toEqual([]);
+    const ids = (update.blocks as { block_id?: string; type: string }[]).map((b) => b.block_id ?? b.type);
+    expect(ids).toEqual(['section', 'ticket-claimed', 'ticket-actions', 'ticket-answer']);
   });
 });

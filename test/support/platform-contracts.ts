@@ -242,6 +242,33 @@ export function discordViolations(body: Record<string, unknown>, query: Record<s
   const am = body.allowed_mentions as { parse?: unknown[] } | undefined;
   if (!am || !Array.isArray(am.parse) || am.parse.length)
     v.push({ kind: 'discord: allowed_mentions must parse nothing', detail: JSON.stringify(am) });
+  v.push(...discordComponentViolations(body.components));
+  // "If you are sending components as part of a webhook you'll need to use the
+  // ?with_components=true query param otherwise they'll be ignored" (components/using-message-components).
+  if (body.components !== undefined && query.with_components !== 'true')
+    v.push({ kind: 'discord: components without ?with_components=true (ignored)', detail: '' });
+  return v;
+}
+
+/**
+ * Rules of message components the OpenAPI body does not spell (components reference): custom_ids
+ * unique within a message, a button with a custom_id has no url, at most 5 action rows (legacy
+ * components), a label or an emoji on every button.
+ */
+export function discordComponentViolations(components: unknown): Violation[] {
+  const v: Violation[] = [];
+  if (components === undefined) return v;
+  if (!Array.isArray(components) || components.length > 5) return [{ kind: 'discord: components (at most 5 action rows)', detail: '' }];
+  const ids = new Set<string>();
+  for (const row of components as { type?: unknown; components?: Record<string, unknown>[] }[])
+    for (const c of row?.components ?? []) {
+      if (typeof c.custom_id === 'string') {
+        if (ids.has(c.custom_id)) v.push({ kind: 'discord: custom_id repeated in a message', detail: c.custom_id });
+        ids.add(c.custom_id);
+        if (c.url !== undefined) v.push({ kind: 'discord: button with custom_id and url', detail: c.custom_id });
+      }
+      if (c.type === 2 && !c.label && !c.emoji) v.push({ kind: 'discord: button without label or emoji', detail: '' });
+    }
   return v;
 }
 
@@ -304,7 +331,18 @@ export function slackLikeViolations(platform: 'slack' | 'mattermost' | 'rocketch
     const blocks = body.blocks as { type?: string; text?: { type?: string; text?: string } }[];
     if (!Array.isArray(blocks) || blocks.length > 50) v.push({ kind: `${platform}: more than 50 blocks`, detail: '' });
     let total = 0;
+    const blockIds = new Set<string>();
     for (const b of Array.isArray(blocks) ? blocks : []) {
+      const id = (b as { block_id?: unknown }).block_id;
+      if (id !== undefined) {
+        if (typeof id !== 'string' || !id || id.length > 255 || blockIds.has(id))
+          v.push({ kind: `${platform}: block_id (1-255, unique in the message)`, detail: String(id) });
+        blockIds.add(String(id));
+      }
+      if (platform === 'slack' && b.type !== 'section') {
+        v.push(...slackInteractiveBlockViolations(b as Record<string, unknown>));
+        continue;
+      }
       const t = b.text?.text ?? '';
       total += t.length;
       if (b.type !== 'section' || b.text?.type !== 'mrkdwn' || !t.trim() || t.length > 3000)
@@ -313,6 +351,75 @@ export function slackLikeViolations(platform: 'slack' | 'mattermost' | 'rocketch
       if (bad) v.push({ kind: `${platform}: block split inside an entity or escape`, detail: `${bad}: …${t.slice(-8)}` });
     }
     if (total > SLACK_BLOCKS_TOTAL) v.push({ kind: `${platform}: blocks total over ${SLACK_BLOCKS_TOTAL}`, detail: String(total) });
+  }
+  return v;
+}
+
+/** A plain_text object of at most `max` characters (Block Kit composition objects). */
+function plainTextProblem(o: unknown, max: number): string | null {
+  const t = o as { type?: unknown; text?: unknown } | undefined;
+  if (!t || t.type !== 'plain_text' || typeof t.text !== 'string' || !t.text.trim()) return 'not a non-empty plain_text';
+  return t.text.length > max ? `plain_text ${t.text.length} > ${max}` : null;
+}
+
+/**
+ * The interactive blocks of a ticket's message (Block Kit reference, as @slack/types documents
+ * it): `actions` (at most 25 elements; a button's text plain_text <= 75, action_id <= 255 and
+ * unique in the block, value <= 2000, style primary or danger), `input` (label plain_text <= 2000;
+ * a plain_text_input with max_length <= 3000, its action_id <= 255), `context` (1-10 elements,
+ * each text <= 3000). Any other block type is refused: the module sends no other.
+ */
+export function slackInteractiveBlockViolations(b: Record<string, unknown>): Violation[] {
+  const v: Violation[] = [];
+  const bad = (detail: string) => v.push({ kind: `slack: ${String(b.type)} block`, detail });
+  const actionId = (id: unknown) => typeof id === 'string' && id.length > 0 && id.length <= 255;
+  if (b.type === 'actions') {
+    const els = b.elements as Record<string, unknown>[] | undefined;
+    if (!Array.isArray(els) || !els.length || els.length > 25) return [{ kind: 'slack: actions block', detail: '1-25 elements' }];
+    const ids = new Set<string>();
+    for (const e of els) {
+      if (e.type !== 'button') bad(`element ${String(e.type)}`);
+      const text = plainTextProblem(e.text, 75);
+      if (text) bad(`button text: ${text}`);
+      if (!actionId(e.action_id) || ids.has(String(e.action_id))) bad(`action_id ${String(e.action_id)}`);
+      ids.add(String(e.action_id));
+      if (e.value !== undefined && (typeof e.value !== 'string' || e.value.length > 2000)) bad('value > 2000');
+      if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger') bad(`style ${String(e.style)}`);
+    }
+  } else if (b.type === 'input') {
+    const label = plainTextProblem(b.label, 2000);
+    if (label) bad(`label: ${label}`);
+    const e = b.element as Record<string, unknown> | undefined;
+    if (!e || e.type !== 'plain_text_input' || !actionId(e.action_id)) bad('element is not a plain_text_input with an action_id');
+    else if (e.max_length !== undefined && (typeof e.max_length !== 'number' || e.max_length > 3000 || e.max_length < 1))
+      bad(`max_length ${String(e.max_length)}`);
+    if (b.dispatch_action !== undefined && typeof b.dispatch_action !== 'boolean') bad('dispatch_action not a boolean');
+  } else if (b.type === 'context') {
+    const els = b.elements as unknown[] | undefined;
+    if (!Array.isArray(els) || !els.length || els.length > 10) bad('1-10 elements');
+    else for (const e of els) if (plainTextProblem(e, 3000)) bad(`element: ${plainTextProblem(e, 3000)}`);
+  } else bad('a block type the module does not send');
+  return v;
+}
+
+/**
+ * A `views.open` modal (reference/surfaces/modals, @slack/types ModalView): title, submit and close
+ * plain_text <= 24; callback_id <= 255; at most 100 blocks; submit required with an input block.
+ */
+export function slackModalViolations(view: Record<string, unknown>): Violation[] {
+  const v: Violation[] = [...lonelySurrogates(view)];
+  const bad = (detail: string) => v.push({ kind: 'slack: modal view', detail });
+  if (view.type !== 'modal') bad('type is not modal');
+  for (const k of ['title', 'submit', 'close']) {
+    const p = plainTextProblem(view[k], 24);
+    if (p && (k === 'title' || view[k] !== undefined)) bad(`${k}: ${p}`);
+  }
+  if (typeof view.callback_id !== 'string' || view.callback_id.length > 255) bad('callback_id');
+  const blocks = view.blocks as Record<string, unknown>[] | undefined;
+  if (!Array.isArray(blocks) || !blocks.length || blocks.length > 100) bad('1-100 blocks');
+  else {
+    for (const b of blocks) v.push(...slackInteractiveBlockViolations(b));
+    if (blocks.some((b) => b.type === 'input') && view.submit === undefined) bad('an input block needs submit');
   }
   return v;
 }

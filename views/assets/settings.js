@@ -8,6 +8,17 @@
   var api = root.getAttribute('data-api');
   var csrf = root.getAttribute('data-csrf');
 
+  // On a phone the tab bar scrolls sideways: the page's own tab is brought into it (again when
+  // the window narrows).
+  var tabs = root.querySelector('.wh-tabs');
+  var activeTab = tabs && tabs.querySelector('.wh-tab.is-active');
+  function showActiveTab() {
+    if (tabs && activeTab && tabs.scrollWidth > tabs.clientWidth)
+      tabs.scrollLeft = Math.max(0, activeTab.offsetLeft - tabs.offsetLeft - (tabs.clientWidth - activeTab.offsetWidth) / 2);
+  }
+  showActiveTab();
+  window.addEventListener('resize', showActiveTab);
+
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;

@@ -14,6 +14,8 @@ import { linkHref } from '../../text/link-href.js';
 import { plainDialect } from '../../text/plain-dialect.js';
 import { compileTemplate, renderLines, renderText, type Dialect, type RenderedLine } from '../../text/template.js';
 import { cutUnits, truncate } from '../../text/untrusted-text.js';
+import { buttonsTicket, openTicket, ticketButtonWords } from '../ticket-actions.js';
+import { discordTicketButtons } from './discord-ticket-buttons.js';
 
 type DiscordContext = FormatContext<DiscordOptions>;
 
@@ -160,6 +162,13 @@ export function formatDiscord(ctx: DiscordContext): Formatted {
   const query: Record<string, string> = {};
   const threadId = threadIdOf(ctx);
   if (threadId) query.thread_id = threadId;
+  // Reply, Claim and Close under a ticket's message (option helpdeskButtons).
+  const ticketId = buttonsTicket(ctx);
+  if (ticketId) {
+    body.components = [discordTicketButtons(ticketId, ticketButtonWords(ctx.say), openTicket)];
+    // Discord ignores a webhook's components without it (docs/helpdesk.md).
+    query.with_components = 'true';
+  }
   return {
     body: body as Record<string, unknown>,
     text: renderText(ctx.template, ctx.vars, plainDialect) || ctx.fallbackText,

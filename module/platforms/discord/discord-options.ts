@@ -4,7 +4,7 @@ import { ticketPriorities } from '../../../sdk/events.js';
 import { nullableText, oneLine } from '../../text/input-text.js';
 import { DISCORD_SNOWFLAKE } from '../limits.js';
 import { defineOptions } from '../platform-options.js';
-import { coalesceField, identityDefaults, identityFields } from '../shared-options.js';
+import { coalesceField, helpdeskButtonsField, identityDefaults, identityFields } from '../shared-options.js';
 
 /** Discord's SnowflakeType (`^(0|[1-9][0-9]*)$`), 17 to 20 digits as real ids have. */
 const snowflake = z.string().regex(DISCORD_SNOWFLAKE, 'snowflake');
@@ -42,6 +42,7 @@ export const discordOptions = defineOptions(
      */
     statusCard: z.enum(['off', 'close', 'each'], 'choice'),
     ...coalesceField,
+    ...helpdeskButtonsField,
   },
   {
     mode: 'plain',
@@ -55,6 +56,7 @@ export const discordOptions = defineOptions(
     threadTags: [],
     statusCard: 'off',
     coalesce: true,
+    helpdeskButtons: false,
   },
   {
     // Discord refuses a message naming a new forum post and an existing thread (220002/220003).

@@ -8,14 +8,18 @@ import { cutWholeText, shortenUntrusted } from '../../text/fit-to-limit.js';
 import type { FormatContext, Formatted } from '../format-context.js';
 import type { SlackOptions } from './slack-options.js';
 
-/** Mattermost and Rocket.Chat have no `slackBlocks` (their style has no blocks). */
-type SlackLikeContext = FormatContext<Omit<SlackOptions, 'slackBlocks'> & Partial<Pick<SlackOptions, 'slackBlocks'>>>;
+/** Mattermost and Rocket.Chat have no `slackBlocks` nor `helpdeskButtons` (their style has no blocks). */
+type SlackLikeContext = FormatContext<
+  Omit<SlackOptions, 'slackBlocks' | 'helpdeskButtons'> & Partial<Pick<SlackOptions, 'slackBlocks' | 'helpdeskButtons'>>
+>;
 import { hasVisibleText, SLACK, slackProblems } from '../limits.js';
 import { linkHref } from '../../text/link-href.js';
 import { boldAround, plainDialect } from '../../text/plain-dialect.js';
 import { shortcodesToUnicode } from '../../text/emoji.js';
 import { renderText, type Dialect } from '../../text/template.js';
 import { cutUnits, truncate } from '../../text/untrusted-text.js';
+import { buttonsTicket, openTicket, ticketButtonWords } from '../ticket-actions.js';
+import { slackTicketBlocks } from './slack-ticket-blocks.js';
 
 export const escapeSlack = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -131,7 +135,10 @@ export interface SlackBody {
 /** The incoming-webhook body (text, optional Block Kit blocks typed by @slack/types). */
 export function slackBody(style: SlackStyle, ctx: SlackLikeContext): SlackBody {
   const { dialect, textLimit: limit } = style;
-  const withBlocks = style.blocks && ctx.options.slackBlocks;
+  // Reply, Claim, Close and the answer field under a ticket's message (option helpdeskButtons)
+  // need blocks, so the text goes into sections too (a message with blocks shows only them).
+  const ticketId = style.blocks ? buttonsTicket(ctx) : null;
+  const withBlocks = style.blocks && (ctx.options.slackBlocks || ticketId !== null);
   const base: Omit<SlackBody, 'text'> = {};
   // Legacy incoming webhooks honour these; Slack-app webhooks ignore them (the form says so).
   const username = ctx.options.username ? cutUnits(ctx.options.username.trim(), 80) : '';
@@ -143,10 +150,13 @@ export function slackBody(style: SlackStyle, ctx: SlackLikeContext): SlackBody {
     return withBlocks ? { ...base, text: t, blocks: sectionBlocks(t) } : { ...base, text: t };
   };
   const fits = (b: SlackBody): boolean => slackProblems(b as unknown as Record<string, unknown>, limit).length === 0;
-  return (
+  const body =
     shortenUntrusted((cap) => build(renderText(ctx.template, ctx.vars, dialect, cap)), fits) ??
-    cutWholeText(renderText(ctx.template, ctx.vars, dialect), build, fits)
-  );
+    cutWholeText(renderText(ctx.template, ctx.vars, dialect), build, fits);
+  if (!ticketId) return body;
+  // Added once the text fits: these blocks hold no text the limits count.
+  const interactive = slackTicketBlocks(ticketId, ticketButtonWords(ctx.say), openTicket);
+  return { ...body, blocks: [...(body.blocks ?? []).slice(0, SLACK.blocks - interactive.length), ...interactive] };
 }
 
 export function formatSlackLike(style: SlackStyle, ctx: SlackLikeContext): Formatted {

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { defineOptions } from '../platform-options.js';
-import { coalesceField, identityDefaults, identityFields } from '../shared-options.js';
+import { coalesceField, helpdeskButtonsField, identityDefaults, identityFields } from '../shared-options.js';
 
 /** Mattermost and Rocket.Chat: the Slack shape without blocks. */
 export const slackFamilyOptions = defineOptions({ ...identityFields, ...coalesceField }, { ...identityDefaults, coalesce: true });
@@ -15,8 +15,9 @@ export const slackOptions = defineOptions(
     ...coalesceField,
     /** Add Block Kit sections next to the text. */
     slackBlocks: z.boolean('boolean'),
+    ...helpdeskButtonsField,
   },
-  { ...identityDefaults, coalesce: true, slackBlocks: false },
+  { ...identityDefaults, coalesce: true, slackBlocks: false, helpdeskButtons: false },
 );
 
 export type SlackOptions = ReturnType<typeof slackOptions.defaults>;

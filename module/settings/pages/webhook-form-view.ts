@@ -166,6 +166,7 @@ const fieldLabelKeys: Record<string, string> = {
   coalesce: 'coalesce',
   slackBlocks: 'slack_blocks',
   googleChatCard: 'google_chat_card',
+  helpdeskButtons: 'helpdesk_buttons',
   condition: 'condition',
   departments: 'filter_departments',
   priorities: 'filter_priorities',

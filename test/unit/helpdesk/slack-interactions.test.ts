@@ -48,7 +48,7 @@ describe('Slack actions', () => {
     staff: { get: async () => null, list: async () => [] },
   };
   const t = (key: string, vars: Record<string, string | number> = {}) => `${key} ${JSON.stringify(vars)}`;
-  const deps = { helpdesk, links: { U012ABCDEF: 'alice' }, t };
+  const deps = { helpdesk, links: { U012ABCDEF: 'alice' }, t, canOpenModals: false };
   const payload = (action: Record<string, unknown>, user = 'U012ABCDEF') => ({
     type: 'block_actions',
     user: { id: user },
