@@ -7,7 +7,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { MarketplaceError } from '../marketplace/marketplace-client.js';
 import { errorStatus, errorText, versionOf } from './install-refusals.js';
-import type { MarketplaceRouteDeps } from './marketplace-routes.js';
+import type { MarketplaceRouteDeps } from './marketplace-route-deps.js';
 
 const refused = (reply: FastifyReply, err: unknown) =>
   reply.code(errorStatus(err)).send({ error: errorText(err), reason: (err as MarketplaceError).reason });

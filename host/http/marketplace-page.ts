@@ -5,7 +5,7 @@ import type { MarketplaceVersion } from '../marketplace/marketplace-client.js';
 import type { MarketplaceService } from '../marketplace/marketplace-service.js';
 import { ModuleError, type UpdateResult } from '../modules/module-registry.js';
 import { errorText, versionOf } from './install-refusals.js';
-import type { MarketplaceRouteDeps } from './marketplace-routes.js';
+import type { MarketplaceRouteDeps } from './marketplace-route-deps.js';
 import { setFlash } from './request-context.js';
 
 /** How an update went, in the host's words (also the upload's when it replaced an installed module). */

@@ -5,6 +5,7 @@
  * permissions, then serves `views/assets/` read-only or calls the page or API handler the
  * module registered on its AdminRouter.
  */
+import { STARTING_RETRY_AFTER_S } from './public-routes.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -60,8 +61,7 @@ export function sendFile(reply: FastifyReply, file: string): FastifyReply {
     .send(fs.createReadStream(file));
 }
 
-/** Seconds a client is told to wait while a module starts (a start takes about a second). */
-export const STARTING_RETRY_AFTER_S = 1;
+export { STARTING_RETRY_AFTER_S };
 
 export interface DispatchDeps {
   registry: ModuleRegistry;

@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ModuleError } from '../modules/module-registry.js';
 import { errorStatus, errorText } from './install-refusals.js';
 import { updateText } from './marketplace-page.js';
-import type { MarketplaceRouteDeps } from './marketplace-routes.js';
+import type { MarketplaceRouteDeps } from './marketplace-route-deps.js';
 import { setFlash } from './request-context.js';
 
 async function upload(

@@ -5,10 +5,12 @@
  * route nobody declared answers 404 and one over the route's body limit 413; the per-address
  * rate limit answers 429. The handler gets the raw body, byte for byte.
  */
-import { STARTING_RETRY_AFTER_S } from './module-dispatch.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../sdk/module-context.js';
 import type { PublicHandler, PublicRouteOptions, PublicRouter } from '../../sdk/public-routes.js';
+
+/** Seconds a client is told to wait while a module starts (a start takes about a second). */
+export const STARTING_RETRY_AFTER_S = 1;
 
 export const PUBLIC_BODY_DEFAULT = 64 * 1024;
 export const PUBLIC_BODY_MAX = 1024 * 1024;

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { TicketPriority } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import type { SampleOptions } from '../../sdk/sample-events.js';
-import type { TemplateFamily, WebhookFilters } from '../webhooks/webhook.js';
+import type { TemplateFamily, WebhookFilters } from './webhook-filters.js';
 
 /**
  * How a variable's text is treated: `untrusted` is written by a customer (HTML converted, Markdown

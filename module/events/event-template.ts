@@ -6,7 +6,7 @@
 import { eventSchemas, type EventMap, type EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { sampleEvent } from '../../sdk/sample-events.js';
-import type { TemplateFamily } from '../webhooks/webhook.js';
+import type { TemplateFamily } from './webhook-filters.js';
 import type { EventDefinition, VariableSpec } from './event-definition.js';
 
 export type Words = Record<Locale, string>;

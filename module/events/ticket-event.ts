@@ -3,7 +3,7 @@
  * file (ticket-submit.ts, ticket-reply.ts, ticket-close.ts) adds its schema, sample and colour.
  */
 import type { TicketEventPayload } from '../../sdk/events.js';
-import type { WebhookFilters } from '../webhooks/webhook.js';
+import type { WebhookFilters } from './webhook-filters.js';
 import type { EventDefinition, FilterField, TicketThreadKind, VariableSpec } from './event-definition.js';
 
 const lower = (s: string) => s.trim().toLowerCase();

@@ -12,7 +12,7 @@ import { DISCORD, DISCORD_SNOWFLAKE } from '../platforms/limits.js';
 import { label } from './labels.js';
 import { plainDialect } from '../text/plain-dialect.js';
 import { compileTemplate, renderText } from '../text/template.js';
-import type { MessageBody } from './types.js';
+import type { MessageBody } from '../text/var-value.js';
 import { truncate } from '../text/untrusted-text.js';
 import type { Variables } from './variables.js';
 

@@ -1,5 +1,6 @@
 /** A configured webhook, as every part of the module sees it. */
-import type { EventName, TicketPriority } from '../../sdk/events.js';
+import type { EventName } from '../../sdk/events.js';
+import type { TemplateFamily, WebhookFilters } from '../events/webhook-filters.js';
 import { DEFAULT_AWAITING_STAFF_MINUTES, definitionOf } from '../events/index.js';
 import type { Platform } from '../platforms/platform-ids.js';
 import type { WebhookOptions } from '../platforms/webhook-options.js';
@@ -8,36 +9,13 @@ export { platformIds as platforms, type Platform } from '../platforms/platform-i
 export { defaultOptions } from '../platforms/index.js';
 export type { WebhookOptions, ThreadTagRule } from '../platforms/webhook-options.js';
 
-/**
- * Templates are per family: the shop's orders, the helpdesk's tickets, invoices, services and
- * customers (each event's definition says which); the events of a family share their variables.
- */
-export type TemplateFamily = 'order' | 'ticket' | 'invoice' | 'service' | 'customer' | 'webhooks';
-export const templateFamilies: readonly TemplateFamily[] = ['order', 'ticket', 'invoice', 'service', 'customer', 'webhooks'];
+export { templateFamilies, type TemplateFamily, type WebhookFilters } from '../events/webhook-filters.js';
 export const familyOf = (event: EventName): TemplateFamily => definitionOf(event).family;
 export type EventTemplates = Partial<Record<EventName, string>>;
 
 /** The templates that are not blank (a blank one means "use the family's"). */
 export function keptEventTemplates(templates: EventTemplates | undefined): EventTemplates {
   return Object.fromEntries(Object.entries(templates ?? {}).filter(([, t]) => typeof t === 'string' && t.trim() !== ''));
-}
-
-export interface WebhookFilters {
-  /** Department ids or names; empty = all. */
-  departments: string[];
-  /** Empty = all. */
-  priorities: TicketPriority[];
-  /** Orders below this total are not sent; null = all. */
-  minOrderTotal: number | null;
-  /** Gateway names, case-insensitive; empty = all. */
-  paymentGateways: string[];
-  /** For ticket.reply: whose replies are sent. */
-  replyAuthors: 'staff' | 'customer' | 'both';
-  /**
-   * For ticket.awaiting_staff: how long a customer's message waits for a staff answer before the
-   * webhook is reminded, in minutes (default 240: 4 h).
-   */
-  awaitingStaffMinutes: number;
 }
 
 export { DEFAULT_AWAITING_STAFF_MINUTES };
