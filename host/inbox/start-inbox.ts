@@ -9,6 +9,8 @@ import { InboxStore, type InboxMessage } from './inbox-store.js';
 import { inboxPage, inboxScript, inboxUpdate, type InboxView } from './inbox-page.js';
 import { SlackReceiver } from './slack-receiver.js';
 import { GoogleChatReceiver } from './google-chat-receiver.js';
+import { registerDemoChatClient, type DemoChatTarget } from './demo-chat-client.js';
+import { demoChatScript } from './demo-chat-script.js';
 
 export interface InboxOptions {
   port: number;
@@ -34,6 +36,8 @@ export interface RunningInbox {
   /** A Google-Chat-like incoming-webhook URL on this inbox. */
   googleChatWebhookUrl(space?: string): string;
   messages(): InboxMessage[];
+  /** Lets the inbox's buttons act: where the module's interaction routes are, the demo keys. */
+  connectDemoChat(target: DemoChatTarget): void;
   clear(): void;
   close(): Promise<void>;
 }
@@ -75,6 +79,8 @@ export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
   });
 
   let base = '';
+  const demoChat = registerDemoChatClient(app, store, () => base);
+  app.get('/demo-chat.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(demoChatScript));
   const discordWebhookUrl = (id = '1234567890123456789', token = 'demo-token-local-inbox') => `${base}/api/webhooks/${id}/${token}`;
   const slackWebhookUrl = () => `${base}/services/T0DEMO000/B0DEMO000/demoSecretLocalInbox`;
   const googleChatWebhookUrl = (space = 'AAAAdemoSpace') =>
@@ -117,6 +123,7 @@ export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
     slackWebhookUrl,
     googleChatWebhookUrl,
     messages: () => store.list(),
+    connectDemoChat: (target) => demoChat.connect(target),
     clear: () => store.clear(),
     close: () => app.close(),
   };
