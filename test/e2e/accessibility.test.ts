@@ -5,42 +5,16 @@
  * is saved as a screenshot at 1366 and 390 px under test-results/screenshots/a11y-*.png.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Host } from '../../host/create-host.js';
 import { startInbox, type RunningInbox } from '../../host/inbox/start-inbox.js';
 import { repoRoot, startTestHost } from '../fixtures/host-kit.js';
 import { launchBrowser } from '../support/browser.js';
+import { axe, serious } from '../support/axe.js';
 
 const shots = path.join(repoRoot, 'test-results', 'screenshots');
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const T = 300_000;
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
-
-/** Runs axe-core in the page (injected by the test, so a page's CSP does not matter). */
-async function axe(page: Page): Promise<Violation[]> {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> } };
-    return w.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-      resultTypes: ['violations'],
-    });
-  });
-  return result.violations;
-}
-
-const serious = (vs: Violation[]) =>
-  vs
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`);
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, limitMs = 60_000): Promise<T> {
   const deadline = Date.now() + limitMs;
