@@ -29,6 +29,7 @@ const words = {
     claimedBy: 'Pris',
     answer: 'Bonjour, le serveur redémarre, il sera en ligne dans deux minutes.',
     slackAnswer: 'Réponse depuis Slack : c’est réparé.',
+    fieldAnswer: 'Et depuis le champ du message.',
   },
   en: {
     reply: 'Reply',
@@ -36,6 +37,7 @@ const words = {
     claimedBy: 'Claimed',
     answer: 'Hello, the server is restarting and will be back within two minutes.',
     slackAnswer: 'Answered from Slack: it is fixed.',
+    fieldAnswer: 'And from the message field.',
   },
 } as const;
 
@@ -200,6 +202,29 @@ describe.each(['fr', 'en'] as const)('the one-minute demo in the local inbox (%s
         return list.some((m) => m.content === w.slackAnswer) ? list : null;
       });
       expect(messages.filter((m) => m.content === w.slackAnswer).map((m) => [m.authorKind, m.staffId])).toEqual([['staff', 'admin']]);
+
+      // The answer field in the message (Enter sends it), then Claim: the message replaced through
+      // the interaction's response_url, which the inbox plays too.
+      await page.goto(inbox.url);
+      const field = card.locator('form[data-demo=slack] input');
+      await field.fill(w.fieldAnswer);
+      await field.press('Enter');
+      await card.locator('[data-testid=demo-note]').waitFor();
+      expect((await host.helpdesk.messages(ticketId)).filter((m) => m.content === w.fieldAnswer)).toHaveLength(1);
+      await page.goto(inbox.url);
+      const claimed = page.locator(`article[data-kind=slack][data-seq="${await card.getAttribute('data-seq')}"]`);
+      await claimed.locator('button[data-demo=slack]', { hasText: w.claim }).click();
+      await until('the Slack message replaced', async () =>
+        (
+          (await claimed
+            .locator('.sctx')
+            .textContent()
+            .catch(() => '')) ?? ''
+        ).includes(w.claimedBy),
+      );
+      expect((await host.helpdesk.ticket(ticketId))?.assignedStaffId).toBe('admin');
+      await claimed.scrollIntoViewIfNeeded();
+      await look('slack-claimed');
       expect(problems).toEqual([]);
     },
     T,
