@@ -139,7 +139,6 @@ export function registerDemoChatClient(app: FastifyInstance, store: InboxStore, 
     const keys = target!.keys.slack;
     const user = { id: keys.userId, username: 'demo', name: 'demo', team_id: keys.teamId };
     let payload: Record<string, unknown>;
-    let waitFor: string[] = [];
     if (typeof b.content === 'string') {
       payload = {
         type: 'view_submission',
@@ -185,7 +184,7 @@ export function registerDemoChatClient(app: FastifyInstance, store: InboxStore, 
               },
         ],
       };
-      waitFor = [triggerId, nonce];
+      const waitFor = [triggerId, nonce];
       // The modal (views.open) or the outcome (response_url) comes after the ack: listen first.
       const pending = Promise.race(waitFor.map((k) => callback(k)));
       const ack = await signedSlack(payload);

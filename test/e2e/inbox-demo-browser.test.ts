@@ -10,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { Host } from '../../host/create-host.js';
 import { DEMO_KEYS_FILE } from '../../host/inbox/demo-chat-keys.js';
 import { prepareInboxDemo } from '../../host/inbox/prepare-inbox-demo.js';
@@ -61,10 +61,12 @@ describe.each(['fr', 'en'] as const)('the one-minute demo in the local inbox (%s
   const problems: string[] = [];
 
   /** Screenshots at both widths, and axe at each (the 390 px layout is its own state). */
-  const look = async (name: string, fullPage = false) => {
+  const look = async (name: string, inView?: Locator) => {
     for (const width of [1366, 390]) {
       await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-      await page.screenshot({ path: path.join(shots, `inbox-demo-${locale}-${name}-${width}.png`), fullPage });
+      // Resizing moves the page: the part the state is about is brought back into view.
+      if (inView) await inView.evaluate((e) => e.scrollIntoView({ block: 'start' }));
+      await page.screenshot({ path: path.join(shots, `inbox-demo-${locale}-${name}-${width}.png`) });
       for (const p of serious(await axe(page))) problems.push(`${name} ${width}: ${p}`);
       const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       if (sideways > 1) problems.push(`${name} ${width}: scrolls sideways by ${sideways}px`);
@@ -127,7 +129,7 @@ describe.each(['fr', 'en'] as const)('the one-minute demo in the local inbox (%s
       const reply = post.locator('button[data-demo=discord]', { hasText: w.reply }).first();
       await reply.scrollIntoViewIfNeeded();
       expect(await post.locator('button[data-demo=discord]').count()).toBeGreaterThanOrEqual(3);
-      await look('discord-buttons');
+      await look('discord-buttons', post);
 
       await reply.click();
       const modal = page.locator('[data-testid=demo-modal]');
@@ -166,7 +168,7 @@ describe.each(['fr', 'en'] as const)('the one-minute demo in the local inbox (%s
       await claim.click();
       await until('the claimed button', async () => (await post.locator('button:disabled', { hasText: w.claimedBy }).count()) > 0);
       await post.scrollIntoViewIfNeeded();
-      await look('discord-answered');
+      await look('discord-answered', post);
       expect(problems).toEqual([]);
     },
     T,
@@ -189,7 +191,7 @@ describe.each(['fr', 'en'] as const)('the one-minute demo in the local inbox (%s
         return (await card.locator('button[data-demo=slack]').count()) >= 3;
       });
       await card.scrollIntoViewIfNeeded();
-      await look('slack-buttons');
+      await look('slack-buttons', card);
       await card.locator('button[data-demo=slack]', { hasText: w.reply }).click();
       const modal = page.locator('[data-testid=demo-modal]');
       await modal.waitFor();
@@ -224,7 +226,7 @@ describe.each(['fr', 'en'] as const)('the one-minute demo in the local inbox (%s
       );
       expect((await host.helpdesk.ticket(ticketId))?.assignedStaffId).toBe('admin');
       await claimed.scrollIntoViewIfNeeded();
-      await look('slack-claimed');
+      await look('slack-claimed', claimed);
       expect(problems).toEqual([]);
     },
     T,
