@@ -8,11 +8,12 @@
  * thread in the inbox shows it once. Axe-core finds no serious or critical problem in the
  * inbox's states. Screenshots: docs/screenshots/inbox-demo-*.png.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { Host } from '../../host/create-host.js';
-import { DEMO_KEYS_FILE } from '../../host/inbox/demo-chat-keys.js';
+import { DEMO_KEYS_FILE, type DemoChatKeys } from '../../host/inbox/demo-chat-keys.js';
 import { prepareInboxDemo } from '../../host/inbox/prepare-inbox-demo.js';
 import { startInbox, type RunningInbox } from '../../host/inbox/start-inbox.js';
 import { repoRoot, startTestHost } from '../fixtures/host-kit.js';
@@ -231,4 +232,51 @@ describe.each(['fr', 'en'] as const)('the one-minute demo in the local inbox (%s
     },
     T,
   );
+
+  it('the inbox signs for real: with other keys than the module was given, the module refuses (401) and nothing changes', async () => {
+    const opened = await host.helpdesk.open({
+      subject: `Forged ${locale}`,
+      department: 'Support',
+      priority: 'low',
+      customer: { firstName: 'Eve', lastName: 'Forger', email: 'eve@example.com' },
+      content: 'Who answers?',
+    });
+    const ticketId = opened.ticket.id;
+    const seqOf = async (kind: string) =>
+      until(
+        `the ${kind} message`,
+        async () => inbox.messages().find((m) => m.kind === kind && JSON.stringify(m.body).includes(`Forged ${locale}`))?.seq,
+      );
+    const [discordSeq, slackSeq] = [await seqOf('discord'), await seqOf('slack')];
+    const real = JSON.parse(fs.readFileSync(path.join(varDir, DEMO_KEYS_FILE), 'utf8')) as DemoChatKeys;
+    const other = JSON.parse(fs.readFileSync(path.join(varDir, DEMO_KEYS_FILE), 'utf8')) as DemoChatKeys;
+    other.discord.privateKeyPem = crypto.generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    other.slack.signingSecret = crypto.randomBytes(16).toString('hex');
+    inbox.connectDemoChat({ hostUrl: host.url, keys: other });
+    try {
+      const act = async (platform: string, body: unknown) =>
+        (await (
+          await fetch(`${inbox.url}/demo/${platform}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body),
+          })
+        ).json()) as { show: string; text?: string };
+      expect(await act('discord', { seq: discordSeq, id: `ticket:close:${ticketId}` })).toEqual({
+        show: 'note',
+        text: 'HTTP 401: invalid request signature',
+      });
+      expect(await act('discord', { seq: discordSeq, id: `ticket:reply-modal:${ticketId}`, content: 'forged' })).toMatchObject({
+        text: 'HTTP 401: invalid request signature',
+      });
+      expect(await act('slack', { seq: slackSeq, id: `ticket:close:${ticketId}`, value: String(ticketId) })).toMatchObject({
+        show: 'note',
+        text: expect.stringMatching(/^HTTP 401/),
+      });
+      const after = await host.helpdesk.ticket(ticketId);
+      expect([after?.status, after?.assignedStaffId, (await host.helpdesk.messages(ticketId)).length]).toEqual(['open', null, 1]);
+    } finally {
+      inbox.connectDemoChat({ hostUrl: host.url, keys: real });
+    }
+  });
 });
