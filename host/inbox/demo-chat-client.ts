@@ -39,6 +39,9 @@ export type DemoAnswer =
   | { show: 'updated' }
   | { show: 'closed' };
 
+/** A click the inbox cannot send (an unknown message or modal). */
+type Failure = { status: number; error: string };
+
 /** How long the inbox waits for Slack's after-ack calls (views.open, response_url). */
 const CALLBACK_WAIT_MS = 2500;
 const DISCORD_GUILD = '1100000000000000001';
@@ -60,6 +63,8 @@ export function registerDemoChatClient(app: FastifyInstance, store: InboxStore, 
   let target: DemoChatTarget | null = null;
   /** Slack's after-ack calls, by trigger_id and by response_url nonce. */
   const waiting = new Map<string, Waiter>();
+  /** Modals views.open opened, by callback_id: where their answer input is. */
+  const views = new Map<string, { viewId: string; block: string; action: string }>();
 
   const post = async (path: string, body: string, headers: Record<string, string>) => {
     const url = `${target!.hostUrl}${target!.hooksPath ?? '/hooks/webhooks'}${path}`;
@@ -84,7 +89,7 @@ export function registerDemoChatClient(app: FastifyInstance, store: InboxStore, 
       });
     });
 
-  async function discord(b: { seq?: unknown; id?: unknown; content?: unknown }): Promise<DemoAnswer | { status: number; error: string }> {
+  async function discord(b: { seq?: unknown; id?: unknown; content?: unknown }): Promise<DemoAnswer | Failure> {
     const msg = store.list().find((m) => m.seq === Number(b.seq) && m.kind === 'discord');
     if (!msg) return { status: 404, error: 'no such message' };
     const keys = target!.keys.discord;
@@ -135,73 +140,66 @@ export function registerDemoChatClient(app: FastifyInstance, store: InboxStore, 
     return refused(res.status, res.text);
   }
 
-  async function slack(b: { seq?: unknown; id?: unknown; value?: unknown; input?: unknown; content?: unknown }) {
+  /** A click on a Slack button, or Enter in the message's answer field: a `block_actions`. */
+  async function slack(b: {
+    seq?: unknown;
+    id?: unknown;
+    value?: unknown;
+    input?: unknown;
+    content?: unknown;
+  }): Promise<DemoAnswer | Failure> {
+    if (typeof b.content === 'string') return slackSubmit(str(b.id), b.content);
     const keys = target!.keys.slack;
-    const user = { id: keys.userId, username: 'demo', name: 'demo', team_id: keys.teamId };
-    let payload: Record<string, unknown>;
-    if (typeof b.content === 'string') {
-      payload = {
-        type: 'view_submission',
-        team: { id: keys.teamId },
-        user,
-        view: {
-          id: 'V' + crypto.randomBytes(5).toString('hex').toUpperCase(),
-          type: 'modal',
-          callback_id: str(b.id),
-          state: { values: { 'ticket-answer': { content: { type: 'plain_text_input', value: b.content } } } },
-        },
-      };
-    } else {
-      const msg = store.list().find((m) => m.seq === Number(b.seq) && m.kind === 'slack');
-      if (!msg) return { status: 404, error: 'no such message' };
-      const triggerId = `${Date.now()}.${crypto.randomInt(1e9)}.${crypto.randomBytes(8).toString('hex')}`;
-      const nonce = crypto.randomBytes(12).toString('hex');
-      const input = b.input === true;
-      payload = {
-        type: 'block_actions',
-        team: { id: keys.teamId },
-        user,
-        api_app_id: 'A0DEMOINBOX',
-        trigger_id: triggerId,
-        response_url: `${baseUrl()}/demo/slack/response/${msg.seq}/${nonce}`,
-        container: { type: 'message', message_ts: `${Math.floor(msg.at / 1000)}.000100`, channel_id: 'C0DEMO000' },
-        message: { type: 'message', text: msg.body.text, blocks: msg.body.blocks },
-        actions: [
-          input
-            ? {
-                type: 'plain_text_input',
-                action_id: str(b.id),
-                block_id: 'ticket-answer',
-                value: str(b.value),
-                action_ts: String(Date.now() / 1000),
-              }
-            : {
-                type: 'button',
-                action_id: str(b.id),
-                block_id: 'ticket-actions',
-                value: str(b.value),
-                action_ts: String(Date.now() / 1000),
-              },
-        ],
-      };
-      const waitFor = [triggerId, nonce];
-      // The modal (views.open) or the outcome (response_url) comes after the ack: listen first.
-      const pending = Promise.race(waitFor.map((k) => callback(k)));
-      const ack = await signedSlack(payload);
-      if (ack.status !== 200) {
-        for (const k of waitFor) waiting.get(k)?.resolve({ show: 'closed' });
-        return refused(ack.status, ack.text);
-      }
-      const after = await pending;
-      for (const k of waitFor) waiting.get(k)?.resolve({ show: 'closed' });
-      return after ?? { show: 'updated' };
-    }
+    const msg = store.list().find((m) => m.seq === Number(b.seq) && m.kind === 'slack');
+    if (!msg) return { status: 404, error: 'no such message' };
+    const triggerId = `${Date.now()}.${crypto.randomInt(1e9)}.${crypto.randomBytes(8).toString('hex')}`;
+    const nonce = crypto.randomBytes(12).toString('hex');
+    const action =
+      b.input === true ? { type: 'plain_text_input', block_id: 'ticket-answer' } : { type: 'button', block_id: 'ticket-actions' };
+    const payload = {
+      type: 'block_actions',
+      team: { id: keys.teamId },
+      user: { id: keys.userId, username: 'demo', name: 'demo', team_id: keys.teamId },
+      api_app_id: 'A0DEMOINBOX',
+      trigger_id: triggerId,
+      response_url: `${baseUrl()}/demo/slack/response/${msg.seq}/${nonce}`,
+      container: { type: 'message', message_ts: `${Math.floor(msg.at / 1000)}.000100`, channel_id: 'C0DEMO000' },
+      message: { type: 'message', text: msg.body.text, blocks: msg.body.blocks },
+      actions: [{ ...action, action_id: str(b.id), value: str(b.value), action_ts: String(Date.now() / 1000) }],
+    };
+    // The modal (views.open) or the outcome (response_url) comes after the ack: listen first.
+    const waitFor = [triggerId, nonce];
+    const pending = Promise.race(waitFor.map((k) => callback(k)));
     const ack = await signedSlack(payload);
+    const after = ack.status === 200 ? await pending : null;
+    for (const k of waitFor) waiting.get(k)?.resolve({ show: 'closed' });
     if (ack.status !== 200) return refused(ack.status, ack.text);
-    if (!ack.text) return { show: 'closed' } as DemoAnswer;
-    const body = JSON.parse(ack.text) as { response_action?: string; errors?: Record<string, string> };
-    if (body.response_action === 'errors') return { show: 'note', text: Object.values(body.errors ?? {}).join(' ') } as DemoAnswer;
-    return { show: 'closed' } as DemoAnswer;
+    // Nothing came back in time: the message may still have changed.
+    return after ?? { show: 'updated' };
+  }
+
+  /** The modal's submit: a `view_submission` with the typed text where the opened view put its input. */
+  async function slackSubmit(callbackId: string, content: string): Promise<DemoAnswer | Failure> {
+    const input = views.get(callbackId);
+    if (!input) return { status: 404, error: 'no such modal' };
+    const keys = target!.keys.slack;
+    const ack = await signedSlack({
+      type: 'view_submission',
+      team: { id: keys.teamId },
+      user: { id: keys.userId, username: 'demo', name: 'demo', team_id: keys.teamId },
+      view: {
+        id: input.viewId,
+        type: 'modal',
+        callback_id: callbackId,
+        state: { values: { [input.block]: { [input.action]: { type: 'plain_text_input', value: content } } } },
+      },
+    });
+    if (ack.status !== 200) return refused(ack.status, ack.text);
+    // An empty ack closes the modal; `response_action: errors` keeps it open and says why.
+    const body = (ack.text ? JSON.parse(ack.text) : {}) as { response_action?: string; errors?: Record<string, string> };
+    if (body.response_action === 'errors') return { show: 'note', text: Object.values(body.errors ?? {}).join(' ') };
+    views.delete(callbackId);
+    return { show: 'closed' };
   }
 
   async function signedSlack(payload: Record<string, unknown>) {
@@ -238,13 +236,19 @@ export function registerDemoChatClient(app: FastifyInstance, store: InboxStore, 
     const b = (req.body ?? {}) as { trigger_id?: unknown; view?: Record<string, unknown> };
     const waiter = waiting.get(str(b.trigger_id));
     if (!waiter || !b.view) return reply.send({ ok: false, error: 'invalid_trigger_id' });
+    const viewId = 'V' + crypto.randomBytes(5).toString('hex').toUpperCase();
     const v = b.view as {
       callback_id?: string;
       title?: { text?: string };
       submit?: { text?: string };
       close?: { text?: string };
-      blocks?: { label?: { text?: string }; element?: { max_length?: number } }[];
+      blocks?: { block_id?: string; label?: { text?: string }; element?: { action_id?: string; max_length?: number } }[];
     };
+    views.set(str(v.callback_id), {
+      viewId,
+      block: str(v.blocks?.[0]?.block_id),
+      action: str(v.blocks?.[0]?.element?.action_id),
+    });
     waiter.resolve({
       show: 'modal',
       platform: 'slack',
@@ -256,7 +260,7 @@ export function registerDemoChatClient(app: FastifyInstance, store: InboxStore, 
       label: str(v.blocks?.[0]?.label?.text),
       maxLength: Number(v.blocks?.[0]?.element?.max_length) || 3000,
     });
-    return reply.send({ ok: true, view: { id: 'V' + crypto.randomBytes(5).toString('hex').toUpperCase(), ...b.view } });
+    return reply.send({ ok: true, view: { id: viewId, ...b.view } });
   });
 
   // The interaction's response_url: the message replaced, or words for the one who clicked.
