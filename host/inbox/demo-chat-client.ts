@@ -219,7 +219,11 @@ export function registerDemoChatClient(app: FastifyInstance, store: InboxStore, 
   ] as const) {
     app.post(`/demo/${platform}`, async (req, reply) => {
       if (!target) return reply.code(503).send({ error: 'the demo chat client is not connected to the host yet' });
-      const body = (req.body ?? {}) as Record<string, unknown>;
+      // JSON only: a page of another site can post a form or text/plain here without asking, but
+      // not application/json (the browser's preflight gets no CORS answer).
+      if (!String(req.headers['content-type'] ?? '').startsWith('application/json') || typeof req.body !== 'object' || req.body === null)
+        return reply.code(415).send({ error: 'send a JSON object' });
+      const body = req.body as Record<string, unknown>;
       try {
         const a = await act(body);
         return 'status' in a ? reply.code(a.status).send({ error: a.error }) : reply.send(a);

@@ -273,6 +273,12 @@ describe.each(['fr', 'en'] as const)('the one-minute demo in the local inbox (%s
         show: 'note',
         text: expect.stringMatching(/^HTTP 401/),
       });
+      // Not JSON (what another site's page could post without a preflight): refused before anything.
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded'])
+        expect(
+          (await fetch(`${inbox.url}/demo/discord`, { method: 'POST', headers: { 'content-type': type }, body: `{"seq":${discordSeq}}` }))
+            .status,
+        ).toBe(415);
       const after = await host.helpdesk.ticket(ticketId);
       expect([after?.status, after?.assignedStaffId, (await host.helpdesk.messages(ticketId)).length]).toEqual(['open', null, 1]);
     } finally {
