@@ -12,8 +12,9 @@ import { WebhookStore } from './webhooks/webhook-store.js';
 import { checkWebhookSeals } from './webhooks/seal-check.js';
 import { createRenderingPort } from './rendering/rendering-port.js';
 import { registerSettings } from './settings/register-settings.js';
-import { createDelivery, readDeliverySettings } from './delivery/index.js';
+import { createDelivery, PROMETHEUS_CONTENT_TYPE, readDeliverySettings } from './delivery/index.js';
 import { registerHelpdesk } from './helpdesk/register-helpdesk.js';
+import { createDeliveryOnThread, type DeliveryFront } from './delivery/engine-thread.js';
 
 export { migrations };
 
@@ -21,17 +22,21 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
   const webhookStore = new WebhookStore(ctx.db, ctx.secrets, () => ctx.clock.now());
   await checkWebhookSeals(webhookStore, ctx.logger);
 
-  // Delivery (module/delivery/): outbox intake, dispatcher, sender.
-  const delivery = createDelivery(ctx, webhookStore, await readDeliverySettings(ctx.settings, ctx.logger));
+  // Delivery (module/delivery/): outbox intake, dispatcher, sender; the engine on its own thread
+  // when `delivery.engineThread` says so and it can start there, else on the host's thread.
+  const { engineThread, ...settings } = await readDeliverySettings(ctx.settings, ctx.logger);
+  const delivery: DeliveryFront =
+    (engineThread ? createDeliveryOnThread(ctx, webhookStore, settings) : null) ?? createDelivery(ctx, webhookStore, settings);
 
   const unsubscribe = subscribeAll({ bus: ctx.bus, logger: ctx.logger, intake: delivery.intake });
 
   // Settings pages and JSON API (module/settings/).
   registerSettings(ctx, {
     store: webhookStore,
-    rendering: createRenderingPort(ctx.timeZone),
+    rendering: createRenderingPort(ctx.timeZone, ctx.hostLinks.receivers ?? []),
     sender: delivery.sender,
     deliveryWrites: delivery.writes,
+    metrics: { scrape: () => delivery.metrics.scrape(), contentType: PROMETHEUS_CONTENT_TYPE },
   });
   // Two-way helpdesk (module/helpdesk/): staff act on tickets from Discord.
   registerHelpdesk(ctx);

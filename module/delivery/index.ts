@@ -4,6 +4,7 @@
  * the background), the dispatcher (outbox -> HTTP), the sender (also "Send test"), and the
  * admin's writes (replay, retry all).
  */
+import type { EventMap } from '../../sdk/events.js';
 import type { ModuleContext } from '../../sdk/module-context.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
 import { RenderOnCallingThread, RenderWorkers, type EventRenderer } from '../rendering/event-renderers.js';
@@ -20,7 +21,11 @@ import { GotExchange } from './http-exchange.js';
 import { Sender } from './sender.js';
 import { SendThread } from './send-thread.js';
 import { KnexTicketThreadStore } from './ticket-thread-store.js';
+import { OpsAlerts } from './ops-alerts.js';
+import { AwaitingStaff } from './awaiting-staff.js';
 import { TicketThreads } from './ticket-threads.js';
+import { EngineCounters, databaseGauges, scrape } from './delivery-metrics.js';
+import { MeteredDeliveryStore } from './metered-delivery-store.js';
 
 export { matchesFilters } from './webhook-filter.js';
 export { nextAttemptDelay, DEFAULT_SCHEDULE_MS, parseSchedule } from './retry-schedule.js';
@@ -38,8 +43,16 @@ export { KnexHeldDeliveryStore, DISCARDED_ON_RESUME, EXPIRED_WHILE_PAUSED, type 
 export { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 export { KnexTicketThreadStore, type TicketThreadStore, type TicketThread } from './ticket-thread-store.js';
 export { TicketThreads } from './ticket-threads.js';
+export { OpsAlerts } from './ops-alerts.js';
+export { AwaitingStaff } from './awaiting-staff.js';
 
 export { readDeliverySettings, type DeliverySettings } from './delivery-settings.js';
+export { EngineCounters, databaseGauges, scrape, PROMETHEUS_CONTENT_TYPE, type CounterSource } from './delivery-metrics.js';
+
+/** The delivery engine's metrics, in Prometheus' text format (the settings' metrics route). */
+export interface DeliveryMetrics {
+  scrape(): Promise<string>;
+}
 
 /**
  * The admin's writes on the queue (the delivery log's "replay" and "retry all failed" buttons,
@@ -73,6 +86,30 @@ export function deliveryWrites(outbox: DeliveryStore, wake: () => void, held: He
   };
 }
 
+/** What the delivery engine reads of the module's context (the engine thread builds its own). */
+export type EngineContext = Pick<ModuleContext, 'db' | 'clock' | 'logger' | 'network' | 'timeZone' | 'i18n' | 'notifications' | 'admin'>;
+
+/** What the engine asks of the webhooks (the engine thread asks the host's thread for `get`: it holds no key). */
+export type EngineWebhooks = Pick<WebhookStore, 'get' | 'disable' | 'listeningTo'>;
+
+type WebhookDeadHandler = NonNullable<ConstructorParameters<typeof Dispatcher>[0]['onWebhookDead']>;
+
+/** Tells the admin, in the host's language, that the engine turned a webhook off. */
+export function webhookDeadNotifier(ctx: Pick<ModuleContext, 'notifications' | 'i18n' | 'admin'>): WebhookDeadHandler {
+  return (webhook, reason, cause) =>
+    ctx.notifications.notify({
+      level: 'error',
+      title: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.title' : 'delivery.disabled.title', {
+        name: webhook.name,
+      }),
+      body: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.body' : 'delivery.disabled.body', {
+        name: webhook.name,
+        reason,
+      }),
+      href: `${ctx.admin.basePath}/webhooks/${webhook.id}/edit`,
+    });
+}
+
 export interface DeliveryOptions extends DispatcherOptions {
   /** Request timeout (default 10 s). */
   timeoutMs?: number;
@@ -94,6 +131,12 @@ export interface DeliveryOptions extends DispatcherOptions {
   renderBudgetMs?: number;
   /** Makes the requests on the calling thread instead of the send thread (send-thread.ts). */
   sendOnCallingThread?: boolean;
+  /** Instead of notifying through `ctx` (the engine thread asks the host's thread). */
+  onWebhookDead?: WebhookDeadHandler;
+  /** At most one operational alert per webhook and kind in this window (default 1 h; ops-alerts.ts). */
+  opsAlertWindowMs?: number;
+  /** How often due `ticket.awaiting_staff` reminders are looked for (default 30 s; awaiting-staff.ts). */
+  awaitingStaffPollMs?: number;
 }
 
 export interface Delivery {
@@ -109,13 +152,22 @@ export interface Delivery {
   /** Per webhook and ticket, its Discord post and first message. */
   ticketThreads: KnexTicketThreadStore;
   writes: DeliveryWrites;
+  metrics: DeliveryMetrics;
+  /** What this engine counted (the engine thread answers its host's scrapes from them). */
+  counters: EngineCounters;
+  /** The module's alerts about its own webhooks (webhooks.disabled, paused, delivery_failed, recovered). */
+  ops: OpsAlerts;
+  /** The durable schedule of ticket.awaiting_staff reminders. */
+  awaitingStaff: AwaitingStaff;
   start(): void;
   stop(): Promise<void>;
 }
 
-export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, options: DeliveryOptions = {}): Delivery {
+export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, options: DeliveryOptions = {}): Delivery {
   const now = () => ctx.clock.now();
-  const store = new KnexDeliveryStore(ctx.db, now);
+  const counters = new EngineCounters();
+  const notifyDead = options.onWebhookDead ?? webhookDeadNotifier(ctx);
+  const store = new MeteredDeliveryStore(new KnexDeliveryStore(ctx.db, now), counters, now);
   const events = new EventStore(ctx.db, store, now);
   const requests = { network: ctx.network, timeoutMs: options.timeoutMs };
   const sender = new Sender({
@@ -124,28 +176,49 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     exchange: options.sendOnCallingThread ? new GotExchange(requests) : new SendThread({ ...requests, logger: ctx.logger }),
   });
   const ticketThreads = new KnexTicketThreadStore(ctx.db, now);
+  // Operational events enter through the intake (below) like the host's: persisted, then fanned out.
+  const ops = new OpsAlerts({
+    db: ctx.db,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    raise: (event, payload) => intake.accept(event, payload),
+    webhooks,
+    windowMs: options.opsAlertWindowMs,
+    notify: (event, p) => {
+      const failed = event === 'webhooks.delivery_failed' ? (p as EventMap['webhooks.delivery_failed']) : null;
+      const words = { name: p.webhook.name, failures: p.failures, event: failed?.delivery.event ?? '', reason: failed?.reason ?? '' };
+      return ctx.notifications.notify({
+        level: failed ? 'warning' : 'info',
+        title: ctx.i18n.t(failed ? 'delivery.failed.title' : 'delivery.recovered.title', words),
+        body: ctx.i18n.t(failed ? 'delivery.failed.body' : 'delivery.recovered.body', words),
+        href: `${ctx.admin.basePath}/webhooks/${p.webhook.id}/edit`,
+      });
+    },
+  });
   const dispatcher = new Dispatcher(
     {
-      store,
-      webhooks,
+      // The same outbox, whose given-up rows and successes the operational alerts are told about.
+      store: ops.observeOutbox(store),
+      webhooks: {
+        // The platform of each lane opened, for the counters (rows carry only the webhook's id).
+        get: async (id) => {
+          const webhook = await webhooks.get(id);
+          if (webhook) counters.knowPlatform(webhook.id, webhook.platform);
+          return webhook;
+        },
+        disable: (id, reason) => webhooks.disable(id, reason),
+      },
       send: (req) => sender.deliver(req),
       threads: new TicketThreads({ store: ticketThreads, logger: ctx.logger }),
       clock: ctx.clock,
       logger: ctx.logger,
       timers: options.timers,
       workerId: options.workerId,
-      onWebhookDead: (webhook, reason, cause) =>
-        ctx.notifications.notify({
-          level: 'error',
-          title: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.title' : 'delivery.disabled.title', {
-            name: webhook.name,
-          }),
-          body: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.body' : 'delivery.disabled.body', {
-            name: webhook.name,
-            reason,
-          }),
-          href: `${ctx.admin.basePath}/webhooks/${webhook.id}/edit`,
-        }),
+      onWebhookDead: (webhook, reason, cause) => {
+        counters.turnedOffWebhook(webhook.platform, cause);
+        void ops.webhookDead(webhook, reason, cause);
+        return notifyDead(webhook, reason, cause);
+      },
     },
     options,
   );
@@ -167,13 +240,30 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     },
     { pollMs: options.pollMs, leaseMs: options.leaseMs, shutdownGraceMs: options.shutdownGraceMs },
   );
-  const intake = new OutboxIntake({
+  const awaitingStaff = new AwaitingStaff({
+    db: ctx.db,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    delays: async () => (await webhooks.listeningTo('ticket.awaiting_staff')).map((w) => w.filters.awaitingStaffMinutes),
     persist: (event, payload) => events.add(event, payload),
+    wake: () => fanOut.wake(),
+    timers: options.timers,
+    pollMs: options.awaitingStaffPollMs,
+    workerId: options.workerId,
+  });
+  const intake = new OutboxIntake({
+    // A ticket event also schedules (a customer's message) or cancels (staff's answer, a close)
+    // its awaiting-staff reminder, before the emit returns: the schedule is as durable as the event.
+    persist: async (event, payload) => {
+      await events.add(event, payload);
+      await awaitingStaff.observe(event, payload);
+    },
     wake: () => fanOut.wake(),
     logger: ctx.logger,
     timers: options.timers,
   });
   const held = new KnexHeldDeliveryStore(ctx.db, now);
+  const gauges = databaseGauges(ctx.db, now);
   const writes = deliveryWrites(store, () => dispatcher.wake(), held);
   const timers = options.timers ?? realTimers;
   let pruneTimer: unknown = null;
@@ -204,14 +294,22 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     held,
     ticketThreads,
     writes,
+    counters,
+    metrics: {
+      scrape: () => scrape({ counters: () => counters.registry.getMetricsAsJSON() }, gauges),
+    },
+    ops,
+    awaitingStaff,
     start() {
       fanOut.start();
       dispatcher.start();
+      awaitingStaff.start();
       pruneTimer = timers.setTimeout(prune, 60_000);
     },
     async stop() {
       if (pruneTimer !== null) timers.clearTimeout(pruneTimer);
       pruneTimer = null;
+      await awaitingStaff.stop();
       await intake.stop();
       await fanOut.stop();
       await dispatcher.stop();
@@ -220,6 +318,9 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
       // their lanes to be released, before the host closes the database.
       await sender.close();
       await dispatcher.settled();
+      // Alerts the last turns raised are written before the host closes the database.
+      await ops.settled();
+      await intake.stop();
     },
   };
 }

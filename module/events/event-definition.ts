@@ -75,8 +75,18 @@ export interface EventDefinition<P = unknown> {
    * opens it, adds to it, or closes it. Events without one are never put in a ticket's thread.
    */
   thread?: TicketThreadKind;
+  /**
+   * A message inside a ticket's conversation (a reply, a close) rather than one that opens it: the
+   * role ping skips it unless the webhook asks to ping on every message (rolePing.on = 'every').
+   */
+  followUp?: true;
   /** The ticket priority a Discord role ping is decided on; events without one never ping. */
   priority?(payload: P): TicketPriority;
+  /**
+   * An operational event's subject: the id of the webhook it is about. It is never delivered to
+   * that webhook (a dead target cannot be told it is dead, and must not be asked to be).
+   */
+  aboutWebhook?(payload: P): number;
   /** The template used when the webhook has none for the family (else the family's default). */
   defaultTemplate?: Partial<Record<Locale, string>>;
   /**

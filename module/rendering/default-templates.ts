@@ -9,6 +9,8 @@ import { customerLines } from '../events/customer-registered.js';
 import { withHeadline } from '../events/event-template.js';
 import { invoiceLines } from '../events/invoice-event.js';
 import { serviceLines } from '../events/service-event.js';
+import { ticketOpening } from '../events/ticket-templates.js';
+import { webhooksLines } from '../events/webhooks-event.js';
 
 /**
  * The billing families' templates, for an admin who writes one template for all of a family's
@@ -18,6 +20,7 @@ import { serviceLines } from '../events/service-event.js';
 const invoice = withHeadline({ fr: ':receipt: %action% — facture n° %number%', en: ':receipt: %action% — invoice %number%' }, invoiceLines);
 const service = withHeadline({ fr: ':gear: %action% — %name%', en: ':gear: %action% — %name%' }, serviceLines);
 const customer = withHeadline({ fr: ':wave: Nouveau client : %user%', en: ':wave: New customer: %user%' }, customerLines);
+const webhooks = withHeadline({ fr: ':rotating_light: %action% — %name%', en: ':rotating_light: %action% — %name%' }, webhooksLines);
 
 const templates: Record<Locale, Record<TemplateFamily, string>> = {
   fr: {
@@ -29,20 +32,11 @@ const templates: Record<Locale, Record<TemplateFamily, string>> = {
       ':link: **Lien :** %url%',
       ':envelope: **Commentaire :** %comment%',
     ].join('\n'),
-    ticket: [
-      ':pushpin: %action% — ticket n° %id%',
-      '',
-      ':department_store: **Département :** %departmentName%',
-      ':speech_balloon: **Sujet :** %subject%',
-      ':vertical_traffic_light: **Priorité :** %priority%',
-      ':bust_in_silhouette: **Client :** %user%',
-      ':package: **Service lié :** %related% (%relatedUri%)',
-      ':memo: **Message :** %content%',
-      ':arrow_right: Cliquez ici pour y répondre : %url%',
-    ].join('\n'),
+    ticket: ticketOpening.fr,
     invoice: invoice.fr,
     service: service.fr,
     customer: customer.fr,
+    webhooks: webhooks.fr,
   },
   en: {
     order: [
@@ -53,20 +47,11 @@ const templates: Record<Locale, Record<TemplateFamily, string>> = {
       ':link: **Link:** %url%',
       ':envelope: **Comment:** %comment%',
     ].join('\n'),
-    ticket: [
-      ':pushpin: %action% — ticket #%id%',
-      '',
-      ':department_store: **Department:** %departmentName%',
-      ':speech_balloon: **Subject:** %subject%',
-      ':vertical_traffic_light: **Priority:** %priority%',
-      ':bust_in_silhouette: **Customer:** %user%',
-      ':package: **Related service:** %related% (%relatedUri%)',
-      ':memo: **Message:** %content%',
-      ':arrow_right: Click here to answer: %url%',
-    ].join('\n'),
+    ticket: ticketOpening.en,
     invoice: invoice.en,
     service: service.en,
     customer: customer.en,
+    webhooks: webhooks.en,
   },
 };
 

@@ -149,6 +149,7 @@ export interface FormValues {
   avatarUrl: string;
   rolePingIds: string;
   rolePingPriorities: string[];
+  rolePingOn: string;
   threadId: string;
   threadName: string;
   threadPerTicket: boolean;
@@ -167,6 +168,7 @@ export interface FormValues {
   filterMinOrderTotal: string;
   filterGateways: string;
   filterReplyAuthors: string;
+  filterAwaitingStaffMinutes: string;
   enabled: boolean;
 }
 
@@ -191,6 +193,7 @@ export function formFromWebhook(
     avatarUrl: o.avatarUrl ?? '',
     rolePingIds: o.rolePing?.roleIds.join(', ') ?? '',
     rolePingPriorities: o.rolePing?.priorities ?? [],
+    rolePingOn: o.rolePing?.on ?? 'opening',
     threadId: o.threadId ?? '',
     threadName: o.threadName ?? '',
     threadPerTicket: o.threadPerTicket,
@@ -208,6 +211,7 @@ export function formFromWebhook(
     filterMinOrderTotal: f.minOrderTotal === null ? '' : String(f.minOrderTotal),
     filterGateways: f.paymentGateways.join(', '),
     filterReplyAuthors: f.replyAuthors,
+    filterAwaitingStaffMinutes: String(f.awaitingStaffMinutes),
     enabled: w.enabled,
   };
 }
@@ -241,6 +245,7 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     avatarUrl: s('avatarUrl'),
     rolePingIds: s('rolePingIds'),
     rolePingPriorities: l('rolePingPriorities'),
+    rolePingOn: s('rolePingOn') || 'opening',
     threadId: s('threadId'),
     threadName: s('threadName'),
     threadPerTicket: on('threadPerTicket'),
@@ -258,6 +263,7 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     filterMinOrderTotal: s('filterMinOrderTotal'),
     filterGateways: s('filterGateways'),
     filterReplyAuthors: s('filterReplyAuthors') || 'both',
+    filterAwaitingStaffMinutes: s('filterAwaitingStaffMinutes'),
     enabled: body.enabled === undefined ? true : on('enabled'),
   };
 }

@@ -32,13 +32,14 @@ export interface FieldError {
  */
 const sentOptions = z.record(z.string(), z.unknown(), 'object');
 
-const filtersSchema = z
+export const filtersSchema = z
   .object({
     departments: z.array(oneLine(z.string().trim().min(1, 'required').max(200, 'too_long'))).max(100, 'too_many'),
     priorities: z.array(z.enum(ticketPriorities, 'choice')),
     minOrderTotal: z.number('number').finite('number').min(0, 'not_negative').max(1e12, 'too_big').nullable(),
     paymentGateways: z.array(oneLine(z.string().trim().min(1, 'required').max(100, 'too_long'))).max(50, 'too_many'),
     replyAuthors: z.enum(['staff', 'customer', 'both'], 'choice'),
+    awaitingStaffMinutes: z.number('number').int('integer').min(1, 'too_small').max(43_200, 'too_big'),
   })
   .partial()
   .strict();
@@ -295,6 +296,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
   const color = colorText === null ? null : /^#?[0-9a-f]{6}$/i.test(colorText) ? parseInt(colorText.replace('#', ''), 16) : NaN;
   const roleIds = csv('rolePingIds');
   const minTotal = orNull('filterMinOrderTotal');
+  const awaitingMinutes = orNull('filterAwaitingStaffMinutes');
   const out: Record<string, unknown> = {
     name: str('name') ?? '',
     url: str('url') ?? '',
@@ -309,7 +311,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
       color: Number.isNaN(color) ? colorText : color,
       username: orNull('username'),
       avatarUrl: orNull('avatarUrl'),
-      rolePing: roleIds.length ? { roleIds, priorities: list('rolePingPriorities') } : null,
+      rolePing: roleIds.length ? { roleIds, priorities: list('rolePingPriorities'), on: str('rolePingOn') ?? 'opening' } : null,
       threadId: orNull('threadId'),
       threadName: orNull('threadName'),
       threadPerTicket: checked('threadPerTicket'),
@@ -329,6 +331,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
       minOrderTotal: minTotal === null ? null : Number(minTotal.replace(',', '.')),
       paymentGateways: csv('filterGateways'),
       replyAuthors: str('filterReplyAuthors') ?? 'both',
+      ...(awaitingMinutes === null ? {} : { awaitingStaffMinutes: Number(awaitingMinutes) }),
     },
   };
   if (out.eventTemplates === undefined) delete out.eventTemplates;

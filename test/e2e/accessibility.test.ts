@@ -10,8 +10,8 @@ import type { Browser } from 'playwright-core';
 import type { Host } from '../../host/create-host.js';
 import { startInbox, type RunningInbox } from '../../host/inbox/start-inbox.js';
 import { repoRoot, startTestHost } from '../fixtures/host-kit.js';
-import { launchBrowser } from '../support/browser.js';
 import { axe, serious } from '../support/axe.js';
+import { launchBrowser } from '../support/browser.js';
 
 const shots = path.join(repoRoot, 'test-results', 'screenshots');
 const T = 300_000;
@@ -188,6 +188,38 @@ describe.each(['fr', 'en'] as const)('accessibility and phone width of every pag
       await check('log', async () => {
         await page.locator('details.wh-log-row >> nth=0').evaluate((d) => ((d as HTMLDetailsElement).open = true));
       });
+      // Issue 29's states: the log searched by number with a resend's outcome, the URL shown with
+      // its error, the preview's sample choices with the filters' note, the docked preview and the
+      // folded navigation on a phone (axe run at 390 px there, where they exist).
+      await page.goto(`${base}/deliveries?q=1001`);
+      await check('log-search', async () => {
+        const row = page.locator('details.wh-log-row >> nth=0');
+        if ((await row.count()) === 0) return;
+        await row.evaluate((d) => ((d as HTMLDetailsElement).open = true));
+        if (!(await row.locator('[data-testid=resend-answer]').textContent())) await row.locator('[data-testid=resend]').click();
+        await until('the resend answer', async () => (await row.locator('[data-testid=resend-answer]').textContent()) || null);
+      });
+      await page.goto(`${base}/webhooks/new?flow=support`);
+      await page.fill('#f-url', 'discord.com/api/webhooks/1/x');
+      await page.click('[data-testid=url-reveal]');
+      await page.focus('input[name=name]');
+      await page.waitForSelector('#err-url');
+      await check('form-url-shown');
+      await check('form-sample', async () => {
+        await openAll();
+        await page.selectOption('#wh-sample-priority', 'urgent');
+        await page.check('input[name=filterPriorities][value=low]');
+        await page.waitForSelector('[data-testid=preview-filters]:not(.wh-hidden)');
+      });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.click('[data-testid=preview-dock]');
+      for (const p of serious(await axe(page))) problems.push(`form-docked (390): ${p}`);
+      await page.screenshot({ path: path.join(shots, `a11y-${locale}-form-docked-390.png`) });
+      await page.click('[data-testid=nav-menu]');
+      for (const p of serious(await axe(page))) problems.push(`nav-open (390): ${p}`);
+      await page.screenshot({ path: path.join(shots, `a11y-${locale}-nav-open-390.png`) });
+      await page.setViewportSize({ width: 1366, height: 900 });
+
       await page.goto(`${base}/audit`);
       await check('audit');
       await page.goto(`${base}/apps`);

@@ -1,4 +1,4 @@
-/** axe-core run in a playwright page (injected by the test, so a page's CSP does not matter). */
+/** axe-core in a playwright page: the accessibility checks the browser tests share. */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
@@ -12,7 +12,7 @@ export interface Violation {
   nodes: { target: unknown[]; failureSummary?: string }[];
 }
 
-/** WCAG 2.1 A/AA and best-practice rules. */
+/** Runs axe-core in the page (injected by the test, so a page's CSP does not matter). */
 export async function axe(page: Page): Promise<Violation[]> {
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
@@ -25,7 +25,7 @@ export async function axe(page: Page): Promise<Violation[]> {
   return result.violations;
 }
 
-/** The serious and critical violations, one line each. */
+/** The serious and critical violations, one line each (rule, impact, help, elements). */
 export const serious = (vs: Violation[]) =>
   vs
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
