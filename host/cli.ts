@@ -67,7 +67,8 @@ async function startCommand(): Promise<void> {
     logLevel: config.logLevel,
     varDir: config.varDir,
     allowPrivateNetworks: config.allowPrivateNetworks,
-    chatApiBases: config.chatApiBases,
+    // The inbox plays Slack's Web API (views.open) for the demo unless SLACK_API_BASE says otherwise.
+    chatApiBases: inbox && !config.chatApiBases.slack ? { ...config.chatApiBases, slack: `${inbox.url}/api` } : config.chatApiBases,
     moduleArchiveLimits: config.moduleArchiveLimits,
     signInLimits: config.signInLimits,
     marketplace,
@@ -100,16 +101,21 @@ async function startCommand(): Promise<void> {
   if (inbox && (await host.modules.get('webhooks'))?.running) {
     // The inbox's "use this receiver" links open the module's webhook form prefilled with one.
     inbox.offerReceivers((platform) => `${host.url}/admin/modules/webhooks/webhooks/new?receiver=${encodeURIComponent(platform)}`);
-    const { seedDemoWebhook } = await import('./inbox/seed-demo-webhook.js');
-    const seeded = await seedDemoWebhook({
+    const { prepareInboxDemo } = await import('./inbox/prepare-inbox-demo.js');
+    const demo = await prepareInboxDemo({
       hostUrl: host.url,
       adminToken: host.adminToken,
-      discordWebhookUrl: inbox.discordWebhookUrl(),
+      inbox,
       dataDir: config.varDir,
       locale: config.locale,
-    }).catch((err: Error) => ({ outcome: 'failed', detail: err.message }));
-    if (seeded.outcome === 'created') console.log('  Example webhook created: it posts to the local inbox.\n');
-    else if (seeded.outcome === 'failed') console.warn(`  Example webhook not created (${seeded.detail ?? 'unknown reason'}).\n`);
+    });
+    if (demo.webhook.outcome === 'created') console.log('  Example webhook created: it posts to the local inbox.\n');
+    else if (demo.webhook.outcome === 'failed')
+      console.warn(`  Example webhook not created (${demo.webhook.detail ?? 'unknown reason'}).\n`);
+    if (demo.chatApps.outcome === 'created')
+      console.log("  Demo Discord and Slack apps connected: the inbox's Reply, Claim and Close buttons answer tickets.\n");
+    else if (demo.chatApps.outcome === 'failed')
+      console.warn(`  Demo chat apps not connected (${demo.chatApps.detail ?? 'unknown reason'}).\n`);
   }
 
   let stopping = false;

@@ -5,6 +5,7 @@
  */
 import { emojify } from 'node-emoji';
 import type { InboxMessage } from './inbox-store.js';
+import { demoChatIntro, demoChatMarkup, demoChatStyles, discordButtons, slackActions } from './demo-chat-view.js';
 
 export function escapeHtml(s: unknown): string {
   return String(s ?? '')
@@ -126,7 +127,7 @@ export function discordCard(m: InboxMessage, view: InboxView): string {
     <div class="av" aria-hidden="true">${escapeHtml(name.charAt(0).toUpperCase())}</div>
     <div class="main"><div class="hd"><span class="nm">${escapeHtml(name)}</span><span class="bot">BOT</span>
     <time datetime="${new Date(m.at).toISOString()}">${escapeHtml(timeOf(m.at, view))}</time>${m.editedSeq ? `<span class="edited">${words[view.locale].edited}</span>` : ''}<span class="rc">${words[view.locale].receiver} ${escapeHtml(m.receiver)}</span></div>
-    ${b.content ? `<div class="ct">${discordText(b.content)}</div>` : ''}${embeds}</div></article>`;
+    ${b.content ? `<div class="ct">${discordText(b.content)}</div>` : ''}${embeds}${discordButtons(m)}</div></article>`;
 }
 
 export function slackCard(m: InboxMessage, view: InboxView): string {
@@ -136,7 +137,7 @@ export function slackCard(m: InboxMessage, view: InboxView): string {
     <div class="sav" aria-hidden="true">${escapeHtml(name.charAt(0).toUpperCase())}</div>
     <div class="main"><div class="hd"><span class="snm">${escapeHtml(name)}</span><span class="app">APP</span>
     <time datetime="${new Date(m.at).toISOString()}">${escapeHtml(timeOf(m.at, view))}</time><span class="rc">${escapeHtml(m.receiver)}</span></div>
-    <div class="st">${slackText(b.text)}</div></div></article>`;
+    <div class="st">${slackText(b.text)}</div>${slackActions(m)}</div></article>`;
 }
 
 /** Google Chat: its text markup (`*bold*`, `_italic_`, `<url|label>`), the message's thread under it. */
@@ -277,9 +278,10 @@ a:focus-visible{outline:3px solid #6ec6ff;outline-offset:2px}
 .pt{margin:0;font-size:16px;color:#f2f3f5;overflow-wrap:anywhere}.pm{display:flex;gap:6px;flex-wrap:wrap;align-items:center;color:#b5bac1;font-size:12px;margin-top:2px}
 .tag{background:#404249;color:#dbdee1;border-radius:10px;padding:0 8px}
 .post .dc{padding:6px 16px}.post .dc:hover{background:#313338}.replies{margin-left:34px;border-left:2px solid #4e5058}
+${demoChatStyles}
 @media(max-width:800px){.cols{grid-template-columns:minmax(0,1fr)}.fs{grid-template-columns:1fr}header{padding:12px 16px}.dc,.sl{padding:8px 12px}}
-</style><script src="/inbox.js" defer></script></head><body>
-<header><div><h1>${w.title}</h1><p>${w.intro}</p>
+</style><script src="/inbox.js" defer></script><script src="/demo-chat.js" defer></script></head><body>
+<header><div><h1>${w.title}</h1><p>${w.intro}</p><p>${demoChatIntro(view.locale)}</p>
 <ul class="rcv" aria-label="${w.receivers}">${receiverList}</ul></div>
 <p><span id="count" data-testid="inbox-count">${escapeHtml(w.count(messages.length))}</span> · ${w.updates}</p></header>
 <main class="cols" data-last="${last}" data-shown="${INBOX_SHOWN}"><section class="col discord" data-testid="inbox-discord" aria-labelledby="h-discord">
@@ -289,7 +291,7 @@ ${forum ? `<div class="forum" data-testid="inbox-forum"><h2 id="h-forum">${escap
 <div class="list" id="slack">${slack.map((m) => slackCard(m, view)).join('\n')}</div>${slack.length ? '' : `<p class="empty">${w.empty}</p>`}</section>
 <section class="col googlechat" data-testid="inbox-googlechat" aria-labelledby="h-googlechat"><h2 id="h-googlechat">${escapeHtml(w.chat)}</h2>
 <div class="list" id="googlechat">${googleChat.map((m) => googleChatCard(m, view)).join('\n')}</div>${googleChat.length ? '' : `<p class="empty">${w.empty}</p>`}</section></main>
-</body></html>`;
+${demoChatMarkup(view.locale)}</body></html>`;
 }
 
 /**
@@ -312,7 +314,7 @@ export const inboxScript = `(function () {
     while (list.children.length > shown) list.removeChild(list.lastElementChild);
   }
   function tick() {
-    if (document.hidden) return;
+    if (document.hidden || window.inboxHold) return;
     fetch('/updates?after=' + last, { headers: { accept: 'application/json' } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (u) {

@@ -53,6 +53,15 @@ export class InboxStore {
     return msg;
   }
 
+  /** A message replaced by its sequence number (Slack's response_url); null when unknown. */
+  editAt(seq: number, patch: Record<string, unknown>): InboxMessage | null {
+    const msg = this.items.find((m) => m.seq === seq);
+    if (!msg) return null;
+    msg.body = { ...msg.body, ...patch };
+    msg.editedSeq = ++this.seq;
+    return msg;
+  }
+
   /** The post `threadId` as first seen (its starter, or an earlier message). */
   thread(threadId: string): InboxThread | null {
     return this.items.find((m) => m.thread?.id === threadId)?.thread ?? null;

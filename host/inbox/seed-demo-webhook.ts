@@ -35,7 +35,9 @@ export async function seedDemoWebhook(o: SeedOptions): Promise<{ outcome: SeedOu
       url: o.discordWebhookUrl,
       platform: 'discord',
       events: eventNames,
-      options: { username: o.locale === 'fr' ? 'Boutique' : 'Shop' },
+      // Ticket messages carry Reply/Claim/Close buttons and get a forum post each: the inbox plays
+      // the Discord application (host/inbox/demo-chat-client.ts), so they can be tried at once.
+      options: { username: o.locale === 'fr' ? 'Boutique' : 'Shop', helpdeskButtons: true, threadPerTicket: true },
     }),
   });
   if (res.status !== 201) {

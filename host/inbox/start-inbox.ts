@@ -10,6 +10,8 @@ import { InboxStore, type InboxMessage } from './inbox-store.js';
 import { inboxPage, inboxScript, inboxUpdate, type InboxView } from './inbox-page.js';
 import { SlackReceiver } from './slack-receiver.js';
 import { GoogleChatReceiver } from './google-chat-receiver.js';
+import { registerDemoChatClient, type DemoChatTarget } from './demo-chat-client.js';
+import { demoChatScript } from './demo-chat-script.js';
 
 export interface InboxOptions {
   port: number;
@@ -39,6 +41,8 @@ export interface RunningInbox {
   /** Where each receiver's "use it" link leads (a webhook form prefilled with it), once the host knows. */
   offerReceivers(href: (platform: string) => string | null): void;
   messages(): InboxMessage[];
+  /** Lets the inbox's buttons act: where the module's interaction routes are, the demo keys. */
+  connectDemoChat(target: DemoChatTarget): void;
   clear(): void;
   close(): Promise<void>;
 }
@@ -80,6 +84,8 @@ export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
   });
 
   let base = '';
+  const demoChat = registerDemoChatClient(app, store, () => base);
+  app.get('/demo-chat.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(demoChatScript));
   let useHref: ((platform: string) => string | null) | null = null;
   const discordWebhookUrl = (id = '1234567890123456789', token = 'demo-token-local-inbox') => `${base}/api/webhooks/${id}/${token}`;
   const slackWebhookUrl = () => `${base}/services/T0DEMO000/B0DEMO000/demoSecretLocalInbox`;
@@ -137,6 +143,7 @@ export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
       useHref = href;
     },
     messages: () => store.list(),
+    connectDemoChat: (target) => demoChat.connect(target),
     clear: () => store.clear(),
     close: () => app.close(),
   };
