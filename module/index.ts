@@ -14,6 +14,8 @@ import { createRenderingPort } from './rendering/rendering-port.js';
 import { registerSettings } from './settings/register-settings.js';
 import { createDelivery, readDeliverySettings } from './delivery/index.js';
 import { registerHelpdesk } from './helpdesk/register-helpdesk.js';
+import { ChatAppsStore } from './helpdesk/chat-apps-store.js';
+import { slack } from './platforms/slack/index.js';
 
 export { migrations };
 
@@ -22,7 +24,12 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
   await checkWebhookSeals(webhookStore, ctx.logger);
 
   // Delivery (module/delivery/): outbox intake, dispatcher, sender.
-  const delivery = createDelivery(ctx, webhookStore, await readDeliverySettings(ctx.settings, ctx.logger));
+  // The Slack app's bot token posts the messages of webhooks whose URL is chat.postMessage.
+  const chatApps = new ChatAppsStore(ctx.settings, ctx.secrets);
+  const delivery = createDelivery(ctx, webhookStore, {
+    ...(await readDeliverySettings(ctx.settings, ctx.logger)),
+    botToken: async (platform) => (platform === slack.id ? chatApps.slackBotToken() : null),
+  });
 
   const unsubscribe = subscribeAll({ bus: ctx.bus, logger: ctx.logger, intake: delivery.intake });
 
@@ -34,7 +41,7 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
     deliveryWrites: delivery.writes,
   });
   // Two-way helpdesk (module/helpdesk/): staff act on tickets from Discord.
-  registerHelpdesk(ctx);
+  registerHelpdesk(ctx, { threads: delivery.ticketThreads, chatEvents: delivery.chatEvents });
   delivery.start();
 
   return {

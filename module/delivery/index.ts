@@ -4,7 +4,8 @@
  * the background), the dispatcher (outbox -> HTTP), the sender (also "Send test"), and the
  * admin's writes (replay, retry all).
  */
-import type { ModuleContext } from '../../sdk/module-context.js';
+import type { ChatApiBases, ModuleContext } from '../../sdk/module-context.js';
+import { platformOf, type Platform } from '../platforms/index.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
 import { RenderOnCallingThread, RenderWorkers, type EventRenderer } from '../rendering/event-renderers.js';
 import type { MarkdownConverter } from '../rendering/event-variables.js';
@@ -21,6 +22,8 @@ import { Sender } from './sender.js';
 import { SendThread } from './send-thread.js';
 import { KnexTicketThreadStore } from './ticket-thread-store.js';
 import { TicketThreads } from './ticket-threads.js';
+import { BotPostRoute } from './bot-posts.js';
+import { ChatEventStore } from './chat-event-store.js';
 
 export { matchesFilters } from './webhook-filter.js';
 export { nextAttemptDelay, DEFAULT_SCHEDULE_MS, parseSchedule } from './retry-schedule.js';
@@ -94,6 +97,8 @@ export interface DeliveryOptions extends DispatcherOptions {
   renderBudgetMs?: number;
   /** Makes the requests on the calling thread instead of the send thread (send-thread.ts). */
   sendOnCallingThread?: boolean;
+  /** The platform app's bot token (the helpdesk's Chat apps), for webhooks the app posts itself (bot-posts.ts). */
+  botToken?: (platform: Platform) => Promise<string | null>;
 }
 
 export interface Delivery {
@@ -108,6 +113,8 @@ export interface Delivery {
   held: HeldDeliveryStore;
   /** Per webhook and ticket, its Discord post and first message. */
   ticketThreads: KnexTicketThreadStore;
+  /** Chat events acted on, and answers typed in a ticket's chat thread (chat-event-store.ts). */
+  chatEvents: ChatEventStore;
   writes: DeliveryWrites;
   start(): void;
   stop(): Promise<void>;
@@ -124,12 +131,20 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     exchange: options.sendOnCallingThread ? new GotExchange(requests) : new SendThread({ ...requests, logger: ctx.logger }),
   });
   const ticketThreads = new KnexTicketThreadStore(ctx.db, now);
+  const chatEvents = new ChatEventStore(ctx.db, now);
   const dispatcher = new Dispatcher(
     {
       store,
       webhooks,
       send: (req) => sender.deliver(req),
       threads: new TicketThreads({ store: ticketThreads, logger: ctx.logger }),
+      bot: new BotPostRoute({
+        threads: ticketThreads,
+        echoes: chatEvents,
+        apiBase: (platform) => ctx.chatApiBases?.[platform as keyof ChatApiBases] ?? platformOf(platform).botPosts?.apiBase ?? null,
+        botToken: options.botToken ?? (async () => null),
+        logger: ctx.logger,
+      }),
       clock: ctx.clock,
       logger: ctx.logger,
       timers: options.timers,
@@ -203,6 +218,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     store,
     held,
     ticketThreads,
+    chatEvents,
     writes,
     start() {
       fanOut.start();
