@@ -53,14 +53,17 @@ export class BotPostRoute {
     if (ticket?.echo && (await this.deps.echoes.takeEcho(ticket.ticket, target.channel, ticket.echo)))
       return skipped('not posted: this answer was typed in the ticket’s thread');
     const token = await this.deps.botToken(webhook.platform);
-    if (!token)
-      return dead('the app has no bot token: give it on the Chat apps page, or use an incoming webhook URL');
+    if (!token) return dead('the app has no bot token: give it on the Chat apps page, or use an incoming webhook URL');
     const known = ticket && ticket.kind !== 'submit' ? await this.deps.threads.get(webhook.id, ticket.ticket) : null;
     const message = req.body ?? (JSON.parse(req.text ?? '{}') as Record<string, unknown>);
     const r = await send({
       ...req,
       webhook: { ...webhook, url: target.postUrl },
-      body: target.bot.body(message as Record<string, unknown>, target.channel, known?.threadId === target.channel ? known.messageId : null),
+      body: target.bot.body(
+        message as Record<string, unknown>,
+        target.channel,
+        known?.threadId === target.channel ? known.messageId : null,
+      ),
       text: undefined,
       query: null,
       headers: { authorization: `Bearer ${token}` },
@@ -69,17 +72,28 @@ export class BotPostRoute {
       const posted = target.bot.posted(r.responseBody);
       if (posted) await this.deps.threads.put(webhook.id, ticket.ticket, { threadId: posted.channel, messageId: posted.ts, guildId: null });
       else
-        this.deps.logger.warn('webhooks: the app posted the ticket’s message but its answer names no message; later ones go to the channel', {
-          webhookId: webhook.id,
-          ticket: ticket.ticket,
-        });
+        this.deps.logger.warn(
+          'webhooks: the app posted the ticket’s message but its answer names no message; later ones go to the channel',
+          {
+            webhookId: webhook.id,
+            ticket: ticket.ticket,
+          },
+        );
     }
     return { ...r, responseBody: r.responseBody?.slice(0, RESPONSE_BODY_CAP) ?? null };
   }
 }
 
 function skipped(note: string): SendOutcome {
-  return { outcome: 'ok', statusCode: null, error: null, durationMs: 0, verdict: { kind: 'ok' }, rateLimit: NO_RATE_LIMIT, responseBody: note };
+  return {
+    outcome: 'ok',
+    statusCode: null,
+    error: null,
+    durationMs: 0,
+    verdict: { kind: 'ok' },
+    rateLimit: NO_RATE_LIMIT,
+    responseBody: note,
+  };
 }
 
 function dead(reason: string): SendOutcome {

@@ -19,7 +19,9 @@ export class ChatEventStore {
    * arriving at once: the primary key lets one insert win.
    */
   async firstSeen(eventId: string): Promise<boolean> {
-    await this.db(TABLE).where('created_at', '<', this.now() - KEEP_MS).delete();
+    await this.db(TABLE)
+      .where('created_at', '<', this.now() - KEEP_MS)
+      .delete();
     try {
       await this.db(TABLE).insert({ event_id: eventId, created_at: this.now() });
       return true;
@@ -41,7 +43,10 @@ export class ChatEventStore {
 
   /** True (once) when an answer of `ticketId` with fingerprint `echo` came from `channel`'s thread. */
   async takeEcho(ticketId: string, channel: string, echo: string): Promise<boolean> {
-    const row: { event_id: string } | undefined = await this.db(TABLE).select('event_id').where({ ticket_id: ticketId, channel, echo }).first();
+    const row: { event_id: string } | undefined = await this.db(TABLE)
+      .select('event_id')
+      .where({ ticket_id: ticketId, channel, echo })
+      .first();
     if (!row) return false;
     // One answer, one skipped message: the same words typed twice are two answers.
     return Number(await this.db(TABLE).where({ event_id: row.event_id, echo }).update({ echo: null })) > 0;
@@ -51,5 +56,11 @@ export class ChatEventStore {
 /** A primary-key clash, as SQLite, PostgreSQL and MariaDB say it. */
 function isDuplicate(err: unknown): boolean {
   const e = err as { code?: unknown; errno?: unknown };
-  return e.code === 'SQLITE_CONSTRAINT' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e.code === '23505' || e.code === 'ER_DUP_ENTRY' || e.errno === 1062;
+  return (
+    e.code === 'SQLITE_CONSTRAINT' ||
+    e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    e.code === '23505' ||
+    e.code === 'ER_DUP_ENTRY' ||
+    e.errno === 1062
+  );
 }

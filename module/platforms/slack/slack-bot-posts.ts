@@ -94,4 +94,9 @@ export function classifySlackApi({ status, json }: PlatformAnswer): PlatformVerd
   return { kind: 'dead_request', reason, platformCode: null };
 }
 
-export const slackBotPosts: BotPosts = { apiBase: SLACK_API_BASE, target: slackBotTarget, body: chatPostMessageBody, posted: postedMessage };
+export const slackBotPosts: BotPosts = {
+  apiBase: SLACK_API_BASE,
+  target: slackBotTarget,
+  body: chatPostMessageBody,
+  posted: postedMessage,
+};
