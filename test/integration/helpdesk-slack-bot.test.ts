@@ -39,7 +39,7 @@ describe.each(testDatabaseKinds())('Slack tickets posted by the app, answered in
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   /** An Events API callback, signed as Slack signs it. */
-  const event = (e: Record<string, unknown>, eventId: string, retry?: number) => {
+  const event = (e: GenericMessageEvent | Record<string, unknown>, eventId: string, retry?: number) => {
     const body = JSON.stringify({
       type: 'event_callback',
       team_id: 'T0001',
