@@ -37,7 +37,7 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
   registerSettings(ctx, {
     store: webhookStore,
     rendering: createRenderingPort(ctx.timeZone),
-    sender: delivery.sender,
+    sender: delivery.testSender,
     deliveryWrites: delivery.writes,
   });
   // Two-way helpdesk (module/helpdesk/): staff act on tickets from Discord.

@@ -18,7 +18,7 @@ import { OutboxIntake } from './outbox-intake.js';
 import type { DeliveryStore } from './delivery-store.js';
 import { KnexDeliveryStore } from './knex-delivery-store.js';
 import { GotExchange } from './http-exchange.js';
-import { Sender } from './sender.js';
+import { Sender, type TestSender } from './sender.js';
 import { SendThread } from './send-thread.js';
 import { KnexTicketThreadStore } from './ticket-thread-store.js';
 import { TicketThreads } from './ticket-threads.js';
@@ -108,6 +108,8 @@ export interface Delivery {
   renderer: EventRenderer;
   dispatcher: Dispatcher;
   sender: Sender;
+  /** The Send test: through the platform's app where the webhook's messages go that way. */
+  testSender: TestSender;
   /** The outbox's rows and the lanes: built once, shared by the fan-out, the dispatcher and the admin's writes. */
   store: DeliveryStore;
   held: HeldDeliveryStore;
@@ -132,19 +134,34 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
   });
   const ticketThreads = new KnexTicketThreadStore(ctx.db, now);
   const chatEvents = new ChatEventStore(ctx.db, now);
+  const bot = new BotPostRoute({
+    threads: ticketThreads,
+    echoes: chatEvents,
+    apiBase: (platform) => ctx.chatApiBases?.[platform as keyof ChatApiBases] ?? platformOf(platform).botPosts?.apiBase ?? null,
+    botToken: options.botToken ?? (async () => null),
+    logger: ctx.logger,
+  });
+  // The settings page's Send test goes the way the webhook's messages go (the app's post, with its token).
+  const testSender: TestSender = {
+    async send(webhook, body) {
+      if (!bot.handles(webhook)) return sender.send(webhook, body);
+      const messageId = `msg_test_${now().toString(36)}`;
+      const { verdict, rateLimit, responseBody, ...result } = await bot.deliver(webhook, null, { webhook, body, messageId }, (req) =>
+        sender.deliver(req),
+      );
+      void verdict;
+      void rateLimit;
+      void responseBody;
+      return result;
+    },
+  };
   const dispatcher = new Dispatcher(
     {
       store,
       webhooks,
       send: (req) => sender.deliver(req),
       threads: new TicketThreads({ store: ticketThreads, logger: ctx.logger }),
-      bot: new BotPostRoute({
-        threads: ticketThreads,
-        echoes: chatEvents,
-        apiBase: (platform) => ctx.chatApiBases?.[platform as keyof ChatApiBases] ?? platformOf(platform).botPosts?.apiBase ?? null,
-        botToken: options.botToken ?? (async () => null),
-        logger: ctx.logger,
-      }),
+      bot,
       clock: ctx.clock,
       logger: ctx.logger,
       timers: options.timers,
@@ -215,6 +232,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     renderer,
     dispatcher,
     sender,
+    testSender,
     store,
     held,
     ticketThreads,

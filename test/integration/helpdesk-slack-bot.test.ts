@@ -230,4 +230,18 @@ describe.each(testDatabaseKinds())('Slack tickets posted by the app, answered in
     expect(JSON.stringify(logs.lines)).not.toContain(BOT_TOKEN);
     expect(JSON.stringify(logs.lines)).not.toContain('xoxb-');
   });
+
+  it('the Send test goes the way the messages go: chat.postMessage with the bot token', async () => {
+    const list = (await (await api('GET', '/webhooks')).json()) as { items: { id: number; name: string }[] };
+    const id = list.items.find((w) => w.name === 'Support (Slack app)')!.id;
+    const before = slack.posts(CHANNEL).length;
+    const res = await api('POST', `/webhooks/${id}/test`, { event: 'order.paid' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ outcome: 'ok', statusCode: 200 });
+    const sent = slack.posts(CHANNEL).slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0].authorization).toBe(`Bearer ${BOT_TOKEN}`);
+    expect(sent[0].body.thread_ts).toBeUndefined();
+    expect(slackChatPostMessageViolations(sent[0].body)).toEqual([]);
+  });
 });
