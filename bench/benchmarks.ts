@@ -8,5 +8,6 @@ import { memory } from './memory.js';
 import { hostile } from './hostile.js';
 import { dueQuery } from './due-query.js';
 import { conditions } from './conditions.js';
+import { hostLoad } from './host-load.js';
 
-export const benchmarks: Benchmark[] = [hostOverhead, throughput, dueQuery, burst, memory, scaleOut, hostile, conditions];
+export const benchmarks: Benchmark[] = [hostOverhead, throughput, dueQuery, burst, memory, scaleOut, hostile, conditions, hostLoad];

@@ -9,6 +9,9 @@
  * - pg-boss: one queue and one worker per webhook (batchSize 20, one POST at a time with got),
  *   one job per event and webhook, inserted 8 at a time (one insert per event); each insert wakes
  *   the workers with `notifyWorker` (pg-boss 10 polls every 0.5 s at best: a tuning in its favour).
+ * - graphile-worker 0.17.3 (bench/support/graphile-worker-peer.ts), one job per delivery, in two
+ *   modes: ordered (a queueName per webhook, its batched fetch off) and unordered (localQueue on,
+ *   completion batched: its ceiling, no order kept).
  * - plain: 8 got loops POSTing the same kind of body, nothing persisted.
  * Every sink counts (path, eventId) pairs, so a round ends when each delivery arrived, and a
  * delivery that arrived twice is counted. The module's SQL is counted from knex's query events.
@@ -23,6 +26,7 @@ import { startBenchHost } from './support/bench-host.js';
 import { startCountingSink, type CountingSink } from './support/counting-sink.js';
 import { plainGotLoop } from './support/plain-got-loop.js';
 import { median, ratio } from './support/stats.js';
+import { migrateGraphileWorker, startGraphileWorker } from './support/graphile-worker-peer.js';
 import { throwAwayDatabase } from './support/throwaway-database.js';
 
 /** Webhooks = lanes = requests in flight (one lane sends one request at a time). */
@@ -33,6 +37,8 @@ const ROUNDS = 5;
 const WARMUP_ROUNDS = 3;
 const DRAIN_LIMIT_MS = 120_000;
 const GOAL_VS_PGBOSS = 1.5;
+/** The module, keeping its per-webhook order, at least as fast as graphile-worker without any. */
+const GOAL_VS_GRAPHILE_UNORDERED = 1.0;
 const GOAL_VS_PLAIN: Record<'sqlite' | 'postgres', number> = { sqlite: 0.8, postgres: 0.7 };
 const GOAL_STATEMENTS = 1.0;
 
@@ -101,14 +107,24 @@ async function startPgBoss(connectionString: string, sinkUrl: string) {
   };
 }
 
+const label: Record<string, string> = {
+  module: 'module',
+  boss: 'pg-boss',
+  gw: 'graphile-worker',
+  gwu: 'graphile-worker-unordered',
+  plain: 'plain',
+};
+
 export const throughput: Benchmark = {
   id: 'throughput',
-  title: `Throughput: module vs pg-boss 10.4.2 vs a plain got loop (concurrency ${THROUGHPUT_CONCURRENCY})`,
+  title: `Throughput: module vs pg-boss 10.4.2 vs graphile-worker 0.17.3 (ordered, unordered) vs a plain got loop (concurrency ${THROUGHPUT_CONCURRENCY})`,
   async run(log): Promise<BenchResult> {
     const result: BenchResult = { figures: [], goals: [], notes: [] };
     const sink = await startCountingSink();
     const plainSink = await startCountingSink();
     const bossSink = await startCountingSink();
+    const gwSink = await startCountingSink();
+    const gwuSink = await startCountingSink();
     const perRound = EVENTS_PER_ROUND * THROUGHPUT_CONCURRENCY;
     const lines: string[] = [];
     try {
@@ -116,12 +132,21 @@ export const throughput: Benchmark = {
         const database = await throwAwayDatabase(kind);
         const bh = await startBenchHost({ databaseUrl: database.url, moduleSettings: { 'delivery.concurrency': THROUGHPUT_CONCURRENCY } });
         const boss = kind === 'postgres' ? await startPgBoss(database.url, bossSink.url) : null;
+        const peer = (ordered: boolean) =>
+          startGraphileWorker(database.url, (ordered ? gwSink : gwuSink).url, {
+            ordered,
+            webhooks: THROUGHPUT_CONCURRENCY,
+            body: jsonBody,
+          });
+        if (kind === 'postgres') await migrateGraphileWorker(database.url);
+        const gw = kind === 'postgres' ? await peer(true) : null;
+        const gwu = kind === 'postgres' ? await peer(false) : null;
         try {
           for (let i = 1; i <= THROUGHPUT_CONCURRENCY; i++)
             await bh.createWebhook({ name: `sink ${i}`, url: `${sink.url}/${kind}/${i}`, platform: 'json' });
           const sql = countSql(bh.host.db);
           let seq = 0;
-          const rates = { module: [] as number[], boss: [] as number[], plain: [] as number[] };
+          const rates = { module: [] as number[], boss: [] as number[], gw: [] as number[], gwu: [] as number[], plain: [] as number[] };
           const sqlPerRound: { statements: number; commits: number }[] = [];
           const moduleRound = async (): Promise<number> => {
             const goal = sink.distinct() + perRound;
@@ -140,11 +165,22 @@ export const throughput: Benchmark = {
           let bossRounds = 0;
           const bossRound = async (): Promise<number> =>
             boss!.round(`pgb_${++bossRounds}`, EVENTS_PER_ROUND, bossSink, bossSink.distinct() + perRound);
+          let gwRounds = 0;
+          const gwRound = async (): Promise<number> =>
+            gw!.round(`gw_${++gwRounds}`, EVENTS_PER_ROUND, gwSink, gwSink.distinct() + perRound, DRAIN_LIMIT_MS);
+          const gwuRound = async (): Promise<number> =>
+            gwu!.round(`gwu_${++gwRounds}`, EVENTS_PER_ROUND, gwuSink, gwuSink.distinct() + perRound, DRAIN_LIMIT_MS);
           const plainRound = async (): Promise<number> =>
             (await plainGotLoop(`${plainSink.url}/plain`, perRound, THROUGHPUT_CONCURRENCY, jsonBody('plain'))).perSecond;
           const systems: [keyof typeof rates, () => Promise<number>][] = [
             ['module', moduleRound],
             ...(boss ? [['boss', bossRound] as [keyof typeof rates, () => Promise<number>]] : []),
+            ...(gw && gwu
+              ? [
+                  ['gw', gwRound] as [keyof typeof rates, () => Promise<number>],
+                  ['gwu', gwuRound] as [keyof typeof rates, () => Promise<number>],
+                ]
+              : []),
             ['plain', plainRound],
           ];
           // Warm-up: JIT, connection pools, keep-alive sockets and threads on every side.
@@ -156,7 +192,7 @@ export const throughput: Benchmark = {
             for (const [name, run] of order) rates[name].push(await run());
             log(
               `${kind} round ${r + 1} (${order.map(([n]) => n).join(', ')}): ` +
-                order.map(([n]) => `${n === 'boss' ? 'pg-boss' : n} ${rates[n][r].toFixed(0)}/s`).join(', '),
+                order.map(([n]) => `${label[n]} ${rates[n][r].toFixed(0)}/s`).join(', '),
             );
           }
           const m = median(rates.module);
@@ -165,9 +201,17 @@ export const throughput: Benchmark = {
           const commits = sqlPerRound.reduce((a, s) => a + s.commits, 0) / (ROUNDS * perRound);
           if (boss) {
             const b = median(rates.boss);
+            const g = median(rates.gw);
+            const gu = median(rates.gwu);
             lines.push(
-              `throughput postgres: module ${m.toFixed(0)}/s, pg-boss ${b.toFixed(0)}/s, plain ${p.toFixed(0)}/s (module/pg-boss ${(m / b).toFixed(2)}, module/plain ${(m / p).toFixed(2)})`,
+              `throughput postgres: module ${m.toFixed(0)}/s, pg-boss ${b.toFixed(0)}/s, graphile-worker ${g.toFixed(0)}/s, graphile-worker-unordered ${gu.toFixed(0)}/s, plain ${p.toFixed(0)}/s ` +
+                `(module/pg-boss ${(m / b).toFixed(2)}, module/graphile-worker ${(m / g).toFixed(2)}, module/graphile-worker-unordered ${(m / gu).toFixed(2)}, module/plain ${(m / p).toFixed(2)})`,
             );
+            result.goals.push({
+              goal: `postgres: module >= ${GOAL_VS_GRAPHILE_UNORDERED}x graphile-worker unordered`,
+              measured: ratio(m, gu),
+              met: m / gu >= GOAL_VS_GRAPHILE_UNORDERED,
+            });
             result.goals.push({
               goal: `postgres: module >= ${GOAL_VS_PGBOSS}x pg-boss`,
               measured: ratio(m, b),
@@ -189,6 +233,8 @@ export const throughput: Benchmark = {
           });
         } finally {
           await boss?.stop();
+          await gw?.stop();
+          await gwu?.stop();
           await bh.close();
           await database.drop();
         }
@@ -196,6 +242,15 @@ export const throughput: Benchmark = {
       for (const line of lines) log(line);
       result.figures.push({ name: 'module deliveries that arrived twice', value: String(sink.duplicates()) });
       result.figures.push({ name: 'pg-boss deliveries that arrived twice', value: String(bossSink.duplicates()) });
+      result.figures.push({
+        name: 'graphile-worker (ordered, unordered) deliveries that arrived twice',
+        value: `${gwSink.duplicates()}, ${gwuSink.duplicates()}`,
+      });
+      // Ordered means one request at a time per webhook: the most seen at once to one path says whether it held.
+      result.figures.push({
+        name: 'most requests at once to one webhook (module, graphile-worker ordered, graphile-worker unordered)',
+        value: `${sink.maxInFlightPerPath()}, ${gwSink.maxInFlightPerPath()}, ${gwuSink.maxInFlightPerPath()}`,
+      });
       result.notes!.push(
         `each system ${ROUNDS} rounds of ${perRound} deliveries (${EVENTS_PER_ROUND} events x ${THROUGHPUT_CONCURRENCY} webhooks), rate = deliveries / time from the first emit (or insert) to the last arrival`,
       );
@@ -203,6 +258,8 @@ export const throughput: Benchmark = {
       await sink.close();
       await plainSink.close();
       await bossSink.close();
+      await gwSink.close();
+      await gwuSink.close();
     }
     return result;
   },

@@ -16,8 +16,6 @@ import { describeSqliteDriver } from './db/sqlite-driver.js';
 import { buildModulePackage } from './modules/module-package.js';
 import { repoRoot } from './paths.js';
 
-const FIRST_BOOT_KEY = 'cli.first-boot-done';
-
 async function packageCommand(): Promise<void> {
   const out = await buildModulePackage({ rootDir: repoRoot, outDir: path.join(repoRoot, 'var', 'packages') });
   console.log(
@@ -30,7 +28,7 @@ async function startCommand(): Promise<void> {
   const dev = config.profile === 'development';
 
   // The demo inbox is the development profile's stand-in for Discord and Slack (127.0.0.1 only).
-  let inbox: { url: string; discordWebhookUrl(): string; close(): Promise<void> } | null = null;
+  let inbox: import('./inbox/start-inbox.js').RunningInbox | null = null;
   if (dev && process.env.INBOX_DISABLED !== '1') {
     const { startInbox } = await import('./inbox/start-inbox.js');
     const inboxPort = process.env.INBOX_PORT ? Number(process.env.INBOX_PORT) : config.port === 0 ? 0 : config.port + 1;
@@ -79,21 +77,10 @@ async function startCommand(): Promise<void> {
     trustProxy: config.trustProxy,
     moduleTimeoutMs: config.moduleTimeoutMs,
     inboxUrl: inbox?.url,
+    inboxReceivers: inbox?.receivers(),
+    // Installed before the host listens: its pages never answer 404 while it is mounted.
+    firstBootModules: [repoRoot],
   });
-
-  if (!(await host.hostSettings.get(FIRST_BOOT_KEY, false))) {
-    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'manifest.json'), 'utf8')) as { uuid: string };
-    if (!(await host.modules.get(manifest.uuid))) {
-      try {
-        await host.modules.installFromFolder(repoRoot);
-        const rec = await host.modules.enable(manifest.uuid);
-        if (rec.error) console.error(`module ${manifest.uuid}: could not start: ${rec.error}`);
-      } catch (err) {
-        console.error(`module ${manifest.uuid}: not installed: ${(err as Error).message}`);
-      }
-    }
-    await host.hostSettings.set(FIRST_BOOT_KEY, true);
-  }
 
   const lines = [
     '',
@@ -111,6 +98,8 @@ async function startCommand(): Promise<void> {
   console.log(lines.join('\n') + '\n');
 
   if (inbox && (await host.modules.get('webhooks'))?.running) {
+    // The inbox's "use this receiver" links open the module's webhook form prefilled with one.
+    inbox.offerReceivers((platform) => `${host.url}/admin/modules/webhooks/webhooks/new?receiver=${encodeURIComponent(platform)}`);
     const { seedDemoWebhook } = await import('./inbox/seed-demo-webhook.js');
     const seeded = await seedDemoWebhook({
       hostUrl: host.url,

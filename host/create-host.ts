@@ -9,7 +9,8 @@ import eventemitter2, { type EventEmitter2 as Bus } from 'eventemitter2';
 import type { Knex } from 'knex';
 import pino, { type DestinationStream, type Logger as Pino } from 'pino';
 import { container as rootContainer } from 'tsyringe';
-import type { Clock, HostProfile, Locale } from '../sdk/module-context.js';
+import fs from 'node:fs';
+import type { Clock, HostProfile, InboxReceiver, Locale, Logger } from '../sdk/module-context.js';
 import { generateSecret, loadOrCreateAppKey } from './config.js';
 import { buildModuleContext } from './context/build-context.js';
 import { sdkLogger } from './context/logger.js';
@@ -87,7 +88,21 @@ export interface HostOptions {
   publicUrl?: string;
   /** The local inbox modules may link to (development profile only; the CLI starts one). */
   inboxUrl?: string;
+  /**
+   * The inbox's receivers that stand in for chat platforms (development profile only): a webhook
+   * URL starting with `urlPrefix` is answered the way `platform`'s service answers.
+   */
+  inboxReceivers?: InboxReceiver[];
+  /**
+   * Module folders installed and enabled on the first start of this data folder, before the host
+   * listens: nobody ever sees their pages answer 404 while they are mounted. Later starts follow
+   * the saved state (a module the admin disabled or removed stays so).
+   */
+  firstBootModules?: string[];
 }
+
+/** Saved once the first-boot modules were installed (the CLI's key, kept for existing data folders). */
+const FIRST_BOOT_KEY = 'cli.first-boot-done';
 
 export interface Host {
   /** e.g. http://127.0.0.1:8080 */
@@ -150,7 +165,11 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const services = {
     helpdesk,
     // The reference host's tools, offered to modules in development only.
-    hostLinks: { simulator: dev ? '/admin/simulate' : null, inbox: dev ? (options.inboxUrl ?? null) : null },
+    hostLinks: {
+      simulator: dev ? '/admin/simulate' : null,
+      inbox: dev ? (options.inboxUrl ?? null) : null,
+      receivers: dev ? (options.inboxReceivers ?? []) : [],
+    },
     db,
     pino: logger,
     secrets,
@@ -200,7 +219,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     modules,
     varDir,
   );
-  const simulator = new Simulator(bus, now);
+  const simulator = new Simulator(bus, now, helpdesk, locale);
   const { app, routes } = await createServer({
     registry: modules,
     marketplace,
@@ -228,6 +247,12 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   });
 
   if (options.bootModules !== false) await modules.bootEnabled();
+  const { createSettings } = await import('./context/settings-store.js');
+  const hostSettings = createSettings(db, '_host', now);
+  if (options.firstBootModules?.length && !(await hostSettings.get(FIRST_BOOT_KEY, false))) {
+    await installFirstBootModules(modules, options.firstBootModules, log);
+    await hostSettings.set(FIRST_BOOT_KEY, true);
+  }
 
   const bind = options.bindAddress ?? '127.0.0.1';
   try {
@@ -241,7 +266,6 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080);
   const shownHost = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind.includes(':') ? `[${bind}]` : bind;
   baseUrl ||= `http://${shownHost}:${port}`;
-  const { createSettings } = await import('./context/settings-store.js');
 
   let closed: Promise<void> | null = null;
   return {
@@ -253,7 +277,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     modules,
     logger,
     varDir,
-    hostSettings: createSettings(db, '_host', now),
+    hostSettings,
     routes,
     helpdesk,
     close() {
@@ -266,4 +290,20 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       return closed;
     },
   };
+}
+
+/** Installs and enables each folder's module unless it is installed already; a failure is logged, not thrown. */
+async function installFirstBootModules(modules: ModuleRegistry, folders: string[], log: Logger): Promise<void> {
+  for (const folder of folders) {
+    let uuid = folder;
+    try {
+      uuid = (JSON.parse(fs.readFileSync(path.join(folder, 'manifest.json'), 'utf8')) as { uuid: string }).uuid;
+      if (await modules.get(uuid)) continue;
+      await modules.installFromFolder(folder);
+      const rec = await modules.enable(uuid);
+      if (rec.error) log.error(`module ${uuid}: could not start: ${rec.error}`);
+    } catch (err) {
+      log.error(`module ${uuid}: not installed: ${(err as Error).message}`);
+    }
+  }
 }

@@ -12,10 +12,14 @@ import { WebhookStore } from './webhooks/webhook-store.js';
 import { checkWebhookSeals } from './webhooks/seal-check.js';
 import { createRenderingPort } from './rendering/rendering-port.js';
 import { registerSettings } from './settings/register-settings.js';
-import { createDelivery, readDeliverySettings } from './delivery/index.js';
+import { createDelivery, PROMETHEUS_CONTENT_TYPE, readDeliverySettings } from './delivery/index.js';
 import { registerHelpdesk } from './helpdesk/register-helpdesk.js';
 import { ChatAppsStore } from './helpdesk/chat-apps-store.js';
 import { slack } from './platforms/slack/index.js';
+import type { Platform } from './platforms/index.js';
+import { KnexTicketThreadStore } from './delivery/ticket-thread-store.js';
+import { ChatEventStore } from './delivery/chat-event-store.js';
+import { createDeliveryOnThread, type DeliveryFront } from './delivery/engine-thread.js';
 
 export { migrations };
 
@@ -23,25 +27,31 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
   const webhookStore = new WebhookStore(ctx.db, ctx.secrets, () => ctx.clock.now());
   await checkWebhookSeals(webhookStore, ctx.logger);
 
-  // Delivery (module/delivery/): outbox intake, dispatcher, sender.
-  // The Slack app's bot token posts the messages of webhooks whose URL is chat.postMessage.
+  // Delivery (module/delivery/): outbox intake, dispatcher, sender; the engine on its own thread
+  // when `delivery.engineThread` says so and it can start there, else on the host's thread. The
+  // Slack app's bot token posts the messages of webhooks whose URL is chat.postMessage.
   const chatApps = new ChatAppsStore(ctx.settings, ctx.secrets);
-  const delivery = createDelivery(ctx, webhookStore, {
-    ...(await readDeliverySettings(ctx.settings, ctx.logger)),
-    botToken: async (platform) => (platform === slack.id ? chatApps.slackBotToken() : null),
-  });
+  const { engineThread, ...read } = await readDeliverySettings(ctx.settings, ctx.logger);
+  const settings = { ...read, botToken: async (platform: Platform) => (platform === slack.id ? chatApps.slackBotToken() : null) };
+  const delivery: DeliveryFront =
+    (engineThread ? createDeliveryOnThread(ctx, webhookStore, settings) : null) ?? createDelivery(ctx, webhookStore, settings);
 
   const unsubscribe = subscribeAll({ bus: ctx.bus, logger: ctx.logger, intake: delivery.intake });
 
   // Settings pages and JSON API (module/settings/).
   registerSettings(ctx, {
     store: webhookStore,
-    rendering: createRenderingPort(ctx.timeZone),
+    rendering: createRenderingPort(ctx.timeZone, ctx.hostLinks.receivers ?? []),
     sender: delivery.testSender,
     deliveryWrites: delivery.writes,
+    metrics: { scrape: () => delivery.metrics.scrape(), contentType: PROMETHEUS_CONTENT_TYPE },
   });
   // Two-way helpdesk (module/helpdesk/): staff act on tickets from Discord.
-  registerHelpdesk(ctx, { threads: delivery.ticketThreads, chatEvents: delivery.chatEvents });
+  // Tickets' chat threads and chat events acted on: the same tables the delivery engine writes.
+  registerHelpdesk(ctx, {
+    threads: new KnexTicketThreadStore(ctx.db, () => ctx.clock.now()),
+    chatEvents: new ChatEventStore(ctx.db, () => ctx.clock.now()),
+  });
   delivery.start();
 
   return {

@@ -114,6 +114,8 @@ export const ticketCloseSchema = z.object({
   occurredAt: isoDate,
   ticket: ticketSchema,
   message: ticketMessageSchema.nullable().optional(),
+  /** Who closed (or reopened) the ticket, when the host knows: staff or the customer. */
+  closedBy: ticketMessageSchema.shape.author.nullable().optional(),
 });
 
 const recordId = z.union([z.string().min(1).max(64).transform(wellFormed), z.number().int().nonnegative()]);

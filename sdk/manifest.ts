@@ -4,6 +4,13 @@ export interface ModuleManifest {
   uuid: string;
   name: string;
   description: string;
+  /** The description in other languages, by locale (`{"fr": "…"}`); `description` is the fallback. */
+  descriptions?: Record<string, string>;
+  /**
+   * Names of the migrations this version ships, in order (written by the packager from the
+   * entry's `migrations`): the host names those still to run before an update, without running code.
+   */
+  migrations?: string[];
   /** semver */
   version: string;
   author: { name: string; email?: string };

@@ -75,7 +75,15 @@ export interface AdminRequest {
   isApi: boolean;
 }
 
-export type AdminResponse = { status?: number; json: unknown } | { status?: number; html: string } | { status?: number; redirect: string };
+export type AdminResponse =
+  | { status?: number; json: unknown }
+  | { status?: number; html: string }
+  | { status?: number; redirect: string }
+  /**
+   * Plain text (an API route's machine-readable answer, e.g. Prometheus' text format). The host
+   * sends `contentType` when it is a `text/plain` type (its parameters kept), else `text/plain; charset=utf-8`.
+   */
+  | { status?: number; text: string; contentType?: string };
 
 export type AdminHandler = (req: AdminRequest) => Promise<AdminResponse> | AdminResponse;
 
@@ -125,6 +133,20 @@ export interface HostLinks {
   simulator: string | null;
   /** A local inbox that stands in for the chat platforms (the reference host in development). */
   inbox: string | null;
+  /**
+   * The inbox's receivers: which of its URLs answer like which platform's webhooks (empty when
+   * the host offers none). A module may treat a URL starting with `urlPrefix` as `platform`'s.
+   */
+  receivers: InboxReceiver[];
+}
+
+export interface InboxReceiver {
+  /** A platform id as modules name them (`discord`, `slack`, `google-chat`…). */
+  platform: string;
+  /** Webhook URLs on this receiver start with it (origin and path, ending with `/`). */
+  urlPrefix: string;
+  /** One complete webhook URL on this receiver, ready to paste. */
+  example: string;
 }
 
 /**

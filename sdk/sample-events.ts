@@ -10,7 +10,35 @@ export interface SampleOptions {
   seq?: number;
   /** Epoch ms used for occurredAt/createdAt. */
   now?: number;
+  /** Language of the people's words in the sample (ticket subject and messages, order comment); default fr. */
+  locale?: 'fr' | 'en';
 }
+
+/** What the sample customer and staff write, in each language (the simulator's conversations too). */
+export const sampleTicketTexts = {
+  fr: {
+    subject: 'Mon serveur ne démarre plus',
+    opening: 'Bonjour, mon VPS ne répond plus depuis ce matin. Pouvez-vous vérifier ?',
+    staffReply: 'Bonjour, avez-vous essayé de redémarrer depuis le panel ?',
+    customerReply: 'Oui, deux fois, sans effet. Il reste bloqué au démarrage.',
+    reopen: 'Le problème est revenu ce soir, le VPS ne répond plus.',
+    staffName: 'Support',
+    orderComment: 'Merci de livrer le serveur en France.',
+    departments: ['Support technique', 'Facturation', 'Commercial'],
+  },
+  en: {
+    subject: 'My server no longer starts',
+    opening: 'Hello, my VPS has not answered since this morning. Could you have a look?',
+    staffReply: 'Hello, have you tried restarting it from the panel?',
+    customerReply: 'Yes, twice, to no effect. It hangs while booting.',
+    reopen: 'The problem came back tonight, the VPS no longer answers.',
+    staffName: 'Support',
+    orderComment: 'Please deliver the server in France.',
+    departments: ['Technical support', 'Billing', 'Sales'],
+  },
+} as const;
+
+const textsOf = (opts: SampleOptions) => sampleTicketTexts[opts.locale === 'en' ? 'en' : 'fr'];
 
 const customers = [
   { id: 17, firstName: 'Camille', lastName: 'Martin', email: 'camille.martin@example.com' },
@@ -51,7 +79,7 @@ function orderPaid(opts: SampleOptions): EventMap['order.paid'] {
       customer: customers[seq % customers.length],
       paymentGateway: gateways[seq % gateways.length],
       transactionId: `txn_${(0x5f3a91 * seq).toString(16).toUpperCase()}`,
-      comment: seq % 3 === 0 ? null : 'Merci de livrer le serveur en France.',
+      comment: seq % 3 === 0 ? null : textsOf(opts).orderComment,
       invoiceUrl: `https://billing.example.com/invoices/${1000 + seq}`,
       items: [{ name: product.name, quantity, price: product.price }],
     },
@@ -63,8 +91,8 @@ export function sampleTicket(opts: SampleOptions = {}): EventMap['ticket.submit'
   const { seq, now } = ids(opts);
   return {
     id: 500 + seq,
-    subject: 'Mon serveur ne démarre plus',
-    department: departments[seq % departments.length],
+    subject: textsOf(opts).subject,
+    department: { ...departments[seq % departments.length], name: textsOf(opts).departments[seq % departments.length] },
     customer: customers[seq % customers.length],
     priority: priorities[seq % priorities.length],
     createdAt: new Date(now - 3_600_000).toISOString(),
@@ -73,10 +101,10 @@ export function sampleTicket(opts: SampleOptions = {}): EventMap['ticket.submit'
   };
 }
 
-function customerMessage(seq: number) {
+function customerMessage(seq: number, opts: SampleOptions = {}) {
   const customer = customers[seq % customers.length];
   return {
-    content: 'Bonjour, mon VPS ne répond plus depuis ce matin. Pouvez-vous vérifier ?',
+    content: textsOf(opts).opening,
     author: { name: `${customer.firstName} ${customer.lastName}`, staff: false },
   };
 }
@@ -156,7 +184,7 @@ const samples: { [K in EventName]: (opts: SampleOptions) => EventMap[K] } = {
   'order.paid': orderPaid,
   'ticket.submit': (opts) => {
     const { seq, iso } = ids(opts);
-    return { eventId: `evt_ticket_submit_${seq}`, occurredAt: iso, ticket: sampleTicket(opts), message: customerMessage(seq) };
+    return { eventId: `evt_ticket_submit_${seq}`, occurredAt: iso, ticket: sampleTicket(opts), message: customerMessage(seq, opts) };
   },
   'ticket.reply': (opts) => {
     const { seq, iso } = ids(opts);
@@ -164,12 +192,18 @@ const samples: { [K in EventName]: (opts: SampleOptions) => EventMap[K] } = {
       eventId: `evt_ticket_reply_${seq}`,
       occurredAt: iso,
       ticket: sampleTicket(opts),
-      message: { content: 'Bonjour, avez-vous essayé de redémarrer depuis le panel ?', author: { name: 'Support', staff: true } },
+      message: { content: textsOf(opts).staffReply, author: { name: textsOf(opts).staffName, staff: true } },
     };
   },
   'ticket.close': (opts) => {
     const { seq, iso } = ids(opts);
-    return { eventId: `evt_ticket_close_${seq}`, occurredAt: iso, ticket: sampleTicket(opts), message: null };
+    return {
+      eventId: `evt_ticket_close_${seq}`,
+      occurredAt: iso,
+      ticket: sampleTicket(opts),
+      message: null,
+      closedBy: { name: 'Support', staff: true },
+    };
   },
   'ticket.reopen': (opts) => {
     const { seq, iso } = ids(opts);
@@ -177,7 +211,7 @@ const samples: { [K in EventName]: (opts: SampleOptions) => EventMap[K] } = {
       eventId: `evt_ticket_reopen_${seq}`,
       occurredAt: iso,
       ticket: sampleTicket(opts),
-      message: { content: 'Le problème est revenu ce soir, le VPS ne répond plus.', author: customerMessage(seq).author },
+      message: { content: textsOf(opts).reopen, author: customerMessage(seq).author },
     };
   },
   'invoice.created': invoiceSample('invoice.created', none),

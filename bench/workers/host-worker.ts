@@ -2,7 +2,10 @@
  * A host process for the benchmarks that need several (scale-out) or a clean RSS (memory):
  * `fork(dist/bench/workers/host-worker.js)` with DATABASE_URL set. It starts the reference host
  * with the module enabled, samples its own RSS, and obeys the parent over IPC:
- *   parent -> {type:'emit', count, prefix}  emits `count` order.paid events, answers {type:'emitted'}
+ *   parent -> {type:'emit', count, prefix, perSecond?}  emits `count` order.paid events (at `perSecond`
+ *             when given), answers {type:'emitted'}
+ *   parent -> {type:'webhook', url, platform}  creates a webhook (order.paid), answers {type:'webhook', id}
+ *   parent -> {type:'rss'}                  answers {type:'rss', rss, peakRss} (peak since the last 'rss'), then starts a new peak
  *   parent -> {type:'stop'}                 closes the host, answers {type:'stopped', peakRss, hwm}, exits
  * and says {type:'ready'} once the module runs.
  */
@@ -10,7 +13,11 @@ import fs from 'node:fs';
 import { sampleEvent } from '../../sdk/sample-events.js';
 import { startBenchHost } from '../support/bench-host.js';
 
-type Command = { type: 'emit'; count: number; prefix: string } | { type: 'stop' };
+type Command =
+  | { type: 'emit'; count: number; prefix: string; perSecond?: number }
+  | { type: 'webhook'; url: string; platform: 'json' | 'discord' }
+  | { type: 'rss' }
+  | { type: 'stop' };
 
 /** Peak resident set of this process so far, from the kernel (VmHWM), in bytes. */
 function highWaterMark(): number {
@@ -24,16 +31,33 @@ async function main(): Promise<void> {
   if (!databaseUrl || !process.send) throw new Error('host-worker: run me with fork() and DATABASE_URL');
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
-  const bh = await startBenchHost({ databaseUrl, varDir: process.env.BENCH_VAR_DIR });
+  const bh = await startBenchHost({
+    databaseUrl,
+    varDir: process.env.BENCH_VAR_DIR,
+    // Module settings as JSON (BENCH_MODULE_SETTINGS), e.g. {"delivery.concurrency": 8}.
+    moduleSettings: process.env.BENCH_MODULE_SETTINGS
+      ? (JSON.parse(process.env.BENCH_MODULE_SETTINGS) as Record<string, unknown>)
+      : undefined,
+  });
   const send = (msg: unknown) => process.send!(msg);
   process.on('message', (cmd: Command) => {
     void (async () => {
       if (cmd.type === 'emit') {
+        const t0 = performance.now();
         for (let i = 0; i < cmd.count; i++) {
+          // At `perSecond`, the next emit waits for its time (10 ms ticks); without it, back to back.
+          const due = cmd.perSecond ? t0 + (i * 1000) / cmd.perSecond : 0;
+          if (due - performance.now() >= 10) await new Promise((r) => setTimeout(r, due - performance.now()));
           const p = sampleEvent('order.paid', { seq: i + 1, now: Date.now() });
           await bh.host.bus.emitAsync('order.paid', { ...p, eventId: `${cmd.prefix}_${i}` });
         }
         send({ type: 'emitted' });
+      } else if (cmd.type === 'webhook') {
+        send({ type: 'webhook', id: await bh.createWebhook({ url: cmd.url, platform: cmd.platform }) });
+      } else if (cmd.type === 'rss') {
+        const rss = process.memoryUsage().rss;
+        send({ type: 'rss', rss, peakRss: Math.max(peakRss, rss) });
+        peakRss = rss;
       } else if (cmd.type === 'stop') {
         clearInterval(sampler);
         peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -47,7 +71,7 @@ async function main(): Promise<void> {
       process.exit(1);
     });
   });
-  send({ type: 'ready' });
+  send({ type: 'ready', url: bh.host.url });
 }
 
 main().catch((err) => {

@@ -32,6 +32,15 @@ export interface NewTicket {
   content: string;
 }
 
+/** The helpdesk's answer to a staff action: the port's, plus the id of the event announced. */
+export type HostHelpdeskResult = HelpdeskResult & { eventId?: string };
+
+/** The port's answer exactly as the sdk declares it (no host-only fields for modules). */
+async function portAnswer(answer: Promise<HostHelpdeskResult>): Promise<HelpdeskResult> {
+  const r = await answer;
+  return r.ok ? { ok: true, ticketId: r.ticketId } : r;
+}
+
 const hashKey = (key: string) => crypto.createHash('sha256').update(key).digest('hex');
 
 function slug(s: string): string {
@@ -87,7 +96,7 @@ export class HelpdeskService implements HelpdeskPort {
   }
 
   /** A customer opens a ticket: answers the ticket and the key of the customer's own link to it. */
-  async open(input: NewTicket): Promise<{ ticket: Ticket; key: string }> {
+  async open(input: NewTicket): Promise<{ ticket: Ticket; key: string; eventId: string | null }> {
     const content = this.content(input.content);
     const subject = input.subject.trim();
     if (!subject || subject.length > 1000) throw new HelpdeskError('invalid', 'subject: required, at most 1000 characters');
@@ -116,8 +125,8 @@ export class HelpdeskService implements HelpdeskPort {
         createdAt: at,
       },
     );
-    await this.announce('ticket.submit', ticket, message);
-    return { ticket, key };
+    const eventId = await this.announce('ticket.submit', ticket, message);
+    return { ticket, key, eventId };
   }
 
   /** The ticket, if `key` is the one of its customer's link. */
@@ -132,7 +141,30 @@ export class HelpdeskService implements HelpdeskPort {
   async customerReply(id: number, key: string, text: string): Promise<TicketMessage> {
     const ticket = await this.forCustomer(id, key);
     if (!ticket) throw new HelpdeskError('ticket_not_found', `ticket ${id}: not found`);
+    return (await this.addCustomerReply(ticket, text)).message;
+  }
+
+  /**
+   * The ticket's customer answers, on the host's own authority (its simulator, behind the admin
+   * sign-in): what customerReply does once the link's key is checked.
+   */
+  async replyAsCustomer(id: number, text: string): Promise<{ message: TicketMessage; eventId: string | null }> {
+    const ticket = await this.ticket(id);
+    if (!ticket) throw new HelpdeskError('ticket_not_found', `ticket ${id}: not found`);
+    return this.addCustomerReply(ticket, text);
+  }
+
+  /** The ticket's customer closes it, on the host's own authority (its simulator). */
+  async closeAsCustomer(id: number): Promise<{ eventId: string | null }> {
+    const ticket = await this.ticket(id);
+    if (!ticket) throw new HelpdeskError('ticket_not_found', `ticket ${id}: not found`);
     if (ticket.status === 'closed') throw new HelpdeskError('ticket_closed', `ticket ${id} is closed`);
+    const name = `${ticket.customer.firstName} ${ticket.customer.lastName}`.trim();
+    return { eventId: await this.markClosed(ticket, { name, staff: false }) };
+  }
+
+  private async addCustomerReply(ticket: Ticket, text: string): Promise<{ message: TicketMessage; eventId: string | null }> {
+    if (ticket.status === 'closed') throw new HelpdeskError('ticket_closed', `ticket ${ticket.id} is closed`);
     const at = this.now();
     const name = `${ticket.customer.firstName} ${ticket.customer.lastName}`.trim();
     const message = await this.store.addMessage(
@@ -140,11 +172,26 @@ export class HelpdeskService implements HelpdeskPort {
       { authorKind: 'customer', staffId: null, authorName: name, content: this.content(text), createdAt: at },
       'open',
     );
-    await this.announce('ticket.reply', { ...ticket, status: 'open', updatedAt: at }, message);
-    return message;
+    const eventId = await this.announce('ticket.reply', { ...ticket, status: 'open', updatedAt: at }, message);
+    return { message, eventId };
+  }
+
+  private async markClosed(ticket: Ticket, closedBy: { name: string; staff: boolean }): Promise<string | null> {
+    const at = this.now();
+    await this.store.setStatus(ticket.id, 'closed', at);
+    return this.announce('ticket.close', { ...ticket, status: 'closed', updatedAt: at }, null, closedBy);
   }
 
   reply(ticketId: string, input: { staffId: string; content: string }): Promise<HelpdeskResult> {
+    return portAnswer(this.staffReply(ticketId, input));
+  }
+
+  close(ticketId: string, input: { staffId: string }): Promise<HelpdeskResult> {
+    return portAnswer(this.staffClose(ticketId, input));
+  }
+
+  /** reply(), answering also the id of the event announced (the host's simulator shows it). */
+  staffReply(ticketId: string, input: { staffId: string; content: string }): Promise<HostHelpdeskResult> {
     return this.asStaff(ticketId, input.staffId, 'tickets.reply', async (ticket, staff) => {
       const at = this.now();
       const message = await this.store.addMessage(
@@ -152,16 +199,15 @@ export class HelpdeskService implements HelpdeskPort {
         { authorKind: 'staff', staffId: staff.id, authorName: staff.name, content: this.content(input.content), createdAt: at },
         'answered',
       );
-      await this.announce('ticket.reply', { ...ticket, status: 'answered', updatedAt: at }, message);
+      return this.announce('ticket.reply', { ...ticket, status: 'answered', updatedAt: at }, message);
     });
   }
 
-  close(ticketId: string, input: { staffId: string }): Promise<HelpdeskResult> {
-    return this.asStaff(ticketId, input.staffId, 'tickets.close', async (ticket) => {
-      const at = this.now();
-      await this.store.setStatus(ticket.id, 'closed', at);
-      await this.announce('ticket.close', { ...ticket, status: 'closed', updatedAt: at }, null);
-    });
+  /** close(), answering also the id of the event announced. */
+  staffClose(ticketId: string, input: { staffId: string }): Promise<HostHelpdeskResult> {
+    return this.asStaff(ticketId, input.staffId, 'tickets.close', (ticket, staff) =>
+      this.markClosed(ticket, { name: staff.name, staff: true }),
+    );
   }
 
   assign(ticketId: string, staffId: string): Promise<HelpdeskResult> {
@@ -175,6 +221,7 @@ export class HelpdeskService implements HelpdeskPort {
         ticket: this.ticketPayload({ ...ticket, assignedStaffId: staff.id }),
         staff: { id: staff.id, name: staff.name },
       });
+      return null;
     });
   }
 
@@ -183,8 +230,8 @@ export class HelpdeskService implements HelpdeskPort {
     ticketId: string,
     staffId: string,
     permission: string,
-    act: (ticket: Ticket, staff: StaffMember) => Promise<void>,
-  ): Promise<HelpdeskResult> {
+    act: (ticket: Ticket, staff: StaffMember) => Promise<string | null>,
+  ): Promise<HostHelpdeskResult> {
     try {
       const id = /^\d{1,12}$/.test(String(ticketId)) ? Number(ticketId) : NaN;
       const ticket = Number.isSafeInteger(id) ? await this.store.ticket(id) : null;
@@ -195,8 +242,8 @@ export class HelpdeskService implements HelpdeskPort {
       if (!staff.permissions.includes('*') && !staff.permissions.includes(permission))
         throw new HelpdeskError('forbidden', `${staff.name} may not do this (needs ${permission})`);
       if (ticket.status === 'closed') throw new HelpdeskError('ticket_closed', `ticket ${ticket.id} is closed`);
-      await act(ticket, staff);
-      return { ok: true, ticketId: String(ticket.id) };
+      const eventId = await act(ticket, staff);
+      return { ok: true, ticketId: String(ticket.id), ...(eventId ? { eventId } : {}) };
     } catch (err) {
       if (err instanceof HelpdeskError) return { ok: false, reason: err.reason, message: err.message };
       throw err;
@@ -222,8 +269,15 @@ export class HelpdeskService implements HelpdeskPort {
     };
   }
 
-  private async announce(event: EventName, ticket: Ticket, message: TicketMessage | null): Promise<void> {
+  /** Emits the event for a change already recorded; answers its id (null when its schema refused it). */
+  private async announce(
+    event: EventName,
+    ticket: Ticket,
+    message: TicketMessage | null,
+    closedBy?: { name: string; staff: boolean },
+  ): Promise<string | null> {
     const payload = {
+      ...(closedBy ? { closedBy } : {}),
       eventId: message ? `ticket-${ticket.id}-message-${message.id}` : `ticket-${ticket.id}-closed-${ticket.updatedAt}`,
       occurredAt: new Date(message?.createdAt ?? ticket.updatedAt).toISOString(),
       ticket: this.ticketPayload(ticket),
@@ -235,8 +289,9 @@ export class HelpdeskService implements HelpdeskPort {
       this.logger.error(
         `helpdesk: ${event} for ticket ${ticket.id} not emitted: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
       );
-      return;
+      return null;
     }
     await this.bus.emitAsync(event, checked.value);
+    return checked.value.eventId;
   }
 }

@@ -203,7 +203,11 @@ export async function createServer(deps: ServerDeps): Promise<{ app: FastifyInst
   };
 
   mountHostPages(app, { ...deps, signIn, layout, audit: installAudit(deps.notifications, log, deps.translator, deps.locale) });
-  mountPublicRoutes(app, { tableOf: (uuid) => deps.registry.running(uuid)?.publicRoutes, logger: log });
+  mountPublicRoutes(app, {
+    tableOf: (uuid) => deps.registry.running(uuid)?.publicRoutes,
+    isStarting: (uuid) => deps.registry.isStarting(uuid),
+    logger: log,
+  });
   mountModuleDispatch(app, {
     registry: deps.registry,
     views: deps.views,

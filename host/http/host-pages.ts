@@ -15,7 +15,7 @@ import { publicRecord } from './module-actions.js';
 import { postModuleAction, postModuleInstall, sendModuleThumbnail, showModules } from './module-pages.js';
 import { installModule, listModules, switchModule, uninstallModule } from './modules-api.js';
 import { markNotificationsRead, showNotifications } from './notification-pages.js';
-import { fireSimulatedEvent, sendHostAsset, showSimulator } from './simulator-pages.js';
+import { fireSimulatedEvent, postContinueTicket, postConversation, sendHostAsset, showSimulator } from './simulator-pages.js';
 
 export type { PageDeps };
 
@@ -62,6 +62,7 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
     allowModuleUpload: deps.allowModuleUpload,
     audit: deps.audit,
     t: hostWords(deps),
+    locale: deps.locale,
     publicRecord,
     page,
   });
@@ -72,6 +73,8 @@ export function mountHostPages(app: FastifyInstance, deps: PageDeps): void {
   app.delete('/admin/api/modules/:uuid', h(uninstallModule));
 
   app.get('/admin/simulate', h(showSimulator));
+  app.post('/admin/simulate/continue', h(postContinueTicket));
+  app.post('/admin/simulate/conversation', h(postConversation));
   app.post('/admin/simulate/:event', { bodyLimit: 2 * 1024 * 1024 }, h(fireSimulatedEvent));
 
   app.get('/admin/notifications', h(showNotifications));

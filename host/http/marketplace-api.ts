@@ -1,6 +1,7 @@
 /**
  * The marketplace's JSON API: `GET /admin/api/marketplace`, `POST /admin/api/marketplace/install
- * {name, version?}`, `POST /admin/api/modules/:uuid/update {version?}`. Refusals say which rule
+ * {name, version?}`, `GET /admin/api/modules/:uuid/update-preview?version=`, `POST
+ * /admin/api/modules/:uuid/update {version?}`. Refusals say which rule
  * refused, with the registry's `reason` when it was the registry.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -15,6 +16,15 @@ const refused = (reply: FastifyReply, err: unknown) =>
 export async function listMarketplace(deps: MarketplaceRouteDeps, _req: FastifyRequest, reply: FastifyReply) {
   try {
     return { registry: deps.marketplace.registryUrl, items: await deps.marketplace.list() };
+  } catch (err) {
+    return refused(reply, err);
+  }
+}
+
+/** `GET /admin/api/modules/:uuid/update-preview?version=`: what an update would run and change; installs nothing. */
+export async function previewMarketplaceUpdate(deps: MarketplaceRouteDeps, req: FastifyRequest, reply: FastifyReply) {
+  try {
+    return await deps.marketplace.previewUpdate((req.params as { uuid: string }).uuid, versionOf(req.query));
   } catch (err) {
     return refused(reply, err);
   }

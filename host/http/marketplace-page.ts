@@ -1,6 +1,7 @@
 /** The Marketplace tab (`/admin/marketplace`) and its forms: install, update, uninstall, each back to the tab with how it went. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import semver from 'semver';
+import type { MarketplaceVersion } from '../marketplace/marketplace-client.js';
 import type { MarketplaceService } from '../marketplace/marketplace-service.js';
 import { ModuleError, type UpdateResult } from '../modules/module-registry.js';
 import { errorText, versionOf } from './install-refusals.js';
@@ -29,13 +30,28 @@ export async function showMarketplace(deps: MarketplaceRouteDeps, req: FastifyRe
       problem = errorText(err);
     }
   }
-  // The versions a button may ask for: compatible ones, newer than the installed one for an update.
-  const shown = items.map((p) => ({
-    ...p,
-    choices: p.versions.filter(
-      (v) => v.compatible && (!p.installed || (semver.valid(p.installed.version) && semver.gt(v.version, p.installed.version))),
-    ),
-  }));
+  // Every version the registry has; a button may ask for the compatible ones, newer than the
+  // installed one for an update. The others are listed, disabled, with the reason.
+  const shown = items.map((p) => {
+    const choosable = (v: MarketplaceVersion) =>
+      v.compatible && (!p.installed || (semver.valid(p.installed.version) !== null && semver.gt(v.version, p.installed.version)));
+    return {
+      ...p,
+      description: p.descriptions[deps.locale] ?? p.description,
+      choices: p.versions.filter(choosable),
+      versionList: p.versions.map((v) => ({
+        ...v,
+        choosable: choosable(v),
+        note: !v.compatible
+          ? t('marketplace.needs_host', { range: v.hostRange ?? '?' })
+          : p.installed && v.version === p.installed.version
+            ? t('marketplace.installed_version')
+            : p.installed && !choosable(v)
+              ? t('marketplace.older_version')
+              : '',
+      })),
+    };
+  });
   return deps.page(req, reply, 'marketplace.njk', t('marketplace.title'), {
     items: shown,
     problem,
@@ -55,6 +71,27 @@ export async function postMarketplaceInstall(deps: MarketplaceRouteDeps, req: Fa
     setFlash(reply, { kind: 'error', text: errorText(err) });
   }
   return backToTab(reply);
+}
+
+/** `GET /admin/marketplace/update/:uuid?version=`: the update's confirmation (its migrations, its changelog). */
+export async function showUpdateConfirmation(deps: MarketplaceRouteDeps, req: FastifyRequest, reply: FastifyReply) {
+  const uuid = (req.params as { uuid: string }).uuid;
+  try {
+    const preview = await deps.marketplace.previewUpdate(uuid, versionOf(req.query));
+    return await deps.page(
+      req,
+      reply,
+      'marketplace-confirm.njk',
+      deps.t('marketplace.confirm_title', { name: preview.name, to: preview.to }),
+      {
+        preview,
+        tab: 'marketplace',
+      },
+    );
+  } catch (err) {
+    setFlash(reply, { kind: 'error', text: errorText(err) });
+    return backToTab(reply);
+  }
 }
 
 /** `POST /admin/marketplace/update/:uuid {version?}`. */

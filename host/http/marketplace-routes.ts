@@ -9,8 +9,14 @@ import type { MarketplaceService } from '../marketplace/marketplace-service.js';
 import type { ModuleRecord, ModuleRegistry } from '../modules/module-registry.js';
 import type { RenderPage } from './host-views.js';
 import type { InstallAudit } from './install-audit.js';
-import { installFromMarketplace, listMarketplace, updateFromMarketplace } from './marketplace-api.js';
-import { postMarketplaceInstall, postMarketplaceUninstall, postMarketplaceUpdate, showMarketplace } from './marketplace-page.js';
+import { installFromMarketplace, listMarketplace, previewMarketplaceUpdate, updateFromMarketplace } from './marketplace-api.js';
+import {
+  postMarketplaceInstall,
+  postMarketplaceUninstall,
+  postMarketplaceUpdate,
+  showMarketplace,
+  showUpdateConfirmation,
+} from './marketplace-page.js';
 import { postModuleUpload, refuseUnlessUploadsAllowed, uploadModule } from './module-upload.js';
 
 export interface MarketplaceRouteDeps {
@@ -23,6 +29,8 @@ export interface MarketplaceRouteDeps {
   allowModuleUpload: boolean;
   audit: InstallAudit;
   t(key: string, vars?: Record<string, string | number>): string;
+  /** The page's language: a package's description in it when the package gives one. */
+  locale: string;
   publicRecord(r: ModuleRecord): Record<string, unknown>;
   page: RenderPage;
 }
@@ -37,6 +45,7 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
 
   app.get('/admin/api/marketplace', h(listMarketplace));
   app.post('/admin/api/marketplace/install', h(installFromMarketplace));
+  app.get('/admin/api/modules/:uuid/update-preview', h(previewMarketplaceUpdate));
   app.post('/admin/api/modules/:uuid/update', h(updateFromMarketplace));
 
   // The uploads in a scope of their own: refused before their body is read unless allowed, and
@@ -54,6 +63,7 @@ export function mountMarketplaceRoutes(app: FastifyInstance, deps: MarketplaceRo
 
   app.get('/admin/marketplace', h(showMarketplace));
   app.post('/admin/marketplace/install', h(postMarketplaceInstall));
+  app.get('/admin/marketplace/update/:uuid', h(showUpdateConfirmation));
   app.post('/admin/marketplace/update/:uuid', h(postMarketplaceUpdate));
   app.post('/admin/marketplace/uninstall/:uuid', h(postMarketplaceUninstall));
 }

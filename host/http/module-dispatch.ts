@@ -1,6 +1,7 @@
 /**
  * Mounts modules in the admin area. One catch-all route under /admin/modules/<uuid>/ looks the
- * module up at each request (a disabled one answers 404), checks the admin holds the module's
+ * module up at each request (a disabled one answers 404, one being started or updated 503 with
+ * Retry-After), checks the admin holds the module's
  * permissions, then serves `views/assets/` read-only or calls the page or API handler the
  * module registered on its AdminRouter.
  */
@@ -59,6 +60,9 @@ export function sendFile(reply: FastifyReply, file: string): FastifyReply {
     .send(fs.createReadStream(file));
 }
 
+/** Seconds a client is told to wait while a module starts (a start takes about a second). */
+export const STARTING_RETRY_AFTER_S = 1;
+
 export interface DispatchDeps {
   registry: ModuleRegistry;
   views: HostViews;
@@ -81,13 +85,21 @@ export function mountModuleDispatch(app: FastifyInstance, deps: DispatchDeps): v
           .type('text/html; charset=utf-8')
           .send(deps.views.fragment('not-found.njk', {}, deps.locale));
 
+  // A module being started or updated answers soon: say so, so a script retries instead of giving up.
+  const unavailable = (reply: FastifyReply, api: boolean) => {
+    reply.code(503).header('retry-after', String(STARTING_RETRY_AFTER_S));
+    return api
+      ? reply.send({ error: 'the module is starting; retry shortly' })
+      : reply.type('text/html; charset=utf-8').send(deps.views.fragment('starting.njk', {}, deps.locale));
+  };
+
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const { uuid } = req.params as { uuid: string };
     const rest = ((req.params as Record<string, string>)['*'] ?? '').split('?')[0];
     const segments = rest.split('/');
     const isApi = segments[0] === 'api';
     const run: RunningModule | undefined = deps.registry.running(uuid);
-    if (!run) return notFound(reply, isApi);
+    if (!run) return deps.registry.isStarting(uuid) ? unavailable(reply, isApi) : notFound(reply, isApi);
     if (!holds(deps.adminPermissions, run.manifest.permissions)) {
       const error = `forbidden: this module needs the permissions ${run.manifest.permissions.join(', ')}`;
       return isApi ? reply.code(403).send({ error }) : reply.code(403).type('text/plain; charset=utf-8').send(error);
@@ -137,6 +149,14 @@ export function mountModuleDispatch(app: FastifyInstance, deps: DispatchDeps): v
         .code(res.status ?? 200)
         .type('text/html; charset=utf-8')
         .send(res.html);
+    if ('text' in res)
+      return (
+        reply
+          .code(res.status ?? 200)
+          // Only plain text: a module cannot make the admin's browser run what it answers.
+          .type(res.contentType && /^text\/plain(;|$)/i.test(res.contentType) ? res.contentType : 'text/plain; charset=utf-8')
+          .send(String(res.text))
+      );
     return reply.code(res.status ?? 200).send(res.json);
   };
 

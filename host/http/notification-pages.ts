@@ -1,5 +1,6 @@
 /** The host's notifications (`/admin/notifications`): what modules and installs reported, and marking them read. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { groupNotifications } from '../context/group-notifications.js';
 import { hostWords, renderHostPage, type PageDeps } from './host-page-kit.js';
 
 /** `GET /admin/notifications`. */
@@ -11,7 +12,8 @@ export async function showNotifications(deps: PageDeps, req: FastifyRequest, rep
     timeZone: deps.timeZone,
   });
   return renderHostPage(deps, req, reply, 'notifications.njk', t('notifications.title'), {
-    items: await deps.notifications.list(),
+    // A repeated identical notification is one line with its count (issue 29).
+    items: groupNotifications(await deps.notifications.list()),
     fmt: (ms: number) => dtf.format(ms),
   });
 }

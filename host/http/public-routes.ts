@@ -5,6 +5,7 @@
  * route nobody declared answers 404 and one over the route's body limit 413; the per-address
  * rate limit answers 429. The handler gets the raw body, byte for byte.
  */
+import { STARTING_RETRY_AFTER_S } from './module-dispatch.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../sdk/module-context.js';
 import type { PublicHandler, PublicRouteOptions, PublicRouter } from '../../sdk/public-routes.js';
@@ -47,6 +48,8 @@ export class PublicRouteTable implements PublicRouter {
 export interface PublicDispatchDeps {
   /** The running module's public routes, or undefined when it is not running. */
   tableOf(uuid: string): PublicRouteTable | undefined;
+  /** True while the module is being started or updated (its routes answer 503 with Retry-After). */
+  isStarting(uuid: string): boolean;
   logger: Logger;
 }
 
@@ -68,7 +71,13 @@ export function mountPublicRoutes(app: FastifyInstance, deps: PublicDispatchDeps
 
     scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       const { uuid, '*': rest } = req.params as { uuid: string; '*': string };
-      const route = deps.tableOf(uuid)?.match('/' + rest);
+      const table = deps.tableOf(uuid);
+      if (!table && deps.isStarting(uuid))
+        return reply
+          .code(503)
+          .header('retry-after', String(STARTING_RETRY_AFTER_S))
+          .send({ error: 'the module is starting; retry shortly' });
+      const route = table?.match('/' + rest);
       if (!route) return notFound(reply);
       const length = Number(req.headers['content-length'] ?? 0);
       if (length > route.bodyLimit) return reply.code(413).send({ error: `body too large: at most ${route.bodyLimit} bytes` });

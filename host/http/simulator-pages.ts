@@ -1,10 +1,15 @@
-/** The event simulator (`/admin/simulate`): fires a sample or a pasted payload on the bus; and the page's own script. */
+/**
+ * The event simulator (`/admin/simulate`): fires a sample or a pasted payload on the bus, runs a
+ * conversation on a real helpdesk ticket or continues one (simulator.ts); and the page's own script.
+ */
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hostViewsDir } from '../paths.js';
 import { hostWords, renderHostPage, type PageDeps } from './host-page-kit.js';
 import { safeFile, sendFile } from './module-dispatch.js';
 import { setFlash, wantsJson } from './request-context.js';
+import { continueRequestOf, conversationRequestOf, type TicketAnswer } from './simulator.js';
+import { ticketPriorities } from '../../sdk/events.js';
 
 /** `GET /admin/simulate`. */
 export async function showSimulator(deps: PageDeps, req: FastifyRequest, reply: FastifyReply) {
@@ -12,7 +17,42 @@ export async function showSimulator(deps: PageDeps, req: FastifyRequest, reply: 
   return renderHostPage(deps, req, reply, 'simulate.njk', t('simulate.title'), {
     events: deps.simulator.events,
     samples: Object.fromEntries(deps.simulator.events.map((e) => [e, JSON.stringify(deps.simulator.sample(e), null, 2)])),
+    openTickets: await deps.simulator.openTickets(),
+    priorities: ticketPriorities,
   });
+}
+
+/** A ticket action's answer: JSON for scripts, a message and a redirect for the page's form. */
+function ticketAnswer(deps: PageDeps, req: FastifyRequest, reply: FastifyReply, answer: TicketAnswer) {
+  if (wantsJson(req) || !String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+    return reply.code(answer.status).send(answer.body);
+  const t = hostWords(deps);
+  setFlash(
+    reply,
+    answer.status === 202
+      ? {
+          kind: 'ok',
+          text: t('simulate.ticket_done', { id: answer.body.ticketId, events: answer.body.events.map((e) => e.event).join(', ') }),
+        }
+      : { kind: 'error', text: answer.body.error },
+  );
+  return reply.redirect('/admin/simulate', 303);
+}
+
+/** `POST /admin/simulate/continue {ticket, action, as, content?, staffId?}`: answers or closes a helpdesk ticket. */
+export async function postContinueTicket(deps: PageDeps, req: FastifyRequest, reply: FastifyReply) {
+  const r = continueRequestOf(req.body);
+  const answer: TicketAnswer =
+    typeof r === 'string' ? { status: 400, body: { error: r, reason: 'invalid' } } : await deps.simulator.continueTicket(r);
+  return ticketAnswer(deps, req, reply, answer);
+}
+
+/** `POST /admin/simulate/conversation {replies?, priority?}`: submit, replies, close on a new helpdesk ticket. */
+export async function postConversation(deps: PageDeps, req: FastifyRequest, reply: FastifyReply) {
+  const r = conversationRequestOf(req.body);
+  const answer: TicketAnswer =
+    typeof r === 'string' ? { status: 400, body: { error: r, reason: 'invalid' } } : await deps.simulator.conversation(r);
+  return ticketAnswer(deps, req, reply, answer);
 }
 
 /** `POST /admin/simulate/:event`: JSON from a script (answered as JSON), or the page's form (answered by a redirect). */

@@ -62,6 +62,12 @@ const words = {
     posts: (n: number) => `${n} ${new Intl.PluralRules('fr').select(n) === 'one' ? 'message' : 'messages'}`,
     edited: '(modifié)',
     tag: 'étiquette',
+    orders: '#commandes — Discord',
+    support: '#support — Slack',
+    chat: 'Support — Google Chat',
+    receivers: 'Récepteurs',
+    use: (platform: string) => `Utiliser ce récepteur (${platform})`,
+    useShort: 'Utiliser ce récepteur',
   },
   en: {
     title: 'Local inbox',
@@ -75,6 +81,12 @@ const words = {
     posts: (n: number) => `${n} ${new Intl.PluralRules('en').select(n) === 'one' ? 'message' : 'messages'}`,
     edited: '(edited)',
     tag: 'tag',
+    orders: '#orders — Discord',
+    support: '#support — Slack',
+    chat: 'Support — Google Chat',
+    receivers: 'Receivers',
+    use: (platform: string) => `Use this receiver (${platform})`,
+    useShort: 'Use this receiver',
   },
 } as const;
 
@@ -194,13 +206,27 @@ export function inboxUpdate(messages: InboxMessage[], after: number, view: Inbox
   };
 }
 
-export function inboxPage(
-  messages: InboxMessage[],
-  info: { discordExample: string; slackExample: string },
-  view: InboxView,
-  lastSeq?: number,
-): string {
+/** One receiver as the page lists it: what it plays, a URL shape to show, and where "use it" leads. */
+export interface ReceiverInfo {
+  label: string;
+  example: string;
+  /** The webhook form prefilled with this receiver (null: no module offers one). */
+  useHref: string | null;
+}
+
+export function inboxPage(messages: InboxMessage[], receivers: ReceiverInfo[], view: InboxView, lastSeq?: number): string {
   const w = words[view.locale];
+  const colon = view.locale === 'fr' ? '\u202f:' : ':';
+  const receiverList = receivers
+    .map(
+      (r) =>
+        `<li>${escapeHtml(r.label)}${colon} <code>${escapeHtml(r.example)}</code>${
+          r.useHref
+            ? ` <a class="use" href="${escapeHtml(r.useHref)}" aria-label="${escapeHtml(w.use(r.label))}" data-testid="use-receiver-${escapeHtml(r.label.toLowerCase().replace(/\W+/g, '-'))}">${w.useShort}</a>`
+            : ''
+        }</li>`,
+    )
+    .join('');
   const forum = forumPosts(messages, view);
   const discord = messages
     .filter((m) => m.kind === 'discord' && !m.thread)
@@ -221,7 +247,10 @@ export function inboxPage(
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#1e1f22;color:#dbdee1}
 header{padding:16px 24px;background:#111214;border-bottom:1px solid #2b2d31;display:flex;justify-content:space-between;gap:12px;flex-wrap:wrap;align-items:center}
 header h1{margin:0;font-size:18px;color:#f2f3f5}header p{margin:2px 0 0;color:#b5bac1;font-size:12px;overflow-wrap:anywhere}
-header code{background:#2b2d31;padding:1px 5px;border-radius:4px;color:#dbdee1}
+header code{background:#2b2d31;padding:1px 5px;border-radius:4px;color:#dbdee1;overflow-wrap:anywhere}
+.rcv{margin:6px 0 0;padding:0;list-style:none;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:12px;color:#b5bac1}
+.rcv .use{display:inline-block;margin-left:4px;padding:2px 8px;border-radius:4px;background:#5865f2;color:#fff;text-decoration:none;font-weight:600}
+.rcv .use:hover{background:#4752c4}
 .cols{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr) minmax(0,2fr);min-height:calc(100vh - 70px)}
 .googlechat{background:#f6f8fc;color:#1f1f1f}.col.googlechat h2{color:#444746}.googlechat .empty{color:#444746}.gc{padding:8px 16px;font:15px/1.46 Roboto,Arial,sans-serif}.gc time,.gc .rc{color:#444746}.gth{font-size:12px;color:#0b57d0}
 .col{padding:8px 0;min-width:0}.col h2{font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:#b5bac1;margin:12px 20px}
@@ -251,14 +280,14 @@ a:focus-visible{outline:3px solid #6ec6ff;outline-offset:2px}
 @media(max-width:800px){.cols{grid-template-columns:minmax(0,1fr)}.fs{grid-template-columns:1fr}header{padding:12px 16px}.dc,.sl{padding:8px 12px}}
 </style><script src="/inbox.js" defer></script></head><body>
 <header><div><h1>${w.title}</h1><p>${w.intro}</p>
-<p>Discord${view.locale === 'fr' ? '\u202f' : ''}: <code>${escapeHtml(info.discordExample)}</code> · Slack${view.locale === 'fr' ? '\u202f' : ''}: <code>${escapeHtml(info.slackExample)}</code></p></div>
+<ul class="rcv" aria-label="${w.receivers}">${receiverList}</ul></div>
 <p><span id="count" data-testid="inbox-count">${escapeHtml(w.count(messages.length))}</span> · ${w.updates}</p></header>
 <main class="cols" data-last="${last}" data-shown="${INBOX_SHOWN}"><section class="col discord" data-testid="inbox-discord" aria-labelledby="h-discord">
-${forum ? `<div class="forum" data-testid="inbox-forum"><h2 id="h-forum">${escapeHtml(w.forum)}</h2>${forum}</div>` : ''}<h2 id="h-discord">#commandes — Discord</h2>
+${forum ? `<div class="forum" data-testid="inbox-forum"><h2 id="h-forum">${escapeHtml(w.forum)}</h2>${forum}</div>` : ''}<h2 id="h-discord">${escapeHtml(w.orders)}</h2>
 <div class="list" id="discord">${discord.map((m) => discordCard(m, view)).join('\n')}</div>${discord.length || forum ? '' : `<p class="empty">${w.empty}</p>`}</section>
-<section class="col slack" data-testid="inbox-slack" aria-labelledby="h-slack"><h2 id="h-slack">#support — Slack</h2>
+<section class="col slack" data-testid="inbox-slack" aria-labelledby="h-slack"><h2 id="h-slack">${escapeHtml(w.support)}</h2>
 <div class="list" id="slack">${slack.map((m) => slackCard(m, view)).join('\n')}</div>${slack.length ? '' : `<p class="empty">${w.empty}</p>`}</section>
-<section class="col googlechat" data-testid="inbox-googlechat" aria-labelledby="h-googlechat"><h2 id="h-googlechat">Support — Google Chat</h2>
+<section class="col googlechat" data-testid="inbox-googlechat" aria-labelledby="h-googlechat"><h2 id="h-googlechat">${escapeHtml(w.chat)}</h2>
 <div class="list" id="googlechat">${googleChat.map((m) => googleChatCard(m, view)).join('\n')}</div>${googleChat.length ? '' : `<p class="empty">${w.empty}</p>`}</section></main>
 </body></html>`;
 }

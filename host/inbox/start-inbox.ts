@@ -3,6 +3,7 @@
  * receivers that act like Discord and Slack incoming webhooks and a page showing what arrived.
  * Nothing leaves the machine. Request logging is off: receiver paths hold webhook tokens.
  */
+import type { InboxReceiver } from '../../sdk/module-context.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DiscordReceiver } from './discord-receiver.js';
 import { InboxStore, type InboxMessage } from './inbox-store.js';
@@ -33,6 +34,10 @@ export interface RunningInbox {
   slackWebhookUrl(): string;
   /** A Google-Chat-like incoming-webhook URL on this inbox. */
   googleChatWebhookUrl(space?: string): string;
+  /** Which of its URLs answer like which platform (the host tells its modules: ctx.hostLinks.receivers). */
+  receivers(): InboxReceiver[];
+  /** Where each receiver's "use it" link leads (a webhook form prefilled with it), once the host knows. */
+  offerReceivers(href: (platform: string) => string | null): void;
   messages(): InboxMessage[];
   clear(): void;
   close(): Promise<void>;
@@ -75,10 +80,17 @@ export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
   });
 
   let base = '';
+  let useHref: ((platform: string) => string | null) | null = null;
   const discordWebhookUrl = (id = '1234567890123456789', token = 'demo-token-local-inbox') => `${base}/api/webhooks/${id}/${token}`;
   const slackWebhookUrl = () => `${base}/services/T0DEMO000/B0DEMO000/demoSecretLocalInbox`;
   const googleChatWebhookUrl = (space = 'AAAAdemoSpace') =>
     `${base}/v1/spaces/${space}/messages?key=demoKeyLocalInbox&token=demoTokenLocalInbox`;
+  const receivers = (): InboxReceiver[] => [
+    { platform: 'discord', urlPrefix: `${base}/api/webhooks/`, example: discordWebhookUrl() },
+    { platform: 'discord', urlPrefix: `${base}/api/v10/webhooks/`, example: discordWebhookUrl() },
+    { platform: 'slack', urlPrefix: `${base}/services/`, example: slackWebhookUrl() },
+    { platform: 'googlechat', urlPrefix: `${base}/v1/spaces/`, example: googleChatWebhookUrl() },
+  ];
   app.get('/', async (_req, reply) =>
     reply
       .type('text/html; charset=utf-8')
@@ -89,7 +101,11 @@ export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
       .send(
         inboxPage(
           store.list(),
-          { discordExample: `${base}/api/webhooks/<id>/<token>`, slackExample: `${base}/services/T…/B…/…` },
+          [
+            { label: 'Discord', example: `${base}/api/webhooks/<id>/<token>`, useHref: useHref?.('discord') ?? null },
+            { label: 'Slack', example: `${base}/services/T…/B…/…`, useHref: useHref?.('slack') ?? null },
+            { label: 'Google Chat', example: `${base}/v1/spaces/<space>/messages?key=…`, useHref: useHref?.('googlechat') ?? null },
+          ],
           view,
           store.lastSeq(),
         ),
@@ -116,6 +132,10 @@ export async function startInbox(opts: InboxOptions): Promise<RunningInbox> {
     discordWebhookUrl,
     slackWebhookUrl,
     googleChatWebhookUrl,
+    receivers,
+    offerReceivers: (href) => {
+      useHref = href;
+    },
     messages: () => store.list(),
     clear: () => store.clear(),
     close: () => app.close(),

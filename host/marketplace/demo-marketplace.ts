@@ -11,6 +11,11 @@ import { buildModulePackage, packageNameFor } from '../modules/module-package.js
 import { repoRoot } from '../paths.js';
 import { startLocalRegistry } from './local-registry.js';
 
+/** What the demo's next version says it changes (demo-next-version.ts adds that one migration). */
+export function demoNextChangelog(version: string): string {
+  return `## ${version}\n\n- Adds the table wh_update_marker (migration 900-update-marker), to show how an update runs its migrations.\n`;
+}
+
 export async function prepareDemoMarketplace(opts: { folder: string; port: number }): Promise<{ url: string; close(): Promise<void> }> {
   const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'manifest.json'), 'utf8')) as { uuid: string; version: string };
   const next = semver.inc(manifest.version, 'minor')!;
@@ -18,7 +23,7 @@ export async function prepareDemoMarketplace(opts: { folder: string; port: numbe
   const builtAt = fs.existsSync(built) ? fs.statSync(built).mtimeMs : Date.now();
   const versions = [
     { version: manifest.version },
-    { version: next, entry: path.join(repoRoot, 'host', 'marketplace', 'demo-next-version.ts') },
+    { version: next, entry: path.join(repoRoot, 'host', 'marketplace', 'demo-next-version.ts'), changelogEntry: demoNextChangelog(next) },
   ];
   fs.mkdirSync(opts.folder, { recursive: true });
   for (const v of versions) {

@@ -50,6 +50,8 @@ export interface MarketplacePackage {
   uuid: string | null;
   title: string;
   description: string;
+  /** The description by locale, when the package gives them (`clientx.descriptions`). */
+  descriptions: Record<string, string>;
   author: string;
   /** A data: URI (png or svg) or an https URL, or null. */
   thumbnail: string | null;
@@ -89,6 +91,14 @@ function safeThumbnail(v: unknown): string | null {
   if (/^data:image\/(png|svg\+xml|jpeg|webp);base64,[A-Za-z0-9+/=]+$/.test(s) && s.length <= 64 * 1024) return s;
   if (/^https:\/\/[^\s"'<>]+$/.test(s)) return s;
   return null;
+}
+
+/** `{fr: "…", en: "…"}`: locale keys, strings of at most 2,000 characters; anything else dropped. */
+function descriptionsOf(v: unknown): Record<string, string> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+  return Object.fromEntries(
+    Object.entries(v as Json).filter(([k, d]) => /^[a-z]{2}(-[A-Z]{2})?$/.test(k) && typeof d === 'string' && d.length <= 2000),
+  ) as Record<string, string>;
 }
 
 export class MarketplaceClient {
@@ -198,6 +208,7 @@ export class MarketplaceClient {
       uuid: str(cx.uuid) || null,
       title: str(cx.name) || doc.name,
       description: str(top.description),
+      descriptions: descriptionsOf(cx.descriptions),
       author: authorText(top.author),
       thumbnail: safeThumbnail(cx.thumbnail),
       latest,

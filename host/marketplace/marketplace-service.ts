@@ -9,12 +9,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import semver from 'semver';
 import { ModuleError, type ModuleRecord, type ModuleRegistry, type UpdateResult } from '../modules/module-registry.js';
+import { changelogExcerpt, type ChangelogSection } from './changelog-excerpt.js';
 import { MarketplaceError, type MarketplaceClient, type MarketplacePackage } from './marketplace-client.js';
 
 export interface MarketplaceItem extends MarketplacePackage {
   installed: { uuid: string; version: string; state: string; running: boolean; updateError: string | null } | null;
   /** A compatible version newer than the installed one. */
   updateAvailable: boolean;
+}
+
+/** What an update would do, said before it runs (the admin confirms it). */
+export interface UpdatePreview {
+  uuid: string;
+  name: string;
+  package: string;
+  from: string;
+  to: string;
+  /** Migrations the new version ships that have not run here, in order; null when the package does not say. */
+  migrations: string[] | null;
+  changelog: { sections: ChangelogSection[]; whole: string | null } | null;
 }
 
 export class MarketplaceService {
@@ -91,6 +104,31 @@ export class MarketplaceService {
     const found = (await this.need().list()).find((p) => p.uuid === rec.uuid);
     if (!found) throw new ModuleError(`update: no package on ${this.registryUrl} announces module "${rec.uuid}"`, 404);
     return found.name;
+  }
+
+  /**
+   * Downloads the version an update would install (integrity checked), reads its manifest and
+   * CHANGELOG.md under the archive rules, and says which migrations would run; nothing is installed.
+   */
+  async previewUpdate(uuid: string, version?: string): Promise<UpdatePreview> {
+    const rec = await this.registry.get(uuid);
+    if (!rec) throw new ModuleError(`module "${uuid}" is not installed`, 404);
+    const name = await this.packageFor(rec);
+    return this.download(name, version, async (file, t) => {
+      const { manifest, changelog } = await this.registry.peekPackage(file, `${t.name}@${t.version}`);
+      if (manifest.uuid !== uuid)
+        throw new ModuleError(`${t.name}@${t.version}: manifest.json: uuid is "${manifest.uuid}", expected "${uuid}"`);
+      const applied = new Set(await this.registry.appliedMigrations(uuid));
+      return {
+        uuid,
+        name: rec.name,
+        package: t.name,
+        from: rec.version,
+        to: t.version,
+        migrations: manifest.migrations ? manifest.migrations.filter((m) => !applied.has(m)) : null,
+        changelog: changelog ? changelogExcerpt(changelog, rec.version, t.version) : null,
+      };
+    });
   }
 
   async update(uuid: string, version?: string): Promise<UpdateResult> {

@@ -20,6 +20,8 @@ const manifestSchema = z.object({
   uuid: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,47}$/, 'must be 1-48 characters: lowercase letters, digits, "-" or "_"'),
   name: z.string().trim().min(1, 'must not be empty').max(200),
   description: z.string().max(2000),
+  descriptions: z.record(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a locale such as fr or en'), z.string().max(2000)).optional(),
+  migrations: z.array(z.string().min(1).max(200)).max(1000).optional(),
   version: z.string().refine((v) => semver.valid(v) !== null, 'must be semver (e.g. 1.2.3)'),
   author: z.object({ name: z.string().min(1, 'must not be empty').max(200), email: z.string().email().optional() }),
   thumbnail: z.union([relativePath, z.string().regex(/^https:\/\/\S+$/)], 'must be a relative path or an https URL').optional(),

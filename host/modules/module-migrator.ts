@@ -3,10 +3,13 @@ import type { Knex } from 'knex';
 import type { ModuleMigration } from '../../sdk/module-context.js';
 import { listSource } from '../db/host-migrations.js';
 
+/** The table knex records a module's applied migrations in. */
+export const migrationsTableOf = (uuid: string) => `modmig_${uuid}`;
+
 function config(uuid: string, migrations: ModuleMigration[]): Knex.MigratorConfig {
   // A migration applied by a newer version that failed to start, and was rolled back to this
   // one, stays applied (see ModuleRegistry.update): this version must still start on that schema.
-  return { migrationSource: listSource(migrations), tableName: `modmig_${uuid}`, disableMigrationsListValidation: true };
+  return { migrationSource: listSource(migrations), tableName: migrationsTableOf(uuid), disableMigrationsListValidation: true };
 }
 
 export function checkMigrations(value: unknown): ModuleMigration[] {

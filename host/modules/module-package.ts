@@ -6,13 +6,17 @@
  * package's `node_modules/`. What the host provides (knex, the bus, the container) comes from
  * `ctx` and is never imported at run time. The tarball is written by the real `npm pack`.
  *
- * package.json carries `clientx` (uuid, prerequisites.host, a data: thumbnail) so the
+ * package.json carries `clientx` (uuid, prerequisites.host, a data: thumbnail, the descriptions
+ * by language) so the
  * marketplace can tell compatibility and draw its card without downloading every tarball; the
- * manifest.json inside stays the truth and is checked again on install.
+ * manifest.json inside stays the truth and is checked again on install. The packager writes the
+ * entry's migration names into that manifest and ships CHANGELOG.md, so the host can say what an
+ * update will run and what it changes before the admin confirms it.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { ModuleManifest } from '../../sdk/manifest.js';
 
@@ -36,6 +40,8 @@ export interface PackageOptions {
   hostRange?: string;
   /** npm package name (default `clientx-module-<uuid>`). */
   name?: string;
+  /** A changelog section written above the repository's CHANGELOG.md (the demo's next version says what it adds). */
+  changelogEntry?: string;
 }
 
 export interface PackageResult {
@@ -59,6 +65,31 @@ function thumbnailDataUri(rootDir: string, thumbnail: string | undefined): strin
 
 function copyDir(from: string, to: string): void {
   fs.cpSync(from, to, { recursive: true, filter: (src) => !src.endsWith('.map') });
+}
+
+/** The changelog with `entry` as its newest section (below its `# ` title, if it has one). */
+function withEntry(changelog: string, entry: string | undefined): string {
+  if (!entry) return changelog;
+  const title = /^# [^\n]*\n+/.exec(changelog)?.[0] ?? '# Changelog\n\n';
+  return `${title}${entry.trim()}\n\n${changelog.slice(/^# /.test(changelog) ? title.length : 0)}`;
+}
+
+function readIfExists(file: string): string {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}
+
+/**
+ * The names of the migrations the built entry exports, read on the publisher's machine (the
+ * bundle is this package's own code), so a host can name them before it runs anything.
+ */
+async function migrationNames(entry: string): Promise<string[] | undefined> {
+  try {
+    const mod = (await import(pathToFileURL(entry).href)) as { migrations?: Array<{ name?: unknown }> };
+    const names = (mod.migrations ?? []).map((m) => m.name);
+    return names.every((n): n is string => typeof n === 'string') ? names : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Builds the staged package folder and runs `npm pack` on it. */
@@ -92,20 +123,23 @@ export async function buildModulePackage(opts: PackageOptions): Promise<PackageR
         js: "import { createRequire as __cxCreateRequire } from 'node:module'; const require = __cxCreateRequire(import.meta.url);",
       },
     });
-    const shipped: ModuleManifest = {
-      ...manifest,
-      version,
-      entry: 'dist/module/index.js',
-      prerequisites: { ...manifest.prerequisites, host: opts.hostRange ?? manifest.prerequisites.host },
-    };
-    fs.writeFileSync(path.join(stage, 'manifest.json'), JSON.stringify(shipped, null, 2) + '\n');
-    for (const dir of ['lang', 'views']) copyDir(path.join(rootDir, dir), path.join(stage, dir));
     const dependencies: Record<string, string> = {};
     for (const dep of shippedDependencies) {
       const src = path.join(rootDir, 'node_modules', dep);
       dependencies[dep] = (JSON.parse(fs.readFileSync(path.join(src, 'package.json'), 'utf8')) as { version: string }).version;
       copyDir(src, path.join(stage, 'node_modules', dep));
     }
+    const shipped: ModuleManifest = {
+      ...manifest,
+      version,
+      migrations: await migrationNames(path.join(stage, 'dist', 'module', 'index.js')),
+      entry: 'dist/module/index.js',
+      prerequisites: { ...manifest.prerequisites, host: opts.hostRange ?? manifest.prerequisites.host },
+    };
+    fs.writeFileSync(path.join(stage, 'manifest.json'), JSON.stringify(shipped, null, 2) + '\n');
+    for (const dir of ['lang', 'views']) copyDir(path.join(rootDir, dir), path.join(stage, dir));
+    const changelog = withEntry(readIfExists(path.join(rootDir, 'CHANGELOG.md')), opts.changelogEntry);
+    if (changelog) fs.writeFileSync(path.join(stage, 'CHANGELOG.md'), changelog);
     const pkg = {
       name,
       version,
@@ -115,7 +149,7 @@ export async function buildModulePackage(opts: PackageOptions): Promise<PackageR
       license: 'MIT',
       type: 'module',
       main: shipped.entry,
-      files: ['manifest.json', 'dist', 'lang', 'views'],
+      files: ['manifest.json', 'dist', 'lang', 'views', ...(changelog ? ['CHANGELOG.md'] : [])],
       engines: { node: '>=20.9' },
       dependencies,
       bundleDependencies: Object.keys(dependencies),
@@ -124,6 +158,7 @@ export async function buildModulePackage(opts: PackageOptions): Promise<PackageR
         name: manifest.name,
         prerequisites: { host: shipped.prerequisites.host },
         thumbnail: thumbnailDataUri(rootDir, manifest.thumbnail),
+        ...(manifest.descriptions ? { descriptions: manifest.descriptions } : {}),
       },
     };
     fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');

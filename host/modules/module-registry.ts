@@ -20,7 +20,7 @@ import { ModuleRouteTable } from '../http/module-routes.js';
 import { PublicRouteTable } from '../http/public-routes.js';
 import { parseManifestText, validateManifest } from './manifest-schema.js';
 import { ArchiveRefusedError, defaultArchiveLimits, extractArchive, type ArchiveLimits } from './module-archive.js';
-import { checkMigrations, migrateModuleDown, migrateModuleUp } from './module-migrator.js';
+import { checkMigrations, migrateModuleDown, migrateModuleUp, migrationsTableOf } from './module-migrator.js';
 import { createScopedBus, type ScopedBus } from './scoped-bus.js';
 
 export type ModuleState = 'enabled' | 'disabled';
@@ -166,6 +166,8 @@ function message(err: unknown): string {
 
 export class ModuleRegistry {
   private readonly runningModules = new Map<string, RunningModule>();
+  /** Modules being started or swapped by an update: their routes answer 503 meanwhile, not 404. */
+  private readonly startingModules = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: RegistryDeps) {}
@@ -197,6 +199,21 @@ export class ModuleRegistry {
   /** The loaded module, if enabled and registered in this process (used to dispatch its routes). */
   running(uuid: string): RunningModule | undefined {
     return this.runningModules.get(uuid);
+  }
+
+  /** True while the module is being started (enable, boot) or swapped (update): it will answer soon. */
+  isStarting(uuid: string): boolean {
+    return this.startingModules.has(uuid);
+  }
+
+  /** Runs `job` with the module marked as starting. */
+  private async whileStarting<T>(uuid: string, job: () => Promise<T>): Promise<T> {
+    this.startingModules.add(uuid);
+    try {
+      return await job();
+    } finally {
+      this.startingModules.delete(uuid);
+    }
   }
 
   runningModulesList(): RunningModule[] {
@@ -254,9 +271,27 @@ export class ModuleRegistry {
 
   /** The manifest an archive holds (extracted under the archive rules, then removed). */
   async peekArchive(file: string, label: string): Promise<ModuleManifest> {
-    const { target, manifest } = await this.extractChecked(file, { kind: 'archive', label });
-    fs.rmSync(target, { recursive: true, force: true });
-    return manifest;
+    return (await this.peekPackage(file, label)).manifest;
+  }
+
+  /** The manifest and CHANGELOG.md (first 64 KB, or null) an archive holds; nothing of it runs. */
+  async peekPackage(file: string, label: string): Promise<{ manifest: ModuleManifest; changelog: string | null }> {
+    const { target, root, manifest } = await this.extractChecked(file, { kind: 'archive', label });
+    try {
+      const changelog = path.join(root, 'CHANGELOG.md');
+      const text =
+        fs.existsSync(changelog) && fs.statSync(changelog).isFile() ? fs.readFileSync(changelog, 'utf8').slice(0, 64 * 1024) : null;
+      return { manifest, changelog: text };
+    } finally {
+      fs.rmSync(target, { recursive: true, force: true });
+    }
+  }
+
+  /** Names of a module's migrations already applied here (its knex migrations table). */
+  async appliedMigrations(uuid: string): Promise<string[]> {
+    const table = migrationsTableOf(uuid);
+    if (!(await this.deps.db.schema.hasTable(table))) return [];
+    return ((await this.deps.db(table).select('name')) as Array<{ name: string }>).map((r) => r.name);
   }
 
   /**
@@ -334,6 +369,7 @@ export class ModuleRegistry {
         released = true;
         held.release(run);
       };
+      this.startingModules.add(uuid);
       try {
         await this.stop(uuid);
         const started = await this.startVersion(next, entry, true);
@@ -349,6 +385,7 @@ export class ModuleRegistry {
           this.deps.logger.error(`module ${uuid}: ${from} did not start again after the failed update: ${back.error ?? ''}`);
         return await fail(started.error);
       } finally {
+        this.startingModules.delete(uuid);
         release(this.runningModules.get(uuid));
       }
     });
@@ -476,6 +513,11 @@ export class ModuleRegistry {
   private async start(uuid: string, persist: boolean, paused = false): Promise<ModuleRecord> {
     const rec = await this.mustGet(uuid);
     if (this.runningModules.has(uuid)) return rec;
+    return this.whileStarting(uuid, () => this.startRecord(rec, persist, paused));
+  }
+
+  private async startRecord(rec: ModuleRecord, persist: boolean, paused: boolean): Promise<ModuleRecord> {
+    const uuid = rec.uuid;
     let started: { ok: true } | { ok: false; error: string };
     try {
       started = await this.startVersion(rec, await this.loadEntry(rec), paused);

@@ -15,6 +15,8 @@ export interface DeliverySettings {
   retentionDays?: number;
   /** Time budget of one customer-HTML conversion (worker threads). */
   renderBudgetMs?: number;
+  /** The delivery engine on its own thread (engine-thread.ts) instead of the host's. */
+  engineThread?: boolean;
 }
 
 const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
@@ -33,6 +35,10 @@ export async function readDeliverySettings(settings: ModuleSettings, logger: Log
   await num('delivery.timeoutMs', (v) => (out.timeoutMs = v));
   await num('delivery.retentionDays', (v) => (out.retentionDays = v));
   await num('delivery.renderBudgetMs', (v) => (out.renderBudgetMs = v));
+  const thread = await settings.get<unknown>('delivery.engineThread', undefined);
+  if (typeof thread === 'boolean') out.engineThread = thread;
+  else if (thread !== undefined && thread !== null)
+    logger.warn('webhooks: setting delivery.engineThread ignored: expected true or false', { value: String(thread).slice(0, 50) });
   const schedule = await settings.get<unknown>('delivery.retryScheduleSeconds', undefined);
   if (schedule !== undefined && schedule !== null) {
     if (Array.isArray(schedule) && schedule.length > 0 && schedule.every((s) => typeof s === 'number' && Number.isFinite(s) && s >= 0))

@@ -34,6 +34,8 @@ export interface QueuedDelivery {
   query: Record<string, string> | null;
   thread: TicketThreadPlan | null;
   attempts: number;
+  /** When the row was queued (the fan-out of its event): the metrics' latency starts here. */
+  createdAt?: number;
 }
 
 export interface AttemptRecord {

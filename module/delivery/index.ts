@@ -24,6 +24,8 @@ import { KnexTicketThreadStore } from './ticket-thread-store.js';
 import { TicketThreads } from './ticket-threads.js';
 import { BotPostRoute } from './bot-posts.js';
 import { ChatEventStore } from './chat-event-store.js';
+import { EngineCounters, databaseGauges, scrape } from './delivery-metrics.js';
+import { MeteredDeliveryStore } from './metered-delivery-store.js';
 
 export { matchesFilters } from './webhook-filter.js';
 export { nextAttemptDelay, DEFAULT_SCHEDULE_MS, parseSchedule } from './retry-schedule.js';
@@ -43,6 +45,12 @@ export { KnexTicketThreadStore, type TicketThreadStore, type TicketThread } from
 export { TicketThreads } from './ticket-threads.js';
 
 export { readDeliverySettings, type DeliverySettings } from './delivery-settings.js';
+export { EngineCounters, databaseGauges, scrape, PROMETHEUS_CONTENT_TYPE, type CounterSource } from './delivery-metrics.js';
+
+/** The delivery engine's metrics, in Prometheus' text format (the settings' metrics route). */
+export interface DeliveryMetrics {
+  scrape(): Promise<string>;
+}
 
 /**
  * The admin's writes on the queue (the delivery log's "replay" and "retry all failed" buttons,
@@ -76,6 +84,33 @@ export function deliveryWrites(outbox: DeliveryStore, wake: () => void, held: He
   };
 }
 
+/** What the delivery engine reads of the module's context (the engine thread builds its own). */
+export type EngineContext = Pick<
+  ModuleContext,
+  'db' | 'clock' | 'logger' | 'network' | 'timeZone' | 'i18n' | 'notifications' | 'admin' | 'chatApiBases'
+>;
+
+/** What the engine asks of the webhooks (the engine thread asks the host's thread for `get`: it holds no key). */
+export type EngineWebhooks = Pick<WebhookStore, 'get' | 'disable' | 'listeningTo'>;
+
+type WebhookDeadHandler = NonNullable<ConstructorParameters<typeof Dispatcher>[0]['onWebhookDead']>;
+
+/** Tells the admin, in the host's language, that the engine turned a webhook off. */
+export function webhookDeadNotifier(ctx: Pick<ModuleContext, 'notifications' | 'i18n' | 'admin'>): WebhookDeadHandler {
+  return (webhook, reason, cause) =>
+    ctx.notifications.notify({
+      level: 'error',
+      title: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.title' : 'delivery.disabled.title', {
+        name: webhook.name,
+      }),
+      body: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.body' : 'delivery.disabled.body', {
+        name: webhook.name,
+        reason,
+      }),
+      href: `${ctx.admin.basePath}/webhooks/${webhook.id}/edit`,
+    });
+}
+
 export interface DeliveryOptions extends DispatcherOptions {
   /** Request timeout (default 10 s). */
   timeoutMs?: number;
@@ -99,6 +134,8 @@ export interface DeliveryOptions extends DispatcherOptions {
   sendOnCallingThread?: boolean;
   /** The platform app's bot token (the helpdesk's Chat apps), for webhooks the app posts itself (bot-posts.ts). */
   botToken?: (platform: Platform) => Promise<string | null>;
+  /** Instead of notifying through `ctx` (the engine thread asks the host's thread). */
+  onWebhookDead?: WebhookDeadHandler;
 }
 
 export interface Delivery {
@@ -118,34 +155,36 @@ export interface Delivery {
   /** Chat events acted on, and answers typed in a ticket's chat thread (chat-event-store.ts). */
   chatEvents: ChatEventStore;
   writes: DeliveryWrites;
+  metrics: DeliveryMetrics;
+  /** What this engine counted (the engine thread answers its host's scrapes from them). */
+  counters: EngineCounters;
   start(): void;
   stop(): Promise<void>;
 }
 
-export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, options: DeliveryOptions = {}): Delivery {
-  const now = () => ctx.clock.now();
-  const store = new KnexDeliveryStore(ctx.db, now);
-  const events = new EventStore(ctx.db, store, now);
-  const requests = { network: ctx.network, timeoutMs: options.timeoutMs };
-  const sender = new Sender({
-    ...requests,
-    now,
-    exchange: options.sendOnCallingThread ? new GotExchange(requests) : new SendThread({ ...requests, logger: ctx.logger }),
-  });
-  const ticketThreads = new KnexTicketThreadStore(ctx.db, now);
-  const chatEvents = new ChatEventStore(ctx.db, now);
-  const bot = new BotPostRoute({
-    threads: ticketThreads,
-    echoes: chatEvents,
+/** The route of webhooks their platform's app posts to (bot-posts.ts), with the host's API bases and the app's token. */
+export function botRoute(
+  ctx: Pick<EngineContext, 'db' | 'clock' | 'logger' | 'chatApiBases'>,
+  db: EngineContext['db'],
+  botToken: DeliveryOptions['botToken'],
+  threads = new KnexTicketThreadStore(db, () => ctx.clock.now()),
+  echoes = new ChatEventStore(db, () => ctx.clock.now()),
+): BotPostRoute {
+  return new BotPostRoute({
+    threads,
+    echoes,
     apiBase: (platform) => ctx.chatApiBases?.[platform as keyof ChatApiBases] ?? platformOf(platform).botPosts?.apiBase ?? null,
-    botToken: options.botToken ?? (async () => null),
+    botToken: botToken ?? (async () => null),
     logger: ctx.logger,
   });
-  // The settings page's Send test goes the way the webhook's messages go (the app's post, with its token).
-  const testSender: TestSender = {
+}
+
+/** The settings page's Send test goes the way the webhook's messages go (the app's post, with its token). */
+export function botAwareTestSender(sender: Sender, bot: Pick<BotPostRoute, 'handles' | 'deliver'>): TestSender {
+  return {
     async send(webhook, body) {
       if (!bot.handles(webhook)) return sender.send(webhook, body);
-      const messageId = `msg_test_${now().toString(36)}`;
+      const messageId = `msg_test_${Date.now().toString(36)}`;
       const { verdict, rateLimit, responseBody, ...result } = await bot.deliver(webhook, null, { webhook, body, messageId }, (req) =>
         sender.deliver(req),
       );
@@ -155,10 +194,36 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
       return result;
     },
   };
+}
+
+export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, options: DeliveryOptions = {}): Delivery {
+  const now = () => ctx.clock.now();
+  const counters = new EngineCounters();
+  const notifyDead = options.onWebhookDead ?? webhookDeadNotifier(ctx);
+  const store = new MeteredDeliveryStore(new KnexDeliveryStore(ctx.db, now), counters, now);
+  const events = new EventStore(ctx.db, store, now);
+  const requests = { network: ctx.network, timeoutMs: options.timeoutMs };
+  const sender = new Sender({
+    ...requests,
+    now,
+    exchange: options.sendOnCallingThread ? new GotExchange(requests) : new SendThread({ ...requests, logger: ctx.logger }),
+  });
+  const ticketThreads = new KnexTicketThreadStore(ctx.db, now);
+  const chatEvents = new ChatEventStore(ctx.db, now);
+  const bot = botRoute(ctx, ctx.db, options.botToken, ticketThreads, chatEvents);
+  const testSender = botAwareTestSender(sender, bot);
   const dispatcher = new Dispatcher(
     {
       store,
-      webhooks,
+      webhooks: {
+        // The platform of each lane opened, for the counters (rows carry only the webhook's id).
+        get: async (id) => {
+          const webhook = await webhooks.get(id);
+          if (webhook) counters.knowPlatform(webhook.id, webhook.platform);
+          return webhook;
+        },
+        disable: (id, reason) => webhooks.disable(id, reason),
+      },
       send: (req) => sender.deliver(req),
       threads: new TicketThreads({ store: ticketThreads, logger: ctx.logger }),
       bot,
@@ -166,18 +231,10 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
       logger: ctx.logger,
       timers: options.timers,
       workerId: options.workerId,
-      onWebhookDead: (webhook, reason, cause) =>
-        ctx.notifications.notify({
-          level: 'error',
-          title: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.title' : 'delivery.disabled.title', {
-            name: webhook.name,
-          }),
-          body: ctx.i18n.t(cause === 'rate_limited' ? 'delivery.rate_limit_paused.body' : 'delivery.disabled.body', {
-            name: webhook.name,
-            reason,
-          }),
-          href: `${ctx.admin.basePath}/webhooks/${webhook.id}/edit`,
-        }),
+      onWebhookDead: (webhook, reason, cause) => {
+        counters.turnedOffWebhook(webhook.platform, cause);
+        return notifyDead(webhook, reason, cause);
+      },
     },
     options,
   );
@@ -206,6 +263,7 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     timers: options.timers,
   });
   const held = new KnexHeldDeliveryStore(ctx.db, now);
+  const gauges = databaseGauges(ctx.db, now);
   const writes = deliveryWrites(store, () => dispatcher.wake(), held);
   const timers = options.timers ?? realTimers;
   let pruneTimer: unknown = null;
@@ -238,6 +296,10 @@ export function createDelivery(ctx: ModuleContext, webhooks: WebhookStore, optio
     ticketThreads,
     chatEvents,
     writes,
+    counters,
+    metrics: {
+      scrape: () => scrape({ counters: () => counters.registry.getMetricsAsJSON() }, gauges),
+    },
     start() {
       fanOut.start();
       dispatcher.start();

@@ -56,6 +56,7 @@ interface DueRow {
   query: string | null;
   thread: string | null;
   attempts: number | string;
+  created_at?: number | string;
 }
 
 function queuedFromRow(r: DueRow): QueuedDelivery {
@@ -71,6 +72,7 @@ function queuedFromRow(r: DueRow): QueuedDelivery {
     query: r.query ? (JSON.parse(r.query) as Record<string, string>) : null,
     thread: r.thread ? (JSON.parse(r.thread) as TicketThreadPlan) : null,
     attempts: Number(r.attempts),
+    createdAt: r.created_at === undefined ? undefined : Number(r.created_at),
   };
 }
 
@@ -188,7 +190,7 @@ export class KnexDeliveryStore implements DeliveryStore {
   async due(webhookId: number, now: number, limit: number): Promise<QueuedDelivery[]> {
     const rows: DueRow[] = await dueCondition(
       this.db(DELIVERIES)
-        .select('id', 'webhook_id', 'event_id', 'body', 'query', 'thread', 'attempts')
+        .select('id', 'webhook_id', 'event_id', 'body', 'query', 'thread', 'attempts', 'created_at')
         .where('webhook_id', webhookId)
         .whereRaw(WEBHOOK_ENABLED_SQL, [webhookId]),
       now,
@@ -236,7 +238,7 @@ export class KnexDeliveryStore implements DeliveryStore {
       (this.kind === 'postgres' ? `${ASYNC_COMMIT_READ} AND ` : '') +
       'id IN (' +
       `SELECT id FROM ${DELIVERIES} WHERE webhook_id = ? AND ${DUE_SQL} AND ${WEBHOOK_ENABLED_SQL} ORDER BY id LIMIT ?${lock}` +
-      ') RETURNING id, webhook_id, event_id, body, query, thread, attempts';
+      ') RETURNING id, webhook_id, event_id, body, query, thread, attempts, created_at';
     let bindings: unknown[] = [worker, lockedUntil, now, webhookId, now, now, webhookId, limit];
     if (this.kind === 'postgres') {
       // The turn's successes so far ride along: their writes and this claim in one round trip.

@@ -75,6 +75,11 @@ export interface EventDefinition<P = unknown> {
    * opens it, adds to it, or closes it. Events without one are never put in a ticket's thread.
    */
   thread?: TicketThreadKind;
+  /**
+   * A message inside a ticket's conversation (a reply, a close) rather than one that opens it: the
+   * role ping skips it unless the webhook asks to ping on every message (rolePing.on = 'every').
+   */
+  followUp?: true;
   /** The ticket priority a Discord role ping is decided on; events without one never ping. */
   priority?(payload: P): TicketPriority;
   /** The template used when the webhook has none for the family (else the family's default). */

@@ -2,12 +2,19 @@
 import { eventSchemas, type EventMap } from '../../sdk/events.js';
 import { sampleEvent } from '../../sdk/sample-events.js';
 import { defineEvent } from './event-definition.js';
-import { ticketFilters, ticketMatches, ticketParts } from './ticket-event.js';
+import { ticketFilters, ticketMatches, ticketParts, ticketVariables } from './ticket-event.js';
+import { ticketReplyText } from './ticket-templates.js';
 
 export const ticketReply = defineEvent<EventMap['ticket.reply']>({
   name: 'ticket.reply',
   schema: eventSchemas['ticket.reply'],
   ...ticketParts('reply'),
+  variables: [
+    ...ticketVariables<EventMap['ticket.reply']>('reply'),
+    { name: 'authorRole', kind: 'trusted', value: (p, f) => f.label(`rendering.author.${p.message.author.staff ? 'staff' : 'customer'}`) },
+  ],
+  followUp: true,
+  defaultTemplate: ticketReplyText,
   filters: [...ticketFilters, 'replyAuthors'],
   matches(f, p) {
     if (!ticketMatches(f, p)) return false;

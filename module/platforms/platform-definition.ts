@@ -65,6 +65,12 @@ export interface PlatformDefinition<O extends object = Record<string, unknown>> 
   name: string;
   /** Whether `url` (already parsed; host lower-cased, no trailing dot) is one of this platform's webhooks. */
   detect?: (url: URL, host: string) => boolean;
+  /**
+   * Hosts that serve only this platform's webhooks (and its other pages): a URL on one of them
+   * that `detect` refuses is a near miss the form explains, with `urlShape` (no credential in it).
+   */
+  ownsHost?: (host: string, url: URL) => boolean;
+  urlShape?: string;
   /** Fixed words of its webhook URLs' paths (never a credential): kept when a URL is masked for display. */
   urlWords?: readonly string[];
   /**

@@ -9,6 +9,7 @@ import { customerLines } from '../events/customer-registered.js';
 import { withHeadline } from '../events/event-template.js';
 import { invoiceLines } from '../events/invoice-event.js';
 import { serviceLines } from '../events/service-event.js';
+import { ticketOpening } from '../events/ticket-templates.js';
 
 /**
  * The billing families' templates, for an admin who writes one template for all of a family's
@@ -29,17 +30,7 @@ const templates: Record<Locale, Record<TemplateFamily, string>> = {
       ':link: **Lien :** %url%',
       ':envelope: **Commentaire :** %comment%',
     ].join('\n'),
-    ticket: [
-      ':pushpin: %action% — ticket n° %id%',
-      '',
-      ':department_store: **Département :** %departmentName%',
-      ':speech_balloon: **Sujet :** %subject%',
-      ':vertical_traffic_light: **Priorité :** %priority%',
-      ':bust_in_silhouette: **Client :** %user%',
-      ':package: **Service lié :** %related% (%relatedUri%)',
-      ':memo: **Message :** %content%',
-      ':arrow_right: Cliquez ici pour y répondre : %url%',
-    ].join('\n'),
+    ticket: ticketOpening.fr,
     invoice: invoice.fr,
     service: service.fr,
     customer: customer.fr,
@@ -53,17 +44,7 @@ const templates: Record<Locale, Record<TemplateFamily, string>> = {
       ':link: **Link:** %url%',
       ':envelope: **Comment:** %comment%',
     ].join('\n'),
-    ticket: [
-      ':pushpin: %action% — ticket #%id%',
-      '',
-      ':department_store: **Department:** %departmentName%',
-      ':speech_balloon: **Subject:** %subject%',
-      ':vertical_traffic_light: **Priority:** %priority%',
-      ':bust_in_silhouette: **Customer:** %user%',
-      ':package: **Related service:** %related% (%relatedUri%)',
-      ':memo: **Message:** %content%',
-      ':arrow_right: Click here to answer: %url%',
-    ].join('\n'),
+    ticket: ticketOpening.en,
     invoice: invoice.en,
     service: service.en,
     customer: customer.en,

@@ -5,6 +5,7 @@
 import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { definitionOf } from '../events/index.js';
+import { withSampleChoices, type SampleChoices } from '../events/sample-choices.js';
 import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
 import { ticketThreadOptions } from '../platforms/index.js';
 import { label } from './labels.js';
@@ -27,6 +28,8 @@ export interface PreviewContext {
   now?: number;
   /** Picks among the sample customers, gateways and priorities. */
   seq?: number;
+  /** The admin's choices for the sample (priority, department, amount, gateway). */
+  sample?: SampleChoices;
 }
 
 export function preview(
@@ -37,7 +40,7 @@ export function preview(
   options: Partial<WebhookOptions> = {},
   context: PreviewContext = {},
 ): PreviewResult {
-  const payload = definitionOf(event).sample({ seq: context.seq, now: context.now }) as AnyEventPayload;
+  const payload = withSampleChoices(definitionOf(event).sample({ seq: context.seq, now: context.now }) as AnyEventPayload, context.sample);
   const timeZone = context.timeZone ?? 'UTC';
   // A blank template previews what would be sent: the event's or the family's default.
   const used = templateFor({ templates: { [definitionOf(event).family]: template } }, event, locale);

@@ -96,13 +96,20 @@ export function renderWithTemplate(args: RenderArgs): RenderedMessage {
 export function templateFor(webhook: Pick<Webhook, 'templates' | 'eventTemplates'>, event: EventName, locale: Locale): string {
   const def = definitionOf(event);
   const given = (t: string | undefined) => (t?.trim() ? t : undefined);
+  // A webhook created before an event had its own default holds an untouched copy of the family's
+  // (the helpdesk's opening text): that copy is no choice of the admin's, the event's own applies.
+  const family = webhook.templates[def.family];
+  const untouchedCopy =
+    def.defaultTemplate !== undefined && (family === familyDefaults.fr[def.family] || family === familyDefaults.en[def.family]);
   return (
     given(webhook.eventTemplates?.[event]) ??
-    given(webhook.templates[def.family]) ??
+    (untouchedCopy ? undefined : given(family)) ??
     def.defaultTemplate?.[locale] ??
     defaultTemplates(locale)[def.family]
   );
 }
+
+const familyDefaults = { fr: defaultTemplates('fr'), en: defaultTemplates('en') };
 
 /** The body to send for one event to one webhook. */
 export function renderMessage(input: RenderInput): RenderedMessage {

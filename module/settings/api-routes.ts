@@ -9,10 +9,12 @@ import { listAudit } from './api/audit-api.js';
 import { deliveryStats, getDelivery, listDeliveries, replayDelivery, retryFailed } from './api/deliveries-api.js';
 import { detectPlatform, listVariables, validateForm } from './api/form-feedback-api.js';
 import { countWaiting, resumeWebhook } from './api/pause-resume-api.js';
+import { scrapeMetrics } from './api/metrics-api.js';
 import { previewMessage } from './api/preview-api.js';
 import { sendDraftTest, sendWebhookTest } from './api/test-send-api.js';
 import { createWebhook, deleteWebhook, getWebhook, listWebhooks, updateWebhook } from './api/webhooks-api.js';
 import type { SettingsDeps } from './settings-deps.js';
+import { activityAnswer } from './webhook-activity.js';
 
 export type { Route };
 
@@ -20,6 +22,8 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
   return [
     { method: 'GET', path: '/webhooks', handler: guarded(deps, listWebhooks) },
     { method: 'POST', path: '/webhooks', handler: guarded(deps, createWebhook) },
+    // The list's rows as they stand (issue 29), before `/webhooks/:id` would take `activity` for an id.
+    { method: 'GET', path: '/webhooks/activity', handler: guarded(deps, activityAnswer) },
     { method: 'GET', path: '/webhooks/:id', handler: webhookApi(deps, getWebhook) },
     { method: 'PUT', path: '/webhooks/:id', handler: webhookApi(deps, updateWebhook) },
     { method: 'PATCH', path: '/webhooks/:id', handler: webhookApi(deps, updateWebhook) },
@@ -38,5 +42,6 @@ export function apiRoutes(deps: SettingsDeps): Route[] {
     { method: 'POST', path: '/deliveries/:id/replay', handler: guarded(deps, replayDelivery) },
     { method: 'GET', path: '/audit', handler: guarded(deps, listAudit) },
     { method: 'GET', path: '/stats', handler: unguarded(deps, deliveryStats) },
+    { method: 'GET', path: '/metrics', handler: unguarded(deps, scrapeMetrics) },
   ];
 }

@@ -5,6 +5,8 @@
  */
 import type { Knex } from 'knex';
 import type { DeliveryWrites } from '../delivery/index.js';
+import { isPlatform } from '../platforms/index.js';
+import { combineBodies, type MessageBody } from '../rendering/index.js';
 import type { AttemptView, DailyCount, DeliveryDetail, DeliveryFilter, DeliveryLog, DeliveryStatus, DeliverySummary } from './ports.js';
 
 interface DeliveryRow {
@@ -23,6 +25,15 @@ interface DeliveryRow {
   updated_at: number | string;
   delivered_at: number | string | null;
   thread?: string | null;
+  batch_id?: string | null;
+}
+
+function parseBody(text: string): MessageBody | undefined {
+  try {
+    return JSON.parse(text) as MessageBody;
+  } catch {
+    return undefined;
+  }
 }
 
 const numOrNull = (v: number | string | null | undefined) => (v === null || v === undefined ? null : Number(v));
@@ -82,6 +93,7 @@ export class DeliveryLogQueries implements DeliveryLog {
     if (f.status !== undefined) q.where('status', f.status);
     if (f.from !== undefined) q.where('created_at', '>=', f.from);
     if (f.to !== undefined) q.where('created_at', '<', f.to);
+    if (f.reference !== undefined) q.where('reference', f.reference);
     const [{ n }] = (await q.clone().count({ n: '*' })) as { n: number | string }[];
     const rows: DeliveryRow[] = await q
       .clone()
@@ -138,7 +150,26 @@ export class DeliveryLogQueries implements DeliveryLog {
       error: a.error,
       durationMs: Number(a.duration_ms),
     }));
-    return { ...summary(row), body: row.body ?? '', attemptsList };
+    return { ...summary(row), body: row.body ?? '', attemptsList, batch: row.batch_id ? await this.batch(row) : null };
+  }
+
+  /**
+   * What one coalesced request carried: its deliveries (one batch id, written together with the
+   * success) and the message the platform received, packed again from their stored bodies the
+   * way the dispatcher packs them (combineBodies is pure, so the result is the same message).
+   */
+  private async batch(row: DeliveryRow): Promise<{ ids: number[]; body: string }> {
+    const rows: { id: number | string; body: string | null }[] = await this.db('wh_deliveries')
+      .select('id', 'body')
+      .where('batch_id', row.batch_id!)
+      .where('webhook_id', row.webhook_id)
+      .orderBy('id', 'asc');
+    const ids = rows.map((r) => Number(r.id));
+    const webhook: { platform: string } | undefined = await this.db('wh_webhooks').select('platform').where('id', row.webhook_id).first();
+    const bodies = rows.map((r) => parseBody(r.body ?? ''));
+    if (!webhook || !isPlatform(webhook.platform) || bodies.some((b) => b === undefined)) return { ids, body: '' };
+    const [first] = combineBodies(webhook.platform, bodies as MessageBody[]);
+    return { ids, body: first && first.count === rows.length ? JSON.stringify(first.body) : '' };
   }
 
   replay(id: number): Promise<boolean> {
@@ -162,19 +193,45 @@ export class DeliveryLogQueries implements DeliveryLog {
   }
 
   async dailyCounts(since: number, webhookIds?: number[]): Promise<DailyCount[]> {
-    // Bucket in JS: date functions differ between SQLite, PostgreSQL and MariaDB.
-    const q = this.db('wh_deliveries').select('webhook_id', 'status', 'created_at').where('created_at', '>=', since);
+    // Counted by the database, one row per (day, webhook, status), never 14 days of rows read
+    // into JavaScript. The UTC day is plain arithmetic on the epoch-ms column (the same on
+    // SQLite, PostgreSQL and MariaDB, whose date functions differ); the constant is written in
+    // the SQL so the GROUP BY repeats the select's expression word for word (PostgreSQL).
+    const day = `created_at - (created_at % ${DAY})`;
+    const q = this.db('wh_deliveries')
+      .select(this.db.raw(`${day} AS day_ms`), 'webhook_id', 'status')
+      .count({ n: '*' })
+      .where('created_at', '>=', since)
+      .groupByRaw(`${day}, webhook_id, status`);
     if (webhookIds) q.whereIn('webhook_id', webhookIds);
-    const rows: { webhook_id: number | string; status: string; created_at: number | string }[] = await q;
-    const counts = new Map<string, DailyCount>();
+    const rows = (await q) as unknown as { day_ms: number | string; webhook_id: number | string; status: string; n: number | string }[];
+    return rows.map((r) => ({
+      day: new Date(Number(r.day_ms)).toISOString().slice(0, 10),
+      webhookId: Number(r.webhook_id),
+      status: r.status as DeliveryStatus,
+      count: Number(r.n),
+    }));
+  }
+
+  async sentSince(webhookIds: number[], since: number): Promise<Map<number, { deliveries: number; requests: number }>> {
+    const out = new Map<number, { deliveries: number; requests: number }>();
+    if (!webhookIds.length) return out;
+    const rows: { webhook_id: number | string; id: number | string; batch_id: string | null }[] = await this.db('wh_deliveries')
+      .select('webhook_id', 'id', 'batch_id')
+      .whereIn('webhook_id', webhookIds)
+      .where('status', 'delivered')
+      .where('delivered_at', '>=', since);
+    const requests = new Map<number, Set<string>>();
     for (const r of rows) {
-      const day = new Date(Math.floor(Number(r.created_at) / DAY) * DAY).toISOString().slice(0, 10);
-      const key = `${day}|${r.webhook_id}|${r.status}`;
-      const entry = counts.get(key) ?? { day, webhookId: Number(r.webhook_id), status: r.status as DeliveryStatus, count: 0 };
-      entry.count += 1;
-      counts.set(key, entry);
+      const id = Number(r.webhook_id);
+      const seen = requests.get(id) ?? new Set<string>();
+      // One request per batch id; a delivery sent alone is a request of its own.
+      seen.add(r.batch_id ?? `row ${r.id}`);
+      requests.set(id, seen);
+      out.set(id, { deliveries: (out.get(id)?.deliveries ?? 0) + 1, requests: 0 });
     }
-    return [...counts.values()];
+    for (const [id, seen] of requests) out.get(id)!.requests = seen.size;
+    return out;
   }
 
   async lastPerWebhook(webhookIds: number[]): Promise<Map<number, DeliverySummary>> {

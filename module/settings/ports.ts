@@ -3,6 +3,7 @@
  * The composition root adapts the rendering and delivery slices to these, so the settings
  * code is testable with fakes and does not depend on their internals.
  */
+import type { SampleChoices } from '../events/sample-choices.js';
 import type { EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import type { MessageBody } from '../rendering/types.js';
@@ -25,6 +26,8 @@ export interface Rendering {
     locale: Locale,
     options?: Partial<WebhookOptions>,
     at?: number,
+    /** The admin's choices for the sample event (the preview's priority, department, amount, gateway). */
+    sample?: SampleChoices,
   ): MessageBody;
   /** A ticket's forum post title for the sample ticket, and the sample's variables (plain text). */
   threadPreview(template: string | null, locale: Locale): { title: string; defaultTemplate: string; vars: Record<string, string> };
@@ -49,6 +52,8 @@ export interface DeliveryFilter {
   from?: number;
   /** Epoch ms, exclusive. */
   to?: number;
+  /** The order or ticket number (a delivery's `reference`), exactly. */
+  reference?: string;
   page: number;
   perPage: number;
 }
@@ -84,6 +89,11 @@ export interface DeliveryDetail extends DeliverySummary {
   /** The JSON text sent (never holds the URL). */
   body: string;
   attemptsList: AttemptView[];
+  /**
+   * When the dispatcher packed this delivery with others into one request (coalescing): the
+   * deliveries that request carried, in order, and the message the platform received.
+   */
+  batch?: { ids: number[]; body: string } | null;
 }
 
 export interface DailyCount {
@@ -103,6 +113,11 @@ export interface DeliveryLog {
   retryAllFailed(webhookId: number): Promise<number>;
   /** Counts per UTC day, webhook and status since `since` (epoch ms); only `webhookIds` when given. */
   dailyCounts(since: number, webhookIds?: number[]): Promise<DailyCount[]>;
+  /**
+   * What each of `webhookIds` delivered since `since` (epoch ms): deliveries, and the requests
+   * that carried them (fewer when coalesced): what a resume sent.
+   */
+  sentSince(webhookIds: number[], since: number): Promise<Map<number, { deliveries: number; requests: number }>>;
   /** Last delivery of each of `webhookIds` (the list page's rows). */
   lastPerWebhook(webhookIds: number[]): Promise<Map<number, DeliverySummary>>;
   /** Deliveries still to be sent per webhook (what a paused webhook holds); absent ids: none. */

@@ -19,6 +19,7 @@ export interface SettingsParts {
   rendering: Rendering;
   sender: TestSender;
   deliveryWrites: DeliveryWrites;
+  metrics?: SettingsDeps['metrics'];
 }
 
 export function registerSettings(ctx: ModuleContext, parts: SettingsParts): SettingsDeps {
@@ -41,7 +42,9 @@ export function registerSettings(ctx: ModuleContext, parts: SettingsParts): Sett
     // The host's own tools, when it offers them (a real CMS offers neither).
     simulatorPath: ctx.hostLinks.simulator,
     inboxUrl: ctx.hostLinks.inbox,
+    receivers: ctx.hostLinks.receivers ?? [],
     chatApps: { store: new ChatAppsStore(ctx.settings, ctx.secrets), helpdesk: ctx.helpdesk, hooksPath: ctx.publicRoutes.basePath },
+    metrics: parts.metrics,
   };
   mountSettings(ctx.admin, deps);
   return deps;

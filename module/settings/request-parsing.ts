@@ -71,7 +71,23 @@ export function parseDeliveryFilter(req: AdminRequest): DeliveryFilter {
   const to = one(req, 'to');
   if (to !== undefined) f.to = parseDate('to', to, true);
   if (f.from !== undefined && f.to !== undefined && f.to <= f.from) throw new InputError('to', 'date_order');
+  const q = one(req, 'q');
+  if (q !== undefined) f.reference = parseReference(q);
   return { ...f, ...parsePaging(req, f.perPage) };
+}
+
+/**
+ * An order or ticket number as an admin types it: `1904`, `#1904`, `n° 1904`, `No. 1904` all
+ * name the reference `1904`; at most 64 characters (what a delivery row keeps).
+ */
+export function parseReference(raw: string): string {
+  const ref = raw
+    .trim()
+    .replace(/^(?:#|n°|no\.?|nº)\s*/i, '')
+    .trim();
+  if (ref === '') throw new InputError('q', 'reference_empty');
+  if (ref.length > 64) throw new InputError('q', 'too_long');
+  return ref;
 }
 
 /** `page` (from 1) and `perPage` (1 to 100); a bad value throws naming it. */
@@ -140,6 +156,10 @@ export function translateReason(reason: string, t: Translator['t'], locale: Loca
     const p = JSON.parse(reason.slice('condition:'.length)) as { event?: string; line: number; column: number; message: string };
     const vars = { line: p.line, column: p.column, message: p.message, event: p.event ?? '' };
     return t(p.event ? 'settings.errors.condition_event' : 'settings.errors.condition', vars, locale);
+  }
+  if (reason.startsWith('url_not_platform:')) {
+    const p = JSON.parse(reason.slice('url_not_platform:'.length)) as { platform: string; shape: string };
+    return t('settings.errors.url_not_platform', p, locale);
   }
   if (reason.startsWith('not_for_platform:')) {
     // `not_for_platform:<platform>:<option>`: the platform chosen, and the ones the option is of.

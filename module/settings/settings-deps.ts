@@ -1,5 +1,5 @@
 /** Everything the settings routes use, injected by the composition root (fakes in tests). */
-import type { Clock, Locale, Logger, NetworkPolicy, Translator, Views } from '../../sdk/module-context.js';
+import type { Clock, InboxReceiver, Locale, Logger, NetworkPolicy, Translator, Views } from '../../sdk/module-context.js';
 import type { EventMap, EventName } from '../../sdk/events.js';
 import type { ChatAppsStore } from '../helpdesk/chat-apps-store.js';
 import type { HelpdeskPort } from '../../sdk/helpdesk.js';
@@ -24,8 +24,12 @@ export interface SettingsDeps {
   sampleEvent<K extends EventName>(event: K, opts: { now: number }): EventMap[K];
   /** Optional link to the host's event simulator (shown on the list page in development). */
   simulatorPath?: string | null;
+  /** The delivery engine's metrics in Prometheus' text format (GET api/metrics); absent in tests that fake the rest. */
+  metrics?: { scrape(): Promise<string>; contentType: string };
   /** Optional link to the local demo inbox (development). */
   inboxUrl?: string | null;
+  /** The host's stand-in receivers: `…/webhooks/new?receiver=<platform>` prefills one (development). */
+  receivers?: readonly InboxReceiver[];
   /** The chat apps page (two-way helpdesk); absent: the page answers not found. */
   chatApps?: {
     store: ChatAppsStore;

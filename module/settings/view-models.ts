@@ -149,6 +149,7 @@ export interface FormValues {
   avatarUrl: string;
   rolePingIds: string;
   rolePingPriorities: string[];
+  rolePingOn: string;
   threadId: string;
   threadName: string;
   threadPerTicket: boolean;
@@ -191,6 +192,7 @@ export function formFromWebhook(
     avatarUrl: o.avatarUrl ?? '',
     rolePingIds: o.rolePing?.roleIds.join(', ') ?? '',
     rolePingPriorities: o.rolePing?.priorities ?? [],
+    rolePingOn: o.rolePing?.on ?? 'opening',
     threadId: o.threadId ?? '',
     threadName: o.threadName ?? '',
     threadPerTicket: o.threadPerTicket,
@@ -241,6 +243,7 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     avatarUrl: s('avatarUrl'),
     rolePingIds: s('rolePingIds'),
     rolePingPriorities: l('rolePingPriorities'),
+    rolePingOn: s('rolePingOn') || 'opening',
     threadId: s('threadId'),
     threadName: s('threadName'),
     threadPerTicket: on('threadPerTicket'),

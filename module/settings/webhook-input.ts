@@ -32,7 +32,7 @@ export interface FieldError {
  */
 const sentOptions = z.record(z.string(), z.unknown(), 'object');
 
-const filtersSchema = z
+export const filtersSchema = z
   .object({
     departments: z.array(oneLine(z.string().trim().min(1, 'required').max(200, 'too_long'))).max(100, 'too_many'),
     priorities: z.array(z.enum(ticketPriorities, 'choice')),
@@ -309,7 +309,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
       color: Number.isNaN(color) ? colorText : color,
       username: orNull('username'),
       avatarUrl: orNull('avatarUrl'),
-      rolePing: roleIds.length ? { roleIds, priorities: list('rolePingPriorities') } : null,
+      rolePing: roleIds.length ? { roleIds, priorities: list('rolePingPriorities'), on: str('rolePingOn') ?? 'opening' } : null,
       threadId: orNull('threadId'),
       threadName: orNull('threadName'),
       threadPerTicket: checked('threadPerTicket'),

@@ -213,12 +213,19 @@ export class WebhookStore {
    * admin paused (no reason): their rows wait, since the dispatcher leases enabled webhooks'
    * lanes only, and go out in order on resume. A webhook the dispatcher turned off (a reason)
    * gets none. Filters are applied by the caller.
+   *
+   * Runs for every event (the fan-out): nothing is decrypted here. The rows are picked by event
+   * in SQL, and each webhook's URL, signing secret and `unreadable` are opened only if read
+   * (the fan-out renders with the platform, templates and options; the dispatcher reads the
+   * webhook again, decrypted, when it sends).
    */
   async listeningTo(event: EventName, trx: Knex = this.db): Promise<Webhook[]> {
     const rows: WebhookRow[] = await trx(TABLE)
       .where((q) => q.where({ enabled: true }).orWhereNull('disabled_reason'))
+      // Events are a JSON array of known names (no quote or wildcard in them), as in page().
+      .where('events', 'like', `%"${event}"%`)
       .orderBy('id');
-    return rows.map((r) => this.fromRow(r)).filter((w) => w.events.includes(event));
+    return rows.map((r) => this.sealedFromRow(r)).filter((w) => w.events.includes(event));
   }
 
   async create(input: NewWebhook): Promise<Webhook> {
@@ -297,6 +304,21 @@ export class WebhookStore {
 
   private sealSecretInto(optionsJson: string, secret: string): string {
     return JSON.stringify({ ...JSON.parse(optionsJson), signingSecretSealed: this.secrets.encrypt(secret) });
+  }
+
+  /**
+   * The webhook with its sealed values opened on first read of `url`, `signingSecret` or
+   * `unreadable` (once for the three), not before.
+   */
+  private sealedFromRow(r: WebhookRow): Webhook {
+    const { hasSigningSecret: _sealed, unreadable: _unknown, ...listing } = listingFromRow(r, []);
+    let opened: Webhook | undefined;
+    const open = () => (opened ??= this.fromRow(r));
+    return Object.defineProperties(listing, {
+      url: { get: () => open().url, enumerable: true },
+      signingSecret: { get: () => open().signingSecret, enumerable: true },
+      unreadable: { get: () => open().unreadable, enumerable: true },
+    }) as Webhook;
   }
 
   /** Never throws for a value no key opens: the webhook comes back marked unreadable instead. */

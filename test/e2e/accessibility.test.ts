@@ -5,42 +5,16 @@
  * is saved as a screenshot at 1366 and 390 px under test-results/screenshots/a11y-*.png.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Host } from '../../host/create-host.js';
 import { startInbox, type RunningInbox } from '../../host/inbox/start-inbox.js';
 import { repoRoot, startTestHost } from '../fixtures/host-kit.js';
+import { axe, serious } from '../support/axe.js';
 import { launchBrowser } from '../support/browser.js';
 
 const shots = path.join(repoRoot, 'test-results', 'screenshots');
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const T = 300_000;
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
-
-/** Runs axe-core in the page (injected by the test, so a page's CSP does not matter). */
-async function axe(page: Page): Promise<Violation[]> {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Violation[] }> } };
-    return w.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-      resultTypes: ['violations'],
-    });
-  });
-  return result.violations;
-}
-
-const serious = (vs: Violation[]) =>
-  vs
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`);
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, limitMs = 60_000): Promise<T> {
   const deadline = Date.now() + limitMs;
@@ -214,6 +188,38 @@ describe.each(['fr', 'en'] as const)('accessibility and phone width of every pag
       await check('log', async () => {
         await page.locator('details.wh-log-row >> nth=0').evaluate((d) => ((d as HTMLDetailsElement).open = true));
       });
+      // Issue 29's states: the log searched by number with a resend's outcome, the URL shown with
+      // its error, the preview's sample choices with the filters' note, the docked preview and the
+      // folded navigation on a phone (axe run at 390 px there, where they exist).
+      await page.goto(`${base}/deliveries?q=1001`);
+      await check('log-search', async () => {
+        const row = page.locator('details.wh-log-row >> nth=0');
+        if ((await row.count()) === 0) return;
+        await row.evaluate((d) => ((d as HTMLDetailsElement).open = true));
+        if (!(await row.locator('[data-testid=resend-answer]').textContent())) await row.locator('[data-testid=resend]').click();
+        await until('the resend answer', async () => (await row.locator('[data-testid=resend-answer]').textContent()) || null);
+      });
+      await page.goto(`${base}/webhooks/new?flow=support`);
+      await page.fill('#f-url', 'discord.com/api/webhooks/1/x');
+      await page.click('[data-testid=url-reveal]');
+      await page.focus('input[name=name]');
+      await page.waitForSelector('#err-url');
+      await check('form-url-shown');
+      await check('form-sample', async () => {
+        await openAll();
+        await page.selectOption('#wh-sample-priority', 'urgent');
+        await page.check('input[name=filterPriorities][value=low]');
+        await page.waitForSelector('[data-testid=preview-filters]:not(.wh-hidden)');
+      });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.click('[data-testid=preview-dock]');
+      for (const p of serious(await axe(page))) problems.push(`form-docked (390): ${p}`);
+      await page.screenshot({ path: path.join(shots, `a11y-${locale}-form-docked-390.png`) });
+      await page.click('[data-testid=nav-menu]');
+      for (const p of serious(await axe(page))) problems.push(`nav-open (390): ${p}`);
+      await page.screenshot({ path: path.join(shots, `a11y-${locale}-nav-open-390.png`) });
+      await page.setViewportSize({ width: 1366, height: 900 });
+
       await page.goto(`${base}/audit`);
       await check('audit');
       await page.goto(`${base}/apps`);

@@ -212,8 +212,14 @@ describe('admin pages in a browser', () => {
       const count = inbox.messages().length;
       await page.goto(`${base}/deliveries`);
       await page.click('details.wh-log-row >> nth=0 >> summary');
-      await Promise.all([page.waitForURL(/replayed=/), page.click('details.wh-log-row >> nth=0 >> [data-testid=resend]')]);
+      // Resend stays on the page (issue 29): the row says how it went once the platform answered.
+      const logUrl = page.url();
+      await page.click('details.wh-log-row >> nth=0 >> [data-testid=resend]');
       await until('the resent message', () => inbox.messages().length > count);
+      await until('the resend outcome', async () =>
+        (await page.textContent('details.wh-log-row >> nth=0 >> [data-testid=resend-answer]'))?.includes('HTTP'),
+      );
+      expect(page.url()).toBe(logUrl);
 
       await page.goto(`${base}/audit`);
       const audit = await page.textContent('[data-testid=audit-table]');

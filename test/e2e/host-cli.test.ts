@@ -157,6 +157,7 @@ describe('host CLI', () => {
       'lang/en.json',
       'views/index.njk',
       'views/assets/thumbnail.svg',
+      'CHANGELOG.md',
     ]) {
       expect([p, entries.includes(`package/${p}`)]).toEqual([p, true]);
     }
@@ -168,12 +169,16 @@ describe('host CLI', () => {
       name: 'clientx-module-webhooks',
       version,
       type: 'module',
-      files: ['manifest.json', 'dist', 'lang', 'views'],
+      files: ['manifest.json', 'dist', 'lang', 'views', 'CHANGELOG.md'],
       bundleDependencies: ['piscina'],
-      clientx: { uuid: 'webhooks', prerequisites: { host: '>=1.0.0 <2.0.0' } },
+      clientx: { uuid: 'webhooks', prerequisites: { host: '>=1.0.0 <2.0.0' }, descriptions: { fr: expect.stringMatching(/^Publie/) } },
     });
     expect(pkg.keywords).toContain('clientx-module');
-    expect(JSON.parse(texts.get('package/manifest.json')!)).toMatchObject({ uuid: 'webhooks', version, entry: 'dist/module/index.js' });
+    // The shipped manifest names the entry's migrations (the host lists those an update will run).
+    const shipped = JSON.parse(texts.get('package/manifest.json')!) as { migrations: string[] };
+    expect(shipped).toMatchObject({ uuid: 'webhooks', version, entry: 'dist/module/index.js' });
+    const { migrations } = await import('../../migrations/index.js');
+    expect(shipped.migrations).toEqual(migrations.map((m) => m.name));
     // The bundle imports nothing but Node's built-ins and the shipped piscina: it runs from any folder.
     // esbuild writes static imports at the start of a line, and require() of CommonJS code as __require("x").
     const code = texts.get('package/dist/module/index.js')!;

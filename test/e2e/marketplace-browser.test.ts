@@ -3,7 +3,9 @@
  * start` sets up (the module packed at 1.0.0 and 1.1.0, served from a folder on 127.0.0.1): the
  * tab lists Webhooks with both versions, Install 1.0.0, enable, Update to 1.1.0, a failed update
  * to a broken 1.2.0 (1.1.0 kept, said on both tabs and as a notification), Uninstall, then
- * the .tgz upload of the modules page. Screenshots under test-results/screenshots/marketplace-*
+ * the .tgz upload of the modules page. Every registry version is in the list; the description is
+ * in the page's language; an update first shows its confirmation (the migrations it will run,
+ * its changelog), axe-checked, drawn at 1366 and 390 px in docs/screenshots/marketplace-confirm-*. Screenshots under test-results/screenshots/marketplace-*
  * (desktop and phone); with UPDATE_WALKTHROUGH=1 the README's picture under docs/screenshots/.
  */
 import fs from 'node:fs';
@@ -14,6 +16,7 @@ import type { Host } from '../../host/create-host.js';
 import { prepareDemoMarketplace } from '../../host/marketplace/demo-marketplace.js';
 import { buildModulePackage } from '../../host/modules/module-package.js';
 import { repoRoot, startTestHost } from '../fixtures/host-kit.js';
+import { axe, serious } from '../support/axe.js';
 import { launchBrowser } from '../support/browser.js';
 
 const shots = path.join(repoRoot, 'test-results', 'screenshots');
@@ -31,6 +34,9 @@ const words = {
     uploaded: '« Webhooks » est installé. Activez-le pour l’utiliser.',
     updateFailed: 'La mise à jour de « Webhooks » de 1.1.0 vers 1.2.0 a échoué ; 1.1.0 reste en place',
     notified: 'La mise à jour de « Webhooks » de 1.1.0 vers 1.2.0 a échoué : 1.1.0 reste en place',
+    description: /^Publie un message sur Discord/,
+    installedNote: '1.0.0 — installée',
+    confirm: 'Mettre à jour « Webhooks » de 1.0.0 à 1.1.0 ?',
   },
   en: {
     signIn: 'Sign in',
@@ -42,6 +48,9 @@ const words = {
     uploaded: '“Webhooks” is installed. Enable it to use it.',
     updateFailed: 'Updating “Webhooks” from 1.1.0 to 1.2.0 failed; 1.1.0 is still in place',
     notified: 'Updating “Webhooks” from 1.1.0 to 1.2.0 failed: 1.1.0 is still in place',
+    description: /^Posts a message to Discord/,
+    installedNote: '1.0.0 — installed',
+    confirm: 'Update “Webhooks” from 1.0.0 to 1.1.0?',
   },
 } as const;
 
@@ -86,6 +95,8 @@ describe.each(['fr', 'en'] as const)('the Marketplace tab in a browser (%s)', (l
     await expect(card.locator('h2').textContent()).resolves.toBe('Webhooks');
     await expect(card.locator('[data-testid=latest]').textContent()).resolves.toContain('1.1.0');
     await expect(card.locator('select[name=version] option').allTextContents()).resolves.toEqual(['1.1.0', '1.0.0']);
+    // The description in the page's language (the manifest's descriptions).
+    await expect(card.locator('p').first().textContent()).resolves.toMatch(w.description);
     await page.screenshot({ path: path.join(shots, `marketplace-tab-${locale}.png`), fullPage: true });
 
     // Install 1.0.0.
@@ -101,8 +112,35 @@ describe.each(['fr', 'en'] as const)('the Marketplace tab in a browser (%s)', (l
     await Promise.all([page.waitForURL(/\/admin\/modules$/), page.locator('[data-module="webhooks"] [data-testid=toggle]').click()]);
     expect((await host.modules.get('webhooks'))!.running).toBe(true);
     await page.click('[data-testid=tab-marketplace]');
-    await expect(card.locator('select[name=version] option').allTextContents()).resolves.toEqual(['1.1.0']);
-    await Promise.all([page.waitForURL(/\/admin\/marketplace$/), card.locator('[data-testid=update]').click()]);
+    // Every version the registry has; the installed one listed, not choosable.
+    await expect(card.locator('select[name=version] option').allTextContents()).resolves.toEqual(['1.1.0', w.installedNote]);
+    await expect(card.locator('select[name=version] option:not([disabled])').allTextContents()).resolves.toEqual(['1.1.0']);
+    for (const width of [1366, 390]) {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      if (width === 1366) expect(serious(await axe(page))).toEqual([]);
+      await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshots', `marketplace-tab-${locale}-${width}.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: 1366, height: 900 });
+    // Update asks first: the migration it will run and the changelog, then runs on confirmation.
+    await Promise.all([
+      page.waitForURL(/\/admin\/marketplace\/update\/webhooks\?version=1\.1\.0$/),
+      card.locator('[data-testid=update]').click(),
+    ]);
+    await expect(page.locator('#confirm-h').textContent()).resolves.toBe(w.confirm);
+    await expect(page.locator('[data-testid=migrations] li').allTextContents()).resolves.toEqual(['900-update-marker']);
+    await expect(page.locator('[data-testid=changelog]').textContent()).resolves.toContain('wh_update_marker');
+    expect(await host.modules.get('webhooks')).toMatchObject({ version: '1.0.0' });
+    for (const width of [1366, 390]) {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
+      if (width === 1366) expect(serious(await axe(page))).toEqual([]);
+      else expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await page.screenshot({
+        path: path.join(repoRoot, 'docs', 'screenshots', `marketplace-confirm-${locale}-${width}.png`),
+        fullPage: true,
+      });
+    }
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await Promise.all([page.waitForURL(/\/admin\/marketplace$/), page.click('[data-testid=confirm-update]')]);
     await expect(flash(page)).resolves.toBe(w.updated);
     expect(await host.modules.get('webhooks')).toMatchObject({ version: '1.1.0', state: 'enabled', running: true });
     await expect(card.locator('[data-testid=installed]').textContent()).resolves.toBe('1.1.0');
@@ -126,7 +164,9 @@ describe.each(['fr', 'en'] as const)('the Marketplace tab in a browser (%s)', (l
     });
     await page.reload();
     await card.locator('select[name=version]').selectOption('1.2.0');
-    await Promise.all([page.waitForURL(/\/admin\/marketplace$/), card.locator('[data-testid=update]').click()]);
+    await Promise.all([page.waitForURL(/\/update\/webhooks\?version=1\.2\.0$/), card.locator('[data-testid=update]').click()]);
+    await expect(page.locator('[data-testid=migrations] li').allTextContents()).resolves.toEqual(['901-before-the-failure']);
+    await Promise.all([page.waitForURL(/\/admin\/marketplace$/), page.click('[data-testid=confirm-update]')]);
     await expect(flash(page)).resolves.toContain(w.updateFailed);
     await expect(card.locator('[data-testid=update-error]').textContent()).resolves.toContain('boom: this version cannot start');
     // Off the registry again (the other locale's run starts from the two good versions).

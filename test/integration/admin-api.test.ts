@@ -83,8 +83,8 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
       body: { name: 'x', url: 'ftp://a.example/b', events: ['order.paid'] },
       locale: 'en',
     });
-    expect(json(fr).reason).toBe('seules les URL http(s) sont acceptées');
-    expect(json(en).reason).toBe('only http(s) URLs are accepted');
+    expect(json(fr).reason).toBe('seules les adresses http:// ou https:// sont acceptées : remplacez le début de l’URL par https://');
+    expect(json(en).reason).toBe('only http:// or https:// addresses are accepted: start the URL with https://');
   });
 
   it("validates a form without saving: every error by form field, in the save's words", async () => {
@@ -96,7 +96,7 @@ describe.each(testDatabaseKinds())('admin API on %s', (kind) => {
     expect(json(r).errors).toEqual(
       expect.arrayContaining([
         { field: 'name', message: 'obligatoire' },
-        { field: 'url', message: 'seules les URL http(s) sont acceptées' },
+        { field: 'url', message: 'seules les adresses http:// ou https:// sont acceptées : remplacez le début de l’URL par https://' },
         { field: 'events', message: 'choisissez au moins un événement' },
         { field: 'telegramChatId', message: 'identifiant de chat Telegram attendu (nombre ou @canal)' },
       ]),

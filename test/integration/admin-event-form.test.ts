@@ -78,7 +78,7 @@ describe('the webhook form and every event', () => {
     expect((en.json as { body: { text: string } }).body.text).toContain('Service Minecraft 8 Go #2001 expires in 3 days');
   });
 
-  it('saves a webhook for every event from the form: the shop and helpdesk templates are copied, the billing ones left to each event', async () => {
+  it('saves a webhook for every event from the form: the shop template is copied, the helpdesk and billing ones left to each event (each ticket action has its own text)', async () => {
     const saved = await h.call('POST', '/webhooks', {
       body: {
         _csrf: 'csrf-test-token',
@@ -96,7 +96,7 @@ describe('the webhook form and every event', () => {
     expect(saved.redirect).toMatch(/done=created/);
     const [w] = (await h.deps.service.page({ page: 1, perPage: 1 })).items;
     expect(w.events).toEqual(knownEventNames());
-    expect(Object.keys(w.templates).sort()).toEqual(['order', 'service', 'ticket']);
+    expect(Object.keys(w.templates).sort()).toEqual(['order', 'service']);
     expect(w.templates.service).toBe('Service %name% : %action%');
     const edit = html(await h.call('GET', `/webhooks/${w.id}/edit`, { locale: 'fr' }));
     expect(edit).toContain('Service %name% : %action%</textarea>');

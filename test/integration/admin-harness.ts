@@ -84,6 +84,10 @@ export interface Harness {
     body: unknown;
     createdAt?: number;
     attempts?: { statusCode: number | null; outcome: string; error?: string }[];
+    /** The order or ticket number the log shows (fan-out's `reference`). */
+    reference?: string;
+    /** The coalesced request's id, when this row went out packed with others. */
+    batchId?: string;
   }): Promise<number>;
 }
 
@@ -179,6 +183,8 @@ export function makeHarness(knex: Knex, opts: { allowLoopback?: boolean; now?: (
         delivered_at: row.status === 'delivered' ? at : null,
         last_status_code: row.attempts?.at(-1)?.statusCode ?? null,
         last_error: row.attempts?.at(-1)?.error ?? null,
+        reference: row.reference ?? null,
+        batch_id: row.batchId ?? null,
       });
       const [ins] = await (dbKindOf(knex) === 'mysql' ? insert : insert.returning('id'));
       const id = typeof ins === 'object' ? Number((ins as { id: number }).id) : Number(ins);

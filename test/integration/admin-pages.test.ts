@@ -67,7 +67,7 @@ describe('admin pages', () => {
     });
     expect(r.status).toBe(400);
     expect(html(r)).toContain('data-field-error="url"');
-    expect(html(r)).toContain('seules les URL http(s) sont acceptées');
+    expect(html(r)).toContain('seules les adresses http:// ou https:// sont acceptées');
     expect(html(r)).toContain('value="Bad"');
     expect(html(r)).not.toContain('SECRETtoken');
   });
@@ -228,6 +228,17 @@ describe('admin pages', () => {
     const b = await h.insertDelivery({ webhookId: r.webhook.id, status: 'failed', body: { content: 'b' } });
     expect(await h.call('POST', `/deliveries/${a}/replay`)).toMatchObject({ redirect: `/admin/modules/webhooks/deliveries?replayed=${a}` });
     expect(html(await h.call('GET', `/deliveries?replayed=${a}`))).toContain(`Envoi #${a} remis en file.`);
+    // Without script, Resend posts the log's filters and comes back to them (issue 29); only the
+    // log's own filters are kept.
+    await db.knex('wh_deliveries').where({ id: a }).update({ reference: '1904' });
+    const filtered = html(await h.call('GET', `/deliveries?q=1904&status=pending`));
+    expect(filtered).toContain('<input type="hidden" name="q" value="1904">');
+    expect(filtered).toContain('<input type="hidden" name="status" value="pending">');
+    expect(
+      await h.call('POST', `/deliveries/${a}/replay`, { body: { _csrf: 'csrf-test-token', q: '1904', status: 'pending', evil: 'x' } }),
+    ).toMatchObject({
+      redirect: `/admin/modules/webhooks/deliveries?q=1904&status=pending&replayed=${a}`,
+    });
     expect(await h.call('POST', `/webhooks/${r.webhook.id}/retry-failed`)).toMatchObject({
       redirect: `/admin/modules/webhooks/deliveries?webhook=${r.webhook.id}&requeued=1`,
     });

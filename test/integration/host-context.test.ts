@@ -35,6 +35,9 @@ describe.each(testDatabaseKinds())('module context on %s', (kind) => {
       profile: 'development',
       timeZone: 'America/Montreal',
       inboxUrl: 'http://127.0.0.1:9/inbox',
+      inboxReceivers: [
+        { platform: 'discord', urlPrefix: 'http://127.0.0.1:9/api/webhooks/', example: 'http://127.0.0.1:9/api/webhooks/1/t' },
+      ],
     }));
     await host.modules.installFromFolder(fixtureModule('probe'));
     expect((await host.modules.enable('probe')).error).toBeNull();
@@ -54,7 +57,11 @@ describe.each(testDatabaseKinds())('module context on %s', (kind) => {
     expect(ctx.timeZone).toBe('America/Montreal');
     expect(ctx.network).toEqual({ allowLoopback: true, allowPrivate: false });
     // The host's own tools, offered in development (a production host offers none: host-helpdesk's probe).
-    expect(ctx.hostLinks).toEqual({ simulator: '/admin/simulate', inbox: 'http://127.0.0.1:9/inbox' });
+    expect(ctx.hostLinks).toEqual({
+      simulator: '/admin/simulate',
+      inbox: 'http://127.0.0.1:9/inbox',
+      receivers: [{ platform: 'discord', urlPrefix: 'http://127.0.0.1:9/api/webhooks/', example: 'http://127.0.0.1:9/api/webhooks/1/t' }],
+    });
     expect(ctx.publicRoutes.basePath).toBe('/hooks/probe');
     expect(ctx.helpdesk).not.toBeNull();
     expect(ctx.admin.basePath).toBe('/admin/modules/probe');

@@ -152,7 +152,7 @@ describe.each(testDatabaseKinds())('helpdesk on %s', (kind) => {
       type: 'application/json; charset=utf-8',
       helpdesk: true,
       // A production host offers the module none of its development tools.
-      links: { simulator: null, inbox: null },
+      links: { simulator: null, inbox: null, receivers: [] },
     });
     const form = await hook('/echo', 'a=1&b=%20', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(((await form.json()) as { hex: string }).hex).toBe(Buffer.from('a=1&b=%20').toString('hex'));

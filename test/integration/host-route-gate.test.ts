@@ -177,6 +177,14 @@ describe('the route gate (production profile)', () => {
   it('reaches a route with the right credentials (the walk below is not denied by accident)', async () => {
     const ok = await send(base, 'GET', '/admin/modules/webhooks/api/webhooks', { authorization: `Bearer ${host.adminToken}` });
     expect(ok.status).toBe(200);
+    // The metrics route (a scraper's bearer token) is one of the routes walked below.
+    expect(targets).toContainEqual({ method: 'GET', path: '/admin/modules/webhooks/api/metrics' });
+    const metrics = await fetch(new URL('/admin/modules/webhooks/api/metrics', base), {
+      headers: { authorization: `Bearer ${host.adminToken}` },
+    });
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(await metrics.text()).toMatch(/^# HELP webhooks_/);
   });
 
   it('denies every non-public route through every spelling of its path, without credentials', async () => {

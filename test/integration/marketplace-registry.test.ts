@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildModulePackage } from '../../host/modules/module-package.js';
+import { demoNextChangelog } from '../../host/marketplace/demo-marketplace.js';
 import { sampleEvent } from '../../sdk/sample-events.js';
 import { startTestHost } from '../fixtures/host-kit.js';
 import { createDatabaseUrl, testDatabaseKinds } from '../support/databases.js';
@@ -38,10 +39,14 @@ function order(n: number) {
 beforeAll(async () => {
   requireBuild();
   await registry.start();
-  const versions: Array<{ version: string; entry?: string; hostRange?: string }> = [
+  const versions: Array<{ version: string; entry?: string; hostRange?: string; changelogEntry?: string }> = [
     { version: '0.9.0' },
     { version: '1.0.0' },
-    { version: '1.1.0', entry: path.join(repoRoot, 'host', 'marketplace', 'demo-next-version.ts') },
+    {
+      version: '1.1.0',
+      entry: path.join(repoRoot, 'host', 'marketplace', 'demo-next-version.ts'),
+      changelogEntry: demoNextChangelog('1.1.0'),
+    },
     { version: '1.2.0', entry: fixture('webhooks-throws-at-boot.ts') },
     { version: '1.2.1', entry: fixture('webhooks-throws-at-import.ts') },
     { version: '1.2.2', entry: fixture('webhooks-migration-throws.ts') },
@@ -73,7 +78,8 @@ beforeAll(async () => {
   const bytes = fs.readFileSync(tampered);
   bytes[bytes.length - 40] ^= 0xff;
   fs.writeFileSync(tampered, bytes);
-}, T);
+  // Eight packages, each bundled, its migrations read by importing the bundle, packed and published.
+}, 2 * T);
 
 afterAll(async () => {
   await registry.close();
@@ -159,6 +165,8 @@ describe.each(testDatabaseKinds())('marketplace on a real registry, host on %s',
         updateAvailable: false,
       });
       expect(String(item.thumbnail)).toMatch(/^data:image\/svg\+xml;base64,/);
+      // The description in other languages, from the manifest (the page picks its own).
+      expect((item.descriptions as Record<string, string>).fr).toMatch(/^Publie un message sur Discord/);
       const versions = item.versions as Array<{ version: string; compatible: boolean; hostRange: string }>;
       expect(versions.map((v) => [v.version, v.compatible])).toEqual([
         ['3.0.0', false],
@@ -225,6 +233,16 @@ describe.each(testDatabaseKinds())('marketplace on a real registry, host on %s',
         expect(res.status).toBe(201);
         hooks.push((res.json.webhook as { id: number }).id);
       }
+      // Before the update, what it would do: the migration still to run, the changelog's 1.1.0 section.
+      const preview = await api.call('GET', '/admin/api/modules/webhooks/update-preview?version=1.1.0');
+      expect(preview.status).toBe(200);
+      expect(preview.json).toMatchObject({ uuid: 'webhooks', from: '1.0.0', to: '1.1.0', migrations: ['900-update-marker'] });
+      const sections = (preview.json.changelog as { sections: Array<{ version: string; text: string }> }).sections;
+      expect(sections.map((x) => x.version)).toEqual(['1.1.0']);
+      expect(sections[0].text).toContain('900-update-marker');
+      // Nothing was installed by looking.
+      expect((await api.host.modules.get('webhooks'))!.version).toBe('1.0.0');
+
       // Slow answers, so a backlog of queued deliveries is there when the update starts.
       sink.latencyMs = 100;
       let n = 0;

@@ -48,6 +48,43 @@ describe.each(testDatabaseKinds())('webhook seals on %s', (kind) => {
     return w.id;
   }
 
+  it("listeningTo (run for every event) decrypts nothing; a webhook's URL is opened when read, once", async () => {
+    const plain = createSecrets(NEW);
+    let opened = 0;
+    const counting = {
+      encrypt: (v: string) => plain.encrypt(v),
+      decrypt: (v: string) => (opened++, plain.decrypt(v)),
+      whichKey: (v: string) => (opened++, plain.whichKey!(v)),
+    };
+    const store = new WebhookStore(db.knex, counting, clock.now);
+    const ids: number[] = [];
+    for (let n = 0; n < 12; n++)
+      ids.push(
+        (
+          await store.create({
+            name: `Hook ${n}`,
+            url: url(n),
+            platform: n % 2 ? 'json' : 'discord',
+            // Every third listens to tickets only: picked out by the database, not read.
+            events: n % 3 === 0 ? ['ticket.submit'] : ['order.paid', 'ticket.close'],
+            templates: {},
+            signingSecret: n % 2 ? `whsec_secret${n}`.padEnd(40, 'A') : null,
+          })
+        ).id,
+      );
+    opened = 0;
+    const listening = await store.listeningTo('order.paid');
+    expect(listening.map((w) => w.id)).toEqual(ids.filter((_, n) => n % 3 !== 0));
+    expect(listening.map((w) => [w.platform, w.events, w.enabled])[0]).toEqual(['json', ['order.paid', 'ticket.close'], true]);
+    expect(opened).toBe(0);
+    // Read: the URL and the secret open once for the three sealed fields.
+    const one = listening[0];
+    expect([one.url, one.signingSecret?.startsWith('whsec_secret1'), one.unreadable]).toEqual([url(1), true, []]);
+    expect(opened).toBe(2);
+    void one.url;
+    expect(opened).toBe(2);
+  });
+
   it('reads a row no key opens as unreadable, in get, page and listeningTo, and writes nothing', async () => {
     const a = await makeUnder(OLD, 1, 'whsec_oldsecretAAAAAAAAAAAAAAAAAAAA');
     const before = await sealed(a);

@@ -369,6 +369,23 @@
       if (/^#?[0-9a-f]{6}$/i.test(c)) o.color = parseInt(c.replace('#', ''), 16);
       var u = form.querySelector('input[name=username]').value.trim();
       if (u && u.length <= 80 && !/discord|clyde/i.test(u)) o.username = u;
+      // The role ping as typed (valid ids only), so the preview shows when the sample pings.
+      var roles = form.querySelector('input[name=rolePingIds]');
+      var ids = roles
+        ? roles.value.split(/[,\s]+/).filter(function (s) {
+            return /^[1-9][0-9]{16,19}$/.test(s);
+          })
+        : [];
+      if (ids.length) {
+        var on = form.querySelector('input[name=rolePingOn]:checked');
+        o.rolePing = {
+          roleIds: ids.slice(0, 10),
+          priorities: Array.prototype.map.call(form.querySelectorAll('input[name=rolePingPriorities]:checked'), function (i) {
+            return i.value;
+          }),
+          on: on ? on.value : 'opening',
+        };
+      }
       return o;
     }
     var conditionInput = document.getElementById('f-condition');
@@ -382,6 +399,50 @@
       conditionOut.className = 'wh-alert ' + (ok ? 'wh-alert-ok' : c.ok ? 'wh-alert-warn' : 'wh-alert-danger');
       conditionOut.textContent = c.ok ? conditionOut.getAttribute(c.matches ? 'data-matches' : 'data-no-match') : c.reason;
     }
+    // The sample the preview renders, as the admin set it (priority, department, amount, gateway).
+    var filtersOut = document.getElementById('wh-preview-filters');
+    function sampleChoices() {
+      var out = {};
+      document.querySelectorAll('[data-sample]').forEach(function (i) {
+        var v = i.value.trim();
+        if (!v) return;
+        var k = i.getAttribute('data-sample');
+        if (k === 'amount') {
+          var n = Number(v.replace(',', '.'));
+          if (isFinite(n) && n >= 0) out.amount = n;
+        } else out[k] = v;
+      });
+      return Object.keys(out).length ? out : undefined;
+    }
+    // The webhook's filters as typed, so the preview says when they would keep the sample out.
+    function formFilters() {
+      function csv(name) {
+        var i = form.querySelector('[name=' + name + ']');
+        return i
+          ? i.value
+              .split(/[,\n]/)
+              .map(function (s) {
+                return s.trim();
+              })
+              .filter(Boolean)
+          : [];
+      }
+      var f = { departments: csv('filterDepartments'), paymentGateways: csv('filterGateways') };
+      f.priorities = Array.prototype.map.call(form.querySelectorAll('[name=filterPriorities]:checked'), function (i) {
+        return i.value;
+      });
+      var min = form.querySelector('[name=filterMinOrderTotal]');
+      var n = min && min.value.trim() ? Number(min.value.replace(',', '.')) : null;
+      f.minOrderTotal = n !== null && isFinite(n) && n >= 0 ? n : null;
+      var who = form.querySelector('[name=filterReplyAuthors]:checked');
+      f.replyAuthors = who ? who.value : 'both';
+      return f;
+    }
+    document.querySelectorAll('[data-sample]').forEach(function (i) {
+      i.addEventListener('input', function () {
+        refreshPreview();
+      });
+    });
     var refreshPreview = debounce(function () {
       var evs = checkedEvents();
       post('/preview', {
@@ -391,6 +452,8 @@
         options: options(),
         events: evs.length ? evs : undefined,
         condition: conditionInput && conditionInput.value.trim() ? conditionInput.value : undefined,
+        sample: sampleChoices(),
+        filters: formFilters(),
       })
         .then(function (r) {
           previewRender.textContent = '';
@@ -401,6 +464,7 @@
           previewRender.appendChild(window.whRender(data.previewStyles[platform()], r.json.display || r.json.body, data.text));
           previewJson.textContent = r.json.json;
           showCondition(r.json.condition);
+          if (filtersOut) filtersOut.classList.toggle('wh-hidden', r.json.filtersPass !== false);
           if (r.json.unknownVariables && r.json.unknownVariables.length) {
             unknownEl.textContent = unknownEl.getAttribute('data-text').replace(
               '__NAMES__',

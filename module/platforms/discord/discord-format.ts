@@ -46,11 +46,17 @@ export function sanitizeAvatarUrl(url: string | null | undefined): string | unde
   return linkHref(url ?? undefined);
 }
 
-/** Role ids pinged for this event: events with a priority (tickets) only, when the priority filter lets it through. */
+/**
+ * Role ids pinged for this event: events with a priority (tickets) only, when the priority filter
+ * lets it through, and a reply or a close only when the admin asked for every message (one ping
+ * per ticket otherwise, on its opening post).
+ */
 export function rolesToPing(event: EventName, payload: unknown, options: Pick<DiscordOptions, 'rolePing'>): string[] {
   const ping = options.rolePing;
-  const priorityOf = definitionOf(event).priority;
+  const def = definitionOf(event);
+  const priorityOf = def.priority;
   if (!ping || !priorityOf) return [];
+  if (def.followUp && ping.on !== 'every') return [];
   const priority = priorityOf(payload);
   if (ping.priorities.length > 0 && !ping.priorities.includes(priority)) return [];
   return [...new Set(ping.roleIds.filter((id) => DISCORD_SNOWFLAKE.test(id)))].slice(0, DISCORD.allowedRoles);

@@ -6,6 +6,10 @@ import { DISCORD_SNOWFLAKE } from '../limits.js';
 import { defineOptions } from '../platform-options.js';
 import { coalesceField, helpdeskButtonsField, identityDefaults, identityFields } from '../shared-options.js';
 
+/** Where a role ping goes: the ticket's opening message only, or each of its messages. */
+export const rolePingOns = ['opening', 'every'] as const;
+export type RolePingOn = (typeof rolePingOns)[number];
+
 /** Discord's SnowflakeType (`^(0|[1-9][0-9]*)$`), 17 to 20 digits as real ids have. */
 const snowflake = z.string().regex(DISCORD_SNOWFLAKE, 'snowflake');
 
@@ -16,9 +20,17 @@ export const discordOptions = defineOptions(
     /** Embed colour as 0xRRGGBB; null picks the event's default colour. */
     color: z.number('color').int('color').min(0, 'color').max(0xffffff, 'color').nullable(),
     ...identityFields,
-    /** Role ids pinged, only for tickets whose priority is listed (all tickets when empty). */
+    /**
+     * Role ids pinged, only for tickets whose priority is listed (all tickets when empty); `on`:
+     * only on the message that opens (or reopens) a ticket (the default, also for rows saved
+     * before the choice existed), or on every message of its conversation.
+     */
     rolePing: z
-      .object({ roleIds: z.array(snowflake).max(10, 'too_many'), priorities: z.array(z.enum(ticketPriorities, 'choice')) })
+      .object({
+        roleIds: z.array(snowflake).max(10, 'too_many'),
+        priorities: z.array(z.enum(ticketPriorities, 'choice')),
+        on: z.enum(rolePingOns, 'choice').optional(),
+      })
       .nullable(),
     /** A forum or thread channel's thread. */
     threadId: z.union([snowflake, z.literal(''), z.null()]).transform((s) => (s ? s : null)),

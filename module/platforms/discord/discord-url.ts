@@ -8,6 +8,9 @@ const discordHosts = new Set([
   'canary.discordapp.com',
 ]);
 
+/** Whether `host` is one of Discord's own. */
+export const isDiscordHost = (host: string): boolean => discordHosts.has(host);
+
 /** Which body shape a Discord webhook URL takes (its `/slack` suffix accepts Slack's), or null when it is not one. */
 export function discordWebhookPath(url: URL, host: string): 'discord' | 'slack' | null {
   if (!discordHosts.has(host)) return null;

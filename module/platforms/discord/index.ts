@@ -5,12 +5,14 @@ import { classifyDiscord, discordTestAnswer } from './discord-answers.js';
 import { mergeDiscord } from './discord-coalesce.js';
 import { discordOptions } from './discord-options.js';
 import { formatDiscord } from './discord-format.js';
-import { discordWebhookPath } from './discord-url.js';
+import { discordWebhookPath, isDiscordHost } from './discord-url.js';
 
 export const discord = definePlatform({
   id: 'discord',
   name: 'Discord',
   detect: (url, host) => discordWebhookPath(url, host) === 'discord',
+  ownsHost: isDiscordHost,
+  urlShape: 'https://discord.com/api/webhooks/<id>/<token>',
   // `/slack` and `/github` suffixes take those services' body shapes.
   urlWords: ['api', 'webhooks', 'slack', 'github'],
   // Its posts per ticket and message edits need Discord's webhook API; others need a bot token.

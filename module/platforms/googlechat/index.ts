@@ -17,6 +17,8 @@ export const googlechat = definePlatform({
     /^\/v1\/spaces\/[^/]+\/messages\/?$/.test(url.pathname) &&
     url.searchParams.has('key') &&
     url.searchParams.has('token'),
+  ownsHost: (host) => host === 'chat.googleapis.com',
+  urlShape: 'https://chat.googleapis.com/v1/spaces/…/messages?key=…&token=…',
   urlWords: ['spaces', 'messages'],
   options: googleChatOptions,
   format: formatGoogleChat,

@@ -9,6 +9,8 @@ export const telegram = definePlatform({
   id: 'telegram',
   name: 'Telegram',
   detect: (url, host) => host === 'api.telegram.org' && /^\/bot[^/]+\/sendMessage\/?$/.test(url.pathname),
+  ownsHost: (host) => host === 'api.telegram.org',
+  urlShape: 'https://api.telegram.org/bot<token>/sendMessage',
   urlWords: ['sendmessage'],
   options: telegramOptions,
   format: formatTelegram,

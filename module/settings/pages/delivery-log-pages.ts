@@ -2,6 +2,7 @@
  * The delivery log (`GET /deliveries`, filtered by webhook, event, status and dates) and what is
  * done from it or from a webhook's form: replay one delivery, retry a webhook's failed ones.
  */
+import { afterReplayQuery, keptLogFilters } from '../delivery-log-view.js';
 import type { AdminRequest, AdminResponse } from '../../../sdk/module-context.js';
 import { isKnownEvent } from '../../events/index.js';
 import { familyOf, type Webhook } from '../../webhooks/webhook.js';
@@ -28,7 +29,7 @@ export async function showDeliveryLog(deps: SettingsDeps, req: AdminRequest): Pr
   const pages = Math.max(1, Math.ceil(total / filter.perPage));
   const qs = (page: number) =>
     new URLSearchParams({
-      ...Object.fromEntries(['webhook', 'event', 'status', 'from', 'to'].map((k) => [k, q(k)]).filter(([, v]) => v)),
+      ...keptLogFilters(req.query),
       page: String(page),
     }).toString();
   return renderPage(
@@ -48,12 +49,14 @@ export async function showDeliveryLog(deps: SettingsDeps, req: AdminRequest): Pr
           d.reference && isKnownEvent(d.event) ? t(`settings.log.reference.${familyOf(d.event)}`, { ref: d.reference }, locale) : null,
         detail: details[i],
         bodyPretty: prettyJson(details[i]?.body ?? ''),
+        batchPretty: prettyJson(details[i]?.batch?.body ?? ''),
       })),
       total,
       pager: pagerFor(Math.min(filter.page, pages), pages, (p) => `${basePath}/deliveries?${qs(p)}`),
       webhookChoices: choices.total <= WEBHOOK_SELECT_LIMIT ? choices.items.map((w) => ({ id: w.id, name: w.name })) : null,
       statuses: deliveryStatuses,
-      f: { webhook: q('webhook'), event: q('event'), status: q('status'), from: q('from'), to: q('to') },
+      f: { webhook: q('webhook'), event: q('event'), status: q('status'), from: q('from'), to: q('to'), q: q('q') },
+      keptFilters: keptLogFilters(req.query),
       filterError,
       requeued: q('requeued') || null,
       replayed: q('replayed') || null,
@@ -83,7 +86,9 @@ export async function postReplay(deps: SettingsDeps, req: AdminRequest): Promise
   if (!d || id === null) return notFoundPage(deps, req);
   await deps.deliveries.replay(id);
   await deps.audit.write(req.user.name, 'delivery.replay', d.webhookId, { deliveryId: id, event: d.event });
-  return { redirect: `${deps.basePath}/deliveries?replayed=${id}` };
+  // Back to the log as it was filtered (the form posts the filters it was shown with).
+  const form = typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>) : {};
+  return { redirect: `${deps.basePath}/deliveries?${afterReplayQuery(form, id)}` };
 }
 
 /** `POST /webhooks/:id/retry-failed`: back to the log of that webhook, saying how many went again. */

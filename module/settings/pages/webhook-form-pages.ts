@@ -2,6 +2,7 @@
  * Creating, editing and deleting a webhook from its form. A save that has something to say
  * once (the signing secret, unknown variables) shows the form again; otherwise it redirects.
  */
+import { isPlatform } from '../../platforms/index.js';
 import type { AdminRequest, AdminResponse } from '../../../sdk/module-context.js';
 import type { Webhook } from '../../webhooks/webhook.js';
 import type { SettingsDeps } from '../settings-deps.js';
@@ -28,7 +29,10 @@ export async function showNewWebhookForm(deps: SettingsDeps, req: AdminRequest):
   // The two flows offered on the list page: every event of the family (from the event definitions).
   if (preset === 'shop') values.events = eventsOfFamily('order');
   if (preset === 'support') values.events = eventsOfFamily('ticket');
-  return renderForm(deps, req, { webhook: null, values });
+  // "Use this receiver" from the host's local inbox: its URL, the platform left to detection.
+  const receiver = deps.receivers?.find((r) => r.platform === req.query.receiver && isPlatform(r.platform));
+  if (receiver) values.url = receiver.example;
+  return renderForm(deps, req, { webhook: null, values, prefillUrl: !!receiver });
 }
 
 /** `POST /webhooks`. */

@@ -28,6 +28,8 @@ export interface FormState {
   testAnswer?: TestAnswer;
   saved?: boolean;
   status?: number;
+  /** The URL field shows `values.url` (a receiver the host offers, not one the admin typed). */
+  prefillUrl?: boolean;
 }
 
 export function renderForm(deps: SettingsDeps, req: AdminRequest, s: FormState): AdminResponse {
@@ -57,6 +59,7 @@ export function renderForm(deps: SettingsDeps, req: AdminRequest, s: FormState):
     {
       webhook: s.webhook ? toPublicWebhook(s.webhook) : null,
       v: s.values,
+      prefillUrl: s.prefillUrl ?? false,
       errors,
       fieldErrors,
       warnings: (s.warnings ?? []).map((w) => ({ family: w.family, event: w.event, names: w.names.map((n) => `%${n}%`).join(', ') })),

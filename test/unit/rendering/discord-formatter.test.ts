@@ -87,13 +87,31 @@ describe('Discord formatter', () => {
     expect(high.content).toBe('Ticket 502');
 
     const anyPriority = discordBody(
-      ctxFor('ticket.reply', 'x', { payload: sample('ticket.reply', 2), options: { rolePing: { roleIds: [ROLE], priorities: [] } } }),
+      ctxFor('ticket.submit', 'x', { payload: sample('ticket.submit', 2), options: { rolePing: { roleIds: [ROLE], priorities: [] } } }),
     );
     expect(anyPriority.allowed_mentions).toEqual({ parse: [], roles: [ROLE] });
 
     const order = discordBody(ctxFor('order.paid', 'x', { options: { rolePing: { roleIds: [ROLE], priorities: [] } } }));
     expect(order.allowed_mentions).toEqual({ parse: [] });
   });
+
+  it.each(['ticket.reply', 'ticket.close'] as const)(
+    'role ping: %s pings only when the admin asked for every message (one ping per ticket by default)',
+    (event) => {
+      const roles = { roleIds: [ROLE], priorities: [] };
+      for (const on of [undefined, 'opening'] as const) {
+        const body = discordBody(ctxFor(event, 'Ticket %id%', { options: { rolePing: { ...roles, ...(on ? { on } : {}) } } }));
+        expect(body.allowed_mentions).toEqual({ parse: [] });
+        expect(body.content).toBe('Ticket 501');
+      }
+      const every = discordBody(ctxFor(event, 'Ticket %id%', { options: { rolePing: { ...roles, on: 'every' } } }));
+      expect(every.allowed_mentions).toEqual({ parse: [], roles: [ROLE] });
+      expect(every.content).toBe(`<@&${ROLE}>\nTicket 501`);
+      // A reopened ticket needs someone again: it pings like the opening post.
+      const reopen = discordBody(ctxFor('ticket.reopen', 'Ticket %id%', { options: { rolePing: roles } }));
+      expect(reopen.allowed_mentions).toEqual({ parse: [], roles: [ROLE] });
+    },
+  );
 
   it('role ping in embed mode goes in content, next to the embed', () => {
     const body = discordBody(

@@ -45,6 +45,8 @@ function limitProblems(platform: Platform, body: MessageBody): string[] {
 /** Role ids the admin configured and that apply to this event (what Discord may ping). */
 function expectedRoles(e: EventName, payload: EventMap[EventName], o: WebhookOptions): string[] {
   if (!o.rolePing || e === 'order.paid') return [];
+  // A reply or a close pings only when the admin asked for every message of the ticket.
+  if ((e === 'ticket.reply' || e === 'ticket.close') && o.rolePing.on !== 'every') return [];
   const priority = (payload as EventMap['ticket.submit']).ticket.priority;
   if (o.rolePing.priorities.length && !o.rolePing.priorities.includes(priority)) return [];
   return [...new Set(o.rolePing.roleIds.filter((r) => /^[1-9][0-9]{16,19}$/.test(r)))];

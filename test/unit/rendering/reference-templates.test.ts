@@ -129,33 +129,23 @@ describe('default templates', () => {
     );
   });
 
-  it('English ticket close without a message: the message line disappears', () => {
+  it('English ticket close without a message: says who closed it, the message line disappears', () => {
     expect(preview(defaultTemplates('en').ticket, 'ticket.close', 'discord', 'en', {}, at).body.content).toBe(
       [
-        ':pushpin: Ticket closed — ticket #501',
-        '',
-        ':department_store: **Department:** Facturation',
-        ':speech_balloon: **Subject:** Mon serveur ne démarre plus',
-        ':vertical_traffic_light: **Priority:** Medium',
-        ':bust_in_silhouette: **Customer:** Jean Dupont',
-        ':package: **Related service:** VPS SSD 4 Go #2001 (https://billing.example.com/admin/services/2001)',
-        ':arrow_right: Click here to answer: https://billing.example.com/admin/helpdesk/tickets/501',
+        ':lock: Ticket #501 closed — Mon serveur ne démarre plus',
+        ':bust_in_silhouette: **Closed by:** Support',
+        ':arrow_right: View the ticket: https://billing.example.com/admin/helpdesk/tickets/501',
       ].join('\n'),
     );
   });
 
-  it('French ticket reply on Telegram (HTML): Unicode emoji, <b> labels', () => {
+  it('French ticket reply on Telegram (HTML): its author and words, Unicode emoji, <b> labels', () => {
     expect(preview(defaultTemplates('fr').ticket, 'ticket.reply', 'telegram', 'fr', { telegramChatId: '-100123' }, at).body).toEqual({
       chat_id: '-100123',
       parse_mode: 'HTML',
       text: [
-        '📌 Nouvelle réponse — ticket n° 501',
-        '',
-        '🏬 <b>Département :</b> Facturation',
-        '💬 <b>Sujet :</b> Mon serveur ne démarre plus',
-        '🚦 <b>Priorité :</b> Moyenne',
-        '👤 <b>Client :</b> Jean Dupont',
-        '📦 <b>Service lié :</b> VPS SSD 4 Go #2001 (https://billing.example.com/admin/services/2001)',
+        '💬 Réponse au ticket n° 501 — Mon serveur ne démarre plus',
+        '👤 <b>Auteur :</b> Support (équipe)',
         '📝 <b>Message :</b> Bonjour, avez-vous essayé de redémarrer depuis le panel ?',
         '➡️ Cliquez ici pour y répondre : https://billing.example.com/admin/helpdesk/tickets/501',
       ].join('\n'),

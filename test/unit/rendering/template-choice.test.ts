@@ -22,7 +22,9 @@ describe('the template an event is rendered with', () => {
     expect(templateFor(none, 'invoice.paid', 'fr')).toBe(definitionOf('invoice.paid').defaultTemplate!.fr);
     expect(templateFor(none, 'invoice.paid', 'en')).toBe(definitionOf('invoice.paid').defaultTemplate!.en);
     expect(templateFor(none, 'invoice.paid', 'en')).toMatch(/^:white_check_mark: Invoice %number% paid/);
-    expect(templateFor(none, 'ticket.reply', 'en')).toBe(defaultTemplates('en').ticket);
+    expect(templateFor(none, 'ticket.reply', 'en')).toBe(definitionOf('ticket.reply').defaultTemplate!.en);
+    expect(templateFor(none, 'ticket.submit', 'en')).toBe(defaultTemplates('en').ticket);
+    expect(templateFor(none, 'order.paid', 'en')).toBe(defaultTemplates('en').order);
     // Without eventTemplates at all (a webhook stored before per-event templates).
     expect(templateFor({ templates: { order: 'x %id%' } }, 'order.paid', 'fr')).toBe('x %id%');
   });
@@ -30,7 +32,19 @@ describe('the template an event is rendered with', () => {
   it('treats a blank template as none at each level', () => {
     const blank = { templates: { invoice: '  \n', ticket: '' }, eventTemplates: { 'invoice.paid': ' ', 'ticket.reply': '' } };
     expect(templateFor(blank, 'invoice.paid', 'fr')).toBe(definitionOf('invoice.paid').defaultTemplate!.fr);
-    expect(templateFor(blank, 'ticket.reply', 'fr')).toBe(defaultTemplates('fr').ticket);
+    expect(templateFor(blank, 'ticket.reply', 'fr')).toBe(definitionOf('ticket.reply').defaultTemplate!.fr);
+  });
+
+  it('reads an untouched copy of the helpdesk family default (a webhook made before per-action defaults) as none', () => {
+    for (const copy of [defaultTemplates('fr').ticket, defaultTemplates('en').ticket]) {
+      const old = { templates: { ticket: copy } };
+      expect(templateFor(old, 'ticket.reply', 'fr')).toBe(definitionOf('ticket.reply').defaultTemplate!.fr);
+      expect(templateFor(old, 'ticket.close', 'en')).toBe(definitionOf('ticket.close').defaultTemplate!.en);
+      expect(templateFor(old, 'ticket.submit', 'fr')).toBe(defaultTemplates('fr').ticket);
+    }
+    // One changed character is the admin's choice, read for every ticket action.
+    const edited = { templates: { ticket: defaultTemplates('fr').ticket + ' ' } };
+    expect(templateFor(edited, 'ticket.reply', 'fr')).toBe(edited.templates.ticket);
   });
 
   it('gives every event a template in both languages that names only variables it has', () => {

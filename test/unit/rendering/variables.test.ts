@@ -61,6 +61,7 @@ const tickets: Record<'ticket.submit' | 'ticket.reply' | 'ticket.close', Record<
     action: { fr: 'Nouvelle réponse', en: 'New reply' },
     content: { fr: replyContent, en: replyContent },
     author: { fr: 'Support', en: 'Support' },
+    authorRole: { fr: 'équipe', en: 'staff' },
   },
   // Closed without a message: the content and author are empty, so the message is the event's name.
   'ticket.close': {
@@ -68,6 +69,8 @@ const tickets: Record<'ticket.submit' | 'ticket.reply' | 'ticket.close', Record<
     action: { fr: 'Ticket fermé', en: 'Ticket closed' },
     content: { fr: 'Ticket fermé', en: 'Ticket closed' },
     author: { fr: 'Ticket fermé', en: 'Ticket closed' },
+    // The host said who closed it (the sample's staff member).
+    closedBy: { fr: 'Support', en: 'Support' },
   },
 };
 

@@ -13,6 +13,27 @@ describe('checkWebhookUrl', () => {
     ['javascript:alert(1)', 'url_scheme'],
     ['file:///etc/passwd', 'url_scheme'],
     ['not a url', 'url_invalid'],
+    // What is wrong, so the form can say how to fix it (issue 29).
+    ['discord.com/api/webhooks/1/a', 'url_no_scheme'],
+    ['//hooks.slack.com/services/T1/B2/x', 'url_no_scheme'],
+    ['localhost:3000/hook', 'url_no_scheme'],
+    ['https://discord.com/api/webhooks/1/ab cd', 'url_spaces'],
+    ['https://discord.com/api/web\nhooks/1/abcd', 'url_spaces'],
+    [
+      'https://discord.com/channels/1300000000000000042/1300000000000000043',
+      'url_not_platform:{"platform":"Discord","shape":"https://discord.com/api/webhooks/<id>/<token>"}',
+    ],
+    [
+      'https://discord.com/api/webhooks/1300000000000000042',
+      'url_not_platform:{"platform":"Discord","shape":"https://discord.com/api/webhooks/<id>/<token>"}',
+    ],
+    ['https://hooks.slack.com/T1/B2/x', 'url_not_platform:{"platform":"Slack","shape":"https://hooks.slack.com/services/T…/B…/…"}'],
+    // Slack's Workflow Builder triggers take their own JSON: not a near miss of incoming webhooks.
+    ['https://hooks.slack.com/triggers/T1/2/x', null],
+    [
+      'https://api.telegram.org/bot123:abc/getUpdates',
+      'url_not_platform:{"platform":"Telegram","shape":"https://api.telegram.org/bot<token>/sendMessage"}',
+    ],
     ['https://user:pw@example.com/hook', 'url_credentials'],
     ['http://localhost:3001/api/webhooks/1/a', 'url_loopback'],
     ['http://app.localhost/hook', 'url_loopback'],

@@ -1,0 +1,46 @@
+/**
+ * The messages between the host's thread and the delivery engine's thread (engine-thread.ts,
+ * engine-worker.ts): plain data only (structured clone). The host's thread wakes the engine and
+ * answers what needs the host's key or language; the engine logs and reports through it.
+ */
+import type { Webhook } from '../webhooks/webhook.js';
+import type { DeliveryOptions } from './index.js';
+
+/** How the engine thread opens its own connection: what knex needs, without functions. */
+export interface EngineConnection {
+  client: 'pg' | 'mysql2' | 'better-sqlite3';
+  connection: unknown;
+  poolMax: number;
+}
+
+export interface EngineWorkerData {
+  connection: EngineConnection;
+  /** This incarnation's leases (the supervisor releases them if it dies). */
+  workerId: string;
+  network: { allowLoopback: boolean; allowPrivate: boolean };
+  timeZone: string;
+  locale: string;
+  /** The delivery settings; functions (timers, markdown, random, botToken) are not sent. */
+  options: Omit<DeliveryOptions, 'timers' | 'markdown' | 'random' | 'onWebhookDead' | 'botToken'>;
+  /** The chat platforms' API bases the host set (`ctx.chatApiBases`). */
+  chatApiBases?: Record<string, string | undefined>;
+}
+
+/** Host's thread -> engine. */
+export type ToEngine =
+  | { type: 'wake' }
+  | { type: 'wake-dispatcher' }
+  | { type: 'counters'; id: number }
+  | { type: 'answer'; id: number; value?: unknown; error?: string }
+  | { type: 'stop' };
+
+/** Engine -> host's thread. */
+export type FromEngine =
+  | { type: 'ready' }
+  | { type: 'counters'; id: number; value: object[] }
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
+  | { type: 'webhook'; id: number; webhookId: number }
+  /** The platform app's bot token (a Slack webhook posted by the app): the host's key decrypts it. */
+  | { type: 'bot-token'; id: number; platform: Webhook['platform'] }
+  | { type: 'webhook-dead'; id: number; webhook: Pick<Webhook, 'id' | 'name' | 'platform'>; reason: string; cause: 'gone' | 'rate_limited' }
+  | { type: 'stopped' };

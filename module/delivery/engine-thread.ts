@@ -1,0 +1,326 @@
+/**
+ * The delivery engine on its own thread (node:worker_threads), supervised from the host's
+ * thread. The host's thread keeps only what the host's requests need: the intake (validate, one
+ * insert, wake the engine with a message), the admin's writes (replay, retry all: then a wake),
+ * "Send test", and the metrics route. Everything else (fan-out, render, lanes, claims, sends,
+ * result writes, retention) runs on the engine thread with its own database connection
+ * (engine-worker.ts).
+ *
+ * Supervised: an engine thread that dies (an error, an out-of-memory, terminate()) is started
+ * again after a short pause, with a new worker id; the rows and lanes the dead one held are
+ * released first (its `sending` rows back to pending, its lane and fan-out leases freed), so
+ * nothing waits for a lease to expire and nothing is lost. Requests it had in flight may have
+ * reached their target: those are sent again (the in-flight bound on duplicates, as after a
+ * crash). Several host processes share the work as before: each has its own engine and the
+ * database's leases decide.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Knex } from 'knex';
+import type { ModuleContext } from '../../sdk/module-context.js';
+import type { WebhookStore } from '../webhooks/webhook-store.js';
+import { databaseGauges, scrape } from './delivery-metrics.js';
+import type { EngineConnection, EngineWorkerData, FromEngine, ToEngine } from './engine-protocol.js';
+import { EventStore } from './event-store.js';
+import { KnexHeldDeliveryStore } from './held-deliveries.js';
+import { GotExchange } from './http-exchange.js';
+import { deliveryWrites, webhookDeadNotifier, type DeliveryMetrics, type DeliveryOptions, type DeliveryWrites } from './index.js';
+import { KnexDeliveryStore } from './knex-delivery-store.js';
+import { OutboxIntake } from './outbox-intake.js';
+import { SendThread } from './send-thread.js';
+import { Sender, type TestSender } from './sender.js';
+import { botAwareTestSender, botRoute } from './index.js';
+
+/** What the host's thread holds of the delivery slice, wherever the engine runs. */
+export interface DeliveryFront {
+  intake: OutboxIntake;
+  sender: Sender;
+  /** The Send test: through the platform's app where the webhook's messages go that way. */
+  testSender: TestSender;
+  writes: DeliveryWrites;
+  metrics: DeliveryMetrics;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface EngineThreadOptions extends DeliveryOptions {
+  /** The built thread script (default: engine-worker.js beside this file). */
+  workerFile?: string;
+  /** Connections of the engine's own pool on PostgreSQL and MariaDB (default 3). */
+  enginePoolMax?: number;
+  /** Told when an engine thread died, before what it held is released (tests count its rows then). */
+  onEngineDied?(workerId: string): Promise<void> | void;
+}
+
+/** The first pause before starting a dead engine again; doubled up to RESTART_MAX_MS while it keeps dying. */
+const RESTART_FIRST_MS = 100;
+const RESTART_MAX_MS = 10_000;
+/** An engine that ran this long without dying starts the pauses over. */
+const HEALTHY_AFTER_MS = 30_000;
+
+const defaultWorkerFile = () => fileURLToPath(new URL('./engine-worker.js', import.meta.url));
+
+/**
+ * The engine's own connection, from the host's knex config (plain values only); null when the
+ * database cannot be opened twice (SQLite in memory, or through the node:sqlite client class).
+ */
+export function engineConnectionOf(db: Knex, poolMax: number): EngineConnection | null {
+  const config = (db.client as { config?: Knex.Config }).config;
+  const client = config?.client;
+  if (client === 'pg' || client === 'postgres' || client === 'postgresql') return { client: 'pg', connection: config?.connection, poolMax };
+  if (client === 'mysql2' || client === 'mysql') return { client: 'mysql2', connection: config?.connection, poolMax };
+  if (client === 'better-sqlite3') {
+    const filename = (config?.connection as { filename?: string } | undefined)?.filename;
+    if (!filename || filename === ':memory:') return null;
+    return { client: 'better-sqlite3', connection: { filename }, poolMax: 1 };
+  }
+  return null;
+}
+
+/**
+ * The delivery slice with its engine on a thread; null when the engine cannot run on one here
+ * (no built thread script, a database only this connection can open): then the caller runs it
+ * on the host's thread (createDelivery), as it says in the log.
+ */
+export function createDeliveryOnThread(
+  ctx: ModuleContext,
+  webhooks: WebhookStore,
+  options: EngineThreadOptions = {},
+): (DeliveryFront & { engine: EngineSupervisor }) | null {
+  const file = options.workerFile ?? defaultWorkerFile();
+  const connection = engineConnectionOf(ctx.db, options.enginePoolMax ?? 3);
+  if (!fs.existsSync(file) || !connection) {
+    ctx.logger.warn('webhooks: the delivery engine runs on the host thread (its thread cannot start here)', {
+      reason: !connection
+        ? 'this database cannot be opened by a second connection (SQLite in memory, or without better-sqlite3)'
+        : 'the module is not built',
+    });
+    return null;
+  }
+  const now = () => ctx.clock.now();
+  const store = new KnexDeliveryStore(ctx.db, now);
+  const events = new EventStore(ctx.db, store, now);
+  const held = new KnexHeldDeliveryStore(ctx.db, now);
+  const requests = { network: ctx.network, timeoutMs: options.timeoutMs };
+  const sender = new Sender({
+    ...requests,
+    now,
+    exchange: options.sendOnCallingThread ? new GotExchange(requests) : new SendThread({ ...requests, logger: ctx.logger }),
+  });
+  const engine = new EngineSupervisor(ctx, webhooks, file, connection, options, { store, events });
+  const intake = new OutboxIntake({
+    persist: (event, payload) => events.add(event, payload),
+    wake: () => engine.send({ type: 'wake' }),
+    logger: ctx.logger,
+    timers: options.timers,
+  });
+  const gauges = databaseGauges(ctx.db, now);
+  return {
+    engine,
+    intake,
+    sender,
+    testSender: botAwareTestSender(sender, botRoute(ctx, ctx.db, options.botToken)),
+    writes: deliveryWrites(store, () => engine.send({ type: 'wake-dispatcher' }), held),
+    metrics: { scrape: () => scrape({ counters: () => engine.counters() }, gauges) },
+    start: () => engine.start(),
+    async stop() {
+      await intake.stop();
+      await engine.stop();
+      await sender.close();
+    },
+  };
+}
+
+/** Starts, watches, restarts and stops the engine thread. */
+export class EngineSupervisor {
+  private worker: Worker | null = null;
+  private workerId = '';
+  private readonly base = `e-${crypto.randomBytes(5).toString('hex')}`;
+  private incarnation = 0;
+  private stopping = false;
+  private pauseMs = RESTART_FIRST_MS;
+  private startedAt = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private lastAsk = 0;
+  private readonly countersAsked = new Map<number, (value: object[]) => void>();
+  private stopped: (() => void) | null = null;
+  /** Engines started again after dying (tests read it). */
+  restarts = 0;
+
+  constructor(
+    private readonly ctx: ModuleContext,
+    private readonly webhooks: WebhookStore,
+    private readonly file: string,
+    private readonly connection: EngineConnection,
+    private readonly options: EngineThreadOptions,
+    private readonly db: { store: KnexDeliveryStore; events: EventStore },
+  ) {}
+
+  start(): void {
+    this.stopping = false;
+    this.spawn();
+  }
+
+  send(msg: ToEngine): void {
+    this.worker?.postMessage(msg);
+  }
+
+  /** The engine's counters (none while it is between two lives: its counts died with it). */
+  counters(): Promise<object[]> {
+    const worker = this.worker;
+    if (!worker) return Promise.resolve([]);
+    const id = ++this.lastAsk;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.countersAsked.delete(id);
+        resolve([]);
+      }, 5_000).unref();
+      this.countersAsked.set(id, (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      });
+      worker.postMessage({ type: 'counters', id } satisfies ToEngine);
+    });
+  }
+
+  /** Ends the engine thread as a crash would (tests): no cleanup on its side. */
+  async kill(): Promise<void> {
+    await this.worker?.terminate();
+  }
+
+  private spawn(): void {
+    this.workerId = `${this.base}-${++this.incarnation}`;
+    const {
+      timers: _t,
+      markdown: _m,
+      random: _r,
+      onWebhookDead: _d,
+      workerFile: _f,
+      enginePoolMax: _p,
+      onEngineDied: _e,
+      botToken: _b,
+      ...options
+    } = this.options;
+    const data: EngineWorkerData = {
+      connection: this.connection,
+      workerId: this.workerId,
+      network: this.ctx.network,
+      timeZone: this.ctx.timeZone,
+      locale: this.ctx.i18n.locale,
+      options,
+      chatApiBases: { ...this.ctx.chatApiBases },
+    };
+    const worker = new Worker(this.file, { workerData: data });
+    const workerId = this.workerId;
+    this.worker = worker;
+    this.startedAt = Date.now();
+    worker.on('message', (msg: FromEngine) => void this.onMessage(worker, msg));
+    worker.on('error', (err) => this.ctx.logger.error('webhooks: the delivery engine thread failed', { error: err.message, workerId }));
+    worker.on('exit', (code) => void this.onExit(worker, workerId, code));
+  }
+
+  private async onMessage(worker: Worker, msg: FromEngine): Promise<void> {
+    const answer = (id: number, value?: unknown, error?: string) =>
+      worker.postMessage({ type: 'answer', id, value, error } satisfies ToEngine);
+    switch (msg.type) {
+      case 'log':
+        this.ctx.logger[msg.level](msg.msg, msg.fields);
+        return;
+      case 'counters':
+        this.countersAsked.get(msg.id)?.(msg.value);
+        this.countersAsked.delete(msg.id);
+        return;
+      case 'webhook':
+        // The one decryption the engine needs, once per lane turn: the host's key stays here.
+        try {
+          answer(msg.id, await this.webhooks.get(msg.webhookId));
+        } catch (err) {
+          answer(msg.id, undefined, (err as Error).message);
+        }
+        return;
+      case 'bot-token':
+        try {
+          answer(msg.id, (await this.options.botToken?.(msg.platform)) ?? null);
+        } catch (err) {
+          answer(msg.id, undefined, (err as Error).message);
+        }
+        return;
+      case 'webhook-dead':
+        try {
+          await webhookDeadNotifier(this.ctx)(msg.webhook as never, msg.reason, msg.cause);
+          answer(msg.id);
+        } catch (err) {
+          answer(msg.id, undefined, (err as Error).message);
+        }
+        return;
+      case 'stopped':
+        this.stopped?.();
+        return;
+      case 'ready':
+        return;
+    }
+  }
+
+  private async onExit(worker: Worker, workerId: string, code: number): Promise<void> {
+    if (this.worker === worker) this.worker = null;
+    for (const resolve of this.countersAsked.values()) resolve([]);
+    this.countersAsked.clear();
+    if (this.stopping) {
+      this.stopped?.();
+      return;
+    }
+    this.ctx.logger.error('webhooks: the delivery engine thread stopped unexpectedly; starting it again', { code, workerId });
+    await Promise.resolve(this.options.onEngineDied?.(workerId)).catch(() => undefined);
+    // What the dead engine held goes back now rather than when its leases expire.
+    const at = this.ctx.clock.now();
+    await Promise.all([
+      this.db.store.releaseWorker(workerId),
+      this.db.store.releaseLanes(workerId, at),
+      this.db.events.release(workerId),
+    ]).catch((err: Error) =>
+      this.ctx.logger.warn('webhooks: could not release what the dead engine held; its leases will expire', { error: err.message }),
+    );
+    if (Date.now() - this.startedAt > HEALTHY_AFTER_MS) this.pauseMs = RESTART_FIRST_MS;
+    const pause = this.pauseMs;
+    this.pauseMs = Math.min(RESTART_MAX_MS, this.pauseMs * 2);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      if (this.stopping) return;
+      this.restarts++;
+      this.spawn();
+    }, pause);
+    this.restartTimer.unref();
+  }
+
+  /**
+   * Asks the engine to stop (it stops claiming, waits for its requests in flight within the
+   * shutdown grace, queues the rest again, closes its connection), and ends the thread if it
+   * has not finished well past that bound.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    const worker = this.worker;
+    if (!worker) return;
+    const bound = (this.options.shutdownGraceMs ?? 5_000) + (this.options.timeoutMs ?? 10_000) + 5_000;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.ctx.logger.warn('webhooks: the delivery engine thread did not stop in time; ending it', { boundMs: bound });
+        void worker.terminate().then(() => resolve());
+      }, bound);
+      this.stopped = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      worker.postMessage({ type: 'stop' } satisfies ToEngine);
+    });
+    this.stopped = null;
+    await worker.terminate();
+    this.worker = null;
+    // A thread ended by the bound left its rows `sending`: they go back now.
+    await this.db.store.releaseWorker(this.workerId).catch(() => undefined);
+  }
+}

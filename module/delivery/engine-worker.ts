@@ -1,0 +1,134 @@
+/**
+ * Thread side of engine-thread.ts (loaded from the built module): the delivery engine (fan-out,
+ * render, lanes, claims, sends, result writes, retention) on a thread of its own, with its own
+ * database connection (SQLite: its own connection in WAL mode; PostgreSQL, MariaDB: a small
+ * pool). It holds no key: a lane's webhook is opened (decrypted) by the host's thread, once per
+ * lane turn; the fan-out reads webhooks without decrypting them. It logs and notifies the admin
+ * through the host's thread, and answers its counters for the metrics route.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import knexFactory, { type Knex } from 'knex';
+import type { Logger, Secrets } from '../../sdk/module-context.js';
+import { WebhookStore } from '../webhooks/webhook-store.js';
+import type { Webhook } from '../webhooks/webhook.js';
+import type { EngineWorkerData, FromEngine, ToEngine } from './engine-protocol.js';
+import { createDelivery, type EngineContext } from './index.js';
+
+const data = workerData as EngineWorkerData;
+const port = parentPort!;
+const post = (msg: FromEngine) => port.postMessage(msg);
+
+function connect(c: EngineWorkerData['connection']): Knex {
+  if (c.client !== 'better-sqlite3')
+    return knexFactory({ client: c.client, connection: c.connection as never, pool: { min: 0, max: c.poolMax } });
+  return knexFactory({
+    client: 'better-sqlite3',
+    connection: c.connection as never,
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      // The host's connection settings: WAL (the host's thread reads and writes beside this one),
+      // a busy wait instead of an error while the other connection writes.
+      afterCreate(conn: { exec(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+        try {
+          conn.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
+  });
+}
+
+/** Requests answered by the host's thread, by id. */
+const asked = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+let lastId = 0;
+function ask<T>(msg: (id: number) => FromEngine): Promise<T> {
+  const id = ++lastId;
+  return new Promise<T>((resolve, reject) => {
+    asked.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    post(msg(id));
+  });
+}
+
+const log =
+  (level: 'debug' | 'info' | 'warn' | 'error') =>
+  (msg: string, fields?: Record<string, unknown>): void =>
+    post({ type: 'log', level, msg, fields });
+const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+
+/** The engine thread never decrypts: the one place it needs a webhook's URL asks the host's thread. */
+const noKey: Secrets = {
+  encrypt: () => {
+    throw new Error('the delivery engine thread holds no key');
+  },
+  decrypt: () => {
+    throw new Error('the delivery engine thread holds no key');
+  },
+};
+
+const db = connect(data.connection);
+const clock = { now: () => Date.now() };
+const webhooks = new WebhookStore(db, noKey, clock.now);
+const ctx: EngineContext = {
+  db,
+  clock,
+  logger,
+  network: data.network,
+  timeZone: data.timeZone,
+  i18n: { locale: data.locale as never, t: (key: string) => key },
+  // Unused: notifications go through onWebhookDead below, written in the host's language there.
+  notifications: { notify: async () => undefined },
+  admin: { basePath: '', page: () => undefined, api: () => undefined },
+  chatApiBases: data.chatApiBases,
+};
+const delivery = createDelivery(
+  ctx,
+  {
+    get: (id) => ask<Webhook | null>((rid) => ({ type: 'webhook', id: rid, webhookId: id })),
+    disable: (id, reason) => webhooks.disable(id, reason),
+    listeningTo: (event, trx) => webhooks.listeningTo(event, trx),
+  },
+  {
+    ...data.options,
+    workerId: data.workerId,
+    // Already off the host's thread: the requests are made here.
+    sendOnCallingThread: true,
+    // Sealed with the host's key: the host's thread decrypts it, per request.
+    botToken: (platform) => ask<string | null>((id) => ({ type: 'bot-token', id, platform })),
+    onWebhookDead: (webhook, reason, cause) =>
+      ask<void>((id) => ({
+        type: 'webhook-dead',
+        id,
+        webhook: { id: webhook.id, name: webhook.name, platform: webhook.platform },
+        reason,
+        cause,
+      })),
+  },
+);
+
+port.on('message', (msg: ToEngine) => {
+  if (msg.type === 'wake') delivery.fanOut.wake();
+  else if (msg.type === 'wake-dispatcher') delivery.dispatcher.wake();
+  else if (msg.type === 'answer') {
+    const waiting = asked.get(msg.id);
+    asked.delete(msg.id);
+    if (msg.error !== undefined) waiting?.reject(new Error(msg.error));
+    else waiting?.resolve(msg.value);
+  } else if (msg.type === 'counters')
+    void delivery.counters.registry.getMetricsAsJSON().then((value) => post({ type: 'counters', id: msg.id, value }));
+  else if (msg.type === 'stop')
+    void delivery
+      .stop()
+      .catch((err: Error) => logger.error('webhooks: the delivery engine thread did not stop cleanly', { error: err.message }))
+      .then(() => db.destroy())
+      .finally(() => {
+        post({ type: 'stopped' });
+        port.close();
+      });
+});
+
+delivery.start();
+post({ type: 'ready' });
