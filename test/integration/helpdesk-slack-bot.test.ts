@@ -12,6 +12,8 @@ import type { GenericMessageEvent } from '@slack/types';
 import type { Host } from '../../host/create-host.js';
 import { startTestHost, type LogSink } from '../fixtures/host-kit.js';
 import { createDatabaseUrl, testDatabaseKinds } from '../support/databases.js';
+
+type DatabaseKind = ReturnType<typeof testDatabaseKinds>[number];
 import { helpdeskWithTicket } from '../support/helpdesk-setup.js';
 import { slackChatPostMessageViolations } from '../support/platform-contracts.js';
 import { SlackWebApiFake } from '../support/slack-web-api-fake.js';
@@ -22,7 +24,13 @@ const BOT_TOKEN = 'xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx';
 const CHANNEL = 'C0TICKETS1';
 const ALICE = 'U0ALICE01';
 
-describe.each(testDatabaseKinds())('Slack tickets posted by the app, answered in their thread, on %s', (kind) => {
+/** Each database with the engine on the host's thread, and SQLite with the engine on its own thread (it asks the host's thread for the token). */
+const worlds: [DatabaseKind, boolean][] = [
+  ...testDatabaseKinds().map((k): [DatabaseKind, boolean] => [k, false]),
+  [testDatabaseKinds()[0], true],
+];
+
+describe.each(worlds)('Slack tickets posted by the app, answered in their thread, on %s (engine thread: %s)', (kind, engineThread) => {
   let host: Host;
   let logs: LogSink;
   let varDir: string;
@@ -74,7 +82,9 @@ describe.each(testDatabaseKinds())('Slack tickets posted by the app, answered in
     };
   };
   const staffMessages = async () => (await host.helpdesk.messages(Number(ticketId))).filter((m) => m.authorKind === 'staff');
-  const postedTexts = () => slack.posts(CHANNEL).map((c) => String(c.body.text));
+  /** The ticket's messages: its first one and those in its thread. */
+  const ticketPosts = () => slack.posts(CHANNEL).filter((c) => c.answer.ts === threadTs || c.body.thread_ts === threadTs);
+  const postedTexts = () => ticketPosts().map((c) => String(c.body.text));
 
   beforeAll(async () => {
     await slack.start();
@@ -88,6 +98,13 @@ describe.each(testDatabaseKinds())('Slack tickets posted by the app, answered in
       chatApiBases: { slack: slack.url },
     }));
     await helpdeskWithTicket(host, { subject: 'Before the webhook', department: 'Support', priority: 'low', content: 'Earlier.' });
+    if (engineThread) {
+      await host.db('host_settings').insert({ scope: 'webhooks', key: 'delivery.engineThread', value: 'true', updated_at: Date.now() });
+      await host.modules.disable('webhooks');
+      expect((await host.modules.enable('webhooks')).error).toBeFalsy();
+      // The engine did start on its own thread (it falls back to the host's thread otherwise).
+      expect(logs.having(/delivery engine runs on the host thread/)).toEqual([]);
+    }
     expect((await api('PUT', '/apps/slack', { signingSecret: SECRET, botToken: BOT_TOKEN })).status).toBe(200);
     expect((await api('PUT', '/apps/slack/links', { links: { [ALICE]: 'alice' } })).status).toBe(200);
     const created = await api('POST', '/webhooks', {
@@ -116,13 +133,14 @@ describe.each(testDatabaseKinds())('Slack tickets posted by the app, answered in
       customer: { firstName: 'Dana', lastName: 'Customer', email: 'dana@example.com' },
     });
     ticketId = String(opened.ticket.id);
+    const mine = () => slack.posts(CHANNEL).filter((c) => String(c.body.text).includes('Mail server down'));
     await waitUntil(
-      () => slack.posts(CHANNEL).length === 1,
+      () => mine().length === 1,
       () => `calls: ${JSON.stringify(slack.calls.map((c) => [c.method, c.answer.error ?? c.answer.ts]))}`,
     );
-    // The 429 came first: the same message was sent again after Retry-After, not lost nor doubled.
-    expect(slack.calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.answer.ok)).toEqual([false, true]);
-    const [first] = slack.posts(CHANNEL);
+    // Slack's 429 came first: the message was sent again after Retry-After, not lost nor doubled.
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage')[0].answer).toEqual({ ok: false, error: 'ratelimited' });
+    const [first] = mine();
     expect(first.authorization).toBe(`Bearer ${BOT_TOKEN}`);
     expect(first.body.thread_ts).toBeUndefined();
     expect(first.body.text).toContain('Mail server down');
@@ -140,7 +158,7 @@ describe.each(testDatabaseKinds())('Slack tickets posted by the app, answered in
       () => postedTexts().some((t) => t.includes('Looking into it.')),
       () => `posted: ${JSON.stringify(postedTexts())}`,
     );
-    const reply = slack.posts(CHANNEL).find((c) => String(c.body.text).includes('Looking into it.'))!;
+    const reply = ticketPosts().find((c) => String(c.body.text).includes('Looking into it.'))!;
     expect(reply.body.thread_ts).toBe(threadTs);
     expect(slackChatPostMessageViolations(reply.body)).toEqual([]);
   });
@@ -166,10 +184,10 @@ describe.each(testDatabaseKinds())('Slack tickets posted by the app, answered in
     // the answer was not posted back (it is already in the thread, typed by Alice).
     expect((await host.helpdesk.close(ticketId, { staffId: 'admin' })).ok).toBe(true);
     await waitUntil(
-      () => slack.posts(CHANNEL).length >= 3,
+      () => ticketPosts().length >= 3,
       () => `posted: ${JSON.stringify(postedTexts())}`,
     );
-    const posts = slack.posts(CHANNEL);
+    const posts = ticketPosts();
     expect(posts.at(-1)!.body.thread_ts).toBe(threadTs);
     expect(postedTexts().filter((t) => t.includes('Restarted the mail server'))).toEqual([]);
     expect(posts).toHaveLength(3);
