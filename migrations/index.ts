@@ -10,7 +10,8 @@ import { ticketThreads } from './008-ticket-threads.js';
 import { eventTemplates } from './009-event-templates.js';
 import { webhookCondition } from './010-webhook-condition.js';
 import { optionsPerPlatformMigration } from './011-options-per-platform.js';
-import { chatEvents } from './012-chat-events.js';
+import { opsAlertsAndReminders } from './012-ops-alerts-and-reminders.js';
+import { chatEvents } from './013-chat-events.js';
 
 /** In order. Append new migrations; never edit a released one. */
 export const migrations: ModuleMigration[] = [
@@ -25,5 +26,6 @@ export const migrations: ModuleMigration[] = [
   eventTemplates,
   webhookCondition,
   optionsPerPlatformMigration,
+  opsAlertsAndReminders,
   chatEvents,
 ];

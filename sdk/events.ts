@@ -198,6 +198,65 @@ export const customerRegisteredSchema = z.object({
 /** A closed ticket opened again (by the customer or by staff), with the message that did it if any. */
 export const ticketReopenSchema = ticketCloseSchema;
 
+/** A staff member took the ticket (a claim from the host's pages or from a chat's Claim button). */
+export const ticketAssignedSchema = z.object({
+  ...envelope,
+  ticket: ticketSchema,
+  staff: z.object({ id: text(64), name: text(200) }),
+});
+
+/**
+ * Raised by the module itself (not the host): the ticket's last message is the customer's and no
+ * staff answer came within `delayMinutes` (the webhook's setting) since `waitingSince`.
+ */
+export const ticketAwaitingStaffSchema = z.object({
+  ...envelope,
+  ticket: ticketSchema,
+  /** The customer's message that has waited (its content cut to 2000 characters). */
+  message: ticketMessageSchema,
+  waitingSince: isoDate,
+  delayMinutes: z.number().int().min(1).max(43_200),
+});
+
+/**
+ * The webhook an operational event is about, as the admin sees it in the list: never its URL,
+ * only the masked hint (`https://discord.com/api/webhooks/1234…/••••`).
+ */
+export const webhookRefSchema = z.object({
+  id: z.number().int().nonnegative(),
+  name: text(200),
+  platform: text(40),
+  urlHint: text(300),
+});
+
+/** Operational events: the module raises them about its own webhooks (Svix's operational webhooks). */
+const opsPayload = <T extends z.ZodRawShape>(extra: T) => z.object({ ...envelope, webhook: webhookRefSchema, ...extra });
+/** The target said it is gone (Discord's 404 Unknown Webhook, Slack's 410): disabled, its queue kept. */
+export const webhooksDisabledSchema = opsPayload({ reason });
+/** It kept answering 429 past the rate-limit budget: paused, its queue kept. */
+export const webhooksPausedSchema = opsPayload({ reason });
+/**
+ * A delivery gave up (its last retry failed, or the platform refused its body). Coalesced: at most
+ * one alert per webhook and window; `failures` counts the deliveries given up since the last alert.
+ */
+export const webhooksDeliveryFailedSchema = opsPayload({
+  reason,
+  failures: z.number().int().min(1).max(1e9),
+  delivery: z.object({
+    id: z.number().int().nonnegative(),
+    event: text(64),
+    eventId: text(128),
+    reference: text(64).nullable().optional(),
+    attempts: z.number().int().min(0).max(1e6),
+  }),
+});
+/** A webhook that had failed (an alert above was raised) delivered again. */
+export const webhooksRecoveredSchema = opsPayload({
+  failingSince: isoDate,
+  /** Deliveries given up while it was failing. */
+  failures: z.number().int().min(0).max(1e9),
+});
+
 export const eventSchemas = {
   'order.paid': orderPaidSchema,
   'ticket.submit': ticketSubmitSchema,
@@ -221,6 +280,12 @@ export const eventSchemas = {
   'service.expired': serviceExpiredSchema,
   'service.cancelled': serviceCancelledSchema,
   'customer.registered': customerRegisteredSchema,
+  'ticket.assigned': ticketAssignedSchema,
+  'ticket.awaiting_staff': ticketAwaitingStaffSchema,
+  'webhooks.disabled': webhooksDisabledSchema,
+  'webhooks.paused': webhooksPausedSchema,
+  'webhooks.delivery_failed': webhooksDeliveryFailedSchema,
+  'webhooks.recovered': webhooksRecoveredSchema,
 } as const;
 
 export type EventName = keyof typeof eventSchemas;
@@ -230,6 +295,9 @@ export type OrderPaidPayload = EventMap['order.paid'];
 export type TicketEventPayload = EventMap['ticket.submit'] | EventMap['ticket.close'];
 export type InvoiceEventName = Extract<EventName, `invoice.${string}`>;
 export type ServiceEventName = Extract<EventName, `service.${string}`>;
+/** The events the module raises about its own webhooks. */
+export type OpsEventName = Extract<EventName, `webhooks.${string}`>;
+export type OpsEventPayload = EventMap[OpsEventName];
 export type InvoiceEventPayload = EventMap[InvoiceEventName];
 export type ServiceEventPayload = EventMap[ServiceEventName];
 export type TicketPriority = (typeof ticketPriorities)[number];

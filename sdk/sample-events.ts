@@ -266,7 +266,62 @@ const samples: { [K in EventName]: (opts: SampleOptions) => EventMap[K] } = {
       },
     };
   },
+  'ticket.assigned': (opts) => {
+    const { seq, iso } = ids(opts);
+    return {
+      eventId: `evt_ticket_assigned_${seq}`,
+      occurredAt: iso,
+      ticket: sampleTicket(opts),
+      staff: { id: 'sophie', name: 'Sophie Bernard' },
+    };
+  },
+  'ticket.awaiting_staff': (opts) => {
+    const { seq, iso, now } = ids(opts);
+    return {
+      eventId: `evt_ticket_awaiting_staff_${seq}`,
+      occurredAt: iso,
+      ticket: sampleTicket(opts),
+      message: customerMessage(seq),
+      waitingSince: new Date(now - 4 * 3_600_000).toISOString(),
+      delayMinutes: 240,
+    };
+  },
+  'webhooks.disabled': opsSample('webhooks.disabled', () => ({
+    reason: 'Discord: 404 Unknown Webhook (code 10015): the webhook was deleted',
+  })),
+  'webhooks.paused': opsSample('webhooks.paused', () => ({ reason: 'rate limited (429) 12 times in a row for 10 min' })),
+  'webhooks.delivery_failed': opsSample('webhooks.delivery_failed', (opts) => ({
+    reason: 'gave up after 8 attempts: HTTP 503',
+    failures: 1,
+    delivery: {
+      id: 9000 + (opts.seq ?? 1),
+      event: 'order.paid',
+      eventId: `evt_order_${opts.seq ?? 1}`,
+      reference: String(1000 + (opts.seq ?? 1)),
+      attempts: 8,
+    },
+  })),
+  'webhooks.recovered': opsSample('webhooks.recovered', (opts) => ({
+    failingSince: new Date(ids(opts).now - 2 * 3_600_000).toISOString(),
+    failures: 3,
+  })),
 };
+
+/** An operational event's sample: about a Discord webhook of the shop, its URL masked. */
+function opsSample<K extends Extract<EventName, `webhooks.${string}`>>(
+  event: K,
+  extra: (opts: SampleOptions) => Omit<EventMap[K], 'eventId' | 'occurredAt' | 'webhook'>,
+): Sample<K> {
+  return (opts) => {
+    const { seq, iso } = ids(opts);
+    return {
+      eventId: `evt_${event.replace('.', '_')}_${seq}`,
+      occurredAt: iso,
+      webhook: { id: 9001, name: 'Boutique (Discord)', platform: 'discord', urlHint: 'https://discord.com/api/webhooks/1234…/••••' },
+      ...extra(opts),
+    } as EventMap[K];
+  };
+}
 
 /** The VPS product for an upgrade sample (an upgrade stays in its group). */
 function vpsOf(opts: SampleOptions): Partial<EventMap['service.upgraded']['service']> {

@@ -214,14 +214,12 @@ export class HelpdeskService implements HelpdeskPort {
     return this.asStaff(ticketId, staffId, 'tickets.assign', async (ticket, staff) => {
       const at = this.now();
       await this.store.assign(ticket.id, staff.id, at);
-      // Not (yet) in the sdk's event map: announced as is, for the modules that listen to it.
-      await this.bus.emitAsync('ticket.assigned', {
+      return this.emitChecked('ticket.assigned', ticket.id, {
         eventId: `ticket-${ticket.id}-assigned-${at}`,
         occurredAt: new Date(at).toISOString(),
         ticket: this.ticketPayload({ ...ticket, assignedStaffId: staff.id }),
         staff: { id: staff.id, name: staff.name },
       });
-      return null;
     });
   }
 
@@ -283,11 +281,16 @@ export class HelpdeskService implements HelpdeskPort {
       ticket: this.ticketPayload(ticket),
       message: message ? { content: message.content, author: { name: message.authorName, staff: message.authorKind === 'staff' } } : null,
     };
+    return this.emitChecked(event, ticket.id, payload);
+  }
+
+  /** Validated against the sdk's schema, then emitted. */
+  private async emitChecked(event: EventName, ticketId: number, payload: unknown): Promise<string | null> {
     const checked = validateEvent(event, payload);
     // What the host records is what it announces; a payload its own schema refuses is a host bug.
     if (!checked.ok) {
       this.logger.error(
-        `helpdesk: ${event} for ticket ${ticket.id} not emitted: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        `helpdesk: ${event} for ticket ${ticketId} not emitted: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
       );
       return null;
     }

@@ -1,5 +1,5 @@
 /**
- * wh_chat_events (migration 012): the chat events the helpdesk acted on, so a retried one acts
+ * wh_chat_events (migration 013): the chat events the helpdesk acted on, so a retried one acts
  * once, and the fingerprints of answers typed in a ticket's chat thread, so the ticket.reply such
  * an answer causes is not posted back into that thread. Rows live a day.
  */

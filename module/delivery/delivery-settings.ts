@@ -17,6 +17,10 @@ export interface DeliverySettings {
   renderBudgetMs?: number;
   /** The delivery engine on its own thread (engine-thread.ts) instead of the host's. */
   engineThread?: boolean;
+  /** How often due ticket.awaiting_staff reminders are looked for. */
+  awaitingStaffPollMs?: number;
+  /** The coalescing window of operational alerts (one per webhook and kind). */
+  opsAlertWindowMs?: number;
 }
 
 const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
@@ -39,6 +43,8 @@ export async function readDeliverySettings(settings: ModuleSettings, logger: Log
   if (typeof thread === 'boolean') out.engineThread = thread;
   else if (thread !== undefined && thread !== null)
     logger.warn('webhooks: setting delivery.engineThread ignored: expected true or false', { value: String(thread).slice(0, 50) });
+  await num('delivery.awaitingStaffPollMs', (v) => (out.awaitingStaffPollMs = v));
+  await num('delivery.opsAlertWindowMs', (v) => (out.opsAlertWindowMs = v));
   const schedule = await settings.get<unknown>('delivery.retryScheduleSeconds', undefined);
   if (schedule !== undefined && schedule !== null) {
     if (Array.isArray(schedule) && schedule.length > 0 && schedule.every((s) => typeof s === 'number' && Number.isFinite(s) && s >= 0))

@@ -29,6 +29,7 @@ import { GotExchange } from './http-exchange.js';
 import { deliveryWrites, webhookDeadNotifier, type DeliveryMetrics, type DeliveryOptions, type DeliveryWrites } from './index.js';
 import { KnexDeliveryStore } from './knex-delivery-store.js';
 import { OutboxIntake } from './outbox-intake.js';
+import { AwaitingStaff } from './awaiting-staff.js';
 import { SendThread } from './send-thread.js';
 import { Sender, type TestSender } from './sender.js';
 import { botAwareTestSender, botRoute } from './index.js';
@@ -110,8 +111,22 @@ export function createDeliveryOnThread(
     exchange: options.sendOnCallingThread ? new GotExchange(requests) : new SendThread({ ...requests, logger: ctx.logger }),
   });
   const engine = new EngineSupervisor(ctx, webhooks, file, connection, options, { store, events });
-  const intake = new OutboxIntake({
+  // Only its `observe` runs here, in the emit (schedule or cancel a reminder with the event);
+  // the engine thread's own AwaitingStaff fires the due reminders.
+  const reminders = new AwaitingStaff({
+    db: ctx.db,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    delays: async () => (await webhooks.listeningTo('ticket.awaiting_staff')).map((w) => w.filters.awaitingStaffMinutes),
     persist: (event, payload) => events.add(event, payload),
+    wake: () => engine.send({ type: 'wake' }),
+    timers: options.timers,
+  });
+  const intake = new OutboxIntake({
+    persist: async (event, payload) => {
+      await events.add(event, payload);
+      await reminders.observe(event, payload);
+    },
     wake: () => engine.send({ type: 'wake' }),
     logger: ctx.logger,
     timers: options.timers,

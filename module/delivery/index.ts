@@ -4,6 +4,7 @@
  * the background), the dispatcher (outbox -> HTTP), the sender (also "Send test"), and the
  * admin's writes (replay, retry all).
  */
+import type { EventMap } from '../../sdk/events.js';
 import type { ChatApiBases, ModuleContext } from '../../sdk/module-context.js';
 import { platformOf, type Platform } from '../platforms/index.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
@@ -21,6 +22,8 @@ import { GotExchange } from './http-exchange.js';
 import { Sender, type TestSender } from './sender.js';
 import { SendThread } from './send-thread.js';
 import { KnexTicketThreadStore } from './ticket-thread-store.js';
+import { OpsAlerts } from './ops-alerts.js';
+import { AwaitingStaff } from './awaiting-staff.js';
 import { TicketThreads } from './ticket-threads.js';
 import { BotPostRoute } from './bot-posts.js';
 import { ChatEventStore } from './chat-event-store.js';
@@ -43,6 +46,8 @@ export { KnexHeldDeliveryStore, DISCARDED_ON_RESUME, EXPIRED_WHILE_PAUSED, type 
 export { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 export { KnexTicketThreadStore, type TicketThreadStore, type TicketThread } from './ticket-thread-store.js';
 export { TicketThreads } from './ticket-threads.js';
+export { OpsAlerts } from './ops-alerts.js';
+export { AwaitingStaff } from './awaiting-staff.js';
 
 export { readDeliverySettings, type DeliverySettings } from './delivery-settings.js';
 export { EngineCounters, databaseGauges, scrape, PROMETHEUS_CONTENT_TYPE, type CounterSource } from './delivery-metrics.js';
@@ -136,6 +141,10 @@ export interface DeliveryOptions extends DispatcherOptions {
   botToken?: (platform: Platform) => Promise<string | null>;
   /** Instead of notifying through `ctx` (the engine thread asks the host's thread). */
   onWebhookDead?: WebhookDeadHandler;
+  /** At most one operational alert per webhook and kind in this window (default 1 h; ops-alerts.ts). */
+  opsAlertWindowMs?: number;
+  /** How often due `ticket.awaiting_staff` reminders are looked for (default 30 s; awaiting-staff.ts). */
+  awaitingStaffPollMs?: number;
 }
 
 export interface Delivery {
@@ -158,6 +167,10 @@ export interface Delivery {
   metrics: DeliveryMetrics;
   /** What this engine counted (the engine thread answers its host's scrapes from them). */
   counters: EngineCounters;
+  /** The module's alerts about its own webhooks (webhooks.disabled, paused, delivery_failed, recovered). */
+  ops: OpsAlerts;
+  /** The durable schedule of ticket.awaiting_staff reminders. */
+  awaitingStaff: AwaitingStaff;
   start(): void;
   stop(): Promise<void>;
 }
@@ -212,9 +225,29 @@ export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, opt
   const chatEvents = new ChatEventStore(ctx.db, now);
   const bot = botRoute(ctx, ctx.db, options.botToken, ticketThreads, chatEvents);
   const testSender = botAwareTestSender(sender, bot);
+  // Operational events enter through the intake (below) like the host's: persisted, then fanned out.
+  const ops = new OpsAlerts({
+    db: ctx.db,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    raise: (event, payload) => intake.accept(event, payload),
+    webhooks,
+    windowMs: options.opsAlertWindowMs,
+    notify: (event, p) => {
+      const failed = event === 'webhooks.delivery_failed' ? (p as EventMap['webhooks.delivery_failed']) : null;
+      const words = { name: p.webhook.name, failures: p.failures, event: failed?.delivery.event ?? '', reason: failed?.reason ?? '' };
+      return ctx.notifications.notify({
+        level: failed ? 'warning' : 'info',
+        title: ctx.i18n.t(failed ? 'delivery.failed.title' : 'delivery.recovered.title', words),
+        body: ctx.i18n.t(failed ? 'delivery.failed.body' : 'delivery.recovered.body', words),
+        href: `${ctx.admin.basePath}/webhooks/${p.webhook.id}/edit`,
+      });
+    },
+  });
   const dispatcher = new Dispatcher(
     {
-      store,
+      // The same outbox, whose given-up rows and successes the operational alerts are told about.
+      store: ops.observeOutbox(store),
       webhooks: {
         // The platform of each lane opened, for the counters (rows carry only the webhook's id).
         get: async (id) => {
@@ -233,6 +266,7 @@ export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, opt
       workerId: options.workerId,
       onWebhookDead: (webhook, reason, cause) => {
         counters.turnedOffWebhook(webhook.platform, cause);
+        void ops.webhookDead(webhook, reason, cause);
         return notifyDead(webhook, reason, cause);
       },
     },
@@ -256,8 +290,24 @@ export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, opt
     },
     { pollMs: options.pollMs, leaseMs: options.leaseMs, shutdownGraceMs: options.shutdownGraceMs },
   );
-  const intake = new OutboxIntake({
+  const awaitingStaff = new AwaitingStaff({
+    db: ctx.db,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    delays: async () => (await webhooks.listeningTo('ticket.awaiting_staff')).map((w) => w.filters.awaitingStaffMinutes),
     persist: (event, payload) => events.add(event, payload),
+    wake: () => fanOut.wake(),
+    timers: options.timers,
+    pollMs: options.awaitingStaffPollMs,
+    workerId: options.workerId,
+  });
+  const intake = new OutboxIntake({
+    // A ticket event also schedules (a customer's message) or cancels (staff's answer, a close)
+    // its awaiting-staff reminder, before the emit returns: the schedule is as durable as the event.
+    persist: async (event, payload) => {
+      await events.add(event, payload);
+      await awaitingStaff.observe(event, payload);
+    },
     wake: () => fanOut.wake(),
     logger: ctx.logger,
     timers: options.timers,
@@ -300,14 +350,18 @@ export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, opt
     metrics: {
       scrape: () => scrape({ counters: () => counters.registry.getMetricsAsJSON() }, gauges),
     },
+    ops,
+    awaitingStaff,
     start() {
       fanOut.start();
       dispatcher.start();
+      awaitingStaff.start();
       pruneTimer = timers.setTimeout(prune, 60_000);
     },
     async stop() {
       if (pruneTimer !== null) timers.clearTimeout(pruneTimer);
       pruneTimer = null;
+      await awaitingStaff.stop();
       await intake.stop();
       await fanOut.stop();
       await dispatcher.stop();
@@ -316,6 +370,9 @@ export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, opt
       // their lanes to be released, before the host closes the database.
       await sender.close();
       await dispatcher.settled();
+      // Alerts the last turns raised are written before the host closes the database.
+      await ops.settled();
+      await intake.stop();
     },
   };
 }

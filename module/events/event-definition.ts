@@ -82,6 +82,11 @@ export interface EventDefinition<P = unknown> {
   followUp?: true;
   /** The ticket priority a Discord role ping is decided on; events without one never ping. */
   priority?(payload: P): TicketPriority;
+  /**
+   * An operational event's subject: the id of the webhook it is about. It is never delivered to
+   * that webhook (a dead target cannot be told it is dead, and must not be asked to be).
+   */
+  aboutWebhook?(payload: P): number;
   /** The template used when the webhook has none for the family (else the family's default). */
   defaultTemplate?: Partial<Record<Locale, string>>;
   /**

@@ -24,16 +24,24 @@ import { serviceRenewed } from './service-renewed.js';
 import { serviceSuspended } from './service-suspended.js';
 import { serviceUnsuspended } from './service-unsuspended.js';
 import { serviceUpgraded } from './service-upgraded.js';
+import { ticketAssigned } from './ticket-assigned.js';
+import { ticketAwaitingStaff } from './ticket-awaiting-staff.js';
 import { ticketClose } from './ticket-close.js';
 import { ticketReopen } from './ticket-reopen.js';
 import { ticketReply } from './ticket-reply.js';
 import { ticketSubmit } from './ticket-submit.js';
+import { webhooksDeliveryFailed } from './webhooks-delivery-failed.js';
+import { webhooksDisabled } from './webhooks-disabled.js';
+import { webhooksPaused } from './webhooks-paused.js';
+import { webhooksRecovered } from './webhooks-recovered.js';
 
 export type { EventDefinition, FilterField, TicketThreadKind, ValueFormat, VariableKind, VariableSpec } from './event-definition.js';
 export { defineEvent, titleKey } from './event-definition.js';
+export { DEFAULT_AWAITING_STAFF_MINUTES } from './ticket-awaiting-staff.js';
 
 const registry = new Map<string, EventDefinition>();
-// The settings page lists them in this order: the shop, the helpdesk, then billing and customers.
+// The settings page lists them in this order: the shop, the helpdesk, then billing and customers,
+// then the module's own alerts (the sdk's eventSchemas keeps the same order).
 const definitions = [
   orderPaid,
   ticketSubmit,
@@ -57,6 +65,12 @@ const definitions = [
   serviceExpired,
   serviceCancelled,
   customerRegistered,
+  ticketAssigned,
+  ticketAwaitingStaff,
+  webhooksDisabled,
+  webhooksPaused,
+  webhooksDeliveryFailed,
+  webhooksRecovered,
 ];
 for (const d of definitions) registry.set(d.name, d as EventDefinition);
 

@@ -10,6 +10,7 @@ import { withHeadline } from '../events/event-template.js';
 import { invoiceLines } from '../events/invoice-event.js';
 import { serviceLines } from '../events/service-event.js';
 import { ticketOpening } from '../events/ticket-templates.js';
+import { webhooksLines } from '../events/webhooks-event.js';
 
 /**
  * The billing families' templates, for an admin who writes one template for all of a family's
@@ -19,6 +20,7 @@ import { ticketOpening } from '../events/ticket-templates.js';
 const invoice = withHeadline({ fr: ':receipt: %action% — facture n° %number%', en: ':receipt: %action% — invoice %number%' }, invoiceLines);
 const service = withHeadline({ fr: ':gear: %action% — %name%', en: ':gear: %action% — %name%' }, serviceLines);
 const customer = withHeadline({ fr: ':wave: Nouveau client : %user%', en: ':wave: New customer: %user%' }, customerLines);
+const webhooks = withHeadline({ fr: ':rotating_light: %action% — %name%', en: ':rotating_light: %action% — %name%' }, webhooksLines);
 
 const templates: Record<Locale, Record<TemplateFamily, string>> = {
   fr: {
@@ -34,6 +36,7 @@ const templates: Record<Locale, Record<TemplateFamily, string>> = {
     invoice: invoice.fr,
     service: service.fr,
     customer: customer.fr,
+    webhooks: webhooks.fr,
   },
   en: {
     order: [
@@ -48,6 +51,7 @@ const templates: Record<Locale, Record<TemplateFamily, string>> = {
     invoice: invoice.en,
     service: service.en,
     customer: customer.en,
+    webhooks: webhooks.en,
   },
 };
 

@@ -168,6 +168,7 @@ export interface FormValues {
   filterMinOrderTotal: string;
   filterGateways: string;
   filterReplyAuthors: string;
+  filterAwaitingStaffMinutes: string;
   enabled: boolean;
 }
 
@@ -210,6 +211,7 @@ export function formFromWebhook(
     filterMinOrderTotal: f.minOrderTotal === null ? '' : String(f.minOrderTotal),
     filterGateways: f.paymentGateways.join(', '),
     filterReplyAuthors: f.replyAuthors,
+    filterAwaitingStaffMinutes: String(f.awaitingStaffMinutes),
     enabled: w.enabled,
   };
 }
@@ -261,6 +263,7 @@ export function formFromPost(body: Record<string, unknown>): FormValues {
     filterMinOrderTotal: s('filterMinOrderTotal'),
     filterGateways: s('filterGateways'),
     filterReplyAuthors: s('filterReplyAuthors') || 'both',
+    filterAwaitingStaffMinutes: s('filterAwaitingStaffMinutes'),
     enabled: body.enabled === undefined ? true : on('enabled'),
   };
 }

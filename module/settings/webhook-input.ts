@@ -39,6 +39,7 @@ export const filtersSchema = z
     minOrderTotal: z.number('number').finite('number').min(0, 'not_negative').max(1e12, 'too_big').nullable(),
     paymentGateways: z.array(oneLine(z.string().trim().min(1, 'required').max(100, 'too_long'))).max(50, 'too_many'),
     replyAuthors: z.enum(['staff', 'customer', 'both'], 'choice'),
+    awaitingStaffMinutes: z.number('number').int('integer').min(1, 'too_small').max(43_200, 'too_big'),
   })
   .partial()
   .strict();
@@ -295,6 +296,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
   const color = colorText === null ? null : /^#?[0-9a-f]{6}$/i.test(colorText) ? parseInt(colorText.replace('#', ''), 16) : NaN;
   const roleIds = csv('rolePingIds');
   const minTotal = orNull('filterMinOrderTotal');
+  const awaitingMinutes = orNull('filterAwaitingStaffMinutes');
   const out: Record<string, unknown> = {
     name: str('name') ?? '',
     url: str('url') ?? '',
@@ -329,6 +331,7 @@ export function formToInput(form: Record<string, unknown>): Record<string, unkno
       minOrderTotal: minTotal === null ? null : Number(minTotal.replace(',', '.')),
       paymentGateways: csv('filterGateways'),
       replyAuthors: str('filterReplyAuthors') ?? 'both',
+      ...(awaitingMinutes === null ? {} : { awaitingStaffMinutes: Number(awaitingMinutes) }),
     },
   };
   if (out.eventTemplates === undefined) delete out.eventTemplates;

@@ -1,6 +1,6 @@
 /** A configured webhook, as every part of the module sees it. */
 import type { EventName, TicketPriority } from '../../sdk/events.js';
-import { definitionOf } from '../events/index.js';
+import { DEFAULT_AWAITING_STAFF_MINUTES, definitionOf } from '../events/index.js';
 import type { Platform } from '../platforms/platform-ids.js';
 import type { WebhookOptions } from '../platforms/webhook-options.js';
 
@@ -12,8 +12,8 @@ export type { WebhookOptions, ThreadTagRule } from '../platforms/webhook-options
  * Templates are per family: the shop's orders, the helpdesk's tickets, invoices, services and
  * customers (each event's definition says which); the events of a family share their variables.
  */
-export type TemplateFamily = 'order' | 'ticket' | 'invoice' | 'service' | 'customer';
-export const templateFamilies: readonly TemplateFamily[] = ['order', 'ticket', 'invoice', 'service', 'customer'];
+export type TemplateFamily = 'order' | 'ticket' | 'invoice' | 'service' | 'customer' | 'webhooks';
+export const templateFamilies: readonly TemplateFamily[] = ['order', 'ticket', 'invoice', 'service', 'customer', 'webhooks'];
 export const familyOf = (event: EventName): TemplateFamily => definitionOf(event).family;
 export type EventTemplates = Partial<Record<EventName, string>>;
 
@@ -33,7 +33,14 @@ export interface WebhookFilters {
   paymentGateways: string[];
   /** For ticket.reply: whose replies are sent. */
   replyAuthors: 'staff' | 'customer' | 'both';
+  /**
+   * For ticket.awaiting_staff: how long a customer's message waits for a staff answer before the
+   * webhook is reminded, in minutes (default 240: 4 h).
+   */
+  awaitingStaffMinutes: number;
 }
+
+export { DEFAULT_AWAITING_STAFF_MINUTES };
 
 /** A sealed field no key of the host opens (APP_KEY changed without APP_PREVIOUS_KEYS). */
 export type UnreadableField = 'url' | 'signingSecret';
@@ -74,6 +81,7 @@ export const defaultFilters = (): WebhookFilters => ({
   minOrderTotal: null,
   paymentGateways: [],
   replyAuthors: 'both',
+  awaitingStaffMinutes: DEFAULT_AWAITING_STAFF_MINUTES,
 });
 
 /**

@@ -67,7 +67,13 @@ describe.each(testDatabaseKinds())('webhook options per platform on %s', (kind) 
     const slack = json(
       await create({ name: 'S', url: SLACK, events: ['order.paid'], options: { slackBlocks: true, username: 'Shop' } }),
     ).webhook;
-    expect(await stored(slack.id)).toEqual({ username: 'Shop', avatarUrl: null, coalesce: true, slackBlocks: true });
+    expect(await stored(slack.id)).toEqual({
+      username: 'Shop',
+      avatarUrl: null,
+      coalesce: true,
+      slackBlocks: true,
+      helpdeskButtons: false,
+    });
     const teams = json(await create({ name: 'Teams', url: 'https://x.webhook.office.com/webhookb2/abc', events: ['order.paid'] })).webhook;
     expect([teams.platform, await stored(teams.id)]).toEqual(['teams', {}]);
     const signed = json(await create({ name: 'J', url: JSON_URL, events: ['order.paid'] })).webhook;
@@ -86,8 +92,14 @@ describe.each(testDatabaseKinds())('webhook options per platform on %s', (kind) 
     expect(await stored(w.id)).toMatchObject({ mode: 'embed', username: 'Shop', threadPerTicket: true, statusCard: 'close' });
     const moved = await put(w.id, { url: SLACK, platform: 'slack' });
     expect(moved.status).toBe(200);
-    expect(await stored(w.id)).toEqual({ username: null, avatarUrl: null, coalesce: true, slackBlocks: false });
-    expect(json(moved).webhook.options).toEqual({ username: null, avatarUrl: null, coalesce: true, slackBlocks: false });
+    expect(await stored(w.id)).toEqual({ username: null, avatarUrl: null, coalesce: true, slackBlocks: false, helpdeskButtons: false });
+    expect(json(moved).webhook.options).toEqual({
+      username: null,
+      avatarUrl: null,
+      coalesce: true,
+      slackBlocks: false,
+      helpdeskButtons: false,
+    });
     // A JSON webhook gets a secret; turned into Discord, the row no longer holds it.
     const j = json(await create({ name: 'J', url: JSON_URL, events: ['order.paid'] })).webhook;
     expect(await stored(j.id)).toHaveProperty('signingSecretSealed');
@@ -122,6 +134,12 @@ describe.each(testDatabaseKinds())('webhook options per platform on %s', (kind) 
     expect(r).toMatchObject({ redirect: '/admin/modules/webhooks/?done=created' });
     const row = await db.knex('wh_webhooks').where({ name: 'Slack from the form' }).first();
     expect(row.platform).toBe('slack');
-    expect(JSON.parse(row.options)).toEqual({ username: 'Boutique', avatarUrl: null, coalesce: true, slackBlocks: true });
+    expect(JSON.parse(row.options)).toEqual({
+      username: 'Boutique',
+      avatarUrl: null,
+      coalesce: true,
+      slackBlocks: true,
+      helpdeskButtons: false,
+    });
   });
 });

@@ -109,6 +109,24 @@ describe.each(testDatabaseKinds())('migrations on %s', (kind) => {
     await migrateTo(knex, migrations.length, conditionStep);
     expect((await knex('wh_webhooks').first()).condition).toBeNull();
 
+    // 012: the operational alerts' state and the awaiting-staff schedule (one waiting period per
+    // ticket and delay); down drops both tables and leaves the webhooks, up again starts empty.
+    const remindersStep = migrations.findIndex((m) => m.name === '012-ops-alerts-and-reminders');
+    await knex('wh_ops_alerts').insert({ webhook_id: webhook.id, failing_since: 7, failures: 2, updated_at: 7 });
+    const reminder = { ticket_id: '42', delay_minutes: 240, waiting_since: 8, due_at: 8 + 240 * 60_000, snapshot: '{}', created_at: 8 };
+    await knex('wh_awaiting_staff').insert(reminder);
+    await expect(knex('wh_awaiting_staff').insert(reminder)).rejects.toMatchObject({
+      message: expect.stringMatching(/UNIQUE|Duplicate|duplicate key/i),
+    });
+    await knex('wh_awaiting_staff').insert({ ...reminder, delay_minutes: 60 });
+    expect(Number((await knex('wh_ops_alerts').first()).failures)).toBe(2);
+    await migrateTo(knex, remindersStep, migrations.length);
+    expect(await knex.schema.hasTable('wh_ops_alerts')).toBe(false);
+    expect(await knex.schema.hasTable('wh_awaiting_staff')).toBe(false);
+    expect((await knex('wh_webhooks').first()).name).toBe('Shop');
+    await migrateTo(knex, migrations.length, remindersStep);
+    expect(Number((await knex('wh_awaiting_staff').count({ n: '*' }))[0].n)).toBe(0);
+
     // A second delivery with the same idempotency key is refused by the database itself.
     // Matched on the message: errors from a native driver loaded in another test file of the same
     // jest worker are not `instanceof Error` here, and toThrow() would not see them.

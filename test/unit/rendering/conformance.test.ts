@@ -30,11 +30,15 @@ import { sample } from './helpers.js';
 
 /* The corpus (random, hostile and option-grid cases) lives in corpus.ts, shared with the golden test. */
 
-/** The url a JSON body must carry unchanged: the event's own link (the order's invoice, the ticket's, the invoice's…). */
-function eventUrl(e: EventName, p: AnyPayload): string {
-  const subject = p as unknown as Record<string, { url?: string; invoiceUrl?: string }>;
+/**
+ * The url a JSON body must carry unchanged: the event's own link (the order's invoice, the ticket's,
+ * the invoice's…); none for the module's operational events, which have no link.
+ */
+function eventUrl(e: EventName, p: AnyPayload): string | undefined {
+  const subject = p as unknown as Record<string, { url?: string; invoiceUrl?: string } | undefined>;
   const key = e.split('.')[0];
-  return subject[key].invoiceUrl ?? subject[key].url ?? '';
+  if (key === 'webhooks') return undefined;
+  return subject[key]!.invoiceUrl ?? subject[key]!.url ?? '';
 }
 
 function violations(platform: Platform, c: Case, body: MessageBody, query: Record<string, string>): Violation[] {
@@ -84,6 +88,8 @@ const customerText = new Set([
   'content',
   'comment',
   'transactionId',
+  // The operational events' webhook address hint.
+  'urlHint',
 ]);
 const hostileText = '@everyone <!channel> **gras** &amp; <b>x</b> _a_ [lien](https://evil.example) \uD800 ';
 

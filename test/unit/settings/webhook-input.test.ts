@@ -158,6 +158,32 @@ describe('formToInput', () => {
   });
 });
 
+describe('the awaiting-staff delay (filters.awaitingStaffMinutes)', () => {
+  const base = { name: 'Support', url: 'https://discord.com/api/webhooks/1/x', events: ['ticket.awaiting_staff'] };
+  it('takes whole minutes from 1 to 30 days, and says which field is wrong', () => {
+    expect(parseWebhookInput({ ...base, filters: { awaitingStaffMinutes: 90 } }, ctx)).toMatchObject({
+      ok: true,
+      value: { filters: { awaitingStaffMinutes: 90 } },
+    });
+    expect(parseWebhookInput({ ...base, filters: { awaitingStaffMinutes: 0 } }, ctx)).toEqual({
+      ok: false,
+      errors: [{ field: 'filters.awaitingStaffMinutes', reason: 'too_small' }],
+    });
+    expect(parseWebhookInput({ ...base, filters: { awaitingStaffMinutes: 1.5 } }, ctx)).toEqual({
+      ok: false,
+      errors: [{ field: 'filters.awaitingStaffMinutes', reason: 'integer' }],
+    });
+    expect(parseWebhookInput({ ...base, filters: { awaitingStaffMinutes: 43_201 } }, ctx)).toEqual({
+      ok: false,
+      errors: [{ field: 'filters.awaitingStaffMinutes', reason: 'too_big' }],
+    });
+  });
+  it('comes from the form field, and a blank field keeps the stored delay', () => {
+    expect(formToInput({ filterAwaitingStaffMinutes: '60' }).filters).toMatchObject({ awaitingStaffMinutes: 60 });
+    expect(formToInput({ filterAwaitingStaffMinutes: '' }).filters).not.toHaveProperty('awaitingStaffMinutes');
+  });
+});
+
 describe('generateSigningSecret', () => {
   it('is whsec_ and base64 of 24 random bytes', () => {
     expect(generateSigningSecret(() => Buffer.alloc(24, 1))).toBe('whsec_' + Buffer.alloc(24, 1).toString('base64'));

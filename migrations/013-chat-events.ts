@@ -9,7 +9,7 @@ import type { ModuleMigration } from '../sdk/module-context.js';
  * (delivery/bot-posts.ts). Rows older than a day go.
  */
 export const chatEvents: ModuleMigration = {
-  name: '012-chat-events',
+  name: '013-chat-events',
   async up(knex: Knex) {
     await knex.schema.createTable('wh_chat_events', (t) => {
       t.string('event_id', 128).notNullable().primary();
