@@ -11,6 +11,7 @@ import { eventTemplates } from './009-event-templates.js';
 import { webhookCondition } from './010-webhook-condition.js';
 import { optionsPerPlatformMigration } from './011-options-per-platform.js';
 import { opsAlertsAndReminders } from './012-ops-alerts-and-reminders.js';
+import { chatEvents } from './013-chat-events.js';
 
 /** In order. Append new migrations; never edit a released one. */
 export const migrations: ModuleMigration[] = [
@@ -26,4 +27,5 @@ export const migrations: ModuleMigration[] = [
   webhookCondition,
   optionsPerPlatformMigration,
   opsAlertsAndReminders,
+  chatEvents,
 ];

@@ -14,6 +14,11 @@ import { createRenderingPort } from './rendering/rendering-port.js';
 import { registerSettings } from './settings/register-settings.js';
 import { createDelivery, PROMETHEUS_CONTENT_TYPE, readDeliverySettings } from './delivery/index.js';
 import { registerHelpdesk } from './helpdesk/register-helpdesk.js';
+import { ChatAppsStore } from './helpdesk/chat-apps-store.js';
+import { slack } from './platforms/slack/index.js';
+import type { Platform } from './platforms/index.js';
+import { KnexTicketThreadStore } from './delivery/ticket-thread-store.js';
+import { ChatEventStore } from './delivery/chat-event-store.js';
 import { createDeliveryOnThread, type DeliveryFront } from './delivery/engine-thread.js';
 
 export { migrations };
@@ -23,8 +28,11 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
   await checkWebhookSeals(webhookStore, ctx.logger);
 
   // Delivery (module/delivery/): outbox intake, dispatcher, sender; the engine on its own thread
-  // when `delivery.engineThread` says so and it can start there, else on the host's thread.
-  const { engineThread, ...settings } = await readDeliverySettings(ctx.settings, ctx.logger);
+  // when `delivery.engineThread` says so and it can start there, else on the host's thread. The
+  // Slack app's bot token posts the messages of webhooks whose URL is chat.postMessage.
+  const chatApps = new ChatAppsStore(ctx.settings, ctx.secrets);
+  const { engineThread, ...read } = await readDeliverySettings(ctx.settings, ctx.logger);
+  const settings = { ...read, botToken: async (platform: Platform) => (platform === slack.id ? chatApps.slackBotToken() : null) };
   const delivery: DeliveryFront =
     (engineThread ? createDeliveryOnThread(ctx, webhookStore, settings) : null) ?? createDelivery(ctx, webhookStore, settings);
 
@@ -34,12 +42,16 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
   registerSettings(ctx, {
     store: webhookStore,
     rendering: createRenderingPort(ctx.timeZone, ctx.hostLinks.receivers ?? []),
-    sender: delivery.sender,
+    sender: delivery.testSender,
     deliveryWrites: delivery.writes,
     metrics: { scrape: () => delivery.metrics.scrape(), contentType: PROMETHEUS_CONTENT_TYPE },
   });
   // Two-way helpdesk (module/helpdesk/): staff act on tickets from Discord.
-  registerHelpdesk(ctx);
+  // Tickets' chat threads and chat events acted on: the same tables the delivery engine writes.
+  registerHelpdesk(ctx, {
+    threads: new KnexTicketThreadStore(ctx.db, () => ctx.clock.now()),
+    chatEvents: new ChatEventStore(ctx.db, () => ctx.clock.now()),
+  });
   delivery.start();
 
   return {

@@ -22,6 +22,7 @@ import { DEFAULT_RATE_LIMIT_BUDGET, formatDuration, rateLimitDecision, type Rate
 import { DEFAULT_SCHEDULE_MS, nextAttemptDelay } from './retry-schedule.js';
 import type { SendOutcome, SendRequest } from './sender.js';
 import { threadPackGroup, type TicketThreads } from './ticket-threads.js';
+import type { BotPostRoute } from './bot-posts.js';
 import { BackgroundRunner } from './background-runner.js';
 import { realTimers, type Timers } from './timers.js';
 
@@ -61,6 +62,8 @@ export interface DispatcherDeps {
   send(req: SendRequest): Promise<SendOutcome>;
   /** Ticket rows of thread-per-ticket and status-card webhooks go through it (ticket-threads.ts). */
   threads?: Pick<TicketThreads, 'deliver'>;
+  /** Webhooks whose messages the platform's app posts itself (Slack chat.postMessage). */
+  bot?: Pick<BotPostRoute, 'handles' | 'deliver'>;
   clock: Clock;
   logger: Logger;
   /**
@@ -454,8 +457,11 @@ export class Dispatcher {
   /** Send: one HTTP exchange (through the ticket's thread when the rows carry a plan), counted. */
   private async send(webhook: Webhook, { packed, request }: Outgoing): Promise<Exchange> {
     const plan = packed[packed.length - 1].thread;
-    const result =
-      plan && this.deps.threads ? await this.deps.threads.deliver(webhook, plan, request, this.deps.send) : await this.deps.send(request);
+    const result = this.deps.bot?.handles(webhook)
+      ? await this.deps.bot.deliver(webhook, plan ?? null, request, this.deps.send)
+      : plan && plan.mode !== 'bot' && this.deps.threads
+        ? await this.deps.threads.deliver(webhook, plan, request, this.deps.send)
+        : await this.deps.send(request);
     this.stats.requests++;
     const after = this.deps.clock.now();
     if (platformOf(webhook.platform).countsInvalidRequests && isInvalidRequestStatus(result.statusCode)) this.invalidRequests.record(after);

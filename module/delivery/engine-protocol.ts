@@ -20,8 +20,10 @@ export interface EngineWorkerData {
   network: { allowLoopback: boolean; allowPrivate: boolean };
   timeZone: string;
   locale: string;
-  /** The delivery settings; functions (timers, markdown, random) are not sent. */
-  options: Omit<DeliveryOptions, 'timers' | 'markdown' | 'random' | 'onWebhookDead'>;
+  /** The delivery settings; functions (timers, markdown, random, botToken) are not sent. */
+  options: Omit<DeliveryOptions, 'timers' | 'markdown' | 'random' | 'onWebhookDead' | 'botToken'>;
+  /** The chat platforms' API bases the host set (`ctx.chatApiBases`). */
+  chatApiBases?: Record<string, string | undefined>;
 }
 
 /** Host's thread -> engine. */
@@ -38,5 +40,7 @@ export type FromEngine =
   | { type: 'counters'; id: number; value: object[] }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
   | { type: 'webhook'; id: number; webhookId: number }
+  /** The platform app's bot token (a Slack webhook posted by the app): the host's key decrypts it. */
+  | { type: 'bot-token'; id: number; platform: Webhook['platform'] }
   | { type: 'webhook-dead'; id: number; webhook: Pick<Webhook, 'id' | 'name' | 'platform'>; reason: string; cause: 'gone' | 'rate_limited' }
   | { type: 'stopped' };

@@ -31,12 +31,15 @@ import { KnexDeliveryStore } from './knex-delivery-store.js';
 import { OutboxIntake } from './outbox-intake.js';
 import { AwaitingStaff } from './awaiting-staff.js';
 import { SendThread } from './send-thread.js';
-import { Sender } from './sender.js';
+import { Sender, type TestSender } from './sender.js';
+import { botAwareTestSender, botRoute } from './index.js';
 
 /** What the host's thread holds of the delivery slice, wherever the engine runs. */
 export interface DeliveryFront {
   intake: OutboxIntake;
   sender: Sender;
+  /** The Send test: through the platform's app where the webhook's messages go that way. */
+  testSender: TestSender;
   writes: DeliveryWrites;
   metrics: DeliveryMetrics;
   start(): void;
@@ -133,6 +136,7 @@ export function createDeliveryOnThread(
     engine,
     intake,
     sender,
+    testSender: botAwareTestSender(sender, botRoute(ctx, ctx.db, options.botToken)),
     writes: deliveryWrites(store, () => engine.send({ type: 'wake-dispatcher' }), held),
     metrics: { scrape: () => scrape({ counters: () => engine.counters() }, gauges) },
     start: () => engine.start(),
@@ -211,6 +215,7 @@ export class EngineSupervisor {
       workerFile: _f,
       enginePoolMax: _p,
       onEngineDied: _e,
+      botToken: _b,
       ...options
     } = this.options;
     const data: EngineWorkerData = {
@@ -220,6 +225,7 @@ export class EngineSupervisor {
       timeZone: this.ctx.timeZone,
       locale: this.ctx.i18n.locale,
       options,
+      chatApiBases: { ...this.ctx.chatApiBases },
     };
     const worker = new Worker(this.file, { workerData: data });
     const workerId = this.workerId;
@@ -245,6 +251,13 @@ export class EngineSupervisor {
         // The one decryption the engine needs, once per lane turn: the host's key stays here.
         try {
           answer(msg.id, await this.webhooks.get(msg.webhookId));
+        } catch (err) {
+          answer(msg.id, undefined, (err as Error).message);
+        }
+        return;
+      case 'bot-token':
+        try {
+          answer(msg.id, (await this.options.botToken?.(msg.platform)) ?? null);
         } catch (err) {
           answer(msg.id, undefined, (err as Error).message);
         }

@@ -82,6 +82,7 @@ const ctx: EngineContext = {
   // Unused: notifications go through onWebhookDead below, written in the host's language there.
   notifications: { notify: async () => undefined },
   admin: { basePath: '', page: () => undefined, api: () => undefined },
+  chatApiBases: data.chatApiBases,
 };
 const delivery = createDelivery(
   ctx,
@@ -95,6 +96,8 @@ const delivery = createDelivery(
     workerId: data.workerId,
     // Already off the host's thread: the requests are made here.
     sendOnCallingThread: true,
+    // Sealed with the host's key: the host's thread decrypts it, per request.
+    botToken: (platform) => ask<string | null>((id) => ({ type: 'bot-token', id, platform })),
     onWebhookDead: (webhook, reason, cause) =>
       ask<void>((id) => ({
         type: 'webhook-dead',

@@ -5,7 +5,8 @@
  * admin's writes (replay, retry all).
  */
 import type { EventMap } from '../../sdk/events.js';
-import type { ModuleContext } from '../../sdk/module-context.js';
+import type { ChatApiBases, ModuleContext } from '../../sdk/module-context.js';
+import { platformOf, type Platform } from '../platforms/index.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
 import { RenderOnCallingThread, RenderWorkers, type EventRenderer } from '../rendering/event-renderers.js';
 import type { MarkdownConverter } from '../rendering/event-variables.js';
@@ -18,12 +19,14 @@ import { OutboxIntake } from './outbox-intake.js';
 import type { DeliveryStore } from './delivery-store.js';
 import { KnexDeliveryStore } from './knex-delivery-store.js';
 import { GotExchange } from './http-exchange.js';
-import { Sender } from './sender.js';
+import { Sender, type TestSender } from './sender.js';
 import { SendThread } from './send-thread.js';
 import { KnexTicketThreadStore } from './ticket-thread-store.js';
 import { OpsAlerts } from './ops-alerts.js';
 import { AwaitingStaff } from './awaiting-staff.js';
 import { TicketThreads } from './ticket-threads.js';
+import { BotPostRoute } from './bot-posts.js';
+import { ChatEventStore } from './chat-event-store.js';
 import { EngineCounters, databaseGauges, scrape } from './delivery-metrics.js';
 import { MeteredDeliveryStore } from './metered-delivery-store.js';
 
@@ -87,7 +90,10 @@ export function deliveryWrites(outbox: DeliveryStore, wake: () => void, held: He
 }
 
 /** What the delivery engine reads of the module's context (the engine thread builds its own). */
-export type EngineContext = Pick<ModuleContext, 'db' | 'clock' | 'logger' | 'network' | 'timeZone' | 'i18n' | 'notifications' | 'admin'>;
+export type EngineContext = Pick<
+  ModuleContext,
+  'db' | 'clock' | 'logger' | 'network' | 'timeZone' | 'i18n' | 'notifications' | 'admin' | 'chatApiBases'
+>;
 
 /** What the engine asks of the webhooks (the engine thread asks the host's thread for `get`: it holds no key). */
 export type EngineWebhooks = Pick<WebhookStore, 'get' | 'disable' | 'listeningTo'>;
@@ -131,6 +137,8 @@ export interface DeliveryOptions extends DispatcherOptions {
   renderBudgetMs?: number;
   /** Makes the requests on the calling thread instead of the send thread (send-thread.ts). */
   sendOnCallingThread?: boolean;
+  /** The platform app's bot token (the helpdesk's Chat apps), for webhooks the app posts itself (bot-posts.ts). */
+  botToken?: (platform: Platform) => Promise<string | null>;
   /** Instead of notifying through `ctx` (the engine thread asks the host's thread). */
   onWebhookDead?: WebhookDeadHandler;
   /** At most one operational alert per webhook and kind in this window (default 1 h; ops-alerts.ts). */
@@ -146,11 +154,15 @@ export interface Delivery {
   renderer: EventRenderer;
   dispatcher: Dispatcher;
   sender: Sender;
+  /** The Send test: through the platform's app where the webhook's messages go that way. */
+  testSender: TestSender;
   /** The outbox's rows and the lanes: built once, shared by the fan-out, the dispatcher and the admin's writes. */
   store: DeliveryStore;
   held: HeldDeliveryStore;
   /** Per webhook and ticket, its Discord post and first message. */
   ticketThreads: KnexTicketThreadStore;
+  /** Chat events acted on, and answers typed in a ticket's chat thread (chat-event-store.ts). */
+  chatEvents: ChatEventStore;
   writes: DeliveryWrites;
   metrics: DeliveryMetrics;
   /** What this engine counted (the engine thread answers its host's scrapes from them). */
@@ -161,6 +173,40 @@ export interface Delivery {
   awaitingStaff: AwaitingStaff;
   start(): void;
   stop(): Promise<void>;
+}
+
+/** The route of webhooks their platform's app posts to (bot-posts.ts), with the host's API bases and the app's token. */
+export function botRoute(
+  ctx: Pick<EngineContext, 'db' | 'clock' | 'logger' | 'chatApiBases'>,
+  db: EngineContext['db'],
+  botToken: DeliveryOptions['botToken'],
+  threads = new KnexTicketThreadStore(db, () => ctx.clock.now()),
+  echoes = new ChatEventStore(db, () => ctx.clock.now()),
+): BotPostRoute {
+  return new BotPostRoute({
+    threads,
+    echoes,
+    apiBase: (platform) => ctx.chatApiBases?.[platform as keyof ChatApiBases] ?? platformOf(platform).botPosts?.apiBase ?? null,
+    botToken: botToken ?? (async () => null),
+    logger: ctx.logger,
+  });
+}
+
+/** The settings page's Send test goes the way the webhook's messages go (the app's post, with its token). */
+export function botAwareTestSender(sender: Sender, bot: Pick<BotPostRoute, 'handles' | 'deliver'>): TestSender {
+  return {
+    async send(webhook, body) {
+      if (!bot.handles(webhook)) return sender.send(webhook, body);
+      const messageId = `msg_test_${Date.now().toString(36)}`;
+      const { verdict, rateLimit, responseBody, ...result } = await bot.deliver(webhook, null, { webhook, body, messageId }, (req) =>
+        sender.deliver(req),
+      );
+      void verdict;
+      void rateLimit;
+      void responseBody;
+      return result;
+    },
+  };
 }
 
 export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, options: DeliveryOptions = {}): Delivery {
@@ -176,6 +222,9 @@ export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, opt
     exchange: options.sendOnCallingThread ? new GotExchange(requests) : new SendThread({ ...requests, logger: ctx.logger }),
   });
   const ticketThreads = new KnexTicketThreadStore(ctx.db, now);
+  const chatEvents = new ChatEventStore(ctx.db, now);
+  const bot = botRoute(ctx, ctx.db, options.botToken, ticketThreads, chatEvents);
+  const testSender = botAwareTestSender(sender, bot);
   // Operational events enter through the intake (below) like the host's: persisted, then fanned out.
   const ops = new OpsAlerts({
     db: ctx.db,
@@ -210,6 +259,7 @@ export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, opt
       },
       send: (req) => sender.deliver(req),
       threads: new TicketThreads({ store: ticketThreads, logger: ctx.logger }),
+      bot,
       clock: ctx.clock,
       logger: ctx.logger,
       timers: options.timers,
@@ -290,9 +340,11 @@ export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, opt
     renderer,
     dispatcher,
     sender,
+    testSender,
     store,
     held,
     ticketThreads,
+    chatEvents,
     writes,
     counters,
     metrics: {

@@ -26,6 +26,8 @@ export interface SendRequest {
   messageId: string;
   /** Discord: edit this message of the webhook (`PATCH …/messages/{id}`) instead of posting one. */
   editMessageId?: string;
+  /** Extra request headers (a bot's `Authorization`): never logged nor recorded. */
+  headers?: Record<string, string>;
   /** Keep this much of the answer instead of RESPONSE_BODY_CAP (the created message, to read its ids). */
   responseCap?: number;
 }
@@ -111,7 +113,7 @@ export class Sender implements TestSender {
       return this.outcome(classifyNetworkError(invalid), null, null, started, networkFailureOf(invalid));
     }
     const text = req.text ?? JSON.stringify(req.body);
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...req.headers };
     if (platformOf(req.webhook.platform).signed && req.webhook.signingSecret) {
       Object.assign(headers, signStandardWebhook(req.webhook.signingSecret, req.messageId, Math.floor(this.now() / 1000), text));
     }

@@ -55,6 +55,15 @@ export class KnexTicketThreadStore implements TicketThreadStore {
       .merge(['thread_id', 'message_id', 'guild_id', 'updated_at']);
   }
 
+  /** The ticket whose thread is `threadId` with first message `messageId` (a Slack channel and ts), or null. */
+  async ticketOf(threadId: string, messageId: string): Promise<string | null> {
+    const r: { ticket_id: string } | undefined = await this.db(TABLE)
+      .select('ticket_id')
+      .where({ thread_id: threadId, message_id: messageId })
+      .first();
+    return r?.ticket_id ?? null;
+  }
+
   async forget(webhookId: number, ticketId: string): Promise<void> {
     await this.db(TABLE).where({ webhook_id: webhookId, ticket_id: ticketId }).delete();
   }

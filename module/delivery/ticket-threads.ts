@@ -71,7 +71,8 @@ export function createdMessage(body: string | null, forum: boolean): TicketThrea
  * one post; a submit (creates the post) or a close (ends it) goes alone. null: alone.
  */
 export function threadPackGroup(plan: TicketThreadPlan): string | null {
-  return plan.kind === 'reply' ? `${plan.mode} ${plan.ticket}` : null;
+  // A staff answer may be the echo of a chat reply, skipped alone (bot-posts.ts).
+  return plan.kind === 'reply' && !plan.echo ? `${plan.mode} ${plan.ticket}` : null;
 }
 
 export interface TicketThreadsDeps {

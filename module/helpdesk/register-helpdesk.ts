@@ -13,9 +13,18 @@ import { answerInteraction } from './discord-interactions.js';
 import { checkDiscordSignature, discordPublicKey } from './discord-signature.js';
 import { checkSlackSignature } from './slack-signature.js';
 import { actOnSlack, responseUrlAllowed } from './slack-interactions.js';
-import { openSlackView, SLACK_API_BASE } from './slack-web-api.js';
+import { openSlackView, postSlackEphemeral, SLACK_API_BASE } from './slack-web-api.js';
+import { actOnSlackEvent } from './slack-events.js';
+import type { ChatEventStore } from '../delivery/chat-event-store.js';
+import type { KnexTicketThreadStore } from '../delivery/ticket-thread-store.js';
 
-export function registerHelpdesk(ctx: ModuleContext): void {
+/** What the helpdesk shares with delivery: tickets' chat threads, and chat events acted on. */
+export interface HelpdeskStores {
+  threads: Pick<KnexTicketThreadStore, 'ticketOf'>;
+  chatEvents: Pick<ChatEventStore, 'firstSeen' | 'expectEcho' | 'dropEcho'>;
+}
+
+export function registerHelpdesk(ctx: ModuleContext, stores: HelpdeskStores): void {
   const store = new ChatAppsStore(ctx.settings, ctx.secrets);
   const t = (key: string, vars?: Record<string, string | number>) => ctx.i18n.t(key, vars);
   const slackApi = ctx.chatApiBases?.slack ?? SLACK_API_BASE;
@@ -83,8 +92,26 @@ export function registerHelpdesk(ctx: ModuleContext): void {
       } catch {
         return { status: 400, json: { error: 'the body is not JSON' } };
       }
-      // Slack checks the Events URL once with a challenge; no event is acted on yet.
+      // Slack checks the Events URL once with a challenge.
       if (body.type === 'url_verification' && typeof body.challenge === 'string') return { json: { challenge: body.challenge } };
+      // A staff member's answer in a ticket's thread (slack-events.ts): acted on before the ack
+      // (a local write), so Slack's retry of a slow ack finds the event already recorded.
+      const outcome = await actOnSlackEvent(body, {
+        helpdesk: ctx.helpdesk,
+        links: await store.slackLinks(),
+        ticketOf: (channel, ts) => stores.threads.ticketOf(channel, ts),
+        firstSeen: (id) => stores.chatEvents.firstSeen(id),
+        expectEcho: (id, ticket, channel, echo) => stores.chatEvents.expectEcho(id, ticket, channel, echo),
+        dropEcho: (id) => stores.chatEvents.dropEcho(id),
+        t,
+      });
+      if (outcome.did !== 'ignored') ctx.logger.info('helpdesk: Slack thread message', { did: outcome.did });
+      const botToken = outcome.ephemeral ? await store.slackBotToken() : null;
+      if (outcome.ephemeral && botToken)
+        void postSlackEphemeral(slackApi, botToken, outcome.ephemeral).then(
+          (r) => r.ok || ctx.logger.warn('helpdesk: Slack did not take the ephemeral notice', { error: r.error }),
+          (err: Error & { code?: string }) => ctx.logger.warn('helpdesk: Slack chat.postEphemeral failed', { error: err.code ?? err.name }),
+        );
       return { json: {} };
     },
     { bodyLimit: 64 * 1024, rateLimit: { max: 600, windowMs: 60_000 } },

@@ -1,23 +1,24 @@
 /**
- * The one Slack Web API method the helpdesk calls: `views.open` (the Reply modal), with the app's
- * bot token, at a base URL the host may point at a local receiver (tests; `https://slack.com/api`
- * otherwise). Slack answers HTTP 200 with `{ok: false, error}` when it refuses; the token is never
- * put in an error or a log.
+ * The Slack Web API methods the helpdesk calls: `views.open` (the Reply modal) and
+ * `chat.postEphemeral` (a refusal only the user who wrote in a ticket's thread sees), with the
+ * app's bot token, at a base URL the host may point at a local receiver (tests;
+ * `https://slack.com/api` otherwise). Slack answers HTTP 200 with `{ok: false, error}` when it
+ * refuses; the token is never put in an error or a log.
  */
 import { got } from 'got';
 import type { ModalView } from '@slack/types';
+import { SLACK_API_BASE } from '../platforms/slack/slack-bot-posts.js';
 
-export const SLACK_API_BASE = 'https://slack.com/api';
+export { SLACK_API_BASE };
 
 export type SlackApiResult = { ok: true } | { ok: false; error: string };
 
-export async function openSlackView(base: string, botToken: string, triggerId: string, view: ModalView): Promise<SlackApiResult> {
+async function callSlack(base: string, botToken: string, method: string, json: object, timeoutMs: number): Promise<SlackApiResult> {
   try {
-    const res = await got.post(`${base.replace(/\/+$/, '')}/views.open`, {
+    const res = await got.post(`${base.replace(/\/+$/, '')}/${method}`, {
       headers: { authorization: `Bearer ${botToken}` },
-      json: { trigger_id: triggerId, view },
-      // Slack's trigger_id is good for 3 s: a slower answer is no answer.
-      timeout: { request: 2500 },
+      json,
+      timeout: { request: timeoutMs },
       retry: { limit: 0 },
       followRedirect: false,
       throwHttpErrors: false,
@@ -33,4 +34,24 @@ export async function openSlackView(base: string, botToken: string, triggerId: s
   } catch (err) {
     return { ok: false, error: (err as { code?: string }).code ?? 'request failed' };
   }
+}
+
+export function openSlackView(base: string, botToken: string, triggerId: string, view: ModalView): Promise<SlackApiResult> {
+  // Slack's trigger_id is good for 3 s: a slower answer is no answer.
+  return callSlack(base, botToken, 'views.open', { trigger_id: triggerId, view }, 2500);
+}
+
+/** Words only `user` sees, in `channel` (under `threadTs`): https://docs.slack.dev/reference/methods/chat.postEphemeral */
+export function postSlackEphemeral(
+  base: string,
+  botToken: string,
+  message: { channel: string; user: string; threadTs: string; text: string },
+): Promise<SlackApiResult> {
+  return callSlack(
+    base,
+    botToken,
+    'chat.postEphemeral',
+    { channel: message.channel, user: message.user, thread_ts: message.threadTs, text: message.text },
+    5000,
+  );
 }

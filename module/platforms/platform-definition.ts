@@ -25,8 +25,25 @@ export interface PlatformAnswer {
  */
 export type PlatformVerdict =
   | { kind: 'ok' }
+  /** The platform said it failed on its side (Slack's `internal_error`): try again later. */
+  | { kind: 'retry'; reason: string }
   | { kind: 'dead_request'; reason: string; platformCode: number | null }
   | { kind: 'dead_webhook'; reason: string; platformCode: number | null };
+
+/** How a platform's app posts a message itself (see `PlatformDefinition.botPosts`). */
+export interface BotPosts {
+  /** The platform's Web API, unless the host points elsewhere (`ctx.chatApiBases`). */
+  apiBase: string;
+  /**
+   * Where the webhook's messages go when its URL is the app's post method at `apiBase` (the
+   * platform's API, or the host's stand-in), with the channel the URL names; null: not a bot URL.
+   */
+  target(url: string, apiBase: string): { postUrl: string; channel: string } | null;
+  /** The request body: the rendered message put in `channel` (under `threadTs` when given). */
+  body(message: Record<string, unknown>, channel: string, threadTs: string | null): Record<string, unknown>;
+  /** The posted message's id and channel, read from the platform's answer; null when it names none. */
+  posted(answerText: string | null): { channel: string; ts: string } | null;
+}
 
 /** A send result, as the Send test's words read it. */
 export interface TestAnswer {
@@ -73,6 +90,12 @@ export interface PlatformDefinition<O extends object = Record<string, unknown>> 
   coalesce?: (a: MessageBody, b: MessageBody) => MessageBody | null;
   /** A post per ticket, edits of the first message (rendering/ticket-thread-plan.ts, delivery/ticket-threads.ts). */
   ticketThreads?: boolean;
+  /**
+   * Messages posted by the platform's app with its bot token (Slack `chat.postMessage`) when the
+   * webhook's URL is the app's post method: a thread per ticket, read back from the platform's
+   * answer (delivery/bot-posts.ts). The bot token is the helpdesk's (Chat apps page).
+   */
+  botPosts?: BotPosts;
   /** Query parameters every new message is sent with (Discord `wait=true`, so errors come back). */
   sendQuery?: Record<string, string>;
   /** Requests are signed the Standard Webhooks way with the webhook's secret. */

@@ -7,10 +7,10 @@
 import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import type { Platform, WebhookOptions } from '../webhooks/webhook.js';
-import { ticketThreadOptions } from '../platforms/index.js';
+import { platformOf, ticketThreadOptions } from '../platforms/index.js';
 import { capForPlatform } from './platform-caps.js';
 import { renderWithTemplate } from './render-message.js';
-import { ticketThreadPlan } from './ticket-thread-plan.js';
+import { botThreadPlan, ticketThreadPlan } from './ticket-thread-plan.js';
 import type { RenderedMessage } from './types.js';
 import type { HtmlConversion } from '../text/untrusted-text.js';
 import { computeVariables, type Variables } from './variables.js';
@@ -47,7 +47,12 @@ export function bodiesFor(job: EventRenderJob, vars: Variables): RenderedMessage
     });
     // A ticket of a thread-per-ticket or status-card Discord webhook: the post's title, tags and card.
     const threadOptions = ticketThreadOptions(target.platform, target.options);
-    const thread = threadOptions ? ticketThreadPlan({ ...job, options: threadOptions, vars: platformVars }) : null;
+    // A platform whose app may post itself (Slack chat.postMessage): the ticket, for its thread.
+    const thread = threadOptions
+      ? ticketThreadPlan({ ...job, options: threadOptions, vars: platformVars })
+      : platformOf(target.platform).botPosts
+        ? botThreadPlan(job.event, job.payload)
+        : null;
     return thread ? { ...msg, thread } : msg;
   });
 }

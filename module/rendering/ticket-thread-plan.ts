@@ -4,6 +4,7 @@
  * tags, and the edit that shows the ticket's state on its first message. Pure: computed in the
  * fan-out with the message, stored on the delivery row, read by the worker (ticket-threads.ts).
  */
+import { createHash } from 'node:crypto';
 import { wellFormed, type AnyEventPayload, type EventName, type TicketEventPayload } from '../../sdk/events.js';
 import type { Locale } from '../../sdk/module-context.js';
 import { definitionOf, type TicketThreadKind } from '../events/index.js';
@@ -28,14 +29,46 @@ export interface TicketThreadPlan {
   /** The ticket's id: with the webhook, the key of the ticket-thread map. */
   ticket: string;
   kind: TicketThreadKind;
-  /** `forum`: one post per ticket; `channel`: a text channel whose first message is kept current. */
-  mode: 'forum' | 'channel';
+  /**
+   * `forum`: one post per ticket; `channel`: a text channel whose first message is kept current;
+   * `bot`: the platform's app posts the messages itself (Slack chat.postMessage), later ones in
+   * the first one's thread.
+   */
+  mode: 'forum' | 'channel' | 'bot';
   /** The post's title (1 to 100 characters). */
   name: string;
   /** Forum tag ids for the post (at most 5). */
   tags: string[];
   /** The edit of the ticket's first message this event makes (status card), or null. */
   card: MessageBody | null;
+  /**
+   * `bot` replies by staff: the answer's fingerprint (echoKey), so an answer typed in the
+   * ticket's chat thread is not posted back into it (delivery/bot-posts.ts).
+   */
+  echo?: string;
+}
+
+/**
+ * The fingerprint of an answer's text, the same on both sides of the echo check: the helpdesk
+ * records it when a chat reply becomes a ticket answer, the worker compares it with the
+ * ticket.reply that answer causes.
+ */
+export function echoKey(content: string): string {
+  return createHash('sha256').update(content.replace(/\r\n/g, '\n').trim()).digest('hex').slice(0, 40);
+}
+
+/**
+ * The plan of one ticket event for a webhook whose platform's app posts it (`botPosts`): the
+ * ticket and what the event does to its thread. Null for other events. Every such platform's
+ * webhook gets it; the worker uses it only when the webhook's URL is the app's post method.
+ */
+export function botThreadPlan(event: EventName, payload: AnyEventPayload): TicketThreadPlan | null {
+  const kind = definitionOf(event).thread;
+  if (!kind) return null;
+  const p = payload as TicketEventPayload;
+  const plan: TicketThreadPlan = { ticket: String(p.ticket.id), kind, mode: 'bot', name: '', tags: [], card: null };
+  if (kind === 'reply' && p.message?.author.staff) plan.echo = echoKey(p.message.content);
+  return plan;
 }
 
 /** The post title `template` gives for these variables: one line, cut to Discord's limit, never empty. */

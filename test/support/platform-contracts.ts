@@ -529,3 +529,41 @@ export function countByKind(violations: Violation[]): Record<string, number> {
   for (const x of violations) counts[x.kind] = (counts[x.kind] ?? 0) + 1;
   return counts;
 }
+
+/**
+ * The arguments of Slack's `chat.postMessage` (docs.slack.dev/reference/methods/chat.postMessage;
+ * @slack/web-api's ChatPostMessageArguments): a channel id, `text` and/or `blocks` (the Block Kit
+ * checks of slackLikeViolations), `thread_ts` a message's ts, and no argument Slack does not take.
+ */
+const CHAT_POST_MESSAGE_ARGS = new Set([
+  'channel',
+  'text',
+  'blocks',
+  'attachments',
+  'as_user',
+  'icon_emoji',
+  'icon_url',
+  'link_names',
+  'markdown_text',
+  'metadata',
+  'mrkdwn',
+  'parse',
+  'reply_broadcast',
+  'thread_ts',
+  'unfurl_links',
+  'unfurl_media',
+  'username',
+]);
+
+export function slackChatPostMessageViolations(body: Record<string, unknown>): Violation[] {
+  const v: Violation[] = slackLikeViolations('slack', body);
+  if (typeof body.channel !== 'string' || !/^[CGD][A-Z0-9]{6,20}$/.test(body.channel))
+    v.push({ kind: 'chat.postMessage: channel id', detail: String(body.channel) });
+  if (body.thread_ts !== undefined && (typeof body.thread_ts !== 'string' || !/^\d+\.\d{6}$/.test(body.thread_ts)))
+    v.push({ kind: 'chat.postMessage: thread_ts', detail: String(body.thread_ts) });
+  for (const k of Object.keys(body)) if (!CHAT_POST_MESSAGE_ARGS.has(k)) v.push({ kind: 'chat.postMessage: unknown argument', detail: k });
+  for (const k of ['unfurl_links', 'unfurl_media', 'reply_broadcast', 'mrkdwn'])
+    if (body[k] !== undefined && typeof body[k] !== 'boolean')
+      v.push({ kind: `chat.postMessage: ${k} not a boolean`, detail: String(body[k]) });
+  return v;
+}
