@@ -214,12 +214,14 @@ export class HelpdeskService implements HelpdeskPort {
     return this.asStaff(ticketId, staffId, 'tickets.assign', async (ticket, staff) => {
       const at = this.now();
       await this.store.assign(ticket.id, staff.id, at);
-      return this.emitChecked('ticket.assigned', ticket.id, {
+      await this.emitChecked('ticket.assigned', ticket.id, {
         eventId: `ticket-${ticket.id}-assigned-${at}`,
         occurredAt: new Date(at).toISOString(),
         ticket: this.ticketPayload({ ...ticket, assignedStaffId: staff.id }),
         staff: { id: staff.id, name: staff.name },
       });
+      // The port answers the sdk's shape; ticket.assigned's id is not the simulator's to show.
+      return null;
     });
   }
 

@@ -66,6 +66,9 @@ describe.each(testDatabaseKinds())('delivery metrics on %s', (kind) => {
       clock.advance(1000);
     }
 
+    // The webhook turned off raised an operational event (webhooks.disabled): let it be fanned out.
+    await kit.delivery.ops.settled();
+    await kit.delivery.fanOut.drain();
     const text = await kit.delivery.metrics.scrape();
     const families = parsePrometheus(text);
     expect(family(families, 'webhooks_deliveries_total').type).toBe('COUNTER');
