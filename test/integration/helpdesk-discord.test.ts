@@ -47,9 +47,11 @@ describe.each(testDatabaseKinds())('Discord interactions on %s', (kind) => {
       body: res.headers.get('content-type')?.includes('json') ? ((await res.json()) as Record<string, unknown>) : await res.text(),
     };
   };
+  // Each click is its own interaction (its own id): the same id again is a retried delivery.
+  let clicks = 0;
   const button = (action: string, user = ALICE_DISCORD) => ({
     type: 3,
-    id: '1',
+    id: String(1300000000000000000n + BigInt(++clicks)),
     application_id: APP_ID,
     token: 'tok',
     data: { custom_id: `ticket:${action}:${ticketId}`, component_type: 2 },
@@ -130,6 +132,14 @@ describe.each(testDatabaseKinds())('Discord interactions on %s', (kind) => {
       data: { content: `Answer sent on ticket #${ticketId}.`, flags: 64, allowed_mentions: { parse: [] } },
     });
     expect(events.filter((e) => e === 'ticket.reply').length).toBe(before + 1);
+    // Exactly once: the same signed submit delivered again is answered, and acts no more.
+    const again = await interact(submit);
+    expect(again.body).toEqual({
+      type: 4,
+      data: { content: 'This action was already handled.', flags: 64, allowed_mentions: { parse: [] } },
+    });
+    expect(discordCallbackViolations(again.body as Record<string, unknown>)).toEqual([]);
+    expect(events.filter((e) => e === 'ticket.reply').length).toBe(before + 1);
     const messages = await host.helpdesk.messages(Number(ticketId));
     expect(messages.map((m) => [m.authorKind, m.authorName, m.content])).toEqual([
       ['customer', 'Carl Client', 'Nothing answers.'],
@@ -155,9 +165,36 @@ describe.each(testDatabaseKinds())('Discord interactions on %s', (kind) => {
     expect((stranger.body as { data: { content: string } }).data.content).toMatch(/is not linked to a staff account/);
     expect((await host.helpdesk.ticket(Number(ticketId)))?.status).toBe('answered');
     await host.helpdesk.saveStaff({ id: 'alice', name: 'Alice (staff)', email: null, permissions: ['*'], active: true });
-    const closed = await interact(button('close'));
+    const close = button('close');
+    const closed = await interact(close);
     expect((closed.body as { data: { content: string } }).data.content).toBe(`Ticket #${ticketId} closed.`);
+    // The same click delivered twice closes once (one ticket.close below).
+    expect((await interact(close)).body).toMatchObject({ type: 4, data: { content: 'This action was already handled.' } });
     expect((await host.helpdesk.ticket(Number(ticketId)))?.status).toBe('closed');
     expect(events.filter((e) => e.startsWith('ticket.'))).toEqual(['ticket.submit', 'ticket.reply', 'ticket.assigned', 'ticket.close']);
+  });
+
+  it('every action from Discord is in the audit trail: the Discord user as given, the staff account, the ticket', async () => {
+    const res = await api('GET', '/audit');
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as {
+      items: Array<{ actor: string; action: string; webhookId: null; details: Record<string, unknown> }>;
+    };
+    const chat = items.filter((e) => e.action.startsWith('helpdesk.')).reverse();
+    const who = { platform: 'discord', chatUserId: ALICE_DISCORD, chatUserName: 'alice', staffId: 'alice', ticketId };
+    expect(chat.map((e) => [e.action, e.details])).toEqual([
+      ['helpdesk.reply', { ...who, ok: true }],
+      ['helpdesk.claim', { ...who, ok: true }],
+      ['helpdesk.close', { ...who, ok: false, reason: 'forbidden' }],
+      ['helpdesk.close', { ...who, ok: true }],
+    ]);
+    expect(chat[0].actor).toBe('alice (discord: alice)');
+    expect(chat.every((e) => e.webhookId === null)).toBe(true);
+    // The audit page shows them too.
+    const page = await (
+      await fetch(`${host.url}/admin/modules/webhooks/audit`, { headers: { authorization: `Bearer ${host.adminToken}` } })
+    ).text();
+    expect(page).toContain('Ticket closed from a chat');
+    expect(page).toContain(`ticket #${ticketId}`);
   });
 });
