@@ -21,12 +21,12 @@ export interface FollowUp {
 
 /**
  * `work`'s answer when it comes within `budgetMs`; else a deferred answer, and `later(words)`
- * once `work` is done (its words; or `failed` when it threw).
+ * once `work` is done (its words; or `failed`, and the error, when it threw).
  */
 export async function answerWithin<T extends Record<string, unknown>>(
   work: Promise<{ answer: T; words: string }>,
   budgetMs: number,
-  later: (followUp: FollowUp) => void,
+  later: (followUp: FollowUp, error?: unknown) => void,
   failed: string,
 ): Promise<T | { type: number; data: { flags: number } }> {
   let timer: NodeJS.Timeout | undefined;
@@ -40,7 +40,7 @@ export async function answerWithin<T extends Record<string, unknown>>(
   if (first !== late) return first.answer;
   work.then(
     (done) => later({ content: done.words }),
-    () => later({ content: failed }),
+    (err: unknown) => later({ content: failed }, err),
   );
   return { type: DEFERRED_CHANNEL_MESSAGE, data: { flags: EPHEMERAL } };
 }

@@ -103,7 +103,8 @@ export function registerHelpdesk(ctx: ModuleContext, stores: HelpdeskStores): vo
       const answer = await answerWithin(
         work,
         stores.discordBudgetMs ?? DISCORD_BUDGET_MS,
-        (followUp) => {
+        (followUp, error) => {
+          if (error) ctx.logger.warn('helpdesk: a late Discord interaction failed', { error: (error as Error).name });
           if (!token) return;
           void editOriginalResponse(discordApi, app.applicationId, token, followUp).then((r) => {
             if (!r.ok) ctx.logger.warn('helpdesk: Discord did not take the follow-up', { error: r.error });
