@@ -12,6 +12,7 @@ import { WebhookStore } from './webhooks/webhook-store.js';
 import { checkWebhookSeals } from './webhooks/seal-check.js';
 import { createRenderingPort } from './rendering/rendering-port.js';
 import { registerSettings } from './settings/register-settings.js';
+import { AuditStore } from './settings/audit-store.js';
 import { createDelivery, PROMETHEUS_CONTENT_TYPE, readDeliverySettings } from './delivery/index.js';
 import { registerHelpdesk } from './helpdesk/register-helpdesk.js';
 import { ChatAppsStore } from './helpdesk/chat-apps-store.js';
@@ -51,6 +52,7 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
   registerHelpdesk(ctx, {
     threads: new KnexTicketThreadStore(ctx.db, () => ctx.clock.now()),
     chatEvents: new ChatEventStore(ctx.db, () => ctx.clock.now()),
+    audit: new AuditStore(ctx.db, () => ctx.clock.now()),
   });
   delivery.start();
 

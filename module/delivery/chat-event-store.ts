@@ -1,6 +1,7 @@
 /**
- * wh_chat_events (migration 013): the chat events the helpdesk acted on, so a retried one acts
- * once, and the fingerprints of answers typed in a ticket's chat thread, so the ticket.reply such
+ * wh_chat_events (migration 013): the chat events the helpdesk acted on (Slack's `event_id`, and
+ * interaction keys `<platform>:interaction:<id>`: module/helpdesk/register-helpdesk.ts), so a
+ * retried one acts once, and the fingerprints of answers typed in a ticket's chat thread, so the ticket.reply such
  * an answer causes is not posted back into that thread. Rows live a day.
  */
 import type { Knex } from 'knex';

@@ -4,9 +4,11 @@
  * a modal, its submit answers the ticket; Close and Claim act at once. Who acts is the Discord
  * user of the signed interaction, linked by the admin to a staff account; the custom_id only says
  * which ticket and what, never who may: the host checks the staff member's own permissions.
- * Every answer is immediate (well within Discord's 3 s): the host's helpdesk is a local write.
+ * A helpdesk slower than Discord's 3 s allow gets a deferred answer (discord-deferred.ts).
  */
 import type { HelpdeskPort, HelpdeskResult } from '../../sdk/helpdesk.js';
+import { discord } from '../platforms/discord/index.js';
+import type { ChatAudit } from './chat-audit.js';
 import { discordButtonState, discordTicketButtons } from '../platforms/discord/discord-ticket-buttons.js';
 import {
   parseTicketActionId,
@@ -42,6 +44,8 @@ export interface InteractionDeps {
   /** Chat user id -> staff id, as the admin linked them. */
   links: Record<string, string>;
   t(key: string, vars?: Record<string, string | number>): string;
+  /** Writes each action taken (and refused) to the audit trail. */
+  audit?: ChatAudit;
 }
 
 interface Component {
@@ -56,8 +60,8 @@ interface Interaction {
   data?: { custom_id?: unknown; components?: unknown };
   /** The message the button is on (component interactions). */
   message?: { components?: unknown };
-  member?: { user?: { id?: unknown } };
-  user?: { id?: unknown };
+  member?: { user?: { id?: unknown; username?: unknown; global_name?: unknown } };
+  user?: { id?: unknown; username?: unknown; global_name?: unknown };
 }
 
 /** The value of the modal's text input named `id`, wherever Discord nests it (action row or label). */
@@ -71,13 +75,32 @@ function inputValue(components: unknown, id: string): string | null {
   return null;
 }
 
-const say = (content: string) => ({
+/** Words only the user who acted sees. */
+export const say = (content: string) => ({
   type: CHANNEL_MESSAGE,
   data: { content: content.slice(0, 2000), flags: EPHEMERAL, allowed_mentions: { parse: [] } },
 });
 
 /** The answer to one verified interaction (a JSON body for Discord). */
 export async function answerInteraction(body: unknown, deps: InteractionDeps): Promise<Record<string, unknown>> {
+  return (await actOnInteraction(body, deps)).answer;
+}
+
+/**
+ * The answer, and its words for the user who acted (what a deferred answer is edited into when
+ * the helpdesk was slow: discord-deferred.ts).
+ */
+export async function actOnInteraction(body: unknown, deps: InteractionDeps): Promise<{ answer: Record<string, unknown>; words: string }> {
+  const answer = await answerOnce(body, deps);
+  const data = answer.data as { content?: unknown; words?: unknown } | undefined;
+  if (typeof data?.words === 'string') {
+    const { words, ...rest } = data;
+    return { answer: { ...answer, data: rest }, words };
+  }
+  return { answer, words: typeof data?.content === 'string' ? data.content : '' };
+}
+
+async function answerOnce(body: unknown, deps: InteractionDeps): Promise<Record<string, unknown>> {
   const i = (body ?? {}) as Interaction;
   if (i.type === PING) return { type: PONG };
   if (i.type !== MESSAGE_COMPONENT && i.type !== MODAL_SUBMIT) return say(deps.t('helpdesk.discord.unsupported'));
@@ -86,7 +109,8 @@ export async function answerInteraction(body: unknown, deps: InteractionDeps): P
   if (!parsed) return say(deps.t('helpdesk.discord.unsupported'));
   const { action, ticketId } = parsed;
   if (!deps.helpdesk) return say(deps.t('helpdesk.discord.no_helpdesk'));
-  const discordUser = String(i.member?.user?.id ?? i.user?.id ?? '');
+  const who = i.member?.user ?? i.user;
+  const discordUser = String(who?.id ?? '');
   const staffId = deps.links[discordUser];
   if (!staffId) return say(deps.t('helpdesk.discord.not_linked', { user: discordUser.slice(0, 20) }));
 
@@ -123,6 +147,13 @@ export async function answerInteraction(body: unknown, deps: InteractionDeps): P
   } else if (i.type === MESSAGE_COMPONENT && action === 'close') result = await deps.helpdesk.close(ticketId, { staffId });
   else if (i.type === MESSAGE_COMPONENT && action === 'claim') result = await deps.helpdesk.assign(ticketId, staffId);
   else return say(deps.t('helpdesk.discord.unsupported'));
+  const name = [who?.global_name, who?.username].find((n): n is string => typeof n === 'string' && n !== '') ?? '';
+  await deps.audit?.(
+    { platform: discord.id, userId: discordUser, userName: name, staffId },
+    action === 'reply-modal' ? 'reply' : action,
+    ticketId,
+    result,
+  );
 
   if (result.ok && (action === 'claim' || action === 'close') && i.message) {
     // The ticket's message itself shows who took or closed it (its buttons in their new state).
@@ -131,7 +162,12 @@ export async function answerInteraction(body: unknown, deps: InteractionDeps): P
     const state = discordButtonState(i.message.components, ticketId);
     if (action === 'claim') state.claimed = withName(words.claimedBy, name);
     else state.closed = withName(words.closedBy, name);
-    return { type: UPDATE_MESSAGE, data: { components: [discordTicketButtons(ticketId, words, state)], allowed_mentions: { parse: [] } } };
+    const done = deps.t(`helpdesk.discord.done_${action}`, { id: ticketId });
+    // `words` is taken off by actOnInteraction before Discord sees the answer.
+    return {
+      type: UPDATE_MESSAGE,
+      data: { components: [discordTicketButtons(ticketId, words, state)], allowed_mentions: { parse: [] }, words: done },
+    };
   }
   if (result.ok) return say(deps.t(`helpdesk.discord.done_${action === 'reply-modal' ? 'reply' : action}`, { id: ticketId }));
   return say(deps.t(`helpdesk.discord.refused_${result.reason}`, { id: ticketId, message: result.message }));

@@ -9,7 +9,12 @@ import type { AdminRequest, ModuleContext } from '../../sdk/module-context.js';
 import type { PublicRequest, PublicResponse } from '../../sdk/public-routes.js';
 import { discordUser, saveDiscordApp, saveLinks, saveSlackApp, slackUser, type SaveOutcome } from './chat-apps-input.js';
 import { ChatAppsStore } from './chat-apps-store.js';
-import { answerInteraction } from './discord-interactions.js';
+import { actOnInteraction, say } from './discord-interactions.js';
+import { answerWithin, DISCORD_API_BASE, DISCORD_BUDGET_MS, editOriginalResponse } from './discord-deferred.js';
+import { chatAudit, type ChatAudit } from './chat-audit.js';
+import { discord } from '../platforms/discord/index.js';
+import { slack } from '../platforms/slack/index.js';
+import type { AuditStore } from '../settings/audit-store.js';
 import { checkDiscordSignature, discordPublicKey } from './discord-signature.js';
 import { checkSlackSignature } from './slack-signature.js';
 import { actOnSlack, responseUrlAllowed } from './slack-interactions.js';
@@ -18,16 +23,35 @@ import { actOnSlackEvent } from './slack-events.js';
 import type { ChatEventStore } from '../delivery/chat-event-store.js';
 import type { KnexTicketThreadStore } from '../delivery/ticket-thread-store.js';
 
-/** What the helpdesk shares with delivery: tickets' chat threads, and chat events acted on. */
+/**
+ * What the helpdesk shares with delivery and settings: tickets' chat threads, chat events and
+ * interactions acted on (so a retried one acts once), and the audit trail.
+ */
 export interface HelpdeskStores {
   threads: Pick<KnexTicketThreadStore, 'ticketOf'>;
   chatEvents: Pick<ChatEventStore, 'firstSeen' | 'expectEcho' | 'dropEcho'>;
+  audit: Pick<AuditStore, 'write'>;
+  /** How long Discord's answer may wait on the helpdesk before it is deferred (tests make it short). */
+  discordBudgetMs?: number;
 }
+
+/** Discord's ids are snowflakes; Slack's trigger_id is digits and dots and hex. */
+const DISCORD_ID = /^\d{1,25}$/;
+const SLACK_TRIGGER = /^[A-Za-z0-9._-]{1,100}$/;
 
 export function registerHelpdesk(ctx: ModuleContext, stores: HelpdeskStores): void {
   const store = new ChatAppsStore(ctx.settings, ctx.secrets);
   const t = (key: string, vars?: Record<string, string | number>) => ctx.i18n.t(key, vars);
   const slackApi = ctx.chatApiBases?.slack ?? SLACK_API_BASE;
+  const discordApi = ctx.chatApiBases?.discord ?? DISCORD_API_BASE;
+  const writeAudit = chatAudit(stores.audit);
+  // The action stands even when its audit line cannot be written: said in the log.
+  const audit: ChatAudit = (actor, action, ticketId, result) =>
+    writeAudit(actor, action, ticketId, result).catch((err: Error & { code?: string }) =>
+      ctx.logger.warn('helpdesk: the audit trail did not take a chat action', { error: err.code ?? err.name }),
+    );
+  /** Records a chat interaction's key; false when it was already (a retried delivery). */
+  const firstTime = (key: string) => stores.chatEvents.firstSeen(key);
   const answer = async (outcome: SaveOutcome, what: string, view: () => Promise<unknown>) =>
     outcome.ok ? { json: await view() } : { status: 400, json: { error: `invalid ${what}`, errors: outcome.errors } };
 
@@ -60,7 +84,7 @@ export function registerHelpdesk(ctx: ModuleContext, stores: HelpdeskStores): vo
     async (req) => {
       const app = await store.discord();
       const key = app ? discordPublicKey(app.publicKey) : null;
-      if (!key) return { status: 503, json: { error: 'the Discord application is not configured' } };
+      if (!app || !key) return { status: 503, json: { error: 'the Discord application is not configured' } };
       const check = checkDiscordSignature(key, req.headers, req.rawBody, ctx.clock.now());
       if (!check.ok) return { status: 401, text: check.reason };
       let body: unknown;
@@ -69,7 +93,26 @@ export function registerHelpdesk(ctx: ModuleContext, stores: HelpdeskStores): vo
       } catch {
         return { status: 400, json: { error: 'the body is not JSON' } };
       }
-      return { json: await answerInteraction(body, { helpdesk: ctx.helpdesk, links: await store.discordLinks(), t }) };
+      const i = (body ?? {}) as { type?: unknown; id?: unknown; token?: unknown };
+      // Exactly once: a component click or modal submit delivered again (same interaction id)
+      // answers, and acts no more.
+      if ((i.type === 3 || i.type === 5) && typeof i.id === 'string' && DISCORD_ID.test(i.id))
+        if (!(await firstTime(`${discord.id}:interaction:${i.id}`))) return { json: say(t('helpdesk.discord.already_done')) };
+      const work = actOnInteraction(body, { helpdesk: ctx.helpdesk, links: await store.discordLinks(), t, audit });
+      const token = typeof i.token === 'string' && i.token.length <= 500 ? i.token : null;
+      const answer = await answerWithin(
+        work,
+        stores.discordBudgetMs ?? DISCORD_BUDGET_MS,
+        (followUp, error) => {
+          if (error) ctx.logger.warn('helpdesk: a late Discord interaction failed', { error: (error as Error).name });
+          if (!token) return;
+          void editOriginalResponse(discordApi, app.applicationId, token, followUp).then((r) => {
+            if (!r.ok) ctx.logger.warn('helpdesk: Discord did not take the follow-up', { error: r.error });
+          });
+        },
+        t('helpdesk.discord.failed'),
+      );
+      return { json: answer };
     },
     { bodyLimit: 64 * 1024, rateLimit: { max: 600, windowMs: 60_000 } },
   );
@@ -101,6 +144,7 @@ export function registerHelpdesk(ctx: ModuleContext, stores: HelpdeskStores): vo
         links: await store.slackLinks(),
         ticketOf: (channel, ts) => stores.threads.ticketOf(channel, ts),
         firstSeen: (id) => stores.chatEvents.firstSeen(id),
+        audit,
         expectEcho: (id, ticket, channel, echo) => stores.chatEvents.expectEcho(id, ticket, channel, echo),
         dropEcho: (id) => stores.chatEvents.dropEcho(id),
         t,
@@ -127,8 +171,20 @@ export function registerHelpdesk(ctx: ModuleContext, stores: HelpdeskStores): vo
       } catch {
         return { status: 400, json: { error: 'the body has no JSON payload field' } };
       }
+      // Exactly once: an interaction's trigger_id is its own (Slack makes one per click or
+      // submit); the same payload delivered again acts no more and gets an empty ack.
+      const p = (payload ?? {}) as { type?: unknown; trigger_id?: unknown };
+      if ((p.type === 'block_actions' || p.type === 'view_submission') && typeof p.trigger_id === 'string')
+        if (SLACK_TRIGGER.test(p.trigger_id) && !(await firstTime(`${slack.id}:interaction:${p.trigger_id}`)))
+          return { status: 200, text: '' };
       const botToken = await store.slackBotToken();
-      const outcome = await actOnSlack(payload, { helpdesk: ctx.helpdesk, links: await store.slackLinks(), t, canOpenModals: !!botToken });
+      const outcome = await actOnSlack(payload, {
+        helpdesk: ctx.helpdesk,
+        links: await store.slackLinks(),
+        t,
+        canOpenModals: !!botToken,
+        audit,
+      });
       if (!outcome) return { status: 200, text: '' };
       const reachable =
         outcome.responseUrl && responseUrlAllowed(outcome.responseUrl, ctx.network.allowLoopback) ? outcome.responseUrl : null;

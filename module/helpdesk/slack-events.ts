@@ -16,6 +16,8 @@
  */
 import type { HelpdeskPort, HelpdeskResult } from '../../sdk/helpdesk.js';
 import { echoKey } from '../rendering/ticket-thread-plan.js';
+import { slack } from '../platforms/slack/index.js';
+import type { ChatAudit } from './chat-audit.js';
 import { REPLY_MAX } from './discord-interactions.js';
 
 interface SlackMessageEvent {
@@ -40,6 +42,8 @@ export interface SlackEventsDeps {
   expectEcho(eventId: string, ticketId: string, channel: string, echo: string): Promise<void>;
   dropEcho(eventId: string): Promise<void>;
   t(key: string, vars?: Record<string, string | number>): string;
+  /** Writes each answer taken (and refused) to the audit trail. */
+  audit?: ChatAudit;
 }
 
 /** Words for the user who wrote, only them to see, under the ticket's message. */
@@ -84,6 +88,8 @@ export async function actOnSlackEvent(body: unknown, deps: SlackEventsDeps): Pro
     await deps.dropEcho(eventId);
     throw err;
   }
+  // Events carry the user's id only: the name is the id.
+  await deps.audit?.({ platform: slack.id, userId: user, userName: '', staffId }, 'reply', ticketId, result);
   if (result.ok) return { ephemeral: null, did: 'answered' };
   await deps.dropEcho(eventId);
   return tell(deps.t(`helpdesk.discord.refused_${result.reason}`, { id: ticketId, message: result.message }));

@@ -24,6 +24,8 @@ import {
   slackTicketBlocks,
 } from '../platforms/slack/slack-ticket-blocks.js';
 import { parseTicketActionId, ticketButtonWords, withName } from '../platforms/ticket-actions.js';
+import { slack } from '../platforms/slack/index.js';
+import type { ChatActor } from './chat-audit.js';
 import { REPLY_MAX, type InteractionDeps } from './discord-interactions.js';
 
 interface SlackAction {
@@ -34,7 +36,7 @@ interface SlackAction {
 
 interface SlackPayload {
   type?: unknown;
-  user?: { id?: unknown };
+  user?: { id?: unknown; username?: unknown; name?: unknown };
   actions?: unknown;
   response_url?: unknown;
   trigger_id?: unknown;
@@ -63,11 +65,12 @@ export interface SlackOutcome {
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** The staff member behind the payload's Slack user, or the words refusing. */
-function whoActs(p: SlackPayload, deps: SlackDeps): { staffId: string } | { refusal: string } {
+function whoActs(p: SlackPayload, deps: SlackDeps): ChatActor | { refusal: string } {
   if (!deps.helpdesk) return { refusal: deps.t('helpdesk.discord.no_helpdesk') };
   const slackUser = str(p.user?.id);
   const staffId = deps.links[slackUser];
-  return staffId ? { staffId } : { refusal: deps.t('helpdesk.slack.not_linked', { user: slackUser.slice(0, 20) }) };
+  if (!staffId) return { refusal: deps.t('helpdesk.slack.not_linked', { user: slackUser.slice(0, 20) }) };
+  return { platform: slack.id, userId: slackUser, userName: str(p.user?.username) || str(p.user?.name), staffId };
 }
 
 const outcomeWords = (deps: SlackDeps, action: string, ticketId: string, result: HelpdeskResult): string =>
@@ -110,6 +113,7 @@ export async function actOnSlack(payload: unknown, deps: SlackDeps): Promise<Sla
     result = await helpdesk.reply(ticketId, { staffId, content: content.slice(0, REPLY_MAX) });
   } else if (what === 'close') result = await helpdesk.close(ticketId, { staffId });
   else result = await helpdesk.assign(ticketId, staffId);
+  await deps.audit?.(who, what, ticketId, result);
 
   if (result.ok && what !== 'reply' && p.message && Array.isArray(p.message.blocks)) {
     // The ticket's message itself shows who took or closed it (Slack's buttons cannot be greyed).
@@ -139,6 +143,7 @@ async function submitted(p: SlackPayload, deps: SlackDeps): Promise<SlackOutcome
   const content = str(values[MODAL_ANSWER.block]?.[MODAL_ANSWER.action]?.value).trim();
   if (!content) return refuse(deps.t('helpdesk.discord.empty_reply'));
   const result = await deps.helpdesk!.reply(parsed.ticketId, { staffId: who.staffId, content: content.slice(0, SLACK_INPUT_MAX) });
+  await deps.audit?.(who, 'reply', parsed.ticketId, result);
   return result.ok ? { responseUrl: null, text: null } : refuse(outcomeWords(deps, 'reply', parsed.ticketId, result));
 }
 

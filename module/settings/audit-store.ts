@@ -1,4 +1,4 @@
-/** The audit trail of settings changes (wh_audit): who, when, what. Never holds a URL in clear. */
+/** The audit trail of settings changes and of staff's actions from a chat (wh_audit): who, when, what. Never holds a URL in clear. */
 import type { Knex } from 'knex';
 
 export type AuditAction =
@@ -10,7 +10,11 @@ export type AuditAction =
   | 'webhook.test'
   | 'webhook.retry_failed'
   | 'webhook.secret_rotated'
-  | 'delivery.replay';
+  | 'delivery.replay'
+  /** Staff acting on a ticket from Discord or Slack (module/helpdesk/chat-audit.ts). */
+  | 'helpdesk.reply'
+  | 'helpdesk.claim'
+  | 'helpdesk.close';
 
 export interface AuditEntry {
   id: number;

@@ -85,11 +85,13 @@ export function describeAudit(e: AuditEntry, t: Translator['t'], locale: Locale)
   else if (typeof d.urlHint === 'string') parts.push(d.urlHint);
   if (typeof d.event === 'string') parts.push(t(`settings.events.${d.event}`, {}, locale));
   if (typeof d.deliveryId === 'number') parts.push(`#${d.deliveryId}`);
+  if (typeof d.ticketId === 'string') parts.push(t('settings.audit.ticket', { id: d.ticketId }, locale));
   if (typeof d.requeued === 'number') parts.push(plural(t, 'settings.audit.requeued', d.requeued, locale));
   if (typeof d.discarded === 'number') parts.push(plural(t, 'settings.audit.discarded', d.discarded, locale));
   if (typeof d.ok === 'boolean')
     parts.push(d.ok ? 'OK' : `${t('settings.audit.failed', {}, locale)}${d.statusCode ? ` (${d.statusCode})` : ''}`);
   if (typeof d.previousReason === 'string') parts.push(d.previousReason);
+  if (typeof d.reason === 'string') parts.push(d.reason);
   return parts.join(' · ');
 }
 

@@ -8,10 +8,12 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Host } from '../../host/create-host.js';
 import { createDatabaseUrl, testDatabaseKinds } from '../support/databases.js';
-import { discordCallbackViolations } from '../support/platform-contracts.js';
-import { startTestHost } from '../fixtures/host-kit.js';
+import { discordCallbackViolations, discordEditViolations } from '../support/platform-contracts.js';
+import { startTestHost, type LogSink } from '../fixtures/host-kit.js';
 import { helpdeskWithTicket } from '../support/helpdesk-setup.js';
 
 const pair = crypto.generateKeyPairSync('ed25519');
@@ -23,7 +25,12 @@ const ALICE_DISCORD = '80351110224678912';
 describe.each(testDatabaseKinds())('Discord interactions on %s', (kind) => {
   let host: Host;
   let varDir: string;
+  let logs: LogSink;
   let drop: () => Promise<void>;
+  /** A stand-in for Discord's API (DISCORD_API_BASE): what the module sends it, in order. */
+  let discordApi: http.Server;
+  const apiCalls: Array<{ method: string; url: string; authorization?: string; body: Record<string, unknown> }> = [];
+  let onApiCall: () => void = () => undefined;
   let ticketId = '';
   let key = '';
   const events: string[] = [];
@@ -47,9 +54,11 @@ describe.each(testDatabaseKinds())('Discord interactions on %s', (kind) => {
       body: res.headers.get('content-type')?.includes('json') ? ((await res.json()) as Record<string, unknown>) : await res.text(),
     };
   };
+  // Each click is its own interaction (its own id): the same id again is a retried delivery.
+  let clicks = 0;
   const button = (action: string, user = ALICE_DISCORD) => ({
     type: 3,
-    id: '1',
+    id: String(1300000000000000000n + BigInt(++clicks)),
     application_id: APP_ID,
     token: 'tok',
     data: { custom_id: `ticket:${action}:${ticketId}`, component_type: 2 },
@@ -59,7 +68,23 @@ describe.each(testDatabaseKinds())('Discord interactions on %s', (kind) => {
   beforeAll(async () => {
     const db = await createDatabaseUrl(kind);
     drop = db.drop;
-    ({ host, varDir } = await startTestHost({ label: `discord-${kind}`, databaseUrl: db.url, locale: 'en' }));
+    discordApi = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+      req.on('end', () => {
+        apiCalls.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, body: JSON.parse(raw) });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"1"}');
+        onApiCall();
+      });
+    });
+    await new Promise<void>((resolve) => discordApi.listen(0, '127.0.0.1', resolve));
+    const apiBase = `http://127.0.0.1:${(discordApi.address() as AddressInfo).port}/api/v10`;
+    ({ host, varDir, logs } = await startTestHost({
+      label: `discord-${kind}`,
+      databaseUrl: db.url,
+      locale: 'en',
+      chatApiBases: { discord: apiBase },
+    }));
     host.bus.onAny((name) => void events.push(String(name)));
     ({ ticketId, key } = await helpdeskWithTicket(host, {
       subject: 'VPS down',
@@ -70,6 +95,7 @@ describe.each(testDatabaseKinds())('Discord interactions on %s', (kind) => {
   });
   afterAll(async () => {
     await host?.close();
+    await new Promise((resolve) => discordApi?.close(resolve));
     await drop?.();
     fs.rmSync(varDir, { recursive: true, force: true });
   });
@@ -130,6 +156,14 @@ describe.each(testDatabaseKinds())('Discord interactions on %s', (kind) => {
       data: { content: `Answer sent on ticket #${ticketId}.`, flags: 64, allowed_mentions: { parse: [] } },
     });
     expect(events.filter((e) => e === 'ticket.reply').length).toBe(before + 1);
+    // Exactly once: the same signed submit delivered again is answered, and acts no more.
+    const again = await interact(submit);
+    expect(again.body).toEqual({
+      type: 4,
+      data: { content: 'This action was already handled.', flags: 64, allowed_mentions: { parse: [] } },
+    });
+    expect(discordCallbackViolations(again.body as Record<string, unknown>)).toEqual([]);
+    expect(events.filter((e) => e === 'ticket.reply').length).toBe(before + 1);
     const messages = await host.helpdesk.messages(Number(ticketId));
     expect(messages.map((m) => [m.authorKind, m.authorName, m.content])).toEqual([
       ['customer', 'Carl Client', 'Nothing answers.'],
@@ -155,9 +189,76 @@ describe.each(testDatabaseKinds())('Discord interactions on %s', (kind) => {
     expect((stranger.body as { data: { content: string } }).data.content).toMatch(/is not linked to a staff account/);
     expect((await host.helpdesk.ticket(Number(ticketId)))?.status).toBe('answered');
     await host.helpdesk.saveStaff({ id: 'alice', name: 'Alice (staff)', email: null, permissions: ['*'], active: true });
-    const closed = await interact(button('close'));
+    const close = button('close');
+    const closed = await interact(close);
     expect((closed.body as { data: { content: string } }).data.content).toBe(`Ticket #${ticketId} closed.`);
+    // The same click delivered twice closes once (one ticket.close below).
+    expect((await interact(close)).body).toMatchObject({ type: 4, data: { content: 'This action was already handled.' } });
     expect((await host.helpdesk.ticket(Number(ticketId)))?.status).toBe('closed');
     expect(events.filter((e) => e.startsWith('ticket.'))).toEqual(['ticket.submit', 'ticket.reply', 'ticket.assigned', 'ticket.close']);
+  });
+
+  it('every action from Discord is in the audit trail: the Discord user as given, the staff account, the ticket', async () => {
+    const res = await api('GET', '/audit');
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as {
+      items: Array<{ actor: string; action: string; webhookId: null; details: Record<string, unknown> }>;
+    };
+    const chat = items.filter((e) => e.action.startsWith('helpdesk.')).reverse();
+    const who = { platform: 'discord', chatUserId: ALICE_DISCORD, chatUserName: 'alice', staffId: 'alice', ticketId };
+    expect(chat.map((e) => [e.action, e.details])).toEqual([
+      ['helpdesk.reply', { ...who, ok: true }],
+      ['helpdesk.claim', { ...who, ok: true }],
+      ['helpdesk.close', { ...who, ok: false, reason: 'forbidden' }],
+      ['helpdesk.close', { ...who, ok: true }],
+    ]);
+    expect(chat[0].actor).toBe('alice (discord: alice)');
+    expect(chat.every((e) => e.webhookId === null)).toBe(true);
+    // The audit page shows them too.
+    const page = await (
+      await fetch(`${host.url}/admin/modules/webhooks/audit`, { headers: { authorization: `Bearer ${host.adminToken}` } })
+    ).text();
+    expect(page).toContain('Ticket closed from a chat');
+    expect(page).toContain(`ticket #${ticketId}`);
+  });
+
+  it('a helpdesk slower than Discord’s 3 s allow: a deferred answer at once, then the outcome edits @original', async () => {
+    const opened = await host.helpdesk.open({
+      subject: 'Slow disk',
+      department: 'Support',
+      priority: 'low',
+      content: 'It is slow.',
+      customer: { firstName: 'Carl', lastName: 'Client', email: 'carl@example.com' },
+    });
+    const slowId = String(opened.ticket.id);
+    // The host's assign is held until the test lets it go: past the module's 2 s budget.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const assign = host.helpdesk.assign.bind(host.helpdesk);
+    host.helpdesk.assign = async (...args: Parameters<typeof assign>) => (await held, assign(...args));
+    const token = 'aW50ZXJhY3Rpb246MTMwMDAwMDAwMDAwMDAwMDA5OTpzZWNyZXQtdG9rZW4';
+    try {
+      const called = new Promise<void>((resolve) => (onApiCall = resolve));
+      const deferred = await interact({ ...button('claim'), token, data: { custom_id: `ticket:claim:${slowId}`, component_type: 2 } });
+      expect(deferred).toEqual({ status: 200, body: { type: 5, data: { flags: 64 } } });
+      expect(discordCallbackViolations(deferred.body as Record<string, unknown>)).toEqual([]);
+      expect(apiCalls).toEqual([]);
+      release();
+      await called;
+      expect(apiCalls).toEqual([
+        {
+          method: 'PATCH',
+          url: `/api/v10/webhooks/${APP_ID}/${token}/messages/@original`,
+          authorization: undefined,
+          body: { content: `You took ticket #${slowId}.`, allowed_mentions: { parse: [] } },
+        },
+      ]);
+      expect(discordEditViolations(apiCalls[0].body)).toEqual([]);
+      expect((await host.helpdesk.ticket(Number(slowId)))?.assignedStaffId).toBe('alice');
+      // The interaction token is a credential: in no log line.
+      expect(JSON.stringify(logs.lines)).not.toContain(token);
+    } finally {
+      delete (host.helpdesk as { assign?: unknown }).assign;
+    }
   });
 });

@@ -174,6 +174,11 @@ describe.each(worlds)('Slack tickets posted by the app, answered in their thread
     const staff = await staffMessages();
     expect(staff).toHaveLength(before + 1);
     expect(staff.at(-1)).toMatchObject({ staffId: 'alice', content: 'Restarted the mail server & checked the queue <ok>.' });
+    // One audit line for the answer (the retries wrote none): Slack's user id, the staff account, the ticket.
+    const audit = (await (await api('GET', '/audit')).json()) as { items: Array<{ action: string; details: Record<string, unknown> }> };
+    expect(audit.items.filter((e) => e.action === 'helpdesk.reply').map((e) => e.details)).toEqual([
+      { platform: 'slack', chatUserId: ALICE, chatUserName: '', staffId: 'alice', ticketId, ok: true },
+    ]);
     // The host's staff page shows it.
     const page = await (
       await fetch(`${host.url}/admin/tickets/${ticketId}`, { headers: { authorization: `Bearer ${host.adminToken}` } })

@@ -10,6 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Host } from '../../host/create-host.js';
 import { startTestHost } from '../fixtures/host-kit.js';
+import { createDatabaseUrl, testDatabaseKinds } from '../support/databases.js';
 import { helpdeskWithTicket } from '../support/helpdesk-setup.js';
 import { waitUntil } from '../faults/wait-until.js';
 import { slackLikeViolations, slackModalViolations } from '../support/platform-contracts.js';
@@ -245,5 +246,99 @@ describe('Slack interactions', () => {
     expect(slackLikeViolations('slack', message)).toEqual([]);
     const ids = (update.blocks as { block_id?: string; type: string }[]).map((b) => b.block_id ?? b.type);
     expect(ids).toEqual(['section', 'ticket-claimed', 'ticket-actions', 'ticket-answer']);
+  });
+});
+
+describe.each(testDatabaseKinds())('Slack interactions act once, and are audited, on %s', (kind) => {
+  let host: Host;
+  let varDir: string;
+  let drop: () => Promise<void>;
+  let ticketId = '';
+  const events: string[] = [];
+  const api = (method: string, path: string, body?: unknown) =>
+    fetch(`${host.url}/admin/modules/webhooks/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${host.adminToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  /** The very same signed form body, posted as Slack would post it again. */
+  const post = (payload: Record<string, unknown>) => {
+    const body = 'payload=' + encodeURIComponent(JSON.stringify(payload));
+    const ts = String(Math.floor(Date.now() / 1000));
+    const signature = 'v0=' + crypto.createHmac('sha256', SECRET).update(`v0:${ts}:${body}`).digest('hex');
+    const send = () =>
+      fetch(`${host.url}/hooks/webhooks/slack/interactions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-signature': signature, 'x-slack-request-timestamp': ts },
+        body,
+      });
+    return { send };
+  };
+  const alice = { id: 'U0ALICE01', username: 'alice.s', name: 'alice.s', team_id: 'T0001' };
+
+  beforeAll(async () => {
+    const db = await createDatabaseUrl(kind);
+    drop = db.drop;
+    ({ host, varDir } = await startTestHost({ label: `slack-once-${kind}`, databaseUrl: db.url, locale: 'en' }));
+    host.bus.onAny((name) => void events.push(String(name)));
+    ({ ticketId } = await helpdeskWithTicket(host, { subject: 'Twice?', department: 'Billing', priority: 'low', content: 'Once please.' }));
+    expect((await api('PUT', '/apps/slack', { signingSecret: SECRET })).status).toBe(200);
+    expect((await api('PUT', '/apps/slack/links', { links: { U0ALICE01: 'alice' } })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await host?.close();
+    await drop?.();
+    fs.rmSync(varDir, { recursive: true, force: true });
+  });
+
+  it('the same block_actions delivered twice (same trigger_id) answers and claims once', async () => {
+    const claim = post({
+      type: 'block_actions',
+      user: alice,
+      trigger_id: '13345224609.738474920.8088930838d88f008e0',
+      actions: [{ action_id: `ticket:claim:${ticketId}`, type: 'button', action_ts: '1764900000.000100' }],
+    });
+    for (const _ of [1, 2]) expect((await claim.send()).status).toBe(200);
+    expect(events.filter((e) => e === 'ticket.assigned')).toHaveLength(1);
+    const answer = post({
+      type: 'block_actions',
+      user: alice,
+      trigger_id: '13345224609.738474920.9999930838d88f008e1',
+      actions: [{ action_id: `ticket:reply:${ticketId}`, type: 'plain_text_input', value: 'Only once.' }],
+    });
+    for (const _ of [1, 2]) expect((await answer.send()).status).toBe(200);
+    const submit = post({
+      type: 'view_submission',
+      user: alice,
+      trigger_id: '13345224609.738474920.7777730838d88f008e2',
+      view: {
+        callback_id: `ticket:reply-modal:${ticketId}`,
+        state: { values: { 'ticket-answer': { content: { type: 'plain_text_input', value: 'From the modal, once.' } } } },
+      },
+    });
+    for (const _ of [1, 2]) expect([(await submit.send()).status]).toEqual([200]);
+    expect((await host.helpdesk.messages(Number(ticketId))).map((m) => m.content)).toEqual([
+      'Once please.',
+      'Only once.',
+      'From the modal, once.',
+    ]);
+    expect(events.filter((e) => e === 'ticket.reply')).toHaveLength(2);
+  });
+
+  it('each action is in the audit trail with the Slack user as given, the staff account and the ticket', async () => {
+    const { items } = (await (await api('GET', '/audit')).json()) as {
+      items: Array<{ actor: string; action: string; details: Record<string, unknown> }>;
+    };
+    const who = { platform: 'slack', chatUserId: 'U0ALICE01', chatUserName: 'alice.s', staffId: 'alice', ticketId, ok: true };
+    expect(
+      items
+        .filter((e) => e.action.startsWith('helpdesk.'))
+        .reverse()
+        .map((e) => [e.action, e.actor, e.details]),
+    ).toEqual([
+      ['helpdesk.claim', 'alice (slack: alice.s)', who],
+      ['helpdesk.reply', 'alice (slack: alice.s)', who],
+      ['helpdesk.reply', 'alice (slack: alice.s)', who],
+    ]);
   });
 });
