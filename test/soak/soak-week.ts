@@ -11,7 +11,7 @@ import path from 'node:path';
 import { prepareDemoMarketplace } from '../../host/marketplace/demo-marketplace.js';
 import { createSecrets } from '../../host/security/secrets.js';
 import type { DatabaseKind } from '../../host/db/connect-database.js';
-import { eventDefinitions } from '../../module/events/index.js';
+
 import { WebhookStore } from '../../module/webhooks/webhook-store.js';
 import { DAY_MS } from '../support/clock.js';
 import { HostChild, repoRoot, prepareSharedDatabase, requireBuild, type LoopStats, type SharedDatabase } from '../support/host-child.js';
@@ -19,7 +19,16 @@ import { seededRandom } from '../support/seeded-random.js';
 import { terminateConnections } from '../faults/pg-connections.js';
 import { checkWeek, type Verdict } from './soak-invariants.js';
 import { rolePlatforms, weekSchedule, type Operation, type Role } from './soak-schedule.js';
-import { EventMaker, Receivers, soakPlatforms, webhookInput, WEBHOOKS, type SoakEvent, type SoakWebhook } from './soak-world.js';
+import {
+  EventMaker,
+  hostEventDefinitions,
+  Receivers,
+  soakPlatforms,
+  webhookInput,
+  WEBHOOKS,
+  type SoakEvent,
+  type SoakWebhook,
+} from './soak-world.js';
 
 export interface WeekOptions {
   kind: DatabaseKind;
@@ -109,7 +118,7 @@ export async function runWeek(o: WeekOptions): Promise<WeekResult> {
       roles.set(role, free);
     }
     note(
-      `${o.processes} host process(es) on ${o.kind}, ${hooks.length} webhooks over ${list.join(', ')}; events: ${eventDefinitions()
+      `${o.processes} host process(es) on ${o.kind}, ${hooks.length} webhooks over ${list.join(', ')}; events: ${hostEventDefinitions()
         .map((d) => d.name)
         .join(', ')}`,
     );
@@ -120,7 +129,7 @@ export async function runWeek(o: WeekOptions): Promise<WeekResult> {
     const emitted: SoakEvent[] = [];
     // Seeded: the same run makes the same mix.
     const random = seededRandom(28);
-    const defs = eventDefinitions();
+    const defs = hostEventDefinitions();
     const orderDefs = defs.filter((d) => d.family === defs[0].family);
     let turn = 0;
     const emitBatch = async (names: string[]): Promise<void> => {
