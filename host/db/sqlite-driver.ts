@@ -159,6 +159,8 @@ export function nodeSqliteClient(): KnexClientClass {
     }
   }
   Object.assign(NodeSqliteClient.prototype, { driverName: 'node:sqlite' });
+  // The module's engine thread opens the same file with this class, loaded there from here.
+  Object.assign(NodeSqliteClient, { threadSource: { moduleUrl: import.meta.url, exportName: 'nodeSqliteClient' } });
   cachedClient = NodeSqliteClient;
   return NodeSqliteClient;
 }

@@ -5,6 +5,7 @@
  * an answer causes is not posted back into that thread. Rows live a day.
  */
 import type { Knex } from 'knex';
+import { isDuplicateKey } from '../storage/duplicate-key.js';
 
 const TABLE = 'wh_chat_events';
 const KEEP_MS = 86_400_000;
@@ -27,7 +28,7 @@ export class ChatEventStore {
       await this.db(TABLE).insert({ event_id: eventId, created_at: this.now() });
       return true;
     } catch (err) {
-      if (isDuplicate(err)) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   }
@@ -52,16 +53,4 @@ export class ChatEventStore {
     // One answer, one skipped message: the same words typed twice are two answers.
     return Number(await this.db(TABLE).where({ event_id: row.event_id, echo }).update({ echo: null })) > 0;
   }
-}
-
-/** A primary-key clash, as SQLite, PostgreSQL and MariaDB say it. */
-function isDuplicate(err: unknown): boolean {
-  const e = err as { code?: unknown; errno?: unknown };
-  return (
-    e.code === 'SQLITE_CONSTRAINT' ||
-    e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
-    e.code === '23505' ||
-    e.code === 'ER_DUP_ENTRY' ||
-    e.errno === 1062
-  );
 }

@@ -7,8 +7,20 @@ import type { Webhook } from '../webhooks/webhook.js';
 import type { DeliveryOptions } from './index.js';
 
 /** How the engine thread opens its own connection: what knex needs, without functions. */
+/**
+ * Where a knex client given as a class can be had again on another thread: a class cannot cross
+ * threads, so the host's class says which module exports a function returning it
+ * (host/db/sqlite-driver.ts does for node:sqlite).
+ */
+export interface KnexClientSource {
+  moduleUrl: string;
+  exportName: string;
+}
+
 export interface EngineConnection {
-  client: 'pg' | 'mysql2' | 'better-sqlite3';
+  /** 'sqlite-class': the host's own knex client class for SQLite, rebuilt on the thread from `clientSource`. */
+  client: 'pg' | 'mysql2' | 'better-sqlite3' | 'sqlite-class';
+  clientSource?: KnexClientSource;
   connection: unknown;
   poolMax: number;
 }

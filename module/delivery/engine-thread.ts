@@ -22,7 +22,7 @@ import type { Knex } from 'knex';
 import type { ModuleContext } from '../../sdk/module-context.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
 import { databaseGauges, scrape } from './delivery-metrics.js';
-import type { EngineConnection, EngineWorkerData, FromEngine, ToEngine } from './engine-protocol.js';
+import type { EngineConnection, EngineWorkerData, FromEngine, KnexClientSource, ToEngine } from './engine-protocol.js';
 import { EventStore } from './event-store.js';
 import { KnexHeldDeliveryStore } from './held-deliveries.js';
 import { GotExchange } from './http-exchange.js';
@@ -65,18 +65,19 @@ const defaultWorkerFile = () => fileURLToPath(new URL('./engine-worker.js', impo
 
 /**
  * The engine's own connection, from the host's knex config (plain values only); null when the
- * database cannot be opened twice (SQLite in memory, or through the node:sqlite client class).
+ * database cannot be opened twice (SQLite in memory, or a client class that does not say where
+ * the thread can load it: KnexClientSource).
  */
 export function engineConnectionOf(db: Knex, poolMax: number): EngineConnection | null {
   const config = (db.client as { config?: Knex.Config }).config;
   const client = config?.client;
   if (client === 'pg' || client === 'postgres' || client === 'postgresql') return { client: 'pg', connection: config?.connection, poolMax };
   if (client === 'mysql2' || client === 'mysql') return { client: 'mysql2', connection: config?.connection, poolMax };
-  if (client === 'better-sqlite3') {
-    const filename = (config?.connection as { filename?: string } | undefined)?.filename;
-    if (!filename || filename === ':memory:') return null;
-    return { client: 'better-sqlite3', connection: { filename }, poolMax: 1 };
-  }
+  const filename = (config?.connection as { filename?: string } | undefined)?.filename;
+  if (!filename || filename === ':memory:') return null;
+  if (client === 'better-sqlite3') return { client: 'better-sqlite3', connection: { filename }, poolMax: 1 };
+  const clientSource = (client as { threadSource?: KnexClientSource } | undefined)?.threadSource;
+  if (typeof client === 'function' && clientSource) return { client: 'sqlite-class', clientSource, connection: { filename }, poolMax: 1 };
   return null;
 }
 

@@ -18,11 +18,15 @@ const data = workerData as EngineWorkerData;
 const port = parentPort!;
 const post = (msg: FromEngine) => port.postMessage(msg);
 
-function connect(c: EngineWorkerData['connection']): Knex {
-  if (c.client !== 'better-sqlite3')
+async function connect(c: EngineWorkerData['connection']): Promise<Knex> {
+  if (c.client === 'pg' || c.client === 'mysql2')
     return knexFactory({ client: c.client, connection: c.connection as never, pool: { min: 0, max: c.poolMax } });
+  const client =
+    c.client === 'sqlite-class' && c.clientSource
+      ? ((await import(c.clientSource.moduleUrl)) as Record<string, () => Knex.Config['client']>)[c.clientSource.exportName]()
+      : 'better-sqlite3';
   return knexFactory({
-    client: 'better-sqlite3',
+    client,
     connection: c.connection as never,
     useNullAsDefault: true,
     pool: {
@@ -69,7 +73,7 @@ const noKey: Secrets = {
   },
 };
 
-const db = connect(data.connection);
+const db = await connect(data.connection);
 const clock = { now: () => Date.now() };
 const webhooks = new WebhookStore(db, noKey, clock.now);
 const ctx: EngineContext = {
