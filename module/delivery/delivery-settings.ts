@@ -17,6 +17,8 @@ export interface DeliverySettings {
   renderBudgetMs?: number;
   /** The delivery engine on its own thread (engine-thread.ts) instead of the host's. */
   engineThread?: boolean;
+  /** The engine thread's nice value, 0-19 (Linux): how far behind the host's thread it runs. */
+  engineNice?: number;
   /** How often due ticket.awaiting_staff reminders are looked for. */
   awaitingStaffPollMs?: number;
   /** The coalescing window of operational alerts (one per webhook and kind). */
@@ -43,6 +45,10 @@ export async function readDeliverySettings(settings: ModuleSettings, logger: Log
   if (typeof thread === 'boolean') out.engineThread = thread;
   else if (thread !== undefined && thread !== null)
     logger.warn('webhooks: setting delivery.engineThread ignored: expected true or false', { value: String(thread).slice(0, 50) });
+  const nice = await settings.get<unknown>('delivery.engineNice', undefined);
+  if (typeof nice === 'number' && Number.isInteger(nice) && nice >= 0 && nice <= 19) out.engineNice = nice;
+  else if (nice !== undefined && nice !== null)
+    logger.warn('webhooks: setting delivery.engineNice ignored: expected an integer from 0 to 19', { value: String(nice).slice(0, 50) });
   await num('delivery.awaitingStaffPollMs', (v) => (out.awaitingStaffPollMs = v));
   await num('delivery.opsAlertWindowMs', (v) => (out.opsAlertWindowMs = v));
   const schedule = await settings.get<unknown>('delivery.retryScheduleSeconds', undefined);

@@ -36,12 +36,18 @@ export interface EngineWorkerData {
   options: Omit<DeliveryOptions, 'timers' | 'markdown' | 'random' | 'onWebhookDead' | 'botToken'>;
   /** The chat platforms' API bases the host set (`ctx.chatApiBases`). */
   chatApiBases?: Record<string, string | undefined>;
+  /** The host's clock (`ctx.clock`) minus the real one when the thread started; 'clock' messages update it. */
+  clockOffsetMs: number;
+  /** The engine thread's nice value (Linux; 0 keeps the host's priority). */
+  nice: number;
 }
 
 /** Host's thread -> engine. */
 export type ToEngine =
   | { type: 'wake' }
   | { type: 'wake-dispatcher' }
+  /** The host's clock moved against the real one (a test clock, a simulation). */
+  | { type: 'clock'; offsetMs: number }
   | { type: 'counters'; id: number }
   | { type: 'answer'; id: number; value?: unknown; error?: string }
   | { type: 'stop' };

@@ -53,6 +53,8 @@ export interface EngineThreadOptions extends DeliveryOptions {
   enginePoolMax?: number;
   /** Told when an engine thread died, before what it held is released (tests count its rows then). */
   onEngineDied?(workerId: string): Promise<void> | void;
+  /** The engine thread's nice value on Linux (default 10: the host's thread goes first; 0 keeps its priority). */
+  engineNice?: number;
 }
 
 /** The first pause before starting a dead engine again; doubled up to RESTART_MAX_MS while it keeps dying. */
@@ -60,6 +62,9 @@ const RESTART_FIRST_MS = 100;
 const RESTART_MAX_MS = 10_000;
 /** An engine that ran this long without dying starts the pauses over. */
 const HEALTHY_AFTER_MS = 30_000;
+/** How often the host's clock is compared with the real one (a moved clock reaches the engine then, or with a wake). */
+const CLOCK_CHECK_MS = 1_000;
+const DEFAULT_NICE = 10;
 
 const defaultWorkerFile = () => fileURLToPath(new URL('./engine-worker.js', import.meta.url));
 
@@ -162,6 +167,8 @@ export class EngineSupervisor {
   private lastAsk = 0;
   private readonly countersAsked = new Map<number, (value: object[]) => void>();
   private stopped: (() => void) | null = null;
+  private clockOffsetMs = 0;
+  private clockTimer: NodeJS.Timeout | null = null;
   /** Engines started again after dying (tests read it). */
   restarts = 0;
 
@@ -177,10 +184,25 @@ export class EngineSupervisor {
   start(): void {
     this.stopping = false;
     this.spawn();
+    this.clockTimer ??= setInterval(() => this.syncClock(), CLOCK_CHECK_MS);
+    this.clockTimer.unref();
   }
 
   send(msg: ToEngine): void {
+    if (msg.type === 'wake' || msg.type === 'wake-dispatcher') this.syncClock();
     this.worker?.postMessage(msg);
+  }
+
+  private clockOffset(): number {
+    return this.ctx.clock.now() - Date.now();
+  }
+
+  /** Tells the engine when the host's clock moved against the real one (by a millisecond or more). */
+  private syncClock(): void {
+    const offset = this.clockOffset();
+    if (Math.abs(offset - this.clockOffsetMs) < 1) return;
+    this.clockOffsetMs = offset;
+    this.worker?.postMessage({ type: 'clock', offsetMs: offset } satisfies ToEngine);
   }
 
   /** The engine's counters (none while it is between two lives: its counts died with it). */
@@ -217,8 +239,10 @@ export class EngineSupervisor {
       enginePoolMax: _p,
       onEngineDied: _e,
       botToken: _b,
+      engineNice,
       ...options
     } = this.options;
+    this.clockOffsetMs = this.clockOffset();
     const data: EngineWorkerData = {
       connection: this.connection,
       workerId: this.workerId,
@@ -227,6 +251,8 @@ export class EngineSupervisor {
       locale: this.ctx.i18n.locale,
       options,
       chatApiBases: { ...this.ctx.chatApiBases },
+      clockOffsetMs: this.clockOffsetMs,
+      nice: engineNice ?? DEFAULT_NICE,
     };
     const worker = new Worker(this.file, { workerData: data });
     const workerId = this.workerId;
@@ -317,6 +343,8 @@ export class EngineSupervisor {
    */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.clockTimer) clearInterval(this.clockTimer);
+    this.clockTimer = null;
     if (this.restartTimer) clearTimeout(this.restartTimer);
     this.restartTimer = null;
     const worker = this.worker;

@@ -13,6 +13,7 @@ import { WebhookStore } from '../webhooks/webhook-store.js';
 import type { Webhook } from '../webhooks/webhook.js';
 import type { EngineWorkerData, FromEngine, ToEngine } from './engine-protocol.js';
 import { createDelivery, type EngineContext } from './index.js';
+import { lowerThisThreadPriority } from './thread-priority.js';
 
 const data = workerData as EngineWorkerData;
 const port = parentPort!;
@@ -73,8 +74,11 @@ const noKey: Secrets = {
   },
 };
 
+const nice = lowerThisThreadPriority(data.nice);
 const db = await connect(data.connection);
-const clock = { now: () => Date.now() };
+// The host's clock, as far as a thread can have it: the real clock plus the host's offset.
+let clockOffsetMs = data.clockOffsetMs;
+const clock = { now: () => Date.now() + clockOffsetMs };
 const webhooks = new WebhookStore(db, noKey, clock.now);
 const ctx: EngineContext = {
   db,
@@ -116,6 +120,7 @@ const delivery = createDelivery(
 port.on('message', (msg: ToEngine) => {
   if (msg.type === 'wake') delivery.fanOut.wake();
   else if (msg.type === 'wake-dispatcher') delivery.dispatcher.wake();
+  else if (msg.type === 'clock') clockOffsetMs = msg.offsetMs;
   else if (msg.type === 'answer') {
     const waiting = asked.get(msg.id);
     asked.delete(msg.id);
@@ -135,4 +140,5 @@ port.on('message', (msg: ToEngine) => {
 });
 
 delivery.start();
+if (nice !== null) logger.debug('webhooks: the delivery engine thread runs at a lower priority than the host', { nice });
 post({ type: 'ready' });

@@ -146,4 +146,75 @@ describe.each(testDatabaseKinds())('delivery engine thread on %s', (kind) => {
     const [{ n }] = await db.knex('wh_deliveries').where({ status: 'sending' }).count({ n: '*' });
     expect(Number(n)).toBe(0);
   }, 170_000);
+
+  it("stamps rows with the host's clock, moved or not, and runs behind the host's thread (a higher nice value)", async () => {
+    // The host's clock runs 400 days ahead of the real one, then jumps 30 days more: what the
+    // engine writes must follow it (retention, the 14-day chart and the log read these times).
+    const DAY = 86_400_000;
+    let shift = 400 * DAY;
+    const hostNow = () => Date.now() + shift;
+    const secrets = createSecrets('engine-thread-test-key-'.padEnd(40, 'x'));
+    const store = new WebhookStore(db.knex, secrets, hostNow);
+    const ctx = {
+      db: db.knex,
+      clock: { now: hostNow },
+      logger: recordingLogger(),
+      timeZone: 'Europe/Paris',
+      i18n: { locale: 'fr', t: (key: string) => key },
+      network: { allowLoopback: true, allowPrivate: false },
+      notifications: { notify: async () => undefined },
+      admin: { basePath: '/admin/modules/webhooks' },
+    } as unknown as ModuleContext;
+    const hook = await store.create({
+      name: 'clock',
+      url: sink.url(400),
+      platform: 'discord',
+      events: ['order.paid'],
+      templates: { order: 'evt-%id%-end' },
+      options: { coalesce: false },
+    });
+    const front = createDeliveryOnThread(ctx, store, { workerFile, concurrency: 1, pollMs: 200, sendOnCallingThread: true });
+    expect(front).not.toBeNull();
+    front!.start();
+    // The webhook's nth delivery, once recorded delivered (the sink sees it before the row says so).
+    const deliveredRow = async (nth: number) => {
+      let rows: { created_at: number | string; delivered_at: number | string | null }[] = [];
+      await waitUntil(
+        async () => {
+          rows = await db.knex('wh_deliveries').where({ webhook_id: hook.id, status: 'delivered' }).orderBy('id');
+          return rows.length >= nth;
+        },
+        () => `delivery ${nth} recorded delivered (have ${rows.length})`,
+      );
+      return { created: Number(rows[nth - 1].created_at), delivered: Number(rows[nth - 1].delivered_at) };
+    };
+    const near = (t: number, shiftMs: number) => Math.abs(t - (Date.now() + shiftMs)) < 120_000;
+    try {
+      const first = sampleEvent('order.paid', { seq: 1, now: hostNow() });
+      first.order.id = 9001;
+      await front!.intake.accept('order.paid', { ...first, eventId: 'clock-1' });
+      const a = await deliveredRow(1);
+      expect({ created: near(a.created, shift), delivered: near(a.delivered, shift) }).toEqual({ created: true, delivered: true });
+
+      shift += 30 * DAY;
+      const second = sampleEvent('order.paid', { seq: 2, now: hostNow() });
+      second.order.id = 9002;
+      await front!.intake.accept('order.paid', { ...second, eventId: 'clock-2' });
+      const b = await deliveredRow(2);
+      expect({ created: near(b.created, shift), delivered: near(b.delivered, shift) }).toEqual({ created: true, delivered: true });
+
+      // Linux: one thread of this process (the engine's) runs at nice 10; this one stays at 0.
+      if (process.platform === 'linux') {
+        const niceOf = (tid: string) => {
+          const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+        };
+        const nices = fs.readdirSync('/proc/self/task').map(niceOf);
+        expect(nices).toContain(10);
+        expect(niceOf(String(process.pid))).toBe(0);
+      }
+    } finally {
+      await front!.stop();
+    }
+  }, 120_000);
 });
