@@ -9,6 +9,7 @@
 import type { HelpdeskPort, HelpdeskResult } from '../../sdk/helpdesk.js';
 import { discord } from '../platforms/discord/index.js';
 import type { ChatAudit } from './chat-audit.js';
+import { linkedStaff } from './linked-staff.js';
 import { discordButtonState, discordTicketButtons } from '../platforms/discord/discord-ticket-buttons.js';
 import {
   parseTicketActionId,
@@ -111,7 +112,7 @@ async function answerOnce(body: unknown, deps: InteractionDeps): Promise<Record<
   if (!deps.helpdesk) return say(deps.t('helpdesk.discord.no_helpdesk'));
   const who = i.member?.user ?? i.user;
   const discordUser = String(who?.id ?? '');
-  const staffId = deps.links[discordUser];
+  const staffId = linkedStaff(deps.links, discordUser);
   if (!staffId) return say(deps.t('helpdesk.discord.not_linked', { user: discordUser.slice(0, 20) }));
 
   if (i.type === MESSAGE_COMPONENT && action === 'reply')

@@ -131,7 +131,8 @@ export function registerHelpdesk(ctx: ModuleContext, stores: HelpdeskStores): vo
       if (refused) return refused;
       let body: { type?: unknown; challenge?: unknown };
       try {
-        body = JSON.parse(req.rawBody.toString('utf8')) as typeof body;
+        // `null` is JSON too: read as an empty body, not as an object to take fields from.
+        body = (JSON.parse(req.rawBody.toString('utf8')) ?? {}) as typeof body;
       } catch {
         return { status: 400, json: { error: 'the body is not JSON' } };
       }

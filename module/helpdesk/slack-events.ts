@@ -18,6 +18,7 @@ import type { HelpdeskPort, HelpdeskResult } from '../../sdk/helpdesk.js';
 import { echoKey } from '../rendering/ticket-thread-plan.js';
 import { slack } from '../platforms/slack/index.js';
 import type { ChatAudit } from './chat-audit.js';
+import { linkedStaff } from './linked-staff.js';
 import { REPLY_MAX } from './discord-interactions.js';
 
 interface SlackMessageEvent {
@@ -75,7 +76,7 @@ export async function actOnSlackEvent(body: unknown, deps: SlackEventsDeps): Pro
     did: 'refused',
   });
   if (!deps.helpdesk) return tell(deps.t('helpdesk.discord.no_helpdesk'));
-  const staffId = deps.links[user];
+  const staffId = linkedStaff(deps.links, user);
   if (!staffId) return tell(deps.t('helpdesk.slack.not_linked', { user: user.slice(0, 20) }));
   const content = unescapeSlack(str(e.text)).trim().slice(0, REPLY_MAX);
   if (!content) return ignored;

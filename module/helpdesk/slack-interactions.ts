@@ -26,6 +26,7 @@ import {
 import { parseTicketActionId, ticketButtonWords, withName } from '../platforms/ticket-actions.js';
 import { slack } from '../platforms/slack/index.js';
 import type { ChatActor } from './chat-audit.js';
+import { linkedStaff } from './linked-staff.js';
 import { REPLY_MAX, type InteractionDeps } from './discord-interactions.js';
 
 interface SlackAction {
@@ -68,7 +69,7 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 function whoActs(p: SlackPayload, deps: SlackDeps): ChatActor | { refusal: string } {
   if (!deps.helpdesk) return { refusal: deps.t('helpdesk.discord.no_helpdesk') };
   const slackUser = str(p.user?.id);
-  const staffId = deps.links[slackUser];
+  const staffId = linkedStaff(deps.links, slackUser);
   if (!staffId) return { refusal: deps.t('helpdesk.slack.not_linked', { user: slackUser.slice(0, 20) }) };
   return { platform: slack.id, userId: slackUser, userName: str(p.user?.username) || str(p.user?.name), staffId };
 }

@@ -9,6 +9,7 @@ import type { HelpdeskPort } from '../../../sdk/helpdesk.js';
 import { answerInteraction } from '../../../module/helpdesk/discord-interactions.js';
 import { actOnSlack } from '../../../module/helpdesk/slack-interactions.js';
 import { discordCallbackViolations, slackLikeViolations, slackModalViolations } from '../../support/platform-contracts.js';
+import { anyOr } from '../../support/hostile-arbitraries.js';
 
 const acted: string[] = [];
 const helpdesk: HelpdeskPort = {
@@ -18,7 +19,6 @@ const helpdesk: HelpdeskPort = {
   staff: { get: async (id) => ({ id, name: `N${id}`, email: null, permissions: ['*'], active: true }), list: async () => [] },
 };
 const t = (key: string) => key;
-const anyOr = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, fc.anything());
 const customId = fc.oneof(
   fc.constantFrom('ticket:reply:1', 'ticket:claim:1', 'ticket:close:1', 'ticket:reply-modal:1', 'ticket:claim:1:x', 'ticket:claim:'),
   fc.string(),
@@ -26,6 +26,27 @@ const customId = fc.oneof(
 const SEED = 2612;
 
 describe('hostile interactions', () => {
+  it('a chat user named like an Object member (constructor, __proto__, toString) is not linked, and acts on nothing', async () => {
+    const links = { '80351110224678912': 'bob', U0BOB0001: 'bob' };
+    for (const user of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf']) {
+      acted.length = 0;
+      const discord = await answerInteraction(
+        { type: 3, data: { custom_id: 'ticket:claim:1' }, member: { user: { id: user } } },
+        { helpdesk, links, t: (key, vars) => `${key} ${JSON.stringify(vars)}` },
+      );
+      const slack = await actOnSlack(
+        { type: 'block_actions', user: { id: user }, actions: [{ action_id: 'ticket:close:1', type: 'button' }] },
+        { helpdesk, links, t, canOpenModals: false },
+      );
+      expect([user, (discord.data as { content: string }).content, slack?.text, acted]).toEqual([
+        user,
+        `helpdesk.discord.not_linked ${JSON.stringify({ user })}`,
+        'helpdesk.slack.not_linked',
+        [],
+      ]);
+    }
+  });
+
   it('Discord: 1,000 random interactions never throw; only a linked user acts; every answer passes the callback spec', async () => {
     const interaction = fc.record(
       {

@@ -10,6 +10,7 @@ import { actOnSlackEvent, type SlackEventsDeps } from '../../../module/helpdesk/
 import { chatPostMessageBody, classifySlackApi, postedMessage, slackBotTarget } from '../../../module/platforms/slack/slack-bot-posts.js';
 import { classifyResponse } from '../../../module/delivery/classify-response.js';
 import { slackChatPostMessageViolations } from '../../support/platform-contracts.js';
+import { anyOr } from '../../support/hostile-arbitraries.js';
 
 const BASE = 'https://slack.com/api';
 const answer = (status: number, json: Record<string, unknown>) => ({
@@ -171,7 +172,6 @@ describe('answers typed in a ticket’s Slack thread', () => {
   });
 
   it('1,000 hostile event bodies: no throw, and no answer but from a linked user in the ticket’s thread', async () => {
-    const anyOr = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, fc.anything());
     const body = fc.record(
       {
         type: anyOr(fc.constant('event_callback')),
