@@ -111,7 +111,7 @@ async function answerOnce(body: unknown, deps: InteractionDeps): Promise<Record<
   const { action, ticketId } = parsed;
   if (!deps.helpdesk) return say(deps.t('helpdesk.discord.no_helpdesk'));
   const who = i.member?.user ?? i.user;
-  const discordUser = String(who?.id ?? '');
+  const discordUser = typeof who?.id === 'string' ? who.id : '';
   const staffId = linkedStaff(deps.links, discordUser);
   if (!staffId) return say(deps.t('helpdesk.discord.not_linked', { user: discordUser.slice(0, 20) }));
 

@@ -127,7 +127,8 @@ export async function postChatLinks(deps: SettingsDeps, req: AdminRequest): Prom
   const { store, helpdesk } = deps.chatApps;
   const staff = helpdesk ? await helpdesk.staff.list() : [];
   const typed: Record<string, string> = {};
-  const links: Record<string, Record<string, string>> = { [APP_A]: {}, [APP_B]: {} };
+  // Null prototype: a chat user id such as `constructor` is a key like any other.
+  const links: Record<string, Record<string, string>> = { [APP_A]: Object.create(null), [APP_B]: Object.create(null) };
   const problems: FieldProblem[] = [];
   staff.forEach((m, i) => {
     for (const kind of [APP_A, APP_B]) {
