@@ -3,6 +3,7 @@
  * engine-worker.ts): plain data only (structured clone). The host's thread wakes the engine and
  * answers what needs the host's key or language; the engine logs and reports through it.
  */
+import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { Webhook } from '../webhooks/webhook.js';
 import type { DeliveryOptions } from './index.js';
 
@@ -49,6 +50,8 @@ export type ToEngine =
   /** The host's clock moved against the real one (a test clock, a simulation). */
   | { type: 'clock'; offsetMs: number }
   | { type: 'counters'; id: number }
+  /** One emitted event to persist (and wake the fan-out for): the host's thread never waits on SQLite's write lock. */
+  | { type: 'persist'; id: number; event: EventName; payload: AnyEventPayload }
   | { type: 'answer'; id: number; value?: unknown; error?: string }
   | { type: 'stop' };
 
@@ -56,6 +59,7 @@ export type ToEngine =
 export type FromEngine =
   | { type: 'ready' }
   | { type: 'counters'; id: number; value: object[] }
+  | { type: 'persisted'; id: number; error?: string }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
   | { type: 'webhook'; id: number; webhookId: number }
   /** The platform app's bot token (a Slack webhook posted by the app): the host's key decrypts it. */

@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Knex } from 'knex';
+import type { AnyEventPayload, EventName } from '../../sdk/events.js';
 import type { ModuleContext } from '../../sdk/module-context.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
 import { databaseGauges, scrape } from './delivery-metrics.js';
@@ -129,11 +130,17 @@ export function createDeliveryOnThread(
     timers: options.timers,
   });
   const intake = new OutboxIntake({
-    persist: async (event, payload) => {
-      await events.add(event, payload);
-      await reminders.observe(event, payload);
-    },
-    wake: () => engine.send({ type: 'wake' }),
+    // The engine thread writes the event (then wakes its fan-out): on SQLite a write here would
+    // wait, on the host's thread, for the engine's write lock. Between two lives of the engine
+    // the host's thread writes it itself.
+    persist: (event, payload) =>
+      engine.persist(event, payload) ??
+      (async () => {
+        await events.add(event, payload);
+        await reminders.observe(event, payload);
+        engine.send({ type: 'wake' });
+      })(),
+    wake: () => undefined,
     logger: ctx.logger,
     timers: options.timers,
   });
@@ -166,6 +173,7 @@ export class EngineSupervisor {
   private restartTimer: NodeJS.Timeout | null = null;
   private lastAsk = 0;
   private readonly countersAsked = new Map<number, (value: object[]) => void>();
+  private readonly persistAsked = new Map<number, { resolve(): void; reject(err: Error): void }>();
   private stopped: (() => void) | null = null;
   private clockOffsetMs = 0;
   private clockTimer: NodeJS.Timeout | null = null;
@@ -223,6 +231,22 @@ export class EngineSupervisor {
     });
   }
 
+  /**
+   * Has the engine thread persist one event; null when no engine runs now (the caller writes it).
+   * An engine that dies first rejects it: the intake keeps the event and writes it again (a
+   * second copy if the dead one had written it: the in-flight bound of a crash).
+   */
+  persist(event: EventName, payload: AnyEventPayload): Promise<void> | null {
+    const worker = this.worker;
+    if (!worker || this.stopping) return null;
+    this.syncClock();
+    const id = ++this.lastAsk;
+    return new Promise<void>((resolve, reject) => {
+      this.persistAsked.set(id, { resolve, reject });
+      worker.postMessage({ type: 'persist', id, event, payload } satisfies ToEngine);
+    });
+  }
+
   /** Ends the engine thread as a crash would (tests): no cleanup on its side. */
   async kill(): Promise<void> {
     await this.worker?.terminate();
@@ -274,6 +298,13 @@ export class EngineSupervisor {
         this.countersAsked.get(msg.id)?.(msg.value);
         this.countersAsked.delete(msg.id);
         return;
+      case 'persisted': {
+        const asked = this.persistAsked.get(msg.id);
+        this.persistAsked.delete(msg.id);
+        if (msg.error === undefined) asked?.resolve();
+        else asked?.reject(new Error(msg.error));
+        return;
+      }
       case 'webhook':
         // The one decryption the engine needs, once per lane turn: the host's key stays here.
         try {
@@ -309,6 +340,9 @@ export class EngineSupervisor {
     if (this.worker === worker) this.worker = null;
     for (const resolve of this.countersAsked.values()) resolve([]);
     this.countersAsked.clear();
+    for (const asked of this.persistAsked.values())
+      asked.reject(new Error('the delivery engine thread ended before it said the event was saved'));
+    this.persistAsked.clear();
     if (this.stopping) {
       this.stopped?.();
       return;

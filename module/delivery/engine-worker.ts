@@ -121,6 +121,14 @@ port.on('message', (msg: ToEngine) => {
   if (msg.type === 'wake') delivery.fanOut.wake();
   else if (msg.type === 'wake-dispatcher') delivery.dispatcher.wake();
   else if (msg.type === 'clock') clockOffsetMs = msg.offsetMs;
+  else if (msg.type === 'persist')
+    delivery.persist(msg.event, msg.payload).then(
+      () => {
+        post({ type: 'persisted', id: msg.id });
+        delivery.fanOut.wake();
+      },
+      (err: Error) => post({ type: 'persisted', id: msg.id, error: err.message }),
+    );
   else if (msg.type === 'answer') {
     const waiting = asked.get(msg.id);
     asked.delete(msg.id);

@@ -4,7 +4,7 @@
  * the background), the dispatcher (outbox -> HTTP), the sender (also "Send test"), and the
  * admin's writes (replay, retry all).
  */
-import type { EventMap } from '../../sdk/events.js';
+import type { AnyEventPayload, EventMap, EventName } from '../../sdk/events.js';
 import type { ChatApiBases, ModuleContext } from '../../sdk/module-context.js';
 import { platformOf, type Platform } from '../platforms/index.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
@@ -171,6 +171,8 @@ export interface Delivery {
   ops: OpsAlerts;
   /** The durable schedule of ticket.awaiting_staff reminders. */
   awaitingStaff: AwaitingStaff;
+  /** What the intake does with one event (the engine thread does it for its host's intake). */
+  persist(event: EventName, payload: AnyEventPayload): Promise<void>;
   start(): void;
   stop(): Promise<void>;
 }
@@ -301,13 +303,14 @@ export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, opt
     pollMs: options.awaitingStaffPollMs,
     workerId: options.workerId,
   });
+  // A ticket event also schedules (a customer's message) or cancels (staff's answer, a close)
+  // its awaiting-staff reminder, before the emit returns: the schedule is as durable as the event.
+  const persist = async (event: EventName, payload: AnyEventPayload) => {
+    await events.add(event, payload);
+    await awaitingStaff.observe(event, payload);
+  };
   const intake = new OutboxIntake({
-    // A ticket event also schedules (a customer's message) or cancels (staff's answer, a close)
-    // its awaiting-staff reminder, before the emit returns: the schedule is as durable as the event.
-    persist: async (event, payload) => {
-      await events.add(event, payload);
-      await awaitingStaff.observe(event, payload);
-    },
+    persist,
     wake: () => fanOut.wake(),
     logger: ctx.logger,
     timers: options.timers,
@@ -335,6 +338,7 @@ export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, opt
   };
   return {
     intake,
+    persist,
     fanOut,
     events,
     renderer,
