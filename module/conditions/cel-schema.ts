@@ -3,8 +3,9 @@
  * type checker uses) and each payload turned into matching CEL values. Numbers declared integer
  * are CEL `int` (BigInt), other numbers `double`; ids that may be a string or a number are
  * `string`; an absent or null text is `""`, an absent number `0`; an absent object stays absent
- * (`has(ticket.related)` tells). Texts are cut to TEXT_CAP characters and lists to LIST_CAP
- * elements, so no payload makes an expression slow (see condition-cost.ts).
+ * (`has(ticket.related)` tells). Texts are cut to TEXT_CAP characters (or their schema's maximum
+ * length, when shorter; a transform such as a URL's encoding may lengthen them) and lists to
+ * LIST_CAP elements, so no payload makes an expression slow (see condition-cost.ts).
  */
 import type { z } from 'zod';
 
@@ -15,7 +16,8 @@ export const LIST_CAP = 50;
 
 /** What a schema node is for a condition: a CEL type, and how a value of it is converted. */
 export type CelShape =
-  | { kind: 'string' | 'int' | 'double' | 'bool' }
+  | { kind: 'string'; chars: number }
+  | { kind: 'int' | 'double' | 'bool' }
   | { kind: 'list'; element: CelShape }
   | { kind: 'object'; fields: Record<string, CelShape>; optional: boolean };
 
@@ -26,7 +28,7 @@ interface Def {
   in?: z.ZodType;
   element?: z.ZodType;
   options?: z.ZodType[];
-  checks?: { _zod: { def: { format?: string } } }[];
+  checks?: { _zod: { def: { format?: string; check?: string; maximum?: number } } }[];
 }
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
@@ -39,10 +41,14 @@ export function celShape(schema: z.ZodType, optional = false): CelShape {
       return celShape(def.innerType!, true);
     case 'pipe':
       return celShape(def.in!, optional);
-    case 'string':
+    case 'string': {
+      // A text is cut to its schema's maximum length too, so the cost estimate can count on it.
+      const max = def.checks?.map((c) => c._zod.def).find((c) => c.check === 'max_length')?.maximum;
+      return { kind: 'string', chars: Math.min(max ?? TEXT_CAP, TEXT_CAP) };
+    }
     case 'enum':
     case 'union':
-      return { kind: 'string' };
+      return { kind: 'string', chars: TEXT_CAP };
     case 'boolean':
       return { kind: 'bool' };
     case 'number':
@@ -72,7 +78,7 @@ export function celDeclaration(shape: CelShape): unknown {
 export function celValue(shape: CelShape, value: unknown): unknown {
   switch (shape.kind) {
     case 'string':
-      return value === null || value === undefined ? '' : String(value).slice(0, TEXT_CAP);
+      return value === null || value === undefined ? '' : String(value).slice(0, shape.chars);
     case 'int':
       return BigInt(Math.trunc(Number(value ?? 0)));
     case 'double':

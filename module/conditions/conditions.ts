@@ -3,14 +3,14 @@
  * may hold, such as `order.total >= 100 && order.gateway == "stripe"`. It sees the event's payload
  * as the sdk defines it (one variable per top-level field: `order`, `ticket`, `message`,
  * `invoice`, `service`, `customer`, `reason`…) plus `event`, the event's name. It is parsed, type
- * checked against every event the webhook listens to and its cost bounded when it is saved; at
+ * checked against every event the webhook listens to and its cost bounded (condition-cost.ts) when it is saved; at
  * delivery it is evaluated on the payload, and an event passes only when it gives `true`.
  */
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import type { EventName } from '../../sdk/events.js';
 import { definitionOf } from '../events/index.js';
 import { celDeclaration, celShape, celValue, type CelShape } from './cel-schema.js';
-import { conditionCost, MAX_CONDITION_COST } from './condition-cost.js';
+import { boundOf, conditionCost, type Bound } from './condition-cost.js';
 
 /** The longest condition accepted, in characters. */
 export const MAX_CONDITION_LENGTH = 1000;
@@ -32,6 +32,8 @@ export type ConditionCheck = { ok: true; cost: number } | { ok: false; problem: 
 interface EventConditions {
   env: Environment;
   shape: Extract<CelShape, { kind: 'object' }>;
+  /** What each variable may hold at most, for the cost estimate. */
+  variables: Record<string, Bound>;
   /** Parsed and checked expressions, by source (bounded). */
   programs: Map<string, ParseResult>;
 }
@@ -50,7 +52,11 @@ function conditionsOf(event: EventName): EventConditions {
     if (field.kind === 'object') env.registerVariable({ name, schema: celDeclaration(field) as never });
     else env.registerVariable(name, celDeclaration(field) as string);
   }
-  entry = { env, shape, programs: new Map() };
+  const variables = {
+    ...Object.fromEntries(Object.entries(shape.fields).map(([k, v]) => [k, boundOf(v)])),
+    event: boundOf({ kind: 'string', chars: 64 }),
+  };
+  entry = { env, shape, variables, programs: new Map() };
   perEvent.set(event, entry);
   return entry;
 }
@@ -103,17 +109,13 @@ function compile(
   } catch (err) {
     return { ok: false, problem: described(err, source) };
   }
-  const cost = conditionCost(program.ast);
-  if (!cost.ok) return { ok: false, problem: { ...lineColumn(source, cost.position), message: cost.message } };
-  if (cost.cost > MAX_CONDITION_COST)
-    return {
-      ok: false,
-      problem: { line: 1, column: 1, message: `too costly to evaluate (estimated ${cost.cost}, at most ${MAX_CONDITION_COST})` },
-    };
   const checked = program.check();
   if (!checked.valid) return { ok: false, problem: { event, ...described(checked.error, source) } };
   if (checked.type !== 'bool' && checked.type !== 'dyn')
     return { ok: false, problem: { event, line: 1, column: 1, message: `gives ${checked.type}, not a boolean (true or false)` } };
+  // After the types: the cost follows what each part holds (a `+` of texts is costly, of numbers not).
+  const cost = conditionCost(program.ast, c.variables, source);
+  if (!cost.ok) return { ok: false, problem: { event, ...lineColumn(source, cost.position), message: cost.message } };
   if (c.programs.size >= PROGRAMS_KEPT) c.programs.clear();
   c.programs.set(source, program);
   return { ok: true, program, cost: cost.cost };

@@ -130,6 +130,89 @@ describe('conditions', () => {
     expect(checkCondition('('.repeat(40) + 'true' + ')'.repeat(40), ['order.paid'])).toMatchObject({ ok: false });
   });
 
+  it('counts the texts a condition builds: concatenating names for each line is refused, naming the cost and the culprit', () => {
+    const r = checkCondition('order.items.map(a, a.name + a.name).exists(s, s.contains("q"))', ['order.paid']);
+    // A line's name is at most 500 characters (its schema), so each `+` builds up to 1000, once per line.
+    expect(r).toMatchObject({
+      ok: false,
+      problem: {
+        event: 'order.paid',
+        line: 1,
+        column: 20,
+        message: expect.stringMatching(
+          /^too costly to evaluate \(estimated [\d,]+, at most 20,000\); the costliest part: `a\.name \+ a\.name` builds a text of up to 1,000 characters, 50 times \(50,000\)$/,
+        ),
+      },
+    });
+  });
+
+  it('does not count a `+` of numbers as building a text, in a macro or not', () => {
+    for (const condition of [
+      'order.items.exists(i, i.price + 1 > 10)',
+      'order.items.exists(i, i.price + 1.0 > 10.0)',
+      'order.items.exists(i, i.quantity + 1 > 10)',
+      'order.items.map(i, i.quantity + i.quantity).exists(q, q > 4)',
+      'order.total + 1.0 > 100.0',
+    ]) {
+      const r = checkCondition(condition, ['order.paid']);
+      expect(r).toMatchObject({ ok: true });
+      // Far from the limit: a `+` of texts in the same place would cost over 50 × 500.
+      expect(r.ok && r.cost).toBeLessThan(MAX_CONDITION_COST / 4);
+    }
+    const order = valid('order.paid', (p) => void (p.order.items = [{ name: 'VPS', quantity: 1, price: 19.99 }]));
+    expect(conditionMatches('order.items.exists(i, i.price + 1.0 > 10.0)', 'order.paid', order)).toBe(true);
+    expect(conditionMatches('order.items.exists(i, i.price + 1.0 > 30.0)', 'order.paid', order)).toBe(false);
+  });
+
+  it.each<[string, EventName, RegExp]>([
+    // Nested maps: a text per pair of lines.
+    [
+      'order.items.map(a, order.items.map(b, a.name + b.name)).size() > 0',
+      'order.paid',
+      /`a\.name \+ b\.name` builds a text .*2,500 times/,
+    ],
+    // A chain of concatenations outside any macro: each `+` builds the texts so far.
+    [
+      'message.content + message.content + message.content == ""',
+      'ticket.reply',
+      /`message\.content \+ message\.content \+ message\.content` builds a text of up to 12,288 characters/,
+    ],
+    // `+` of lists: the list built, and the body run once per element of both.
+    [
+      '(order.items + order.items + order.items).exists(i, i.name.contains("x") || i.name.endsWith("y") || i.name.startsWith("z"))',
+      'order.paid',
+      /runs its body up to 150 times/,
+    ],
+    // Text functions that build a text: a lowered copy of each line's name, a joined list, a split text iterated.
+    [
+      'order.items.exists(a, a.name.lowerAscii() == "x")',
+      'order.paid',
+      /`a\.name\.lowerAscii\(\)` builds a text of up to 500 characters, 50 times/,
+    ],
+    ['order.items.map(a, a.name).join(" ").contains("x")', 'order.paid', /builds a text of up to 25,049 characters/],
+    [
+      'message.content.split(" ").exists(w, w.contains("x"))',
+      'ticket.reply',
+      /`w\.contains\("x"\)` reads texts of up to 4,096 characters, 4,097 times/,
+    ],
+  ])('refuses %s, naming what makes it costly', (condition, event, culprit) => {
+    const r = checkCondition(condition, [event]);
+    expect(r).toMatchObject({
+      ok: false,
+      problem: { message: expect.stringMatching(/^too costly to evaluate \(estimated [\d,]+, at most 20,000\)/) },
+    });
+    expect(r.ok || r.problem.message).toMatch(culprit);
+  });
+
+  it('accepts small texts built per line and a whole text lowered once', () => {
+    for (const [condition, event] of [
+      ['order.items.exists(i, string(i.quantity) + " x" == "2 x")', 'order.paid'],
+      ['ticket.subject.lowerAscii().contains("urgent") || message.content.lowerAscii().contains("urgent")', 'ticket.reply'],
+      ['"[VPS] " + ticket.subject == "[VPS] down"', 'ticket.reply'],
+    ] as const)
+      expect(checkCondition(condition, [event])).toMatchObject({ ok: true });
+  });
+
   it('sees capped texts and lists, so a huge payload cannot make it slow or wrong at the far end', () => {
     const big = valid('ticket.submit', (p) => void (p.message.content = 'a'.repeat(TEXT_CAP) + 'urgent'));
     expect(conditionMatches('message.content.contains("urgent")', 'ticket.submit', big)).toBe(false);
