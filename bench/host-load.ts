@@ -22,6 +22,10 @@ import { startWorker, type WorkerProcess } from './support/worker-process.js';
 const WEBHOOKS = 8;
 const EVENTS = Number(process.env.BENCH_HOST_LOAD_EVENTS ?? 1250);
 const PROBE_EVERY_MS = 20;
+/** The databases to run (comma list; default both). */
+const KINDS = (process.env.BENCH_HOST_LOAD_DBS ?? 'sqlite,postgres')
+  .split(',')
+  .filter((k): k is 'sqlite' | 'postgres' => k === 'sqlite' || k === 'postgres');
 /** The emits arrive at a CMS's pace (its requests), not in one tight loop on the host's thread. */
 const EMITS_PER_SECOND = Number(process.env.BENCH_HOST_LOAD_EMITS_PER_S ?? 500);
 const REST_MS = 5_000;
@@ -51,7 +55,7 @@ export const hostLoad: Benchmark = {
       { thread: true, name: '' },
       { thread: false, name: ' (engine on the host thread)' },
     ];
-    for (const kind of ['sqlite', 'postgres'] as const)
+    for (const kind of KINDS)
       for (const mode of modes) {
         const label = `${kind}${mode.name}`;
         const database = await throwAwayDatabase(kind);
@@ -63,7 +67,11 @@ export const hostLoad: Benchmark = {
           host = startWorker({
             DATABASE_URL: database.url,
             BENCH_VAR_DIR: varDir,
-            BENCH_MODULE_SETTINGS: JSON.stringify({ 'delivery.concurrency': WEBHOOKS, 'delivery.engineThread': mode.thread }),
+            BENCH_MODULE_SETTINGS: JSON.stringify({
+              'delivery.concurrency': WEBHOOKS,
+              'delivery.engineThread': mode.thread,
+              ...(process.env.BENCH_ENGINE_NICE ? { 'delivery.engineNice': Number(process.env.BENCH_ENGINE_NICE) } : {}),
+            }),
           });
           const { url } = await host.next<{ url: string }>('ready');
           for (let i = 1; i <= WEBHOOKS; i++) {
@@ -96,7 +104,7 @@ export const hostLoad: Benchmark = {
           });
           const deliverySeconds = (performance.now() - t0) / 1000;
           host.send({ type: 'rss' });
-          const burst = await host.next<{ rss: number; peakRss: number }>('rss');
+          const burst = await host.next<{ rss: number; peakRss: number; atPeak: NodeJS.MemoryUsage }>('rss');
           await new Promise((r) => setTimeout(r, AFTER_MS));
           host.send({ type: 'rss' });
           const after = await host.next<{ rss: number }>('rss');
@@ -110,7 +118,7 @@ export const hostLoad: Benchmark = {
             `host under delivery load ${label}: page p50 ${ms(r50)}, p95 ${ms(r95)} at rest; ${say(during, `while delivering ${rate.toFixed(0)}/s`)}`,
             `host under delivery load ${label}, while the emits arrive: page p50 ${ms(r50)}, p95 ${ms(r95)} at rest; ${say(whileEmitting, `while ${(EVENTS / emitSeconds).toFixed(0)} emits/s arrive`)}`,
             `host under delivery load ${label}, after the emits, while the queue drains: ${say(whileDraining, 'while draining')}`,
-            `host rss ${label}: ${mb(rest.rss)} at rest, ${mb(burst.peakRss)} peak during the burst, ${mb(after.rss)} ${AFTER_MS / 1000} s after (${x(after.rss, rest.rss)} of rest)`,
+            `host rss ${label}: ${mb(rest.rss)} at rest, ${mb(burst.peakRss)} peak during the burst, ${mb(after.rss)} ${AFTER_MS / 1000} s after (${x(after.rss, rest.rss)} of rest); at the peak the host's own heap ${mb(burst.atPeak.heapTotal)}, its external memory ${mb(burst.atPeak.external)}, the rest (engine thread's heap, native) ${mb(burst.peakRss - burst.atPeak.heapTotal - burst.atPeak.external)}`,
           );
           log(
             `${label}: ${atRest.length} + ${whileEmitting.length} + ${whileDraining.length} probes; p99 ${ms(p(atRest, 99))} at rest, ${ms(p(during, 99))} under load`,

@@ -5,7 +5,8 @@
  *   parent -> {type:'emit', count, prefix, perSecond?}  emits `count` order.paid events (at `perSecond`
  *             when given), answers {type:'emitted'}
  *   parent -> {type:'webhook', url, platform}  creates a webhook (order.paid), answers {type:'webhook', id}
- *   parent -> {type:'rss'}                  answers {type:'rss', rss, peakRss} (peak since the last 'rss'), then starts a new peak
+ *   parent -> {type:'rss'}                  answers {type:'rss', rss, peakRss, atPeak} (peak since the last 'rss', with
+ *                                          process.memoryUsage() then), then starts a new peak
  *   parent -> {type:'stop'}                 closes the host, answers {type:'stopped', peakRss, hwm}, exits
  * and says {type:'ready'} once the module runs.
  */
@@ -30,7 +31,12 @@ async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl || !process.send) throw new Error('host-worker: run me with fork() and DATABASE_URL');
   let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  // What the host's own isolate held when the RSS peaked (the engine thread's heap and native memory are the rest).
+  let atPeak = process.memoryUsage();
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    if (m.rss > peakRss) [peakRss, atPeak] = [m.rss, m];
+  }, 50);
   const bh = await startBenchHost({
     databaseUrl,
     varDir: process.env.BENCH_VAR_DIR,
@@ -56,8 +62,9 @@ async function main(): Promise<void> {
         send({ type: 'webhook', id: await bh.createWebhook({ url: cmd.url, platform: cmd.platform }) });
       } else if (cmd.type === 'rss') {
         const rss = process.memoryUsage().rss;
-        send({ type: 'rss', rss, peakRss: Math.max(peakRss, rss) });
+        send({ type: 'rss', rss, peakRss: Math.max(peakRss, rss), atPeak });
         peakRss = rss;
+        atPeak = process.memoryUsage();
       } else if (cmd.type === 'stop') {
         clearInterval(sampler);
         peakRss = Math.max(peakRss, process.memoryUsage().rss);

@@ -68,6 +68,8 @@ export class EventStore {
     private readonly db: Knex,
     private readonly outbox: DeliveryStore,
     private readonly now: () => number,
+    /** False where no fan-out runs beside this store (the host's thread when the engine has its own): nothing to hand off to. */
+    private readonly handsOff = true,
   ) {}
 
   /** The host's emit waits for this one insert. */
@@ -76,7 +78,7 @@ export class EventStore {
     const eventId = storedEventId(payload.eventId);
     const stored = encodePayload(json);
     await this.db(EVENTS).insert({ event_name: event, event_id: eventId, payload: stored, attempts: 0, created_at: this.now() });
-    this.keep(`${event}\n${eventId}`, payload, json.length);
+    if (this.handsOff) this.keep(`${event}\n${eventId}`, payload, json.length);
   }
 
   private keep(key: string, payload: AnyEventPayload, units: number): void {
