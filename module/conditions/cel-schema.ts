@@ -62,13 +62,23 @@ export function celShape(schema: z.ZodType, optional = false): CelShape {
   }
 }
 
-/** The type cel-js declares for a shape (`schema` objects for objects, `list<…>` strings otherwise). */
-export function celDeclaration(shape: CelShape): unknown {
+/**
+ * The type cel-js declares for a shape (`schema` objects for objects, `list<…>` strings
+ * otherwise). A list of objects gets a type of its own, named after its path (`order_items`) and
+ * registered through `registerType`: its elements' fields are then typed too, so
+ * `order.items.exists(i, i.price + 1 > 10)` is refused on save (double + int) instead of being
+ * accepted as `dyn` and failing on every event.
+ */
+export function celDeclaration(shape: CelShape, registerType: (name: string, schema: unknown) => void, path: string[]): unknown {
   switch (shape.kind) {
     case 'object':
-      return Object.fromEntries(Object.entries(shape.fields).map(([k, v]) => [k, celDeclaration(v)]));
-    case 'list':
-      return `list<${shape.element.kind === 'object' ? 'map' : shape.element.kind}>`;
+      return Object.fromEntries(Object.entries(shape.fields).map(([k, v]) => [k, celDeclaration(v, registerType, [...path, k])]));
+    case 'list': {
+      if (shape.element.kind !== 'object') return `list<${celDeclaration(shape.element, registerType, path) as string}>`;
+      const name = path.join('_');
+      registerType(name, celDeclaration(shape.element, registerType, [...path, 'item']));
+      return `list<${name}>`;
+    }
     default:
       return shape.kind;
   }

@@ -48,9 +48,11 @@ function conditionsOf(event: EventName): EventConditions {
   if (entry) return entry;
   const shape = celShape(definitionOf(event).schema) as Extract<CelShape, { kind: 'object' }>;
   const env = new Environment({ limits, homogeneousAggregateLiterals: false }).registerVariable('event', 'string');
+  const registerType = (name: string, schema: unknown) => void env.registerType(name, { schema: schema as never });
   for (const [name, field] of Object.entries(shape.fields)) {
-    if (field.kind === 'object') env.registerVariable({ name, schema: celDeclaration(field) as never });
-    else env.registerVariable(name, celDeclaration(field) as string);
+    const declared = celDeclaration(field, registerType, [name]);
+    if (field.kind === 'object') env.registerVariable({ name, schema: declared as never });
+    else env.registerVariable(name, declared as string);
   }
   const variables = {
     ...Object.fromEntries(Object.entries(shape.fields).map(([k, v]) => [k, boundOf(v)])),

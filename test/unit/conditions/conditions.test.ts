@@ -146,9 +146,22 @@ describe('conditions', () => {
     });
   });
 
+  it("types a list's elements: inside a macro a double plus an int, or a line's unknown field, is refused on save", () => {
+    // Declared as list<map>, the lines were `dyn`: these passed the check and failed on every event.
+    expect(checkCondition('order.items.exists(i, i.price + 1 > 10)', ['order.paid'])).toEqual({
+      ok: false,
+      problem: { event: 'order.paid', line: 1, column: 23, message: expect.stringContaining('no such overload: double + int') },
+    });
+    expect(checkCondition('order.items.exists(i, i.colour == "red")', ['order.paid'])).toMatchObject({
+      ok: false,
+      problem: { event: 'order.paid', line: 1 },
+    });
+    const order = valid('order.paid', (p) => void (p.order.items = [{ name: 'VPS', quantity: 3, price: 19.99 }]));
+    expect(conditionMatches('order.items.exists(i, i.quantity + 1 > 3 && i.name == "VPS")', 'order.paid', order)).toBe(true);
+  });
+
   it('does not count a `+` of numbers as building a text, in a macro or not', () => {
     for (const condition of [
-      'order.items.exists(i, i.price + 1 > 10)',
       'order.items.exists(i, i.price + 1.0 > 10.0)',
       'order.items.exists(i, i.quantity + 1 > 10)',
       'order.items.map(i, i.quantity + i.quantity).exists(q, q > 4)',
