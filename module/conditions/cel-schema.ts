@@ -19,7 +19,13 @@ export type CelShape =
   | { kind: 'string'; chars: number }
   | { kind: 'int' | 'double' | 'bool' }
   | { kind: 'list'; element: CelShape }
-  | { kind: 'object'; fields: Record<string, CelShape>; optional: boolean };
+  | { kind: 'object'; fields: Record<string, CelShape>; optional: boolean; ctor?: new () => object };
+
+/**
+ * Registers, for a condition's environment, the type of the objects inside a list (their
+ * declared fields); it may set `shape.ctor`, the class celValue then makes them of.
+ */
+export type RegisterListObject = (name: string, fields: Record<string, unknown>, shape: Extract<CelShape, { kind: 'object' }>) => void;
 
 interface Def {
   type: string;
@@ -64,21 +70,24 @@ export function celShape(schema: z.ZodType, optional = false): CelShape {
 
 /**
  * The type cel-js declares for a shape (`schema` objects for objects, `list<…>` strings
- * otherwise). A list of objects gets a type of its own, named after its path (`order_items`) and
- * registered through `registerType`: its elements' fields are then typed too, so
+ * otherwise). An object inside a list gets a type of its own, named after its path
+ * (`order_items`), through `registerListObject`: its fields are then typed too, so
  * `order.items.exists(i, i.price + 1 > 10)` is refused on save (double + int) instead of being
  * accepted as `dyn` and failing on every event.
  */
-export function celDeclaration(shape: CelShape, registerType: (name: string, schema: unknown) => void, path: string[]): unknown {
+export function celDeclaration(shape: CelShape, registerListObject: RegisterListObject, path: string[], inList = false): unknown {
   switch (shape.kind) {
-    case 'object':
-      return Object.fromEntries(Object.entries(shape.fields).map(([k, v]) => [k, celDeclaration(v, registerType, [...path, k])]));
-    case 'list': {
-      if (shape.element.kind !== 'object') return `list<${celDeclaration(shape.element, registerType, path) as string}>`;
+    case 'object': {
+      const fields = Object.fromEntries(
+        Object.entries(shape.fields).map(([k, v]) => [k, celDeclaration(v, registerListObject, [...path, k], inList)]),
+      );
+      if (!inList) return fields;
       const name = path.join('_');
-      registerType(name, celDeclaration(shape.element, registerType, [...path, 'item']));
-      return `list<${name}>`;
+      registerListObject(name, fields, shape);
+      return name;
     }
+    case 'list':
+      return `list<${celDeclaration(shape.element, registerListObject, path, true) as string}>`;
     default:
       return shape.kind;
   }
@@ -99,7 +108,7 @@ export function celValue(shape: CelShape, value: unknown): unknown {
       return Array.isArray(value) ? value.slice(0, LIST_CAP).map((v) => celValue(shape.element, v)) : [];
     case 'object': {
       const source = (value ?? {}) as Record<string, unknown>;
-      const out: Record<string, unknown> = {};
+      const out = (shape.ctor ? new shape.ctor() : {}) as Record<string, unknown>;
       for (const [k, field] of Object.entries(shape.fields)) {
         // An absent object stays absent (has() tells); any other absent field gets its empty value.
         if (field.kind === 'object' && field.optional && (source[k] === null || source[k] === undefined)) continue;

@@ -9,7 +9,7 @@
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import type { EventName } from '../../sdk/events.js';
 import { definitionOf } from '../events/index.js';
-import { celDeclaration, celShape, celValue, type CelShape } from './cel-schema.js';
+import { celDeclaration, celShape, celValue, type CelShape, type RegisterListObject } from './cel-schema.js';
 import { boundOf, conditionCost, type Bound } from './condition-cost.js';
 
 /** The longest condition accepted, in characters. */
@@ -48,9 +48,17 @@ function conditionsOf(event: EventName): EventConditions {
   if (entry) return entry;
   const shape = celShape(definitionOf(event).schema) as Extract<CelShape, { kind: 'object' }>;
   const env = new Environment({ limits, homogeneousAggregateLiterals: false }).registerVariable('event', 'string');
-  const registerType = (name: string, schema: unknown) => void env.registerType(name, { schema: schema as never });
+  // Objects inside lists are made as instances of a class of their own (celValue): cel-js reads
+  // their fields as they are, where a `schema` type would convert each element on every access
+  // (three times slower on an order's 50 lines).
+  const registerListObject: RegisterListObject = (name, fields, objectShape) => {
+    const ctor = class {};
+    Object.defineProperty(ctor, 'name', { value: name });
+    objectShape.ctor = ctor;
+    env.registerType(name, { ctor, fields: fields as never });
+  };
   for (const [name, field] of Object.entries(shape.fields)) {
-    const declared = celDeclaration(field, registerType, [name]);
+    const declared = celDeclaration(field, registerListObject, [name]);
     if (field.kind === 'object') env.registerVariable({ name, schema: declared as never });
     else env.registerVariable(name, declared as string);
   }
