@@ -35,7 +35,7 @@ import fc from 'fast-check';
 import type { Host } from '../../host/create-host.js';
 import { startTestHost } from '../fixtures/host-kit.js';
 import { createDatabaseUrl, testDatabaseKinds } from '../support/databases.js';
-import { helpdeskWithTicket } from '../support/helpdesk-setup.js';
+import { adminApi, helpdeskWithTicket, slackAppWebhook } from '../support/helpdesk-setup.js';
 import { anyOr, ticketActionIds } from '../support/hostile-arbitraries.js';
 import { SlackWebApiFake } from '../support/slack-web-api-fake.js';
 import { waitUntil } from '../faults/wait-until.js';
@@ -157,12 +157,7 @@ describe.each(testDatabaseKinds())('1,000 hostile bodies at each public helpdesk
   let threadTs = '';
   let sent = 0;
 
-  const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${host.url}/admin/modules/webhooks/api${path}`, {
-      method,
-      headers: { authorization: `Bearer ${host.adminToken}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const api = (method: string, path: string, body?: unknown) => adminApi(host)(method, path, body);
   const listen = async (handler: (path: string, body: string) => void) => {
     const server = http.createServer((req, res) => {
       let raw = '';
@@ -265,16 +260,13 @@ describe.each(testDatabaseKinds())('1,000 hostile bodies at each public helpdesk
       (await api('PUT', '/apps/discord', { applicationId: APP_ID, publicKey: DISCORD_PUBLIC_KEY, botToken: DISCORD_BOT })).status,
     ).toBe(200);
     expect((await api('PUT', '/apps/discord/links', { links: { [ALICE_DISCORD]: 'alice' } })).status).toBe(200);
-    expect((await api('PUT', '/apps/slack', { signingSecret: SLACK_SECRET, botToken: SLACK_BOT })).status).toBe(200);
-    expect((await api('PUT', '/apps/slack/links', { links: { [ALICE_SLACK]: 'alice' } })).status).toBe(200);
-    const created = await api('POST', '/webhooks', {
-      name: 'Support (Slack app)',
-      url: `${slack.url}/chat.postMessage?channel=${CHANNEL}`,
-      platform: 'slack',
-      events: ['ticket.submit', 'ticket.reply', 'ticket.close'],
-      options: { helpdeskButtons: true },
+    await slackAppWebhook(host, {
+      signingSecret: SLACK_SECRET,
+      botToken: SLACK_BOT,
+      slackUser: ALICE_SLACK,
+      apiBase: slack.url,
+      channel: CHANNEL,
     });
-    expect(created.status).toBe(201);
     // A second ticket, posted by the app: its thread is where Events API answers would land.
     const second = await host.helpdesk.open({
       subject: 'Mail server down',

@@ -14,7 +14,7 @@ import { startTestHost, type LogSink } from '../fixtures/host-kit.js';
 import { createDatabaseUrl, testDatabaseKinds } from '../support/databases.js';
 
 type DatabaseKind = ReturnType<typeof testDatabaseKinds>[number];
-import { helpdeskWithTicket } from '../support/helpdesk-setup.js';
+import { adminApi, helpdeskWithTicket, slackAppWebhook } from '../support/helpdesk-setup.js';
 import { slackChatPostMessageViolations } from '../support/platform-contracts.js';
 import { SlackWebApiFake } from '../support/slack-web-api-fake.js';
 import { waitUntil } from '../faults/wait-until.js';
@@ -40,12 +40,7 @@ describe.each(worlds)('Slack tickets posted by the app, answered in their thread
   let threadTs = '';
   let seq = 0;
 
-  const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${host.url}/admin/modules/webhooks/api${path}`, {
-      method,
-      headers: { authorization: `Bearer ${host.adminToken}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const api = (method: string, path: string, body?: unknown) => adminApi(host)(method, path, body);
   /** An Events API callback, signed as Slack signs it. */
   const event = (e: GenericMessageEvent | Record<string, unknown>, eventId: string, retry?: number) => {
     const body = JSON.stringify({
@@ -105,16 +100,7 @@ describe.each(worlds)('Slack tickets posted by the app, answered in their thread
       // The engine did start on its own thread (it falls back to the host's thread otherwise).
       expect(logs.having(/delivery engine runs on the host thread/)).toEqual([]);
     }
-    expect((await api('PUT', '/apps/slack', { signingSecret: SECRET, botToken: BOT_TOKEN })).status).toBe(200);
-    expect((await api('PUT', '/apps/slack/links', { links: { [ALICE]: 'alice' } })).status).toBe(200);
-    const created = await api('POST', '/webhooks', {
-      name: 'Support (Slack app)',
-      url: `${slack.url}/chat.postMessage?channel=${CHANNEL}`,
-      platform: 'slack',
-      events: ['ticket.submit', 'ticket.reply', 'ticket.close'],
-      options: { helpdeskButtons: true },
-    });
-    expect(created.status).toBe(201);
+    await slackAppWebhook(host, { signingSecret: SECRET, botToken: BOT_TOKEN, slackUser: ALICE, apiBase: slack.url, channel: CHANNEL });
   });
   afterAll(async () => {
     await host?.close();
