@@ -26,6 +26,19 @@ const workerFile = path.join(repoRoot, 'dist', 'module', 'delivery', 'engine-wor
 const EVENTS = 150;
 const WEBHOOKS = 4;
 
+/** What createDeliveryOnThread reads of the host's context. */
+const engineContext = (db: TestDatabase, now: () => number, logger: ModuleContext['logger'], notifications: HostNotification[]) =>
+  ({
+    db: db.knex,
+    clock: { now },
+    logger,
+    timeZone: 'Europe/Paris',
+    i18n: { locale: 'fr', t: (key: string) => key },
+    network: { allowLoopback: true, allowPrivate: false },
+    notifications: { notify: async (n: HostNotification) => void notifications.push(n) },
+    admin: { basePath: '/admin/modules/webhooks' },
+  }) as unknown as ModuleContext;
+
 describe.each(testDatabaseKinds())('delivery engine thread on %s', (kind) => {
   let db: TestDatabase;
   let sink: DiscordSink;
@@ -48,16 +61,7 @@ describe.each(testDatabaseKinds())('delivery engine thread on %s', (kind) => {
     const notifications: HostNotification[] = [];
     const secrets = createSecrets('engine-thread-test-key-'.padEnd(40, 'x'));
     const store = new WebhookStore(db.knex, secrets, () => Date.now());
-    const ctx = {
-      db: db.knex,
-      clock: { now: () => Date.now() },
-      logger,
-      timeZone: 'Europe/Paris',
-      i18n: { locale: 'fr', t: (key: string) => key },
-      network: { allowLoopback: true, allowPrivate: false },
-      notifications: { notify: async (n: HostNotification) => void notifications.push(n) },
-      admin: { basePath: '/admin/modules/webhooks' },
-    } as unknown as ModuleContext;
+    const ctx = engineContext(db, () => Date.now(), logger, notifications);
     expect(engineConnectionOf(db.knex, 3)).not.toBeNull();
     for (let w = 0; w < WEBHOOKS; w++)
       await store.create({
@@ -155,16 +159,7 @@ describe.each(testDatabaseKinds())('delivery engine thread on %s', (kind) => {
     const hostNow = () => Date.now() + shift;
     const secrets = createSecrets('engine-thread-test-key-'.padEnd(40, 'x'));
     const store = new WebhookStore(db.knex, secrets, hostNow);
-    const ctx = {
-      db: db.knex,
-      clock: { now: hostNow },
-      logger: recordingLogger(),
-      timeZone: 'Europe/Paris',
-      i18n: { locale: 'fr', t: (key: string) => key },
-      network: { allowLoopback: true, allowPrivate: false },
-      notifications: { notify: async () => undefined },
-      admin: { basePath: '/admin/modules/webhooks' },
-    } as unknown as ModuleContext;
+    const ctx = engineContext(db, hostNow, recordingLogger(), []);
     const hook = await store.create({
       name: 'clock',
       url: sink.url(400),
