@@ -28,6 +28,10 @@ const KINDS = (process.env.BENCH_HOST_LOAD_DBS ?? 'sqlite,postgres')
   .filter((k): k is 'sqlite' | 'postgres' => k === 'sqlite' || k === 'postgres');
 /** The emits arrive at a CMS's pace (its requests), not in one tight loop on the host's thread. */
 const EMITS_PER_SECOND = Number(process.env.BENCH_HOST_LOAD_EMITS_PER_S ?? 500);
+/** The engine's placements to run (comma list of thread, host; default both). */
+const MODES = (process.env.BENCH_HOST_LOAD_MODES ?? 'thread,host').split(',');
+/** More module settings for the host (JSON), for a measurer's side-by-side runs. */
+const EXTRA_SETTINGS = JSON.parse(process.env.BENCH_MODULE_SETTINGS ?? '{}') as Record<string, unknown>;
 const REST_MS = 5_000;
 const AFTER_MS = 30_000;
 const DRAIN_LIMIT_MS = 300_000;
@@ -54,7 +58,7 @@ export const hostLoad: Benchmark = {
     const modes = [
       { thread: true, name: '' },
       { thread: false, name: ' (engine on the host thread)' },
-    ];
+    ].filter((m) => MODES.includes(m.thread ? 'thread' : 'host'));
     for (const kind of KINDS)
       for (const mode of modes) {
         const label = `${kind}${mode.name}`;
@@ -71,6 +75,7 @@ export const hostLoad: Benchmark = {
               'delivery.concurrency': WEBHOOKS,
               'delivery.engineThread': mode.thread,
               ...(process.env.BENCH_ENGINE_NICE ? { 'delivery.engineNice': Number(process.env.BENCH_ENGINE_NICE) } : {}),
+              ...EXTRA_SETTINGS,
             }),
           });
           const { url } = await host.next<{ url: string }>('ready');

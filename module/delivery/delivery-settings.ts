@@ -19,6 +19,8 @@ export interface DeliverySettings {
   engineThread?: boolean;
   /** The engine thread's nice value, 0-19 (Linux): how far behind the host's thread it runs. */
   engineNice?: number;
+  /** The engine thread's heap (V8's old generation) in MB, doubled after the thread ran out of it. */
+  engineHeapMb?: number;
   /** How often due ticket.awaiting_staff reminders are looked for. */
   awaitingStaffPollMs?: number;
   /** The coalescing window of operational alerts (one per webhook and kind). */
@@ -49,6 +51,12 @@ export async function readDeliverySettings(settings: ModuleSettings, logger: Log
   if (typeof nice === 'number' && Number.isInteger(nice) && nice >= 0 && nice <= 19) out.engineNice = nice;
   else if (nice !== undefined && nice !== null)
     logger.warn('webhooks: setting delivery.engineNice ignored: expected an integer from 0 to 19', { value: String(nice).slice(0, 50) });
+  const heap = await settings.get<unknown>('delivery.engineHeapMb', undefined);
+  if (typeof heap === 'number' && Number.isInteger(heap) && heap >= 16 && heap <= 4096) out.engineHeapMb = heap;
+  else if (heap !== undefined && heap !== null)
+    logger.warn('webhooks: setting delivery.engineHeapMb ignored: expected an integer from 16 to 4096', {
+      value: String(heap).slice(0, 50),
+    });
   await num('delivery.awaitingStaffPollMs', (v) => (out.awaitingStaffPollMs = v));
   await num('delivery.opsAlertWindowMs', (v) => (out.opsAlertWindowMs = v));
   const schedule = await settings.get<unknown>('delivery.retryScheduleSeconds', undefined);

@@ -104,6 +104,7 @@ const delivery = createDelivery(
     workerId: data.workerId,
     // Already off the host's thread: the requests are made here.
     sendOnCallingThread: true,
+    renderOnCallingThread: true,
     // Sealed with the host's key: the host's thread decrypts it, per request.
     botToken: (platform) => ask<string | null>((id) => ({ type: 'bot-token', id, platform })),
     onWebhookDead: (webhook, reason, cause) =>

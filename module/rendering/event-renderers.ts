@@ -15,6 +15,7 @@ import { bodiesFor, renderEventBodies, type EventRenderJob } from './event-bodie
 import { eventVariables, type MarkdownConverter } from './event-variables.js';
 import type { RenderTask } from './render-worker.js';
 import type { RenderedMessage } from './types.js';
+import { convertHere } from '../text/untrusted-text.js';
 
 export interface EventRenderer {
   /** The bodies of `job`'s targets, in order. Never rejects. */
@@ -29,6 +30,30 @@ export class RenderOnCallingThread implements EventRenderer {
   async render(job: EventRenderJob): Promise<RenderedMessage[]> {
     const vars = await eventVariables(job.event, job.payload as never, job.locale, job.timeZone, this.converter);
     return bodiesFor(job, vars);
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * Renders on the calling thread, converting customer HTML, and as plain text when that fails: the
+ * engine's own thread, off the host's already. A conversion is bounded by the input caps
+ * (untrusted-text.ts), so there is no time budget to keep here.
+ */
+export class RenderOnThisThread implements EventRenderer {
+  constructor(private readonly logger?: Logger) {}
+
+  async render(job: EventRenderJob): Promise<RenderedMessage[]> {
+    try {
+      return renderEventBodies(job, convertHere);
+    } catch (err) {
+      this.logger?.warn('webhooks: customer HTML not converted to Markdown; sent as plain text', {
+        event: job.event,
+        eventId: job.payload.eventId,
+        reason: (err as Error).message,
+      });
+      return renderEventBodies(job, () => null);
+    }
   }
 
   async close(): Promise<void> {}
