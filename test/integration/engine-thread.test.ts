@@ -17,6 +17,7 @@ import { createDeliveryOnThread, engineConnectionOf } from '../../module/deliver
 import { WebhookStore } from '../../module/webhooks/webhook-store.js';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '../support/databases.js';
 import { DiscordSink } from '../support/discord-sink.js';
+import { JsonSink } from '../support/json-sink.js';
 import { eventNumbers } from '../support/host-child.js';
 import { waitUntil } from '../faults/wait-until.js';
 import { migrate, recordingLogger } from './delivery-harness.js';
@@ -149,6 +150,67 @@ describe.each(testDatabaseKinds())('delivery engine thread on %s', (kind) => {
     }
     const [{ n }] = await db.knex('wh_deliveries').where({ status: 'sending' }).count({ n: '*' });
     expect(Number(n)).toBe(0);
+  }, 170_000);
+
+  it('gets twice the heap after running out of it, and delivers what it held', async () => {
+    // Megabyte tickets to JSON webhooks (each body carries the whole payload) overflow a 16 MB
+    // heap: the thread dies of it, is started again with 32 MB (then more if need be), and every
+    // ticket still reaches every webhook.
+    const jsonSink = await new JsonSink().start();
+    const logger = recordingLogger();
+    const secrets = createSecrets('engine-thread-test-key-'.padEnd(40, 'x'));
+    const store = new WebhookStore(db.knex, secrets, () => Date.now());
+    const ctx = engineContext(db, () => Date.now(), logger, []);
+    const TICKETS = 8;
+    const HOOKS = 3;
+    for (let w = 0; w < HOOKS; w++)
+      await store
+        .create({
+          name: `big${w}`,
+          url: jsonSink.url(`big${w}`),
+          platform: 'json',
+          events: ['ticket.submit'],
+          templates: { ticket: 'ticket %id%' },
+        })
+        .catch(async (err: Error) => {
+          await jsonSink.close();
+          throw err;
+        });
+    const front = createDeliveryOnThread(ctx, store, {
+      workerFile,
+      concurrency: HOOKS,
+      pollMs: 200,
+      timeoutMs: 10_000,
+      sendOnCallingThread: true,
+      engineHeapMb: 16,
+    });
+    expect(front).not.toBeNull();
+    front!.start();
+    try {
+      for (let i = 0; i < TICKETS; i++) {
+        const p = sampleEvent('ticket.submit', { seq: i, now: Date.now() });
+        p.message.content = `ticket ${i} `.padEnd(1_000_000, 'x');
+        await front!.intake.accept('ticket.submit', { ...p, eventId: `big-${i}` });
+      }
+      const ids = (w: number) =>
+        new Set(jsonSink.requestsFor(`big${w}`).map((r) => (r.json?.data as { payload?: { eventId?: string } })?.payload?.eventId ?? ''));
+      await waitUntil(
+        () => Array.from({ length: HOOKS }, (_, w) => ids(w).size).every((n) => n === TICKETS),
+        () =>
+          `every ticket to every webhook (have ${Array.from({ length: HOOKS }, (_, w) => ids(w).size)}, restarts ${front!.engine.restarts})`,
+        150_000,
+        100,
+      );
+      expect(front!.engine.restarts).toBeGreaterThanOrEqual(1);
+      expect(front!.engine.heapMb).toBeGreaterThanOrEqual(32);
+      const grown = logger.entries.filter((e) => e.msg.includes('ran out of its heap'));
+      expect(grown[0]?.fields).toMatchObject({ heapMb: 16, nextHeapMb: 32, setting: 'delivery.engineHeapMb' });
+      for (let w = 0; w < HOOKS; w++) expect([...ids(w)].sort()).toEqual(Array.from({ length: TICKETS }, (_, i) => `big-${i}`).sort());
+      process.stdout.write(`[${kind}] engine heap grown to ${front!.engine.heapMb} MB after ${front!.engine.restarts} restart(s)\n`);
+    } finally {
+      await front!.stop();
+      await jsonSink.close();
+    }
   }, 170_000);
 
   it("stamps rows with the host's clock, moved or not, and runs behind the host's thread (the nice value it is given)", async () => {
