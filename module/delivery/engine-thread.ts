@@ -69,8 +69,14 @@ const RESTART_FIRST_MS = 100;
 const RESTART_MAX_MS = 10_000;
 /** An engine that ran this long without dying starts the pauses over. */
 const HEALTHY_AFTER_MS = 30_000;
-/** How often the host's clock is compared with the real one (a moved clock reaches the engine then, or with a wake). */
-const CLOCK_CHECK_MS = 1_000;
+/**
+ * How often the host's clock is compared with the real one (a moved clock reaches the engine then,
+ * or with a wake). Leases are compared across processes: while one host's engine still runs on
+ * the clock before a jump and another's on the clock after it, a jump longer than a lease lets the
+ * second take the first's lanes (two host processes whose clocks moved by two minutes sent each
+ * reminder twice with a 1 s check). A subtraction every 50 ms keeps that window short.
+ */
+const CLOCK_CHECK_MS = 50;
 const DEFAULT_NICE = 10;
 const DEFAULT_HEAP_MB = 64;
 const MAX_HEAP_MB = 4096;

@@ -164,7 +164,9 @@ export async function prepareSharedDatabase(kind: DatabaseKind, moduleSettings: 
   const { url, drop } = await createDatabaseUrl(kind);
   const knex = connectDatabase(url, { poolMax: 2 });
   await migrateHost(knex);
-  for (const [key, value] of Object.entries(moduleSettings)) {
+  // TEST_ENGINE_THREAD=1: the children run the delivery engine on its own thread, the same assertions.
+  const settings = process.env.TEST_ENGINE_THREAD === '1' ? { ...moduleSettings, 'delivery.engineThread': true } : moduleSettings;
+  for (const [key, value] of Object.entries(settings)) {
     await knex('host_settings').insert({ scope: 'webhooks', key, value: JSON.stringify(value), updated_at: Date.now() });
   }
   const appKey = crypto.randomBytes(32).toString('base64');
