@@ -112,7 +112,7 @@ describe('host admin over HTTP', () => {
       expect(off.headers.get('location')).toBe('/admin/modules');
       expect((await host.modules.get('webhooks'))!.state).toBe('disabled');
       html = await (await b.fetch('/admin/modules')).text();
-      expect(html).toContain('« Webhooks » est désactivé. Ses données sont conservées.');
+      expect(html).toContain('« Webhooks » est désactivé. Ses données sont conservées.');
       expect(html).toContain('data-module="webhooks" data-state="disabled"');
       expect(html).not.toContain('data-testid="settings-link"');
       expect((await b.fetch('/admin/modules/webhooks/')).status).toBe(404);

@@ -5,7 +5,7 @@ const n = (id: number, over: Partial<StoredNotification> = {}): StoredNotificati
   id,
   source: 'webhooks',
   level: 'error',
-  title: 'Webhook « Ventes » désactivé',
+  title: 'Webhook « Ventes » désactivé',
   body: 'Discord a répondu 404.',
   createdAt: 1000 + id,
   readAt: 5000,
@@ -16,7 +16,7 @@ describe('groupNotifications', () => {
   it('shows identical notifications once, with their count, the newest time, unread while one is', () => {
     const groups = groupNotifications([n(3, { readAt: null }), n(2, { title: 'Autre' }), n(1)]);
     expect(groups.map((g) => [g.title, g.count, g.createdAt, g.readAt])).toEqual([
-      ['Webhook « Ventes » désactivé', 2, 1003, null],
+      ['Webhook « Ventes » désactivé', 2, 1003, null],
       ['Autre', 1, 1002, 5000],
     ]);
   });
