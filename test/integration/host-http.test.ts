@@ -241,6 +241,8 @@ describe('host admin over HTTP', () => {
       await b.login(host.adminToken);
       const html = await (await b.fetch('/admin/simulate')).text();
       for (const e of ['order.paid', 'ticket.submit', 'ticket.reply', 'ticket.close']) expect(html).toContain(`data-simulate="${e}"`);
+      // Every event the simulator offers is described in words, not by its translation key.
+      expect(html.match(/simulate\.event_\w+/g) ?? []).toEqual([]);
       const without = await b.fetch('/admin/simulate/order.paid', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
