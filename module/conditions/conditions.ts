@@ -35,7 +35,8 @@ interface EventConditions {
   /** What each variable may hold at most, for the cost estimate. */
   variables: Record<string, Bound>;
   /** Parsed and checked expressions, by source (bounded). */
-  programs: Map<string, ParseResult>;
+  /** Compiled conditions with their cost (a second check of the same text reports the same cost). */
+  programs: Map<string, { program: ParseResult; cost: number }>;
 }
 
 const perEvent = new Map<string, EventConditions>();
@@ -110,7 +111,7 @@ function compile(
 ): { ok: true; program: ParseResult; cost: number } | { ok: false; problem: ConditionProblem } {
   const c = conditionsOf(event);
   const kept = c.programs.get(source);
-  if (kept) return { ok: true, program: kept, cost: 0 };
+  if (kept) return { ok: true, ...kept };
   if (source.length > MAX_CONDITION_LENGTH)
     return { ok: false, problem: { line: 1, column: MAX_CONDITION_LENGTH + 1, message: `longer than ${MAX_CONDITION_LENGTH} characters` } };
   let program: ParseResult;
@@ -127,7 +128,7 @@ function compile(
   const cost = conditionCost(program.ast, c.variables, source);
   if (!cost.ok) return { ok: false, problem: { event, ...lineColumn(source, cost.position), message: cost.message } };
   if (c.programs.size >= PROGRAMS_KEPT) c.programs.clear();
-  c.programs.set(source, program);
+  c.programs.set(source, { program, cost: cost.cost });
   return { ok: true, program, cost: cost.cost };
 }
 

@@ -121,6 +121,10 @@ describe('conditions', () => {
     expect(checkCondition('order.items.exists(i, i.name.contains("VPS"))', ['order.paid'])).toMatchObject({ ok: true });
     const one = checkCondition('order.items.exists(i, i.name.contains("VPS"))', ['order.paid']);
     expect(one.ok && one.cost).toBeLessThan(MAX_CONDITION_COST);
+    // The second check was answered from the compiled cache: the same cost, not 0.
+    const fresh = checkCondition('order.items.exists(i, i.name.contains("VPN"))', ['order.paid']);
+    expect(one.ok && one.cost).toBeGreaterThan(0);
+    expect(one).toEqual(fresh);
     expect(checkCondition('ticket.subject.matches("(a+)+$")', ['ticket.submit'])).toMatchObject({
       ok: false,
       problem: { message: expect.stringMatching(/regular expressions/) },
