@@ -37,6 +37,12 @@ export async function readDeliverySettings(settings: ModuleSettings, logger: Log
     if (positive(v) && (!integer || Number.isInteger(v))) set(v as number);
     else logger.warn(`webhooks: setting ${key} ignored: expected a positive ${integer ? 'integer' : 'number'}`, { key, value: String(v) });
   };
+  const integerIn = async (key: string, min: number, max: number, set: (v: number) => void) => {
+    const v = await settings.get<unknown>(key, undefined);
+    if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) set(v);
+    else if (v !== undefined && v !== null)
+      logger.warn(`webhooks: setting ${key} ignored: expected an integer from ${min} to ${max}`, { value: String(v).slice(0, 50) });
+  };
   await num('delivery.leaseMs', (v) => (out.leaseMs = v));
   await num('delivery.pollMs', (v) => (out.pollMs = v));
   await num('delivery.concurrency', (v) => (out.concurrency = v), true);
@@ -47,16 +53,8 @@ export async function readDeliverySettings(settings: ModuleSettings, logger: Log
   if (typeof thread === 'boolean') out.engineThread = thread;
   else if (thread !== undefined && thread !== null)
     logger.warn('webhooks: setting delivery.engineThread ignored: expected true or false', { value: String(thread).slice(0, 50) });
-  const nice = await settings.get<unknown>('delivery.engineNice', undefined);
-  if (typeof nice === 'number' && Number.isInteger(nice) && nice >= 0 && nice <= 19) out.engineNice = nice;
-  else if (nice !== undefined && nice !== null)
-    logger.warn('webhooks: setting delivery.engineNice ignored: expected an integer from 0 to 19', { value: String(nice).slice(0, 50) });
-  const heap = await settings.get<unknown>('delivery.engineHeapMb', undefined);
-  if (typeof heap === 'number' && Number.isInteger(heap) && heap >= 16 && heap <= 4096) out.engineHeapMb = heap;
-  else if (heap !== undefined && heap !== null)
-    logger.warn('webhooks: setting delivery.engineHeapMb ignored: expected an integer from 16 to 4096', {
-      value: String(heap).slice(0, 50),
-    });
+  await integerIn('delivery.engineNice', 0, 19, (v) => (out.engineNice = v));
+  await integerIn('delivery.engineHeapMb', 16, 4096, (v) => (out.engineHeapMb = v));
   await num('delivery.awaitingStaffPollMs', (v) => (out.awaitingStaffPollMs = v));
   await num('delivery.opsAlertWindowMs', (v) => (out.opsAlertWindowMs = v));
   const schedule = await settings.get<unknown>('delivery.retryScheduleSeconds', undefined);

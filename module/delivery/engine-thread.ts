@@ -319,19 +319,21 @@ export class EngineSupervisor {
     this.worker = worker;
     this.startedAt = Date.now();
     worker.on('message', (msg: FromEngine) => void this.onMessage(worker, msg));
-    worker.on('error', (err) => {
-      this.ctx.logger.error('webhooks: the delivery engine thread failed', { error: err.message, workerId });
-      if ((err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' && this.heapMb < MAX_HEAP_MB) {
-        const was = this.heapMb;
-        this.heapMb = Math.min(MAX_HEAP_MB, was * 2);
-        this.ctx.logger.warn('webhooks: the delivery engine thread ran out of its heap; its next life gets twice as much', {
-          heapMb: was,
-          nextHeapMb: this.heapMb,
-          setting: 'delivery.engineHeapMb',
-        });
-      }
-    });
+    worker.on('error', (err) => this.onError(err, workerId));
     worker.on('exit', (code) => void this.onExit(worker, workerId, code));
+  }
+
+  /** Logged; a thread that ran out of its heap gets twice as much in its next life (onExit starts it). */
+  private onError(err: Error, workerId: string): void {
+    this.ctx.logger.error('webhooks: the delivery engine thread failed', { error: err.message, workerId });
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY' || this.heapMb >= MAX_HEAP_MB) return;
+    const was = this.heapMb;
+    this.heapMb = Math.min(MAX_HEAP_MB, was * 2);
+    this.ctx.logger.warn('webhooks: the delivery engine thread ran out of its heap; its next life gets twice as much', {
+      heapMb: was,
+      nextHeapMb: this.heapMb,
+      setting: 'delivery.engineHeapMb',
+    });
   }
 
   private async onMessage(worker: Worker, msg: FromEngine): Promise<void> {

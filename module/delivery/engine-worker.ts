@@ -14,6 +14,7 @@ import type { Webhook } from '../webhooks/webhook.js';
 import type { EngineWorkerData, FromEngine, ToEngine } from './engine-protocol.js';
 import { createDelivery, type EngineContext } from './index.js';
 import { lowerThisThreadPriority } from './thread-priority.js';
+import { RenderOnThisThread } from '../rendering/event-renderers.js';
 
 const data = workerData as EngineWorkerData;
 const port = parentPort!;
@@ -104,7 +105,7 @@ const delivery = createDelivery(
     workerId: data.workerId,
     // Already off the host's thread: the requests are made here.
     sendOnCallingThread: true,
-    renderOnCallingThread: true,
+    renderer: new RenderOnThisThread(logger),
     // Sealed with the host's key: the host's thread decrypts it, per request.
     botToken: (platform) => ask<string | null>((id) => ({ type: 'bot-token', id, platform })),
     onWebhookDead: (webhook, reason, cause) =>

@@ -8,7 +8,7 @@ import type { AnyEventPayload, EventMap, EventName } from '../../sdk/events.js';
 import type { ChatApiBases, ModuleContext } from '../../sdk/module-context.js';
 import { platformOf, type Platform } from '../platforms/index.js';
 import type { WebhookStore } from '../webhooks/webhook-store.js';
-import { RenderOnCallingThread, RenderOnThisThread, RenderWorkers, type EventRenderer } from '../rendering/event-renderers.js';
+import { RenderOnCallingThread, RenderWorkers, type EventRenderer } from '../rendering/event-renderers.js';
 import type { MarkdownConverter } from '../rendering/event-variables.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
 import { realTimers, type Timers } from './timers.js';
@@ -138,10 +138,10 @@ export interface DeliveryOptions extends DispatcherOptions {
   /** Makes the requests on the calling thread instead of the send thread (send-thread.ts). */
   sendOnCallingThread?: boolean;
   /**
-   * Renders on the calling thread instead of the render threads: the engine's own thread, which
-   * is already off the host's (one isolate fewer, about 30 MB).
+   * Renders the events instead of the render threads: the engine's own thread passes
+   * RenderOnThisThread, being off the host's thread already (one isolate fewer, about 30 MB).
    */
-  renderOnCallingThread?: boolean;
+  renderer?: EventRenderer;
   /** The platform app's bot token (the helpdesk's Chat apps), for webhooks the app posts itself (bot-posts.ts). */
   botToken?: (platform: Platform) => Promise<string | null>;
   /** Instead of notifying through `ctx` (the engine thread asks the host's thread). */
@@ -279,11 +279,11 @@ export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, opt
     },
     options,
   );
-  const renderer = options.markdown
-    ? new RenderOnCallingThread(options.markdown)
-    : options.renderOnCallingThread
-      ? new RenderOnThisThread(ctx.logger)
-      : new RenderWorkers({ budgetMs: options.renderBudgetMs, logger: ctx.logger });
+  const renderer =
+    options.renderer ??
+    (options.markdown
+      ? new RenderOnCallingThread(options.markdown)
+      : new RenderWorkers({ budgetMs: options.renderBudgetMs, logger: ctx.logger }));
   const fanOut = new FanOut(
     {
       events,
