@@ -62,6 +62,8 @@ export type FromEngine =
   | { type: 'persisted'; id: number; error?: string }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; msg: string; fields?: Record<string, unknown> }
   | { type: 'webhook'; id: number; webhookId: number }
+  /** The host's SQLite connection's `wal_autocheckpoint` (pages), for the engine's own connection to match. */
+  | { type: 'wal-autocheckpoint'; id: number }
   /** The platform app's bot token (a Slack webhook posted by the app): the host's key decrypts it. */
   | { type: 'bot-token'; id: number; platform: Webhook['platform'] }
   | { type: 'webhook-dead'; id: number; webhook: Pick<Webhook, 'id' | 'name' | 'platform'>; reason: string; cause: 'gone' | 'rate_limited' }

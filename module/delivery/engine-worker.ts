@@ -15,38 +15,11 @@ import type { EngineWorkerData, FromEngine, ToEngine } from './engine-protocol.j
 import { createDelivery, type EngineContext } from './index.js';
 import { lowerThisThreadPriority } from './thread-priority.js';
 import { RenderOnThisThread } from '../rendering/event-renderers.js';
+import { cachePreparedStatements, type PreparingConnection } from '../storage/sqlite-statement-cache.js';
 
 const data = workerData as EngineWorkerData;
 const port = parentPort!;
 const post = (msg: FromEngine) => port.postMessage(msg);
-
-async function connect(c: EngineWorkerData['connection']): Promise<Knex> {
-  if (c.client === 'pg' || c.client === 'mysql2')
-    return knexFactory({ client: c.client, connection: c.connection as never, pool: { min: 0, max: c.poolMax } });
-  const client =
-    c.client === 'sqlite-class' && c.clientSource
-      ? ((await import(c.clientSource.moduleUrl)) as Record<string, () => Knex.Config['client']>)[c.clientSource.exportName]()
-      : 'better-sqlite3';
-  return knexFactory({
-    client,
-    connection: c.connection as never,
-    useNullAsDefault: true,
-    pool: {
-      min: 1,
-      max: 1,
-      // The host's connection settings: WAL (the host's thread reads and writes beside this one),
-      // a busy wait instead of an error while the other connection writes.
-      afterCreate(conn: { exec(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
-        try {
-          conn.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
-          done(null, conn);
-        } catch (err) {
-          done(err as Error, conn);
-        }
-      },
-    },
-  });
-}
 
 /** Requests answered by the host's thread, by id. */
 const asked = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
@@ -58,6 +31,21 @@ function ask<T>(msg: (id: number) => FromEngine): Promise<T> {
     post(msg(id));
   });
 }
+
+/**
+ * The port is listened to from the start: opening the connection already asks the host's thread
+ * (its checkpoint threshold). What else arrives before the engine is ready waits here.
+ */
+let beforeReady: ToEngine[] | null = [];
+port.on('message', (msg: ToEngine) => {
+  if (msg.type === 'answer') {
+    const waiting = asked.get(msg.id);
+    asked.delete(msg.id);
+    if (msg.error !== undefined) waiting?.reject(new Error(msg.error));
+    else waiting?.resolve(msg.value);
+  } else if (beforeReady) beforeReady.push(msg);
+  else handle(msg);
+});
 
 const log =
   (level: 'debug' | 'info' | 'warn' | 'error') =>
@@ -74,6 +62,43 @@ const noKey: Secrets = {
     throw new Error('the delivery engine thread holds no key');
   },
 };
+
+async function connect(c: EngineWorkerData['connection']): Promise<Knex> {
+  if (c.client === 'pg' || c.client === 'mysql2')
+    return knexFactory({ client: c.client, connection: c.connection as never, pool: { min: 0, max: c.poolMax } });
+  const client =
+    c.client === 'sqlite-class' && c.clientSource
+      ? ((await import(c.clientSource.moduleUrl)) as Record<string, () => Knex.Config['client']>)[c.clientSource.exportName]()
+      : 'better-sqlite3';
+  // The host's checkpoint threshold (its checkpoints may run on a thread of its own); SQLite's own if it cannot say.
+  const autocheckpoint = await ask<number>((id) => ({ type: 'wal-autocheckpoint', id })).catch((err: Error) => {
+    logger.warn("webhooks: the engine thread keeps SQLite's own checkpoint threshold", { error: err.message });
+    return 1000;
+  });
+  return knexFactory({
+    client,
+    connection: c.connection as never,
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      // The host's connection settings: WAL (the host's thread reads and writes beside this one),
+      // a busy wait instead of an error while the other connection writes.
+      afterCreate(conn: PreparingConnection & { exec(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+        try {
+          conn.exec(
+            'PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;' +
+              ` PRAGMA wal_autocheckpoint = ${autocheckpoint};`,
+          );
+          cachePreparedStatements(conn);
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
+  });
+}
 
 const nice = lowerThisThreadPriority(data.nice);
 const db = await connect(data.connection);
@@ -119,7 +144,7 @@ const delivery = createDelivery(
   },
 );
 
-port.on('message', (msg: ToEngine) => {
+function handle(msg: Exclude<ToEngine, { type: 'answer' }>): void {
   if (msg.type === 'wake') delivery.fanOut.wake();
   else if (msg.type === 'wake-dispatcher') delivery.dispatcher.wake();
   else if (msg.type === 'clock') clockOffsetMs = msg.offsetMs;
@@ -131,12 +156,7 @@ port.on('message', (msg: ToEngine) => {
       },
       (err: Error) => post({ type: 'persisted', id: msg.id, error: err.message }),
     );
-  else if (msg.type === 'answer') {
-    const waiting = asked.get(msg.id);
-    asked.delete(msg.id);
-    if (msg.error !== undefined) waiting?.reject(new Error(msg.error));
-    else waiting?.resolve(msg.value);
-  } else if (msg.type === 'counters')
+  else if (msg.type === 'counters')
     void delivery.counters.registry.getMetricsAsJSON().then((value) => post({ type: 'counters', id: msg.id, value }));
   else if (msg.type === 'stop')
     void delivery
@@ -147,8 +167,10 @@ port.on('message', (msg: ToEngine) => {
         post({ type: 'stopped' });
         port.close();
       });
-});
+}
 
 delivery.start();
+for (const msg of beforeReady) handle(msg as Exclude<ToEngine, { type: 'answer' }>);
+beforeReady = null;
 if (nice !== null) logger.debug('webhooks: the delivery engine thread runs at a lower priority than the host', { nice });
 post({ type: 'ready' });

@@ -275,4 +275,57 @@ describe.each(testDatabaseKinds())('delivery engine thread on %s', (kind) => {
       await front!.stop();
     }
   }, 120_000);
+
+  (kind === 'sqlite' ? it : it.skip)(
+    "checkpoints SQLite's WAL at the host connection's threshold, not at SQLite's own",
+    async () => {
+      // A host that checkpoints on a thread of its own raises its connection's threshold (the
+      // reference host: 10,000 pages). Here the host's connection never checkpoints (0): the
+      // engine's connection must not either, so the WAL keeps every frame of a burst well past
+      // SQLite's default 1,000 pages. An engine at SQLite's default would have checkpointed and
+      // started the WAL over, on its own thread, an fsync each time.
+      const [{ wal_autocheckpoint: before }] = (await db.knex.raw('PRAGMA wal_autocheckpoint')) as { wal_autocheckpoint: number }[];
+      await db.knex.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+      await db.knex.raw('PRAGMA wal_autocheckpoint = 0');
+      const secrets = createSecrets('engine-thread-test-key-'.padEnd(40, 'x'));
+      const store = new WebhookStore(db.knex, secrets, () => Date.now());
+      const ctx = engineContext(db, () => Date.now(), recordingLogger(), []);
+      const hook = await store.create({
+        name: 'wal',
+        url: sink.url(500),
+        platform: 'discord',
+        events: ['ticket.submit'],
+        templates: { ticket: 'wal %id%' },
+      });
+      const TICKETS = 120;
+      const front = createDeliveryOnThread(ctx, store, { workerFile, concurrency: 1, pollMs: 200, sendOnCallingThread: true });
+      expect(front).not.toBeNull();
+      front!.start();
+      try {
+        for (let i = 0; i < TICKETS; i++) {
+          const p = sampleEvent('ticket.submit', { seq: i, now: Date.now() });
+          // 60 KB a ticket: 120 of them write about 2,000 pages of 4 KB (the event, then its removal).
+          p.message.content = `ticket ${i} `.padEnd(60_000, 'w');
+          await front!.intake.accept('ticket.submit', { ...p, eventId: `wal-${i}` });
+        }
+        await waitUntil(
+          async () => {
+            const r: { n: number | string }[] = await db
+              .knex('wh_deliveries')
+              .where({ webhook_id: hook.id, status: 'delivered' })
+              .count({ n: '*' });
+            return Number(r[0].n) === TICKETS;
+          },
+          () => `every ticket delivered (have ${sink.messages(500).length} at the sink)`,
+        );
+        // PASSIVE answers how many frames the WAL holds (`log`): every frame since the TRUNCATE above.
+        const [{ log }] = (await db.knex.raw('PRAGMA wal_checkpoint(PASSIVE)')) as { log: number }[];
+        expect({ walFrames: log, pastSqlitesThreshold: log > 1500 }).toEqual({ walFrames: log, pastSqlitesThreshold: true });
+      } finally {
+        await front!.stop();
+        await db.knex.raw(`PRAGMA wal_autocheckpoint = ${Number(before)}`);
+      }
+    },
+    120_000,
+  );
 });
