@@ -114,6 +114,11 @@ export class FanOut {
     this.runner.wake();
   }
 
+  /** A pass in `ms` (or right after the current one): the events that come meanwhile share it. */
+  wakeSoon(ms: number): void {
+    this.runner.wakeSoon(ms);
+  }
+
   /** Tests and benchmarks: fans out until no event is left (or the lease is someone else's). */
   async drain(maxPasses = 1000): Promise<void> {
     for (let i = 0; i < maxPasses && !this.stopping; i++) {

@@ -18,7 +18,7 @@ import { KnexHeldDeliveryStore, type HeldDeliveryStore } from './held-deliveries
 import { OutboxIntake } from './outbox-intake.js';
 import type { DeliveryStore } from './delivery-store.js';
 import { KnexDeliveryStore } from './knex-delivery-store.js';
-import { GotExchange } from './http-exchange.js';
+import { GotExchange, type HttpExchange } from './http-exchange.js';
 import { Sender, type TestSender } from './sender.js';
 import { SendThread } from './send-thread.js';
 import { KnexTicketThreadStore } from './ticket-thread-store.js';
@@ -137,6 +137,8 @@ export interface DeliveryOptions extends DispatcherOptions {
   renderBudgetMs?: number;
   /** Makes the requests on the calling thread instead of the send thread (send-thread.ts). */
   sendOnCallingThread?: boolean;
+  /** The requests' way out instead of a send thread of the slice's own: the engine's thread passes its send thread, with a bounded heap. */
+  exchange?: HttpExchange;
   /**
    * Renders the events instead of the render threads: the engine's own thread passes
    * RenderOnThisThread, being off the host's thread already (one isolate fewer, about 30 MB).
@@ -226,7 +228,8 @@ export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, opt
   const sender = new Sender({
     ...requests,
     now,
-    exchange: options.sendOnCallingThread ? new GotExchange(requests) : new SendThread({ ...requests, logger: ctx.logger }),
+    exchange:
+      options.exchange ?? (options.sendOnCallingThread ? new GotExchange(requests) : new SendThread({ ...requests, logger: ctx.logger })),
   });
   const ticketThreads = new KnexTicketThreadStore(ctx.db, now);
   const chatEvents = new ChatEventStore(ctx.db, now);

@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { ResourceLimits } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Logger } from '../../sdk/module-context.js';
 import { GotExchange, type ExchangeOptions, type ExchangeRequest, type ExchangeResult, type HttpExchange } from './http-exchange.js';
@@ -19,6 +20,8 @@ export interface SendThreadOptions extends ExchangeOptions {
   /** The thread stops after this long without a request (default 30 s). */
   idleMs?: number;
   logger?: Logger;
+  /** The thread's heap bounds (default: V8's own); a thread that runs out is replaced, its requests retried. */
+  resourceLimits?: ResourceLimits;
 }
 
 /** Requests one thread runs at once; past this piscina queues them (the dispatcher's lanes bound it anyway). */
@@ -55,6 +58,7 @@ export class SendThread implements HttpExchange {
       idleTimeout: this.o.idleMs ?? 30_000,
       // The thread waits on sockets between tasks: never block its event loop in Atomics.wait.
       atomics: 'async',
+      resourceLimits: this.o.resourceLimits,
     }));
   }
 

@@ -81,7 +81,7 @@ describe.each(testDatabaseKinds())('delivery engine thread on %s', (kind) => {
       pollMs: 200,
       timeoutMs: 5000,
       shutdownGraceMs: 2000,
-      sendOnCallingThread: true,
+      // The requests go through the engine's own send thread (nested: it dies with the engine).
       onEngineDied: async () => {
         const [{ n }] = await db.knex('wh_deliveries').where({ status: 'sending' }).count({ n: '*' });
         heldAtDeath = Number(n);
