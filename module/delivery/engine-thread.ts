@@ -323,10 +323,12 @@ export class EngineSupervisor {
     const worker = new Worker(this.file, {
       workerData: data,
       // A small young generation: the engine's garbage is short-lived, collected often rather than
-      // held (about 20-30 MB less RSS at a burst's peak in the host-load bench, same rate). A
-      // bounded old generation: without it V8 let a burst's garbage reach 100 MB before collecting
-      // it (25 MB of it live), with 64 MB the heap stayed near 40 MB at the same rate.
-      resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: this.heapMb },
+      // held (about 20-30 MB less RSS at a burst's peak in the host-load bench, same rate); 2 MB
+      // since got's garbage went to the send thread (peak 241-246 MB against 248-251 MB with 4,
+      // 877-994 deliveries/s against 833-864/s, SQLite, 2026-12-06). A bounded old generation:
+      // without it V8 let a burst's garbage reach 100 MB before collecting it (25 MB of it live),
+      // with 64 MB the heap stayed near 40 MB at the same rate.
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: this.heapMb },
     });
     const workerId = this.workerId;
     this.worker = worker;
