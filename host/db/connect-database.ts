@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
+import { cachePreparedStatements, type PreparingConnection } from '../../sdk/sqlite-statement-cache.js';
 import { chooseSqliteDriver, nodeSqliteClient } from './sqlite-driver.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres' | 'mysql';
@@ -67,32 +68,6 @@ export function connectDatabase(url: string, opts: { poolMax?: number } = {}): K
 }
 
 /** What both SQLite drivers' connections offer that the pool hook uses. */
-interface SqliteConnection {
+interface SqliteConnection extends PreparingConnection {
   exec(sql: string): unknown;
-  prepare(sql: string): unknown;
-}
-
-/** Prepared statements kept per connection (least recently used out): the hot queries are a few dozen texts. */
-const STATEMENT_CACHE_SIZE = 256;
-
-/**
- * knex prepares every query again; on SQLite preparing cost about as much as running the hot
- * queries (a third of the dispatcher's database time). Both drivers' statements can be run again
- * with new bindings (knex uses all() and run(), never an open iterator), so each connection keeps
- * its recent ones.
- */
-function cachePreparedStatements(conn: SqliteConnection): void {
-  const prepare = conn.prepare.bind(conn);
-  const cache = new Map<string, unknown>();
-  conn.prepare = (sql: string) => {
-    let statement = cache.get(sql);
-    if (statement !== undefined) {
-      cache.delete(sql);
-    } else {
-      statement = prepare(sql);
-      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-    }
-    cache.set(sql, statement);
-    return statement;
-  };
 }

@@ -16,7 +16,7 @@ import { createDelivery, type EngineContext } from './index.js';
 import { lowerThisThreadPriority } from './thread-priority.js';
 import { SendThread } from './send-thread.js';
 import { RenderOnThisThread } from '../rendering/event-renderers.js';
-import { cachePreparedStatements, type PreparingConnection } from '../storage/sqlite-statement-cache.js';
+import { cachePreparedStatements, type PreparingConnection } from '../../sdk/sqlite-statement-cache.js';
 
 const data = workerData as EngineWorkerData;
 /** The send thread's heap: got's garbage lives a request long. */
