@@ -22,7 +22,7 @@ import { definitionOf } from '../events/index.js';
 import type { RenderTarget } from '../rendering/event-bodies.js';
 import type { EventRenderer } from '../rendering/event-renderers.js';
 import { templateFor } from '../rendering/render-message.js';
-import { defaultOptions, type Webhook } from '../webhooks/webhook.js';
+import type { Webhook } from '../webhooks/webhook.js';
 import { BackgroundRunner } from './background-runner.js';
 import type { Timers } from './timers.js';
 import type { EventStore, StoredEvent } from './event-store.js';
@@ -300,7 +300,8 @@ export class FanOut {
       const target: RenderTarget = {
         platform: webhook.platform,
         template: templateFor(webhook, event, locale),
-        options: { ...defaultOptions(), ...webhook.options },
+        // Its own options: the render puts them over the defaults (render-message.ts).
+        options: webhook.options,
       };
       const key = `${target.platform}\n${target.template}\n${JSON.stringify(target.options)}`;
       let index = targetOf.get(key);
