@@ -15,7 +15,10 @@ export interface DeliverySettings {
   retentionDays?: number;
   /** Time budget of one customer-HTML conversion (worker threads). */
   renderBudgetMs?: number;
-  /** The delivery engine on its own thread (engine-thread.ts) instead of the host's. */
+  /**
+   * The delivery engine on its own thread (engine-thread.ts; unset: on it where it can start,
+   * true: the same, and a warning where it cannot) or on the host's (false).
+   */
   engineThread?: boolean;
   /** The engine thread's nice value, 0-19 (Linux): how far behind the host's thread it runs. */
   engineNice?: number;

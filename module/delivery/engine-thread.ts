@@ -57,6 +57,11 @@ export interface EngineThreadOptions extends DeliveryOptions {
   /** The engine thread's nice value on Linux (default 10: the host's thread goes first; 0 keeps its priority). */
   engineNice?: number;
   /**
+   * The admin asked for the thread (`delivery.engineThread: true`): a host where it cannot start
+   * is then told at warn; by default (the setting unset) at info, since the engine runs anyway.
+   */
+  asked?: boolean;
+  /**
    * The engine thread's heap (V8's old generation) in MB (default 64). Its garbage is then
    * collected while small instead of piling up to a hundred MB during a burst; a thread that
    * still runs out (a backlog of megabyte tickets) dies, and its next life gets twice as much.
@@ -136,7 +141,7 @@ export function createDeliveryOnThread(
   const file = options.workerFile ?? defaultWorkerFile();
   const connection = engineConnectionOf(ctx.db, options.enginePoolMax ?? hostPoolMax(ctx.db));
   if (!fs.existsSync(file) || !connection) {
-    ctx.logger.warn('webhooks: the delivery engine runs on the host thread (its thread cannot start here)', {
+    ctx.logger[options.asked ? 'warn' : 'info']('webhooks: the delivery engine runs on the host thread (its thread cannot start here)', {
       reason: !connection
         ? 'this database cannot be opened by a second connection (SQLite in memory, or without better-sqlite3)'
         : 'the module is not built',
@@ -182,6 +187,10 @@ export function createDeliveryOnThread(
     timers: options.timers,
   });
   const gauges = databaseGauges(ctx.db, now);
+  ctx.logger.info('webhooks: the delivery engine runs on its own thread', {
+    nice: options.engineNice ?? DEFAULT_NICE,
+    heapMb: options.engineHeapMb ?? DEFAULT_HEAP_MB,
+  });
   return {
     engine,
     intake,

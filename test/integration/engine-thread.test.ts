@@ -329,3 +329,30 @@ describe.each(testDatabaseKinds())('delivery engine thread on %s', (kind) => {
     120_000,
   );
 });
+
+describe('where the engine cannot start on its own thread', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase(testDatabaseKinds()[0]);
+    await migrate(db.knex);
+  });
+  afterAll(async () => {
+    await db?.destroy();
+  });
+
+  // The thread is the default: a host without its script (the module not built) runs the engine
+  // on its own thread and says so at info; an admin who asked for the thread is warned.
+  it.each([
+    [false, 'info'],
+    [true, 'warn'],
+  ])('falls back to the host thread (asked for: %s) and logs it at %s', (asked, level) => {
+    const logger = recordingLogger();
+    const ctx = engineContext(db, () => Date.now(), logger, []);
+    const store = new WebhookStore(db.knex, createSecrets('engine-thread-test-key-'.padEnd(40, 'x')), () => Date.now());
+    const missing = path.join(repoRoot, 'dist', 'module', 'delivery', 'no-such-engine-worker.js');
+    expect(createDeliveryOnThread(ctx, store, { workerFile: missing, asked })).toBeNull();
+    expect(logger.entries.map((e) => [e.level, e.msg, e.fields?.reason])).toEqual([
+      [level, 'webhooks: the delivery engine runs on the host thread (its thread cannot start here)', 'the module is not built'],
+    ]);
+  });
+});

@@ -24,13 +24,16 @@ const BOT_TOKEN = 'xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx';
 const CHANNEL = 'C0TICKETS1';
 const ALICE = 'U0ALICE01';
 
-/** Each database with the engine on the host's thread, and SQLite with the engine on its own thread (it asks the host's thread for the token). */
-const worlds: [DatabaseKind, boolean][] = [
-  ...testDatabaseKinds().map((k): [DatabaseKind, boolean] => [k, false]),
-  [testDatabaseKinds()[0], true],
+/**
+ * Each database with the engine on the host's thread (`delivery.engineThread: false`), and SQLite
+ * with the setting unset: the engine then runs on its own thread (it asks the host's thread for the token).
+ */
+const worlds: [DatabaseKind, 'host thread' | 'default'][] = [
+  ...testDatabaseKinds().map((k): [DatabaseKind, 'host thread'] => [k, 'host thread']),
+  [testDatabaseKinds()[0], 'default'],
 ];
 
-describe.each(worlds)('Slack tickets posted by the app, answered in their thread, on %s (engine thread: %s)', (kind, engineThread) => {
+describe.each(worlds)('Slack tickets posted by the app, answered in their thread, on %s (engine: %s)', (kind, placement) => {
   let host: Host;
   let logs: LogSink;
   let varDir: string;
@@ -93,11 +96,13 @@ describe.each(worlds)('Slack tickets posted by the app, answered in their thread
       chatApiBases: { slack: slack.url },
     }));
     await helpdeskWithTicket(host, { subject: 'Before the webhook', department: 'Support', priority: 'low', content: 'Earlier.' });
-    if (engineThread) {
-      await host.db('host_settings').insert({ scope: 'webhooks', key: 'delivery.engineThread', value: 'true', updated_at: Date.now() });
+    if (placement === 'host thread') {
+      await host.db('host_settings').insert({ scope: 'webhooks', key: 'delivery.engineThread', value: 'false', updated_at: Date.now() });
       await host.modules.disable('webhooks');
       expect((await host.modules.enable('webhooks')).error).toBeFalsy();
-      // The engine did start on its own thread (it falls back to the host's thread otherwise).
+    } else {
+      // Unset, the setting leaves the engine on its own thread: it started there, with no fallback.
+      expect(logs.having(/delivery engine runs on its own thread/)).toHaveLength(1);
       expect(logs.having(/delivery engine runs on the host thread/)).toEqual([]);
     }
     await slackAppWebhook(host, { signingSecret: SECRET, botToken: BOT_TOKEN, slackUser: ALICE, apiBase: slack.url, channel: CHANNEL });

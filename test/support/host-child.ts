@@ -164,8 +164,11 @@ export async function prepareSharedDatabase(kind: DatabaseKind, moduleSettings: 
   const { url, drop } = await createDatabaseUrl(kind);
   const knex = connectDatabase(url, { poolMax: 2 });
   await migrateHost(knex);
-  // TEST_ENGINE_THREAD=1: the children run the delivery engine on its own thread, the same assertions.
-  const settings = process.env.TEST_ENGINE_THREAD === '1' ? { ...moduleSettings, 'delivery.engineThread': true } : moduleSettings;
+  // TEST_ENGINE_THREAD=0: the children run the delivery engine on the host's thread (by default
+  // it has its own), the same assertions; =1 asks for the thread outright.
+  const placement = process.env.TEST_ENGINE_THREAD;
+  const settings =
+    placement === '0' || placement === '1' ? { ...moduleSettings, 'delivery.engineThread': placement === '1' } : moduleSettings;
   for (const [key, value] of Object.entries(settings)) {
     await knex('host_settings').insert({ scope: 'webhooks', key, value: JSON.stringify(value), updated_at: Date.now() });
   }
