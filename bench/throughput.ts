@@ -5,7 +5,9 @@
  * database): rounds alternate which system goes first; medians are printed.
  *
  * - The module: 8 webhooks (8 lanes, `delivery.concurrency` 8) on the generic JSON platform (one
- *   request per delivery, no coalescing), so deliveries and requests are the same count.
+ *   request per delivery, no coalescing), so deliveries and requests are the same count; as it
+ *   runs by default (its engine on its own thread), and beside it, on a database of its own, with
+ *   `delivery.engineThread: false` (the engine on the host's thread: `module-host`).
  * - pg-boss: one queue and one worker per webhook (batchSize 20, one POST at a time with got),
  *   one job per event and webhook, inserted 8 at a time (one insert per event); each insert wakes
  *   the workers with `notifyWorker` (pg-boss 10 polls every 0.5 s at best: a tuning in its favour).
@@ -14,7 +16,9 @@
  *   completion batched: its ceiling, no order kept).
  * - plain: 8 got loops POSTing the same kind of body, nothing persisted.
  * Every sink counts (path, eventId) pairs, so a round ends when each delivery arrived, and a
- * delivery that arrived twice is counted. The module's SQL is counted from knex's query events.
+ * delivery that arrived twice is counted. The module's SQL is counted from knex's query events of
+ * the host's connection, on `module-host`: there it makes them all (the engine's thread has a
+ * connection of its own, which the host's events do not see).
  */
 import http from 'node:http';
 import got from 'got';
@@ -109,6 +113,7 @@ async function startPgBoss(connectionString: string, sinkUrl: string) {
 
 const label: Record<string, string> = {
   module: 'module',
+  moduleHost: 'module-host',
   boss: 'pg-boss',
   gw: 'graphile-worker',
   gwu: 'graphile-worker-unordered',
@@ -121,6 +126,7 @@ export const throughput: Benchmark = {
   async run(log): Promise<BenchResult> {
     const result: BenchResult = { figures: [], goals: [], notes: [] };
     const sink = await startCountingSink();
+    const hostSink = await startCountingSink();
     const plainSink = await startCountingSink();
     const bossSink = await startCountingSink();
     const gwSink = await startCountingSink();
@@ -131,6 +137,12 @@ export const throughput: Benchmark = {
       for (const kind of ['postgres', 'sqlite'] as const) {
         const database = await throwAwayDatabase(kind);
         const bh = await startBenchHost({ databaseUrl: database.url, moduleSettings: { 'delivery.concurrency': THROUGHPUT_CONCURRENCY } });
+        // The engine on the host's thread, on a database of its own (two hosts on one would share the lanes).
+        const hostDatabase = await throwAwayDatabase(kind);
+        const bhHost = await startBenchHost({
+          databaseUrl: hostDatabase.url,
+          moduleSettings: { 'delivery.concurrency': THROUGHPUT_CONCURRENCY, 'delivery.engineThread': false },
+        });
         const boss = kind === 'postgres' ? await startPgBoss(database.url, bossSink.url) : null;
         const peer = (ordered: boolean) =>
           startGraphileWorker(database.url, (ordered ? gwSink : gwuSink).url, {
@@ -142,26 +154,37 @@ export const throughput: Benchmark = {
         const gw = kind === 'postgres' ? await peer(true) : null;
         const gwu = kind === 'postgres' ? await peer(false) : null;
         try {
-          for (let i = 1; i <= THROUGHPUT_CONCURRENCY; i++)
+          for (let i = 1; i <= THROUGHPUT_CONCURRENCY; i++) {
             await bh.createWebhook({ name: `sink ${i}`, url: `${sink.url}/${kind}/${i}`, platform: 'json' });
-          const sql = countSql(bh.host.db);
+            await bhHost.createWebhook({ name: `sink ${i}`, url: `${hostSink.url}/${kind}/${i}`, platform: 'json' });
+          }
+          const sql = countSql(bhHost.host.db);
           let seq = 0;
-          const rates = { module: [] as number[], boss: [] as number[], gw: [] as number[], gwu: [] as number[], plain: [] as number[] };
+          const rates = {
+            module: [] as number[],
+            moduleHost: [] as number[],
+            boss: [] as number[],
+            gw: [] as number[],
+            gwu: [] as number[],
+            plain: [] as number[],
+          };
           const sqlPerRound: { statements: number; commits: number }[] = [];
-          const moduleRound = async (): Promise<number> => {
-            const goal = sink.distinct() + perRound;
+          const roundOf = async (on: typeof bh, to: CountingSink): Promise<number> => {
+            const goal = to.distinct() + perRound;
             const before = { ...sql };
             const t0 = performance.now();
             for (let e = 0; e < EVENTS_PER_ROUND; e++) {
               const p = sampleEvent('order.paid', { seq: ++seq, now: Date.now() });
-              await bh.host.bus.emitAsync('order.paid', { ...p, eventId: `tp_${kind}_${seq}` });
+              await on.host.bus.emitAsync('order.paid', { ...p, eventId: `tp_${kind}_${seq}` });
             }
-            await sink.waitForDistinct(goal, DRAIN_LIMIT_MS);
+            await to.waitForDistinct(goal, DRAIN_LIMIT_MS);
             const rate = perRound / ((performance.now() - t0) / 1000);
             // What the module wrote and read for these deliveries (the poll's idle reads included).
-            sqlPerRound.push({ statements: sql.statements - before.statements, commits: sql.commits - before.commits });
+            if (on === bhHost) sqlPerRound.push({ statements: sql.statements - before.statements, commits: sql.commits - before.commits });
             return rate;
           };
+          const moduleRound = () => roundOf(bh, sink);
+          const moduleHostRound = () => roundOf(bhHost, hostSink);
           let bossRounds = 0;
           const bossRound = async (): Promise<number> =>
             boss!.round(`pgb_${++bossRounds}`, EVENTS_PER_ROUND, bossSink, bossSink.distinct() + perRound);
@@ -174,6 +197,7 @@ export const throughput: Benchmark = {
             (await plainGotLoop(`${plainSink.url}/plain`, perRound, THROUGHPUT_CONCURRENCY, jsonBody('plain'))).perSecond;
           const systems: [keyof typeof rates, () => Promise<number>][] = [
             ['module', moduleRound],
+            ['moduleHost', moduleHostRound],
             ...(boss ? [['boss', bossRound] as [keyof typeof rates, () => Promise<number>]] : []),
             ...(gw && gwu
               ? [
@@ -196,6 +220,7 @@ export const throughput: Benchmark = {
             );
           }
           const m = median(rates.module);
+          const mh = median(rates.moduleHost);
           const p = median(rates.plain);
           const statements = sqlPerRound.reduce((a, s) => a + s.statements, 0) / (ROUNDS * perRound);
           const commits = sqlPerRound.reduce((a, s) => a + s.commits, 0) / (ROUNDS * perRound);
@@ -207,6 +232,9 @@ export const throughput: Benchmark = {
               `throughput postgres: module ${m.toFixed(0)}/s, pg-boss ${b.toFixed(0)}/s, graphile-worker ${g.toFixed(0)}/s, graphile-worker-unordered ${gu.toFixed(0)}/s, plain ${p.toFixed(0)}/s ` +
                 `(module/pg-boss ${(m / b).toFixed(2)}, module/graphile-worker ${(m / g).toFixed(2)}, module/graphile-worker-unordered ${(m / gu).toFixed(2)}, module/plain ${(m / p).toFixed(2)})`,
             );
+            lines.push(
+              `throughput postgres, the engine on the host's thread: module-host ${mh.toFixed(0)}/s (module/module-host ${(m / mh).toFixed(2)}, module-host/pg-boss ${(mh / b).toFixed(2)}, module-host/graphile-worker-unordered ${(mh / gu).toFixed(2)}, module-host/plain ${(mh / p).toFixed(2)})`,
+            );
             result.goals.push({
               goal: `postgres: module >= ${GOAL_VS_GRAPHILE_UNORDERED}x graphile-worker unordered`,
               measured: ratio(m, gu),
@@ -217,9 +245,12 @@ export const throughput: Benchmark = {
               measured: ratio(m, b),
               met: m / b >= GOAL_VS_PGBOSS,
             });
-          } else lines.push(`throughput ${kind}: module ${m.toFixed(0)}/s, plain ${p.toFixed(0)}/s (module/plain ${(m / p).toFixed(2)})`);
+          } else
+            lines.push(
+              `throughput ${kind}: module ${m.toFixed(0)}/s, module-host ${mh.toFixed(0)}/s, plain ${p.toFixed(0)}/s (module/plain ${(m / p).toFixed(2)}, module/module-host ${(m / mh).toFixed(2)}, module-host/plain ${(mh / p).toFixed(2)})`,
+            );
           lines.push(
-            `sql ${kind}: ${statements.toFixed(2)} statements and ${commits.toFixed(2)} commits per delivery (module, ${ROUNDS} rounds)`,
+            `sql ${kind}: ${statements.toFixed(2)} statements and ${commits.toFixed(2)} commits per delivery (module-host, ${ROUNDS} rounds)`,
           );
           result.goals.push({
             goal: `${kind}: module >= ${GOAL_VS_PLAIN[kind]}x the plain got loop`,
@@ -236,11 +267,16 @@ export const throughput: Benchmark = {
           await gw?.stop();
           await gwu?.stop();
           await bh.close();
+          await bhHost.close();
           await database.drop();
+          await hostDatabase.drop();
         }
       }
       for (const line of lines) log(line);
-      result.figures.push({ name: 'module deliveries that arrived twice', value: String(sink.duplicates()) });
+      result.figures.push({
+        name: 'module deliveries that arrived twice (module, module-host)',
+        value: `${sink.duplicates()}, ${hostSink.duplicates()}`,
+      });
       result.figures.push({ name: 'pg-boss deliveries that arrived twice', value: String(bossSink.duplicates()) });
       result.figures.push({
         name: 'graphile-worker (ordered, unordered) deliveries that arrived twice',
@@ -256,6 +292,7 @@ export const throughput: Benchmark = {
       );
     } finally {
       await sink.close();
+      await hostSink.close();
       await plainSink.close();
       await bossSink.close();
       await gwSink.close();
