@@ -5,6 +5,7 @@
 import type { Host } from '../../host/create-host.js';
 import type { TicketPriority } from '../../sdk/events.js';
 import { repoRoot } from '../fixtures/host-kit.js';
+import { waitUntil } from '../faults/wait-until.js';
 
 export async function helpdeskWithTicket(
   host: Host,
@@ -21,6 +22,12 @@ export async function helpdeskWithTicket(
     active: true,
   });
   const opened = await host.helpdesk.open({ ...ticket, customer: { firstName: 'Carl', lastName: 'Client', email: 'carl@example.com' } });
+  // Fanned out before the caller adds webhooks: a webhook gets the events its fan-out finds it for,
+  // and the engine's own thread gathers events for 10 ms before it looks.
+  await waitUntil(
+    async () => (await host.db('wh_events')).length === 0,
+    () => 'the ticket is not fanned out yet',
+  );
   return { ticketId: String(opened.ticket.id), key: opened.key };
 }
 
