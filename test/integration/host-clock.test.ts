@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { Host } from '../../host/create-host.js';
 import { SESSION_MAX_AGE_S } from '../../host/http/auth.js';
+import { createSettings } from '../../host/context/settings-store.js';
 import { sampleEvent } from '../../sdk/sample-events.js';
 import { Browser, repoRoot, startTestHost } from '../fixtures/host-kit.js';
 import { DAY_MS, TEST_EPOCH, TestClock } from '../support/clock.js';
@@ -61,6 +62,10 @@ describe.each(testDatabaseKinds())('the host clock on %s', (kind) => {
     db = await createDatabaseUrl(kind);
     ({ host, varDir } = await startTestHost({ label: `clock-${kind}`, databaseUrl: db.url, profile: 'development', locale: 'en', clock }));
     await host.modules.installFromFolder(repoRoot);
+    // The engine on the host's thread: a thread of its own follows the host's clock as real time
+    // plus an offset, re-read every 50 ms, so a clock that stands still (this one) runs ahead there
+    // by up to that; engine-thread.test.ts covers a moved clock on the engine's thread.
+    await createSettings(host.db, 'webhooks', clock.now).set('delivery.engineThread', false);
     expect((await host.modules.enable('webhooks')).error).toBeNull();
   }, T);
   afterAll(async () => {

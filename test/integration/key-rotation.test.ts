@@ -121,6 +121,9 @@ describe.each(testDatabaseKinds())('APP_KEY rotation through the reference host 
     try {
       await migrateHost(pre);
       await pre('host_settings').insert({ scope: 'webhooks', key: 'delivery.pollMs', value: '100', updated_at: clock.now() });
+      // The engine on the host's thread: a thread of its own follows the host's clock as real time
+      // plus an offset re-read every 50 ms, which a clock that stands still (this one) outruns.
+      await pre('host_settings').insert({ scope: 'webhooks', key: 'delivery.engineThread', value: 'false', updated_at: clock.now() });
     } finally {
       await pre.destroy();
     }
