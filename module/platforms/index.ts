@@ -41,6 +41,12 @@ export const platformOf = (id: Platform): PlatformDefinition => (isPlatform(id) 
 export const defaultOptions = (): EveryOption => Object.assign({}, ...platformList.map((p) => p.options.defaults())) as EveryOption;
 
 /**
+ * The same defaults, built once and frozen, for the hot path (every render spreads its options
+ * over them): `defaultOptions()` clones eight platforms' defaults on each call.
+ */
+export const everyOptionDefault: Readonly<EveryOption> = Object.freeze(defaultOptions());
+
+/**
  * The options of a platform that keeps a post per ticket (`ticketThreads`), filled with its
  * defaults; null for the others. Such a platform's options include the thread fields.
  */

@@ -11,7 +11,7 @@ import type { EveryOption } from '../platforms/webhook-options.js';
 import { defaultTemplates } from './default-templates.js';
 import type { FormatContext, Formatted } from '../platforms/format-context.js';
 import { label } from './labels.js';
-import { defaultOptions, platformOf } from '../platforms/index.js';
+import { everyOptionDefault, platformOf } from '../platforms/index.js';
 import { compileTemplate } from '../text/template.js';
 import type { RenderInput, RenderedMessage } from './types.js';
 import { computeVariables, type Variables } from './variables.js';
@@ -43,13 +43,6 @@ function wellFormedOptions<O extends object>(options: O): O {
 }
 
 /**
- * Every platform's option defaults, built once: each render spreads its own options over them
- * (a fresh object each time; the formats only read it). Built per render, it was a structured
- * clone of eight platforms' defaults for every webhook of every event on the engine's thread.
- */
-const EVERY_DEFAULT: Readonly<EveryOption> = Object.freeze(defaultOptions());
-
-/**
  * Everything a formatter needs, computed once (variables, compiled template, options with
  * defaults). The options given (a webhook's: its platform's) over every platform's defaults, so
  * each format finds its own fields whatever it is handed; none reads another platform's.
@@ -61,7 +54,7 @@ export function buildFormatContext(args: RenderArgs): FormatContext<EveryOption>
     payload: args.payload,
     locale,
     timeZone: args.timeZone,
-    options: wellFormedOptions({ ...EVERY_DEFAULT, ...(args.options ?? {}) }) as EveryOption,
+    options: wellFormedOptions({ ...everyOptionDefault, ...(args.options ?? {}) }) as EveryOption,
     template: compileTemplate(wellFormed(args.template)),
     vars: args.vars ?? computeVariables(args.event, args.payload as never, locale, args.timeZone),
     fallbackText: label(locale, titleKey(args.event)),
@@ -83,7 +76,7 @@ export function renderWithTemplate(args: RenderArgs): RenderedMessage {
       payload: args.payload,
       locale,
       timeZone: 'UTC',
-      options: { ...EVERY_DEFAULT },
+      options: { ...everyOptionDefault },
       template: compileTemplate(''),
       vars: {},
       fallbackText,
