@@ -136,7 +136,14 @@ export const throughput: Benchmark = {
     try {
       for (const kind of ['postgres', 'sqlite'] as const) {
         const database = await throwAwayDatabase(kind);
-        const bh = await startBenchHost({ databaseUrl: database.url, moduleSettings: { 'delivery.concurrency': THROUGHPUT_CONCURRENCY } });
+        // The module as it runs by default; BENCH_MODULE_SETTINGS (JSON) adds settings for a measurer's side-by-side runs.
+        const bh = await startBenchHost({
+          databaseUrl: database.url,
+          moduleSettings: {
+            'delivery.concurrency': THROUGHPUT_CONCURRENCY,
+            ...(JSON.parse(process.env.BENCH_MODULE_SETTINGS ?? '{}') as object),
+          },
+        });
         // The engine on the host's thread, on a database of its own (two hosts on one would share the lanes).
         const hostDatabase = await throwAwayDatabase(kind);
         const bhHost = await startBenchHost({

@@ -32,11 +32,11 @@ export async function register(ctx: ModuleContext): Promise<ModuleInstance> {
   // where it can start (unless `delivery.engineThread` is false), else on the host's thread. The
   // Slack app's bot token posts the messages of webhooks whose URL is chat.postMessage.
   const chatApps = new ChatAppsStore(ctx.settings, ctx.secrets);
-  const { engineThread, engineNice, engineHeapMb, ...read } = await readDeliverySettings(ctx.settings, ctx.logger);
+  const { engineThread, engineNice, engineHeapMb, engineYield, ...read } = await readDeliverySettings(ctx.settings, ctx.logger);
   const settings = { ...read, botToken: async (platform: Platform) => (platform === slack.id ? chatApps.slackBotToken() : null) };
   const delivery: DeliveryFront =
     (engineThread !== false
-      ? createDeliveryOnThread(ctx, webhookStore, { ...settings, engineNice, engineHeapMb, asked: engineThread === true })
+      ? createDeliveryOnThread(ctx, webhookStore, { ...settings, engineNice, engineHeapMb, engineYield, asked: engineThread === true })
       : null) ?? createDelivery(ctx, webhookStore, settings);
 
   const unsubscribe = subscribeAll({ bus: ctx.bus, logger: ctx.logger, intake: delivery.intake });

@@ -65,6 +65,16 @@ export class EngineCounters {
     labelNames: ['platform', 'cause'] as const,
     registers: [this.registry],
   });
+  private readonly yields = new Counter({
+    name: 'webhooks_engine_yields_total',
+    help: "Times the engine's thread held its new work because the host's thread waited for a core",
+    registers: [this.registry],
+  });
+  private readonly yieldSeconds = new Counter({
+    name: 'webhooks_engine_yield_seconds_total',
+    help: "Seconds the engine's thread held its new work because the host's thread waited for a core",
+    registers: [this.registry],
+  });
   /** Platform of each webhook the engine opened a lane of (rows carry only the webhook id). */
   private readonly platforms = new Map<number, string>();
 
@@ -93,6 +103,11 @@ export class EngineCounters {
   wait(platform: string, reason: string, ms: number): void {
     this.waits.inc({ platform, reason });
     if (ms > 0) this.waitSeconds.inc({ platform, reason }, ms / 1000);
+  }
+
+  yielded(ms: number): void {
+    this.yields.inc();
+    this.yieldSeconds.inc(ms / 1000);
   }
 
   turnedOffWebhook(platform: string, cause: 'gone' | 'rate_limited'): void {

@@ -24,6 +24,8 @@ export interface DeliverySettings {
   engineNice?: number;
   /** The engine thread's heap (V8's old generation) in MB, doubled after the thread ran out of it. */
   engineHeapMb?: number;
+  /** The engine thread steps aside while the host's thread waits for a core (host-yield.ts; default true). */
+  engineYield?: boolean;
   /** How often due ticket.awaiting_staff reminders are looked for. */
   awaitingStaffPollMs?: number;
   /** The coalescing window of operational alerts (one per webhook and kind). */
@@ -57,6 +59,10 @@ export async function readDeliverySettings(settings: ModuleSettings, logger: Log
   else if (thread !== undefined && thread !== null)
     logger.warn('webhooks: setting delivery.engineThread ignored: expected true or false', { value: String(thread).slice(0, 50) });
   await integerIn('delivery.engineNice', 0, 19, (v) => (out.engineNice = v));
+  const yieldToHost = await settings.get<unknown>('delivery.engineYield', undefined);
+  if (typeof yieldToHost === 'boolean') out.engineYield = yieldToHost;
+  else if (yieldToHost !== undefined && yieldToHost !== null)
+    logger.warn('webhooks: setting delivery.engineYield ignored: expected true or false', { value: String(yieldToHost).slice(0, 50) });
   await integerIn('delivery.engineHeapMb', 16, 4096, (v) => (out.engineHeapMb = v));
   await num('delivery.awaitingStaffPollMs', (v) => (out.awaitingStaffPollMs = v));
   await num('delivery.opsAlertWindowMs', (v) => (out.opsAlertWindowMs = v));

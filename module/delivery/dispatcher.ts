@@ -25,6 +25,7 @@ import { threadPackGroup, type TicketThreads } from './ticket-threads.js';
 import type { BotPostRoute } from './bot-posts.js';
 import { BackgroundRunner } from './background-runner.js';
 import { realTimers, type Timers } from './timers.js';
+import type { HostTurn } from './host-yield.js';
 
 export type { Timers } from './timers.js';
 
@@ -74,6 +75,8 @@ export interface DispatcherDeps {
   timers?: Timers;
   /** Identifies this worker's leases (default: random). */
   workerId?: string;
+  /** Asked before each request: the engine's thread steps aside while the host's waits for a core (host-yield.ts). */
+  hostTurn?: HostTurn;
 }
 
 /**
@@ -376,6 +379,8 @@ export class Dispatcher {
         const platform = platformOf(webhook.platform);
         const coalesce = webhook.options.coalesce !== false && platform.coalesce !== undefined;
         for (let requests = 0; requests < this.o.turnRequests && !this.stopping; requests++) {
+          const pause = this.deps.hostTurn?.turn();
+          if (pause) await pause;
           if (!(await this.keepLease(turn, clock.now()))) return;
           if (!(await this.claim(turn, coalesce ? this.o.packWindow : this.o.turnRequests - requests))) return;
           // Other lanes' answers may have filled the invalid-request window meanwhile (Discord).

@@ -41,6 +41,8 @@ export interface EngineWorkerData {
   clockOffsetMs: number;
   /** The engine thread's nice value (Linux; 0 keeps the host's priority). */
   nice: number;
+  /** The engine's new work waits while the host's thread waits for a core (host-yield.ts). */
+  yieldToHost: boolean;
 }
 
 /** Host's thread -> engine. */

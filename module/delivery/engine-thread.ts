@@ -67,6 +67,8 @@ export interface EngineThreadOptions extends DeliveryOptions {
    * still runs out (a backlog of megabyte tickets) dies, and its next life gets twice as much.
    */
   engineHeapMb?: number;
+  /** The engine's new work waits while the host's thread waits for a core (host-yield.ts; default true). */
+  engineYield?: boolean;
 }
 
 /** The first pause before starting a dead engine again; doubled up to RESTART_MAX_MS while it keeps dying. */
@@ -315,6 +317,7 @@ export class EngineSupervisor {
       botToken: _b,
       engineNice,
       engineHeapMb: _h,
+      engineYield,
       ...options
     } = this.options;
     this.clockOffsetMs = this.clockOffset();
@@ -328,6 +331,7 @@ export class EngineSupervisor {
       chatApiBases: { ...this.ctx.chatApiBases },
       clockOffsetMs: this.clockOffsetMs,
       nice: engineNice ?? DEFAULT_NICE,
+      yieldToHost: engineYield !== false,
     };
     const worker = new Worker(this.file, {
       workerData: data,

@@ -14,6 +14,7 @@ import type { Webhook } from '../webhooks/webhook.js';
 import type { EngineWorkerData, FromEngine, ToEngine } from './engine-protocol.js';
 import { createDelivery, type EngineContext } from './index.js';
 import { lowerThisThreadPriority } from './thread-priority.js';
+import { HostYield, mainThreadWaitReader } from './host-yield.js';
 import { SendThread } from './send-thread.js';
 import { RenderOnThisThread } from '../rendering/event-renderers.js';
 import { cachePreparedStatements, type PreparingConnection } from '../../sdk/sqlite-statement-cache.js';
@@ -109,6 +110,8 @@ const db = await connect(data.connection);
 let clockOffsetMs = data.clockOffsetMs;
 const clock = { now: () => Date.now() + clockOffsetMs };
 const webhooks = new WebhookStore(db, noKey, clock.now);
+// The host runs the module on the process's main thread: its run-queue wait is read there.
+const hostYield = data.yieldToHost ? new HostYield(mainThreadWaitReader(), { onPause: (ms) => delivery.counters.yielded(ms) }) : null;
 const ctx: EngineContext = {
   db,
   clock,
@@ -140,6 +143,7 @@ const delivery = createDelivery(
       ? undefined
       : new SendThread({ network: data.network, timeoutMs: data.options.timeoutMs, logger, resourceLimits: SEND_THREAD_LIMITS }),
     renderer: new RenderOnThisThread(logger),
+    hostTurn: hostYield ?? undefined,
     // Sealed with the host's key: the host's thread decrypts it, per request.
     botToken: (platform) => ask<string | null>((id) => ({ type: 'bot-token', id, platform })),
     onWebhookDead: (webhook, reason, cause) =>
@@ -178,6 +182,7 @@ function handle(msg: Exclude<ToEngine, { type: 'answer' }>): void {
   else if (msg.type === 'stop')
     void delivery
       .stop()
+      .finally(() => hostYield?.stop())
       .catch((err: Error) => logger.error('webhooks: the delivery engine thread did not stop cleanly', { error: err.message }))
       .then(() => db.destroy())
       .finally(() => {
@@ -187,7 +192,10 @@ function handle(msg: Exclude<ToEngine, { type: 'answer' }>): void {
 }
 
 delivery.start();
+const yielding = hostYield?.start() ?? false;
 for (const msg of beforeReady) handle(msg as Exclude<ToEngine, { type: 'answer' }>);
 beforeReady = null;
 if (nice !== null) logger.debug('webhooks: the delivery engine thread runs at a lower priority than the host', { nice });
+if (data.yieldToHost && !yielding)
+  logger.debug("webhooks: the delivery engine thread cannot see the host thread's waits here (no schedstat); it does not step aside");
 post({ type: 'ready' });

@@ -25,6 +25,7 @@ import { templateFor } from '../rendering/render-message.js';
 import type { Webhook } from '../webhooks/webhook.js';
 import { BackgroundRunner } from './background-runner.js';
 import type { Timers } from './timers.js';
+import type { HostTurn } from './host-yield.js';
 import type { EventStore, StoredEvent } from './event-store.js';
 import type { NewDelivery } from './delivery-store.js';
 import { matchesFilters } from './webhook-filter.js';
@@ -41,6 +42,8 @@ export interface FanOutDeps {
   timeZone: string;
   timers?: Timers;
   workerId?: string;
+  /** Asked before each batch: the engine's thread steps aside while the host's waits for a core (host-yield.ts). */
+  hostTurn?: HostTurn;
 }
 
 export interface FanOutOptions {
@@ -154,6 +157,8 @@ export class FanOut {
       let batch = await events.oldest(this.o.batchSize);
       while (!this.stopping) {
         if (batch.length === 0) return true;
+        const pause = this.deps.hostTurn?.turn();
+        if (pause) await pause;
         // Renewed once half of it has gone, not once per batch (a statement each).
         const now = this.deps.clock.now();
         if (now - leasedAt >= this.o.leaseMs / 2) {

@@ -19,6 +19,7 @@ import { OutboxIntake } from './outbox-intake.js';
 import type { DeliveryStore } from './delivery-store.js';
 import { KnexDeliveryStore } from './knex-delivery-store.js';
 import { GotExchange, type HttpExchange } from './http-exchange.js';
+import type { HostTurn } from './host-yield.js';
 import { Sender, type TestSender } from './sender.js';
 import { SendThread } from './send-thread.js';
 import { KnexTicketThreadStore } from './ticket-thread-store.js';
@@ -148,6 +149,8 @@ export interface DeliveryOptions extends DispatcherOptions {
   botToken?: (platform: Platform) => Promise<string | null>;
   /** Instead of notifying through `ctx` (the engine thread asks the host's thread). */
   onWebhookDead?: WebhookDeadHandler;
+  /** The engine's own thread: its new work waits while the host's thread waits for a core (host-yield.ts). */
+  hostTurn?: HostTurn;
   /** At most one operational alert per webhook and kind in this window (default 1 h; ops-alerts.ts). */
   opsAlertWindowMs?: number;
   /** How often due `ticket.awaiting_staff` reminders are looked for (default 30 s; awaiting-staff.ts). */
@@ -274,6 +277,7 @@ export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, opt
       logger: ctx.logger,
       timers: options.timers,
       workerId: options.workerId,
+      hostTurn: options.hostTurn,
       onWebhookDead: (webhook, reason, cause) => {
         counters.turnedOffWebhook(webhook.platform, cause);
         void ops.webhookDead(webhook, reason, cause);
@@ -299,6 +303,7 @@ export function createDelivery(ctx: EngineContext, webhooks: EngineWebhooks, opt
       timeZone: ctx.timeZone,
       timers: options.timers,
       workerId: options.workerId,
+      hostTurn: options.hostTurn,
     },
     { pollMs: options.pollMs, leaseMs: options.leaseMs, shutdownGraceMs: options.shutdownGraceMs },
   );

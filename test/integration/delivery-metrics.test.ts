@@ -122,6 +122,9 @@ describe.each(testDatabaseKinds())('delivery metrics on %s', (kind) => {
     expect(sample(families, 'webhooks_rate_limited_total', { platform: 'discord' })).toBe(answered429);
     expect(sample(families, 'webhooks_waits_total', { platform: 'discord', reason: 'rate_limited' })).toBe(1);
     expect(sample(families, 'webhooks_turned_off_total', { platform: 'json', cause: 'disabled' })).toBe(1);
+    // The engine here runs on the host's thread: it never steps aside for itself (host-yield.ts).
+    expect(sample(families, 'webhooks_engine_yields_total')).toBe(0);
+    expect(sample(families, 'webhooks_engine_yield_seconds_total')).toBe(0);
 
     // Gauges: what the database holds now.
     const open = await db.knex('wh_deliveries').whereIn('status', ['pending', 'failed', 'sending']).count({ n: '*' });

@@ -8,6 +8,8 @@
  * Needs the built dist/ (the engine thread runs dist/module/delivery/engine-worker.js).
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import parsePrometheus from 'parse-prometheus-text-format';
 import path from 'node:path';
 import { createSecrets } from '../../host/security/secrets.js';
@@ -275,6 +277,48 @@ describe.each(testDatabaseKinds())('delivery engine thread on %s', (kind) => {
       await front!.stop();
     }
   }, 120_000);
+
+  (kind === 'sqlite' && process.platform === 'linux' ? it : it.skip)(
+    "steps aside while the host's thread waits for a core, and not when told not to (delivery.engineYield)",
+    async () => {
+      const secrets = createSecrets('engine-thread-test-key-'.padEnd(40, 'x'));
+      const store = new WebhookStore(db.knex, secrets, () => Date.now());
+      const ctx = engineContext(db, () => Date.now(), recordingLogger(), []);
+      /** The engine's pauses while this thread and one spinning thread per core all want a core for 1.5 s. */
+      const pausesUnderContention = async (engineYield: boolean | undefined): Promise<number> => {
+        const front = createDeliveryOnThread(ctx, store, {
+          workerFile,
+          concurrency: 1,
+          pollMs: 200,
+          sendOnCallingThread: true,
+          engineYield,
+        });
+        expect(front).not.toBeNull();
+        front!.start();
+        // The engine is up (it answers its counters) before the cores are taken.
+        parsePrometheus(await front!.metrics.scrape());
+        const spinners = Array.from(
+          { length: os.availableParallelism() },
+          () => new Worker('const end = Date.now() + 1500; while (Date.now() < end);', { eval: true }),
+        );
+        try {
+          const end = Date.now() + 1500;
+          while (Date.now() < end);
+          await Promise.all(spinners.map((w) => new Promise((r) => w.once('exit', r))));
+          const families = parsePrometheus(await front!.metrics.scrape());
+          const yields = families.find((f) => f.name === 'webhooks_engine_yields_total');
+          expect(yields).toBeDefined();
+          return Number(yields!.metrics[0]?.value ?? 0);
+        } finally {
+          await Promise.all(spinners.map((w) => w.terminate()));
+          await front!.stop();
+        }
+      };
+      expect(await pausesUnderContention(undefined)).toBeGreaterThan(0);
+      expect(await pausesUnderContention(false)).toBe(0);
+    },
+    60_000,
+  );
 
   (kind === 'sqlite' ? it : it.skip)(
     "checkpoints SQLite's WAL at the host connection's threshold, not at SQLite's own",

@@ -36,6 +36,16 @@ describe('delivery settings of the engine thread', () => {
     ]);
   });
 
+  it('keeps delivery.engineYield when it is a boolean and reports anything else', async () => {
+    const logger = recordingLogger();
+    expect((await readDeliverySettings(settingsOf({ 'delivery.engineYield': false }), logger)).engineYield).toBe(false);
+    const read = await readDeliverySettings(settingsOf({ 'delivery.engineYield': 'no' }), logger);
+    expect(read.engineYield).toBeUndefined();
+    expect(logger.entries).toEqual([
+      { level: 'warn', msg: 'webhooks: setting delivery.engineYield ignored: expected true or false', fields: { value: 'no' } },
+    ]);
+  });
+
   it('reports a nice value outside 0-19', async () => {
     const logger = recordingLogger();
     const read = await readDeliverySettings(settingsOf({ 'delivery.engineNice': 20 }), logger);
