@@ -24,7 +24,7 @@ export interface DeliverySettings {
   engineNice?: number;
   /** The engine thread's heap (V8's old generation) in MB, doubled after the thread ran out of it. */
   engineHeapMb?: number;
-  /** The engine thread steps aside while the host's thread waits for a core (host-yield.ts; default true). */
+  /** The engine thread steps aside while the host's thread waits for a core (host-yield.ts; default: on PostgreSQL and MariaDB). */
   engineYield?: boolean;
   /** How often due ticket.awaiting_staff reminders are looked for. */
   awaitingStaffPollMs?: number;

@@ -278,8 +278,8 @@ describe.each(testDatabaseKinds())('delivery engine thread on %s', (kind) => {
     }
   }, 120_000);
 
-  (kind === 'sqlite' && process.platform === 'linux' ? it : it.skip)(
-    "steps aside while the host's thread waits for a core, and not when told not to (delivery.engineYield)",
+  (process.platform === 'linux' ? it : it.skip)(
+    "steps aside while the host's thread waits for a core: by default on PostgreSQL and MariaDB, as delivery.engineYield says",
     async () => {
       const secrets = createSecrets('engine-thread-test-key-'.padEnd(40, 'x'));
       const store = new WebhookStore(db.knex, secrets, () => Date.now());
@@ -314,8 +314,14 @@ describe.each(testDatabaseKinds())('delivery engine thread on %s', (kind) => {
           await front!.stop();
         }
       };
-      expect(await pausesUnderContention(undefined)).toBeGreaterThan(0);
-      expect(await pausesUnderContention(false)).toBe(0);
+      if (kind === 'sqlite') {
+        // SQLite works inside the engine's own threads, whose priority is lowered: no pause unless asked.
+        expect(await pausesUnderContention(undefined)).toBe(0);
+        expect(await pausesUnderContention(true)).toBeGreaterThan(0);
+      } else {
+        expect(await pausesUnderContention(undefined)).toBeGreaterThan(0);
+        expect(await pausesUnderContention(false)).toBe(0);
+      }
     },
     60_000,
   );
