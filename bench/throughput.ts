@@ -27,7 +27,7 @@ import type { Knex } from 'knex';
 import { sampleEvent } from '../sdk/sample-events.js';
 import type { Benchmark, BenchResult } from './support/bench-types.js';
 import { startBenchHost } from './support/bench-host.js';
-import { startCountingSink, type CountingSink } from './support/counting-sink.js';
+import { startRoundSinks, type RoundSink } from './support/round-sinks.js';
 import { plainGotLoop } from './support/plain-got-loop.js';
 import { median, ratio } from './support/stats.js';
 import { migrateGraphileWorker, startGraphileWorker } from './support/graphile-worker-peer.js';
@@ -94,7 +94,7 @@ async function startPgBoss(connectionString: string, sinkUrl: string) {
     );
   }
   return {
-    async round(prefix: string, events: number, sink: CountingSink, goal: number): Promise<number> {
+    async round(prefix: string, events: number, sink: RoundSink, goal: number): Promise<number> {
       const t0 = performance.now();
       for (let e = 0; e < events; e++) {
         const body = jsonBody(`${prefix}_${e}`);
@@ -125,12 +125,8 @@ export const throughput: Benchmark = {
   title: `Throughput: module vs pg-boss 10.4.2 vs graphile-worker 0.17.3 (ordered, unordered) vs a plain got loop (concurrency ${THROUGHPUT_CONCURRENCY})`,
   async run(log): Promise<BenchResult> {
     const result: BenchResult = { figures: [], goals: [], notes: [] };
-    const sink = await startCountingSink();
-    const hostSink = await startCountingSink();
-    const plainSink = await startCountingSink();
-    const bossSink = await startCountingSink();
-    const gwSink = await startCountingSink();
-    const gwuSink = await startCountingSink();
+    const targets = await startRoundSinks(6);
+    const [sink, hostSink, plainSink, bossSink, gwSink, gwuSink] = targets.sinks;
     const perRound = EVENTS_PER_ROUND * THROUGHPUT_CONCURRENCY;
     const lines: string[] = [];
     try {
@@ -176,8 +172,8 @@ export const throughput: Benchmark = {
             plain: [] as number[],
           };
           const sqlPerRound: { statements: number; commits: number }[] = [];
-          const roundOf = async (on: typeof bh, to: CountingSink): Promise<number> => {
-            const goal = to.distinct() + perRound;
+          const roundOf = async (on: typeof bh, to: RoundSink): Promise<number> => {
+            const goal = (await to.distinct()) + perRound;
             const before = { ...sql };
             const t0 = performance.now();
             for (let e = 0; e < EVENTS_PER_ROUND; e++) {
@@ -194,12 +190,12 @@ export const throughput: Benchmark = {
           const moduleHostRound = () => roundOf(bhHost, hostSink);
           let bossRounds = 0;
           const bossRound = async (): Promise<number> =>
-            boss!.round(`pgb_${++bossRounds}`, EVENTS_PER_ROUND, bossSink, bossSink.distinct() + perRound);
+            boss!.round(`pgb_${++bossRounds}`, EVENTS_PER_ROUND, bossSink, (await bossSink.distinct()) + perRound);
           let gwRounds = 0;
           const gwRound = async (): Promise<number> =>
-            gw!.round(`gw_${++gwRounds}`, EVENTS_PER_ROUND, gwSink, gwSink.distinct() + perRound, DRAIN_LIMIT_MS);
+            gw!.round(`gw_${++gwRounds}`, EVENTS_PER_ROUND, gwSink, (await gwSink.distinct()) + perRound, DRAIN_LIMIT_MS);
           const gwuRound = async (): Promise<number> =>
-            gwu!.round(`gwu_${++gwRounds}`, EVENTS_PER_ROUND, gwuSink, gwuSink.distinct() + perRound, DRAIN_LIMIT_MS);
+            gwu!.round(`gwu_${++gwRounds}`, EVENTS_PER_ROUND, gwuSink, (await gwuSink.distinct()) + perRound, DRAIN_LIMIT_MS);
           const plainRound = async (): Promise<number> =>
             (await plainGotLoop(`${plainSink.url}/plain`, perRound, THROUGHPUT_CONCURRENCY, jsonBody('plain'))).perSecond;
           const systems: [keyof typeof rates, () => Promise<number>][] = [
@@ -280,30 +276,26 @@ export const throughput: Benchmark = {
         }
       }
       for (const line of lines) log(line);
+      const [sinkStats, hostStats, , bossStats, gwStats, gwuStats] = await targets.stats();
       result.figures.push({
         name: 'module deliveries that arrived twice (module, module-host)',
-        value: `${sink.duplicates()}, ${hostSink.duplicates()}`,
+        value: `${sinkStats.duplicates}, ${hostStats.duplicates}`,
       });
-      result.figures.push({ name: 'pg-boss deliveries that arrived twice', value: String(bossSink.duplicates()) });
+      result.figures.push({ name: 'pg-boss deliveries that arrived twice', value: String(bossStats.duplicates) });
       result.figures.push({
         name: 'graphile-worker (ordered, unordered) deliveries that arrived twice',
-        value: `${gwSink.duplicates()}, ${gwuSink.duplicates()}`,
+        value: `${gwStats.duplicates}, ${gwuStats.duplicates}`,
       });
       // Ordered means one request at a time per webhook: the most seen at once to one path says whether it held.
       result.figures.push({
         name: 'most requests at once to one webhook (module, graphile-worker ordered, graphile-worker unordered)',
-        value: `${sink.maxInFlightPerPath()}, ${gwSink.maxInFlightPerPath()}, ${gwuSink.maxInFlightPerPath()}`,
+        value: `${sinkStats.maxInFlightPerPath}, ${gwStats.maxInFlightPerPath}, ${gwuStats.maxInFlightPerPath}`,
       });
       result.notes!.push(
-        `each system ${ROUNDS} rounds of ${perRound} deliveries (${EVENTS_PER_ROUND} events x ${THROUGHPUT_CONCURRENCY} webhooks), rate = deliveries / time from the first emit (or insert) to the last arrival`,
+        `each system ${ROUNDS} rounds of ${perRound} deliveries (${EVENTS_PER_ROUND} events x ${THROUGHPUT_CONCURRENCY} webhooks), rate = deliveries / time from the first emit (or insert) to the last arrival; the targets ran in ${targets.where}`,
       );
     } finally {
-      await sink.close();
-      await hostSink.close();
-      await plainSink.close();
-      await bossSink.close();
-      await gwSink.close();
-      await gwuSink.close();
+      await targets.close();
     }
     return result;
   },

@@ -12,7 +12,7 @@
 import http from 'node:http';
 import got from 'got';
 import { Logger, makeWorkerUtils, run, runMigrations, type Runner, type WorkerUtils } from 'graphile-worker';
-import type { CountingSink } from './counting-sink.js';
+import type { RoundSink } from './round-sinks.js';
 
 /** Its warnings and errors on stderr (a runner that stops itself says why), the rest dropped. */
 const quiet = new Logger((scope) => (level, message) => {
@@ -20,7 +20,7 @@ const quiet = new Logger((scope) => (level, message) => {
 });
 
 export interface GraphilePeer {
-  round(prefix: string, events: number, sink: CountingSink, goal: number, drainLimitMs: number): Promise<number>;
+  round(prefix: string, events: number, sink: RoundSink, goal: number, drainLimitMs: number): Promise<number>;
   stop(): Promise<void>;
 }
 

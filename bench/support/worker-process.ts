@@ -14,7 +14,10 @@ export interface WorkerProcess {
   kill(): void;
 }
 
-export function startWorker(env: Record<string, string>, worker: 'host-worker' | 'traffic-worker' = 'host-worker'): WorkerProcess {
+export function startWorker(
+  env: Record<string, string>,
+  worker: 'host-worker' | 'traffic-worker' | 'sink-worker' = 'host-worker',
+): WorkerProcess {
   const child = fork(path.join(workersDir, `${worker}.js`), [], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
