@@ -69,4 +69,6 @@ export type FromEngine =
   /** The platform app's bot token (a Slack webhook posted by the app): the host's key decrypts it. */
   | { type: 'bot-token'; id: number; platform: Webhook['platform'] }
   | { type: 'webhook-dead'; id: number; webhook: Pick<Webhook, 'id' | 'name' | 'platform'>; reason: string; cause: 'gone' | 'rate_limited' }
+  /** The thread's heap stays nearly full after a full collection: it ends itself, to be started with more. */
+  | { type: 'heap-full'; usedMb: number; limitMb: number }
   | { type: 'stopped' };

@@ -357,7 +357,11 @@ export class EngineSupervisor {
   /** Logged; a thread that ran out of its heap gets twice as much in its next life (onExit starts it). */
   private onError(err: Error, workerId: string): void {
     this.ctx.logger.error('webhooks: the delivery engine thread failed', { error: err.message, workerId });
-    if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY' || this.heapMb >= MAX_HEAP_MB) return;
+    if ((err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') this.growHeap();
+  }
+
+  private growHeap(): void {
+    if (this.heapMb >= MAX_HEAP_MB) return;
     const was = this.heapMb;
     this.heapMb = Math.min(MAX_HEAP_MB, was * 2);
     this.ctx.logger.warn('webhooks: the delivery engine thread ran out of its heap; its next life gets twice as much', {
@@ -414,6 +418,13 @@ export class EngineSupervisor {
         } catch (err) {
           answer(msg.id, undefined, (err as Error).message);
         }
+        return;
+      case 'heap-full':
+        this.ctx.logger.error('webhooks: the delivery engine thread ended itself, its heap nearly full', {
+          usedMb: msg.usedMb,
+          limitMb: msg.limitMb,
+        });
+        this.growHeap();
         return;
       case 'stopped':
         this.stopped?.();

@@ -7,6 +7,8 @@
  * through the host's thread, and answers its counters for the metrics route.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import v8 from 'node:v8';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import knexFactory, { type Knex } from 'knex';
 import type { Logger, Secrets } from '../../sdk/module-context.js';
 import { WebhookStore } from '../webhooks/webhook-store.js';
@@ -190,6 +192,27 @@ function handle(msg: Exclude<ToEngine, { type: 'answer' }>): void {
         port.close();
       });
 }
+
+/**
+ * The thread ends itself while its heap stays nearly full after a full collection, before V8's
+ * limit: a thread over that limit in the middle of one large allocation (the bodies of megabyte
+ * tickets) takes the whole process down with it, the host included, as Node grants a dying
+ * thread only 16 MB more. The supervisor starts it again with twice the heap, as after an
+ * out-of-memory error; what it held is released and sent again, as after any death.
+ */
+const HEAP_FULL_SHARE = 0.7;
+new PerformanceObserver((list) => {
+  if (
+    !list
+      .getEntries()
+      .some((e) => (e as unknown as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR)
+  )
+    return;
+  const { used_heap_size: used, heap_size_limit: limit } = v8.getHeapStatistics();
+  if (used < HEAP_FULL_SHARE * limit) return;
+  post({ type: 'heap-full', usedMb: Math.round(used / 2 ** 20), limitMb: Math.round(limit / 2 ** 20) });
+  process.exit(1);
+}).observe({ entryTypes: ['gc'] });
 
 delivery.start();
 const yielding = hostYield?.start() ?? false;
