@@ -48,21 +48,21 @@ export async function readDeliverySettings(settings: ModuleSettings, logger: Log
     else if (v !== undefined && v !== null)
       logger.warn(`webhooks: setting ${key} ignored: expected an integer from ${min} to ${max}`, { value: String(v).slice(0, 50) });
   };
+  const boolean = async (key: string, set: (v: boolean) => void) => {
+    const v = await settings.get<unknown>(key, undefined);
+    if (typeof v === 'boolean') set(v);
+    else if (v !== undefined && v !== null)
+      logger.warn(`webhooks: setting ${key} ignored: expected true or false`, { value: String(v).slice(0, 50) });
+  };
   await num('delivery.leaseMs', (v) => (out.leaseMs = v));
   await num('delivery.pollMs', (v) => (out.pollMs = v));
   await num('delivery.concurrency', (v) => (out.concurrency = v), true);
   await num('delivery.timeoutMs', (v) => (out.timeoutMs = v));
   await num('delivery.retentionDays', (v) => (out.retentionDays = v));
   await num('delivery.renderBudgetMs', (v) => (out.renderBudgetMs = v));
-  const thread = await settings.get<unknown>('delivery.engineThread', undefined);
-  if (typeof thread === 'boolean') out.engineThread = thread;
-  else if (thread !== undefined && thread !== null)
-    logger.warn('webhooks: setting delivery.engineThread ignored: expected true or false', { value: String(thread).slice(0, 50) });
+  await boolean('delivery.engineThread', (v) => (out.engineThread = v));
   await integerIn('delivery.engineNice', 0, 19, (v) => (out.engineNice = v));
-  const yieldToHost = await settings.get<unknown>('delivery.engineYield', undefined);
-  if (typeof yieldToHost === 'boolean') out.engineYield = yieldToHost;
-  else if (yieldToHost !== undefined && yieldToHost !== null)
-    logger.warn('webhooks: setting delivery.engineYield ignored: expected true or false', { value: String(yieldToHost).slice(0, 50) });
+  await boolean('delivery.engineYield', (v) => (out.engineYield = v));
   await integerIn('delivery.engineHeapMb', 16, 4096, (v) => (out.engineHeapMb = v));
   await num('delivery.awaitingStaffPollMs', (v) => (out.awaitingStaffPollMs = v));
   await num('delivery.opsAlertWindowMs', (v) => (out.opsAlertWindowMs = v));
